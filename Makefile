@@ -1,0 +1,64 @@
+# kefu — the two set-up commands are `make run` and `make test`.
+CARGO ?= cargo
+SHELL := /bin/bash
+# Domain crates must stay pure: no database, web framework or runtime in their graph.
+DOMAIN_CRATES := core tickets contracts inventory scoring billing
+FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libsqlite3-sys|hyper|reqwest) v
+
+.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps openapi openapi-check
+
+## Build and start the server on the embedded SQLite database (./data/kefu.db).
+run: build
+	./target/debug/kefu serve
+
+## Optimised binary at target/release/kefu.
+release:
+	$(CARGO) build --release -p kefu-api --bin kefu
+
+build:
+	$(CARGO) build -p kefu-api --bin kefu
+
+## The whole suite on SQLite, then again on PostgreSQL when KEFU_TEST_PG_URL is set.
+test: build
+	$(MAKE) test-sqlite
+	@if [ -n "$$KEFU_TEST_PG_URL" ]; then $(MAKE) test-pg; \
+	else echo "KEFU_TEST_PG_URL not set: PostgreSQL run skipped"; fi
+
+# Unit and store tests run once (store tests cover PostgreSQL themselves when the URL is
+# set); the black-box suite runs once per database.
+test-sqlite:
+	$(call run_tests,--workspace)
+
+test-pg:
+	KEFU_TEST_DB=postgres $(call run_tests,-p kefu-blackbox)
+
+define run_tests
+	if $(CARGO) nextest --version >/dev/null 2>&1; then \
+		$(CARGO) nextest run --no-fail-fast $(1); \
+	else \
+		echo "cargo-nextest not found: using cargo test"; \
+		$(CARGO) test --no-fail-fast $(1); \
+	fi
+endef
+
+lint: fmt clippy check-deps openapi-check
+
+fmt:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+check-deps:
+	@for c in $(DOMAIN_CRATES); do \
+		bad=$$($(CARGO) tree -p kefu-$$c -e normal,build --prefix none | sort -u | grep -E '$(FORBIDDEN)' || true); \
+		if [ -n "$$bad" ]; then echo "kefu-$$c must not depend on: $$bad"; exit 1; fi; \
+	done; echo "domain crates are free of I/O dependencies"
+
+## Regenerate openapi/openapi.json from the code.
+openapi: build
+	./target/debug/kefu openapi > openapi/openapi.json
+
+openapi-check: build
+	@./target/debug/kefu openapi | diff -u openapi/openapi.json - \
+		|| (echo "openapi/openapi.json is stale: run 'make openapi'"; exit 1)

@@ -1,0 +1,101 @@
+//! Assembles the actix application: routes, middleware, docs. The same assembly gives the
+//! OpenAPI document, so the served routes and the published spec cannot differ.
+
+use crate::auth::middleware::authenticate;
+use crate::error::ApiError;
+use crate::middleware::{idempotency, observe};
+use crate::openapi::{self, ApiDoc};
+use crate::routes;
+use crate::state::AppState;
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, web};
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Adds the documented routes to `app`; returns the app and the document they make up.
+fn with_routes<T>(app: App<T>) -> (App<T>, OpenApiDoc)
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::ops::routes)
+        .service(
+            scope::scope("/api/v1")
+                .wrap(from_fn(idempotency))
+                .wrap(from_fn(authenticate))
+                .configure(routes::api_v1),
+        )
+        .split_for_parts()
+}
+
+/// The published OpenAPI document.
+pub fn openapi() -> OpenApiDoc {
+    openapi::finish(with_routes(App::new()).1)
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let cors = origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin));
+    cors.allowed_methods([
+        Method::GET,
+        Method::POST,
+        Method::PATCH,
+        Method::PUT,
+        Method::DELETE,
+    ])
+    .allowed_headers([
+        header::AUTHORIZATION,
+        header::CONTENT_TYPE,
+        header::IF_MATCH,
+        header::ACCEPT_LANGUAGE,
+        header::HeaderName::from_static("idempotency-key"),
+        header::HeaderName::from_static("x-request-id"),
+    ])
+    .expose_headers([
+        header::ETAG,
+        header::LOCATION,
+        header::RETRY_AFTER,
+        header::HeaderName::from_static("x-request-id"),
+        header::HeaderName::from_static("idempotent-replayed"),
+    ])
+    .max_age(3600)
+}
+
+/// The application one server worker runs.
+pub fn build(
+    state: web::Data<AppState>,
+    spec: OpenApiDoc,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let origins = state.config.cors_origins.clone();
+    // The spec and the docs are registered before the `/api/v1` scope, which would otherwise
+    // claim `/api/v1/openapi.json`.
+    let docs = App::new()
+        .app_data(state)
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", spec))
+        .service(web::redirect("/api/docs", "/api/docs/"));
+    with_routes(docs)
+        .0
+        .default_service(web::to(not_found))
+        .wrap(cors(&origins))
+        .wrap(from_fn(observe))
+}

@@ -1,0 +1,81 @@
+//! Per-request context (language, request id, path) available to code that has no access to
+//! the request, above all to error rendering. Set by the outermost middleware for the whole
+//! request future.
+
+use std::future::Future;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub lang: Lang,
+    pub request_id: String,
+    pub path: String,
+}
+
+tokio::task_local! {
+    static CONTEXT: RequestContext;
+}
+
+pub async fn scope<F: Future>(ctx: RequestContext, f: F) -> F::Output {
+    CONTEXT.scope(ctx, f).await
+}
+
+pub fn lang() -> Lang {
+    CONTEXT.try_with(|c| c.lang).unwrap_or(Lang::Zh)
+}
+
+pub fn request_id() -> Option<String> {
+    CONTEXT.try_with(|c| c.request_id.clone()).ok()
+}
+
+pub fn path() -> Option<String> {
+    CONTEXT.try_with(|c| c.path.clone()).ok()
+}
+
+/// Picks zh-CN or en from `Accept-Language` by quality; zh-CN when neither is asked for.
+pub fn negotiate(header: Option<&str>) -> Lang {
+    let Some(header) = header else {
+        return Lang::Zh;
+    };
+    let mut best: Option<(f32, Lang)> = None;
+    for part in header.split(',') {
+        let mut pieces = part.trim().split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = pieces
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let lang = if tag == "zh" || tag.starts_with("zh-") {
+            Lang::Zh
+        } else if tag == "en" || tag.starts_with("en-") {
+            Lang::En
+        } else {
+            continue;
+        };
+        if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+            best = Some((quality, lang));
+        }
+    }
+    best.map_or(Lang::Zh, |(_, lang)| lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_by_quality() {
+        assert_eq!(negotiate(None), Lang::Zh);
+        assert_eq!(negotiate(Some("en")), Lang::En);
+        assert_eq!(negotiate(Some("en-US,en;q=0.9")), Lang::En);
+        assert_eq!(negotiate(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(negotiate(Some("fr, en;q=0.5, zh;q=0.7")), Lang::Zh);
+        assert_eq!(negotiate(Some("de")), Lang::Zh);
+        assert_eq!(negotiate(Some("zh;q=0, en")), Lang::En);
+    }
+}

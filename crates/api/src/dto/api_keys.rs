@@ -1,0 +1,69 @@
+use chrono::{DateTime, Utc};
+use kefu_store::credentials::ApiKeyRow;
+use kefu_store::from_db_time;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiKeyOut {
+    pub id: String,
+    /// The service account the key acts as; the key has that account's roles.
+    pub user_id: String,
+    pub name: String,
+    /// The key's first characters, to recognise it in lists and logs.
+    #[schema(example = "kefu_Xb3kP9")]
+    pub prefix: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<&ApiKeyRow> for ApiKeyOut {
+    fn from(k: &ApiKeyRow) -> Self {
+        ApiKeyOut {
+            id: k.id.clone(),
+            user_id: k.user_id.clone(),
+            name: k.name.clone(),
+            prefix: k.prefix.clone(),
+            created_by: k.created_by.clone(),
+            created_at: from_db_time(k.created_at),
+            expires_at: k.expires_at.map(from_db_time),
+            last_used_at: k.last_used_at.map(from_db_time),
+            revoked_at: k.revoked_at.map(from_db_time),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    pub api_key: ApiKeyOut,
+    /// The secret, shown this once: only its hash is stored.
+    pub key: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"user_id": "0193…", "name": "finance export"}))]
+pub struct CreateApiKey {
+    /// A service account (`kind: service`).
+    #[validate(length(min = 1, max = 64))]
+    pub user_id: String,
+    #[validate(length(min = 1, max = 100))]
+    pub name: String,
+    /// When the key stops working; must be in the future. Omit for no expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ApiKeysQuery {
+    /// Only keys of this service account.
+    pub user_id: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}

@@ -1,0 +1,176 @@
+use chrono::{DateTime, Utc};
+use kefu_core::Role;
+use kefu_store::from_db_time;
+use kefu_store::users::UserRecord;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UserKind {
+    /// A person who logs in with a password.
+    Human,
+    /// An integration account that authenticates with API keys only.
+    Service,
+}
+
+impl UserKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserKind::Human => "human",
+            UserKind::Service => "service",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: String,
+    #[schema(example = "li.wei")]
+    pub username: String,
+    #[schema(example = "李伟")]
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub kind: UserKind,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+    /// Set after an admin reset: the user should choose a new password.
+    pub must_change_password: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
+    pub version: i64,
+}
+
+impl From<&UserRecord> for UserOut {
+    fn from(u: &UserRecord) -> Self {
+        UserOut {
+            id: u.row.id.clone(),
+            username: u.row.username.clone(),
+            display_name: u.row.display_name.clone(),
+            email: u.row.email.clone(),
+            phone: u.row.phone.clone(),
+            kind: if u.row.kind == "service" {
+                UserKind::Service
+            } else {
+                UserKind::Human
+            },
+            roles: u.roles.clone(),
+            disabled: u.row.disabled,
+            must_change_password: u.row.must_change_password,
+            created_at: from_db_time(u.row.created_at),
+            updated_at: from_db_time(u.row.updated_at),
+            version: u.row.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedUser {
+    #[serde(flatten)]
+    pub user: UserOut,
+    /// Present only when the server generated the initial password: shown this once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_password: Option<String>,
+}
+
+fn phone_ok(phone: &str) -> Result<(), validator::ValidationError> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let shape = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
+    if shape && (5..=20).contains(&digits) {
+        Ok(())
+    } else {
+        let mut e = validator::ValidationError::new("format");
+        e.message = Some("must be a phone number: 5 to 20 digits, with + - ( ) or spaces".into());
+        Err(e)
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "li.wei", "display_name": "李伟", "roles": ["engineer"], "phone": "138 0013 8000"}))]
+pub struct CreateUser {
+    /// 2–64 characters: letters, digits, `.`, `_`, `-`; stored lowercased.
+    pub username: String,
+    #[validate(length(min = 1, max = 100))]
+    pub display_name: String,
+    #[validate(email, length(max = 254))]
+    pub email: Option<String>,
+    #[validate(custom(function = "phone_ok"))]
+    pub phone: Option<String>,
+    /// Defaults to `human`.
+    pub kind: Option<UserKind>,
+    #[validate(length(min = 1, max = 11))]
+    pub roles: Vec<Role>,
+    /// Initial password for a person; omit it to have one generated. Not allowed for service
+    /// accounts.
+    #[validate(length(max = 128))]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"display_name": "李伟（华东）", "roles": ["engineer", "clerk"]}))]
+pub struct UpdateUser {
+    #[validate(length(min = 1, max = 100))]
+    pub display_name: Option<String>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[validate(email, length(max = 254))]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[validate(custom(function = "phone_ok"))]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    /// Replaces the user's roles.
+    #[validate(length(min = 1, max = 11))]
+    pub roles: Option<Vec<Role>>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({}))]
+pub struct ResetPassword {
+    /// Omit to have a password generated and returned once.
+    #[validate(length(max = 128))]
+    pub new_password: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordReset {
+    pub user: UserOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_password: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "old-Secret-1", "new_password": "new-Secret-22"}))]
+pub struct ChangePassword {
+    #[validate(length(min = 1, max = 128))]
+    pub current_password: String,
+    #[validate(length(max = 128))]
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UsersQuery {
+    /// Only users holding this role.
+    pub role: Option<Role>,
+    pub kind: Option<UserKind>,
+    pub disabled: Option<bool>,
+    /// Substring of the username or display name.
+    pub q: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

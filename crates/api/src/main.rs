@@ -1,0 +1,131 @@
+use clap::{Parser, Subcommand};
+use kefu_api::config::Config;
+use kefu_api::dto::audit::AuditVerification;
+use kefu_api::server::{self, NewUserArgs};
+use kefu_core::Role;
+use std::io::Read;
+use std::process::ExitCode;
+
+/// kefu: the customer-service and field-service backend.
+#[derive(Parser)]
+#[command(name = "kefu", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the HTTP server (the default): migrates the database first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a user; the password is read from stdin with --password-stdin, else generated.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// A role (repeat for several): admin, manager, supervisor, clerk, engineer, ...
+        #[arg(long = "role", required = true)]
+        roles: Vec<Role>,
+        /// A service account (API keys only, no password).
+        #[arg(long)]
+        service: bool,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Recompute the audit hash chain; exits 1 when it is broken.
+    VerifyAudit,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        return match kefu_api::app::openapi().to_pretty_json() {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e.into()),
+        };
+    }
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => return fail(e.into()),
+    };
+    server::init_logging(&config.log_filter);
+    let result = match command {
+        Command::Serve | Command::Openapi => {
+            let system = actix_web::rt::System::new();
+            system
+                .block_on(server::serve(config))
+                .map(|()| ExitCode::SUCCESS)
+        }
+        Command::Migrate => server::migrate(&config).map(|()| ExitCode::SUCCESS),
+        Command::CreateUser {
+            username,
+            display_name,
+            roles,
+            service,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                let mut buf = String::new();
+                match std::io::stdin().read_to_string(&mut buf) {
+                    Ok(_) => Some(buf.trim_end_matches(['\r', '\n']).to_owned()),
+                    Err(e) => return fail(e.into()),
+                }
+            } else {
+                None
+            };
+            server::create_user(
+                &config,
+                NewUserArgs {
+                    username: username.clone(),
+                    display_name,
+                    roles,
+                    service,
+                    password,
+                },
+            )
+            .map(|generated| {
+                match generated {
+                    Some(p) => {
+                        eprintln!("kefu: created user `{username}` with password {p} (shown once)")
+                    }
+                    None => eprintln!("kefu: created user `{username}`"),
+                }
+                ExitCode::SUCCESS
+            })
+        }
+        Command::VerifyAudit => server::verify_audit(&config).map(|report| {
+            let report = AuditVerification::from(report);
+            let intact = report.intact;
+            println!(
+                "{}",
+                serde_json::json!({
+                    "intact": report.intact,
+                    "entries_checked": report.entries_checked,
+                    "head_seq": report.head_seq,
+                    "first_broken_seq": report.first_broken_seq,
+                    "reason": report.reason,
+                })
+            );
+            if intact {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }),
+    };
+    result.unwrap_or_else(fail)
+}
+
+fn fail(e: anyhow::Error) -> ExitCode {
+    eprintln!("kefu: {e:#}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,8 @@
+//! Cross-cutting request handling: request ids, language, access log and metrics
+//! ([`observe`]), and replay of idempotent POSTs ([`idempotency`]).
+
+mod idempotency;
+mod observe;
+
+pub use idempotency::idempotency;
+pub use observe::observe;

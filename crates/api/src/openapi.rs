@@ -1,0 +1,215 @@
+//! The OpenAPI document: generated from the handlers' annotations, then completed with the
+//! responses and headers that the shared conventions add to every operation of a kind, so
+//! that each operation lists every status it can return.
+
+use crate::error::{Problem, ProblemFieldError};
+use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{
+    ContentBuilder, Object, OpenApi as OpenApiDoc, Ref, RefOr, Required, ResponseBuilder, Type,
+};
+use utoipa::{IntoParams, Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "kefu API",
+        version = "1.0.0",
+        description = "Customer service and field service: tickets, dispatch, feedback forms, \
+callbacks, contracts, spare parts, scoring, billing and payroll.\n\n\
+Conventions: errors are RFC 9457 `application/problem+json` in the `Accept-Language` \
+(zh-CN default, en); lists use `limit`/`cursor` and return `{items, next_cursor}`; \
+changes to existing records need `If-Match` with the record's `ETag`; every POST accepts \
+`Idempotency-Key` (same key and body within 24 h replays the first response); money is \
+integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 3339."
+    ),
+    tags(
+        (name = "auth", description = "Login, token refresh, logout and the caller's own account"),
+        (name = "users", description = "Users and roles (ORG-1), managed by admins"),
+        (name = "api-keys", description = "API keys of service accounts for integration scripts"),
+        (name = "audit", description = "The append-only, hash-chained audit log"),
+        (name = "ops", description = "Health, readiness and metrics"),
+    ),
+    components(schemas(Problem, ProblemFieldError)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /api/v1/auth/login`, or an API key \
+                         (`kefu_…`) of a service account.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// `If-Match` on commands that change an existing record.
+#[derive(IntoParams)]
+#[into_params(names("If-Match"), parameter_in = Header)]
+pub struct IfMatchHeader(
+    /// The `ETag` from the last read of the record, e.g. `"3"`.
+    #[param(example = "\"3\"")]
+    #[allow(dead_code)]
+    String,
+);
+
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            crate::error::PROBLEM_CONTENT_TYPE,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+fn header_param(name: &str, description: &str) -> RefOr<Parameter> {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(Object::with_type(Type::String)))
+        .build()
+        .into()
+}
+
+fn add_response(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| problem(description));
+}
+
+fn has_param(op: &Operation, name: &str, location: ParameterIn) -> bool {
+    op.parameters.iter().flatten().any(|p| match p {
+        RefOr::T(p) => p.name == name && p.parameter_in == location,
+        RefOr::Ref(_) => false,
+    })
+}
+
+fn is_secured(op: &Operation) -> bool {
+    op.security.iter().flatten().any(|req| {
+        serde_json::to_value(req)
+            .ok()
+            .and_then(|v| v.as_object().map(|o| !o.is_empty()))
+            .unwrap_or(false)
+    })
+}
+
+/// Adds what the shared building blocks can answer to each operation that uses them.
+fn complete(path: &str, method: &str, op: &mut Operation) {
+    let secured = is_secured(op);
+    if secured {
+        add_response(op, "401", "No, invalid or expired credentials");
+        add_response(op, "403", "The caller's roles do not allow this operation");
+    }
+    if op.request_body.is_some() {
+        add_response(
+            op,
+            "400",
+            "Malformed JSON, wrong field types or unknown fields",
+        );
+        add_response(op, "413", "Request body too large");
+        add_response(op, "415", "Request body is not application/json");
+        add_response(op, "422", "A field breaks its rules (see `errors`)");
+    }
+    if op
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query))
+    {
+        add_response(
+            op,
+            "400",
+            "Unknown or malformed query parameter, or a bad cursor",
+        );
+        add_response(op, "422", "A query parameter is out of range");
+    }
+    if path.contains('{') {
+        add_response(op, "404", "No such record, or not visible to the caller");
+    }
+    if has_param(op, "If-Match", ParameterIn::Header) {
+        add_response(op, "400", "If-Match is not an ETag of this API");
+        add_response(
+            op,
+            "412",
+            "The record changed since it was read (see `current_version`)",
+        );
+        add_response(op, "428", "If-Match is required");
+    }
+    if method == "post" && secured {
+        op.parameters.get_or_insert_with(Vec::new).push(header_param(
+            "Idempotency-Key",
+            "Makes the POST safe to retry: the same key with the same request within 24 h \
+             returns the first response (with `Idempotent-Replayed: true`) without running it again; \
+             secrets shown once (`generated_password`, `key`) are left out of a replay.",
+        ));
+        add_response(op, "400", "Malformed Idempotency-Key");
+        add_response(
+            op,
+            "409",
+            "A request with the same Idempotency-Key is still running",
+        );
+        add_response(op, "413", "Request body too large");
+        add_response(
+            op,
+            "422",
+            "The Idempotency-Key was used with a different request",
+        );
+    }
+    if !matches!(path, "/healthz" | "/metrics") {
+        add_response(
+            op,
+            "503",
+            "The database is unavailable; retry after `Retry-After`",
+        );
+    }
+    add_response(
+        op,
+        "500",
+        "Internal error; the body carries only the request id",
+    );
+    op.parameters
+        .get_or_insert_with(Vec::new)
+        .push(header_param(
+            "Accept-Language",
+            "Language of error messages: zh-CN (default) or en.",
+        ));
+}
+
+/// The finished document: annotations plus the conventions' responses.
+pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let ops = [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                complete(path, method, op);
+            }
+        }
+    }
+    doc
+}

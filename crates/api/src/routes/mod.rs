@@ -1,0 +1,42 @@
+//! HTTP routes, one module per resource. Handlers stay thin: extract and check the caller,
+//! run the service in a transaction on the blocking pool, shape the response.
+
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
+pub mod me;
+pub mod ops;
+pub mod users;
+
+use crate::extract::etag;
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ETAG, LOCATION};
+use serde::Serialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Everything under `/api/v1`.
+pub fn api_v1(cfg: &mut ServiceConfig) {
+    auth::routes(cfg);
+    me::routes(cfg);
+    users::routes(cfg);
+    api_keys::routes(cfg);
+    audit::routes(cfg);
+}
+
+/// A JSON response for one versioned record, with its `ETag`.
+pub fn versioned<T: Serialize>(status: StatusCode, version: i64, body: &T) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((ETAG, etag(version)))
+        .json(body)
+}
+
+/// 201 with `Location` (and `ETag` when the record is versioned).
+pub fn created<T: Serialize>(location: String, version: Option<i64>, body: &T) -> HttpResponse {
+    let mut res = HttpResponse::Created();
+    res.insert_header((LOCATION, location));
+    if let Some(v) = version {
+        res.insert_header((ETAG, etag(v)));
+    }
+    res.json(body)
+}

@@ -1,0 +1,150 @@
+//! Process-level commands: start the server, migrate, create users, verify the audit chain.
+
+use crate::app;
+use crate::auth::jwt::JwtKeys;
+use crate::config::Config;
+use crate::dto::users::{CreateUser, UserKind};
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::services::{Ctx, bootstrap, users};
+use crate::state::AppState;
+use actix_web::{HttpServer, web};
+use anyhow::Context;
+use kefu_core::{Clock, Role, SystemClock};
+use kefu_store::{DbConnection, DbPool, PoolConfig, audit, build_pool, write_tx};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_env_filter(filter)
+        .with_writer(std::io::stdout)
+        .try_init();
+}
+
+pub fn pool(config: &Config) -> anyhow::Result<DbPool> {
+    Ok(build_pool(&PoolConfig {
+        url: config.database_url.clone(),
+        max_size: config.db_pool_size,
+        connection_timeout: config.db_timeout,
+        sqlite_busy_timeout: Duration::from_secs(5),
+    })?)
+}
+
+fn connection(pool: &DbPool) -> anyhow::Result<r2d2::PooledConnection<kefu_store::DbManager>> {
+    pool.get().context("cannot connect to the database")
+}
+
+/// Applies pending migrations and creates the first admin on an empty database.
+pub fn prepare_database(pool: &DbPool, config: &Config) -> anyhow::Result<()> {
+    let mut conn = connection(pool)?;
+    let applied = kefu_store::run_migrations(&mut conn)?;
+    for name in &applied {
+        tracing::info!(migration = %name, "migration applied");
+    }
+    let generated = bootstrap::ensure_admin(
+        &mut conn,
+        config.admin_password.as_deref(),
+        SystemClock.now(),
+    )
+    .map_err(api_error)?;
+    if let Some(password) = generated {
+        // stderr, not the log: the log is kept, this password must not be.
+        eprintln!(
+            "kefu: created user `admin` with password {password} (shown once; change it after logging in)"
+        );
+    }
+    Ok(())
+}
+
+fn api_error(e: ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let pool = pool(&config)?;
+    {
+        let (pool, config) = (pool.clone(), config.clone());
+        web::block(move || prepare_database(&pool, &config))
+            .await
+            .context("startup task failed")??;
+    }
+    let state = web::Data::new(AppState {
+        jwt: Arc::new(JwtKeys::new(&config)),
+        config: Arc::new(config.clone()),
+        pool,
+        clock: Arc::new(SystemClock),
+        metrics: Arc::new(Metrics::default()),
+    });
+    let spec = app::openapi();
+    let mut server =
+        HttpServer::new(move || app::build(state.clone(), spec.clone())).shutdown_timeout(10);
+    if let Some(workers) = config.workers {
+        server = server.workers(workers);
+    }
+    let server = server
+        .bind(&config.bind)
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    for addr in server.addrs() {
+        tracing::info!(addr = %addr, environment = ?config.environment, "listening");
+    }
+    server.run().await.context("server failed")
+}
+
+pub fn migrate(config: &Config) -> anyhow::Result<()> {
+    prepare_database(&pool(config)?, config)
+}
+
+pub struct NewUserArgs {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub roles: Vec<Role>,
+    pub service: bool,
+    pub password: Option<String>,
+}
+
+/// Creates a user from the command line (audited with no actor); returns the generated
+/// password, if one was generated.
+pub fn create_user(config: &Config, args: NewUserArgs) -> anyhow::Result<Option<String>> {
+    let pool = pool(config)?;
+    prepare_database(&pool, config)?;
+    let now = SystemClock.now();
+    let new = users::prepare(
+        CreateUser {
+            display_name: args.display_name.unwrap_or_else(|| args.username.clone()),
+            username: args.username,
+            email: None,
+            phone: None,
+            kind: Some(if args.service {
+                UserKind::Service
+            } else {
+                UserKind::Human
+            }),
+            roles: args.roles,
+            password: args.password,
+        },
+        now,
+    )
+    .map_err(api_error)?;
+    let generated = new.generated_password.clone();
+    let mut conn = connection(&pool)?;
+    let ctx = Ctx::system(now);
+    write_tx(&mut conn, |conn: &mut DbConnection| {
+        users::create(conn, &ctx, new)
+    })
+    .map_err(api_error)?;
+    Ok(generated)
+}
+
+/// Recomputes the audit chain; the report says whether it is intact.
+pub fn verify_audit(config: &Config) -> anyhow::Result<audit::ChainReport> {
+    let pool = pool(config)?;
+    let mut conn = connection(&pool)?;
+    Ok(audit::verify(&mut conn)?)
+}

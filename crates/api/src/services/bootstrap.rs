@@ -1,0 +1,47 @@
+//! First start: an empty database gets an `admin` user, so the system can be used at all.
+
+use super::Ctx;
+use crate::dto::users::{CreateUser, UserKind};
+use crate::error::ApiError;
+use crate::services::users;
+use kefu_core::Role;
+use kefu_store::{DbConnection, write_tx};
+
+/// Creates `admin` when there are no users yet. Returns the generated password (to print
+/// once) when `KEFU_ADMIN_PASSWORD` was not given, `None` otherwise.
+pub fn ensure_admin(
+    conn: &mut DbConnection,
+    admin_password: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<String>, ApiError> {
+    if kefu_store::users::count(conn)? > 0 {
+        return Ok(None);
+    }
+    let new = users::prepare(
+        CreateUser {
+            username: "admin".to_owned(),
+            display_name: "Administrator".to_owned(),
+            email: None,
+            phone: None,
+            kind: Some(UserKind::Human),
+            roles: vec![Role::Admin],
+            password: admin_password.map(str::to_owned),
+        },
+        now,
+    )?;
+    let generated = new.generated_password.clone();
+    let ctx = Ctx::system(now);
+    let created = write_tx(conn, |conn| {
+        if kefu_store::users::count(conn)? > 0 {
+            return Ok(false);
+        }
+        users::create(conn, &ctx, new).map(|_| true)
+    });
+    match created {
+        Ok(true) => Ok(generated),
+        Ok(false) => Ok(None),
+        // Another instance bootstrapped at the same moment.
+        Err(ApiError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

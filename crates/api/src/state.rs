@@ -1,0 +1,45 @@
+use crate::auth::jwt::JwtKeys;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use actix_web::web;
+use kefu_core::Clock;
+use kefu_store::{DbConnection, DbPool, write_tx};
+use std::sync::Arc;
+
+/// What every handler shares: built once at start, cloned per worker.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub pool: DbPool,
+    pub clock: Arc<dyn Clock>,
+    pub jwt: Arc<JwtKeys>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// Runs `f` with a pooled connection on the blocking thread pool (diesel is synchronous).
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(kefu_store::StoreError::from)?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Like [`AppState::db`], inside one write transaction: the command, its audit entry and
+    /// anything else it writes commit together or not at all.
+    pub async fn tx<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db(move |conn| write_tx(conn, f)).await
+    }
+}

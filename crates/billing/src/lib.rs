@@ -1,0 +1,1 @@
+//! Fees, payments, commissions, expenses and payroll (domain.md §5: BIL-*): pure rules, no I/O.

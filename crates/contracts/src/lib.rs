@@ -1,0 +1,1 @@
+//! Contracts, licences, commissioning and maintenance (domain.md §2: CON-*): pure rules, no I/O.

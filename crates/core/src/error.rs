@@ -1,0 +1,42 @@
+/// One rejected input field: which field, a stable machine code, and a human message (English;
+/// the API layer translates by `code`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// What a domain rule can say "no" with. The API maps each variant to a problem+json status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// Input that does not satisfy a field's own constraints (422 with `errors`).
+    #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    /// A business rule from domain.md refused the command (422 naming the rule id).
+    #[error("{rule}: {message}")]
+    Rule { rule: &'static str, message: String },
+    /// The record's state does not allow the command (409).
+    #[error("conflict: {0}")]
+    Conflict(String),
+}
+
+impl DomainError {
+    pub fn invalid(
+        field: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        DomainError::Invalid(vec![FieldError::new(field, code, message)])
+    }
+}

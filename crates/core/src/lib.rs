@@ -1,0 +1,19 @@
+//! Shared value types of kefu: roles and the acting principal, validated names, money in fen,
+//! basis points, calendar months, the clock, and the error every domain rule reports with.
+//! No I/O lives here: time and randomness come in as arguments.
+
+mod actor;
+mod clock;
+mod error;
+mod money;
+mod names;
+mod role;
+mod year_month;
+
+pub use actor::{Actor, ActorKind};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{DomainError, FieldError};
+pub use money::{BasisPoints, Money};
+pub use names::{DisplayName, Password, Username};
+pub use role::{ParseRoleError, Role};
+pub use year_month::YearMonth;

@@ -1,0 +1,2 @@
+//! HR scoring: attendance, scorecards, grades, complaints and fines (domain.md §4: HR-*):
+//! pure rules, no I/O.

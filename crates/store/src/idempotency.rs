@@ -1,0 +1,129 @@
+//! Stored first responses of POSTs carrying an `Idempotency-Key`, per caller.
+
+use crate::schema::idempotency_keys as ik;
+use crate::{DbConnection, StoreError, to_db_time, write_tx};
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+    /// JSON object of the response headers worth replaying (content type, ETag, Location).
+    pub headers: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// First use of the key: the caller runs the command and then [`complete`]s or [`release`]s.
+    Fresh,
+    Replay(StoredResponse),
+    /// The key was used with another request body (or another endpoint).
+    Mismatch,
+    /// The first request with this key is still running.
+    InProgress,
+}
+
+/// One use of a key: who sent it, and what the request was.
+#[derive(Debug, Clone)]
+pub struct KeyUse<'a> {
+    pub actor_id: &'a str,
+    pub key: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub request_hash: &'a str,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = ik)]
+struct Stored {
+    method: String,
+    path: String,
+    request_hash: String,
+    status_code: Option<i64>,
+    response_body: Option<String>,
+    response_headers: Option<String>,
+}
+
+/// Claims the key for this request, or says why not. Keys older than `ttl` are forgotten.
+pub fn claim(
+    conn: &mut DbConnection,
+    request: &KeyUse<'_>,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> Result<Claim, StoreError> {
+    let outcome = write_tx(conn, |conn| -> Result<Claim, StoreError> {
+        diesel::delete(ik::table.filter(ik::created_at.lt(to_db_time(now - ttl)))).execute(conn)?;
+        let existing: Option<Stored> = ik::table
+            .find((request.actor_id, request.key))
+            .select(Stored::as_select())
+            .first(conn)
+            .optional()?;
+        match existing {
+            Some(s)
+                if s.method != request.method
+                    || s.path != request.path
+                    || s.request_hash != request.request_hash =>
+            {
+                Ok(Claim::Mismatch)
+            }
+            Some(Stored {
+                status_code: Some(status),
+                response_body,
+                response_headers,
+                ..
+            }) => Ok(Claim::Replay(StoredResponse {
+                status: u16::try_from(status).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                body: response_body.unwrap_or_default(),
+                headers: response_headers.unwrap_or_else(|| "{}".to_owned()),
+            })),
+            Some(_) => Ok(Claim::InProgress),
+            None => {
+                diesel::insert_into(ik::table)
+                    .values((
+                        ik::actor_id.eq(request.actor_id),
+                        ik::idem_key.eq(request.key),
+                        ik::method.eq(request.method),
+                        ik::path.eq(request.path),
+                        ik::request_hash.eq(request.request_hash),
+                        ik::created_at.eq(to_db_time(now)),
+                    ))
+                    .execute(conn)?;
+                Ok(Claim::Fresh)
+            }
+        }
+    });
+    match outcome {
+        // Another instance inserted the same key between our read and our insert.
+        Err(StoreError::Duplicate(_)) => Ok(Claim::InProgress),
+        other => other,
+    }
+}
+
+pub fn complete(
+    conn: &mut DbConnection,
+    actor_id: &str,
+    key: &str,
+    response: &StoredResponse,
+) -> Result<(), StoreError> {
+    diesel::update(ik::table.find((actor_id, key)))
+        .set((
+            ik::status_code.eq(Some(i64::from(response.status))),
+            ik::response_body.eq(Some(&response.body)),
+            ik::response_headers.eq(Some(&response.headers)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets a claim whose command failed without a result worth replaying (a 5xx), so the
+/// client's retry runs the command again.
+pub fn release(conn: &mut DbConnection, actor_id: &str, key: &str) -> Result<(), StoreError> {
+    diesel::delete(
+        ik::table
+            .find((actor_id, key))
+            .filter(ik::status_code.is_null()),
+    )
+    .execute(conn)?;
+    Ok(())
+}

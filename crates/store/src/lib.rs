@@ -1,0 +1,27 @@
+//! Persistence for kefu: one diesel code path over PostgreSQL and SQLite.
+//!
+//! Knows SQL and diesel, holds no business rule. Every function takes a connection so the
+//! caller (the API's service layer) decides the transaction boundary; writes that must be
+//! atomic run inside [`write_tx`].
+
+pub mod audit;
+mod conn;
+pub mod credentials;
+mod error;
+pub mod idempotency;
+mod migrate;
+pub mod schema;
+pub mod throttle;
+mod time;
+pub mod users;
+
+pub use conn::{Backend, DbConnection, DbManager, DbPool, PoolConfig, build_pool, write_tx};
+pub use diesel::result::Error as DieselError;
+pub use error::StoreError;
+pub use migrate::{pending_migrations, run_migrations};
+pub use time::{from_db_time, to_db_time};
+
+/// A new record id: UUIDv7 text, so ids sort by creation time (stable keyset pagination).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TRIGGER audit_log_no_update ON audit_log;
+DROP FUNCTION audit_log_append_only();
+DROP TABLE audit_head;
+DROP TABLE audit_log;
+DROP TABLE login_throttle;
+DROP TABLE api_keys;
+DROP TABLE refresh_tokens;
+DROP TABLE user_roles;
+DROP TABLE users;

@@ -1,0 +1,240 @@
+use crate::{actions, audit_of};
+use kefu_blackbox::{ADMIN_PASSWORD, TestApp};
+use serde_json::json;
+
+#[test]
+fn login_returns_a_token_pair_and_me_shows_the_caller() {
+    let app = TestApp::spawn();
+    let res = app.login("admin", ADMIN_PASSWORD);
+    assert_eq!(res.status, 200, "{}", res.body);
+    let body = res.json();
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 900);
+    assert_eq!(body["user"]["username"], "admin");
+    assert_eq!(body["user"]["roles"], json!(["admin"]));
+    assert!(body["refresh_token"].as_str().unwrap().len() >= 40);
+    let token = body["access_token"].as_str().unwrap();
+
+    let me = app.get("/api/v1/me").bearer(token).send();
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["username"], "admin");
+    assert_eq!(me.etag(), "\"1\"");
+
+    let admin_id = me.json()["id"].as_str().unwrap().to_owned();
+    let trail = actions(&audit_of(&app, token, "user", &admin_id));
+    assert_eq!(trail, ["user.create", "auth.login"]);
+}
+
+#[test]
+fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
+    let app = TestApp::spawn();
+    let wrong = app.login("admin", "not-the-password-1");
+    let body = wrong.problem(401, "unauthenticated");
+    assert_eq!(body["detail"], "用户名或密码错误");
+    assert!(wrong.header("www-authenticate").is_some());
+    let unknown = app.login("nobody", "not-the-password-1").json();
+    assert_eq!(unknown["detail"], body["detail"]);
+
+    let en = app
+        .post("/api/v1/auth/login")
+        .header("Accept-Language", "en-US,en;q=0.9")
+        .json(&json!({"username": "admin", "password": "nope-nope-1"}))
+        .send();
+    assert_eq!(
+        en.problem(401, "unauthenticated")["detail"],
+        "Wrong username or password"
+    );
+
+    let admin = app.admin_token();
+    let me = app.get("/api/v1/me").bearer(&admin).send().json();
+    let entries = audit_of(&app, &admin, "user", me["id"].as_str().unwrap());
+    let failed: Vec<_> = entries
+        .iter()
+        .filter(|e| e["action"] == "auth.login_failed")
+        .collect();
+    assert_eq!(failed.len(), 2);
+    assert!(failed.iter().all(|e| e["actor_id"].is_null()));
+}
+
+#[test]
+fn repeated_failures_lock_the_account_out_with_retry_after() {
+    let app = TestApp::builder()
+        .env("KEFU_LOGIN_MAX_FAILURES_PER_ACCOUNT", "3")
+        .spawn();
+    for _ in 0..3 {
+        app.login("admin", "wrong-password-1")
+            .problem(401, "unauthenticated");
+    }
+    // Locked: even the right password is refused until the lock ends.
+    let locked = app.login("admin", ADMIN_PASSWORD);
+    locked.problem(429, "rate-limited");
+    let retry: u64 = locked.header("retry-after").unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 900, "{retry}");
+    // Another account from the same address is not locked by the first one's failures.
+    app.login("somebody", "wrong-password-1")
+        .problem(401, "unauthenticated");
+}
+
+#[test]
+fn failures_from_one_address_across_accounts_are_throttled() {
+    let app = TestApp::builder()
+        .env("KEFU_LOGIN_MAX_FAILURES_PER_IP", "4")
+        .spawn();
+    for name in ["a1", "a2", "a3", "a4"] {
+        app.login(name, "wrong-password-1")
+            .problem(401, "unauthenticated");
+    }
+    app.login("admin", ADMIN_PASSWORD)
+        .problem(429, "rate-limited");
+}
+
+#[test]
+fn refresh_rotates_and_a_replayed_token_ends_the_login() {
+    let app = TestApp::spawn();
+    let first = app.login("admin", ADMIN_PASSWORD).json();
+    let rt1 = first["refresh_token"].as_str().unwrap();
+    let refresh = |rt: &str| {
+        app.post("/api/v1/auth/refresh")
+            .json(&json!({ "refresh_token": rt }))
+            .send()
+    };
+    let second = refresh(rt1);
+    assert_eq!(second.status, 200, "{}", second.body);
+    let rt2 = second.json()["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(rt1, rt2);
+    let token = second.json()["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(app.get("/api/v1/me").bearer(&token).send().status, 200);
+
+    // rt1 again: a stolen copy. The whole family is revoked, rt2 included.
+    let reused = refresh(rt1);
+    let body = reused.problem(401, "unauthenticated");
+    assert!(
+        body["detail"].as_str().unwrap().contains("已被使用"),
+        "{body}"
+    );
+    refresh(&rt2).problem(401, "unauthenticated");
+
+    let admin = app.admin_token();
+    let me = app.get("/api/v1/me").bearer(&admin).send().json();
+    let trail = actions(&audit_of(&app, &admin, "user", me["id"].as_str().unwrap()));
+    assert!(
+        trail.contains(&"auth.refresh_token_reused".to_owned()),
+        "{trail:?}"
+    );
+}
+
+#[test]
+fn logout_revokes_the_refresh_token_and_is_idempotent() {
+    let app = TestApp::spawn();
+    let rt = app.login("admin", ADMIN_PASSWORD).json()["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let logout = || {
+        app.post("/api/v1/auth/logout")
+            .json(&json!({ "refresh_token": rt }))
+            .send()
+    };
+    assert_eq!(logout().status, 204);
+    assert_eq!(logout().status, 204);
+    app.post("/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": rt }))
+        .send()
+        .problem(401, "unauthenticated");
+}
+
+#[test]
+fn forged_malformed_and_missing_tokens_are_401() {
+    let app = TestApp::spawn();
+    app.get("/api/v1/me").send().problem(401, "unauthenticated");
+    app.get("/api/v1/me")
+        .bearer("garbage")
+        .send()
+        .problem(401, "unauthenticated");
+    // alg=none with an admin-looking payload.
+    let none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhZG1pbiIsImlzcyI6ImtlZnUiLCJhdWQiOiJrZWZ1LWFwaSIsImV4cCI6NDEwMjQ0NDgwMCwibmJmIjowfQ.";
+    app.get("/api/v1/me")
+        .bearer(none)
+        .send()
+        .problem(401, "unauthenticated");
+    // A real token with its signature altered.
+    let token = app.admin_token();
+    let mut forged = token[..token.len() - 2].to_owned();
+    forged.push_str(if token.ends_with("AA") { "BB" } else { "AA" });
+    app.get("/api/v1/me")
+        .bearer(&forged)
+        .send()
+        .problem(401, "unauthenticated");
+}
+
+#[test]
+fn a_token_signed_with_another_secret_is_refused() {
+    let other = TestApp::builder()
+        .env("KEFU_JWT_SECRET", "another-secret-another-secret-0123")
+        .spawn();
+    let foreign = other.admin_token();
+    let app = TestApp::spawn();
+    app.get("/api/v1/me")
+        .bearer(&foreign)
+        .send()
+        .problem(401, "unauthenticated");
+}
+
+#[test]
+fn disabling_a_user_ends_their_access_at_once() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let user = app.create_user(&admin, "wang.fang", &["engineer"], "Engineer-pass-1");
+    let id = user["id"].as_str().unwrap();
+    let login = app.login("wang.fang", "Engineer-pass-1").json();
+    let token = login["access_token"].as_str().unwrap();
+    assert_eq!(app.get("/api/v1/me").bearer(token).send().status, 200);
+
+    let disabled = app
+        .post(&format!("/api/v1/users/{id}/disable"))
+        .bearer(&admin)
+        .if_match("\"1\"")
+        .send();
+    assert_eq!(disabled.status, 200, "{}", disabled.body);
+    assert_eq!(disabled.json()["disabled"], true);
+
+    let me = app.get("/api/v1/me").bearer(token).send();
+    assert_eq!(me.problem(401, "unauthenticated")["detail"], "账号已停用");
+    app.login("wang.fang", "Engineer-pass-1")
+        .problem(401, "unauthenticated");
+    app.post("/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": login["refresh_token"] }))
+        .send()
+        .problem(401, "unauthenticated");
+}
+
+#[test]
+fn users_change_their_own_password_with_the_current_one() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let user = app.create_user(&admin, "zhao.lei", &["clerk"], "Clerk-pass-001");
+    let token = app.token("zhao.lei", "Clerk-pass-001");
+    let change = |current: &str, new: &str| {
+        app.post("/api/v1/me/password")
+            .bearer(&token)
+            .json(&json!({ "current_password": current, "new_password": new }))
+            .send()
+    };
+    change("wrong-pass-001", "Clerk-pass-002").problem(401, "unauthenticated");
+    let weak = change("Clerk-pass-001", "short").problem(422, "validation");
+    assert_eq!(weak["errors"][0]["field"], "new_password");
+    assert_eq!(change("Clerk-pass-001", "Clerk-pass-002").status, 204);
+    app.login("zhao.lei", "Clerk-pass-001")
+        .problem(401, "unauthenticated");
+    app.token("zhao.lei", "Clerk-pass-002");
+    let trail = actions(&audit_of(
+        &app,
+        &admin,
+        "user",
+        user["id"].as_str().unwrap(),
+    ));
+    assert!(
+        trail.contains(&"user.change_password".to_owned()),
+        "{trail:?}"
+    );
+}

@@ -1,0 +1,167 @@
+use kefu_blackbox::TestApp;
+use serde_json::json;
+
+fn user_body(name: &str) -> serde_json::Value {
+    json!({"username": name, "display_name": name, "roles": ["engineer"]})
+}
+
+#[test]
+fn an_idempotent_post_runs_once_and_replays_its_first_response() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let post = |body: serde_json::Value| {
+        app.post("/api/v1/users")
+            .bearer(&admin)
+            .header("Idempotency-Key", "create-li-1")
+            .json(&body)
+            .send()
+    };
+    let first = post(user_body("li.ming"));
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert!(first.header("idempotent-replayed").is_none());
+    let second = post(user_body("li.ming"));
+    assert_eq!(second.status, 201);
+    assert_eq!(
+        second.header("idempotent-replayed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(second.header("location"), first.header("location"));
+    assert_eq!(second.header("etag"), first.header("etag"));
+    let (a, b) = (first.json(), second.json());
+    assert_eq!(a["id"], b["id"]);
+    // The shown-once password was not stored for replay.
+    assert!(a["generated_password"].is_string());
+    assert!(b.get("generated_password").is_none());
+
+    let list = app
+        .get("/api/v1/users?q=li.ming")
+        .bearer(&admin)
+        .send()
+        .json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+    post(user_body("someone.else")).problem(422, "idempotency-key-reused");
+    // Keys are per caller: another user's identical key is independent.
+    let other = app.create_user(&admin, "admin2", &["admin"], "Admin-pass-2222");
+    assert_eq!(other["username"], "admin2");
+    let admin2 = app.token("admin2", "Admin-pass-2222");
+    let theirs = app
+        .post("/api/v1/users")
+        .bearer(&admin2)
+        .header("Idempotency-Key", "create-li-1")
+        .json(&user_body("li.hua"))
+        .send();
+    assert_eq!(theirs.status, 201, "{}", theirs.body);
+}
+
+#[test]
+fn failed_commands_replay_too_but_a_bad_key_is_refused() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let bad = || {
+        app.post("/api/v1/users")
+            .bearer(&admin)
+            .header("Idempotency-Key", "k-bad")
+            .json(&json!({"username": "x"}))
+            .send()
+    };
+    let first = bad();
+    first.problem(400, "bad-request");
+    let again = bad();
+    assert_eq!(again.body, first.body);
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    let long = "k".repeat(300);
+    app.post("/api/v1/users")
+        .bearer(&admin)
+        .header("Idempotency-Key", &long)
+        .json(&user_body("x1"))
+        .send()
+        .problem(400, "bad-request");
+}
+
+#[test]
+fn bodies_must_be_json_of_bounded_size() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    app.post("/api/v1/users")
+        .bearer(&admin)
+        .raw("text/plain", "username=x")
+        .send()
+        .problem(415, "unsupported-media-type");
+    app.post("/api/v1/users")
+        .bearer(&admin)
+        .raw("application/json", "{\"username\": ")
+        .send()
+        .problem(400, "bad-request");
+    let huge = json!({"username": "x".repeat(2 << 20), "display_name": "x", "roles": ["engineer"]});
+    app.post("/api/v1/users")
+        .bearer(&admin)
+        .json(&huge)
+        .send()
+        .problem(413, "payload-too-large");
+    app.post("/api/v1/users")
+        .bearer(&admin)
+        .header("Idempotency-Key", "big-1")
+        .json(&huge)
+        .send()
+        .problem(413, "payload-too-large");
+}
+
+#[test]
+fn every_response_carries_a_request_id_that_the_log_and_problems_share() {
+    let app = TestApp::spawn();
+    let res = app
+        .get("/api/v1/users")
+        .header("X-Request-Id", "trace-abc-123")
+        .send();
+    assert_eq!(res.header("x-request-id").as_deref(), Some("trace-abc-123"));
+    let problem = res.problem(401, "unauthenticated");
+    assert_eq!(problem["request_id"], "trace-abc-123");
+    assert_eq!(problem["instance"], "/api/v1/users");
+    let generated = app.get("/healthz").send();
+    assert_eq!(generated.header("x-request-id").unwrap().len(), 36);
+    // A hostile id is replaced, not echoed.
+    let hostile = app
+        .get("/healthz")
+        .header("X-Request-Id", "a\"b<script>")
+        .send();
+    assert_ne!(
+        hostile.header("x-request-id").as_deref(),
+        Some("a\"b<script>")
+    );
+
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let line = app
+        .logs()
+        .into_iter()
+        .find(|l| l.contains("trace-abc-123"))
+        .expect("access log line");
+    let entry: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(entry["route"], "/api/v1/users");
+    assert_eq!(entry["status"], 401);
+    assert_eq!(entry["method"], "GET");
+    assert!(entry["latency_ms"].is_number());
+}
+
+#[test]
+fn problems_speak_the_callers_language() {
+    let app = TestApp::spawn();
+    let zh = app.get("/api/v1/nowhere").send().problem(404, "not-found");
+    assert_eq!(zh["detail"], "请求的资源不存在或对你不可见");
+    assert_eq!(zh["title"], "资源不存在");
+    let en = app
+        .get("/api/v1/nowhere")
+        .header("Accept-Language", "en")
+        .send()
+        .problem(404, "not-found");
+    assert_eq!(en["title"], "Not found");
+    let admin = app.admin_token();
+    let invalid = app
+        .post("/api/v1/users")
+        .bearer(&admin)
+        .header("Accept-Language", "en")
+        .json(&json!({"username": "ok.name", "display_name": "x", "roles": [], "phone": "??"}))
+        .send()
+        .problem(422, "validation");
+    assert_eq!(invalid["detail"], "2 field(s) failed validation");
+}

@@ -1,0 +1,35 @@
+//! Black-box tests: the real `kefu` binary over HTTP, on SQLite (default) or PostgreSQL
+//! (`KEFU_TEST_DB=postgres` with `KEFU_TEST_PG_URL`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api_keys;
+mod audit;
+mod auth;
+mod cli;
+mod conventions;
+mod ops;
+mod users;
+
+use kefu_blackbox::TestApp;
+use serde_json::Value;
+
+/// Audit entries for one record, oldest first.
+pub fn audit_of(app: &TestApp, admin: &str, entity_type: &str, entity_id: &str) -> Vec<Value> {
+    let res = app
+        .get(&format!(
+            "/api/v1/audit?entity_type={entity_type}&entity_id={entity_id}&limit=200"
+        ))
+        .bearer(admin)
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+    let mut items = res.json()["items"].as_array().unwrap().clone();
+    items.reverse();
+    items
+}
+
+pub fn actions(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect()
+}

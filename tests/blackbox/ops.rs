@@ -1,0 +1,61 @@
+use kefu_blackbox::TestApp;
+use serde_json::Value;
+
+#[test]
+fn health_readiness_and_metrics() {
+    let app = TestApp::spawn();
+    let health = app.get("/healthz").send();
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json()["status"], "ok");
+    let ready = app.get("/readyz").send();
+    assert_eq!(ready.status, 200);
+    assert_eq!(ready.json()["database"], app.db.backend);
+    app.get("/api/v1/me").send();
+    app.get("/api/v1/me").send();
+    let metrics = app.get("/metrics").send();
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert!(
+        metrics.body.contains(
+            "kefu_http_requests_total{method=\"GET\",route=\"/api/v1/me\",status=\"401\"} 2"
+        ),
+        "{}",
+        metrics.body
+    );
+    assert!(metrics.body.contains("kefu_db_pool_connections"));
+}
+
+#[test]
+fn the_served_spec_is_the_committed_spec_and_the_docs_load_offline() {
+    let app = TestApp::spawn();
+    let served = app.get("/api/v1/openapi.json").send();
+    assert_eq!(served.status, 200);
+    let served = served.json();
+    let committed: Value =
+        serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap();
+    assert_eq!(
+        served, committed,
+        "run `make openapi` and commit the result"
+    );
+    let (code, printed, _) = app.cli(&["openapi"], None);
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<Value>(&printed).unwrap(), committed);
+
+    let docs = app.get("/api/docs/").send();
+    assert_eq!(docs.status, 200);
+    assert!(
+        docs.body.to_lowercase().contains("swagger"),
+        "{}",
+        docs.body
+    );
+    let redirect = app.get("/api/docs").send();
+    assert!((300..400).contains(&redirect.status));
+    let init = app.get("/api/docs/swagger-initializer.js").send();
+    assert_eq!(init.status, 200);
+    assert!(init.body.contains("/api/v1/openapi.json"));
+}

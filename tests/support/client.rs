@@ -1,0 +1,126 @@
+use serde_json::Value;
+use std::time::Duration;
+
+/// A response as the client saw it.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Asserts a problem+json body with this status and `type` slug; returns the body.
+    pub fn problem(&self, status: u16, slug: &str) -> Value {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "body: {}",
+            self.body
+        );
+        let v = self.json();
+        assert_eq!(
+            v["type"],
+            format!("urn:kefu:problem:{slug}"),
+            "body: {}",
+            self.body
+        );
+        assert_eq!(v["status"], status);
+        assert!(v["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(v["detail"].as_str().is_some_and(|t| !t.is_empty()));
+        v
+    }
+
+    pub fn etag(&self) -> String {
+        self.header("etag").expect("ETag header")
+    }
+}
+
+pub struct Req {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+}
+
+impl Req {
+    pub fn new(method: &str, url: String) -> Req {
+        Req {
+            method: method.to_owned(),
+            url,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn header(mut self, k: &str, v: &str) -> Req {
+        self.headers.push((k.to_owned(), v.to_owned()));
+        self
+    }
+
+    pub fn bearer(self, token: &str) -> Req {
+        self.header("Authorization", &format!("Bearer {token}"))
+    }
+
+    pub fn if_match(self, etag: &str) -> Req {
+        self.header("If-Match", etag)
+    }
+
+    pub fn json(mut self, v: &Value) -> Req {
+        self.body = Some(v.to_string());
+        self.header("Content-Type", "application/json")
+    }
+
+    pub fn raw(mut self, content_type: &str, body: &str) -> Req {
+        self.body = Some(body.to_owned());
+        self.header("Content-Type", content_type)
+    }
+
+    pub fn send(self) -> Resp {
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(60))
+            .redirects(0)
+            .build();
+        let mut req = agent.request(&self.method, &self.url);
+        for (k, v) in &self.headers {
+            req = req.set(k, v);
+        }
+        let result = match &self.body {
+            Some(body) => req.send_string(body),
+            None => req.call(),
+        };
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{} {}: {e}", self.method, self.url),
+        };
+        let status = response.status();
+        let headers = response
+            .headers_names()
+            .into_iter()
+            .filter_map(|name| {
+                let value = response.header(&name)?.to_owned();
+                Some((name, value))
+            })
+            .collect();
+        let body = response.into_string().unwrap_or_default();
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection, SqliteConnection};
+use std::path::PathBuf;
+
+/// A fresh, empty database for one test, removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    pub backend: &'static str,
+    sqlite_dir: Option<PathBuf>,
+    pg: Option<(String, String)>,
+}
+
+fn pg_base_url() -> Option<String> {
+    match std::env::var("KEFU_TEST_DB").as_deref() {
+        Ok("postgres") => Some(
+            std::env::var("KEFU_TEST_PG_URL")
+                .expect("KEFU_TEST_DB=postgres needs KEFU_TEST_PG_URL"),
+        ),
+        _ => None,
+    }
+}
+
+fn with_database(base: &str, name: &str) -> String {
+    let (prefix, rest) = base.split_at(base.find("://").map_or(0, |i| i + 3));
+    let (authority, query) = match rest.find(['/', '?']) {
+        Some(i) => {
+            let tail = &rest[i..];
+            let query = tail.find('?').map_or("", |q| &tail[q..]);
+            (&rest[..i], query)
+        }
+        None => (rest, ""),
+    };
+    format!("{prefix}{authority}/{name}{query}")
+}
+
+impl TestDb {
+    pub fn fresh() -> TestDb {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        if let Some(base) = pg_base_url() {
+            let name = format!("kefu_test_{id}");
+            let mut admin = PgConnection::establish(&base).expect("connect to KEFU_TEST_PG_URL");
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create test database");
+            TestDb {
+                url: with_database(&base, &name),
+                backend: "postgres",
+                sqlite_dir: None,
+                pg: Some((base, name)),
+            }
+        } else {
+            let dir = std::env::temp_dir().join(format!("kefu-test-{id}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            TestDb {
+                url: format!("sqlite://{}", dir.join("kefu.db").display()),
+                backend: "sqlite",
+                sqlite_dir: Some(dir),
+                pg: None,
+            }
+        }
+    }
+
+    /// Runs raw SQL against the database behind the application's back (tampering tests).
+    pub fn execute(&self, sql: &str) {
+        if self.pg.is_some() {
+            PgConnection::establish(&self.url)
+                .unwrap()
+                .batch_execute(sql)
+                .unwrap();
+        } else {
+            let path = self.url.trim_start_matches("sqlite://");
+            SqliteConnection::establish(path)
+                .unwrap()
+                .batch_execute(sql)
+                .unwrap();
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((base, name)) = &self.pg
+            && let Ok(mut admin) = PgConnection::establish(base)
+        {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+        if let Some(dir) = &self.sqlite_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/test?sslmode=disable", "x"),
+            "postgres://u:p@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            with_database("postgres://h:5432", "x"),
+            "postgres://h:5432/x"
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! Black-box test harness: starts the real `kefu` binary on a free port against a fresh
+//! database (SQLite always; PostgreSQL when `KEFU_TEST_DB=postgres`, using `KEFU_TEST_PG_URL`)
+//! and drives it over HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod client;
+mod db;
+
+pub use client::{Req, Resp};
+pub use db::TestDb;
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const ADMIN_PASSWORD: &str = "Admin-pass-123!";
+
+/// The `kefu` binary built next to this test binary (`make test` builds it first).
+pub fn kefu_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("KEFU_TEST_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap();
+    let bin = dir.join("kefu");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p kefu-api --bin kefu` (make test does)",
+        bin.display()
+    );
+    bin
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: TestDb,
+    child: Child,
+    logs: Arc<Mutex<Vec<String>>>,
+    env: Vec<(String, String)>,
+}
+
+#[derive(Default)]
+pub struct Builder {
+    env: Vec<(String, String)>,
+}
+
+impl Builder {
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.env.push((k.to_owned(), v.to_owned()));
+        self
+    }
+
+    pub fn spawn(self) -> TestApp {
+        let db = TestDb::fresh();
+        TestApp::start(db, self.env)
+    }
+}
+
+impl TestApp {
+    pub fn spawn() -> TestApp {
+        Builder::default().spawn()
+    }
+
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    fn base_env(db: &TestDb) -> Vec<(String, String)> {
+        vec![
+            ("KEFU_DATABASE_URL".into(), db.url.clone()),
+            ("KEFU_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+            ("KEFU_LOG".into(), "info".into()),
+            ("KEFU_WORKERS".into(), "2".into()),
+            ("KEFU_DB_POOL_SIZE".into(), "4".into()),
+        ]
+    }
+
+    fn start(db: TestDb, extra: Vec<(String, String)>) -> TestApp {
+        let mut env = Self::base_env(&db);
+        env.push(("KEFU_BIND".into(), "127.0.0.1:0".into()));
+        env.extend(extra);
+        let mut child = Command::new(kefu_bin())
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .envs(env.iter().cloned())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start kefu");
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(v) = serde_json::from_str::<Value>(&line)
+                    && v["message"] == "listening"
+                {
+                    let _ = tx.send(v["addr"].as_str().unwrap_or_default().to_owned());
+                }
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let stderr = child.stderr.take().unwrap();
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let addr = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(addr) => addr,
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "kefu did not start; output:\n{}",
+                    logs.lock().unwrap().join("\n")
+                );
+            }
+        };
+        TestApp {
+            base: format!("http://{addr}"),
+            db,
+            child,
+            logs,
+            env,
+        }
+    }
+
+    /// Every line the server printed so far (stdout JSON logs and stderr).
+    pub fn logs(&self) -> Vec<String> {
+        self.logs.lock().unwrap().clone()
+    }
+
+    pub fn req(&self, method: &str, path: &str) -> Req {
+        Req::new(method, format!("{}{}", self.base, path))
+    }
+
+    pub fn get(&self, path: &str) -> Req {
+        self.req("GET", path)
+    }
+
+    pub fn post(&self, path: &str) -> Req {
+        self.req("POST", path)
+    }
+
+    pub fn patch(&self, path: &str) -> Req {
+        self.req("PATCH", path)
+    }
+
+    pub fn login(&self, username: &str, password: &str) -> Resp {
+        self.post("/api/v1/auth/login")
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+    }
+
+    /// An access token for `username`, asserting the login works.
+    pub fn token(&self, username: &str, password: &str) -> String {
+        let res = self.login(username, password);
+        assert_eq!(res.status, 200, "login {username}: {}", res.body);
+        res.json()["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub fn admin_token(&self) -> String {
+        self.token("admin", ADMIN_PASSWORD)
+    }
+
+    /// Creates a person with `roles` and the given password; returns the user's JSON.
+    pub fn create_user(
+        &self,
+        admin: &str,
+        username: &str,
+        roles: &[&str],
+        password: &str,
+    ) -> Value {
+        let res = self
+            .post("/api/v1/users")
+            .bearer(admin)
+            .json(&json!({
+                "username": username,
+                "display_name": username,
+                "roles": roles,
+                "password": password,
+            }))
+            .send();
+        assert_eq!(res.status, 201, "create {username}: {}", res.body);
+        res.json()
+    }
+
+    /// Runs a `kefu` subcommand against this app's database; returns (exit code, stdout, stderr).
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+        use std::io::Write;
+        let mut child = Command::new(kefu_bin())
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .envs(self.env.iter().filter(|(k, _)| k != "KEFU_BIND").cloned())
+            .env("KEFU_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
