@@ -165,3 +165,21 @@ fn problems_speak_the_callers_language() {
         .problem(422, "validation");
     assert_eq!(invalid["detail"], "2 field(s) failed validation");
 }
+
+#[test]
+fn a_known_path_with_the_wrong_method_is_405_with_allow() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let res = app.req("DELETE", "/api/v1/users").bearer(&admin).send();
+    res.problem(405, "method-not-allowed");
+    assert_eq!(res.header("allow").as_deref(), Some("GET, POST"));
+    let res = app
+        .req("PUT", "/api/v1/users/some-id")
+        .bearer(&admin)
+        .send();
+    res.problem(405, "method-not-allowed");
+    assert_eq!(res.header("allow").as_deref(), Some("GET, PATCH"));
+    app.req("DELETE", "/api/v1/nothing-here")
+        .send()
+        .problem(404, "not-found");
+}

@@ -59,3 +59,45 @@ fn the_served_spec_is_the_committed_spec_and_the_docs_load_offline() {
     assert_eq!(init.status, 200);
     assert!(init.body.contains("/api/v1/openapi.json"));
 }
+
+/// The database going away gives a quick 503 with `Retry-After`, not a hang or a 500, and the
+/// service recovers by itself when it comes back. (PostgreSQL only: an embedded SQLite file
+/// cannot go away independently of the process.)
+#[test]
+fn a_lost_database_is_a_quick_503_and_service_recovers() {
+    let app = TestApp::spawn();
+    if app.db.backend != "postgres" {
+        eprintln!(
+            "skipped on {}: needs a database server to stop",
+            app.db.backend
+        );
+        return;
+    }
+    let admin = app.admin_token();
+    assert_eq!(app.get("/api/v1/me").bearer(&admin).send().status, 200);
+    let name = app.db.url.rsplit('/').next().unwrap().to_owned();
+    app.db.admin_execute(&format!(
+        "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
+         SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';"
+    ));
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        let res = app.get("/api/v1/me").bearer(&admin).send();
+        res.problem(503, "unavailable");
+        assert!(res.header("retry-after").is_some());
+        assert!(
+            !res.body.contains("terminat"),
+            "no internals leak: {}",
+            res.body
+        );
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let ready = app.get("/readyz").send();
+    ready.problem(503, "unavailable");
+
+    app.db
+        .admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"));
+    let me = app.get("/api/v1/me").bearer(&admin).send();
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert_eq!(app.get("/readyz").send().status, 200);
+}

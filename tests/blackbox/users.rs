@@ -409,3 +409,30 @@ fn lists_page_with_cursors_and_filter() {
         .send()
         .problem(400, "bad-request");
 }
+
+#[test]
+fn a_temporary_password_allows_nothing_but_changing_it() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let created = create(
+        &app,
+        &admin,
+        json!({"username": "second.admin", "display_name": "二号管理员", "roles": ["admin"]}),
+    )
+    .json();
+    let temporary = created["generated_password"].as_str().unwrap();
+    let token = app.token("second.admin", temporary);
+    let blocked = app.get("/api/v1/users").bearer(&token).send();
+    blocked.problem(403, "password-change-required");
+    assert_eq!(app.get("/api/v1/me").bearer(&token).send().status, 200);
+    let changed = app
+        .post("/api/v1/me/password")
+        .bearer(&token)
+        .json(&json!({"current_password": temporary, "new_password": "Second-admin-1"}))
+        .send();
+    assert_eq!(changed.status, 204, "{}", changed.body);
+    let token = app.token("second.admin", "Second-admin-1");
+    let me = app.get("/api/v1/me").bearer(&token).send().json();
+    assert_eq!(me["must_change_password"], false);
+    assert_eq!(app.get("/api/v1/users").bearer(&token).send().status, 200);
+}

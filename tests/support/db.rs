@@ -60,6 +60,15 @@ impl TestDb {
         }
     }
 
+    /// Runs SQL on the PostgreSQL server's maintenance connection (outage tests).
+    pub fn admin_execute(&self, sql: &str) {
+        let (base, _) = self.pg.as_ref().expect("a PostgreSQL test database");
+        PgConnection::establish(base)
+            .unwrap()
+            .batch_execute(sql)
+            .unwrap();
+    }
+
     /// Runs raw SQL against the database behind the application's back (tampering tests).
     pub fn execute(&self, sql: &str) {
         if self.pg.is_some() {

@@ -9,10 +9,10 @@ use crate::routes;
 use crate::state::AppState;
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ResourceDef, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpResponse, web};
+use actix_web::{App, HttpRequest, HttpResponse, web};
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa_actix_web::{AppExt, scope};
@@ -40,8 +40,50 @@ pub fn openapi() -> OpenApiDoc {
     openapi::finish(with_routes(App::new()).1)
 }
 
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
+/// The documented paths and their methods, to tell "no such path" (404) from "not with this
+/// method" (405 with `Allow`).
+pub struct KnownRoutes(Vec<(ResourceDef, Vec<String>)>);
+
+impl KnownRoutes {
+    pub fn from_spec(spec: &OpenApiDoc) -> Self {
+        KnownRoutes(
+            spec.paths
+                .paths
+                .iter()
+                .map(|(path, item)| {
+                    let methods = [
+                        ("GET", item.get.is_some()),
+                        ("POST", item.post.is_some()),
+                        ("PUT", item.put.is_some()),
+                        ("PATCH", item.patch.is_some()),
+                        ("DELETE", item.delete.is_some()),
+                    ]
+                    .into_iter()
+                    .filter(|(_, present)| *present)
+                    .map(|(m, _)| m.to_owned())
+                    .collect();
+                    (ResourceDef::new(path.as_str()), methods)
+                })
+                .collect(),
+        )
+    }
+
+    fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.clone())
+    }
+}
+
+async fn unmatched(
+    req: HttpRequest,
+    known: web::Data<KnownRoutes>,
+) -> Result<HttpResponse, ApiError> {
+    match known.allowed(req.path()) {
+        Some(allowed) => Err(ApiError::MethodNotAllowed { allowed }),
+        None => Err(ApiError::NotFound),
+    }
 }
 
 fn cors(origins: &[String]) -> Cors {
@@ -89,13 +131,15 @@ pub fn build(
     let origins = state.config.cors_origins.clone();
     // The spec and the docs are registered before the `/api/v1` scope, which would otherwise
     // claim `/api/v1/openapi.json`.
+    let known = web::Data::new(KnownRoutes::from_spec(&spec));
     let docs = App::new()
         .app_data(state)
+        .app_data(known)
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", spec))
         .service(web::redirect("/api/docs", "/api/docs/"));
     with_routes(docs)
         .0
-        .default_service(web::to(not_found))
+        .default_service(web::to(unmatched))
         .wrap(cors(&origins))
         .wrap(from_fn(observe))
 }

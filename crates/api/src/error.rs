@@ -32,6 +32,11 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allowed: Vec<String> },
+    /// The account holds a temporary password and may only change it.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("If-Match required")]
@@ -74,6 +79,8 @@ impl ApiError {
             ApiError::Unauthenticated(_) => "unauthenticated",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
+            ApiError::PasswordChangeRequired => "password-change-required",
             ApiError::Conflict(_) => "conflict",
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
@@ -95,6 +102,8 @@ impl ApiError {
             ApiError::Unauthenticated(_) => ("未认证", "Authentication required"),
             ApiError::Forbidden => ("无权限", "Forbidden"),
             ApiError::NotFound => ("资源不存在", "Not found"),
+            ApiError::MethodNotAllowed { .. } => ("方法不允许", "Method not allowed"),
+            ApiError::PasswordChangeRequired => ("须先修改密码", "Password change required"),
             ApiError::Conflict(_) => ("状态冲突", "Conflict"),
             ApiError::PreconditionRequired => ("缺少 If-Match", "Precondition required"),
             ApiError::PreconditionFailed { .. } => ("版本不匹配", "Precondition failed"),
@@ -133,6 +142,16 @@ impl ApiError {
                 lang,
                 "请求的资源不存在或对你不可见",
                 "The resource does not exist or is not visible to you",
+            )
+            .to_owned(),
+            ApiError::MethodNotAllowed { allowed } => match lang {
+                Lang::Zh => format!("此路径支持的方法：{}", allowed.join(", ")),
+                Lang::En => format!("This path supports: {}", allowed.join(", ")),
+            },
+            ApiError::PasswordChangeRequired => pick(
+                lang,
+                "账号使用的是临时密码，请先通过 POST /api/v1/me/password 修改密码",
+                "The account has a temporary password: change it with POST /api/v1/me/password first",
             )
             .to_owned(),
             ApiError::Conflict(message) => message.clone(),
@@ -324,7 +343,8 @@ impl ResponseError for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -357,6 +377,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) => {
                 res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::MethodNotAllowed { allowed } => {
+                res.insert_header((header::ALLOW, allowed.join(", ")));
             }
             ApiError::Unauthenticated(_) => {
                 res.insert_header((

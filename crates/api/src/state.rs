@@ -27,7 +27,11 @@ impl AppState {
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get().map_err(kefu_store::StoreError::from)?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            if let Err(ApiError::Unavailable(_)) = &result {
+                conn.mark_broken();
+            }
+            result
         })
         .await
         .map_err(ApiError::internal)?

@@ -1,5 +1,6 @@
 //! The published contract: the committed spec is what the code generates, and every
 //! operation in it is complete enough for a client written from the spec alone.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::Value;
 

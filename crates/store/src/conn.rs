@@ -63,6 +63,33 @@ pub struct PoolConfig {
     pub sqlite_busy_timeout: Duration,
 }
 
+/// A pooled connection that remembers when the database went away under it, so that the
+/// pool drops it instead of handing the dead socket out again (diesel only reports broken
+/// transactions, not closed connections).
+pub struct PooledDb {
+    conn: DbConnection,
+    broken: bool,
+}
+
+impl PooledDb {
+    pub fn mark_broken(&mut self) {
+        self.broken = true;
+    }
+}
+
+impl std::ops::Deref for PooledDb {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PooledDb {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
 pub struct DbManager {
     url: String,
     backend: Backend,
@@ -70,10 +97,29 @@ pub struct DbManager {
 }
 
 impl r2d2::ManageConnection for DbManager {
-    type Connection = DbConnection;
+    type Connection = PooledDb;
     type Error = diesel::r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, Self::Error> {
+    fn connect(&self) -> Result<PooledDb, Self::Error> {
+        let conn = self.establish()?;
+        Ok(PooledDb {
+            conn,
+            broken: false,
+        })
+    }
+
+    fn is_valid(&self, conn: &mut PooledDb) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut PooledDb) -> bool {
+        conn.broken
+    }
+}
+
+impl DbManager {
+    fn establish(&self) -> Result<DbConnection, diesel::r2d2::Error> {
         match self.backend {
             Backend::Postgres => PgConnection::establish(&self.url)
                 .map(DbConnection::Pg)
@@ -92,15 +138,6 @@ impl r2d2::ManageConnection for DbManager {
                 Ok(DbConnection::Sqlite(conn))
             }
         }
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(diesel::r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
     }
 }
 

@@ -15,7 +15,9 @@ pub mod throttle;
 mod time;
 pub mod users;
 
-pub use conn::{Backend, DbConnection, DbManager, DbPool, PoolConfig, build_pool, write_tx};
+pub use conn::{
+    Backend, DbConnection, DbManager, DbPool, PoolConfig, PooledDb, build_pool, write_tx,
+};
 pub use diesel::result::Error as DieselError;
 pub use error::StoreError;
 pub use migrate::{pending_migrations, run_migrations};

@@ -11,6 +11,8 @@ pub enum AuthOutcome {
     Authenticated(Actor),
     /// Carries the reason code shown to the client.
     Rejected(&'static str),
+    /// Valid credentials of an account that must replace its temporary password first.
+    PasswordChangeRequired,
     /// The credential could not be checked (database down).
     Unavailable(String),
 }
@@ -58,6 +60,7 @@ impl FromRequest for Caller {
                 request_id,
             }),
             Some(AuthOutcome::Rejected(reason)) => Err(ApiError::Unauthenticated(reason)),
+            Some(AuthOutcome::PasswordChangeRequired) => Err(ApiError::PasswordChangeRequired),
             Some(AuthOutcome::Unavailable(cause)) => Err(ApiError::Unavailable(cause.clone())),
             Some(AuthOutcome::Absent) | None => {
                 Err(ApiError::Unauthenticated("missing_credentials"))

@@ -30,13 +30,27 @@ pub async fn authenticate(
         (None, _) => AuthOutcome::Absent,
         (Some(None), _) => AuthOutcome::Rejected("missing_credentials"),
         (Some(Some(_)), None) => AuthOutcome::Unavailable("no application state".to_owned()),
-        (Some(Some(token)), Some(state)) => resolve(&state, token).await,
+        (Some(Some(token)), Some(state)) => {
+            let outcome = resolve(&state, token).await;
+            match outcome {
+                (AuthOutcome::Authenticated(_), true)
+                    if !TEMPORARY_PASSWORD_PATHS.contains(&req.path()) =>
+                {
+                    AuthOutcome::PasswordChangeRequired
+                }
+                (outcome, _) => outcome,
+            }
+        }
     };
     req.extensions_mut().insert(outcome);
     next.call(req).await
 }
 
-async fn resolve(state: &AppState, token: String) -> AuthOutcome {
+/// What an account with a temporary password may still do: see itself and change it.
+const TEMPORARY_PASSWORD_PATHS: [&str; 2] = ["/api/v1/me", "/api/v1/me/password"];
+
+/// The outcome, and whether the account must change its password before anything else.
+async fn resolve(state: &AppState, token: String) -> (AuthOutcome, bool) {
     let now = state.clock.now();
     let result = if token.starts_with(API_KEY_PREFIX) {
         state
@@ -56,17 +70,20 @@ async fn resolve(state: &AppState, token: String) -> AuthOutcome {
                     return Ok(Err("account_disabled"));
                 }
                 credentials::touch_api_key(conn, &key.id, now, chrono::Duration::minutes(1))?;
-                Ok(Ok(Actor {
-                    user_id: user.row.id,
-                    username: user.row.username,
-                    roles: user.roles,
-                    kind: ActorKind::ApiKey { key_id: key.id },
-                }))
+                Ok(Ok((
+                    Actor {
+                        user_id: user.row.id,
+                        username: user.row.username,
+                        roles: user.roles,
+                        kind: ActorKind::ApiKey { key_id: key.id },
+                    },
+                    false,
+                )))
             })
             .await
     } else {
         let Ok(claims) = state.jwt.verify(&token) else {
-            return AuthOutcome::Rejected("invalid_token");
+            return (AuthOutcome::Rejected("invalid_token"), false);
         };
         state
             .db(move |conn| {
@@ -78,19 +95,23 @@ async fn resolve(state: &AppState, token: String) -> AuthOutcome {
                 if user.row.disabled {
                     return Ok(Err("account_disabled"));
                 }
-                Ok(Ok(Actor {
-                    user_id: user.row.id,
-                    username: user.row.username,
-                    roles: user.roles,
-                    kind: ActorKind::Session,
-                }))
+                let must_change = user.row.must_change_password;
+                Ok(Ok((
+                    Actor {
+                        user_id: user.row.id,
+                        username: user.row.username,
+                        roles: user.roles,
+                        kind: ActorKind::Session,
+                    },
+                    must_change,
+                )))
             })
             .await
     };
     match result {
-        Ok(Ok(actor)) => AuthOutcome::Authenticated(actor),
-        Ok(Err(reason)) => AuthOutcome::Rejected(reason),
-        Err(ApiError::Unavailable(cause)) => AuthOutcome::Unavailable(cause),
-        Err(other) => AuthOutcome::Unavailable(other.to_string()),
+        Ok(Ok((actor, must_change))) => (AuthOutcome::Authenticated(actor), must_change),
+        Ok(Err(reason)) => (AuthOutcome::Rejected(reason), false),
+        Err(ApiError::Unavailable(cause)) => (AuthOutcome::Unavailable(cause), false),
+        Err(other) => (AuthOutcome::Unavailable(other.to_string()), false),
     }
 }
