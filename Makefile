@@ -29,8 +29,9 @@ test: build
 test-sqlite:
 	$(call run_tests,--workspace)
 
+test-pg: export KEFU_TEST_DB = postgres
 test-pg:
-	KEFU_TEST_DB=postgres $(call run_tests,-p kefu-blackbox)
+	$(call run_tests,-p kefu-blackbox)
 
 define run_tests
 	if $(CARGO) nextest --version >/dev/null 2>&1; then \

@@ -183,3 +183,37 @@ fn a_known_path_with_the_wrong_method_is_405_with_allow() {
         .send()
         .problem(404, "not-found");
 }
+
+#[test]
+fn browsers_are_let_in_only_from_configured_origins() {
+    let app = TestApp::builder()
+        .env("KEFU_CORS_ORIGINS", "https://kefu.example.com")
+        .spawn();
+    let preflight = |origin: &str| {
+        app.req("OPTIONS", "/api/v1/users")
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization, idempotency-key",
+            )
+            .send()
+    };
+    let allowed = preflight("https://kefu.example.com");
+    assert_eq!(allowed.status, 200, "{}", allowed.body);
+    assert_eq!(
+        allowed.header("access-control-allow-origin").as_deref(),
+        Some("https://kefu.example.com")
+    );
+    let other = preflight("https://evil.example.net");
+    assert!(other.header("access-control-allow-origin").is_none());
+    let simple = app
+        .get("/healthz")
+        .header("Origin", "https://kefu.example.com")
+        .send();
+    let exposed = simple.header("access-control-expose-headers").unwrap();
+    assert!(
+        exposed.contains("etag") && exposed.contains("x-request-id"),
+        "{exposed}"
+    );
+}
