@@ -174,6 +174,12 @@ pub fn verify(conn: &mut DbConnection) -> Result<ChainReport, StoreError> {
             .load(conn)?;
         let last_page = (page.len() as i64) < PAGE;
         for row in page {
+            if row.seq > head_seq {
+                return Ok(report(
+                    checked,
+                    Some((row.seq, "entry added beyond the recorded head".to_owned())),
+                ));
+            }
             if row.seq != expected_seq {
                 return Ok(report(
                     checked,

@@ -113,8 +113,13 @@ impl r2d2::ManageConnection for DbManager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
+    /// Broken: the database went away under it, a panic unwound through a transaction on
+    /// it, or diesel's transaction manager gave up on it. Such a connection is dropped rather
+    /// than handed out mid-transaction.
     fn has_broken(&self, conn: &mut PooledDb) -> bool {
         conn.broken
+            || std::thread::panicking()
+            || diesel::r2d2::R2D2Connection::is_broken(&mut conn.conn)
     }
 }
 
@@ -199,8 +204,8 @@ where
                     Ok(value)
                 }
                 Err(e) => {
-                    // The caller's error is the one worth reporting; a failed rollback leaves
-                    // the connection broken and r2d2 discards it.
+                    // The caller's error is the one worth reporting; a failed rollback marks
+                    // the transaction manager broken, and the pool then drops the connection.
                     let _ = <DbConnection as Connection>::TransactionManager::rollback_transaction(
                         conn,
                     );

@@ -5,6 +5,7 @@ use crate::schema::login_throttle;
 use crate::{DbConnection, StoreError, from_db_time, to_db_time};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 #[derive(Debug, Clone, Copy)]
 pub struct ThrottlePolicy {
@@ -47,21 +48,40 @@ pub fn record_failure(
     .set(login_throttle::failures.eq(login_throttle::failures + 1))
     .execute(conn)?;
     if counted == 0 {
-        let restarted = diesel::update(login_throttle::table.find(key))
-            .set((
-                login_throttle::failures.eq(1),
-                login_throttle::window_started_at.eq(to_db_time(now)),
-                login_throttle::locked_until.eq(None::<chrono::NaiveDateTime>),
-            ))
-            .execute(conn)?;
+        // Only an expired window restarts: a row that a concurrent first failure has just
+        // created is counted on, never reset.
+        let restarted = diesel::update(
+            login_throttle::table
+                .filter(login_throttle::throttle_key.eq(key))
+                .filter(login_throttle::window_started_at.le(window_start)),
+        )
+        .set((
+            login_throttle::failures.eq(1),
+            login_throttle::window_started_at.eq(to_db_time(now)),
+            login_throttle::locked_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
         if restarted == 0 {
-            diesel::insert_into(login_throttle::table)
-                .values((
-                    login_throttle::throttle_key.eq(key),
-                    login_throttle::failures.eq(1),
-                    login_throttle::window_started_at.eq(to_db_time(now)),
-                ))
-                .execute(conn)?;
+            // In a savepoint: when a concurrent first failure inserted the row before us, only
+            // the insert rolls back and this failure is counted on that row instead.
+            let inserted = conn.transaction(|conn| {
+                diesel::insert_into(login_throttle::table)
+                    .values((
+                        login_throttle::throttle_key.eq(key),
+                        login_throttle::failures.eq(1),
+                        login_throttle::window_started_at.eq(to_db_time(now)),
+                    ))
+                    .execute(conn)
+            });
+            match inserted {
+                Ok(_) => {}
+                Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                    diesel::update(login_throttle::table.find(key))
+                        .set(login_throttle::failures.eq(login_throttle::failures + 1))
+                        .execute(conn)?;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     let until = now + policy.lockout;

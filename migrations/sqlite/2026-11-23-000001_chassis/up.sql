@@ -1,8 +1,9 @@
 -- Chassis: users and roles, credentials, login throttling, the audit chain, idempotency.
+-- Primary keys say NOT NULL: SQLite otherwise lets a non-INTEGER key be NULL.
 -- Keep in step with migrations/postgres: a test compares the two schemas.
 
 CREATE TABLE users (
-    id                   TEXT PRIMARY KEY,
+    id                   TEXT NOT NULL PRIMARY KEY,
     username             TEXT NOT NULL UNIQUE,
     display_name         TEXT NOT NULL,
     email                TEXT,
@@ -25,7 +26,7 @@ CREATE TABLE user_roles (
 );
 
 CREATE TABLE refresh_tokens (
-    id         TEXT PRIMARY KEY,
+    id         TEXT NOT NULL PRIMARY KEY,
     user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     family_id  TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
@@ -38,7 +39,7 @@ CREATE INDEX refresh_tokens_family_idx ON refresh_tokens (family_id);
 CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id);
 
 CREATE TABLE api_keys (
-    id           TEXT PRIMARY KEY,
+    id           TEXT NOT NULL PRIMARY KEY,
     user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name         TEXT NOT NULL,
     prefix       TEXT NOT NULL,
@@ -52,7 +53,7 @@ CREATE TABLE api_keys (
 CREATE INDEX api_keys_user_idx ON api_keys (user_id);
 
 CREATE TABLE login_throttle (
-    throttle_key      TEXT PRIMARY KEY,
+    throttle_key      TEXT NOT NULL PRIMARY KEY,
     failures          BIGINT NOT NULL,
     window_started_at TIMESTAMP NOT NULL,
     locked_until      TIMESTAMP
@@ -60,7 +61,7 @@ CREATE TABLE login_throttle (
 
 -- Append-only and hash-chained: each entry's hash covers its content and the previous hash.
 CREATE TABLE audit_log (
-    seq          BIGINT PRIMARY KEY,
+    seq          BIGINT NOT NULL PRIMARY KEY,
     id           TEXT NOT NULL UNIQUE,
     occurred_at  TIMESTAMP NOT NULL,
     actor_id     TEXT,
@@ -79,7 +80,7 @@ CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, seq);
 -- The chain head: one row, updated first in every appending transaction, so the row lock
 -- orders concurrent appenders (PostgreSQL) the way BEGIN IMMEDIATE does on SQLite.
 CREATE TABLE audit_head (
-    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    id   INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
     seq  BIGINT NOT NULL,
     hash TEXT NOT NULL
 );
