@@ -38,13 +38,13 @@ fn the_served_spec_is_the_committed_spec_and_the_docs_load_offline() {
     let served = served.json();
     let committed: Value =
         serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap();
-    assert_eq!(
-        served, committed,
+    assert!(
+        served == committed,
         "run `make openapi` and commit the result"
     );
     let (code, printed, _) = app.cli(&["openapi"], None);
     assert_eq!(code, 0);
-    assert_eq!(serde_json::from_str::<Value>(&printed).unwrap(), committed);
+    assert!(serde_json::from_str::<Value>(&printed).unwrap() == committed);
 
     let docs = app.get("/api/docs/").send();
     assert_eq!(docs.status, 200);

@@ -14,6 +14,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod page;
 pub mod routes;
+pub mod rules;
 pub mod server;
 pub mod services;
 pub mod state;

@@ -48,6 +48,9 @@ pub fn prepare_database(pool: &DbPool, config: &Config) -> anyhow::Result<()> {
     for name in &applied {
         tracing::info!(migration = %name, "migration applied");
     }
+    for key in bootstrap::seed_rules(&mut conn, SystemClock.now()).map_err(api_error)? {
+        tracing::info!(rule_set = key, "rule set seeded with defaults");
+    }
     let generated = bootstrap::ensure_admin(
         &mut conn,
         config.admin_password.as_deref(),

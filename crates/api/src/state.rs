@@ -18,6 +18,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Today in the company time zone: the day dates and rule versions are reckoned in.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock
+            .now()
+            .with_timezone(&self.config.timezone)
+            .date_naive()
+    }
+
     /// Runs `f` with a pooled connection on the blocking thread pool (diesel is synchronous).
     pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
     where

@@ -1,1 +1,3 @@
 //! Fees, payments, commissions, expenses and payroll (domain.md §5: BIL-*): pure rules, no I/O.
+
+pub mod commissioning;

@@ -5,14 +5,17 @@
 mod actor;
 mod clock;
 mod error;
+mod location;
 mod money;
 mod names;
 mod role;
+pub mod rules;
 mod year_month;
 
 pub use actor::{Actor, ActorKind};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DomainError, FieldError};
+pub use location::LocationClass;
 pub use money::{BasisPoints, Money};
 pub use names::{DisplayName, Password, Username};
 pub use role::{ParseRoleError, Role};

@@ -1,2 +1,4 @@
 //! HR scoring: attendance, scorecards, grades, complaints and fines (domain.md §4: HR-*):
 //! pure rules, no I/O.
+
+pub mod fines;

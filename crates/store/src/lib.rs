@@ -10,6 +10,7 @@ pub mod credentials;
 mod error;
 pub mod idempotency;
 mod migrate;
+pub mod rules;
 pub mod schema;
 pub mod throttle;
 mod time;
@@ -22,6 +23,15 @@ pub use diesel::result::Error as DieselError;
 pub use error::StoreError;
 pub use migrate::{pending_migrations, run_migrations};
 pub use time::{from_db_time, to_db_time};
+
+/// The outcome of a versioned write on an existing record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionedWrite {
+    Written,
+    NotFound,
+    /// The record exists with another version; carries the current one.
+    Stale(i64),
+}
 
 /// A new record id: UUIDv7 text, so ids sort by creation time (stable keyset pagination).
 pub fn new_id() -> String {

@@ -105,3 +105,24 @@ diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_keys -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, user_roles, refresh_tokens, api_keys);
+diesel::joinable!(rule_versions -> rule_sets (rule_key));
+diesel::allow_tables_to_appear_in_same_query!(rule_sets, rule_versions);
+
+diesel::table! {
+    rule_sets (rule_key) {
+        rule_key -> Text,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rule_versions (rule_key, effective_from) {
+        rule_key -> Text,
+        effective_from -> Date,
+        value_json -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}

@@ -1,5 +1,6 @@
 //! Users and their roles (ORG-1).
 
+pub use crate::VersionedWrite;
 use crate::schema::{user_roles, users};
 use crate::{DbConnection, StoreError, to_db_time};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -29,15 +30,6 @@ pub struct UserRow {
 pub struct UserRecord {
     pub row: UserRow,
     pub roles: Vec<Role>,
-}
-
-/// The outcome of a versioned write on an existing record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VersionedWrite {
-    Written,
-    NotFound,
-    /// The record exists with another version; carries the current one.
-    Stale(i64),
 }
 
 pub fn insert(conn: &mut DbConnection, row: &UserRow, roles: &[Role]) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod me;
 pub mod ops;
+pub mod rules;
 pub mod users;
 
 use crate::extract::etag;
@@ -22,6 +23,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     users::routes(cfg);
     api_keys::routes(cfg);
     audit::routes(cfg);
+    rules::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.

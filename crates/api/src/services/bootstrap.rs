@@ -7,6 +7,15 @@ use crate::services::users;
 use kefu_core::Role;
 use kefu_store::{DbConnection, write_tx};
 
+/// Seeds the rule sets the database does not have yet (new sets appear with new releases).
+pub fn seed_rules(
+    conn: &mut DbConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<&'static str>, ApiError> {
+    let ctx = Ctx::system(now);
+    write_tx(conn, |conn| crate::services::rules::seed_all(conn, &ctx))
+}
+
 /// Creates `admin` when there are no users yet. Returns the generated password (to print
 /// once) when `KEFU_ADMIN_PASSWORD` was not given, `None` otherwise.
 pub fn ensure_admin(

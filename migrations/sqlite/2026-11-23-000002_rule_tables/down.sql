@@ -1,0 +1,2 @@
+DROP TABLE rule_versions;
+DROP TABLE rule_sets;
