@@ -126,3 +126,166 @@ diesel::table! {
         created_by -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    cities (id) {
+        id -> Text,
+        name -> Text,
+        province -> Text,
+        has_station -> Bool,
+        counties -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        name -> Text,
+        supervisor_user_id -> Nullable<Text>,
+        station_city -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    employees (id) {
+        id -> Text,
+        user_id -> Nullable<Text>,
+        name -> Text,
+        phone -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        supervisor_user_id -> Nullable<Text>,
+        track -> Nullable<Text>,
+        level -> Nullable<Text>,
+        station_city -> Nullable<Text>,
+        employment_status -> Text,
+        status_since -> Date,
+        base_salary_fen -> BigInt,
+        phone_allowance_class -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    employment_events (id) {
+        id -> Text,
+        employee_id -> Text,
+        status -> Text,
+        effective_on -> Date,
+        note -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        name -> Text,
+        phone -> Nullable<Text>,
+        key_account -> Bool,
+        dealer_name -> Nullable<Text>,
+        dealer_consent -> Bool,
+        owner_user_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sites (id) {
+        id -> Text,
+        customer_id -> Text,
+        name -> Text,
+        address -> Text,
+        city -> Text,
+        county -> Nullable<Text>,
+        location_class_override -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        customer_id -> Text,
+        site_id -> Nullable<Text>,
+        name -> Text,
+        phone -> Text,
+        title -> Nullable<Text>,
+        authorised_signer -> Bool,
+        user_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Text,
+        model -> Text,
+        name -> Text,
+        category -> Nullable<Text>,
+        unit_price_fen -> BigInt,
+        unit_cost_fen -> BigInt,
+        floor_price_fen -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    equipment (id) {
+        id -> Text,
+        site_id -> Text,
+        product_id -> Text,
+        serial -> Text,
+        install_date -> Nullable<Date>,
+        warranty_end -> Nullable<Date>,
+        controller_points -> Nullable<BigInt>,
+        pure_alarm_controller -> Bool,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(employees -> teams (team_id));
+diesel::joinable!(employment_events -> employees (employee_id));
+diesel::joinable!(sites -> customers (customer_id));
+diesel::joinable!(contacts -> customers (customer_id));
+diesel::joinable!(equipment -> sites (site_id));
+diesel::joinable!(equipment -> products (product_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    cities,
+    teams,
+    employees,
+    employment_events,
+    customers,
+    sites,
+    contacts,
+    products,
+    equipment,
+);

@@ -1,0 +1,9 @@
+DROP TABLE equipment;
+DROP TABLE products;
+DROP TABLE contacts;
+DROP TABLE sites;
+DROP TABLE customers;
+DROP TABLE employment_events;
+DROP TABLE employees;
+DROP TABLE teams;
+DROP TABLE cities;
