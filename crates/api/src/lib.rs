@@ -18,3 +18,4 @@ pub mod rules;
 pub mod server;
 pub mod services;
 pub mod state;
+pub mod visibility;

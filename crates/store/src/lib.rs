@@ -15,6 +15,7 @@ pub mod schema;
 pub mod throttle;
 mod time;
 pub mod users;
+pub mod visibility;
 
 pub use conn::{
     Backend, DbConnection, DbManager, DbPool, PoolConfig, PooledDb, build_pool, write_tx,
