@@ -28,6 +28,7 @@ integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 
         (name = "users", description = "Users and roles (ORG-1), managed by admins"),
         (name = "api-keys", description = "API keys of service accounts for integration scripts"),
         (name = "audit", description = "The append-only, hash-chained audit log"),
+        (name = "customers", description = "Customers, their sites and contacts, and the cities served (ORG-3, CUS-1), under ORG-5 visibility"),
         (name = "rules", description = "Configurable rule sets (rates, deadlines, fines) in dated versions"),
         (name = "ops", description = "Health, readiness and metrics"),
     ),

@@ -5,6 +5,7 @@ use crate::error::ApiError;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use kefu_core::FieldError;
+use kefu_store::delta::ListMode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -12,7 +13,7 @@ pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Page<T: ToSchema> {
+pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
@@ -57,7 +58,7 @@ pub fn encode_cursor(key: &str) -> String {
 }
 
 /// Cuts the extra row off and makes the cursor from the last item kept.
-pub fn paginate<R, T: ToSchema>(
+pub fn paginate<R, T>(
     mut rows: Vec<R>,
     limit: usize,
     key: impl Fn(&R) -> String,
@@ -75,6 +76,49 @@ pub fn paginate<R, T: ToSchema>(
     }
 }
 
+/// How a list pages: by id over live records, or — with `updated_since` — over every record
+/// changed since then, tombstones included, by (updated_at, id).
+pub fn list_mode(
+    updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    cursor: Option<&str>,
+) -> Result<ListMode, ApiError> {
+    let key = decode_cursor(cursor)?;
+    match updated_since {
+        None => Ok(ListMode::Live { after_id: key }),
+        Some(since) => {
+            let after = key
+                .map(|k| {
+                    k.split_once('|')
+                        .and_then(|(micros, id)| {
+                            let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+                            Some((at.naive_utc(), id.to_owned()))
+                        })
+                        .ok_or_else(|| ApiError::BadRequest {
+                            detail: "cursor does not belong to an updated_since list".to_owned(),
+                            errors: vec![FieldError::new(
+                                "query.cursor",
+                                "format",
+                                "not a cursor of this list",
+                            )],
+                        })
+                })
+                .transpose()?;
+            Ok(ListMode::Changed {
+                since: since.naive_utc(),
+                after,
+            })
+        }
+    }
+}
+
+/// The cursor key of a row in a list of `mode`.
+pub fn row_key(mode: &ListMode, updated_at: chrono::NaiveDateTime, id: &str) -> String {
+    match mode {
+        ListMode::Live { .. } => id.to_owned(),
+        ListMode::Changed { .. } => format!("{}|{id}", updated_at.and_utc().timestamp_micros()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +132,22 @@ mod tests {
         );
         assert!(decode_cursor(Some("not-base64!")).is_err());
         assert!(decode_cursor(Some(&URL_SAFE_NO_PAD.encode("x:1"))).is_err());
+    }
+
+    #[test]
+    fn delta_cursors_round_trip() {
+        let since = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let at = chrono::DateTime::from_timestamp_micros(1_700_000_001_234_567)
+            .unwrap()
+            .naive_utc();
+        let mode = list_mode(Some(since), None).unwrap();
+        let cursor = encode_cursor(&row_key(&mode, at, "abc"));
+        match list_mode(Some(since), Some(&cursor)).unwrap() {
+            ListMode::Changed { after, .. } => assert_eq!(after, Some((at, "abc".to_owned()))),
+            other => panic!("{other:?}"),
+        }
+        let live = encode_cursor("abc");
+        assert!(list_mode(Some(since), Some(&live)).is_err());
     }
 
     #[test]

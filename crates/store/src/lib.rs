@@ -5,13 +5,18 @@
 //! atomic run inside [`write_tx`].
 
 pub mod audit;
+pub mod cities;
 mod conn;
+pub mod contacts;
 pub mod credentials;
+pub mod customers;
+pub mod delta;
 mod error;
 pub mod idempotency;
 mod migrate;
 pub mod rules;
 pub mod schema;
+pub mod sites;
 pub mod throttle;
 mod time;
 pub mod users;

@@ -75,3 +75,13 @@ pub fn customers_of_contact_user(
         .select(contacts::customer_id)
         .load(conn)?)
 }
+
+/// Whether a live team with this id exists.
+pub fn team_exists(conn: &mut DbConnection, team_id: &str) -> Result<bool, StoreError> {
+    Ok(teams::table
+        .filter(teams::id.eq(team_id))
+        .filter(teams::deleted_at.is_null())
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}

@@ -76,20 +76,6 @@ pub struct CreatedUser {
     pub generated_password: Option<String>,
 }
 
-fn phone_ok(phone: &str) -> Result<(), validator::ValidationError> {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let shape = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
-    if shape && (5..=20).contains(&digits) {
-        Ok(())
-    } else {
-        let mut e = validator::ValidationError::new("format");
-        e.message = Some("must be a phone number: 5 to 20 digits, with + - ( ) or spaces".into());
-        Err(e)
-    }
-}
-
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"username": "li.wei", "display_name": "李伟", "roles": ["engineer"], "phone": "138 0013 8000"}))]
@@ -100,7 +86,7 @@ pub struct CreateUser {
     pub display_name: String,
     #[validate(email, length(max = 254))]
     pub email: Option<String>,
-    #[validate(custom(function = "phone_ok"))]
+    #[validate(custom(function = "super::phone_ok"))]
     pub phone: Option<String>,
     /// Defaults to `human`.
     pub kind: Option<UserKind>,
@@ -125,7 +111,7 @@ pub struct UpdateUser {
     pub email: Option<Option<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
-    #[validate(custom(function = "phone_ok"))]
+    #[validate(custom(function = "super::phone_ok"))]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     /// Replaces the user's roles.

@@ -4,9 +4,13 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod cities;
+pub mod contacts;
+pub mod customers;
 pub mod me;
 pub mod ops;
 pub mod rules;
+pub mod sites;
 pub mod users;
 
 use crate::extract::etag;
@@ -24,6 +28,10 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     api_keys::routes(cfg);
     audit::routes(cfg);
     rules::routes(cfg);
+    cities::routes(cfg);
+    customers::routes(cfg);
+    sites::routes(cfg);
+    contacts::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.

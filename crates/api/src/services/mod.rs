@@ -4,7 +4,11 @@
 pub mod api_keys;
 pub mod auth;
 pub mod bootstrap;
+pub mod cities;
+pub mod contacts;
+pub mod customers;
 pub mod rules;
+pub mod sites;
 pub mod users;
 
 use crate::auth::Caller;
@@ -69,6 +73,16 @@ impl Ctx {
             self.now,
         )?;
         Ok(())
+    }
+}
+
+/// A versioned write's outcome as the API answers it: 404 when the record is gone, 412 with
+/// the current version when someone changed it first.
+pub fn written(outcome: kefu_store::VersionedWrite) -> Result<(), ApiError> {
+    match outcome {
+        kefu_store::VersionedWrite::Written => Ok(()),
+        kefu_store::VersionedWrite::NotFound => Err(ApiError::NotFound),
+        kefu_store::VersionedWrite::Stale(current) => Err(ApiError::PreconditionFailed { current }),
     }
 }
 

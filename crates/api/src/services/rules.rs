@@ -1,11 +1,11 @@
 //! Rule sets: seeding, dated versions, audited changes.
 
-use super::Ctx;
+use super::{Ctx, written};
 use crate::error::ApiError;
 use crate::rules::{self, RuleDef};
 use chrono::NaiveDate;
 use kefu_store::rules::{self as store, RuleSetRecord, RuleVersionRow};
-use kefu_store::{DbConnection, VersionedWrite, to_db_time};
+use kefu_store::{DbConnection, to_db_time};
 use serde_json::json;
 
 /// Seeds every registered set that the database does not have yet; returns their keys.
@@ -44,14 +44,6 @@ fn snapshot(row: Option<&RuleVersionRow>) -> Option<serde_json::Value> {
             "note": r.note,
         })
     })
-}
-
-fn written(outcome: VersionedWrite) -> Result<(), ApiError> {
-    match outcome {
-        VersionedWrite::Written => Ok(()),
-        VersionedWrite::NotFound => Err(ApiError::NotFound),
-        VersionedWrite::Stale(current) => Err(ApiError::PreconditionFailed { current }),
-    }
 }
 
 /// Adds or replaces the version in force from `effective_from`.

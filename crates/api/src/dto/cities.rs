@@ -1,0 +1,76 @@
+use chrono::{DateTime, Utc};
+use kefu_store::cities::CityRow;
+use kefu_store::from_db_time;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CityOut {
+    pub id: String,
+    #[schema(example = "杭州市")]
+    pub name: String,
+    #[schema(example = "浙江省")]
+    pub province: String,
+    /// A resident engineer works here: its sites are `local` (ORG-3).
+    pub has_station: bool,
+    /// The city's counties: sites there are `county` when the city has a station.
+    pub counties: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl From<&CityRow> for CityOut {
+    fn from(c: &CityRow) -> Self {
+        CityOut {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            province: c.province.clone(),
+            has_station: c.has_station,
+            counties: c.county_names(),
+            created_at: from_db_time(c.created_at),
+            updated_at: from_db_time(c.updated_at),
+            version: c.version,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "杭州市", "province": "浙江省", "has_station": true, "counties": ["淳安县", "桐庐县", "建德市"]}))]
+pub struct CreateCity {
+    #[validate(length(min = 1, max = 50))]
+    pub name: String,
+    #[validate(length(min = 1, max = 50))]
+    pub province: String,
+    #[serde(default)]
+    pub has_station: bool,
+    #[serde(default)]
+    #[validate(length(max = 100))]
+    pub counties: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"has_station": true}))]
+pub struct UpdateCity {
+    #[validate(length(min = 1, max = 50))]
+    pub name: Option<String>,
+    #[validate(length(min = 1, max = 50))]
+    pub province: Option<String>,
+    pub has_station: Option<bool>,
+    #[validate(length(max = 100))]
+    pub counties: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CitiesQuery {
+    /// Substring of the city or province name.
+    pub q: Option<String>,
+    pub has_station: Option<bool>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
