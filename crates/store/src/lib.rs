@@ -5,6 +5,7 @@
 //! atomic run inside [`write_tx`].
 
 pub mod audit;
+pub mod calendar;
 mod conn;
 pub mod credentials;
 mod error;

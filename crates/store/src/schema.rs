@@ -105,3 +105,20 @@ diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_keys -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, user_roles, refresh_tokens, api_keys);
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Text,
+        kind -> Text,
+        note -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_meta (id) {
+        id -> Integer,
+        version -> BigInt,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
