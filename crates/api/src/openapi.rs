@@ -28,6 +28,8 @@ integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 
         (name = "users", description = "Users and roles (ORG-1), managed by admins"),
         (name = "api-keys", description = "API keys of service accounts for integration scripts"),
         (name = "audit", description = "The append-only, hash-chained audit log"),
+        (name = "calendar", description = "The work calendar (CAL-1): holidays, make-up working \
+days and working-day arithmetic"),
         (name = "ops", description = "Health, readiness and metrics"),
     ),
     components(schemas(Problem, ProblemFieldError)),

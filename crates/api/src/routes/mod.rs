@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod me;
 pub mod ops;
 pub mod users;
@@ -22,6 +23,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     users::routes(cfg);
     api_keys::routes(cfg);
     audit::routes(cfg);
+    calendar::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.
