@@ -5,6 +5,7 @@
 mod api_keys;
 mod audit;
 mod auth;
+mod calendar;
 mod cli;
 mod conventions;
 mod customers;

@@ -30,6 +30,8 @@ integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 
         (name = "audit", description = "The append-only, hash-chained audit log"),
         (name = "customers", description = "Customers, their sites and contacts, and the cities served (ORG-3, CUS-1), under ORG-5 visibility"),
         (name = "rules", description = "Configurable rule sets (rates, deadlines, fines) in dated versions"),
+        (name = "calendar", description = "The work calendar (CAL-1): holidays, make-up working \
+days and working-day arithmetic"),
         (name = "ops", description = "Health, readiness and metrics"),
     ),
     components(schemas(Problem, ProblemFieldError)),

@@ -95,6 +95,7 @@ fn changes_to_existing_records_document_if_match() {
     let spec = generated();
     for (path, method, op) in operations(&spec) {
         let changes_record = method == "patch"
+            || method == "put"
             || (method == "post"
                 && ["/disable", "/enable", "/reset-password"]
                     .iter()

@@ -1,8 +1,10 @@
 //! Shared value types of kefu: roles and the acting principal, validated names, money in fen,
-//! basis points, calendar months, the clock, and the error every domain rule reports with.
+//! basis points, calendar months, the work calendar (CAL-1), the clock, and the error every
+//! domain rule reports with.
 //! No I/O lives here: time and randomness come in as arguments.
 
 mod actor;
+mod calendar;
 mod clock;
 mod error;
 mod location;
@@ -13,6 +15,9 @@ pub mod rules;
 mod year_month;
 
 pub use actor::{Actor, ActorKind};
+pub use calendar::{
+    CalendarError, DayKind, MAX_SEARCH_DAYS, ParseDayKindError, WorkCalendar, WorkPeriod,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DomainError, FieldError};
 pub use location::LocationClass;

@@ -5,6 +5,7 @@
 //! atomic run inside [`write_tx`].
 
 pub mod audit;
+pub mod calendar;
 pub mod cities;
 mod conn;
 pub mod contacts;

@@ -289,3 +289,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     equipment,
 );
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Text,
+        kind -> Text,
+        note -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_meta (id) {
+        id -> Integer,
+        version -> BigInt,
+        updated_at -> Nullable<Timestamp>,
+    }
+}

@@ -13,7 +13,7 @@ use diesel::{PgConnection, SqliteConnection};
 use kefu_store::{DbConnection, pending_migrations, run_migrations};
 use std::collections::{BTreeMap, BTreeSet};
 
-const EXPECTED_TABLES: [&str; 8] = [
+const EXPECTED_TABLES: [&str; 10] = [
     "users",
     "user_roles",
     "refresh_tokens",
@@ -22,6 +22,8 @@ const EXPECTED_TABLES: [&str; 8] = [
     "audit_log",
     "audit_head",
     "idempotency_keys",
+    "calendar_days",
+    "calendar_meta",
 ];
 
 /// (table, column, type family, nullable)
@@ -212,6 +214,8 @@ fn primary_keys_refuse_null() {
         "INSERT INTO audit_log (seq, id, occurred_at, action, entity_type, entity_id, \
                                 prev_hash, hash) \
          VALUES (NULL, 'x', '2026-01-01 00:00:00', 'a', 'e', 'i', 'p', 'h')",
+        "INSERT INTO calendar_days (day, kind, updated_at) \
+         VALUES (NULL, 'holiday', '2026-01-01 00:00:00')",
     ];
     for db in fresh_databases() {
         let stored: Vec<&str> = statements

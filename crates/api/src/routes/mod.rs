@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cities;
 pub mod contacts;
 pub mod customers;
@@ -32,6 +33,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     customers::routes(cfg);
     sites::routes(cfg);
     contacts::routes(cfg);
+    calendar::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod auth;
 pub mod bootstrap;
+pub mod calendar;
 pub mod cities;
 pub mod contacts;
 pub mod customers;

@@ -1,0 +1,160 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use kefu_core::DayKind;
+use kefu_store::calendar::CalendarDay;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+/// A date written exactly `YYYY-MM-DD` (chrono alone would also take `2026-2-3`).
+pub fn strict_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let text = String::deserialize(d)?;
+    let well_formed = text.len() == 10
+        && text.char_indices().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            _ => c.is_ascii_digit(),
+        });
+    well_formed
+        .then(|| NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!("`{text}` is not a date written YYYY-MM-DD"))
+        })
+}
+
+/// One override of the default week.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CalendarDayOut {
+    #[schema(example = "2026-02-16")]
+    pub day: NaiveDate,
+    pub kind: DayKind,
+    #[schema(example = "春节")]
+    pub note: Option<String>,
+}
+
+impl From<&CalendarDay> for CalendarDayOut {
+    fn from(d: &CalendarDay) -> Self {
+        CalendarDayOut {
+            day: d.day,
+            kind: d.kind,
+            note: d.note.clone(),
+        }
+    }
+}
+
+/// The overrides of a date range. Days not listed follow the default week (Monday to Friday
+/// working, Saturday and Sunday not).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CalendarDaysOut {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The whole calendar's version, echoed as the `ETag`; send it back in `If-Match` to
+    /// upload.
+    pub version: i64,
+    /// When the calendar last changed; `null` if it never did.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// In date order.
+    pub days: Vec<CalendarDayOut>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CalendarDaysQuery {
+    /// First day of the range (inclusive), `YYYY-MM-DD`.
+    #[serde(deserialize_with = "strict_date")]
+    #[param(value_type = String, format = Date, example = "2026-01-01")]
+    pub from: NaiveDate,
+    /// Last day of the range (inclusive), at most 3660 days after `from`.
+    #[serde(deserialize_with = "strict_date")]
+    #[param(value_type = String, format = Date, example = "2026-12-31")]
+    pub to: NaiveDate,
+}
+
+/// One override in an upload.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDayIn {
+    /// `YYYY-MM-DD`, inside the upload's `[from, to]`, at most once per upload.
+    #[serde(deserialize_with = "strict_date")]
+    #[schema(value_type = String, format = Date, example = "2026-02-16")]
+    pub day: NaiveDate,
+    /// `holiday`: not worked (even on a weekday); `workday`: worked (even on a weekend, 调休).
+    pub kind: DayKind,
+    /// Up to 200 characters, e.g. the holiday's name.
+    #[schema(max_length = 200, example = "春节")]
+    pub note: Option<String>,
+}
+
+/// Replaces every override within `[from, to]` (at most 400 days) with `days`: a day of the
+/// range left out of `days` goes back to the default week.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "from": "2026-01-01",
+    "to": "2026-12-31",
+    "days": [
+        {"day": "2026-01-01", "kind": "holiday", "note": "元旦"},
+        {"day": "2026-02-14", "kind": "workday", "note": "春节调休"},
+        {"day": "2026-02-16", "kind": "holiday", "note": "春节"},
+        {"day": "2026-02-17", "kind": "holiday", "note": "春节"},
+        {"day": "2026-02-28", "kind": "workday", "note": "春节调休"}
+    ]
+}))]
+pub struct ReplaceCalendarDays {
+    #[serde(deserialize_with = "strict_date")]
+    #[schema(value_type = String, format = Date, example = "2026-01-01")]
+    pub from: NaiveDate,
+    #[serde(deserialize_with = "strict_date")]
+    #[schema(value_type = String, format = Date, example = "2026-12-31")]
+    pub to: NaiveDate,
+    #[schema(max_items = 400)]
+    pub days: Vec<CalendarDayIn>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WorkingDaysAddQuery {
+    /// The starting day, `YYYY-MM-DD` (it need not be a working day).
+    #[serde(deserialize_with = "strict_date")]
+    #[param(value_type = String, format = Date, example = "2026-02-13")]
+    pub date: NaiveDate,
+    /// How many working days to add, 0–3660; 0 gives `date` itself.
+    #[param(minimum = 0, maximum = 3660, example = 1)]
+    pub days: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkingDaysAdded {
+    #[schema(example = "2026-02-13")]
+    pub date: NaiveDate,
+    #[schema(example = 1)]
+    pub days: u32,
+    /// The `days`-th working day strictly after `date`.
+    #[schema(example = "2026-02-14")]
+    pub result: NaiveDate,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WorkingDaysBetweenQuery {
+    #[serde(deserialize_with = "strict_date")]
+    #[param(value_type = String, format = Date, example = "2026-02-13")]
+    pub from: NaiveDate,
+    #[serde(deserialize_with = "strict_date")]
+    #[param(value_type = String, format = Date, example = "2026-02-24")]
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkingDaysBetween {
+    #[schema(example = "2026-02-13")]
+    pub from: NaiveDate,
+    #[schema(example = "2026-02-24")]
+    pub to: NaiveDate,
+    /// Working days in `(from, to]`; negative (the count in `(to, from]`) when `to` is before
+    /// `from`.
+    #[schema(example = 2)]
+    pub working_days: i64,
+}

@@ -1,0 +1,2 @@
+DROP TABLE calendar_meta;
+DROP TABLE calendar_days;
