@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod conventions;
 mod ops;
+mod spec_conformance;
 mod users;
 
 use kefu_blackbox::TestApp;
