@@ -95,6 +95,7 @@ api() {
     printf '%s' "$out"
 }
 login() { api POST /api/v1/auth/login '' "{\"username\":\"$1\",\"password\":\"$2\"}" | jq -r .access_token; }
+my_id() { api GET /api/v1/me "$1" | jq -r .id; }
 
 admin=$(login admin "$admin_password")
 api POST /api/v1/users "$admin" "{\"username\":\"fuzz.engineer\",\"display_name\":\"模糊测试工程师\",
@@ -107,11 +108,15 @@ for i in 1 2 3; do
         \"roles\":[\"clerk\"],\"email\":\"user$i@example.com\"}" >/dev/null
 done
 engineer=$(login fuzz.engineer "$engineer_password")
+# Decoys for commands aimed at the caller's own account (see hooks.py).
+decoy_id=$(api POST /api/v1/users "$admin" '{"username":"fuzz.decoy","display_name":"Decoy",
+    "roles":["admin"],"password":"Fuzz-Decoy-Pass-7"}' | jq -r .id)
 
 # --- fuzz --------------------------------------------------------------------------------
 # run_as NAME TOKEN: one full schemathesis run with that identity.
 run_as() {
-    local name=$1 token=$2
+    local name=$1 token=$2 self
+    self=$(my_id "$token")
     log "schemathesis as $name (seed $seed, $max_examples examples per operation)"
     # --max-time would keep fuzzing until the budget is spent; `timeout` only caps the run.
     # The token goes in through the `bearer` security scheme (schemathesis.toml), not a fixed
@@ -119,7 +124,7 @@ run_as() {
     # missing_required_header) must be able to leave it out.
     # Run from the temp dir: schemathesis keeps a `.schemathesis/` cache in its working
     # directory, which must neither land in the repo nor carry over between runs.
-    (cd "$work" && KEFU_FUZZ_TOKEN=$token \
+    (cd "$work" && KEFU_FUZZ_TOKEN=$token KEFU_FUZZ_SELF_ID=$self KEFU_FUZZ_DECOY_ID=$decoy_id \
     SCHEMATHESIS_HOOKS=$root/scripts/fuzz/hooks.py \
     timeout --signal=INT --kill-after=30 "$max_time" \
         "$st" --config-file "$root/scripts/fuzz/schemathesis.toml" run "$root/openapi/openapi.json" \
