@@ -5,7 +5,7 @@ SHELL := /bin/bash
 DOMAIN_CRATES := core tickets contracts inventory scoring billing
 FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libsqlite3-sys|hyper|reqwest) v
 
-.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps openapi openapi-check
+.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps openapi openapi-check fuzz
 
 ## Build and start the server on the embedded SQLite database (./data/kefu.db).
 run: build
@@ -63,3 +63,7 @@ openapi: build
 openapi-check: build
 	@./target/debug/kefu openapi | diff -u openapi/openapi.json - \
 		|| (echo "openapi/openapi.json is stale: run 'make openapi'"; exit 1)
+
+## Schemathesis against openapi/openapi.json on a fresh, seeded server (see scripts/fuzz/run.sh).
+fuzz: build
+	./scripts/fuzz/run.sh

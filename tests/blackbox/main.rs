@@ -11,6 +11,7 @@ mod conventions;
 mod customers;
 mod ops;
 mod rules;
+mod spec_conformance;
 mod users;
 
 use kefu_blackbox::TestApp;

@@ -3,10 +3,12 @@
 //! that each operation lists every status it can return.
 
 use crate::error::{Problem, ProblemFieldError};
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
-    ContentBuilder, Object, OpenApi as OpenApiDoc, Ref, RefOr, Required, ResponseBuilder, Type,
+    ContentBuilder, ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, ResponseBuilder,
+    Schema, Type,
 };
 use utoipa::{IntoParams, Modify, OpenApi};
 
@@ -65,10 +67,13 @@ impl Modify for BearerAuth {
 #[into_params(names("If-Match"), parameter_in = Header)]
 pub struct IfMatchHeader(
     /// The `ETag` from the last read of the record, e.g. `"3"`.
-    #[param(example = "\"3\"")]
+    #[param(example = "\"3\"", pattern = "^(W/)?\"[0-9]{1,18}\"$")]
     #[allow(dead_code)]
     String,
 );
+
+/// What `Idempotency-Key` accepts (see `middleware::idempotency`).
+const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]{1,255}$";
 
 fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
     ResponseBuilder::new()
@@ -83,13 +88,18 @@ fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
         .into()
 }
 
-fn header_param(name: &str, description: &str) -> RefOr<Parameter> {
+fn header_param(name: &str, description: &str, pattern: Option<&str>) -> RefOr<Parameter> {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Header)
         .required(Required::False)
         .description(Some(description))
-        .schema(Some(Object::with_type(Type::String)))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(pattern)
+                .build(),
+        ))
         .build()
         .into()
 }
@@ -164,7 +174,9 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
             "Idempotency-Key",
             "Makes the POST safe to retry: the same key with the same request within 24 h \
              returns the first response (with `Idempotent-Replayed: true`) without running it again; \
-             secrets shown once (`generated_password`, `key`) are left out of a replay.",
+             secrets shown once (`generated_password`, `key`) are left out of a replay. \
+             1 to 255 visible ASCII characters.",
+            Some(IDEMPOTENCY_KEY_PATTERN),
         ));
         add_response(op, "400", "Malformed Idempotency-Key");
         add_response(
@@ -196,11 +208,201 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
         .push(header_param(
             "Accept-Language",
             "Language of error messages: zh-CN (default) or en.",
+            None,
         ));
 }
 
-/// The finished document: annotations plus the conventions' responses.
+/// The id of the record a response is about, and its `ETag` for the `If-Match` of a change.
+const NEW_ID: &str = "$response.body#/id";
+const SAME_ID: &str = "$request.path.id";
+const ETAG: &str = "$response.header.ETag";
+
+/// OpenAPI links: which values of a response feed which later operation (a client can follow
+/// them; schemathesis' stateful phase chains requests along them). Each entry is
+/// (operation, status, link name, target operation, parameters as (name, expression)).
+type LinkSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const LINKS: &[LinkSpec] = &[
+    ("createUser", "201", "GetUser", "getUser", &[("id", NEW_ID)]),
+    (
+        "createUser",
+        "201",
+        "UpdateUser",
+        "updateUser",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "createUser",
+        "201",
+        "DisableUser",
+        "disableUser",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "createUser",
+        "201",
+        "ResetUserPassword",
+        "resetUserPassword",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "getUser",
+        "200",
+        "UpdateUser",
+        "updateUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "getUser",
+        "200",
+        "DisableUser",
+        "disableUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "getUser",
+        "200",
+        "EnableUser",
+        "enableUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "getUser",
+        "200",
+        "ResetUserPassword",
+        "resetUserPassword",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "updateUser",
+        "200",
+        "GetUser",
+        "getUser",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "updateUser",
+        "200",
+        "DisableUser",
+        "disableUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "disableUser",
+        "200",
+        "GetUser",
+        "getUser",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "disableUser",
+        "200",
+        "EnableUser",
+        "enableUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "enableUser",
+        "200",
+        "GetUser",
+        "getUser",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "enableUser",
+        "200",
+        "DisableUser",
+        "disableUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "resetUserPassword",
+        "200",
+        "GetUser",
+        "getUser",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "createApiKey",
+        "201",
+        "GetApiKey",
+        "getApiKey",
+        &[("id", NEW_ID)],
+    ),
+    (
+        "createApiKey",
+        "201",
+        "RevokeApiKey",
+        "revokeApiKey",
+        &[("id", NEW_ID)],
+    ),
+    (
+        "getApiKey",
+        "200",
+        "RevokeApiKey",
+        "revokeApiKey",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "revokeApiKey",
+        "200",
+        "GetApiKey",
+        "getApiKey",
+        &[("id", SAME_ID)],
+    ),
+];
+
+fn add_links(op: &mut Operation) {
+    let Some(id) = op.operation_id.clone() else {
+        return;
+    };
+    for (from, status, name, target, params) in LINKS {
+        if *from != id {
+            continue;
+        }
+        let Some(RefOr::T(response)) = op.responses.responses.get_mut(*status) else {
+            panic!("link {name}: {id} has no {status} response");
+        };
+        let link = params
+            .iter()
+            .fold(LinkBuilder::new().operation_id(*target), |l, (p, expr)| {
+                l.parameter(*p, *expr)
+            })
+            .build();
+        response.links.insert((*name).to_owned(), RefOr::T(link));
+    }
+}
+
+/// Rules between fields that the derive cannot state: a service account has no password.
+fn add_cross_field_rules(doc: &mut OpenApiDoc) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    if let Some(RefOr::T(Schema::Object(create_user))) = components.schemas.get_mut("CreateUser") {
+        // `not` is plain JSON Schema; utoipa has no field for it, but flattens extensions.
+        create_user
+            .extensions
+            .get_or_insert_with(Default::default)
+            .insert(
+                "not".to_owned(),
+                serde_json::json!({
+                    "description": "`password` is not allowed with `kind: service`",
+                    "properties": {"kind": {"const": "service"}},
+                    "required": ["kind", "password"],
+                }),
+            );
+    }
+}
+
+/// The finished document: annotations plus the conventions' responses and the links.
 pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
+    add_cross_field_rules(&mut doc);
     for (path, item) in doc.paths.paths.iter_mut() {
         let ops = [
             ("get", &mut item.get),
@@ -212,6 +414,7 @@ pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
         for (method, op) in ops {
             if let Some(op) = op {
                 complete(path, method, op);
+                add_links(op);
             }
         }
     }

@@ -1,9 +1,7 @@
 //! Cursor pagination: `?limit=&cursor=` in, `{items, next_cursor}` out. A cursor is an opaque
-//! token wrapping the sort key of the last item returned.
+//! token (`k` and the hex of the sort key) of the last item returned.
 
 use crate::error::ApiError;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use kefu_core::FieldError;
 use kefu_store::delta::ListMode;
 use serde::Serialize;
@@ -37,12 +35,14 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
     let Some(cursor) = cursor else {
         return Ok(None);
     };
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|s| s.strip_prefix("k:").map(str::to_owned))
-        .map(Some)
+    // `k` and the hex of the last sort key: any such string is a cursor (the spec's pattern),
+    // and one that was not issued merely starts the page at that key. No NUL byte: PostgreSQL
+    // text cannot hold one.
+    cursor
+        .strip_prefix('k')
+        .and_then(|hex| hex::decode(hex).ok())
+        .filter(|bytes| !bytes.contains(&0))
+        .map(|bytes| Some(String::from_utf8_lossy(&bytes).into_owned()))
         .ok_or_else(|| ApiError::BadRequest {
             detail: "cursor is not one this API issued".to_owned(),
             errors: vec![FieldError::new(
@@ -54,7 +54,7 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ApiError> {
 }
 
 pub fn encode_cursor(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("k:{key}"))
+    format!("k{}", hex::encode(key))
 }
 
 /// Cuts the extra row off and makes the cursor from the last item kept.
@@ -130,8 +130,11 @@ mod tests {
             decode_cursor(Some(&c)).unwrap(),
             Some("0193-abc".to_owned())
         );
-        assert!(decode_cursor(Some("not-base64!")).is_err());
-        assert!(decode_cursor(Some(&URL_SAFE_NO_PAD.encode("x:1"))).is_err());
+        assert!(decode_cursor(Some("not-hex!")).is_err());
+        assert!(decode_cursor(Some("x31")).is_err());
+        assert!(decode_cursor(Some("k3")).is_err());
+        assert!(decode_cursor(Some("k6100")).is_err());
+        assert!(decode_cursor(Some("")).is_err());
     }
 
     #[test]

@@ -77,7 +77,8 @@ impl DisplayName {
     }
 }
 
-/// A password that meets the policy: 10–128 characters, not all of one character class.
+/// A password that meets the policy: 10–128 characters, not all of one character class (ASCII
+/// lowercase, ASCII uppercase, ASCII digits, anything else).
 /// Not trimmed: spaces are legitimate password characters.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
@@ -98,11 +99,13 @@ impl Password {
                 "must be 10 to 128 characters",
             ));
         }
+        // ASCII classes, everything else (Chinese included) counting as "other": the spec states
+        // this rule as a regular expression, so it must not depend on Unicode properties.
         let classes = [
-            raw.chars().any(|c| c.is_lowercase()),
-            raw.chars().any(|c| c.is_uppercase()),
-            raw.chars().any(|c| c.is_numeric()),
-            raw.chars().any(|c| !c.is_alphanumeric()),
+            raw.chars().any(|c| c.is_ascii_lowercase()),
+            raw.chars().any(|c| c.is_ascii_uppercase()),
+            raw.chars().any(|c| c.is_ascii_digit()),
+            raw.chars().any(|c| !c.is_ascii_alphanumeric()),
         ];
         if classes.iter().filter(|present| **present).count() < 2 {
             return Err(DomainError::invalid(

@@ -41,7 +41,8 @@ impl From<&ApiKeyRow> for ApiKeyOut {
 pub struct CreatedApiKey {
     #[serde(flatten)]
     pub api_key: ApiKeyOut,
-    /// The secret, shown this once: only its hash is stored.
+    /// The secret, shown this once: only its hash is stored. Left out of an idempotent replay.
+    #[schema(required = false)]
     pub key: String,
 }
 
@@ -51,8 +52,14 @@ pub struct CreatedApiKey {
 pub struct CreateApiKey {
     /// A service account (`kind: service`).
     #[validate(length(min = 1, max = 64))]
+    #[schema(
+        pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[^\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000](?:[\\s\\S]{0,62}[^\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])?[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub user_id: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(
+        pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[^\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000](?:[\\s\\S]{0,98}[^\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])?[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub name: String,
     /// When the key stops working; must be in the future. Omit for no expiry.
     pub expires_at: Option<DateTime<Utc>>,
@@ -64,6 +71,10 @@ pub struct CreateApiKey {
 pub struct ApiKeysQuery {
     /// Only keys of this service account.
     pub user_id: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^k(?:[1-9a-fA-F][0-9a-fA-F]|0[1-9a-fA-F])*$")]
     pub cursor: Option<String>,
 }

@@ -59,7 +59,11 @@ pub struct AuditQuery {
     pub created_from: Option<DateTime<Utc>>,
     /// Entries before this instant (RFC 3339).
     pub created_to: Option<DateTime<Utc>>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^k(?:3[0-9]){1,18}$")]
     pub cursor: Option<String>,
 }
 

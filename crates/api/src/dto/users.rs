@@ -81,20 +81,39 @@ pub struct CreatedUser {
 #[schema(example = json!({"username": "li.wei", "display_name": "李伟", "roles": ["engineer"], "phone": "138 0013 8000"}))]
 pub struct CreateUser {
     /// 2–64 characters: letters, digits, `.`, `_`, `-`; stored lowercased.
+    #[schema(
+        pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[A-Za-z0-9][A-Za-z0-9._-]{1,63}[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub username: String,
+    /// 1–100 characters after trimming, no control characters.
     #[validate(length(min = 1, max = 100))]
+    #[schema(
+        pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000](?:[^\\x00-\\x1f\\x7f-\\x9f]{0,98}[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])?[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub display_name: String,
     #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
+    /// 5–20 digits, with `+ - ( )` or spaces.
     #[validate(custom(function = "super::phone_ok"))]
+    #[schema(
+        pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[+\\-() ]*[0-9]){5,20}[+\\-() ]*[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub phone: Option<String>,
     /// Defaults to `human`.
     pub kind: Option<UserKind>,
     #[validate(length(min = 1, max = 11))]
+    #[schema(min_items = 1, max_items = 11)]
     pub roles: Vec<Role>,
     /// Initial password for a person; omit it to have one generated. Not allowed for service
-    /// accounts.
+    /// accounts. 10–128 characters mixing at least two of: lowercase, uppercase, digits,
+    /// other characters.
     #[validate(length(max = 128))]
+    #[schema(
+        min_length = 10,
+        max_length = 128,
+        pattern = "[a-z][^a-z]|[A-Z][^A-Z]|[0-9][^0-9]|[^a-zA-Z0-9][a-zA-Z0-9]"
+    )]
     pub password: Option<String>,
 }
 
@@ -102,20 +121,25 @@ pub struct CreateUser {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"display_name": "李伟（华东）", "roles": ["engineer", "clerk"]}))]
 pub struct UpdateUser {
+    /// 1–100 characters after trimming, no control characters.
     #[validate(length(min = 1, max = 100))]
+    #[schema(
+        pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000](?:[^\\x00-\\x1f\\x7f-\\x9f]{0,98}[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])?[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub display_name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(email, length(max = 254))]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Email, max_length = 254)]
     pub email: Option<Option<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(custom(function = "super::phone_ok"))]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[+\\-() ]*[0-9]){5,20}[+\\-() ]*[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$")]
     pub phone: Option<Option<String>>,
     /// Replaces the user's roles.
     #[validate(length(min = 1, max = 11))]
+    #[schema(min_items = 1, max_items = 11)]
     pub roles: Option<Vec<Role>>,
 }
 
@@ -123,8 +147,14 @@ pub struct UpdateUser {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({}))]
 pub struct ResetPassword {
-    /// Omit to have a password generated and returned once.
+    /// Omit to have a password generated and returned once. Same rules as `password` of
+    /// `CreateUser`.
     #[validate(length(max = 128))]
+    #[schema(
+        min_length = 10,
+        max_length = 128,
+        pattern = "[a-z][^a-z]|[A-Z][^A-Z]|[0-9][^0-9]|[^a-zA-Z0-9][a-zA-Z0-9]"
+    )]
     pub new_password: Option<String>,
 }
 
@@ -140,8 +170,15 @@ pub struct PasswordReset {
 #[schema(example = json!({"current_password": "old-Secret-1", "new_password": "new-Secret-22"}))]
 pub struct ChangePassword {
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     pub current_password: String,
+    /// 10–128 characters mixing at least two of: lowercase, uppercase, digits, other characters.
     #[validate(length(max = 128))]
+    #[schema(
+        min_length = 10,
+        max_length = 128,
+        pattern = "[a-z][^a-z]|[A-Z][^A-Z]|[0-9][^0-9]|[^a-zA-Z0-9][a-zA-Z0-9]"
+    )]
     pub new_password: String,
 }
 
@@ -156,7 +193,9 @@ pub struct UsersQuery {
     /// Substring of the username or display name.
     pub q: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^k(?:[1-9a-fA-F][0-9a-fA-F]|0[1-9a-fA-F])*$")]
     pub cursor: Option<String>,
 }

@@ -14,6 +14,18 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
+/// `"<version>"` or `W/"<version>"`, the version being 1 to 18 ASCII digits: exactly what the
+/// spec's `If-Match` pattern admits.
+fn parse_etag(value: &str) -> Option<i64> {
+    let value = value.strip_prefix("W/").unwrap_or(value);
+    let digits = value.strip_prefix('"')?.strip_suffix('"')?;
+    if (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
 impl FromRequest for IfMatch {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
@@ -22,14 +34,32 @@ impl FromRequest for IfMatch {
         let Some(raw) = req.headers().get(header::IF_MATCH) else {
             return ready(Err(ApiError::PreconditionRequired));
         };
-        let parsed = raw
-            .to_str()
-            .ok()
-            .map(|v| v.trim().trim_start_matches("W/"))
-            .and_then(|v| v.strip_prefix('"').and_then(|v| v.strip_suffix('"')))
-            .and_then(|v| v.parse::<i64>().ok());
+        let parsed = raw.to_str().ok().and_then(parse_etag);
         ready(parsed.map(IfMatch).ok_or_else(|| {
             ApiError::bad_request("If-Match must be an ETag returned by this API, e.g. \"3\"")
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_etag;
+
+    #[test]
+    fn only_etags_of_this_api_parse() {
+        assert_eq!(parse_etag("\"3\""), Some(3));
+        assert_eq!(parse_etag("W/\"12\""), Some(12));
+        for bad in [
+            "*",
+            "3",
+            "\"\"",
+            "\"+3\"",
+            "\"-3\"",
+            "\" 3\"",
+            "W/W/\"3\"",
+            "\"1234567890123456789\"",
+        ] {
+            assert_eq!(parse_etag(bad), None, "{bad}");
+        }
     }
 }
