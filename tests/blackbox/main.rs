@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod cli;
 mod conventions;
+mod equipment;
 mod ops;
 mod rules;
 mod users;

@@ -29,6 +29,8 @@ integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 
         (name = "api-keys", description = "API keys of service accounts for integration scripts"),
         (name = "audit", description = "The append-only, hash-chained audit log"),
         (name = "rules", description = "Configurable rule sets (rates, deadlines, fines) in dated versions"),
+        (name = "products", description = "The products catalogue: models, prices, cost and floor price"),
+        (name = "equipment", description = "Installed equipment per site (ORG-4), with delta sync"),
         (name = "ops", description = "Health, readiness and metrics"),
     ),
     components(schemas(Problem, ProblemFieldError)),

@@ -7,9 +7,11 @@
 pub mod audit;
 mod conn;
 pub mod credentials;
+pub mod equipment;
 mod error;
 pub mod idempotency;
 mod migrate;
+pub mod products;
 pub mod rules;
 pub mod schema;
 pub mod throttle;

@@ -3,6 +3,8 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod equipment;
+pub mod products;
 pub mod rules;
 pub mod users;
 

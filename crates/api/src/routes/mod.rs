@@ -4,8 +4,10 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod equipment;
 pub mod me;
 pub mod ops;
+pub mod products;
 pub mod rules;
 pub mod users;
 
@@ -24,6 +26,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     api_keys::routes(cfg);
     audit::routes(cfg);
     rules::routes(cfg);
+    products::routes(cfg);
+    equipment::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.

@@ -4,6 +4,8 @@
 pub mod api_keys;
 pub mod auth;
 pub mod bootstrap;
+pub mod equipment;
+pub mod products;
 pub mod rules;
 pub mod users;
 
