@@ -9,6 +9,7 @@ mod calendar;
 mod cli;
 mod conventions;
 mod customers;
+mod equipment;
 mod ops;
 mod rules;
 mod spec_conformance;

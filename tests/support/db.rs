@@ -86,6 +86,59 @@ impl TestDb {
     }
 }
 
+/// Master-data rows written straight into the database, for tests of resources that hang off
+/// customers and sites before those have endpoints of their own.
+impl TestDb {
+    fn sql_text(value: Option<&str>) -> String {
+        value.map_or_else(
+            || "NULL".to_owned(),
+            |v| format!("'{}'", v.replace('\'', "''")),
+        )
+    }
+
+    /// A customer owned by `owner_user_id` and assigned to `team_id` (ORG-5 visibility).
+    pub fn insert_customer(
+        &self,
+        id: &str,
+        name: &str,
+        owner_user_id: Option<&str>,
+        team_id: Option<&str>,
+    ) {
+        self.execute(&format!(
+            "INSERT INTO customers (id, name, owner_user_id, team_id, created_at, updated_at, version) \
+             VALUES ({}, {}, {}, {}, '2026-11-23 00:00:00', '2026-11-23 00:00:00', 1)",
+            Self::sql_text(Some(id)),
+            Self::sql_text(Some(name)),
+            Self::sql_text(owner_user_id),
+            Self::sql_text(team_id),
+        ));
+    }
+
+    /// A site of `customer_id` in `city`.
+    pub fn insert_site(&self, id: &str, customer_id: &str, city: &str) {
+        self.execute(&format!(
+            "INSERT INTO sites (id, customer_id, name, address, city, created_at, updated_at, version) \
+             VALUES ({}, {}, {}, {}, {}, '2026-11-23 00:00:00', '2026-11-23 00:00:00', 1)",
+            Self::sql_text(Some(id)),
+            Self::sql_text(Some(customer_id)),
+            Self::sql_text(Some(&format!("{city} site {id}"))),
+            Self::sql_text(Some(&format!("{city} 1 号"))),
+            Self::sql_text(Some(city)),
+        ));
+    }
+
+    /// A contact of `customer_id`, with the login `user_id` when given (a customer_contact).
+    pub fn insert_contact(&self, id: &str, customer_id: &str, user_id: Option<&str>) {
+        self.execute(&format!(
+            "INSERT INTO contacts (id, customer_id, name, phone, user_id, created_at, updated_at, version) \
+             VALUES ({}, {}, 'contact {id}', '13800138000', {}, '2026-11-23 00:00:00', '2026-11-23 00:00:00', 1)",
+            Self::sql_text(Some(id)),
+            Self::sql_text(Some(customer_id)),
+            Self::sql_text(user_id),
+        ));
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((base, name)) = &self.pg

@@ -34,6 +34,8 @@ integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 
         (name = "rules", description = "Configurable rule sets (rates, deadlines, fines) in dated versions"),
         (name = "calendar", description = "The work calendar (CAL-1): holidays, make-up working \
 days and working-day arithmetic"),
+        (name = "products", description = "The products catalogue: models, prices, cost and floor price"),
+        (name = "equipment", description = "Installed equipment per site (ORG-4), with delta sync"),
         (name = "ops", description = "Health, readiness and metrics"),
     ),
     components(schemas(Problem, ProblemFieldError)),

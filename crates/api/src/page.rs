@@ -57,6 +57,71 @@ pub fn encode_cursor(key: &str) -> String {
     format!("k{}", hex::encode(key))
 }
 
+// --- Delta-sync cursors -------------------------------------------------------------------
+//
+// Delta sync (`?updated_since=`) pages in `(updated_at, id)` order, so its cursor carries both
+// halves of that key: `"u:" + updated_at + "|" + id` in the cursor encoding, the instant written in UTC with
+// nanoseconds (`2026-03-01T00:05:00.123456789Z`) so that no precision the database keeps is lost.
+
+/// The cursor after a record last changed at `updated_at` with id `id`.
+pub fn encode_change_cursor(updated_at: chrono::DateTime<chrono::Utc>, id: &str) -> String {
+    let at = updated_at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+    encode_cursor(&format!("u:{at}|{id}"))
+}
+
+/// The `(updated_at, id)` pair of a cursor made by [`encode_change_cursor`]; 400 for any other.
+pub fn decode_change_cursor(
+    cursor: Option<&str>,
+) -> Result<Option<(chrono::DateTime<chrono::Utc>, String)>, ApiError> {
+    let Some(key) = decode_cursor(cursor).ok().flatten() else {
+        return match cursor {
+            None => Ok(None),
+            Some(_) => Err(ApiError::BadRequest {
+                detail: "cursor is not one this API issued for this query".to_owned(),
+                errors: vec![FieldError::new(
+                    "query.cursor",
+                    "format",
+                    "not a delta-sync cursor issued by this API",
+                )],
+            }),
+        };
+    };
+    Some(key)
+        .and_then(|s| {
+            let (at, id) = s.strip_prefix("u:")?.split_once('|')?;
+            let at = chrono::DateTime::parse_from_rfc3339(at).ok()?;
+            (!id.is_empty()).then(|| (at.with_timezone(&chrono::Utc), id.to_owned()))
+        })
+        .map(Some)
+        .ok_or_else(|| ApiError::BadRequest {
+            detail: "cursor is not one this API issued for this query".to_owned(),
+            errors: vec![FieldError::new(
+                "query.cursor",
+                "format",
+                "not a delta-sync cursor issued by this API",
+            )],
+        })
+}
+
+/// Like [`paginate`], with the cursor made by `cursor_of` from the last row kept.
+pub fn paginate_with<R, T: ToSchema>(
+    mut rows: Vec<R>,
+    limit: usize,
+    cursor_of: impl Fn(&R) -> String,
+    to_item: impl FnMut(R) -> T,
+) -> Page<T> {
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(cursor_of)
+    } else {
+        None
+    };
+    Page {
+        items: rows.into_iter().map(to_item).collect(),
+        next_cursor,
+    }
+}
+
 /// Cuts the extra row off and makes the cursor from the last item kept.
 pub fn paginate<R, T>(
     mut rows: Vec<R>,
@@ -151,6 +216,21 @@ mod tests {
         }
         let live = encode_cursor("abc");
         assert!(list_mode(Some(since), Some(&live)).is_err());
+    }
+
+    #[test]
+    fn change_cursor_round_trips_and_rejects_id_cursors() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T08:05:00.123456789+08:00")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let c = encode_change_cursor(at, "0193-abc");
+        assert_eq!(
+            decode_change_cursor(Some(&c)).unwrap(),
+            Some((at, "0193-abc".to_owned()))
+        );
+        assert_eq!(decode_change_cursor(None).unwrap(), None);
+        assert!(decode_change_cursor(Some(&encode_cursor("0193-abc"))).is_err());
+        assert!(decode_change_cursor(Some(&encode_cursor("u:nonsense|x"))).is_err());
     }
 
     #[test]

@@ -8,8 +8,10 @@ pub mod calendar;
 pub mod cities;
 pub mod contacts;
 pub mod customers;
+pub mod equipment;
 pub mod me;
 pub mod ops;
+pub mod products;
 pub mod rules;
 pub mod sites;
 pub mod users;
@@ -34,6 +36,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     sites::routes(cfg);
     contacts::routes(cfg);
     calendar::routes(cfg);
+    products::routes(cfg);
+    equipment::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.

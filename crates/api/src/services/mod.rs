@@ -8,6 +8,8 @@ pub mod calendar;
 pub mod cities;
 pub mod contacts;
 pub mod customers;
+pub mod equipment;
+pub mod products;
 pub mod rules;
 pub mod sites;
 pub mod users;

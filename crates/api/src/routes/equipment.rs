@@ -1,0 +1,249 @@
+use crate::auth::Caller;
+use crate::dto::equipment::{CreateEquipment, EquipmentOut, EquipmentQuery, UpdateEquipment};
+use crate::error::{ApiError, Problem};
+use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::page::{
+    Page, decode_change_cursor, decode_cursor, encode_change_cursor, encode_cursor, fetch_size,
+    paginate_with,
+};
+use crate::routes::{created, versioned};
+use crate::services::{Ctx, equipment as svc};
+use crate::state::AppState;
+use crate::visibility::visible;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use kefu_core::{FieldError, Role};
+use kefu_store::equipment::{self as store, After, EquipmentFilter};
+use kefu_store::to_db_time;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_equipment)
+        .service(create_equipment)
+        .service(get_equipment)
+        .service(update_equipment)
+        .service(delete_equipment);
+}
+
+/// Who records installed equipment; each only at the sites visible to them (ORG-5).
+const EDITORS: &[Role] = &[
+    Role::Admin,
+    Role::Manager,
+    Role::Supervisor,
+    Role::Clerk,
+    Role::Engineer,
+];
+
+fn trimmed(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// `updated_since` as RFC 3339. A `+` offset sent unencoded arrives as a space; it is read
+/// back as `+`.
+fn parse_since(raw: &str) -> Result<DateTime<Utc>, ApiError> {
+    let raw = raw.trim();
+    DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| DateTime::parse_from_rfc3339(&raw.replace(' ', "+")))
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| ApiError::BadRequest {
+            detail: "updated_since is not an RFC 3339 instant".to_owned(),
+            errors: vec![FieldError::new(
+                "query.updated_since",
+                "format",
+                "must be an RFC 3339 instant, e.g. 2026-03-01T08:00:00+08:00",
+            )],
+        })
+}
+
+/// List installed equipment visible to the caller, or sync the changes since an instant.
+///
+/// Without `updated_since`: records not deleted, in id order. With it: every record changed
+/// at or after that instant, deleted ones included as tombstones (`deleted: true`), in
+/// `(updated_at, id)` order; page on with `next_cursor`.
+#[utoipa::path(
+    tag = "equipment",
+    operation_id = "listEquipment",
+    summary = "List or delta-sync equipment",
+    params(EquipmentQuery),
+    responses((status = 200, description = "One page of equipment", body = Page<EquipmentOut>)),
+    security(("bearer" = []))
+)]
+#[get("/equipment")]
+async fn list_equipment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<EquipmentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let after = match trimmed(query.updated_since) {
+        Some(since) => After::Changed {
+            since: to_db_time(parse_since(&since)?),
+            after: decode_change_cursor(query.cursor.as_deref())?
+                .map(|(at, id)| (to_db_time(at), id)),
+        },
+        None => After::Id(decode_cursor(query.cursor.as_deref())?),
+    };
+    let sync = matches!(after, After::Changed { .. });
+    let filter = EquipmentFilter {
+        site_id: trimmed(query.site_id),
+        customer_id: trimmed(query.customer_id),
+        product_id: trimmed(query.product_id),
+        serial: trimmed(query.serial),
+        q: trimmed(query.q),
+    };
+    let today = state.today();
+    let actor = caller.actor.clone();
+    let items = state
+        .db(move |conn| {
+            let scope = visible(conn, &actor)?;
+            let rows = store::list(conn, &scope, &filter, &after, fetch)?;
+            svc::render(conn, &rows, today)
+        })
+        .await?;
+    let page = paginate_with(
+        items,
+        limit,
+        |e| {
+            if sync {
+                encode_change_cursor(e.updated_at, &e.id)
+            } else {
+                encode_cursor(&e.id)
+            }
+        },
+        |e| e,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Record installed equipment at a site.
+#[utoipa::path(
+    tag = "equipment",
+    operation_id = "createEquipment",
+    summary = "Create equipment",
+    request_body = CreateEquipment,
+    responses(
+        (status = 201, description = "Created", body = EquipmentOut,
+            headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "Duplicate serial for the product", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/equipment")]
+async fn create_equipment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    ValidJson(input): ValidJson<CreateEquipment>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(EDITORS)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let today = state.today();
+    let actor = caller.actor.clone();
+    let out = state
+        .tx(move |conn| {
+            let scope = visible(conn, &actor)?;
+            svc::create(conn, &ctx, &scope, today, input)
+        })
+        .await?;
+    Ok(created(
+        format!("/api/v1/equipment/{}", out.id),
+        Some(out.version),
+        &out,
+    ))
+}
+
+/// Get installed equipment, with its product and CON-8 effective points.
+#[utoipa::path(
+    tag = "equipment",
+    operation_id = "getEquipment",
+    summary = "Get equipment",
+    params(("id" = String, Path, description = "Equipment id")),
+    responses((status = 200, description = "The equipment", body = EquipmentOut,
+        headers(("ETag" = String)))),
+    security(("bearer" = []))
+)]
+#[get("/equipment/{id}")]
+async fn get_equipment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let today = state.today();
+    let actor = caller.actor.clone();
+    let out = state
+        .db(move |conn| {
+            let scope = visible(conn, &actor)?;
+            svc::get(conn, &scope, today, &id)
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// Change installed equipment.
+#[utoipa::path(
+    tag = "equipment",
+    operation_id = "updateEquipment",
+    summary = "Update equipment",
+    params(("id" = String, Path, description = "Equipment id"), crate::openapi::IfMatchHeader),
+    request_body = UpdateEquipment,
+    responses(
+        (status = 200, description = "Updated", body = EquipmentOut, headers(("ETag" = String))),
+        (status = 409, description = "Duplicate serial for the product", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/equipment/{id}")]
+async fn update_equipment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<UpdateEquipment>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(EDITORS)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let today = state.today();
+    let actor = caller.actor.clone();
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| {
+            let scope = visible(conn, &actor)?;
+            svc::update(conn, &ctx, &scope, today, &id, version, input)
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// Delete installed equipment (soft): it stays as a tombstone for delta sync, and its serial
+/// may be used again.
+#[utoipa::path(
+    tag = "equipment",
+    operation_id = "deleteEquipment",
+    summary = "Delete equipment",
+    params(("id" = String, Path, description = "Equipment id"), crate::openapi::IfMatchHeader),
+    responses(
+        (status = 200, description = "Deleted; the record as a tombstone", body = EquipmentOut, headers(("ETag" = String))),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/equipment/{id}")]
+async fn delete_equipment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(EDITORS)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let today = state.today();
+    let actor = caller.actor.clone();
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| {
+            let scope = visible(conn, &actor)?;
+            svc::delete(conn, &ctx, &scope, today, &id, version)
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
