@@ -7,11 +7,13 @@
 pub mod audit;
 mod conn;
 pub mod credentials;
+pub mod employees;
 mod error;
 pub mod idempotency;
 mod migrate;
 pub mod rules;
 pub mod schema;
+pub mod teams;
 pub mod throttle;
 mod time;
 pub mod users;
