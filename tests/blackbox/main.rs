@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod conventions;
 mod ops;
+mod org;
 mod rules;
 mod users;
 

@@ -28,6 +28,8 @@ integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 
         (name = "users", description = "Users and roles (ORG-1), managed by admins"),
         (name = "api-keys", description = "API keys of service accounts for integration scripts"),
         (name = "audit", description = "The append-only, hash-chained audit log"),
+        (name = "teams", description = "Teams and their supervisors (ORG-2)"),
+        (name = "employees", description = "Employees: track, level, team, salary and employment status history (ORG-2); visible per ORG-5"),
         (name = "rules", description = "Configurable rule sets (rates, deadlines, fines) in dated versions"),
         (name = "ops", description = "Health, readiness and metrics"),
     ),

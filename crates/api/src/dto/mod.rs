@@ -3,7 +3,9 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod employees;
 pub mod rules;
+pub mod teams;
 pub mod users;
 
 use serde::{Deserialize, Deserializer};
@@ -15,4 +17,19 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// A phone number as people write them: 5 to 20 digits, with `+ - ( )` or spaces.
+pub fn phone_ok(phone: &str) -> Result<(), validator::ValidationError> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let shape = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
+    if shape && (5..=20).contains(&digits) {
+        Ok(())
+    } else {
+        let mut e = validator::ValidationError::new("format");
+        e.message = Some("must be a phone number: 5 to 20 digits, with + - ( ) or spaces".into());
+        Err(e)
+    }
 }

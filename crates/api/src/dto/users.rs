@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::phone_ok;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UserKind {
@@ -74,20 +76,6 @@ pub struct CreatedUser {
     /// Present only when the server generated the initial password: shown this once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_password: Option<String>,
-}
-
-fn phone_ok(phone: &str) -> Result<(), validator::ValidationError> {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let shape = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
-    if shape && (5..=20).contains(&digits) {
-        Ok(())
-    } else {
-        let mut e = validator::ValidationError::new("format");
-        e.message = Some("must be a phone number: 5 to 20 digits, with + - ( ) or spaces".into());
-        Err(e)
-    }
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

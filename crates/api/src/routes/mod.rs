@@ -4,9 +4,11 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod employees;
 pub mod me;
 pub mod ops;
 pub mod rules;
+pub mod teams;
 pub mod users;
 
 use crate::extract::etag;
@@ -24,6 +26,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     api_keys::routes(cfg);
     audit::routes(cfg);
     rules::routes(cfg);
+    teams::routes(cfg);
+    employees::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.

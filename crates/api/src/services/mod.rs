@@ -4,7 +4,9 @@
 pub mod api_keys;
 pub mod auth;
 pub mod bootstrap;
+pub mod employees;
 pub mod rules;
+pub mod teams;
 pub mod users;
 
 use crate::auth::Caller;
