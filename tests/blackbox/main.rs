@@ -11,6 +11,7 @@ mod conventions;
 mod customers;
 mod equipment;
 mod ops;
+mod org;
 mod rules;
 mod spec_conformance;
 mod users;

@@ -31,6 +31,8 @@ integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 
         (name = "api-keys", description = "API keys of service accounts for integration scripts"),
         (name = "audit", description = "The append-only, hash-chained audit log"),
         (name = "customers", description = "Customers, their sites and contacts, and the cities served (ORG-3, CUS-1), under ORG-5 visibility"),
+        (name = "teams", description = "Teams and their supervisors (ORG-2)"),
+        (name = "employees", description = "Employees: track, level, team, salary and employment status history (ORG-2); visible per ORG-5"),
         (name = "rules", description = "Configurable rule sets (rates, deadlines, fines) in dated versions"),
         (name = "calendar", description = "The work calendar (CAL-1): holidays, make-up working \
 days and working-day arithmetic"),

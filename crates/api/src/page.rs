@@ -104,7 +104,7 @@ pub fn decode_change_cursor(
 }
 
 /// Like [`paginate`], with the cursor made by `cursor_of` from the last row kept.
-pub fn paginate_with<R, T: ToSchema>(
+pub fn paginate_with<R, T>(
     mut rows: Vec<R>,
     limit: usize,
     cursor_of: impl Fn(&R) -> String,
@@ -120,6 +120,41 @@ pub fn paginate_with<R, T: ToSchema>(
         items: rows.into_iter().map(to_item).collect(),
         next_cursor,
     }
+}
+
+/// `?updated_since=` as an instant. RFC 3339 with an offset; an unencoded `+` of the offset
+/// arrives as a space and is taken back as `+`.
+pub fn parse_updated_since(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
+    let raw = raw.trim();
+    chrono::DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(&raw.replace(' ', "+")))
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| ApiError::BadRequest {
+            detail: format!("`{raw}` is not an RFC 3339 time"),
+            errors: vec![FieldError::new(
+                "query.updated_since",
+                "format",
+                "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:05:00+08:00",
+            )],
+        })
+}
+
+/// Like [`paginate`] for delta sync: the cursor is the `(updated_at, id)` of the last item.
+pub fn paginate_changes<R, T>(
+    rows: Vec<R>,
+    limit: usize,
+    key: impl Fn(&R) -> (chrono::DateTime<chrono::Utc>, String),
+    to_item: impl FnMut(R) -> T,
+) -> Page<T> {
+    paginate_with(
+        rows,
+        limit,
+        |r| {
+            let (at, id) = key(r);
+            encode_change_cursor(at, &id)
+        },
+        to_item,
+    )
 }
 
 /// Cuts the extra row off and makes the cursor from the last item kept.

@@ -219,3 +219,31 @@ pub fn count_enabled_with_role_except(
         .count()
         .get_result(conn)?)
 }
+
+/// Whether `user_id` is an enabled user holding one of `roles`.
+pub fn is_enabled_with_any_role(
+    conn: &mut DbConnection,
+    user_id: &str,
+    roles: &[Role],
+) -> Result<bool, StoreError> {
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let holders = user_roles::table
+        .filter(user_roles::role.eq_any(names))
+        .select(user_roles::user_id);
+    let n: i64 = users::table
+        .filter(users::id.eq(user_id))
+        .filter(users::disabled.eq(false))
+        .filter(users::id.eq_any(holders))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Whether a user with this id exists.
+pub fn exists(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    let n: i64 = users::table
+        .filter(users::id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

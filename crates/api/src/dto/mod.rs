@@ -7,10 +7,12 @@ pub mod calendar;
 pub mod cities;
 pub mod contacts;
 pub mod customers;
+pub mod employees;
 pub mod equipment;
 pub mod products;
 pub mod rules;
 pub mod sites;
+pub mod teams;
 pub mod users;
 
 use serde::{Deserialize, Deserializer};

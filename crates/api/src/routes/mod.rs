@@ -8,12 +8,14 @@ pub mod calendar;
 pub mod cities;
 pub mod contacts;
 pub mod customers;
+pub mod employees;
 pub mod equipment;
 pub mod me;
 pub mod ops;
 pub mod products;
 pub mod rules;
 pub mod sites;
+pub mod teams;
 pub mod users;
 
 use crate::extract::etag;
@@ -38,6 +40,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     calendar::routes(cfg);
     products::routes(cfg);
     equipment::routes(cfg);
+    teams::routes(cfg);
+    employees::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.

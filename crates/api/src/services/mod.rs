@@ -8,10 +8,12 @@ pub mod calendar;
 pub mod cities;
 pub mod contacts;
 pub mod customers;
+pub mod employees;
 pub mod equipment;
 pub mod products;
 pub mod rules;
 pub mod sites;
+pub mod teams;
 pub mod users;
 
 use crate::auth::Caller;

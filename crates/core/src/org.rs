@@ -1,0 +1,142 @@
+//! ORG-2: what describes an employee — the track and level of an engineer, and the employment
+//! status with the changes it may go through.
+
+use crate::DomainError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Declares a closed set of snake_case names stored as text.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!("unknown {}: `{other}`", stringify!($name))),
+                }
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// ORG-2: the kind of work an engineer does.
+    Track {
+        Presales => "presales",
+        Aftersales => "aftersales",
+        RemoteSupport => "remote_support",
+    }
+}
+
+text_enum! {
+    /// ORG-2: an engineer's grade.
+    Level {
+        Junior => "junior",
+        Mid => "mid",
+        Senior => "senior",
+    }
+}
+
+text_enum! {
+    /// ORG-2: `training` → `probation` → `regular`, or `left` from any state.
+    EmploymentStatus {
+        Training => "training",
+        Probation => "probation",
+        Regular => "regular",
+        Left => "left",
+    }
+}
+
+impl EmploymentStatus {
+    /// ORG-2: whether an employee in `self` may move to `next`. Steps go forward one at a
+    /// time; anyone still employed may leave; nobody comes back from `left` (rehiring is a new
+    /// employee record).
+    pub fn can_change_to(self, next: EmploymentStatus) -> bool {
+        use EmploymentStatus::*;
+        matches!(
+            (self, next),
+            (Training, Probation) | (Probation, Regular) | (Training | Probation | Regular, Left)
+        )
+    }
+
+    /// The change as a command: a conflict naming ORG-2 when it is not allowed.
+    pub fn change_to(self, next: EmploymentStatus) -> Result<EmploymentStatus, DomainError> {
+        if self.can_change_to(next) {
+            Ok(next)
+        } else {
+            Err(DomainError::Conflict(format!(
+                "ORG-2: employment status cannot change from `{self}` to `{next}` \
+                 (training → probation → regular, or → left)"
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EmploymentStatus::*;
+    use super::*;
+
+    #[test]
+    fn org2_status_moves_forward_one_step_or_to_left() {
+        let allowed: Vec<(EmploymentStatus, EmploymentStatus)> = EmploymentStatus::ALL
+            .iter()
+            .flat_map(|&a| EmploymentStatus::ALL.iter().map(move |&b| (a, b)))
+            .filter(|&(a, b)| a.can_change_to(b))
+            .collect();
+        assert_eq!(
+            allowed,
+            vec![
+                (Training, Probation),
+                (Training, Left),
+                (Probation, Regular),
+                (Probation, Left),
+                (Regular, Left),
+            ]
+        );
+        assert!(matches!(
+            Regular.change_to(Training),
+            Err(DomainError::Conflict(m)) if m.starts_with("ORG-2")
+        ));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for t in Track::ALL {
+            assert_eq!(t.as_str().parse::<Track>(), Ok(*t));
+        }
+        for l in Level::ALL {
+            assert_eq!(l.as_str().parse::<Level>(), Ok(*l));
+        }
+        for s in EmploymentStatus::ALL {
+            assert_eq!(s.as_str().parse::<EmploymentStatus>(), Ok(*s));
+        }
+        assert!("boss".parse::<Level>().is_err());
+    }
+}
