@@ -217,3 +217,32 @@ fn browsers_are_let_in_only_from_configured_origins() {
         "{exposed}"
     );
 }
+
+/// PostgreSQL text cannot hold NUL: such input must be refused, never reach a query (500).
+#[test]
+fn nul_characters_are_refused_before_the_database() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    app.get("/api/v1/users?q=%00")
+        .bearer(&admin)
+        .send()
+        .problem(400, "bad-request");
+    app.get("/api/v1/users/a%00b")
+        .bearer(&admin)
+        .send()
+        .problem(404, "not-found");
+    let body = app
+        .post("/api/v1/auth/login")
+        .raw(
+            "application/json",
+            r#"{"username":"a\u0000b","password":"x"}"#,
+        )
+        .send()
+        .problem(400, "bad-request");
+    assert_eq!(body["errors"][0]["field"], "username");
+    app.post("/api/v1/customers")
+        .bearer(&admin)
+        .raw("application/json", r#"{"name":"甲\u0000乙"}"#)
+        .send()
+        .problem(400, "bad-request");
+}

@@ -3,7 +3,7 @@
 
 use crate::auth::middleware::authenticate;
 use crate::error::ApiError;
-use crate::middleware::{idempotency, observe};
+use crate::middleware::{idempotency, observe, reject_nul};
 use crate::openapi::{self, ApiDoc};
 use crate::routes;
 use crate::state::AppState;
@@ -140,6 +140,7 @@ pub fn build(
     with_routes(docs)
         .0
         .default_service(web::to(unmatched))
+        .wrap(from_fn(reject_nul))
         .wrap(cors(&origins))
         .wrap(from_fn(observe))
 }

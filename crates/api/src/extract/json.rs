@@ -64,6 +64,12 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
 pub fn parse_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))?;
+    if let Some(field) = nul_path(&value, "") {
+        return Err(ApiError::BadRequest {
+            detail: "strings must not contain NUL characters".to_owned(),
+            errors: vec![FieldError::new(field, "format", "contains a NUL character")],
+        });
+    }
     trim_strings(&mut value, false);
     let dto: T = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
@@ -97,6 +103,32 @@ fn join_path(path: &str, name: &str) -> String {
         path.to_owned()
     } else {
         format!("{path}.{name}")
+    }
+}
+
+/// The path of the first string (or key) holding a NUL character: no database text can.
+fn nul_path(value: &serde_json::Value, path: &str) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(s) => s.contains('\0').then(|| path.to_owned()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_path(v, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some(join(k))
+            } else {
+                nul_path(v, &join(k))
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -190,6 +222,14 @@ mod tests {
                     ("name", "length")
                 );
             }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn nul_characters_are_refused_naming_the_field() {
+        match parse(r#"{"name":"a","tags":["ok","b\u0000"]}"#) {
+            Err(ApiError::BadRequest { errors, .. }) => assert_eq!(errors[0].field, "tags[1]"),
             other => panic!("{other:?}"),
         }
     }

@@ -2,7 +2,9 @@
 //! ([`observe`]), and replay of idempotent POSTs ([`idempotency`]).
 
 mod idempotency;
+mod nul;
 mod observe;
 
 pub use idempotency::idempotency;
+pub use nul::reject_nul;
 pub use observe::observe;
