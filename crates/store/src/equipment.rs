@@ -187,7 +187,7 @@ pub fn list(
             query = query.order(equipment::id.asc());
         }
         After::Changed { since, after } => {
-            query = query.filter(equipment::updated_at.ge(*since));
+            query = query.filter(equipment::updated_at.gt(*since));
             if let Some((at, id)) = after {
                 query = query.filter(
                     equipment::updated_at.gt(*at).or(equipment::updated_at
