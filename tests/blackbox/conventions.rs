@@ -246,3 +246,32 @@ fn nul_characters_are_refused_before_the_database() {
         .send()
         .problem(400, "bad-request");
 }
+
+#[test]
+fn integral_numbers_written_with_a_fraction_are_integers() {
+    // JSON has one number type: `1280000.0` is the integer 1280000 to a JSON Schema
+    // `integer` (and to JavaScript), so the API takes it like `1280000`.
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let created = app
+        .post("/api/v1/products")
+        .bearer(&admin)
+        .raw(
+            "application/json",
+            r#"{"model":"JB-1","name":"控制器","unit_price_fen":1280000.0,"unit_cost_fen":7.6e5,"floor_price_fen":1100000}"#,
+        )
+        .send();
+    assert_eq!(created.status, 201, "{}", created.body);
+    let product = created.json();
+    assert_eq!(product["unit_price_fen"], 1_280_000);
+    assert_eq!(product["unit_cost_fen"], 760_000);
+    // A fraction is still no integer.
+    app.post("/api/v1/products")
+        .bearer(&admin)
+        .raw(
+            "application/json",
+            r#"{"model":"JB-2","name":"控制器","unit_price_fen":1.5,"unit_cost_fen":0,"floor_price_fen":0}"#,
+        )
+        .send()
+        .problem(400, "bad-request");
+}

@@ -71,6 +71,7 @@ pub fn parse_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiE
         });
     }
     trim_strings(&mut value, false);
+    integral_numbers(&mut value);
     let dto: T = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
@@ -155,6 +156,25 @@ fn trim_strings(value: &mut serde_json::Value, secret: bool) {
     }
 }
 
+/// Writes integral numbers as integers: JSON has one number type, and `225.0` is the integer
+/// 225 to a JSON Schema `integer` (and to JavaScript), while serde takes only `225` for an
+/// `i64`.
+fn integral_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+                // Every f64 in [-2^63, 2^63) without a fraction converts to i64 exactly.
+                if f.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
+                    *n = serde_json::Number::from(f as i64);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +244,13 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn integral_floats_are_integers() {
+        let mut v = serde_json::json!({"a": 225.0, "b": [1.5, -0.0, 1e3], "c": 7});
+        integral_numbers(&mut v);
+        assert_eq!(v, serde_json::json!({"a": 225, "b": [1.5, 0, 1000], "c": 7}));
     }
 
     #[test]
