@@ -57,71 +57,6 @@ pub fn encode_cursor(key: &str) -> String {
     format!("k{}", hex::encode(key))
 }
 
-// --- Delta-sync cursors -------------------------------------------------------------------
-//
-// Delta sync (`?updated_since=`) pages in `(updated_at, id)` order, so its cursor carries both
-// halves of that key: `"u:" + updated_at + "|" + id` in the cursor encoding, the instant written in UTC with
-// nanoseconds (`2026-03-01T00:05:00.123456789Z`) so that no precision the database keeps is lost.
-
-/// The cursor after a record last changed at `updated_at` with id `id`.
-pub fn encode_change_cursor(updated_at: chrono::DateTime<chrono::Utc>, id: &str) -> String {
-    let at = updated_at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
-    encode_cursor(&format!("u:{at}|{id}"))
-}
-
-/// The `(updated_at, id)` pair of a cursor made by [`encode_change_cursor`]; 400 for any other.
-pub fn decode_change_cursor(
-    cursor: Option<&str>,
-) -> Result<Option<(chrono::DateTime<chrono::Utc>, String)>, ApiError> {
-    let Some(key) = decode_cursor(cursor).ok().flatten() else {
-        return match cursor {
-            None => Ok(None),
-            Some(_) => Err(ApiError::BadRequest {
-                detail: "cursor is not one this API issued for this query".to_owned(),
-                errors: vec![FieldError::new(
-                    "query.cursor",
-                    "format",
-                    "not a delta-sync cursor issued by this API",
-                )],
-            }),
-        };
-    };
-    Some(key)
-        .and_then(|s| {
-            let (at, id) = s.strip_prefix("u:")?.split_once('|')?;
-            let at = chrono::DateTime::parse_from_rfc3339(at).ok()?;
-            (!id.is_empty()).then(|| (at.with_timezone(&chrono::Utc), id.to_owned()))
-        })
-        .map(Some)
-        .ok_or_else(|| ApiError::BadRequest {
-            detail: "cursor is not one this API issued for this query".to_owned(),
-            errors: vec![FieldError::new(
-                "query.cursor",
-                "format",
-                "not a delta-sync cursor issued by this API",
-            )],
-        })
-}
-
-/// Like [`paginate`], with the cursor made by `cursor_of` from the last row kept.
-pub fn paginate_with<R, T>(
-    mut rows: Vec<R>,
-    limit: usize,
-    cursor_of: impl Fn(&R) -> String,
-    to_item: impl FnMut(R) -> T,
-) -> Page<T> {
-    let next_cursor = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(cursor_of)
-    } else {
-        None
-    };
-    Page {
-        items: rows.into_iter().map(to_item).collect(),
-        next_cursor,
-    }
-}
-
 /// `?updated_since=` as an instant. RFC 3339 with an offset; an unencoded `+` of the offset
 /// arrives as a space and is taken back as `+`.
 pub fn parse_updated_since(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {
@@ -137,24 +72,6 @@ pub fn parse_updated_since(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, A
                 "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:05:00+08:00",
             )],
         })
-}
-
-/// Like [`paginate`] for delta sync: the cursor is the `(updated_at, id)` of the last item.
-pub fn paginate_changes<R, T>(
-    rows: Vec<R>,
-    limit: usize,
-    key: impl Fn(&R) -> (chrono::DateTime<chrono::Utc>, String),
-    to_item: impl FnMut(R) -> T,
-) -> Page<T> {
-    paginate_with(
-        rows,
-        limit,
-        |r| {
-            let (at, id) = key(r);
-            encode_change_cursor(at, &id)
-        },
-        to_item,
-    )
 }
 
 /// Cuts the extra row off and makes the cursor from the last item kept.

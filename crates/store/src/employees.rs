@@ -2,6 +2,7 @@
 //! `deleted_at` set: the mobile app's delta sync reports them as tombstones.
 
 pub use crate::VersionedWrite;
+use crate::delta::ListMode;
 use crate::schema::{employees, employment_events};
 use crate::visibility::Visible;
 use crate::{DbConnection, StoreError, to_db_time};
@@ -82,23 +83,10 @@ pub struct EmployeeFilter {
     pub q: Option<String>,
 }
 
-/// Where a page starts.
-#[derive(Debug, Clone)]
-pub enum EmployeeSeek {
-    /// Records that are not deleted, in id order, after this id.
-    ById(Option<String>),
-    /// Delta sync: records changed after `since`, deleted ones included, in
-    /// `(updated_at, id)` order, after the pair `after`.
-    Changed {
-        since: NaiveDateTime,
-        after: Option<(NaiveDateTime, String)>,
-    },
-}
-
 pub fn list(
     conn: &mut DbConnection,
     filter: &EmployeeFilter,
-    seek: &EmployeeSeek,
+    mode: &ListMode,
     limit: i64,
 ) -> Result<Vec<EmployeeRow>, StoreError> {
     let mut query = employees::table
@@ -121,26 +109,7 @@ pub fn list(
         let pattern = format!("%{}%", crate::users::escape_like(q));
         query = query.filter(employees::name.like(pattern).escape('\\'));
     }
-    match seek {
-        EmployeeSeek::ById(after) => {
-            query = query.filter(employees::deleted_at.is_null());
-            if let Some(after) = after {
-                query = query.filter(employees::id.gt(after.clone()));
-            }
-            query = query.order(employees::id.asc());
-        }
-        EmployeeSeek::Changed { since, after } => {
-            query = query.filter(employees::updated_at.gt(*since));
-            if let Some((at, id)) = after {
-                query = query.filter(
-                    employees::updated_at.gt(*at).or(employees::updated_at
-                        .eq(*at)
-                        .and(employees::id.gt(id.clone()))),
-                );
-            }
-            query = query.order((employees::updated_at.asc(), employees::id.asc()));
-        }
-    }
+    let query = crate::apply_list_mode!(query, employees, mode);
     Ok(query.limit(limit).load(conn)?)
 }
 

@@ -2,6 +2,7 @@
 //! customer. Soft-deleted: a deleted record stays as a tombstone for delta sync.
 
 pub use crate::VersionedWrite;
+use crate::delta::ListMode;
 use crate::schema::{customers, equipment, sites};
 use crate::users::escape_like;
 use crate::visibility::Visible;
@@ -114,25 +115,12 @@ pub struct EquipmentFilter {
     pub q: Option<String>,
 }
 
-/// Where a page starts.
-#[derive(Debug, Clone)]
-pub enum After {
-    /// Live records in id order, after this id (or from the start).
-    Id(Option<String>),
-    /// Delta sync: records changed at or after `since`, deleted ones included, in
-    /// `(updated_at, id)` order, strictly after the `(updated_at, id)` pair when given.
-    Changed {
-        since: NaiveDateTime,
-        after: Option<(NaiveDateTime, String)>,
-    },
-}
-
 /// One page of the records visible in `scope` (ORG-5, through site and customer).
 pub fn list(
     conn: &mut DbConnection,
     scope: &Visible,
     filter: &EquipmentFilter,
-    after: &After,
+    mode: &ListMode,
     limit: i64,
 ) -> Result<Vec<EquipmentRow>, StoreError> {
     let mut query = equipment::table
@@ -178,26 +166,7 @@ pub fn list(
                 .or(equipment::note.like(pattern).escape('\\')),
         );
     }
-    match after {
-        After::Id(after_id) => {
-            query = query.filter(equipment::deleted_at.is_null());
-            if let Some(id) = after_id {
-                query = query.filter(equipment::id.gt(id.clone()));
-            }
-            query = query.order(equipment::id.asc());
-        }
-        After::Changed { since, after } => {
-            query = query.filter(equipment::updated_at.gt(*since));
-            if let Some((at, id)) = after {
-                query = query.filter(
-                    equipment::updated_at.gt(*at).or(equipment::updated_at
-                        .eq(*at)
-                        .and(equipment::id.gt(id.clone()))),
-                );
-            }
-            query = query.order((equipment::updated_at.asc(), equipment::id.asc()));
-        }
-    }
+    let query = crate::apply_list_mode!(query, equipment, mode);
     Ok(query.limit(limit).load(conn)?)
 }
 

@@ -7,7 +7,8 @@ mod common;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use common::fresh_databases;
-use kefu_store::employees::{self, EmployeeFilter, EmployeeRow, EmployeeSeek};
+use kefu_store::delta::ListMode;
+use kefu_store::employees::{self, EmployeeFilter, EmployeeRow};
 use kefu_store::teams::{self, TeamRow};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, new_id};
@@ -42,7 +43,7 @@ fn page_all(conn: &mut DbConnection, filter: &EmployeeFilter, since: &str) -> Ve
     let mut out = Vec::new();
     let mut after = None;
     loop {
-        let seek = EmployeeSeek::Changed {
+        let seek = ListMode::Changed {
             since: at(since),
             after: after.clone(),
         };
@@ -111,7 +112,8 @@ fn delta_seek_pages_through_ties_without_gaps_and_keeps_tombstones() {
             db.name()
         );
         // The plain list leaves the deleted one out.
-        let plain = employees::list(&mut conn, &everyone, &EmployeeSeek::ById(None), 50).unwrap();
+        let plain =
+            employees::list(&mut conn, &everyone, &ListMode::Live { after_id: None }, 50).unwrap();
         let mut names: Vec<String> = plain.into_iter().map(|r| r.name).collect();
         names.sort();
         assert_eq!(names, ["a", "b", "d", "e", "old"], "{}", db.name());

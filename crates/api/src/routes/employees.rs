@@ -5,17 +5,14 @@ use crate::dto::employees::{
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::{IfMatch, StrictQuery, ValidJson};
-use crate::page::{
-    Page, decode_change_cursor, decode_cursor, fetch_size, paginate, paginate_changes,
-    parse_updated_since,
-};
+use crate::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
 use crate::routes::{created, versioned};
 use crate::services::{Ctx, employees as svc};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use kefu_core::Role;
-use kefu_store::employees::{self, EmployeeFilter, EmployeeSeek};
+use kefu_store::employees::{self, EmployeeFilter};
 use kefu_store::to_db_time;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -62,14 +59,7 @@ async fn list_employees(
         .as_deref()
         .map(parse_updated_since)
         .transpose()?;
-    let seek = match since {
-        Some(since) => EmployeeSeek::Changed {
-            since: to_db_time(since),
-            after: decode_change_cursor(query.cursor.as_deref())?
-                .map(|(at, id)| (to_db_time(at), id)),
-        },
-        None => EmployeeSeek::ById(decode_cursor(query.cursor.as_deref())?),
-    };
+    let mode = list_mode(since, query.cursor.as_deref())?;
     let mut filter = EmployeeFilter {
         team_id: query.team_id,
         employment_status: query.employment_status.map(|s| s.as_str().to_owned()),
@@ -80,19 +70,20 @@ async fn list_employees(
         ..EmployeeFilter::default()
     };
     let actor = caller.actor.clone();
-    let delta = since.is_some();
     let rows = state
         .db(move |conn| {
             filter.visible = svc::scope(conn, &actor)?;
-            Ok(employees::list(conn, &filter, &seek, fetch)?)
+            Ok((employees::list(conn, &filter, &mode, fetch)?, mode))
         })
         .await?;
+    let (rows, mode) = rows;
     let items = outs(rows)?;
-    let page = if delta {
-        paginate_changes(items, limit, |e| (e.updated_at, e.id.clone()), |e| e)
-    } else {
-        paginate(items, limit, |e| e.id.clone(), |e| e)
-    };
+    let page = paginate(
+        items,
+        limit,
+        |e| row_key(&mode, to_db_time(e.updated_at), &e.id),
+        |e| e,
+    );
     Ok(HttpResponse::Ok().json(page))
 }
 

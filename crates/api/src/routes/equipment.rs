@@ -2,19 +2,16 @@ use crate::auth::Caller;
 use crate::dto::equipment::{CreateEquipment, EquipmentOut, EquipmentQuery, UpdateEquipment};
 use crate::error::{ApiError, Problem};
 use crate::extract::{IfMatch, StrictQuery, ValidJson};
-use crate::page::{
-    Page, decode_change_cursor, decode_cursor, encode_change_cursor, encode_cursor, fetch_size,
-    paginate_with,
-};
+use crate::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
 use crate::routes::{created, versioned};
 use crate::services::{Ctx, equipment as svc};
 use crate::state::AppState;
 use crate::visibility::visible;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, Utc};
-use kefu_core::{FieldError, Role};
-use kefu_store::equipment::{self as store, After, EquipmentFilter};
+
+use kefu_core::Role;
+use kefu_store::equipment::{self as store, EquipmentFilter};
 use kefu_store::to_db_time;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -39,23 +36,6 @@ fn trimmed(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-/// `updated_since` as RFC 3339. A `+` offset sent unencoded arrives as a space; it is read
-/// back as `+`.
-fn parse_since(raw: &str) -> Result<DateTime<Utc>, ApiError> {
-    let raw = raw.trim();
-    DateTime::parse_from_rfc3339(raw)
-        .or_else(|_| DateTime::parse_from_rfc3339(&raw.replace(' ', "+")))
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| ApiError::BadRequest {
-            detail: "updated_since is not an RFC 3339 instant".to_owned(),
-            errors: vec![FieldError::new(
-                "query.updated_since",
-                "format",
-                "must be an RFC 3339 instant, e.g. 2026-03-01T08:00:00+08:00",
-            )],
-        })
-}
-
 /// List installed equipment visible to the caller, or sync the changes since an instant.
 ///
 /// Without `updated_since`: records not deleted, in id order. With it: every record changed
@@ -76,15 +56,11 @@ async fn list_equipment(
     StrictQuery(query): StrictQuery<EquipmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, fetch) = fetch_size(query.limit)?;
-    let after = match trimmed(query.updated_since) {
-        Some(since) => After::Changed {
-            since: to_db_time(parse_since(&since)?),
-            after: decode_change_cursor(query.cursor.as_deref())?
-                .map(|(at, id)| (to_db_time(at), id)),
-        },
-        None => After::Id(decode_cursor(query.cursor.as_deref())?),
-    };
-    let sync = matches!(after, After::Changed { .. });
+    let since = trimmed(query.updated_since)
+        .as_deref()
+        .map(parse_updated_since)
+        .transpose()?;
+    let mode = list_mode(since, query.cursor.as_deref())?;
     let filter = EquipmentFilter {
         site_id: trimmed(query.site_id),
         customer_id: trimmed(query.customer_id),
@@ -97,20 +73,15 @@ async fn list_equipment(
     let items = state
         .db(move |conn| {
             let scope = visible(conn, &actor)?;
-            let rows = store::list(conn, &scope, &filter, &after, fetch)?;
-            svc::render(conn, &rows, today)
+            let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
+            Ok((mode, svc::render(conn, &rows, today)?))
         })
         .await?;
-    let page = paginate_with(
+    let (mode, items) = items;
+    let page = paginate(
         items,
         limit,
-        |e| {
-            if sync {
-                encode_change_cursor(e.updated_at, &e.id)
-            } else {
-                encode_cursor(&e.id)
-            }
-        },
+        |e| row_key(&mode, to_db_time(e.updated_at), &e.id),
         |e| e,
     );
     Ok(HttpResponse::Ok().json(page))
