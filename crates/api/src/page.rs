@@ -171,18 +171,10 @@ mod tests {
     }
 
     #[test]
-    fn change_cursor_round_trips_and_rejects_id_cursors() {
-        let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T08:05:00.123456789+08:00")
-            .unwrap()
-            .with_timezone(&chrono::Utc);
-        let c = encode_change_cursor(at, "0193-abc");
-        assert_eq!(
-            decode_change_cursor(Some(&c)).unwrap(),
-            Some((at, "0193-abc".to_owned()))
-        );
-        assert_eq!(decode_change_cursor(None).unwrap(), None);
-        assert!(decode_change_cursor(Some(&encode_cursor("0193-abc"))).is_err());
-        assert!(decode_change_cursor(Some(&encode_cursor("u:nonsense|x"))).is_err());
+    fn parse_updated_since_takes_an_unencoded_plus_back() {
+        let t = parse_updated_since("2026-03-01T08:05:00 08:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-03-01T00:05:00+00:00");
+        assert!(parse_updated_since("yesterday").is_err());
     }
 
     #[test]
