@@ -5,6 +5,7 @@
 use crate::error::{Problem, ProblemFieldError};
 use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ArrayItems, KnownFormat, Object, SchemaFormat, SchemaType};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
     ContentBuilder, ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, ResponseBuilder,
@@ -404,9 +405,169 @@ fn add_cross_field_rules(doc: &mut OpenApiDoc) {
     }
 }
 
+// --- Rules of strings and list queries, stated once for every operation -------------------
+//
+// utoipa does not read the `validator` attributes, and the server trims every string of a
+// body before validating it (`extract::json`), so a length bound of a DTO (mirrored there as
+// `min_length`/`max_length`) is stated here as a pattern over the trimmed text. No string
+// may hold a NUL character (`middleware::nul`, `extract::json`).
+
+/// The characters `str::trim` removes (Unicode White_Space), as the inside of a regex class.
+const WS: &str = r"\t\n\x0b\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+/// Any string without a NUL character.
+const NO_NUL_PATTERN: &str = r"^[^\x00]*$";
+/// A cursor: `k` and the hex of a key without NUL bytes (`page::decode_cursor`).
+const CURSOR_PATTERN: &str = "^k(?:[1-9a-fA-F][0-9a-fA-F]|0[1-9a-fA-F])*$";
+/// A hyphenated UUID in any case, and the other spellings `uuid::Uuid::parse_str` takes.
+const UUID: &str = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+/// `dto::phone_ok` after trimming: 5 to 20 digits, with `+ - ( )` or spaces.
+fn phone_pattern() -> String {
+    format!(r"^[{WS}]*(?:[+\-() ]*[0-9]){{5,20}}[+\-() ]*[{WS}]*$")
+}
+
+/// `dto::client_id_ok` after trimming: a UUID.
+fn client_id_pattern() -> String {
+    format!(r"^[{WS}]*(?:{UUID}|\{{{UUID}\}}|urn:uuid:{UUID}|[0-9a-fA-F]{{32}})[{WS}]*$")
+}
+
+/// Text of `min..=max` characters (`min` 0 or 1) once trimmed, without NUL.
+fn trimmed_text_pattern(min: usize, max: usize) -> String {
+    let edge = format!(r"[^\x00{WS}]");
+    let mut text = match max {
+        0 => String::new(),
+        1 => edge.clone(),
+        _ => format!(r"{edge}(?:[^\x00]{{0,{}}}{edge})?", max - 2),
+    };
+    if min == 0 && !text.is_empty() {
+        text = format!("(?:{text})?");
+    }
+    format!("^[{WS}]*{text}[{WS}]*$")
+}
+
+fn is_string(o: &Object) -> bool {
+    match &o.schema_type {
+        SchemaType::Type(t) => *t == Type::String,
+        SchemaType::Array(types) => types.contains(&Type::String),
+        SchemaType::AnyValue => false,
+    }
+}
+
+/// States the rules of a request string named `name`, unless its schema already has them.
+fn state_string_rules(name: &str, o: &mut Object) {
+    if !is_string(o) || o.pattern.is_some() || o.enum_values.is_some() || o.format.is_some() {
+        return;
+    }
+    let pattern = if name.contains("password") {
+        // Passwords are not trimmed; their lengths stand as they are.
+        NO_NUL_PATTERN.to_owned()
+    } else if name == "phone" {
+        phone_pattern()
+    } else if name == "id" {
+        client_id_pattern()
+    } else if let Some(max) = o.max_length.take() {
+        trimmed_text_pattern(o.min_length.take().unwrap_or(0), max)
+    } else {
+        NO_NUL_PATTERN.to_owned()
+    };
+    o.pattern = Some(pattern);
+}
+
+fn state_schema_rules(name: &str, schema: &mut RefOr<Schema>) {
+    match schema {
+        RefOr::T(Schema::Object(o)) => state_string_rules(name, o),
+        RefOr::T(Schema::Array(a)) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                state_schema_rules(name, items);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names of the component schemas that requests carry, with those they refer to.
+fn request_schemas(doc: &OpenApiDoc) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for item in doc.paths.paths.values() {
+        for op in [&item.post, &item.put, &item.patch].into_iter().flatten() {
+            let Some(RefOr::T(body)) = &op.request_body else {
+                continue;
+            };
+            for content in body.content.values() {
+                if let RefOr::T(utoipa::openapi::Content {
+                    schema: Some(RefOr::Ref(r)),
+                    ..
+                }) = content
+                {
+                    names.push(r.ref_location.rsplit('/').next().unwrap_or("").to_owned());
+                }
+            }
+        }
+    }
+    // Objects referred to by a request's properties or their items (e.g. `CalendarDayIn`).
+    let schemas = doc.components.as_ref().map(|c| &c.schemas);
+    let mut i = 0;
+    while i < names.len() {
+        if let Some(RefOr::T(Schema::Object(o))) = schemas.and_then(|s| s.get(&names[i])) {
+            let json = serde_json::to_string(&o.properties).unwrap_or_default();
+            for r in json.split("\"$ref\":\"#/components/schemas/").skip(1) {
+                let name = r.split('"').next().unwrap_or("").to_owned();
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        i += 1;
+    }
+    names
+}
+
+/// Every string of a request body gets its rules (see above).
+fn add_body_rules(doc: &mut OpenApiDoc) {
+    let names = request_schemas(doc);
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for name in names {
+        if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(&name) {
+            for (field, schema) in o.properties.iter_mut() {
+                state_schema_rules(field, schema);
+            }
+        }
+    }
+}
+
+/// Query parameters: `limit`, `cursor` and `updated_since` mean the same in every list
+/// (`page`), unless the list states otherwise; any other string only must not hold NUL.
+fn add_query_rules(op: &mut Operation) {
+    for param in op.parameters.iter_mut().flatten() {
+        let RefOr::T(param) = param else { continue };
+        if param.parameter_in != ParameterIn::Query {
+            continue;
+        }
+        let Some(RefOr::T(Schema::Object(o))) = param.schema.as_mut() else {
+            continue;
+        };
+        match param.name.as_str() {
+            "limit" => {
+                o.minimum = Some(1.into());
+                o.maximum = Some(200.into());
+            }
+            // The audit log states its own kind of cursor.
+            "cursor" if o.pattern.is_none() => o.pattern = Some(CURSOR_PATTERN.to_owned()),
+            "updated_since" => o.format = Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)),
+            _ if is_string(o) && o.pattern.is_none() && o.format.is_none() => {
+                o.pattern = Some(NO_NUL_PATTERN.to_owned());
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The finished document: annotations plus the conventions' responses and the links.
 pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
     add_cross_field_rules(&mut doc);
+    add_body_rules(&mut doc);
     for (path, item) in doc.paths.paths.iter_mut() {
         let ops = [
             ("get", &mut item.get),
@@ -417,6 +578,7 @@ pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
         ];
         for (method, op) in ops {
             if let Some(op) = op {
+                add_query_rules(op);
                 complete(path, method, op);
                 add_links(op);
             }

@@ -62,11 +62,11 @@ pub struct CalendarDaysOut {
 pub struct CalendarDaysQuery {
     /// First day of the range (inclusive), `YYYY-MM-DD`.
     #[serde(deserialize_with = "strict_date")]
-    #[param(value_type = String, format = Date, example = "2026-01-01")]
+    #[param(value_type = String, format = Date, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", example = "2026-01-01")]
     pub from: NaiveDate,
     /// Last day of the range (inclusive), at most 3660 days after `from`.
     #[serde(deserialize_with = "strict_date")]
-    #[param(value_type = String, format = Date, example = "2026-12-31")]
+    #[param(value_type = String, format = Date, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", example = "2026-12-31")]
     pub to: NaiveDate,
 }
 
@@ -76,7 +76,7 @@ pub struct CalendarDaysQuery {
 pub struct CalendarDayIn {
     /// `YYYY-MM-DD`, inside the upload's `[from, to]`, at most once per upload.
     #[serde(deserialize_with = "strict_date")]
-    #[schema(value_type = String, format = Date, example = "2026-02-16")]
+    #[schema(value_type = String, format = Date, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", example = "2026-02-16")]
     pub day: NaiveDate,
     /// `holiday`: not worked (even on a weekday); `workday`: worked (even on a weekend, 调休).
     pub kind: DayKind,
@@ -102,10 +102,10 @@ pub struct CalendarDayIn {
 }))]
 pub struct ReplaceCalendarDays {
     #[serde(deserialize_with = "strict_date")]
-    #[schema(value_type = String, format = Date, example = "2026-01-01")]
+    #[schema(value_type = String, format = Date, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", example = "2026-01-01")]
     pub from: NaiveDate,
     #[serde(deserialize_with = "strict_date")]
-    #[schema(value_type = String, format = Date, example = "2026-12-31")]
+    #[schema(value_type = String, format = Date, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", example = "2026-12-31")]
     pub to: NaiveDate,
     #[schema(max_items = 400)]
     pub days: Vec<CalendarDayIn>,
@@ -117,7 +117,7 @@ pub struct ReplaceCalendarDays {
 pub struct WorkingDaysAddQuery {
     /// The starting day, `YYYY-MM-DD` (it need not be a working day).
     #[serde(deserialize_with = "strict_date")]
-    #[param(value_type = String, format = Date, example = "2026-02-13")]
+    #[param(value_type = String, format = Date, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", example = "2026-02-13")]
     pub date: NaiveDate,
     /// How many working days to add, 0–3660; 0 gives `date` itself.
     #[param(minimum = 0, maximum = 3660, example = 1)]
@@ -140,10 +140,10 @@ pub struct WorkingDaysAdded {
 #[into_params(parameter_in = Query)]
 pub struct WorkingDaysBetweenQuery {
     #[serde(deserialize_with = "strict_date")]
-    #[param(value_type = String, format = Date, example = "2026-02-13")]
+    #[param(value_type = String, format = Date, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", example = "2026-02-13")]
     pub from: NaiveDate,
     #[serde(deserialize_with = "strict_date")]
-    #[param(value_type = String, format = Date, example = "2026-02-24")]
+    #[param(value_type = String, format = Date, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", example = "2026-02-24")]
     pub to: NaiveDate,
 }
 

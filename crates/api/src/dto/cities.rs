@@ -41,13 +41,16 @@ impl From<&CityRow> for CityOut {
 #[schema(example = json!({"name": "杭州市", "province": "浙江省", "has_station": true, "counties": ["淳安县", "桐庐县", "建德市"]}))]
 pub struct CreateCity {
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub province: String,
     #[serde(default)]
     pub has_station: bool,
     #[serde(default)]
     #[validate(length(max = 100))]
+    #[schema(max_items = 100)]
     pub counties: Vec<String>,
 }
 
@@ -56,11 +59,14 @@ pub struct CreateCity {
 #[schema(example = json!({"has_station": true}))]
 pub struct UpdateCity {
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub name: Option<String>,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub province: Option<String>,
     pub has_station: Option<bool>,
     #[validate(length(max = 100))]
+    #[schema(max_items = 100)]
     pub counties: Option<Vec<String>>,
 }
 

@@ -52,15 +52,19 @@ pub struct CreateContact {
     #[validate(custom(function = "super::client_id_ok"))]
     pub id: Option<String>,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub customer_id: String,
     /// A site of the same customer.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub site_id: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     #[validate(custom(function = "super::phone_ok"))]
     pub phone: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub title: Option<String>,
     #[serde(default)]
     pub authorised_signer: bool,
@@ -72,15 +76,16 @@ pub struct CreateContact {
 pub struct UpdateContact {
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 64))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub site_id: Option<Option<String>>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     #[validate(custom(function = "super::phone_ok"))]
     pub phone: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 100))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 100, value_type = Option<String>)]
     pub title: Option<Option<String>>,
     pub authorised_signer: Option<bool>,
 }
@@ -89,7 +94,11 @@ pub struct UpdateContact {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"username": "wang.jingli"}))]
 pub struct CreateContactLogin {
-    /// The login's username; its password is generated and returned once.
+    /// The login's username (as `username` of `CreateUser`); its password is generated and
+    /// returned once.
+    #[schema(
+        pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[A-Za-z0-9][A-Za-z0-9._-]{1,63}[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+    )]
     pub username: String,
 }
 

@@ -60,21 +60,26 @@ pub struct CreateCustomer {
     #[validate(custom(function = "super::client_id_ok"))]
     pub id: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(custom(function = "super::phone_ok"))]
     pub phone: Option<String>,
     #[serde(default)]
     pub key_account: bool,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub dealer_name: Option<String>,
     #[serde(default)]
     pub dealer_consent: bool,
     /// Defaults to the caller when an engineer creates the customer.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub owner_user_id: Option<String>,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub team_id: Option<String>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -83,6 +88,7 @@ pub struct CreateCustomer {
 #[schema(example = json!({"dealer_consent": true, "note": "经销商已书面同意上门服务"}))]
 pub struct UpdateCustomer {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(custom(function = "super::phone_ok"))]
@@ -91,21 +97,21 @@ pub struct UpdateCustomer {
     pub key_account: Option<bool>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 200))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 200, value_type = Option<String>)]
     pub dealer_name: Option<Option<String>>,
     pub dealer_consent: Option<bool>,
     /// Only managers, supervisors and the office may reassign a customer.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 64))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub owner_user_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 64))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub team_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(max = 2000))]
-    #[schema(value_type = Option<String>)]
+    #[schema(max_length = 2000, value_type = Option<String>)]
     pub note: Option<Option<String>>,
 }
 

@@ -84,24 +84,31 @@ impl TryFrom<&EmployeeRow> for EmployeeOut {
 pub struct CreateEmployee {
     /// The employee's login; one employee record per user.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub user_id: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     #[validate(custom(function = "phone_ok"))]
     pub phone: Option<String>,
     /// An existing team that is not deleted.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub team_id: Option<String>,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub supervisor_user_id: Option<String>,
     pub track: Option<Track>,
     pub level: Option<Level>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub station_city: Option<String>,
     /// Monthly base salary in fen, ≥ 0.
     #[validate(range(min = 0, max = 100_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
     pub base_salary_fen: i64,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub phone_allowance_class: Option<String>,
     /// Defaults to `training`.
     pub employment_status: Option<EmploymentStatus>,
@@ -116,9 +123,10 @@ pub struct UpdateEmployee {
     /// `null` unlinks the login.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 64))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub user_id: Option<Option<String>>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
@@ -128,12 +136,12 @@ pub struct UpdateEmployee {
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 64))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub team_id: Option<Option<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 64))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub supervisor_user_id: Option<Option<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
@@ -146,15 +154,16 @@ pub struct UpdateEmployee {
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 100))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 100, value_type = Option<String>)]
     pub station_city: Option<Option<String>>,
     /// Only admin and hr may change it.
     #[validate(range(min = 0, max = 100_000_000_000i64))]
+    #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
     pub base_salary_fen: Option<i64>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 50))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 50, value_type = Option<String>)]
     pub phone_allowance_class: Option<Option<String>>,
 }
 
@@ -180,6 +189,7 @@ pub struct ChangeEmploymentStatus {
     /// The day the change takes effect.
     pub effective_on: NaiveDate,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
 }
 

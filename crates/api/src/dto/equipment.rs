@@ -108,22 +108,27 @@ impl From<EquipmentView<'_>> for EquipmentOut {
 pub struct CreateEquipment {
     /// A site visible to the caller.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub site_id: String,
     /// A product of the catalogue, not deleted.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub product_id: String,
     /// Unique per product among equipment not deleted.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub serial: String,
     pub install_date: Option<NaiveDate>,
     /// Not before `install_date`.
     pub warranty_end: Option<NaiveDate>,
     #[validate(range(min = 0, max = 10_000_000))]
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub controller_points: Option<i64>,
     /// CON-8: counts as a fixed number of points whatever its size. Defaults to `false`.
     #[serde(default)]
     pub pure_alarm_controller: bool,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -132,10 +137,13 @@ pub struct CreateEquipment {
 #[schema(example = json!({"warranty_end": "2029-02-28", "note": "延保一年"}))]
 pub struct UpdateEquipment {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub site_id: Option<String>,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub product_id: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub serial: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
@@ -148,13 +156,13 @@ pub struct UpdateEquipment {
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(range(min = 0, max = 10_000_000))]
-    #[schema(value_type = Option<i64>)]
+    #[schema(minimum = 0, maximum = 10_000_000, value_type = Option<i64>)]
     pub controller_points: Option<Option<i64>>,
     pub pure_alarm_controller: Option<bool>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(max = 2000))]
-    #[schema(value_type = Option<String>)]
+    #[schema(max_length = 2000, value_type = Option<String>)]
     pub note: Option<Option<String>>,
 }
 

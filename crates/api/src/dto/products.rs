@@ -54,17 +54,23 @@ impl From<&ProductRow> for ProductOut {
 pub struct CreateProduct {
     /// Unique over the whole catalogue, deleted products included.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub model: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub category: Option<String>,
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub unit_price_fen: i64,
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub unit_cost_fen: i64,
     /// At most `unit_price_fen`.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub floor_price_fen: i64,
 }
 
@@ -73,19 +79,24 @@ pub struct CreateProduct {
 #[schema(example = json!({"unit_price_fen": 1_350_000, "floor_price_fen": 1_150_000}))]
 pub struct UpdateProduct {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub model: Option<String>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 100))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 100, value_type = Option<String>)]
     pub category: Option<Option<String>>,
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub unit_price_fen: Option<i64>,
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub unit_cost_fen: Option<i64>,
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub floor_price_fen: Option<i64>,
 }
 

@@ -68,6 +68,7 @@ pub struct PutRuleVersion {
     #[schema(value_type = Object)]
     pub value: serde_json::Value,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub note: Option<String>,
 }
 
@@ -85,6 +86,7 @@ pub struct OnQuery {
 pub struct QuoteQuery {
     pub class: RateClass,
     /// Controller points of the job (CON-8: a pure alarm controller counts as its configured points).
+    #[param(minimum = 0, maximum = 10_000_000)]
     pub points: i64,
     /// The day whose rates apply (company time zone); default today.
     pub on: Option<NaiveDate>,

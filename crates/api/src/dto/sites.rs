@@ -60,16 +60,21 @@ pub struct CreateSite {
     #[validate(custom(function = "super::client_id_ok"))]
     pub id: Option<String>,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub customer_id: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub address: String,
     /// One of the cities of `GET /api/v1/cities`.
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub city: String,
     /// One of the city's counties, when the site lies in a county rather than the city proper.
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub county: Option<String>,
     pub location_class_override: Option<LocationClass>,
 }
@@ -79,14 +84,17 @@ pub struct CreateSite {
 #[schema(example = json!({"location_class_override": "remote"}))]
 pub struct UpdateSite {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub address: Option<String>,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub city: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 50))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 50, value_type = Option<String>)]
     pub county: Option<Option<String>>,
     /// `null` returns to the derived class.
     #[serde(default, deserialize_with = "super::double_option")]

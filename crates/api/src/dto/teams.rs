@@ -43,11 +43,14 @@ impl From<&TeamRow> for TeamOut {
 pub struct CreateTeam {
     /// Unique among teams.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// An enabled user holding the `supervisor` or `manager` role.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub supervisor_user_id: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub station_city: Option<String>,
 }
 
@@ -56,16 +59,17 @@ pub struct CreateTeam {
 #[schema(example = json!({"station_city": "宁波"}))]
 pub struct UpdateTeam {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 64))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub supervisor_user_id: Option<Option<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::double_option")]
     #[validate(length(min = 1, max = 100))]
-    #[schema(value_type = Option<String>)]
+    #[schema(min_length = 1, max_length = 100, value_type = Option<String>)]
     pub station_city: Option<Option<String>>,
 }
 

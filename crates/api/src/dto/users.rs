@@ -112,7 +112,7 @@ pub struct CreateUser {
     #[schema(
         min_length = 10,
         max_length = 128,
-        pattern = "[a-z][^a-z]|[A-Z][^A-Z]|[0-9][^0-9]|[^a-zA-Z0-9][a-zA-Z0-9]"
+        pattern = "^[^\\x00]*(?:[a-z][^a-z\\x00]|[A-Z][^A-Z\\x00]|[0-9][^0-9\\x00]|[^a-zA-Z0-9\\x00][a-zA-Z0-9])[^\\x00]*$"
     )]
     pub password: Option<String>,
 }
@@ -153,7 +153,7 @@ pub struct ResetPassword {
     #[schema(
         min_length = 10,
         max_length = 128,
-        pattern = "[a-z][^a-z]|[A-Z][^A-Z]|[0-9][^0-9]|[^a-zA-Z0-9][a-zA-Z0-9]"
+        pattern = "^[^\\x00]*(?:[a-z][^a-z\\x00]|[A-Z][^A-Z\\x00]|[0-9][^0-9\\x00]|[^a-zA-Z0-9\\x00][a-zA-Z0-9])[^\\x00]*$"
     )]
     pub new_password: Option<String>,
 }
@@ -177,7 +177,7 @@ pub struct ChangePassword {
     #[schema(
         min_length = 10,
         max_length = 128,
-        pattern = "[a-z][^a-z]|[A-Z][^A-Z]|[0-9][^0-9]|[^a-zA-Z0-9][a-zA-Z0-9]"
+        pattern = "^[^\\x00]*(?:[a-z][^a-z\\x00]|[A-Z][^A-Z\\x00]|[0-9][^0-9\\x00]|[^a-zA-Z0-9\\x00][a-zA-Z0-9])[^\\x00]*$"
     )]
     pub new_password: String,
 }

@@ -164,7 +164,9 @@ fn integral_numbers(value: &mut serde_json::Value) {
         serde_json::Value::Number(n) => {
             if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
                 // Every f64 in [-2^63, 2^63) without a fraction converts to i64 exactly.
-                if f.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
+                if f.fract() == 0.0
+                    && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)
+                {
                     *n = serde_json::Number::from(f as i64);
                 }
             }
@@ -250,7 +252,10 @@ mod tests {
     fn integral_floats_are_integers() {
         let mut v = serde_json::json!({"a": 225.0, "b": [1.5, -0.0, 1e3], "c": 7});
         integral_numbers(&mut v);
-        assert_eq!(v, serde_json::json!({"a": 225, "b": [1.5, 0, 1000], "c": 7}));
+        assert_eq!(
+            v,
+            serde_json::json!({"a": 225, "b": [1.5, 0, 1000], "c": 7})
+        );
     }
 
     #[test]

@@ -155,7 +155,7 @@ async fn get_rule_in_force(
     operation_id = "putRuleVersion",
     params(
         ("key" = String, Path, description = "Rule set key"),
-        ("effective_from" = String, Path, description = "First day the values apply (YYYY-MM-DD)"),
+        ("effective_from" = String, Path, format = Date, description = "First day the values apply (YYYY-MM-DD)"),
         crate::openapi::IfMatchHeader
     ),
     request_body = PutRuleVersion,
@@ -191,7 +191,7 @@ async fn put_rule_version(
     operation_id = "deleteRuleVersion",
     params(
         ("key" = String, Path, description = "Rule set key"),
-        ("effective_from" = String, Path, description = "The version's first day (YYYY-MM-DD)"),
+        ("effective_from" = String, Path, format = Date, description = "The version's first day (YYYY-MM-DD)"),
         crate::openapi::IfMatchHeader
     ),
     responses(
@@ -227,7 +227,10 @@ async fn delete_rule_version(
     tag = "rules",
     operation_id = "quoteCommissioningCommission",
     params(QuoteQuery),
-    responses((status = 200, description = "Rate and commission", body = CommissionQuote)),
+    responses(
+        (status = 200, description = "Rate and commission", body = CommissionQuote),
+        (status = 404, description = "No commissioning rates are in force on `on` (it lies before the first version)", body = Problem, content_type = "application/problem+json"),
+    ),
     security(("bearer" = []))
 )]
 #[get("/commissioning-rates/quote")]
