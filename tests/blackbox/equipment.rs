@@ -614,6 +614,12 @@ fn delta_sync_returns_changes_and_tombstones_in_update_order() {
         .bearer(&admin)
         .send()
         .problem(400, "bad-request");
+    // An empty instant is no instant either (as in every other delta-sync list): it used to
+    // be taken as no `updated_since` at all.
+    app.get("/api/v1/equipment?updated_since=")
+        .bearer(&admin)
+        .send()
+        .problem(400, "bad-request");
 }
 
 #[test]

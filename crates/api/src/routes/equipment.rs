@@ -56,7 +56,8 @@ async fn list_equipment(
     StrictQuery(query): StrictQuery<EquipmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, fetch) = fetch_size(query.limit)?;
-    let since = trimmed(query.updated_since)
+    let since = query
+        .updated_since
         .as_deref()
         .map(parse_updated_since)
         .transpose()?;
