@@ -178,7 +178,7 @@ pub struct EquipmentQuery {
     pub serial: Option<String>,
     /// Substring of the serial or the note.
     pub q: Option<String>,
-    /// Delta sync: records changed at or after this instant (RFC 3339), deleted ones
+    /// Delta sync: records changed after this instant (RFC 3339), deleted ones
     /// included as tombstones (`deleted: true`), in update order. Without it, only records
     /// not deleted, in id order.
     #[param(example = "2026-03-01T08:00:00+08:00")]
