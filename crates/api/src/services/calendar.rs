@@ -8,7 +8,6 @@ use crate::error::ApiError;
 use chrono::NaiveDate;
 use kefu_core::{CalendarError, FieldError, WorkCalendar};
 use kefu_store::calendar::{self, CalendarDay, NewCalendarDay};
-use kefu_store::users::VersionedWrite;
 use kefu_store::{DbConnection, from_db_time};
 use std::collections::HashMap;
 
@@ -197,11 +196,14 @@ pub fn replace_days(
 ) -> Result<CalendarDaysOut, ApiError> {
     let days = prepare_replace(&input)?;
     let before = list_days(conn, input.from, input.to)?;
-    match calendar::replace_range(conn, input.from, input.to, expected_version, &days, ctx.now)? {
-        VersionedWrite::Written => {}
-        VersionedWrite::NotFound => return Err(ApiError::NotFound),
-        VersionedWrite::Stale(current) => return Err(ApiError::PreconditionFailed { current }),
-    }
+    super::written(calendar::replace_range(
+        conn,
+        input.from,
+        input.to,
+        expected_version,
+        &days,
+        ctx.now,
+    )?)?;
     let after = list_days(conn, input.from, input.to)?;
     ctx.audit(
         conn,

@@ -6,9 +6,7 @@ use crate::dto::employees::{ChangeEmploymentStatus, CreateEmployee, EmployeeOut,
 use crate::error::ApiError;
 use chrono::NaiveDate;
 use kefu_core::{Actor, EmploymentStatus, FieldError, Role};
-use kefu_store::employees::{
-    self, EmployeeChanges, EmployeeRow, EmploymentEventRow, VersionedWrite,
-};
+use kefu_store::employees::{self, EmployeeChanges, EmployeeRow, EmploymentEventRow};
 use kefu_store::visibility::{self as facts, Visible};
 use kefu_store::{DbConnection, new_id, teams, to_db_time, users};
 
@@ -179,11 +177,13 @@ fn write(
     expected_version: i64,
     changes: &EmployeeChanges,
 ) -> Result<EmployeeRow, ApiError> {
-    match employees::update(conn, &before.id, expected_version, changes, ctx.now)? {
-        VersionedWrite::Written => {}
-        VersionedWrite::NotFound => return Err(ApiError::NotFound),
-        VersionedWrite::Stale(current) => return Err(ApiError::PreconditionFailed { current }),
-    }
+    super::written(employees::update(
+        conn,
+        &before.id,
+        expected_version,
+        changes,
+        ctx.now,
+    )?)?;
     let after = employees::find(conn, &before.id)?.ok_or(ApiError::NotFound)?;
     ctx.audit(
         conn,

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use chrono::NaiveDate;
 use kefu_contracts::deadlines::ContractRules;
 use kefu_core::FieldError;
-use kefu_store::equipment::{self, EquipmentChanges, EquipmentRow, VersionedWrite};
+use kefu_store::equipment::{self, EquipmentChanges, EquipmentRow};
 use kefu_store::products::{self, ProductRow};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, StoreError, new_id, to_db_time};
@@ -199,13 +199,10 @@ fn write(
     serial: &str,
 ) -> Result<EquipmentOut, ApiError> {
     let before_out = render_one(conn, before, today)?;
-    match equipment::update(conn, &before.id, expected_version, changes, ctx.now)
-        .map_err(map_duplicate(serial))?
-    {
-        VersionedWrite::Written => {}
-        VersionedWrite::NotFound => return Err(ApiError::NotFound),
-        VersionedWrite::Stale(current) => return Err(ApiError::PreconditionFailed { current }),
-    }
+    super::written(
+        equipment::update(conn, &before.id, expected_version, changes, ctx.now)
+            .map_err(map_duplicate(serial))?,
+    )?;
     let after = equipment::find(conn, &before.id)?.ok_or(ApiError::NotFound)?;
     let out = render_one(conn, &after, today)?;
     ctx.audit(

@@ -4,7 +4,7 @@ use super::{Ctx, snapshot};
 use crate::dto::products::{CreateProduct, ProductOut, UpdateProduct};
 use crate::error::ApiError;
 use kefu_core::FieldError;
-use kefu_store::products::{self, ProductChanges, ProductRow, VersionedWrite};
+use kefu_store::products::{self, ProductChanges, ProductRow};
 use kefu_store::{DbConnection, StoreError, new_id, to_db_time};
 
 /// 422 naming `floor_price_fen` when the floor is above the unit price.
@@ -95,13 +95,10 @@ fn write(
     changes: &ProductChanges,
 ) -> Result<ProductRow, ApiError> {
     let model = changes.model.as_deref().unwrap_or(&before.model);
-    match products::update(conn, &before.id, expected_version, changes, ctx.now)
-        .map_err(map_duplicate(model))?
-    {
-        VersionedWrite::Written => {}
-        VersionedWrite::NotFound => return Err(ApiError::NotFound),
-        VersionedWrite::Stale(current) => return Err(ApiError::PreconditionFailed { current }),
-    }
+    super::written(
+        products::update(conn, &before.id, expected_version, changes, ctx.now)
+            .map_err(map_duplicate(model))?,
+    )?;
     let after = products::find(conn, &before.id)?.ok_or(ApiError::NotFound)?;
     ctx.audit(
         conn,

@@ -4,7 +4,7 @@ use super::{Ctx, snapshot};
 use crate::dto::teams::{CreateTeam, TeamOut, UpdateTeam};
 use crate::error::ApiError;
 use kefu_core::{FieldError, Role};
-use kefu_store::teams::{self, TeamChanges, TeamRow, VersionedWrite};
+use kefu_store::teams::{self, TeamChanges, TeamRow};
 use kefu_store::{DbConnection, new_id, to_db_time, users};
 
 /// Who may supervise a team or an employee.
@@ -85,11 +85,13 @@ fn write(
     expected_version: i64,
     changes: &TeamChanges,
 ) -> Result<TeamRow, ApiError> {
-    match teams::update(conn, &before.id, expected_version, changes, ctx.now)? {
-        VersionedWrite::Written => {}
-        VersionedWrite::NotFound => return Err(ApiError::NotFound),
-        VersionedWrite::Stale(current) => return Err(ApiError::PreconditionFailed { current }),
-    }
+    super::written(teams::update(
+        conn,
+        &before.id,
+        expected_version,
+        changes,
+        ctx.now,
+    )?)?;
     let after = teams::find(conn, &before.id)?.ok_or(ApiError::NotFound)?;
     ctx.audit(
         conn,

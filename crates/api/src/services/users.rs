@@ -5,7 +5,7 @@ use crate::auth::{password, secrets};
 use crate::dto::users::{CreateUser, UpdateUser, UserKind, UserOut};
 use crate::error::ApiError;
 use kefu_core::{DisplayName, DomainError, FieldError, Password, Role, Username};
-use kefu_store::users::{self, ProfileChanges, UserRecord, UserRow, VersionedWrite};
+use kefu_store::users::{self, ProfileChanges, UserRecord, UserRow};
 use kefu_store::{DbConnection, credentials, new_id, to_db_time};
 
 /// A validated new user, ready to store (passwords are hashed before the transaction: argon2
@@ -128,18 +128,14 @@ fn write(
     changes: &ProfileChanges,
     roles: Option<&[Role]>,
 ) -> Result<UserRecord, ApiError> {
-    match users::update(
+    super::written(users::update(
         conn,
         &before.row.id,
         expected_version,
         changes,
         roles,
         ctx.now,
-    )? {
-        VersionedWrite::Written => {}
-        VersionedWrite::NotFound => return Err(ApiError::NotFound),
-        VersionedWrite::Stale(current) => return Err(ApiError::PreconditionFailed { current }),
-    }
+    )?)?;
     let after = get(conn, &before.row.id)?;
     ctx.audit(
         conn,
