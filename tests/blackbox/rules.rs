@@ -29,6 +29,10 @@ fn every_rule_set_is_seeded_with_the_domain_defaults() {
         "spare-part-loans",
         "fines",
         "lateness-fines",
+        "commission-shares",
+        "year-end-bonuses",
+        "scorecard-grades",
+        "star-ratings",
     ] {
         assert!(keys.contains(&key), "{key} in {keys:?}");
     }

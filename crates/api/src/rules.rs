@@ -3,11 +3,13 @@
 
 use crate::error::ApiError;
 use kefu_billing::commissioning::{CommissioningRates, MonthlyMultiplier};
+use kefu_billing::shares::{CommissionShares, YearEndBonuses};
 use kefu_contracts::deadlines::ContractRules;
 use kefu_core::rules::{RuleSet, RuleVersion, in_force};
 use kefu_core::{DomainError, FieldError};
 use kefu_inventory::loans::LoanPolicy;
 use kefu_scoring::fines::{FineCatalogue, LatenessFines};
+use kefu_scoring::grades::{GradeRules, StarRules};
 use kefu_store::rules::RuleSetRecord;
 use std::marker::PhantomData;
 
@@ -62,13 +64,17 @@ const fn def<T: RuleSet + 'static>() -> &'static dyn RuleDef {
     &Typed::<T>(PhantomData)
 }
 
-pub static REGISTRY: [&dyn RuleDef; 6] = [
+pub static REGISTRY: [&dyn RuleDef; 10] = [
     def::<CommissioningRates>(),
     def::<MonthlyMultiplier>(),
+    def::<CommissionShares>(),
+    def::<YearEndBonuses>(),
     def::<ContractRules>(),
     def::<LoanPolicy>(),
     def::<FineCatalogue>(),
     def::<LatenessFines>(),
+    def::<GradeRules>(),
+    def::<StarRules>(),
 ];
 
 pub fn find(key: &str) -> Option<&'static dyn RuleDef> {

@@ -1,3 +1,4 @@
 //! Fees, payments, commissions, expenses and payroll (domain.md §5: BIL-*): pure rules, no I/O.
 
 pub mod commissioning;
+pub mod shares;

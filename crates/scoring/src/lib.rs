@@ -2,3 +2,4 @@
 //! pure rules, no I/O.
 
 pub mod fines;
+pub mod grades;
