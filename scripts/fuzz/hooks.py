@@ -17,13 +17,36 @@ of the same kind instead (KEFU_FUZZ_DECOY_ID): same operation, same body, an exi
 so nothing about the request's validity changes. What is left out: an admin resetting,
 disabling or editing their own account through the admin endpoints, which the black-box tests
 cover (tests/blackbox/users.rs).
+
+`ast.parse` under workers: CPython 3.11 keeps the AST constructor's recursion depth in
+interpreter-wide state (python/cpython#106905), so two worker threads parsing at once (hypothesis
+parses lambda sources to describe filtered strategies) can corrupt it and one of them dies with
+"SystemError: AST constructor recursion depth mismatch", which aborts the whole run as a
+schemathesis internal error. Parsing is serialised behind one lock, and a parse that still hits
+the stale counter is retried once; it costs nothing measurable next to the HTTP round trips.
 """
 
+import ast
 import itertools
 import os
 import re
+import threading
 
 import schemathesis
+
+_ast_lock = threading.RLock()
+_ast_parse = ast.parse
+
+
+def _serialised_parse(*args, **kwargs):
+    with _ast_lock:
+        try:
+            return _ast_parse(*args, **kwargs)
+        except SystemError:
+            return _ast_parse(*args, **kwargs)
+
+
+ast.parse = _serialised_parse
 
 _VALID_KEY = re.compile(r"[!-~]{1,255}")
 _counter = itertools.count()
