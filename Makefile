@@ -1,6 +1,8 @@
 # kefu — the two set-up commands are `make run` and `make test`.
 CARGO ?= cargo
 SHELL := /bin/bash
+# The debug binary, wherever CARGO_TARGET_DIR puts it.
+KEFU_DEBUG_BIN := $(or $(CARGO_TARGET_DIR),target)/debug/kefu
 # Domain crates must stay pure: no database, web framework or runtime in their graph.
 DOMAIN_CRATES := core tickets contracts inventory scoring billing
 FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libsqlite3-sys|hyper|reqwest) v
@@ -9,7 +11,7 @@ FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libs
 
 ## Build and start the server on the embedded SQLite database (./data/kefu.db).
 run: build
-	./target/debug/kefu serve
+	$(KEFU_DEBUG_BIN) serve
 
 ## Optimised binary at target/release/kefu.
 release:
@@ -58,10 +60,10 @@ check-deps:
 
 ## Regenerate openapi/openapi.json from the code.
 openapi: build
-	./target/debug/kefu openapi > openapi/openapi.json
+	$(KEFU_DEBUG_BIN) openapi > openapi/openapi.json
 
 openapi-check: build
-	@./target/debug/kefu openapi | diff -u openapi/openapi.json - \
+	@$(KEFU_DEBUG_BIN) openapi | diff -u openapi/openapi.json - \
 		|| (echo "openapi/openapi.json is stale: run 'make openapi'"; exit 1)
 
 ## Schemathesis against openapi/openapi.json on a fresh, seeded server (see scripts/fuzz/run.sh).

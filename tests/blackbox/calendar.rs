@@ -2,7 +2,7 @@ use crate::{actions, audit_of};
 use kefu_blackbox::{Resp, TestApp};
 use serde_json::{Value, json};
 
-fn put_days(app: &TestApp, token: &str, etag: Option<&str>, body: &Value) -> Resp {
+pub fn put_days(app: &TestApp, token: &str, etag: Option<&str>, body: &Value) -> Resp {
     let req = app.req("PUT", "/api/v1/calendar/days").bearer(token);
     match etag {
         Some(etag) => req.if_match(etag),
@@ -26,7 +26,7 @@ fn current_etag(app: &TestApp, token: &str) -> String {
 
 /// The 2026 holidays as issue 3 states them: the Spring Festival 2026-02-15..23 off, with
 /// make-up working days on Saturday 2026-02-14 and Saturday 2026-02-28; plus New Year's Day.
-fn year_2026() -> Value {
+pub fn year_2026() -> Value {
     let mut days = vec![json!({"day": "2026-01-01", "kind": "holiday", "note": "元旦"})];
     days.push(json!({"day": "2026-02-14", "kind": "workday", "note": "春节调休"}));
     for d in 15..=23 {

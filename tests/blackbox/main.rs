@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api_keys;
+mod attachments;
 mod audit;
 mod auth;
 mod calendar;
@@ -10,11 +11,20 @@ mod cli;
 mod conventions;
 mod customers;
 mod equipment;
+mod exports;
+mod jobs;
+mod notifications;
 mod ops;
 mod org;
+mod rate_limit;
 mod rules;
 mod spec_conformance;
+mod sync;
+mod tickets;
 mod users;
+mod visits;
+mod webhooks;
+mod working_time;
 
 use kefu_blackbox::TestApp;
 use serde_json::Value;

@@ -33,6 +33,12 @@ fn every_rule_set_is_seeded_with_the_domain_defaults() {
         "year-end-bonuses",
         "scorecard-grades",
         "star-ratings",
+        "work-hours",
+        "sla-policy",
+        "attendance-times",
+        "scorecard-templates",
+        "travel-standards",
+        "repair-labour-share",
     ] {
         assert!(keys.contains(&key), "{key} in {keys:?}");
     }
@@ -204,4 +210,150 @@ fn everyone_reads_the_rules_but_only_admins_change_them() {
     app.get("/api/v1/rules")
         .send()
         .problem(401, "unauthenticated");
+}
+
+fn value_of(app: &TestApp, token: &str, key: &str) -> Value {
+    let res = app
+        .get(&format!("/api/v1/rules/{key}"))
+        .bearer(token)
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.etag(), "\"1\"", "{key}");
+    res.json()["versions"][0]["value"].clone()
+}
+
+#[test]
+fn the_sla_hr_and_expense_sets_hold_their_defaults() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+
+    // TKT-2: every type and priority once; an urgent fault answers in 1 working hour and is
+    // resolved in 1 working day.
+    let sla = value_of(&app, &admin, "sla-policy");
+    let targets = sla["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 36);
+    let urgent_fault = targets
+        .iter()
+        .find(|t| t["ticket_type"] == "fault" && t["priority"] == "urgent")
+        .unwrap();
+    assert_eq!(
+        urgent_fault["response"],
+        json!({"amount": 1, "unit": "working_hours"})
+    );
+    assert_eq!(
+        urgent_fault["resolution"],
+        json!({"amount": 1, "unit": "working_days"})
+    );
+
+    // HR-A1.
+    assert_eq!(
+        value_of(&app, &admin, "attendance-times"),
+        json!({"clock_in_by": "08:00", "late_until": "08:30", "half_day_until": "12:00"})
+    );
+
+    // HR-S1: the representative's card, 20 / 55 (25, 15, 15) / 15 (10, 5) / 10.
+    let cards = value_of(&app, &admin, "scorecard-templates");
+    let card = &cards["templates"][0];
+    assert_eq!(card["position"], "call_centre_representative");
+    let weights: Vec<i64> = card["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["points"].as_i64().unwrap())
+        .collect();
+    assert_eq!(weights, [20, 55, 15, 10]);
+    assert_eq!(card["sections"][0]["qa_average_share_bp"], 2_000);
+    let operation_exam = &card["sections"][2]["subsections"][1]["items"][0];
+    assert_eq!(
+        (
+            &operation_exam["below"],
+            &operation_exam["step"],
+            &operation_exam["points"]
+        ),
+        (&json!(70), &json!(2), &json!(1))
+    );
+    let events = cards["events"].as_array().unwrap();
+    let cheating = events.iter().find(|e| e["key"] == "exam_cheating").unwrap();
+    assert_eq!(cheating["sets_exam_score"], 0);
+
+    // BIL-14/15: staff at 120 yuan lodging and 30 yuan meals a day, counties at the
+    // second-tier standard, the day cut-off at noon.
+    let travel = value_of(&app, &admin, "travel-standards");
+    assert_eq!(travel["county_city_tier"], "second");
+    assert_eq!(travel["day_cutoff"], "12:00");
+    assert_eq!(
+        travel["standards"][0],
+        json!({
+            "grade": "staff",
+            "city_tier": "first",
+            "transport": "train_hard_sleeper",
+            "lodging_cap_fen_per_day": 12_000,
+            "meals_fen_per_day": 3_000,
+            "local_transport_cap_fen_per_day": null
+        })
+    );
+
+    // BIL-12b.
+    assert_eq!(
+        value_of(&app, &admin, "repair-labour-share"),
+        json!({"tax_difference_bp": 1_300})
+    );
+}
+
+#[test]
+fn invalid_sla_scorecard_and_travel_changes_name_the_field() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let put = |key: &str, value: Value| {
+        app.req("PUT", &format!("/api/v1/rules/{key}/versions/2026-07-01"))
+            .bearer(&admin)
+            .if_match("\"1\"")
+            .json(&json!({ "value": value }))
+            .send()
+            .problem(422, "validation")
+    };
+
+    let mut sla = value_of(&app, &admin, "sla-policy");
+    sla["targets"].as_array_mut().unwrap().remove(0);
+    let p = put("sla-policy", sla.clone());
+    assert_eq!(p["errors"][0]["field"], "value.targets");
+    sla["targets"][3]["resolution"]["amount"] = json!(0);
+    let p = put("sla-policy", sla);
+    assert_eq!(
+        p["errors"][0]["field"],
+        "value.targets[3].resolution.amount"
+    );
+
+    let mut cards = value_of(&app, &admin, "scorecard-templates");
+    cards["templates"][0]["sections"][1]["subsections"][0]["points"] = json!(30);
+    let p = put("scorecard-templates", cards.clone());
+    assert_eq!(
+        p["errors"][0]["field"],
+        "value.templates[0].sections[1].subsections"
+    );
+    cards["templates"][0]["sections"][1]["subsections"][0]["points"] = json!(25);
+    cards["templates"][0]["sections"][3]["points"] = json!(5);
+    let p = put("scorecard-templates", cards);
+    assert_eq!(p["errors"][0]["field"], "value.templates[0].sections");
+
+    let mut attendance = value_of(&app, &admin, "attendance-times");
+    attendance["late_until"] = json!("07:30");
+    let p = put("attendance-times", attendance);
+    assert_eq!(p["errors"][0]["field"], "value.late_until");
+
+    let mut travel = value_of(&app, &admin, "travel-standards");
+    travel["standards"][2]["lodging_cap_fen_per_day"] = json!(-100);
+    let p = put("travel-standards", travel);
+    assert_eq!(
+        p["errors"][0]["field"],
+        "value.standards[2].lodging_cap_fen_per_day"
+    );
+
+    let p = put("repair-labour-share", json!({"tax_difference_bp": 20_000}));
+    assert_eq!(p["errors"][0]["field"], "value.tax_difference_bp");
+
+    // Nothing was stored.
+    for key in ["sla-policy", "scorecard-templates", "travel-standards"] {
+        value_of(&app, &admin, key);
+    }
 }

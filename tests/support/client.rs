@@ -7,6 +7,8 @@ pub struct Resp {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent (`body` is its UTF-8 reading), for binary downloads.
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -53,7 +55,7 @@ pub struct Req {
     method: String,
     url: String,
     headers: Vec<(String, String)>,
-    body: Option<String>,
+    body: Option<Vec<u8>>,
 }
 
 impl Req {
@@ -80,12 +82,17 @@ impl Req {
     }
 
     pub fn json(mut self, v: &Value) -> Req {
-        self.body = Some(v.to_string());
+        self.body = Some(v.to_string().into_bytes());
         self.header("Content-Type", "application/json")
     }
 
     pub fn raw(mut self, content_type: &str, body: &str) -> Req {
-        self.body = Some(body.to_owned());
+        self.body = Some(body.as_bytes().to_vec());
+        self.header("Content-Type", content_type)
+    }
+
+    pub fn bytes(mut self, content_type: &str, body: Vec<u8>) -> Req {
+        self.body = Some(body);
         self.header("Content-Type", content_type)
     }
 
@@ -99,7 +106,7 @@ impl Req {
             req = req.set(k, v);
         }
         let result = match &self.body {
-            Some(body) => req.send_string(body),
+            Some(body) => req.send_bytes(body),
             None => req.call(),
         };
         let response = match result {
@@ -116,11 +123,13 @@ impl Req {
                 Some((name, value))
             })
             .collect();
-        let body = response.into_string().unwrap_or_default();
+        let mut bytes = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes);
         Resp {
             status,
             headers,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 }

@@ -8,6 +8,8 @@ pub struct TestDb {
     pub backend: &'static str,
     sqlite_dir: Option<PathBuf>,
     pg: Option<(String, String)>,
+    /// Only the owner removes the database when dropped (see [`TestDb::alias`]).
+    owner: bool,
 }
 
 fn pg_base_url() -> Option<String> {
@@ -47,6 +49,7 @@ impl TestDb {
                 backend: "postgres",
                 sqlite_dir: None,
                 pg: Some((base, name)),
+                owner: true,
             }
         } else {
             let dir = std::env::temp_dir().join(format!("kefu-test-{id}"));
@@ -56,7 +59,19 @@ impl TestDb {
                 backend: "sqlite",
                 sqlite_dir: Some(dir),
                 pg: None,
+                owner: true,
             }
+        }
+    }
+
+    /// The same database for a second server instance; it stays when the alias is dropped.
+    pub fn alias(&self) -> TestDb {
+        TestDb {
+            url: self.url.clone(),
+            backend: self.backend,
+            sqlite_dir: self.sqlite_dir.clone(),
+            pg: self.pg.clone(),
+            owner: false,
         }
     }
 
@@ -141,6 +156,9 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if !self.owner {
+            return;
+        }
         if let Some((base, name)) = &self.pg
             && let Ok(mut admin) = PgConnection::establish(base)
         {

@@ -38,6 +38,8 @@ pub fn kefu_bin() -> PathBuf {
 pub struct TestApp {
     pub base: String,
     pub db: TestDb,
+    /// The server's object storage directory (`KEFU_STORAGE_DIR`), removed with the app.
+    pub storage_dir: PathBuf,
     child: Child,
     logs: Arc<Mutex<Vec<String>>>,
     env: Vec<(String, String)>,
@@ -82,6 +84,9 @@ impl TestApp {
     fn start(db: TestDb, extra: Vec<(String, String)>) -> TestApp {
         let mut env = Self::base_env(&db);
         env.push(("KEFU_BIND".into(), "127.0.0.1:0".into()));
+        let storage_dir =
+            std::env::temp_dir().join(format!("kefu-objects-{}", uuid::Uuid::new_v4().simple()));
+        env.push(("KEFU_STORAGE_DIR".into(), storage_dir.display().to_string()));
         env.extend(extra);
         let mut child = Command::new(kefu_bin())
             .arg("serve")
@@ -126,10 +131,27 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             db,
+            storage_dir,
             child,
             logs,
             env,
         }
+    }
+
+    /// A second server instance on this app's database, with its settings and `extra` on top.
+    pub fn another_instance(&self, extra: &[(&str, &str)]) -> TestApp {
+        let mut env: Vec<(String, String)> = self
+            .env
+            .iter()
+            .filter(|(k, _)| k != "KEFU_BIND" && !extra.iter().any(|(e, _)| e == k))
+            .cloned()
+            .collect();
+        env.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        TestApp::start(self.db.alias(), env)
     }
 
     /// Every line the server printed so far (stdout JSON logs and stderr).
@@ -228,5 +250,6 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.storage_dir);
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::auth::middleware::authenticate;
 use crate::error::ApiError;
-use crate::middleware::{idempotency, observe, reject_nul};
+use crate::middleware::{idempotency, observe, rate_limit, reject_nul};
 use crate::openapi::{self, ApiDoc};
 use crate::routes;
 use crate::state::AppState;
@@ -29,6 +29,7 @@ where
         .service(
             scope::scope("/api/v1")
                 .wrap(from_fn(idempotency))
+                .wrap(from_fn(rate_limit))
                 .wrap(from_fn(authenticate))
                 .configure(routes::api_v1),
         )
@@ -111,6 +112,9 @@ fn cors(origins: &[String]) -> Cors {
         header::RETRY_AFTER,
         header::HeaderName::from_static("x-request-id"),
         header::HeaderName::from_static("idempotent-replayed"),
+        header::HeaderName::from_static(rate_limit::LIMIT),
+        header::HeaderName::from_static(rate_limit::REMAINING),
+        header::HeaderName::from_static(rate_limit::RESET),
     ])
     .max_age(3600)
 }

@@ -37,6 +37,43 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     pub workers: Option<usize>,
     pub idempotency_ttl: Duration,
+    /// Where attachments are stored: a local directory, unless `storage_url` names an
+    /// S3-compatible bucket (`s3://bucket/prefix`, credentials from the usual `AWS_*`
+    /// variables).
+    pub storage_dir: String,
+    pub storage_url: Option<String>,
+    /// Largest file per attachment kind, in bytes (413 above it).
+    pub attachment_max_photo_bytes: u64,
+    pub attachment_max_document_bytes: u64,
+    pub attachment_max_signature_bytes: u64,
+    /// Test-only: `KEFU_CLOCK_FIXED` / `KEFU_CLOCK_FILE` (see `crate::clock`).
+    pub clock: crate::clock::ClockSource,
+    pub sync_max_commands: usize,
+    pub rate_limit_per_token: u32,
+    pub rate_limit_per_ip: u32,
+    pub export_xlsx_max_rows: usize,
+    /// Hosts and networks webhooks may reach beyond the public internet.
+    pub webhook_targets: crate::webhooks::target::TargetPolicy,
+    pub webhook_timeout: Duration,
+    pub jobs: JobsConfig,
+}
+
+/// The background job runner (see `crate::jobs`).
+#[derive(Debug, Clone)]
+pub struct JobsConfig {
+    /// Whether this instance runs jobs at all (several may; each job runs once).
+    pub enabled: bool,
+    /// How long an idle runner waits before looking for due jobs again.
+    pub poll_interval: Duration,
+    /// How long a leased job is reserved for its instance before another may take it over.
+    pub lease: Duration,
+    /// Retry delays: `backoff_base` doubled per failed attempt, at most `backoff_cap`.
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    /// Succeeded jobs are deleted after this long.
+    pub retention: Duration,
+    /// Registers the `test.flaky` kind, for the black-box tests of retries and dead letters.
+    pub test_kinds: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -126,6 +163,20 @@ impl Config {
                 format!("unknown time zone `{timezone_name}`"),
             )
         })?;
+        let clock = match (get("KEFU_CLOCK_FIXED"), get("KEFU_CLOCK_FILE")) {
+            (None, None) => crate::clock::ClockSource::System,
+            _ if environment == Environment::Production => {
+                return Err(invalid(
+                    "KEFU_CLOCK_FIXED",
+                    "a fixed clock is for tests only; production runs on the system clock",
+                ));
+            }
+            (Some(raw), _) => crate::clock::ClockSource::Fixed(
+                crate::clock::parse_instant(&raw)
+                    .ok_or_else(|| invalid("KEFU_CLOCK_FIXED", "must be an RFC 3339 instant"))?,
+            ),
+            (None, Some(path)) => crate::clock::ClockSource::File(path.into()),
+        };
         let secs = |name: &'static str, default: u64| -> Result<Duration, ConfigError> {
             number(get(name), name, default).map(Duration::from_secs)
         };
@@ -185,6 +236,73 @@ impl Config {
                 })
                 .transpose()?,
             idempotency_ttl: secs("KEFU_IDEMPOTENCY_TTL_SECS", 24 * 3600)?,
+            storage_dir: get("KEFU_STORAGE_DIR").unwrap_or_else(|| "./data/objects".to_owned()),
+            storage_url: get("KEFU_STORAGE_URL")
+                .map(|url| {
+                    if url.starts_with("s3://") && url.len() > "s3://".len() {
+                        Ok(url)
+                    } else {
+                        Err(invalid("KEFU_STORAGE_URL", "must be s3://bucket[/prefix]"))
+                    }
+                })
+                .transpose()?,
+            attachment_max_photo_bytes: bytes_limit(
+                get("KEFU_ATTACHMENT_MAX_PHOTO_BYTES"),
+                "KEFU_ATTACHMENT_MAX_PHOTO_BYTES",
+                10 << 20,
+            )?,
+            attachment_max_document_bytes: bytes_limit(
+                get("KEFU_ATTACHMENT_MAX_DOCUMENT_BYTES"),
+                "KEFU_ATTACHMENT_MAX_DOCUMENT_BYTES",
+                20 << 20,
+            )?,
+            attachment_max_signature_bytes: bytes_limit(
+                get("KEFU_ATTACHMENT_MAX_SIGNATURE_BYTES"),
+                "KEFU_ATTACHMENT_MAX_SIGNATURE_BYTES",
+                2 << 20,
+            )?,
+            clock,
+            sync_max_commands: number(
+                get("KEFU_SYNC_MAX_COMMANDS"),
+                "KEFU_SYNC_MAX_COMMANDS",
+                crate::dto::sync::DEFAULT_MAX_COMMANDS,
+            )?,
+            rate_limit_per_token: number(
+                get("KEFU_RATE_LIMIT_PER_TOKEN"),
+                "KEFU_RATE_LIMIT_PER_TOKEN",
+                1200,
+            )?,
+            rate_limit_per_ip: number(
+                get("KEFU_RATE_LIMIT_PER_IP"),
+                "KEFU_RATE_LIMIT_PER_IP",
+                6000,
+            )?,
+            export_xlsx_max_rows: number(
+                get("KEFU_EXPORT_XLSX_MAX_ROWS"),
+                "KEFU_EXPORT_XLSX_MAX_ROWS",
+                50_000,
+            )?,
+            webhook_targets: crate::webhooks::target::TargetPolicy::parse(
+                &get("KEFU_WEBHOOK_ALLOWED_HOSTS")
+                    .map(|v| v.split(',').map(str::to_owned).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+            )
+            .map_err(|m| invalid("KEFU_WEBHOOK_ALLOWED_HOSTS", m))?,
+            webhook_timeout: secs("KEFU_WEBHOOK_TIMEOUT_SECS", 10)?,
+            jobs: JobsConfig {
+                enabled: number(get("KEFU_JOBS_ENABLED"), "KEFU_JOBS_ENABLED", 1u8)? == 1,
+                poll_interval: Duration::from_millis(number(
+                    get("KEFU_JOBS_POLL_MS"),
+                    "KEFU_JOBS_POLL_MS",
+                    5_000u64,
+                )?)
+                .max(Duration::from_millis(10)),
+                lease: secs("KEFU_JOBS_LEASE_SECS", 300)?.max(Duration::from_secs(1)),
+                backoff_base: secs("KEFU_JOBS_BACKOFF_BASE_SECS", 30)?,
+                backoff_cap: secs("KEFU_JOBS_BACKOFF_CAP_SECS", 3_600)?,
+                retention: secs("KEFU_JOBS_RETENTION_DAYS", 7)? * 24 * 3600,
+                test_kinds: number(get("KEFU_JOBS_TEST_KINDS"), "KEFU_JOBS_TEST_KINDS", 0u8)? == 1,
+            },
         })
     }
 }
@@ -200,6 +318,16 @@ fn number<T: std::str::FromStr>(
             .trim()
             .parse()
             .map_err(|_| invalid(name, format!("`{v}` is not a valid number"))),
+    }
+}
+
+/// A file size limit: at least 1 byte, at most 1 GiB (a limit beyond that is a typo).
+fn bytes_limit(raw: Option<String>, name: &'static str, default: u64) -> Result<u64, ConfigError> {
+    let n = number(raw, name, default)?;
+    if (1..=1 << 30).contains(&n) {
+        Ok(n)
+    } else {
+        Err(invalid(name, "must be between 1 and 1073741824 bytes"))
     }
 }
 
@@ -239,6 +367,9 @@ mod tests {
         assert_eq!(c.timezone, chrono_tz::Asia::Shanghai);
         assert_eq!(c.access_token_ttl, Duration::from_secs(900));
         assert_eq!(c.environment, Environment::Development);
+        assert_eq!(c.storage_dir, "./data/objects");
+        assert_eq!(c.storage_url, None);
+        assert_eq!(c.attachment_max_photo_bytes, 10 << 20);
     }
 
     #[test]
@@ -263,6 +394,35 @@ mod tests {
         assert!(err.to_string().starts_with("KEFU_TIMEZONE"), "{err}");
         let err = config(&[("KEFU_DB_POOL_SIZE", "many")]).unwrap_err();
         assert!(err.to_string().starts_with("KEFU_DB_POOL_SIZE"), "{err}");
+        let err = config(&[("KEFU_STORAGE_URL", "ftp://x")]).unwrap_err();
+        assert!(err.to_string().starts_with("KEFU_STORAGE_URL"), "{err}");
+        let err = config(&[("KEFU_ATTACHMENT_MAX_PHOTO_BYTES", "0")]).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("KEFU_ATTACHMENT_MAX_PHOTO_BYTES"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn jobs_run_by_default_and_take_their_timings() {
+        let c = config(&[]).unwrap();
+        assert!(c.jobs.enabled);
+        assert!(!c.jobs.test_kinds);
+        assert_eq!(c.jobs.lease, Duration::from_secs(300));
+        let c = config(&[
+            ("KEFU_JOBS_ENABLED", "0"),
+            ("KEFU_JOBS_POLL_MS", "200"),
+            ("KEFU_JOBS_BACKOFF_BASE_SECS", "2"),
+            ("KEFU_JOBS_RETENTION_DAYS", "1"),
+        ])
+        .unwrap();
+        assert!(!c.jobs.enabled);
+        assert_eq!(c.jobs.poll_interval, Duration::from_millis(200));
+        assert_eq!(c.jobs.backoff_base, Duration::from_secs(2));
+        assert_eq!(c.jobs.retention, Duration::from_secs(86_400));
+        let err = config(&[("KEFU_JOBS_LEASE_SECS", "soon")]).unwrap_err();
+        assert!(err.to_string().starts_with("KEFU_JOBS_LEASE_SECS"), "{err}");
     }
 
     #[test]

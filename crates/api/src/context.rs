@@ -25,6 +25,20 @@ pub async fn scope<F: Future>(ctx: RequestContext, f: F) -> F::Output {
     CONTEXT.scope(ctx, f).await
 }
 
+/// The current request's context, to carry it onto the blocking pool.
+pub fn current() -> Option<RequestContext> {
+    CONTEXT.try_with(Clone::clone).ok()
+}
+
+/// Runs blocking `f` under `ctx` (task-locals do not cross into `web::block`), so errors
+/// rendered there speak the request's language and name its id.
+pub fn sync_scope<R>(ctx: Option<RequestContext>, f: impl FnOnce() -> R) -> R {
+    match ctx {
+        Some(ctx) => CONTEXT.sync_scope(ctx, f),
+        None => f(),
+    }
+}
+
 pub fn lang() -> Lang {
     CONTEXT.try_with(|c| c.lang).unwrap_or(Lang::Zh)
 }

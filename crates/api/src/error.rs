@@ -47,6 +47,13 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// A body or an uploaded file whose type the operation does not take; `found` is what was
+    /// declared (for a body) or detected from the content (for a file).
+    #[error("unsupported media type {found}")]
+    MediaTypeRefused {
+        found: String,
+        allowed: &'static [&'static str],
+    },
     #[error("Idempotency-Key reused with a different request")]
     IdempotencyKeyReused,
     #[error("a request with this Idempotency-Key is still being processed")]
@@ -85,7 +92,9 @@ impl ApiError {
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
-            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::UnsupportedMediaType | ApiError::MediaTypeRefused { .. } => {
+                "unsupported-media-type"
+            }
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::IdempotencyInProgress => "idempotency-in-progress",
             ApiError::TooManyRequests { .. } => "rate-limited",
@@ -108,7 +117,9 @@ impl ApiError {
             ApiError::PreconditionRequired => ("缺少 If-Match", "Precondition required"),
             ApiError::PreconditionFailed { .. } => ("版本不匹配", "Precondition failed"),
             ApiError::PayloadTooLarge { .. } => ("请求体过大", "Payload too large"),
-            ApiError::UnsupportedMediaType => ("不支持的媒体类型", "Unsupported media type"),
+            ApiError::UnsupportedMediaType | ApiError::MediaTypeRefused { .. } => {
+                ("不支持的媒体类型", "Unsupported media type")
+            }
             ApiError::IdempotencyKeyReused => ("幂等键已被其他请求使用", "Idempotency key reused"),
             ApiError::IdempotencyInProgress => ("相同幂等键的请求正在处理", "Request in progress"),
             ApiError::TooManyRequests { .. } => ("请求过于频繁", "Too many requests"),
@@ -177,6 +188,10 @@ impl ApiError {
                 "The request body must be application/json",
             )
             .to_owned(),
+            ApiError::MediaTypeRefused { found, allowed } => match lang {
+                Lang::Zh => format!("不接受 {found} 类型的内容；允许：{}", allowed.join(", ")),
+                Lang::En => format!("{found} is not accepted here; allowed: {}", allowed.join(", ")),
+            },
             ApiError::IdempotencyKeyReused => pick(
                 lang,
                 "该 Idempotency-Key 已用于内容不同的请求",
@@ -350,7 +365,9 @@ impl ResponseError for ApiError {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::MediaTypeRefused { .. } => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

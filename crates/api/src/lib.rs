@@ -3,12 +3,16 @@
 //! document. The `kefu` binary (`src/main.rs`) is a thin CLI over [`server`].
 
 pub mod app;
+pub mod attachments;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod context;
 pub mod dto;
 pub mod error;
+pub mod export;
 pub mod extract;
+pub mod jobs;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -19,3 +23,4 @@ pub mod server;
 pub mod services;
 pub mod state;
 pub mod visibility;
+pub mod webhooks;

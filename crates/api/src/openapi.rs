@@ -39,7 +39,16 @@ integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 
 days and working-day arithmetic"),
         (name = "products", description = "The products catalogue: models, prices, cost and floor price"),
         (name = "equipment", description = "Installed equipment per site (ORG-4), with delta sync"),
+        (name = "webhooks", description = "Webhook subscriptions for integration scripts: signed deliveries of record changes, retries and the delivery log"),
+        (name = "sync", description = "The mobile app's offline command queue"),
         (name = "ops", description = "Health, readiness and metrics"),
+        (name = "jobs", description = "Background jobs: the queue every instance works off, retries and the dead-letter list (admin)"),
+        (name = "notifications", description = "The caller's in-app notification inbox"),
+        (name = "tickets", description = "Tickets (TKT-1..4): intake, SLA due instants and breaches, the lifecycle with its log, dispatch; visible per ORG-5, with delta sync"),
+        (name = "visits", description = "On-site visits (TKT-5, TKT-8), service records (TKT-6), the dispatch board and an engineer's agenda"),
+        (name = "attachments", description = "Files attached to records (photos, documents, \
+signatures): streamed upload with content sniffing, size limits and SHA-256, download, \
+thumbnails and seal verification"),
     ),
     components(schemas(Problem, ProblemFieldError)),
     modifiers(&BearerAuth)
@@ -195,6 +204,12 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
             "422",
             "The Idempotency-Key was used with a different request",
         );
+    }
+    if path.starts_with("/api/v1/") && path != "/api/v1/openapi.json" {
+        op.responses
+            .responses
+            .entry("429".to_owned())
+            .or_insert_with(crate::middleware::rate_limit::documented);
     }
     if !matches!(path, "/healthz" | "/metrics") {
         add_response(
@@ -413,7 +428,7 @@ fn add_cross_field_rules(doc: &mut OpenApiDoc) {
 // may hold a NUL character (`middleware::nul`, `extract::json`).
 
 /// The characters `str::trim` removes (Unicode White_Space), as the inside of a regex class.
-const WS: &str = r"\t\n\x0b\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+pub const WS: &str = r"\t\n\x0b\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
 /// Any string without a NUL character.
 const NO_NUL_PATTERN: &str = r"^[^\x00]*$";
 /// A cursor: `k` and the hex of a key without NUL bytes (`page::decode_cursor`).
@@ -567,7 +582,9 @@ fn add_query_rules(op: &mut Operation) {
 /// The finished document: annotations plus the conventions' responses and the links.
 pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
     add_cross_field_rules(&mut doc);
+    crate::export::document(&mut doc);
     add_body_rules(&mut doc);
+    crate::attachments::document_download_types(&mut doc);
     for (path, item) in doc.paths.paths.iter_mut() {
         let ops = [
             ("get", &mut item.get),

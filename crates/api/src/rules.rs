@@ -3,14 +3,20 @@
 
 use crate::error::ApiError;
 use kefu_billing::commissioning::{CommissioningRates, MonthlyMultiplier};
+use kefu_billing::repair::RepairLabourShare;
 use kefu_billing::shares::{CommissionShares, YearEndBonuses};
+use kefu_billing::travel::TravelStandards;
 use kefu_contracts::deadlines::ContractRules;
+use kefu_contracts::reminders::WarrantyReminders;
 use kefu_core::rules::{RuleSet, RuleVersion, in_force};
-use kefu_core::{DomainError, FieldError};
+use kefu_core::{DomainError, FieldError, WorkHours};
 use kefu_inventory::loans::LoanPolicy;
+use kefu_scoring::attendance::AttendanceTimes;
 use kefu_scoring::fines::{FineCatalogue, LatenessFines};
 use kefu_scoring::grades::{GradeRules, StarRules};
+use kefu_scoring::scorecard::ScorecardTemplates;
 use kefu_store::rules::RuleSetRecord;
+use kefu_tickets::sla::SlaPolicy;
 use std::marker::PhantomData;
 
 /// A rule set seen without its type: what the registry and the generic endpoints need.
@@ -64,7 +70,7 @@ const fn def<T: RuleSet + 'static>() -> &'static dyn RuleDef {
     &Typed::<T>(PhantomData)
 }
 
-pub static REGISTRY: [&dyn RuleDef; 10] = [
+pub static REGISTRY: [&dyn RuleDef; 17] = [
     def::<CommissioningRates>(),
     def::<MonthlyMultiplier>(),
     def::<CommissionShares>(),
@@ -75,6 +81,13 @@ pub static REGISTRY: [&dyn RuleDef; 10] = [
     def::<LatenessFines>(),
     def::<GradeRules>(),
     def::<StarRules>(),
+    def::<WorkHours>(),
+    def::<SlaPolicy>(),
+    def::<AttendanceTimes>(),
+    def::<ScorecardTemplates>(),
+    def::<TravelStandards>(),
+    def::<RepairLabourShare>(),
+    def::<WarrantyReminders>(),
 ];
 
 pub fn find(key: &str) -> Option<&'static dyn RuleDef> {

@@ -1,11 +1,14 @@
 //! Process-level commands: start the server, migrate, create users, verify the audit chain.
 
 use crate::app;
+use crate::attachments::Storage;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::dto::users::{CreateUser, UserKind};
 use crate::error::ApiError;
+use crate::jobs;
 use crate::metrics::Metrics;
+use crate::middleware::rate_limit::RateLimiter;
 use crate::services::{Ctx, bootstrap, users};
 use crate::state::AppState;
 use actix_web::{HttpServer, web};
@@ -78,12 +81,21 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .await
             .context("startup task failed")??;
     }
+    let clock: Arc<dyn Clock> = crate::clock::build(&config.clock);
+    if config.jobs.enabled {
+        jobs::Runner::new(&config, clock.clone(), pool.clone()).spawn();
+    }
     let state = web::Data::new(AppState {
         jwt: Arc::new(JwtKeys::new(&config)),
         config: Arc::new(config.clone()),
         pool,
-        clock: Arc::new(SystemClock),
+        clock,
         metrics: Arc::new(Metrics::default()),
+        rate_limiter: Arc::new(RateLimiter::new(
+            config.rate_limit_per_token,
+            config.rate_limit_per_ip,
+        )),
+        storage: Arc::new(Storage::open(&config)?),
     });
     let spec = app::openapi();
     let mut server =

@@ -1,7 +1,9 @@
+use crate::attachments::Storage;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::middleware::rate_limit::RateLimiter;
 use actix_web::web;
 use kefu_core::Clock;
 use kefu_store::{DbConnection, DbPool, write_tx};
@@ -15,6 +17,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub jwt: Arc<JwtKeys>,
     pub metrics: Arc<Metrics>,
+    /// Shared by every worker of this instance.
+    pub rate_limiter: Arc<RateLimiter>,
+    pub storage: Arc<Storage>,
 }
 
 impl AppState {

@@ -66,7 +66,9 @@ fn every_operation_is_fully_described() {
             for s in ["400", "413", "415", "422"] {
                 assert!(responses.contains_key(s), "{name}: {s}");
             }
-            let body = &op["requestBody"]["content"]["application/json"];
+            // JSON, or the multipart form of an upload.
+            let content = op["requestBody"]["content"].as_object().unwrap();
+            let body = content.values().next().unwrap();
             let schema = body["schema"]["$ref"].as_str().unwrap_or_default();
             let name_of = schema.rsplit('/').next().unwrap_or_default();
             let example = &spec["components"]["schemas"][name_of]["example"];

@@ -13,6 +13,9 @@ mod names;
 mod org;
 mod role;
 pub mod rules;
+mod seal;
+mod time_of_day;
+mod work_hours;
 mod year_month;
 
 pub use actor::{Actor, ActorKind};
@@ -26,4 +29,7 @@ pub use money::{BasisPoints, Money};
 pub use names::{DisplayName, Password, Username};
 pub use org::{EmploymentStatus, Level, Track};
 pub use role::{ParseRoleError, Role};
+pub use seal::{ParseSealError, Seal, SealCheck};
+pub use time_of_day::{ParseTimeOfDayError, TimeOfDay};
+pub use work_hours::{PeriodSpec, WeekdayName, WorkHours};
 pub use year_month::YearMonth;

@@ -216,6 +216,16 @@ where
     }
 }
 
+/// Runs `f` inside the caller's [`write_tx`] as a savepoint: when `f` fails its writes are
+/// undone and the enclosing transaction's are kept.
+pub fn savepoint<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(f)
+}
+
 impl DbConnection {
     pub fn backend(&self) -> Backend {
         match self {

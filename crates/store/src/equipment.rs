@@ -217,3 +217,42 @@ pub fn update(
         .optional()?;
     Ok(current.map_or(VersionedWrite::NotFound, VersionedWrite::Stale))
 }
+
+/// Live equipment at a live site of a live customer, whose warranty ends in `from..=to`.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct WarrantyEnding {
+    pub equipment_id: String,
+    pub serial: String,
+    pub warranty_end: NaiveDate,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub owner_user_id: Option<String>,
+    pub team_supervisor_user_id: Option<String>,
+}
+
+/// Equipment whose warranty ends between `from` and `to` (inclusive), by end date.
+pub fn warranty_ending(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<WarrantyEnding>, StoreError> {
+    use crate::schema::teams;
+    Ok(equipment::table
+        .inner_join(sites::table.inner_join(customers::table.left_join(teams::table)))
+        .filter(equipment::deleted_at.is_null())
+        .filter(sites::deleted_at.is_null())
+        .filter(customers::deleted_at.is_null())
+        .filter(equipment::warranty_end.ge(from))
+        .filter(equipment::warranty_end.le(to))
+        .select((
+            equipment::id,
+            equipment::serial,
+            equipment::warranty_end.assume_not_null(),
+            customers::id,
+            customers::name,
+            customers::owner_user_id,
+            teams::supervisor_user_id.nullable(),
+        ))
+        .order((equipment::warranty_end.asc(), equipment::id.asc()))
+        .load(conn)?)
+}

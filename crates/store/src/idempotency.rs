@@ -52,51 +52,60 @@ pub fn claim(
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> Result<Claim, StoreError> {
-    let outcome = write_tx(conn, |conn| -> Result<Claim, StoreError> {
-        diesel::delete(ik::table.filter(ik::created_at.lt(to_db_time(now - ttl)))).execute(conn)?;
-        let existing: Option<Stored> = ik::table
-            .find((request.actor_id, request.key))
-            .select(Stored::as_select())
-            .first(conn)
-            .optional()?;
-        match existing {
-            Some(s)
-                if s.method != request.method
-                    || s.path != request.path
-                    || s.request_hash != request.request_hash =>
-            {
-                Ok(Claim::Mismatch)
-            }
-            Some(Stored {
-                status_code: Some(status),
-                response_body,
-                response_headers,
-                ..
-            }) => Ok(Claim::Replay(StoredResponse {
-                status: u16::try_from(status).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                body: response_body.unwrap_or_default(),
-                headers: response_headers.unwrap_or_else(|| "{}".to_owned()),
-            })),
-            Some(_) => Ok(Claim::InProgress),
-            None => {
-                diesel::insert_into(ik::table)
-                    .values((
-                        ik::actor_id.eq(request.actor_id),
-                        ik::idem_key.eq(request.key),
-                        ik::method.eq(request.method),
-                        ik::path.eq(request.path),
-                        ik::request_hash.eq(request.request_hash),
-                        ik::created_at.eq(to_db_time(now)),
-                    ))
-                    .execute(conn)?;
-                Ok(Claim::Fresh)
-            }
-        }
-    });
-    match outcome {
+    match write_tx(conn, |conn| claim_within(conn, request, now, ttl)) {
         // Another instance inserted the same key between our read and our insert.
         Err(StoreError::Duplicate(_)) => Ok(Claim::InProgress),
         other => other,
+    }
+}
+
+/// [`claim`] inside the caller's write transaction, so that the command and its stored result
+/// commit with the claim. A concurrent claim of the same key surfaces as
+/// [`StoreError::Duplicate`], after which the transaction must be rolled back.
+pub fn claim_within(
+    conn: &mut DbConnection,
+    request: &KeyUse<'_>,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> Result<Claim, StoreError> {
+    diesel::delete(ik::table.filter(ik::created_at.lt(to_db_time(now - ttl)))).execute(conn)?;
+    let existing: Option<Stored> = ik::table
+        .find((request.actor_id, request.key))
+        .select(Stored::as_select())
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some(s)
+            if s.method != request.method
+                || s.path != request.path
+                || s.request_hash != request.request_hash =>
+        {
+            Ok(Claim::Mismatch)
+        }
+        Some(Stored {
+            status_code: Some(status),
+            response_body,
+            response_headers,
+            ..
+        }) => Ok(Claim::Replay(StoredResponse {
+            status: u16::try_from(status).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            body: response_body.unwrap_or_default(),
+            headers: response_headers.unwrap_or_else(|| "{}".to_owned()),
+        })),
+        Some(_) => Ok(Claim::InProgress),
+        None => {
+            diesel::insert_into(ik::table)
+                .values((
+                    ik::actor_id.eq(request.actor_id),
+                    ik::idem_key.eq(request.key),
+                    ik::method.eq(request.method),
+                    ik::path.eq(request.path),
+                    ik::request_hash.eq(request.request_hash),
+                    ik::created_at.eq(to_db_time(now)),
+                ))
+                .execute(conn)?;
+            Ok(Claim::Fresh)
+        }
     }
 }
 

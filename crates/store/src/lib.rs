@@ -4,6 +4,7 @@
 //! caller (the API's service layer) decides the transaction boundary; writes that must be
 //! atomic run inside [`write_tx`].
 
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod cities;
@@ -16,19 +17,24 @@ pub mod employees;
 pub mod equipment;
 mod error;
 pub mod idempotency;
+pub mod jobs;
 mod migrate;
+pub mod notifications;
 pub mod products;
 pub mod rules;
 pub mod schema;
 pub mod sites;
 pub mod teams;
 pub mod throttle;
+pub mod tickets;
 mod time;
 pub mod users;
 pub mod visibility;
+pub mod visits;
+pub mod webhooks;
 
 pub use conn::{
-    Backend, DbConnection, DbManager, DbPool, PoolConfig, PooledDb, build_pool, write_tx,
+    Backend, DbConnection, DbManager, DbPool, PoolConfig, PooledDb, build_pool, savepoint, write_tx,
 };
 pub use diesel::result::Error as DieselError;
 pub use error::StoreError;

@@ -306,3 +306,226 @@ diesel::table! {
         updated_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        payload -> Text,
+        run_at -> Timestamp,
+        status -> Text,
+        attempts -> BigInt,
+        max_attempts -> BigInt,
+        last_error -> Nullable<Text>,
+        leased_by -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        dedupe_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        entity_type -> Nullable<Text>,
+        entity_id -> Nullable<Text>,
+        dedupe_key -> Nullable<Text>,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(notifications -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(notifications, users);
+diesel::joinable!(customers -> teams (team_id));
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        name -> Text,
+        url -> Text,
+        secret -> Text,
+        event_types -> Text,
+        active -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        last_status_code -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempt -> BigInt,
+        started_at -> Timestamp,
+        duration_ms -> BigInt,
+        status_code -> Nullable<BigInt>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    webhook_subscriptions,
+    webhook_deliveries,
+    webhook_attempts,
+);
+
+diesel::table! {
+    ticket_counters (day) {
+        day -> Text,
+        last -> BigInt,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Text,
+        number -> Text,
+        channel -> Text,
+        ticket_type -> Text,
+        priority -> Text,
+        status -> Text,
+        customer_id -> Text,
+        site_id -> Nullable<Text>,
+        contact_id -> Nullable<Text>,
+        equipment_id -> Nullable<Text>,
+        description -> Text,
+        taken_by -> Text,
+        assignee_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        planned_start -> Nullable<Timestamp>,
+        planned_end -> Nullable<Timestamp>,
+        appointment_confirmed_at -> Nullable<Timestamp>,
+        appointment_confirmed_with -> Nullable<Text>,
+        escalated_at -> Nullable<Timestamp>,
+        escalation_reason -> Nullable<Text>,
+        response_due_at -> Timestamp,
+        resolution_due_at -> Timestamp,
+        responded_at -> Nullable<Timestamp>,
+        waiting_since -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        resolution_summary -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_transitions (id) {
+        id -> Text,
+        ticket_id -> Text,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> Text,
+        ticket_id -> Text,
+        engineer_id -> Text,
+        planned_date -> Date,
+        purpose -> Text,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        departed_at -> Nullable<Timestamp>,
+        arrived_at -> Nullable<Timestamp>,
+        arrived_lat_e6 -> Nullable<BigInt>,
+        arrived_lng_e6 -> Nullable<BigInt>,
+        arrived_accuracy_m -> Nullable<BigInt>,
+        finished_at -> Nullable<Timestamp>,
+        finished_lat_e6 -> Nullable<BigInt>,
+        finished_lng_e6 -> Nullable<BigInt>,
+        finished_accuracy_m -> Nullable<BigInt>,
+        resolved -> Nullable<Bool>,
+        outcome_note -> Nullable<Text>,
+        escalated_at -> Nullable<Timestamp>,
+        escalated_by -> Nullable<Text>,
+        escalation_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    service_records (id) {
+        id -> Text,
+        ticket_id -> Text,
+        visit_id -> Nullable<Text>,
+        mode -> Text,
+        kind -> Text,
+        work_done -> Text,
+        details -> Text,
+        promised_date -> Nullable<Date>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(ticket_transitions -> tickets (ticket_id));
+diesel::joinable!(visits -> tickets (ticket_id));
+diesel::joinable!(service_records -> tickets (ticket_id));
+diesel::allow_tables_to_appear_in_same_query!(tickets, ticket_transitions, visits, service_records);
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        owner_type -> Text,
+        owner_id -> Text,
+        kind -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        has_thumbnail -> Bool,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}

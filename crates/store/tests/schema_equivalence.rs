@@ -13,7 +13,7 @@ use diesel::{PgConnection, SqliteConnection};
 use kefu_store::{DbConnection, pending_migrations, run_migrations};
 use std::collections::{BTreeMap, BTreeSet};
 
-const EXPECTED_TABLES: [&str; 10] = [
+const EXPECTED_TABLES: [&str; 12] = [
     "users",
     "user_roles",
     "refresh_tokens",
@@ -24,6 +24,8 @@ const EXPECTED_TABLES: [&str; 10] = [
     "idempotency_keys",
     "calendar_days",
     "calendar_meta",
+    "jobs",
+    "notifications",
 ];
 
 /// (table, column, type family, nullable)

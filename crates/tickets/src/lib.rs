@@ -1,3 +1,9 @@
 //! Tickets and field service (domain.md §1: TKT-*, KB-*): pure rules, no I/O.
-//! Filled by the tickets issue; the crate exists now so the dependency boundary is enforced
-//! from the first commit.
+
+pub mod channel;
+pub mod clock;
+pub mod kinds;
+pub mod lifecycle;
+pub mod service;
+pub mod sla;
+pub mod visits;

@@ -82,7 +82,7 @@ async fn resolve(state: &AppState, token: String) -> (AuthOutcome, bool) {
             })
             .await
     } else {
-        let Ok(claims) = state.jwt.verify(&token) else {
+        let Ok(claims) = state.jwt.verify(&token, now) else {
             return (AuthOutcome::Rejected("invalid_token"), false);
         };
         state

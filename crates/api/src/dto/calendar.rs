@@ -1,4 +1,4 @@
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use kefu_core::DayKind;
 use kefu_store::calendar::CalendarDay;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -18,6 +18,20 @@ pub fn strict_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Erro
         .flatten()
         .ok_or_else(|| {
             serde::de::Error::custom(format!("`{text}` is not a date written YYYY-MM-DD"))
+        })
+}
+
+/// An RFC 3339 time with an offset. An unencoded `+` of the offset arrives in a query as a
+/// space and is taken back as `+`.
+pub fn rfc3339<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+    let text = String::deserialize(d)?;
+    let raw = text.trim();
+    DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| DateTime::parse_from_rfc3339(&raw.replace(' ', "+")))
+        .map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{raw}` is not an RFC 3339 time with offset, e.g. 2026-02-13T17:30:00+08:00"
+            ))
         })
 }
 
@@ -41,8 +55,8 @@ impl From<&CalendarDay> for CalendarDayOut {
     }
 }
 
-/// The overrides of a date range. Days not listed follow the default week (Monday to Friday
-/// working, Saturday and Sunday not).
+/// The overrides of a date range. Days not listed follow the default week: the working
+/// weekdays of the `work-hours` rule set in force (Monday to Friday unless changed).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CalendarDaysOut {
     pub from: NaiveDate,
@@ -157,4 +171,59 @@ pub struct WorkingDaysBetween {
     /// `from`.
     #[schema(example = 2)]
     pub working_days: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WorkingTimeAddQuery {
+    /// The starting instant, RFC 3339 with offset (it need not lie in working time).
+    #[serde(deserialize_with = "rfc3339")]
+    #[param(value_type = String, format = DateTime, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]+)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$", example = "2026-02-13T17:00:00+08:00")]
+    pub from: DateTime<FixedOffset>,
+    /// How many working minutes to add, 0–1000000; 0 gives `from` itself.
+    #[param(minimum = 0, maximum = 1000000, example = 600)]
+    pub minutes: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkingTimeAdded {
+    /// `from` in the company time zone.
+    #[schema(value_type = String, format = DateTime, example = "2026-02-13T17:00:00+08:00")]
+    pub from: DateTime<FixedOffset>,
+    #[schema(example = 600)]
+    pub minutes: u32,
+    /// The instant the working time runs out, in the company time zone. Time counts only
+    /// inside the working periods of working days; a deadline that ends exactly at the end of
+    /// a period is that end (12:00), not the start of the next one.
+    #[schema(value_type = String, format = DateTime, example = "2026-02-24T09:00:00+08:00")]
+    pub result: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WorkingTimeBetweenQuery {
+    /// RFC 3339 with offset.
+    #[serde(deserialize_with = "rfc3339")]
+    #[param(value_type = String, format = DateTime, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]+)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$", example = "2026-02-13T17:00:00+08:00")]
+    pub from: DateTime<FixedOffset>,
+    /// RFC 3339 with offset.
+    #[serde(deserialize_with = "rfc3339")]
+    #[param(value_type = String, format = DateTime, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]+)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$", example = "2026-02-24T09:00:00+08:00")]
+    pub to: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkingTimeBetween {
+    /// `from` in the company time zone.
+    #[schema(value_type = String, format = DateTime, example = "2026-02-13T17:00:00+08:00")]
+    pub from: DateTime<FixedOffset>,
+    /// `to` in the company time zone.
+    #[schema(value_type = String, format = DateTime, example = "2026-02-24T09:00:00+08:00")]
+    pub to: DateTime<FixedOffset>,
+    /// Working minutes in `[from, to)`, whole minutes (seconds are dropped); negative when
+    /// `to` is before `from`.
+    #[schema(example = 600)]
+    pub working_minutes: i64,
 }

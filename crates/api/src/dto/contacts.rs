@@ -1,3 +1,4 @@
+use crate::export::{Column, Exportable};
 use chrono::{DateTime, Utc};
 use kefu_store::contacts::ContactRow;
 use kefu_store::from_db_time;
@@ -110,7 +111,7 @@ pub struct ContactLogin {
     pub generated_password: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ContactsQuery {
@@ -124,3 +125,61 @@ pub struct ContactsQuery {
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
+
+crate::paged!(ContactsQuery);
+
+/// The contacts list as CSV or XLSX (`crate::export`).
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listContacts",
+    file: "contacts",
+    columns: &[
+        Column {
+            field: "id",
+            zh: "联系人编号",
+        },
+        Column {
+            field: "customer_id",
+            zh: "客户编号",
+        },
+        Column {
+            field: "site_id",
+            zh: "现场编号",
+        },
+        Column {
+            field: "name",
+            zh: "姓名",
+        },
+        Column {
+            field: "phone",
+            zh: "电话",
+        },
+        Column {
+            field: "title",
+            zh: "职务",
+        },
+        Column {
+            field: "authorised_signer",
+            zh: "授权签字人",
+        },
+        Column {
+            field: "user_id",
+            zh: "登录用户编号",
+        },
+        Column {
+            field: "created_at",
+            zh: "创建时间",
+        },
+        Column {
+            field: "updated_at",
+            zh: "更新时间",
+        },
+        Column {
+            field: "version",
+            zh: "版本",
+        },
+        Column {
+            field: "deleted",
+            zh: "已删除",
+        },
+    ],
+};

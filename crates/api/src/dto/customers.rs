@@ -1,3 +1,4 @@
+use crate::export::{Column, Exportable};
 use chrono::{DateTime, Utc};
 use kefu_store::customers::CustomerRow;
 use kefu_store::from_db_time;
@@ -115,7 +116,7 @@ pub struct UpdateCustomer {
     pub note: Option<Option<String>>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CustomersQuery {
@@ -130,3 +131,69 @@ pub struct CustomersQuery {
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
+
+crate::paged!(CustomersQuery);
+
+/// The customers list as CSV or XLSX (`crate::export`).
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listCustomers",
+    file: "customers",
+    columns: &[
+        Column {
+            field: "id",
+            zh: "客户编号",
+        },
+        Column {
+            field: "name",
+            zh: "客户名称",
+        },
+        Column {
+            field: "phone",
+            zh: "电话",
+        },
+        Column {
+            field: "key_account",
+            zh: "重点客户",
+        },
+        Column {
+            field: "dealer_name",
+            zh: "经销商",
+        },
+        Column {
+            field: "dealer_consent",
+            zh: "经销商同意",
+        },
+        Column {
+            field: "contact_allowed",
+            zh: "可联系",
+        },
+        Column {
+            field: "owner_user_id",
+            zh: "负责工程师",
+        },
+        Column {
+            field: "team_id",
+            zh: "负责班组",
+        },
+        Column {
+            field: "note",
+            zh: "备注",
+        },
+        Column {
+            field: "created_at",
+            zh: "创建时间",
+        },
+        Column {
+            field: "updated_at",
+            zh: "更新时间",
+        },
+        Column {
+            field: "version",
+            zh: "版本",
+        },
+        Column {
+            field: "deleted",
+            zh: "已删除",
+        },
+    ],
+};

@@ -1,5 +1,6 @@
 use super::phone_ok;
 use crate::error::ApiError;
+use crate::export::{Column, Exportable};
 use chrono::{DateTime, NaiveDate, Utc};
 use kefu_core::{EmploymentStatus, Level, Track};
 use kefu_store::StoreError;
@@ -221,7 +222,7 @@ impl TryFrom<&EmploymentEventRow> for EmploymentEventOut {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct EmployeesQuery {
@@ -239,3 +240,81 @@ pub struct EmployeesQuery {
     /// `next_cursor` of the previous page (of the same kind of list).
     pub cursor: Option<String>,
 }
+
+crate::paged!(EmployeesQuery);
+
+/// The employees list as CSV or XLSX (`crate::export`).
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listEmployees",
+    file: "employees",
+    columns: &[
+        Column {
+            field: "id",
+            zh: "员工编号",
+        },
+        Column {
+            field: "user_id",
+            zh: "用户编号",
+        },
+        Column {
+            field: "name",
+            zh: "姓名",
+        },
+        Column {
+            field: "phone",
+            zh: "电话",
+        },
+        Column {
+            field: "team_id",
+            zh: "班组编号",
+        },
+        Column {
+            field: "supervisor_user_id",
+            zh: "主管用户编号",
+        },
+        Column {
+            field: "track",
+            zh: "序列",
+        },
+        Column {
+            field: "level",
+            zh: "级别",
+        },
+        Column {
+            field: "station_city",
+            zh: "驻点城市",
+        },
+        Column {
+            field: "employment_status",
+            zh: "在职状态",
+        },
+        Column {
+            field: "status_since",
+            zh: "状态起始日",
+        },
+        Column {
+            field: "base_salary_fen",
+            zh: "基本工资（分）",
+        },
+        Column {
+            field: "phone_allowance_class",
+            zh: "话费补贴档",
+        },
+        Column {
+            field: "deleted",
+            zh: "已删除",
+        },
+        Column {
+            field: "created_at",
+            zh: "创建时间",
+        },
+        Column {
+            field: "updated_at",
+            zh: "更新时间",
+        },
+        Column {
+            field: "version",
+            zh: "版本",
+        },
+    ],
+};

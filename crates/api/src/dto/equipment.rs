@@ -1,3 +1,4 @@
+use crate::export::{Column, Exportable};
 use chrono::{DateTime, NaiveDate, Utc};
 use kefu_store::equipment::EquipmentRow;
 use kefu_store::from_db_time;
@@ -166,7 +167,7 @@ pub struct UpdateEquipment {
     pub note: Option<Option<String>>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct EquipmentQuery {
@@ -188,3 +189,89 @@ pub struct EquipmentQuery {
     /// `next_cursor` of the previous page (of a query with the same `updated_since`).
     pub cursor: Option<String>,
 }
+
+crate::paged!(EquipmentQuery);
+
+/// The equipment list as CSV or XLSX (`crate::export`).
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listEquipment",
+    file: "equipment",
+    columns: &[
+        Column {
+            field: "id",
+            zh: "设备编号",
+        },
+        Column {
+            field: "site_id",
+            zh: "现场编号",
+        },
+        Column {
+            field: "product_id",
+            zh: "产品编号",
+        },
+        Column {
+            field: "product.id",
+            zh: "产品编号（产品）",
+        },
+        Column {
+            field: "product.model",
+            zh: "型号",
+        },
+        Column {
+            field: "product.name",
+            zh: "产品名称",
+        },
+        Column {
+            field: "product.category",
+            zh: "产品类别",
+        },
+        Column {
+            field: "serial",
+            zh: "序列号",
+        },
+        Column {
+            field: "install_date",
+            zh: "安装日期",
+        },
+        Column {
+            field: "warranty_end",
+            zh: "保修截止",
+        },
+        Column {
+            field: "in_warranty",
+            zh: "在保",
+        },
+        Column {
+            field: "controller_points",
+            zh: "控制器点数",
+        },
+        Column {
+            field: "pure_alarm_controller",
+            zh: "纯报警控制器",
+        },
+        Column {
+            field: "effective_points",
+            zh: "有效点数",
+        },
+        Column {
+            field: "note",
+            zh: "备注",
+        },
+        Column {
+            field: "deleted",
+            zh: "已删除",
+        },
+        Column {
+            field: "created_at",
+            zh: "创建时间",
+        },
+        Column {
+            field: "updated_at",
+            zh: "更新时间",
+        },
+        Column {
+            field: "version",
+            zh: "版本",
+        },
+    ],
+};

@@ -1,6 +1,7 @@
 //! The API's typed requests and responses, separate from database rows.
 
 pub mod api_keys;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -9,11 +10,17 @@ pub mod contacts;
 pub mod customers;
 pub mod employees;
 pub mod equipment;
+pub mod jobs;
+pub mod notifications;
 pub mod products;
 pub mod rules;
 pub mod sites;
+pub mod sync;
 pub mod teams;
+pub mod tickets;
 pub mod users;
+pub mod visits;
+pub mod webhooks;
 
 use serde::{Deserialize, Deserializer};
 

@@ -1,3 +1,4 @@
+use crate::export::{Column, Exportable};
 use chrono::{DateTime, Utc};
 use kefu_store::from_db_time;
 use kefu_store::products::ProductRow;
@@ -100,7 +101,7 @@ pub struct UpdateProduct {
     pub floor_price_fen: Option<i64>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ProductsQuery {
@@ -112,3 +113,57 @@ pub struct ProductsQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
+
+crate::paged!(ProductsQuery);
+
+/// The products list as CSV or XLSX (`crate::export`).
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listProducts",
+    file: "products",
+    columns: &[
+        Column {
+            field: "id",
+            zh: "产品编号",
+        },
+        Column {
+            field: "model",
+            zh: "型号",
+        },
+        Column {
+            field: "name",
+            zh: "产品名称",
+        },
+        Column {
+            field: "category",
+            zh: "类别",
+        },
+        Column {
+            field: "unit_price_fen",
+            zh: "单价（分）",
+        },
+        Column {
+            field: "unit_cost_fen",
+            zh: "成本（分）",
+        },
+        Column {
+            field: "floor_price_fen",
+            zh: "最低价（分）",
+        },
+        Column {
+            field: "deleted",
+            zh: "已删除",
+        },
+        Column {
+            field: "created_at",
+            zh: "创建时间",
+        },
+        Column {
+            field: "updated_at",
+            zh: "更新时间",
+        },
+        Column {
+            field: "version",
+            zh: "版本",
+        },
+    ],
+};

@@ -1,3 +1,4 @@
+use crate::export::{Column, Exportable};
 use chrono::{DateTime, Utc};
 use kefu_core::LocationClass;
 use kefu_store::from_db_time;
@@ -102,7 +103,7 @@ pub struct UpdateSite {
     pub location_class_override: Option<Option<LocationClass>>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SitesQuery {
@@ -115,3 +116,65 @@ pub struct SitesQuery {
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
+
+crate::paged!(SitesQuery);
+
+/// The sites list as CSV or XLSX (`crate::export`).
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listSites",
+    file: "sites",
+    columns: &[
+        Column {
+            field: "id",
+            zh: "现场编号",
+        },
+        Column {
+            field: "customer_id",
+            zh: "客户编号",
+        },
+        Column {
+            field: "name",
+            zh: "现场名称",
+        },
+        Column {
+            field: "address",
+            zh: "地址",
+        },
+        Column {
+            field: "city",
+            zh: "城市",
+        },
+        Column {
+            field: "county",
+            zh: "区县",
+        },
+        Column {
+            field: "location_class",
+            zh: "地点类别",
+        },
+        Column {
+            field: "derived_location_class",
+            zh: "推算地点类别",
+        },
+        Column {
+            field: "location_class_override",
+            zh: "指定地点类别",
+        },
+        Column {
+            field: "created_at",
+            zh: "创建时间",
+        },
+        Column {
+            field: "updated_at",
+            zh: "更新时间",
+        },
+        Column {
+            field: "version",
+            zh: "版本",
+        },
+        Column {
+            field: "deleted",
+            zh: "已删除",
+        },
+    ],
+};

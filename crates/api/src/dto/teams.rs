@@ -1,3 +1,4 @@
+use crate::export::{Column, Exportable};
 use chrono::{DateTime, Utc};
 use kefu_store::from_db_time;
 use kefu_store::teams::TeamRow;
@@ -73,7 +74,7 @@ pub struct UpdateTeam {
     pub station_city: Option<Option<String>>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TeamsQuery {
@@ -84,3 +85,45 @@ pub struct TeamsQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
+
+crate::paged!(TeamsQuery);
+
+/// The teams list as CSV or XLSX (`crate::export`).
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listTeams",
+    file: "teams",
+    columns: &[
+        Column {
+            field: "id",
+            zh: "班组编号",
+        },
+        Column {
+            field: "name",
+            zh: "班组名称",
+        },
+        Column {
+            field: "supervisor_user_id",
+            zh: "主管用户编号",
+        },
+        Column {
+            field: "station_city",
+            zh: "驻点城市",
+        },
+        Column {
+            field: "deleted",
+            zh: "已删除",
+        },
+        Column {
+            field: "created_at",
+            zh: "创建时间",
+        },
+        Column {
+            field: "updated_at",
+            zh: "更新时间",
+        },
+        Column {
+            field: "version",
+            zh: "版本",
+        },
+    ],
+};

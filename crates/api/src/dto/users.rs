@@ -1,3 +1,4 @@
+use crate::export::{Column, Exportable};
 use chrono::{DateTime, Utc};
 use kefu_core::Role;
 use kefu_store::from_db_time;
@@ -182,7 +183,7 @@ pub struct ChangePassword {
     pub new_password: String,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct UsersQuery {
@@ -199,3 +200,61 @@ pub struct UsersQuery {
     #[param(pattern = "^k(?:[1-9a-fA-F][0-9a-fA-F]|0[1-9a-fA-F])*$")]
     pub cursor: Option<String>,
 }
+
+crate::paged!(UsersQuery);
+
+/// The users list as CSV or XLSX (`crate::export`).
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listUsers",
+    file: "users",
+    columns: &[
+        Column {
+            field: "id",
+            zh: "用户编号",
+        },
+        Column {
+            field: "username",
+            zh: "用户名",
+        },
+        Column {
+            field: "display_name",
+            zh: "显示名",
+        },
+        Column {
+            field: "email",
+            zh: "邮箱",
+        },
+        Column {
+            field: "phone",
+            zh: "电话",
+        },
+        Column {
+            field: "kind",
+            zh: "账号类型",
+        },
+        Column {
+            field: "roles",
+            zh: "角色",
+        },
+        Column {
+            field: "disabled",
+            zh: "已停用",
+        },
+        Column {
+            field: "must_change_password",
+            zh: "须改密码",
+        },
+        Column {
+            field: "created_at",
+            zh: "创建时间",
+        },
+        Column {
+            field: "updated_at",
+            zh: "更新时间",
+        },
+        Column {
+            field: "version",
+            zh: "版本",
+        },
+    ],
+};

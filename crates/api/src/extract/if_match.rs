@@ -16,7 +16,7 @@ pub fn etag(version: i64) -> String {
 
 /// `"<version>"` or `W/"<version>"`, the version being 1 to 18 ASCII digits: exactly what the
 /// spec's `If-Match` pattern admits.
-fn parse_etag(value: &str) -> Option<i64> {
+pub fn parse_etag(value: &str) -> Option<i64> {
     let value = value.strip_prefix("W/").unwrap_or(value);
     let digits = value.strip_prefix('"')?.strip_suffix('"')?;
     if (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {

@@ -20,50 +20,83 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<AppState>>()
-            .map_or(1 << 20, |s| s.config.json_limit_bytes);
-        let content_type_ok = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            })
-            .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
-        let declared_len = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let body = read(req, payload);
+        Box::pin(async move { parse_body(&body.await?).map(ValidJson) })
+    }
+}
+
+/// A JSON body read like [`ValidJson`]'s (media type, size cap) but left as a value, for a
+/// handler that checks parts of it separately (the commands of a sync batch).
+pub struct JsonValue(pub serde_json::Value);
+
+impl FromRequest for JsonValue {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read(req, payload);
         Box::pin(async move {
-            if !content_type_ok {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            if declared_len.is_some_and(|n| n > limit) {
-                return Err(ApiError::PayloadTooLarge { limit });
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::bad_request(e.to_string()))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::PayloadTooLarge { limit });
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse_body(&body).map(ValidJson)
+            serde_json::from_slice(&body.await?)
+                .map(JsonValue)
+                .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))
         })
     }
 }
 
+fn read(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalBoxFuture<'static, Result<web::BytesMut, ApiError>> {
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(1 << 20, |s| s.config.json_limit_bytes);
+    let content_type_ok = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+    let declared_len = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    Box::pin(async move {
+        if !content_type_ok {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        if declared_len.is_some_and(|n| n > limit) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| ApiError::bad_request(e.to_string()))?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    })
+}
+
 pub fn parse_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
-    let mut value: serde_json::Value = serde_json::from_slice(body)
+    let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))?;
+    parse_value(value)
+}
+
+/// [`parse_body`] for JSON already read (a command of an offline sync batch).
+pub fn parse_value<T: DeserializeOwned + Validate>(
+    mut value: serde_json::Value,
+) -> Result<T, ApiError> {
     if let Some(field) = nul_path(&value, "") {
         return Err(ApiError::BadRequest {
             detail: "strings must not contain NUL characters".to_owned(),

@@ -4,6 +4,6 @@ mod if_match;
 mod json;
 mod query;
 
-pub use if_match::{IfMatch, etag};
-pub use json::ValidJson;
-pub use query::StrictQuery;
+pub use if_match::{IfMatch, etag, parse_etag};
+pub use json::{JsonValue, ValidJson, parse_value};
+pub use query::{StrictQuery, strict_query};

@@ -15,38 +15,38 @@ impl<T: DeserializeOwned> FromRequest for StrictQuery<T> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
-            req.query_string().as_bytes(),
-        ));
-        ready(
-            serde_path_to_error::deserialize(deserializer)
-                .map(StrictQuery)
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    let message = format!("Query deserialize error: {}", e.into_inner());
-                    let code = if message.contains("unknown field") {
-                        "unknown_field"
-                    } else if message.contains("missing field") {
-                        "required"
-                    } else {
-                        "invalid_type"
-                    };
-                    // Unknown and missing fields are named by the message; a bad value by
-                    // the path to it.
-                    let named = message.split('`').nth(1);
-                    let name = match code {
-                        "invalid_type" if !path.is_empty() && path != "." => Some(path.as_str()),
-                        "invalid_type" => None,
-                        _ => named,
-                    };
-                    let field = name
-                        .map(|f| format!("query.{f}"))
-                        .unwrap_or_else(|| "query".to_owned());
-                    ApiError::BadRequest {
-                        detail: message.clone(),
-                        errors: vec![FieldError::new(field, code, message)],
-                    }
-                }),
-        )
+        ready(strict_query(req.query_string()).map(StrictQuery))
     }
+}
+
+/// A query string as `T`, strictly (see [`StrictQuery`]).
+pub fn strict_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let message = format!("Query deserialize error: {}", e.into_inner());
+        let code = if message.contains("unknown field") {
+            "unknown_field"
+        } else if message.contains("missing field") {
+            "required"
+        } else {
+            "invalid_type"
+        };
+        // Unknown and missing fields are named by the message; a bad value by
+        // the path to it.
+        let named = message.split('`').nth(1);
+        let name = match code {
+            "invalid_type" if !path.is_empty() && path != "." => Some(path.as_str()),
+            "invalid_type" => None,
+            _ => named,
+        };
+        let field = name
+            .map(|f| format!("query.{f}"))
+            .unwrap_or_else(|| "query".to_owned());
+        ApiError::BadRequest {
+            detail: message.clone(),
+            errors: vec![FieldError::new(field, code, message)],
+        }
+    })
 }

@@ -1,15 +1,17 @@
+use super::spool::{BodyHash, Spool};
+use crate::attachments::{UPLOAD_PATH, max_upload_body};
 use crate::auth::caller::AuthOutcome;
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
+use actix_web::mime;
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
 use futures_util::StreamExt;
 use kefu_store::idempotency::{self, Claim, KeyUse, StoredResponse};
-use sha2::{Digest, Sha256};
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 pub const REPLAYED: &str = "idempotent-replayed";
@@ -51,8 +53,31 @@ pub async fn idempotency(
         }
     };
 
-    let limit = state.config.json_limit_bytes;
-    let mut body = web::BytesMut::new();
+    // Uploads are larger than JSON bodies and are kept on disk while the key is claimed.
+    let upload = req.path() == UPLOAD_PATH;
+    let limit = if upload {
+        usize::try_from(max_upload_body(&state.config)).unwrap_or(usize::MAX)
+    } else {
+        state.config.json_limit_bytes
+    };
+    let boundary = req
+        .mime_type()
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_param(mime::BOUNDARY).map(|b| b.as_str().to_owned()));
+    let mut hash = BodyHash::new(boundary.as_deref());
+    let mut body = if upload {
+        match Spool::on_disk().await {
+            Ok(spool) => spool,
+            Err(e) => {
+                let err = ApiError::internal(format!("cannot spool the request body: {e}"));
+                return Ok(req.into_response(err.error_response()));
+            }
+        }
+    } else {
+        Spool::in_memory()
+    };
+    let mut received = 0usize;
     let mut payload = req.take_payload();
     while let Some(chunk) = payload.next().await {
         let chunk = match chunk {
@@ -62,19 +87,23 @@ pub async fn idempotency(
                 return Ok(req.into_response(err.error_response()));
             }
         };
-        if body.len() + chunk.len() > limit {
+        received += chunk.len();
+        if received > limit {
             let err = ApiError::PayloadTooLarge { limit };
             return Ok(req.into_response(err.error_response()));
         }
-        body.extend_from_slice(&chunk);
+        hash.update(&chunk);
+        if let Err(e) = body.push(&chunk).await {
+            let err = ApiError::internal(format!("cannot spool the request body: {e}"));
+            return Ok(req.into_response(err.error_response()));
+        }
     }
-    let body = body.freeze();
     let method = req.method().to_string();
     let path = req
         .uri()
         .path_and_query()
         .map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned());
-    let request_hash = hex::encode(Sha256::digest(&body));
+    let request_hash = hash.finish();
     let now = state.clock.now();
     let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
         .unwrap_or(chrono::Duration::hours(24));
@@ -104,7 +133,13 @@ pub async fn idempotency(
         }
         Ok(Claim::Replay(stored)) => Ok(req.into_response(replay(&stored))),
         Ok(Claim::Fresh) => {
-            req.set_payload(Payload::from(body));
+            match body.into_payload().await {
+                Ok(payload) => req.set_payload(payload),
+                Err(e) => {
+                    let err = ApiError::internal(format!("cannot read the spooled body: {e}"));
+                    return Ok(req.into_response(err.error_response()));
+                }
+            }
             let res = next.call(req).await?;
             let (req, res) = res.into_parts();
             let status = res.status();

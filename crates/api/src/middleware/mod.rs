@@ -4,7 +4,10 @@
 mod idempotency;
 mod nul;
 mod observe;
+pub mod rate_limit;
+mod spool;
 
 pub use idempotency::idempotency;
 pub use nul::reject_nul;
 pub use observe::observe;
+pub use rate_limit::rate_limit;

@@ -15,7 +15,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(login).service(refresh).service(logout);
 }
 
-fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+/// The client's address without the port (`X-Forwarded-For` only behind a trusted proxy).
+pub fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> String {
     let info = req.connection_info();
     let addr = if trust_forwarded_for {
         info.realip_remote_addr()

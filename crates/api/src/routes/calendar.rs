@@ -1,7 +1,8 @@
 use crate::auth::Caller;
 use crate::dto::calendar::{
     CalendarDaysOut, CalendarDaysQuery, ReplaceCalendarDays, WorkingDaysAddQuery, WorkingDaysAdded,
-    WorkingDaysBetween, WorkingDaysBetweenQuery,
+    WorkingDaysBetween, WorkingDaysBetweenQuery, WorkingTimeAddQuery, WorkingTimeAdded,
+    WorkingTimeBetween, WorkingTimeBetweenQuery,
 };
 use crate::error::{ApiError, Problem};
 use crate::extract::{IfMatch, StrictQuery, ValidJson};
@@ -10,6 +11,7 @@ use crate::services::{Ctx, calendar as svc};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, put, web};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeZone};
 use kefu_core::Role;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -17,7 +19,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_calendar_days)
         .service(replace_calendar_days)
         .service(add_working_days)
-        .service(working_days_between);
+        .service(working_days_between)
+        .service(add_working_time)
+        .service(working_time_between);
 }
 
 /// CAL-1: admins maintain the calendar; every authenticated user reads it.
@@ -26,8 +30,9 @@ const EDITORS: &[Role] = &[Role::Admin];
 /// List the calendar's holidays and make-up working days in a date range.
 ///
 /// Returns only the overridden days of `[from, to]` (at most 3660 days): a day not listed
-/// follows the default week, Monday to Friday working, Saturday and Sunday not. The `ETag` is
-/// the whole calendar's version, needed by `PUT /calendar/days`.
+/// follows the default week, the working weekdays of the `work-hours` rule set in force
+/// (Monday to Friday unless changed). The `ETag` is the whole calendar's version, needed by
+/// `PUT /calendar/days`.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "listCalendarDays",
@@ -139,5 +144,92 @@ async fn working_days_between(
         from,
         to,
         working_days,
+    }))
+}
+
+/// An instant as the company's local time, the time working periods are reckoned in.
+fn local(state: &AppState, t: DateTime<FixedOffset>) -> NaiveDateTime {
+    t.with_timezone(&state.config.timezone).naive_local()
+}
+
+/// A company-local time as an instant with its offset. A local time skipped by a daylight-
+/// saving change is taken an hour later; a repeated one at its first occurrence. RFC 3339
+/// offsets have whole minutes: an older local mean time (Shanghai's +08:05:43 before 1901) is
+/// written with the offset cut to the minute and the clock time moved with it, so the instant
+/// stays exact.
+fn instant(state: &AppState, t: NaiveDateTime) -> Result<DateTime<FixedOffset>, ApiError> {
+    let tz = state.config.timezone;
+    let zoned = tz
+        .from_local_datetime(&t)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(t + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .ok_or_else(|| ApiError::internal(format!("no instant for local time {t}")))?;
+    let seconds = zoned.offset().fix().local_minus_utc();
+    let offset = FixedOffset::east_opt(seconds - seconds % 60)
+        .ok_or_else(|| ApiError::internal(format!("offset of {seconds} s")))?;
+    Ok(zoned.with_timezone(&offset))
+}
+
+/// The instant N working minutes after an instant.
+///
+/// Working time counts only inside the working periods of working days (CAL-1: the
+/// `work-hours` rule set in force on the starting day, with the calendar's holidays and
+/// make-up working days). `minutes = 0` gives `from` itself.
+#[utoipa::path(
+    tag = "calendar",
+    operation_id = "addWorkingTime",
+    params(WorkingTimeAddQuery),
+    responses(
+        (status = 200, description = "The resulting instant", body = WorkingTimeAdded),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/calendar/working-time/add")]
+async fn add_working_time(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    StrictQuery(query): StrictQuery<WorkingTimeAddQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (from, minutes) = (local(&state, query.from), query.minutes);
+    let result = state
+        .db(move |conn| svc::add_working_minutes(conn, from, minutes))
+        .await?;
+    Ok(HttpResponse::Ok().json(WorkingTimeAdded {
+        from: instant(&state, from)?,
+        minutes,
+        result: instant(&state, result)?,
+    }))
+}
+
+/// Count the working minutes between two instants.
+///
+/// The working time in `[from, to)` by the work calendar (CAL-1), in whole minutes.
+/// Negative when `to` is before `from`.
+#[utoipa::path(
+    tag = "calendar",
+    operation_id = "countWorkingTime",
+    params(WorkingTimeBetweenQuery),
+    responses(
+        (status = 200, description = "The count", body = WorkingTimeBetween),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/calendar/working-time/between")]
+async fn working_time_between(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    StrictQuery(query): StrictQuery<WorkingTimeBetweenQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (from, to) = (local(&state, query.from), local(&state, query.to));
+    let working_minutes = state
+        .db(move |conn| svc::working_minutes_between(conn, from, to))
+        .await?;
+    Ok(HttpResponse::Ok().json(WorkingTimeBetween {
+        from: instant(&state, from)?,
+        to: instant(&state, to)?,
+        working_minutes,
     }))
 }

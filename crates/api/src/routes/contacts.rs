@@ -1,14 +1,17 @@
 use crate::auth::Caller;
 use crate::dto::contacts::{
-    ContactLogin, ContactOut, ContactsQuery, CreateContact, CreateContactLogin, UpdateContact,
+    ContactLogin, ContactOut, ContactsQuery, CreateContact, CreateContactLogin, EXPORT,
+    UpdateContact,
 };
 use crate::dto::users::UserOut;
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::export::{self, Listed};
+use crate::extract::{IfMatch, ValidJson};
 use crate::page::{Page, fetch_size, list_mode, paginate, row_key};
 use crate::routes::{created, versioned};
 use crate::services::customers::EDITORS;
 use crate::services::sites::visible_customers;
+use crate::services::sync::{Registry, Written};
 use crate::services::{Ctx, contacts as svc, users as user_svc};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -29,6 +32,39 @@ pub fn routes(cfg: &mut ServiceConfig) {
 const DELETERS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::Clerk];
 const LOGIN_GRANTERS: &[Role] = &[Role::Admin, Role::Manager, Role::Clerk];
 
+/// The contact commands of an offline sync batch, as the endpoints below run them.
+pub fn sync_ops(ops: &mut Registry) {
+    ops.create(
+        "contacts.create",
+        EDITORS,
+        |conn, cmd, input: CreateContact| {
+            let (row, fresh) = svc::create(conn, &cmd.ctx, cmd.actor, input)?;
+            let status = if fresh {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            Written::new(status, row.version, &ContactOut::from(&row))
+        },
+    );
+    ops.update(
+        "contacts.update",
+        EDITORS,
+        |conn, cmd, id, version, input: UpdateContact| {
+            let row = svc::update(conn, &cmd.ctx, cmd.actor, id, version, input)?;
+            Written::ok(row.version, &ContactOut::from(&row))
+        },
+    );
+    ops.delete("contacts.delete", DELETERS, |conn, cmd, id, version| {
+        let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
+        Written::ok(row.version, &ContactOut::from(&row))
+    });
+    ops.reader("contacts", |conn, cmd, id| {
+        let row = svc::get_visible(conn, cmd.actor, id)?;
+        Written::ok(row.version, &ContactOut::from(&row))
+    });
+}
+
 /// List the contacts of the customers the caller may see (ORG-5).
 ///
 /// With `updated_since`, a delta: every contact changed since then, tombstones included.
@@ -43,8 +79,21 @@ const LOGIN_GRANTERS: &[Role] = &[Role::Admin, Role::Manager, Role::Clerk];
 async fn list_contacts(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<ContactsQuery>,
+    listed: Listed<ContactsQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        contacts_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn contacts_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ContactsQuery,
+) -> Result<Page<ContactOut>, ApiError> {
     let (limit, fetch) = fetch_size(query.limit)?;
     let mode = list_mode(query.updated_since, query.cursor.as_deref())?;
     let filter = ContactFilter {
@@ -72,7 +121,7 @@ async fn list_contacts(
         |c| row_key(&mode, c.updated_at, &c.id),
         |c| ContactOut::from(&c),
     );
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// Add a contact to a customer; `authorised_signer` marks who may sign feedback forms.

@@ -1,10 +1,12 @@
 use crate::auth::Caller;
-use crate::dto::customers::{CreateCustomer, CustomerOut, CustomersQuery, UpdateCustomer};
+use crate::dto::customers::{CreateCustomer, CustomerOut, CustomersQuery, EXPORT, UpdateCustomer};
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::export::{self, Listed};
+use crate::extract::{IfMatch, ValidJson};
 use crate::page::{Page, fetch_size, list_mode, paginate, row_key};
 use crate::routes::{created, versioned};
 use crate::services::customers::EDITORS;
+use crate::services::sync::{Registry, Written};
 use crate::services::{Ctx, customers as svc};
 use crate::state::AppState;
 use crate::visibility;
@@ -24,6 +26,40 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 const DELETERS: &[Role] = &[Role::Admin, Role::Manager];
 
+/// The customer commands of an offline sync batch, as the endpoints below run them.
+pub fn sync_ops(ops: &mut Registry) {
+    ops.create(
+        "customers.create",
+        EDITORS,
+        |conn, cmd, input: CreateCustomer| {
+            let (row, fresh) = svc::create(conn, &cmd.ctx, cmd.actor, input)?;
+            let status = if fresh {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            Written::new(status, row.version, &CustomerOut::from(&row))
+        },
+    );
+    ops.update(
+        "customers.update",
+        EDITORS,
+        |conn, cmd, id, version, input: UpdateCustomer| {
+            let row = svc::update(conn, &cmd.ctx, cmd.actor, id, version, input)?;
+            Written::ok(row.version, &CustomerOut::from(&row))
+        },
+    );
+    ops.delete("customers.delete", DELETERS, |conn, cmd, id, version| {
+        let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
+        Written::ok(row.version, &CustomerOut::from(&row))
+    });
+    ops.reader("customers", |conn, cmd, id| {
+        let visible = visibility::visible(conn, cmd.actor)?;
+        let row = svc::get_visible(conn, &visible, id)?;
+        Written::ok(row.version, &CustomerOut::from(&row))
+    });
+}
+
 /// List the customers the caller may see (ORG-5).
 ///
 /// With `updated_since`, a delta for the mobile app: every customer changed after that
@@ -39,8 +75,21 @@ const DELETERS: &[Role] = &[Role::Admin, Role::Manager];
 async fn list_customers(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<CustomersQuery>,
+    listed: Listed<CustomersQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        customers_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn customers_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: CustomersQuery,
+) -> Result<Page<CustomerOut>, ApiError> {
     let (limit, fetch) = fetch_size(query.limit)?;
     let mode = list_mode(query.updated_since, query.cursor.as_deref())?;
     let filter = CustomerFilter {
@@ -66,7 +115,7 @@ async fn list_customers(
         |c| row_key(&mode, c.updated_at, &c.id),
         |c| CustomerOut::from(&c),
     );
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// Create a customer.

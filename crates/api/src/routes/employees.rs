@@ -1,10 +1,11 @@
 use crate::auth::Caller;
 use crate::dto::employees::{
-    ChangeEmploymentStatus, CreateEmployee, EmployeeOut, EmployeesQuery, EmploymentEventOut,
-    UpdateEmployee,
+    ChangeEmploymentStatus, CreateEmployee, EXPORT, EmployeeOut, EmployeesQuery,
+    EmploymentEventOut, UpdateEmployee,
 };
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::export::{self, Listed};
+use crate::extract::{IfMatch, ValidJson};
 use crate::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
 use crate::routes::{created, versioned};
 use crate::services::{Ctx, employees as svc};
@@ -51,8 +52,21 @@ fn outs(rows: Vec<kefu_store::employees::EmployeeRow>) -> Result<Vec<EmployeeOut
 async fn list_employees(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<EmployeesQuery>,
+    listed: Listed<EmployeesQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        employees_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn employees_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: EmployeesQuery,
+) -> Result<Page<EmployeeOut>, ApiError> {
     let (limit, fetch) = fetch_size(query.limit)?;
     let since = query
         .updated_since
@@ -84,7 +98,7 @@ async fn list_employees(
         |e| row_key(&mode, to_db_time(e.updated_at), &e.id),
         |e| e,
     );
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// Create an employee record.

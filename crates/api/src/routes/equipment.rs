@@ -1,9 +1,13 @@
 use crate::auth::Caller;
-use crate::dto::equipment::{CreateEquipment, EquipmentOut, EquipmentQuery, UpdateEquipment};
+use crate::dto::equipment::{
+    CreateEquipment, EXPORT, EquipmentOut, EquipmentQuery, UpdateEquipment,
+};
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::export::{self, Listed};
+use crate::extract::{IfMatch, ValidJson};
 use crate::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
 use crate::routes::{created, versioned};
+use crate::services::sync::{Registry, Written};
 use crate::services::{Ctx, equipment as svc};
 use crate::state::AppState;
 use crate::visibility::visible;
@@ -32,6 +36,38 @@ const EDITORS: &[Role] = &[
     Role::Engineer,
 ];
 
+/// The equipment commands of an offline sync batch, as the endpoints below run them.
+pub fn sync_ops(ops: &mut Registry) {
+    ops.create(
+        "equipment.create",
+        EDITORS,
+        |conn, cmd, input: CreateEquipment| {
+            let scope = visible(conn, cmd.actor)?;
+            let out = svc::create(conn, &cmd.ctx, &scope, cmd.today, input)?;
+            Written::new(StatusCode::CREATED, out.version, &out)
+        },
+    );
+    ops.update(
+        "equipment.update",
+        EDITORS,
+        |conn, cmd, id, version, input: UpdateEquipment| {
+            let scope = visible(conn, cmd.actor)?;
+            let out = svc::update(conn, &cmd.ctx, &scope, cmd.today, id, version, input)?;
+            Written::ok(out.version, &out)
+        },
+    );
+    ops.delete("equipment.delete", EDITORS, |conn, cmd, id, version| {
+        let scope = visible(conn, cmd.actor)?;
+        let out = svc::delete(conn, &cmd.ctx, &scope, cmd.today, id, version)?;
+        Written::ok(out.version, &out)
+    });
+    ops.reader("equipment", |conn, cmd, id| {
+        let scope = visible(conn, cmd.actor)?;
+        let out = svc::get(conn, &scope, cmd.today, id)?;
+        Written::ok(out.version, &out)
+    });
+}
+
 fn trimmed(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
@@ -53,8 +89,21 @@ fn trimmed(s: Option<String>) -> Option<String> {
 async fn list_equipment(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<EquipmentQuery>,
+    listed: Listed<EquipmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        equipment_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn equipment_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: EquipmentQuery,
+) -> Result<Page<EquipmentOut>, ApiError> {
     let (limit, fetch) = fetch_size(query.limit)?;
     let since = query
         .updated_since
@@ -85,7 +134,7 @@ async fn list_equipment(
         |e| row_key(&mode, to_db_time(e.updated_at), &e.id),
         |e| e,
     );
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// Record installed equipment at a site.

@@ -2,6 +2,7 @@
 //! run the service in a transaction on the blocking pool, shape the response.
 
 pub mod api_keys;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -10,13 +11,19 @@ pub mod contacts;
 pub mod customers;
 pub mod employees;
 pub mod equipment;
+pub mod jobs;
 pub mod me;
+pub mod notifications;
 pub mod ops;
 pub mod products;
 pub mod rules;
 pub mod sites;
+pub mod sync;
 pub mod teams;
+pub mod tickets;
 pub mod users;
+pub mod visits;
+pub mod webhooks;
 
 use crate::extract::etag;
 use actix_web::HttpResponse;
@@ -42,6 +49,13 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     equipment::routes(cfg);
     teams::routes(cfg);
     employees::routes(cfg);
+    webhooks::routes(cfg);
+    jobs::routes(cfg);
+    notifications::routes(cfg);
+    sync::routes(cfg);
+    tickets::routes(cfg);
+    visits::routes(cfg);
+    attachments::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.

@@ -1,7 +1,8 @@
 use crate::auth::Caller;
-use crate::dto::products::{CreateProduct, ProductOut, ProductsQuery, UpdateProduct};
+use crate::dto::products::{CreateProduct, EXPORT, ProductOut, ProductsQuery, UpdateProduct};
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::export::{self, Listed};
+use crate::extract::{IfMatch, ValidJson};
 use crate::page::{Page, decode_cursor, fetch_size, paginate};
 use crate::routes::{created, versioned};
 use crate::services::{Ctx, products as svc};
@@ -55,8 +56,21 @@ fn trimmed(s: Option<String>) -> Option<String> {
 async fn list_products(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<ProductsQuery>,
+    listed: Listed<ProductsQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        products_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn products_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ProductsQuery,
+) -> Result<Page<ProductOut>, ApiError> {
     caller.require_any(READERS)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
@@ -68,7 +82,7 @@ async fn list_products(
         .db(move |conn| Ok(products::list(conn, &filter, after.as_deref(), fetch)?))
         .await?;
     let page = paginate(rows, limit, |p| p.id.clone(), |p| ProductOut::from(&p));
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// Add a product to the catalogue.

@@ -1,10 +1,12 @@
 use crate::auth::Caller;
-use crate::dto::sites::{CreateSite, SiteOut, SitesQuery, UpdateSite};
+use crate::dto::sites::{CreateSite, EXPORT, SiteOut, SitesQuery, UpdateSite};
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::export::{self, Listed};
+use crate::extract::{IfMatch, ValidJson};
 use crate::page::{Page, fetch_size, list_mode, paginate, row_key};
 use crate::routes::{created, versioned};
 use crate::services::customers::EDITORS;
+use crate::services::sync::{Registry, Written};
 use crate::services::{Ctx, sites as svc};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -23,6 +25,35 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 const DELETERS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::Clerk];
 
+/// The site commands of an offline sync batch, as the endpoints below run them.
+pub fn sync_ops(ops: &mut Registry) {
+    ops.create("sites.create", EDITORS, |conn, cmd, input: CreateSite| {
+        let (row, fresh) = svc::create(conn, &cmd.ctx, cmd.actor, input)?;
+        let status = if fresh {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        };
+        Written::new(status, row.version, &svc::out(conn, &row)?)
+    });
+    ops.update(
+        "sites.update",
+        EDITORS,
+        |conn, cmd, id, version, input: UpdateSite| {
+            let row = svc::update(conn, &cmd.ctx, cmd.actor, id, version, input)?;
+            Written::ok(row.version, &svc::out(conn, &row)?)
+        },
+    );
+    ops.delete("sites.delete", DELETERS, |conn, cmd, id, version| {
+        let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
+        Written::ok(row.version, &svc::out(conn, &row)?)
+    });
+    ops.reader("sites", |conn, cmd, id| {
+        let row = svc::get_visible(conn, cmd.actor, id)?;
+        Written::ok(row.version, &svc::out(conn, &row)?)
+    });
+}
+
 /// List the sites of the customers the caller may see (ORG-5).
 ///
 /// With `updated_since`, a delta: every site changed since then, tombstones included.
@@ -37,8 +68,21 @@ const DELETERS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::
 async fn list_sites(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<SitesQuery>,
+    listed: Listed<SitesQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        sites_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn sites_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: SitesQuery,
+) -> Result<Page<SiteOut>, ApiError> {
     let (limit, fetch) = fetch_size(query.limit)?;
     let mode = list_mode(query.updated_since, query.cursor.as_deref())?;
     let filter = SiteFilter {
@@ -61,7 +105,7 @@ async fn list_sites(
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// Add a site to a customer. The city must be one of `GET /api/v1/cities`; the location

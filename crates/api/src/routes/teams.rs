@@ -1,7 +1,8 @@
 use crate::auth::Caller;
-use crate::dto::teams::{CreateTeam, TeamOut, TeamsQuery, UpdateTeam};
+use crate::dto::teams::{CreateTeam, EXPORT, TeamOut, TeamsQuery, UpdateTeam};
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::export::{self, Listed};
+use crate::extract::{IfMatch, ValidJson};
 use crate::page::{Page, decode_cursor, fetch_size, paginate};
 use crate::routes::{created, versioned};
 use crate::services::{Ctx, teams as svc};
@@ -49,8 +50,21 @@ pub const STAFF: &[Role] = &[
 async fn list_teams(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<TeamsQuery>,
+    listed: Listed<TeamsQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        teams_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn teams_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: TeamsQuery,
+) -> Result<Page<TeamOut>, ApiError> {
     caller.require_any(STAFF)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
@@ -62,7 +76,7 @@ async fn list_teams(
         .db(move |conn| Ok(teams::list(conn, q.as_deref(), after.as_deref(), fetch)?))
         .await?;
     let page = paginate(rows, limit, |t| t.id.clone(), |t| TeamOut::from(&t));
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// Create a team.

@@ -1,9 +1,10 @@
 use crate::auth::Caller;
 use crate::dto::users::{
-    CreateUser, CreatedUser, PasswordReset, ResetPassword, UpdateUser, UserOut, UsersQuery,
+    CreateUser, CreatedUser, EXPORT, PasswordReset, ResetPassword, UpdateUser, UserOut, UsersQuery,
 };
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::export::{self, Listed};
+use crate::extract::{IfMatch, ValidJson};
 use crate::page::{Page, decode_cursor, fetch_size, paginate};
 use crate::routes::{created, versioned};
 use crate::services::{Ctx, users as svc};
@@ -39,8 +40,21 @@ const MANAGERS: &[Role] = &[Role::Admin];
 async fn list_users(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<UsersQuery>,
+    listed: Listed<UsersQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        users_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn users_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: UsersQuery,
+) -> Result<Page<UserOut>, ApiError> {
     caller.require_any(MANAGERS)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
@@ -57,7 +71,7 @@ async fn list_users(
         .db(move |conn| Ok(users::list(conn, &filter, after.as_deref(), fetch)?))
         .await?;
     let page = paginate(rows, limit, |u| u.row.id.clone(), |u| UserOut::from(&u));
-    Ok(HttpResponse::Ok().json(page))
+    Ok(page)
 }
 
 /// Create a user (a person or a service account).

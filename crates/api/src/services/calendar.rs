@@ -1,12 +1,14 @@
 //! CAL-1: the company work calendar. Admins upload holidays and make-up working days per
-//! date range; every "N working days" rule loads a [`WorkCalendar`] through
-//! [`load_work_calendar`] or [`load_work_calendar_from`].
+//! date range and set the working week and periods as the `work-hours` rule set; every
+//! "N working days" rule loads a [`WorkCalendar`] through [`load_work_calendar`] or
+//! [`load_work_calendar_from`].
 
 use super::{Ctx, snapshot};
 use crate::dto::calendar::{CalendarDayOut, CalendarDaysOut, ReplaceCalendarDays};
 use crate::error::ApiError;
-use chrono::NaiveDate;
-use kefu_core::{CalendarError, FieldError, WorkCalendar};
+use chrono::{NaiveDate, NaiveDateTime};
+use kefu_core::rules::{RuleSet, in_force};
+use kefu_core::{CalendarError, FieldError, WorkCalendar, WorkHours};
 use kefu_store::calendar::{self, CalendarDay, NewCalendarDay};
 use kefu_store::{DbConnection, from_db_time};
 use std::collections::HashMap;
@@ -17,6 +19,9 @@ pub const MAX_UPLOAD_DAYS: i64 = 400;
 pub const MAX_READ_DAYS: i64 = 3660;
 /// `add_working_days` adds at most this many working days.
 pub const MAX_ADD_DAYS: u32 = 3660;
+/// `add_working_minutes` adds at most this many working minutes (about eight years of
+/// 8.5-hour working days).
+pub const MAX_ADD_MINUTES: u32 = 1_000_000;
 pub const MAX_NOTE_CHARS: usize = 200;
 
 /// Dates the calendar accepts: four-digit years keep the stored `YYYY-MM-DD` text in date
@@ -76,8 +81,29 @@ fn invalid_unless_empty(errors: Vec<FieldError>) -> Result<(), ApiError> {
     }
 }
 
-fn calendar_of(days: &[CalendarDay]) -> WorkCalendar {
-    WorkCalendar::new().with_overrides(days.iter().map(|d| (d.day, d.kind)))
+/// The working week and periods in force on `day`. Before the first version (the seed is
+/// dated 2000-01-01, the calendar reaches back to 1900) the first version applies.
+fn work_hours_on(conn: &mut DbConnection, day: NaiveDate) -> Result<WorkHours, ApiError> {
+    let record = kefu_store::rules::find(conn, WorkHours::KEY)?
+        .ok_or_else(|| ApiError::internal("rule set work-hours was never seeded"))?;
+    let versions = crate::rules::typed_versions::<WorkHours>(&record)?;
+    in_force(&versions, day)
+        .or_else(|| versions.iter().min_by_key(|v| v.effective_from))
+        .map(|v| v.value.clone())
+        .ok_or_else(|| ApiError::internal("rule set work-hours has no version"))
+}
+
+/// A computation starting on `start` uses the week in force that day: a change of the working
+/// week or periods applies to computations that start on or after its effective date.
+fn calendar_of(
+    conn: &mut DbConnection,
+    start: NaiveDate,
+    days: &[CalendarDay],
+) -> Result<WorkCalendar, ApiError> {
+    let week = work_hours_on(conn, start)?
+        .calendar()
+        .map_err(|e| ApiError::internal(format!("stored rule work-hours is invalid: {e}")))?;
+    Ok(week.with_overrides(days.iter().map(|d| (d.day, d.kind))))
 }
 
 /// CAL-1: the work calendar with the overrides stored for `[from, to]`. Its answers are exact
@@ -88,7 +114,8 @@ pub fn load_work_calendar(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<WorkCalendar, ApiError> {
-    Ok(calendar_of(&calendar::list(conn, from, Some(to))?))
+    let days = calendar::list(conn, from, Some(to))?;
+    calendar_of(conn, from, &days)
 }
 
 /// CAL-1: the work calendar with every override stored from `from` on: for computations
@@ -97,7 +124,8 @@ pub fn load_work_calendar_from(
     conn: &mut DbConnection,
     from: NaiveDate,
 ) -> Result<WorkCalendar, ApiError> {
-    Ok(calendar_of(&calendar::list(conn, from, None)?))
+    let days = calendar::list(conn, from, None)?;
+    calendar_of(conn, from, &days)
 }
 
 /// A calendar computation without an answer is a CAL-1 rule violation (422).
@@ -248,4 +276,48 @@ pub fn working_days_between(
     invalid_unless_empty(errors)?;
     let (lo, hi) = if from <= to { (from, to) } else { (to, from) };
     Ok(load_work_calendar(conn, lo, hi)?.working_days_between(from, to))
+}
+
+/// The local instant `minutes` working minutes after `from` (local, company time zone).
+pub fn add_working_minutes(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    minutes: u32,
+) -> Result<NaiveDateTime, ApiError> {
+    let mut errors = Vec::new();
+    check_date("query.from", from.date(), &mut errors);
+    if minutes > MAX_ADD_MINUTES {
+        errors.push(FieldError::new(
+            "query.minutes",
+            "range",
+            format!("must be between 0 and {MAX_ADD_MINUTES}"),
+        ));
+    }
+    invalid_unless_empty(errors)?;
+    load_work_calendar_from(conn, from.date())?
+        .add_working_minutes(from, minutes)
+        .map_err(rule_error)
+}
+
+/// Working minutes in `[from, to)` (local times), negative when `to` is before `from`.
+pub fn working_minutes_between(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<i64, ApiError> {
+    let mut errors = Vec::new();
+    check_date("query.from", from.date(), &mut errors);
+    check_date("query.to", to.date(), &mut errors);
+    invalid_unless_empty(errors)?;
+    let (lo, hi) = if from <= to { (from, to) } else { (to, from) };
+    Ok(load_work_calendar(conn, lo.date(), hi.date())?.working_minutes_between(from, to))
+}
+
+/// CAL-1: the work calendar in force on `day` with every holiday and make-up day from `day`
+/// on — for working-time deadlines that start then (TKT-2 SLA due instants).
+pub fn working_time_calendar(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+) -> Result<WorkCalendar, ApiError> {
+    load_work_calendar_from(conn, day)
 }

@@ -2,19 +2,27 @@
 //! decides (with the domain crates' rules), writes, and records its audit entry.
 
 pub mod api_keys;
+pub mod attachments;
 pub mod auth;
 pub mod bootstrap;
 pub mod calendar;
 pub mod cities;
 pub mod contacts;
 pub mod customers;
+pub mod dispatch;
 pub mod employees;
 pub mod equipment;
+pub mod jobs;
+pub mod notifications;
 pub mod products;
 pub mod rules;
 pub mod sites;
+pub mod sync;
 pub mod teams;
+pub mod tickets;
 pub mod users;
+pub mod visits;
+pub mod webhooks;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -64,6 +72,14 @@ impl Ctx {
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
     ) -> Result<(), ApiError> {
+        // The change's event goes out through the same transaction as its audit entry.
+        crate::webhooks::publish(
+            conn,
+            self,
+            action,
+            entity,
+            after.as_ref().or(before.as_ref()),
+        )?;
         audit::append(
             conn,
             NewAuditEntry {

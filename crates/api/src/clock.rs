@@ -1,0 +1,67 @@
+//! Which clock the server runs on: the system clock, or — for tests that need to stand on a
+//! given date and move time forward (SLA deadlines, working days) — a fixed instant from
+//! `KEFU_CLOCK_FIXED`, or the instant written in the file `KEFU_CLOCK_FILE` (read on every
+//! call, so a test advances time by rewriting the file). Both are refused in production.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use kefu_core::{Clock, FixedClock, SystemClock};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClockSource {
+    System,
+    Fixed(DateTime<Utc>),
+    File(PathBuf),
+}
+
+/// Parses an RFC 3339 instant as a clock reading (microsecond precision, like the system
+/// clock).
+pub fn parse_instant(raw: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .ok()
+        .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
+}
+
+/// Reads the instant from a file on every call; falls back to the system clock (and says so
+/// in the log) when the file cannot be read, rather than failing requests.
+struct FileClock(PathBuf);
+
+impl Clock for FileClock {
+    fn now(&self) -> DateTime<Utc> {
+        match std::fs::read_to_string(&self.0)
+            .ok()
+            .and_then(|s| parse_instant(&s))
+        {
+            Some(t) => t,
+            None => {
+                tracing::warn!(path = %self.0.display(), "KEFU_CLOCK_FILE unreadable; using the system clock");
+                SystemClock.now()
+            }
+        }
+    }
+}
+
+pub fn build(source: &ClockSource) -> Arc<dyn Clock> {
+    match source {
+        ClockSource::System => Arc::new(SystemClock),
+        ClockSource::Fixed(t) => Arc::new(FixedClock(*t)),
+        ClockSource::File(path) => Arc::new(FileClock(path.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_clock_follows_the_file() {
+        let path = std::env::temp_dir().join(format!("kefu-clock-{}", uuid::Uuid::new_v4()));
+        std::fs::write(&path, "2026-02-13T17:30:00+08:00").unwrap();
+        let clock = build(&ClockSource::File(path.clone()));
+        assert_eq!(clock.now().to_rfc3339(), "2026-02-13T09:30:00+00:00");
+        std::fs::write(&path, "2026-02-14T08:00:00+08:00\n").unwrap();
+        assert_eq!(clock.now().to_rfc3339(), "2026-02-14T00:00:00+00:00");
+        std::fs::remove_file(&path).unwrap();
+    }
+}

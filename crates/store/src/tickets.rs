@@ -1,0 +1,365 @@
+//! Tickets (TKT-1..4) and their transition log, filtered by ORG-5 visibility: a ticket is
+//! visible to whom it is assigned or who took it (`user_ids`), to its team's supervisors
+//! (`team_ids`) and to its customer's contacts (`customer_ids`).
+
+use crate::delta::ListMode;
+use crate::schema::{ticket_counters, ticket_transitions, tickets};
+use crate::users::escape_like;
+use crate::visibility::Visible;
+use crate::{DbConnection, StoreError, VersionedWrite};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = tickets)]
+pub struct TicketRow {
+    pub id: String,
+    pub number: String,
+    pub channel: String,
+    pub ticket_type: String,
+    pub priority: String,
+    pub status: String,
+    pub customer_id: String,
+    pub site_id: Option<String>,
+    pub contact_id: Option<String>,
+    pub equipment_id: Option<String>,
+    pub description: String,
+    pub taken_by: String,
+    pub assignee_id: Option<String>,
+    pub team_id: Option<String>,
+    pub planned_start: Option<NaiveDateTime>,
+    pub planned_end: Option<NaiveDateTime>,
+    pub appointment_confirmed_at: Option<NaiveDateTime>,
+    pub appointment_confirmed_with: Option<String>,
+    pub escalated_at: Option<NaiveDateTime>,
+    pub escalation_reason: Option<String>,
+    pub response_due_at: NaiveDateTime,
+    pub resolution_due_at: NaiveDateTime,
+    pub responded_at: Option<NaiveDateTime>,
+    pub waiting_since: Option<NaiveDateTime>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub resolution_summary: Option<String>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = ticket_transitions)]
+pub struct TransitionRow {
+    pub id: String,
+    pub ticket_id: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor_id: Option<String>,
+    pub reason: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// TKT-1: the next number of `day`'s sequence. The counter row is advanced with a
+/// conditional UPDATE (a row lock on PostgreSQL, the write lock on SQLite), so two
+/// concurrent opens never get the same number; the first ticket of a day creates the row
+/// inside a savepoint, and a concurrent creator that lost that race advances it instead.
+pub fn next_number(conn: &mut DbConnection, day: NaiveDate) -> Result<String, StoreError> {
+    let key = day.format("%Y%m%d").to_string();
+    for _ in 0..3 {
+        let bumped = diesel::update(ticket_counters::table.find(&key))
+            .set(ticket_counters::last.eq(ticket_counters::last + 1))
+            .execute(conn)?;
+        if bumped == 0 {
+            let created = conn.transaction(|c| {
+                diesel::insert_into(ticket_counters::table)
+                    .values((
+                        ticket_counters::day.eq(&key),
+                        ticket_counters::last.eq(1_i64),
+                    ))
+                    .execute(c)
+            });
+            match created.map_err(StoreError::from) {
+                Ok(_) => {}
+                Err(StoreError::Duplicate(_)) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        let last: i64 = ticket_counters::table
+            .find(&key)
+            .select(ticket_counters::last)
+            .first(conn)?;
+        return Ok(format!("T{key}-{last:04}"));
+    }
+    Err(StoreError::Corrupt(format!(
+        "ticket counter of {key} could not be advanced"
+    )))
+}
+
+pub fn insert(conn: &mut DbConnection, row: &TicketRow) -> Result<(), StoreError> {
+    diesel::insert_into(tickets::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The ticket `id`, deleted or not, visible or not.
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<TicketRow>, StoreError> {
+    Ok(tickets::table
+        .find(id)
+        .select(TicketRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+type Backend = <DbConnection as Connection>::Backend;
+type Predicate = Box<dyn BoxableExpression<tickets::table, Backend, SqlType = Bool>>;
+
+/// ORG-5 for tickets; `None` when everything is visible.
+fn visible_predicate(scope: &Visible) -> Option<Predicate> {
+    if scope.all {
+        return None;
+    }
+    Some(Box::new(
+        tickets::assignee_id
+            .assume_not_null()
+            .eq_any(scope.user_ids.clone())
+            .or(tickets::taken_by.eq_any(scope.user_ids.clone()))
+            .or(tickets::team_id
+                .assume_not_null()
+                .eq_any(scope.team_ids.clone()))
+            .or(tickets::customer_id.eq_any(scope.customer_ids.clone())),
+    ))
+}
+
+/// Whether `row` is visible in `scope` (the same rule as the list queries).
+pub fn visible_to(row: &TicketRow, scope: &Visible) -> bool {
+    let user = |u: &Option<String>| u.as_ref().is_some_and(|u| scope.user_ids.contains(u));
+    scope.all
+        || user(&row.assignee_id)
+        || scope.user_ids.contains(&row.taken_by)
+        || row
+            .team_id
+            .as_ref()
+            .is_some_and(|t| scope.team_ids.contains(t))
+        || scope.customer_ids.contains(&row.customer_id)
+}
+
+/// TKT-2: the conditions of a breached ticket at `now`: a target met late, or unmet past
+/// its due instant (while waiting for the customer the clock stands at `waiting_since`).
+fn breached_predicate(now: NaiveDateTime) -> Predicate {
+    let not_cancelled = tickets::cancelled_at.is_null();
+    let response = tickets::responded_at
+        .assume_not_null()
+        .gt(tickets::response_due_at)
+        .or(tickets::responded_at
+            .is_null()
+            .and(tickets::waiting_since.is_null())
+            .and(tickets::response_due_at.lt(now)))
+        .or(tickets::responded_at.is_null().and(
+            tickets::waiting_since
+                .assume_not_null()
+                .gt(tickets::response_due_at),
+        ));
+    let resolution = tickets::resolved_at
+        .assume_not_null()
+        .gt(tickets::resolution_due_at)
+        .or(tickets::resolved_at
+            .is_null()
+            .and(tickets::waiting_since.is_null())
+            .and(tickets::resolution_due_at.lt(now)))
+        .or(tickets::resolved_at.is_null().and(
+            tickets::waiting_since
+                .assume_not_null()
+                .gt(tickets::resolution_due_at),
+        ));
+    Box::new(not_cancelled.and(response.or(resolution)))
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub status: Option<String>,
+    pub assignee_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub ticket_type: Option<String>,
+    pub priority: Option<String>,
+    /// With the instant to judge at.
+    pub breached: Option<(bool, NaiveDateTime)>,
+    pub created_from: Option<NaiveDateTime>,
+    pub created_to: Option<NaiveDateTime>,
+    /// Substring of the number or the description.
+    pub q: Option<String>,
+}
+
+/// One page of the tickets visible in `scope`.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Visible,
+    filter: &TicketFilter,
+    mode: &ListMode,
+    limit: i64,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let mut query = tickets::table.select(TicketRow::as_select()).into_boxed();
+    if let Some(p) = visible_predicate(scope) {
+        query = query.filter(p);
+    }
+    if let Some(v) = &filter.status {
+        query = query.filter(tickets::status.eq(v.clone()));
+    }
+    if let Some(v) = &filter.assignee_id {
+        query = query.filter(tickets::assignee_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.customer_id {
+        query = query.filter(tickets::customer_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.ticket_type {
+        query = query.filter(tickets::ticket_type.eq(v.clone()));
+    }
+    if let Some(v) = &filter.priority {
+        query = query.filter(tickets::priority.eq(v.clone()));
+    }
+    if let Some((wanted, now)) = filter.breached {
+        query = if wanted {
+            query.filter(breached_predicate(now))
+        } else {
+            query.filter(diesel::dsl::not(breached_predicate(now)))
+        };
+    }
+    if let Some(v) = filter.created_from {
+        query = query.filter(tickets::created_at.ge(v));
+    }
+    if let Some(v) = filter.created_to {
+        query = query.filter(tickets::created_at.lt(v));
+    }
+    if let Some(q) = &filter.q {
+        let pattern = format!("%{}%", escape_like(q));
+        query = query.filter(
+            tickets::number
+                .like(pattern.clone())
+                .escape('\\')
+                .or(tickets::description.like(pattern).escape('\\')),
+        );
+    }
+    let query = crate::apply_list_mode!(query, tickets, mode);
+    Ok(query.limit(limit).load(conn)?)
+}
+
+/// TKT-2: open tickets (not waiting for the customer, whose clock stands still) with an
+/// unmet due instant before `horizon`, breached ones included — what the at-risk list shows
+/// and what a scheduled notifier will read. In id order after `after_id`.
+pub fn breached_or_at_risk(
+    conn: &mut DbConnection,
+    scope: &Visible,
+    horizon: NaiveDateTime,
+    after_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let mut query = tickets::table
+        .select(TicketRow::as_select())
+        .filter(tickets::deleted_at.is_null())
+        .filter(tickets::status.eq_any(["new", "assigned", "in_progress"]))
+        .filter(
+            tickets::resolution_due_at
+                .le(horizon)
+                .or(tickets::responded_at
+                    .is_null()
+                    .and(tickets::response_due_at.le(horizon))),
+        )
+        .into_boxed();
+    if let Some(p) = visible_predicate(scope) {
+        query = query.filter(p);
+    }
+    if let Some(after) = after_id {
+        query = query.filter(tickets::id.gt(after.to_owned()));
+    }
+    Ok(query.order(tickets::id.asc()).limit(limit).load(conn)?)
+}
+
+/// Tickets visible in `scope` whose planned visit window starts in `[from, to)`, not ended.
+pub fn planned_between(
+    conn: &mut DbConnection,
+    scope: &Visible,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    assignee_id: Option<&str>,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let mut query = tickets::table
+        .select(TicketRow::as_select())
+        .filter(tickets::deleted_at.is_null())
+        .filter(tickets::status.eq_any(["assigned", "in_progress", "waiting_customer"]))
+        .filter(tickets::planned_start.ge(from))
+        .filter(tickets::planned_start.lt(to))
+        .into_boxed();
+    if let Some(p) = visible_predicate(scope) {
+        query = query.filter(p);
+    }
+    if let Some(a) = assignee_id {
+        query = query.filter(tickets::assignee_id.eq(a.to_owned()));
+    }
+    Ok(query.order(tickets::planned_start.asc()).load(conn)?)
+}
+
+/// Fields a command changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = tickets)]
+pub struct TicketChanges {
+    pub status: Option<String>,
+    pub assignee_id: Option<Option<String>>,
+    pub team_id: Option<Option<String>>,
+    pub planned_start: Option<Option<NaiveDateTime>>,
+    pub planned_end: Option<Option<NaiveDateTime>>,
+    pub appointment_confirmed_at: Option<Option<NaiveDateTime>>,
+    pub appointment_confirmed_with: Option<Option<String>>,
+    pub escalated_at: Option<Option<NaiveDateTime>>,
+    pub escalation_reason: Option<Option<String>>,
+    pub response_due_at: Option<NaiveDateTime>,
+    pub resolution_due_at: Option<NaiveDateTime>,
+    pub responded_at: Option<Option<NaiveDateTime>>,
+    pub waiting_since: Option<Option<NaiveDateTime>>,
+    pub resolved_at: Option<Option<NaiveDateTime>>,
+    pub resolution_summary: Option<Option<String>>,
+    pub closed_at: Option<Option<NaiveDateTime>>,
+    pub cancelled_at: Option<Option<NaiveDateTime>>,
+}
+
+/// Applies `changes` if the ticket is at `expected_version`, bumping version and `updated_at`.
+pub fn update(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i64,
+    changes: &TicketChanges,
+    now: DateTime<Utc>,
+) -> Result<VersionedWrite, StoreError> {
+    crate::versioned_update!(conn, tickets, id, expected_version, changes, now)
+}
+
+pub fn insert_transition(conn: &mut DbConnection, row: &TransitionRow) -> Result<(), StoreError> {
+    diesel::insert_into(ticket_transitions::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The log of one ticket, oldest first.
+pub fn transitions(
+    conn: &mut DbConnection,
+    ticket_id: &str,
+) -> Result<Vec<TransitionRow>, StoreError> {
+    Ok(ticket_transitions::table
+        .filter(ticket_transitions::ticket_id.eq(ticket_id))
+        .select(TransitionRow::as_select())
+        .order((ticket_transitions::at.asc(), ticket_transitions::id.asc()))
+        .load(conn)?)
+}
+
+/// Tickets by id (for rendering visits with their tickets).
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<TicketRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(tickets::table
+        .filter(tickets::id.eq_any(ids.to_vec()))
+        .select(TicketRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,219 @@
+//! TKT-3: the ticket lifecycle as a pure transition function.
+//!
+//! `new` → `assigned` → `in_progress` → (`waiting_customer` ⇄ `in_progress`) → `resolved` →
+//! `closed`; `cancelled` from any state before `resolved`; a reopen takes a resolved or closed
+//! ticket back to `in_progress`. (Re)assignment is allowed until the ticket is resolved.
+
+use kefu_core::DomainError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    New,
+    Assigned,
+    InProgress,
+    WaitingCustomer,
+    Resolved,
+    Closed,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::New,
+        Status::Assigned,
+        Status::InProgress,
+        Status::WaitingCustomer,
+        Status::Resolved,
+        Status::Closed,
+        Status::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Assigned => "assigned",
+            Status::InProgress => "in_progress",
+            Status::WaitingCustomer => "waiting_customer",
+            Status::Resolved => "resolved",
+            Status::Closed => "closed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Work is still owed on the ticket: its SLA clock may run.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Resolved | Status::Closed | Status::Cancelled)
+    }
+}
+
+/// The commands that move a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    Assign,
+    Start,
+    Wait,
+    Resume,
+    Resolve,
+    Close,
+    Cancel,
+    Reopen,
+}
+
+impl Command {
+    pub const ALL: [Command; 8] = [
+        Command::Assign,
+        Command::Start,
+        Command::Wait,
+        Command::Resume,
+        Command::Resolve,
+        Command::Close,
+        Command::Cancel,
+        Command::Reopen,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Command::Assign => "assign",
+            Command::Start => "start",
+            Command::Wait => "wait",
+            Command::Resume => "resume",
+            Command::Resolve => "resolve",
+            Command::Close => "close",
+            Command::Cancel => "cancel",
+            Command::Reopen => "reopen",
+        }
+    }
+
+    /// The state the command leads to.
+    pub fn target(self) -> Status {
+        match self {
+            Command::Assign => Status::Assigned,
+            Command::Start | Command::Resume | Command::Reopen => Status::InProgress,
+            Command::Wait => Status::WaitingCustomer,
+            Command::Resolve => Status::Resolved,
+            Command::Close => Status::Closed,
+            Command::Cancel => Status::Cancelled,
+        }
+    }
+
+    /// The states the command may start from.
+    pub fn sources(self) -> &'static [Status] {
+        use Status::*;
+        match self {
+            Command::Assign | Command::Cancel => &[New, Assigned, InProgress, WaitingCustomer],
+            Command::Start => &[Assigned],
+            Command::Wait => &[InProgress],
+            Command::Resume => &[WaitingCustomer],
+            Command::Resolve => &[InProgress],
+            Command::Close => &[Resolved],
+            Command::Reopen => &[Resolved, Closed],
+        }
+    }
+}
+
+/// TKT-3: the state `command` takes a ticket in state `from` to, or a conflict (409) naming
+/// both states.
+pub fn transition(from: Status, command: Command) -> Result<Status, DomainError> {
+    if command.sources().contains(&from) {
+        Ok(command.target())
+    } else {
+        Err(DomainError::Conflict(format!(
+            "TKT-3: invalid transition {} → {} ({} is not allowed in state {})",
+            from.as_str(),
+            command.target().as_str(),
+            command.as_str(),
+            from.as_str()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn run(commands: &[Command]) -> Result<Status, DomainError> {
+        commands
+            .iter()
+            .try_fold(Status::New, |s, c| transition(s, *c))
+    }
+
+    #[test]
+    fn tkt_3_the_happy_path_with_a_wait() {
+        use Command::*;
+        assert_eq!(
+            run(&[Assign, Start, Wait, Resume, Resolve, Close]),
+            Ok(Status::Closed)
+        );
+        assert_eq!(
+            run(&[Assign, Start, Resolve, Reopen]),
+            Ok(Status::InProgress)
+        );
+        assert_eq!(
+            run(&[Assign, Start, Resolve, Close, Reopen]),
+            Ok(Status::InProgress)
+        );
+        assert_eq!(run(&[Assign, Start, Assign]), Ok(Status::Assigned));
+    }
+
+    #[test]
+    fn tkt_3_resolved_to_assigned_is_a_conflict_naming_both_states() {
+        match transition(Status::Resolved, Command::Assign) {
+            Err(DomainError::Conflict(m)) => {
+                assert!(m.contains("resolved → assigned"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn tkt_3_cancel_only_before_resolved() {
+        for s in Status::ALL {
+            let allowed = transition(s, Command::Cancel).is_ok();
+            assert_eq!(allowed, s.is_open(), "{s:?}");
+        }
+        for c in Command::ALL {
+            assert!(transition(Status::Cancelled, c).is_err(), "{c:?}");
+        }
+    }
+
+    fn any_command() -> impl Strategy<Value = Command> {
+        proptest::sample::select(Command::ALL.to_vec())
+    }
+
+    proptest! {
+        #[test]
+        fn tkt_3_only_listed_edges_are_ever_taken(
+            commands in proptest::collection::vec(any_command(), 0..40)
+        ) {
+            let mut state = Status::New;
+            for c in commands {
+                match transition(state, c) {
+                    Ok(next) => {
+                        prop_assert!(c.sources().contains(&state));
+                        prop_assert_eq!(next, c.target());
+                        // Nothing leaves a cancelled ticket; nothing but a reopen leaves
+                        // a closed one.
+                        prop_assert!(state != Status::Cancelled);
+                        if state == Status::Closed {
+                            prop_assert_eq!(c, Command::Reopen);
+                        }
+                        state = next;
+                    }
+                    Err(DomainError::Conflict(_)) => {
+                        prop_assert!(!c.sources().contains(&state));
+                    }
+                    Err(other) => prop_assert!(false, "unexpected {:?}", other),
+                }
+            }
+        }
+    }
+}

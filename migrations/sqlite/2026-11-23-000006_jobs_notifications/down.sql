@@ -1,0 +1,3 @@
+DROP INDEX equipment_warranty_end_idx;
+DROP TABLE notifications;
+DROP TABLE jobs;
