@@ -330,7 +330,7 @@ fn an_exe_named_photo_jpg_is_refused_whatever_it_declares() {
     let body = multipart(
         "b",
         &[
-            ("owner_type", "ticket"),
+            ("owner_type", "invoice"),
             ("owner_id", "x"),
             ("kind", "photo"),
         ],
@@ -505,7 +505,7 @@ fn attachments_are_visible_exactly_with_their_record_and_uploads_need_a_staff_ro
         .if_match("\"1\"")
         .send()
         .problem(403, "forbidden");
-    list(&app, &engineer, ("ticket", "t-1"), "").problem(400, "bad-request");
+    list(&app, &engineer, ("invoice", "t-1"), "").problem(400, "bad-request");
 }
 
 #[test]
@@ -563,4 +563,66 @@ fn delete_is_audited_keeps_a_tombstone_and_then_the_content_is_404() {
     );
     assert_eq!(ids(&delta), [id.as_str()]);
     assert_eq!(delta.json()["items"][0], tombstone);
+}
+
+/// Site photos go on the ticket and the visit they were taken for, visible exactly with them:
+/// the assigned engineer and the manager see them, another engineer gets 404 for the record,
+/// its list and the file.
+#[test]
+fn tickets_and_visits_take_attachments_visible_with_the_ticket() {
+    use crate::tickets::world;
+    let w = world();
+    let t = w.assign(&w.fault("urgent"), &w.eng1_id);
+    let ticket = t["id"].as_str().unwrap();
+    let v = w
+        .app
+        .post(&format!("/api/v1/tickets/{ticket}/visits"))
+        .bearer(&w.eng1)
+        .json(&serde_json::json!({"planned_date": "2026-03-10", "purpose": "现场检修"}))
+        .send()
+        .json();
+    let visit = v["id"].as_str().unwrap();
+    let png = noisy_png(64, 48, 7);
+    let on_ticket = Upload::new(("ticket", ticket), "photo", ("现场.png", "image/png", &png))
+        .send(&w.app, &w.eng1);
+    assert_eq!(on_ticket.status, 201, "{}", on_ticket.body);
+    let on_ticket = on_ticket.json();
+    assert_eq!(
+        (&on_ticket["owner_type"], &on_ticket["sha256"]),
+        (
+            &serde_json::json!("ticket"),
+            &serde_json::json!(sha256(&png))
+        )
+    );
+    let on_visit = Upload::new(("visit", visit), "photo", ("到场.png", "image/png", &png))
+        .send(&w.app, &w.eng1);
+    assert_eq!(on_visit.status, 201, "{}", on_visit.body);
+    let on_visit = on_visit.json()["id"].as_str().unwrap().to_owned();
+
+    assert_eq!(
+        ids(&list(&w.app, &w.manager, ("ticket", ticket), "")),
+        [on_ticket["id"].as_str().unwrap()]
+    );
+    assert_eq!(
+        ids(&list(&w.app, &w.eng1, ("visit", visit), "")),
+        [on_visit.as_str()]
+    );
+    // Another engineer: the ticket's and the visit's attachments do not exist for them.
+    list(&w.app, &w.eng2, ("ticket", ticket), "").problem(404, "not-found");
+    list(&w.app, &w.eng2, ("visit", visit), "").problem(404, "not-found");
+    w.app
+        .get(&format!("/api/v1/attachments/{on_visit}/content"))
+        .bearer(&w.eng2)
+        .send()
+        .problem(404, "not-found");
+    Upload::new(("ticket", ticket), "photo", ("x.png", "image/png", &png))
+        .send(&w.app, &w.eng2)
+        .problem(404, "not-found");
+    let content = w
+        .app
+        .get(&format!("/api/v1/attachments/{on_visit}/content"))
+        .bearer(&w.manager)
+        .send();
+    assert_eq!(content.status, 200);
+    assert_eq!(sha256(&content.bytes), sha256(&png));
 }

@@ -37,6 +37,15 @@ const OWNERS: &[(&str, OwnerCheck)] = &[
     ("employee", |conn, _, scope, id| {
         super::employees::get(conn, scope, id).map(drop)
     }),
+    // Tickets and visits have their own scope: assignee, team, the ticket's customer.
+    ("ticket", |conn, actor, _, id| {
+        let scope = super::tickets::ticket_scope(conn, actor)?;
+        super::tickets::get_row(conn, &scope, id).map(drop)
+    }),
+    ("visit", |conn, actor, _, id| {
+        let scope = super::tickets::ticket_scope(conn, actor)?;
+        super::visits::get_row(conn, &scope, id).map(drop)
+    }),
 ];
 
 pub fn owner_type_names() -> Vec<&'static str> {
