@@ -287,3 +287,51 @@ fn other_lists_export_and_an_xlsx_over_the_cap_is_refused() {
         assert_eq!(rows[0][0], "id");
     }
 }
+
+/// The ticket list exports with its filters and ORG-5 scope: the manager gets every ticket
+/// with Chinese headers, an engineer only the ones assigned to them.
+#[test]
+fn tickets_export_with_the_callers_scope_and_filters() {
+    use crate::tickets::world;
+    let w = world();
+    let mine = w.assign(&w.fault("urgent"), &w.eng1_id);
+    let theirs = w.assign(&w.fault("normal"), &w.eng2_id);
+    let open = w.fault("low");
+
+    let rows = csv(&w
+        .app
+        .get("/api/v1/tickets?format=csv&headers=zh")
+        .bearer(&w.manager)
+        .send());
+    assert_eq!(rows[0][0], "工单号");
+    assert!(rows[0].contains(&"负责工程师".to_owned()), "{:?}", rows[0]);
+    let mut numbers = column(&rows, "工单号");
+    numbers.sort();
+    let mut expected = field(&[mine.clone(), theirs, open.clone()], "number");
+    expected.sort();
+    assert_eq!(numbers, expected);
+    assert_eq!(
+        column(&rows, "问题描述"),
+        ["报警主机通讯故障"; 3].map(str::to_owned)
+    );
+
+    let rows = xlsx(
+        &w.app
+            .get("/api/v1/tickets?format=xlsx")
+            .bearer(&w.eng1)
+            .send(),
+    );
+    assert_eq!(
+        column(&rows, "number"),
+        field(std::slice::from_ref(&mine), "number")
+    );
+    assert_eq!(column(&rows, "assignee_id"), [w.eng1_id.as_str()]);
+
+    let rows = csv(&w
+        .app
+        .get("/api/v1/tickets?status=new")
+        .header("Accept", "text/csv")
+        .bearer(&w.manager)
+        .send());
+    assert_eq!(column(&rows, "number"), field(&[open], "number"));
+}

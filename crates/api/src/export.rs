@@ -65,6 +65,7 @@ pub const LISTS: &[&Exportable] = &[
     &dto::products::EXPORT,
     &dto::teams::EXPORT,
     &dto::users::EXPORT,
+    &dto::tickets::EXPORT,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

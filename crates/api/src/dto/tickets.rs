@@ -1,3 +1,4 @@
+use crate::export::{Column, Exportable};
 use chrono::{DateTime, Utc};
 use kefu_tickets::channel::Channel;
 use kefu_tickets::kinds::{Priority, TicketType};
@@ -186,7 +187,7 @@ pub struct TransitionOut {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TicketQuery {
@@ -214,6 +215,128 @@ pub struct TicketQuery {
     /// `next_cursor` of the previous page (of a query with the same `updated_since`).
     pub cursor: Option<String>,
 }
+
+crate::paged!(TicketQuery);
+
+/// The ticket list as CSV or XLSX (`crate::export`), e.g. the month's tickets for a report.
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listTickets",
+    file: "tickets",
+    columns: &[
+        Column {
+            field: "number",
+            zh: "工单号",
+        },
+        Column {
+            field: "channel",
+            zh: "渠道",
+        },
+        Column {
+            field: "ticket_type",
+            zh: "类型",
+        },
+        Column {
+            field: "priority",
+            zh: "优先级",
+        },
+        Column {
+            field: "status",
+            zh: "状态",
+        },
+        Column {
+            field: "customer_id",
+            zh: "客户编号",
+        },
+        Column {
+            field: "site_id",
+            zh: "现场编号",
+        },
+        Column {
+            field: "contact_id",
+            zh: "联系人编号",
+        },
+        Column {
+            field: "equipment_id",
+            zh: "设备编号",
+        },
+        Column {
+            field: "description",
+            zh: "问题描述",
+        },
+        Column {
+            field: "taken_by",
+            zh: "受理人",
+        },
+        Column {
+            field: "assignee_id",
+            zh: "负责工程师",
+        },
+        Column {
+            field: "team_id",
+            zh: "班组",
+        },
+        Column {
+            field: "planned_start",
+            zh: "计划开始",
+        },
+        Column {
+            field: "planned_end",
+            zh: "计划结束",
+        },
+        Column {
+            field: "appointment_confirmed_at",
+            zh: "预约确认时间",
+        },
+        Column {
+            field: "escalated_at",
+            zh: "升级时间",
+        },
+        Column {
+            field: "response_due_at",
+            zh: "响应时限",
+        },
+        Column {
+            field: "resolution_due_at",
+            zh: "解决时限",
+        },
+        Column {
+            field: "responded_at",
+            zh: "响应时间",
+        },
+        Column {
+            field: "resolved_at",
+            zh: "解决时间",
+        },
+        Column {
+            field: "resolution_summary",
+            zh: "处理结果",
+        },
+        Column {
+            field: "closed_at",
+            zh: "关闭时间",
+        },
+        Column {
+            field: "cancelled_at",
+            zh: "取消时间",
+        },
+        Column {
+            field: "breached",
+            zh: "是否超时",
+        },
+        Column {
+            field: "created_at",
+            zh: "创建时间",
+        },
+        Column {
+            field: "updated_at",
+            zh: "更新时间",
+        },
+        Column {
+            field: "id",
+            zh: "系统编号",
+        },
+    ],
+};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -1,9 +1,10 @@
 use crate::auth::Caller;
 use crate::dto::tickets::{
-    AssignTicket, AtRiskQuery, ConfirmAppointment, CreateTicket, MissedAppointment, NoteBody,
-    ReasonBody, ResolveTicket, TicketOut, TicketQuery, TransitionOut,
+    AssignTicket, AtRiskQuery, ConfirmAppointment, CreateTicket, EXPORT, MissedAppointment,
+    NoteBody, ReasonBody, ResolveTicket, TicketOut, TicketQuery, TransitionOut,
 };
 use crate::error::{ApiError, Problem};
+use crate::export::{self, Listed};
 use crate::extract::{IfMatch, StrictQuery, ValidJson};
 use crate::page::{
     Page, decode_cursor, fetch_size, list_mode, paginate, parse_updated_since, row_key,
@@ -75,8 +76,21 @@ fn trimmed(s: Option<String>) -> Option<String> {
 async fn list_tickets(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<TicketQuery>,
+    listed: Listed<TicketQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        tickets_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn tickets_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: TicketQuery,
+) -> Result<Page<TicketOut>, ApiError> {
     let (limit, fetch) = fetch_size(query.limit)?;
     let since = query
         .updated_since
@@ -104,13 +118,12 @@ async fn list_tickets(
             Ok((mode, svc::render_all(&rows, now)?))
         })
         .await?;
-    let page = paginate(
+    Ok(paginate(
         items,
         limit,
         |t| row_key(&mode, to_db_time(t.updated_at), &t.id),
         |t| t,
-    );
-    Ok(HttpResponse::Ok().json(page))
+    ))
 }
 
 /// Tickets at risk (TKT-2): visible open tickets, not waiting for the customer, with an
