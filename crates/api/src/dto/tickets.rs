@@ -288,8 +288,16 @@ pub const EXPORT: Exportable = Exportable {
             zh: "预约确认时间",
         },
         Column {
+            field: "appointment_confirmed_with",
+            zh: "预约确认对象",
+        },
+        Column {
             field: "escalated_at",
             zh: "升级时间",
+        },
+        Column {
+            field: "escalation_reason",
+            zh: "升级原因",
         },
         Column {
             field: "response_due_at",
@@ -302,6 +310,10 @@ pub const EXPORT: Exportable = Exportable {
         Column {
             field: "responded_at",
             zh: "响应时间",
+        },
+        Column {
+            field: "waiting_since",
+            zh: "等待客户起始",
         },
         Column {
             field: "resolved_at",
@@ -324,6 +336,14 @@ pub const EXPORT: Exportable = Exportable {
             zh: "是否超时",
         },
         Column {
+            field: "response_breached",
+            zh: "响应超时",
+        },
+        Column {
+            field: "resolution_breached",
+            zh: "解决超时",
+        },
+        Column {
             field: "created_at",
             zh: "创建时间",
         },
@@ -334,6 +354,14 @@ pub const EXPORT: Exportable = Exportable {
         Column {
             field: "id",
             zh: "系统编号",
+        },
+        Column {
+            field: "version",
+            zh: "版本",
+        },
+        Column {
+            field: "deleted",
+            zh: "已删除",
         },
     ],
 };
