@@ -228,3 +228,83 @@ fn assignment_visit_requests_decisions_and_escalations_reach_the_right_inboxes()
     // Nobody else was told anything.
     assert!(kinds_of(&w.app, &w.eng2).is_empty());
 }
+
+/// Waits until `token`'s inbox holds a notification of `kind`; returns the inbox.
+fn wait_for(app: &TestApp, token: &str, kind: &str) -> Vec<Value> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let inbox = list(app, token, "").0;
+        if inbox.iter().any(|n| n["kind"] == kind) {
+            return inbox;
+        }
+        assert!(std::time::Instant::now() < deadline, "no {kind}: {inbox:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+fn of_kind<'a>(inbox: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    inbox.iter().filter(|n| n["kind"] == kind).collect()
+}
+
+/// TKT-2 through the scheduler: the assignee hears an hour before the response is due (the
+/// `sla-policy`'s `due_soon_minutes`), and the assignee and the managers when it is missed;
+/// each once, however many instances and rounds run.
+#[test]
+fn the_sla_watch_warns_the_assignee_before_a_target_and_tells_managers_of_a_breach() {
+    use crate::tickets::world;
+    let w = world();
+    let t = w.assign(&w.fault("urgent"), &w.eng1_id);
+    let due: chrono::DateTime<chrono::Utc> =
+        t["response_due_at"].as_str().unwrap().parse().unwrap();
+    let set_clock = |at: chrono::DateTime<chrono::Utc>| {
+        std::fs::write(&w.clock, at.to_rfc3339()).unwrap();
+    };
+    let runner = w
+        .app
+        .another_instance(&[("KEFU_JOBS_ENABLED", "1"), ("KEFU_JOBS_POLL_MS", "50")]);
+
+    // Tokens expire as the clock moves on: sign in again at each step.
+    let tokens = || {
+        (
+            w.app.token("eng1", "Engineer-pass-1"),
+            w.app.token("eng2", "Engineer-pass-2"),
+            w.app.token("mgr", "Manager-pass-1"),
+        )
+    };
+    set_clock(due - chrono::Duration::minutes(30));
+    let (eng1, _, manager) = tokens();
+    let inbox = wait_for(&w.app, &eng1, "ticket.due_soon");
+    let soon = of_kind(&inbox, "ticket.due_soon");
+    assert_eq!(soon.len(), 1, "{inbox:?}");
+    assert_eq!(soon[0]["entity_id"], t["id"]);
+    assert_eq!(
+        soon[0]["title"],
+        format!("工单即将超时：{}", t["number"].as_str().unwrap())
+    );
+    assert!(
+        soon[0]["body"].as_str().unwrap().starts_with("响应时限"),
+        "{}",
+        soon[0]
+    );
+    // Assigned: the managers are not bothered before a breach.
+    assert!(of_kind(&list(&w.app, &manager, "").0, "ticket.due_soon").is_empty());
+
+    set_clock(due + chrono::Duration::minutes(1));
+    let (eng1, _, manager) = tokens();
+    wait_for(&w.app, &eng1, "ticket.breached");
+    wait_for(&w.app, &manager, "ticket.breached");
+    // Further rounds (a new period each minute) send nothing again.
+    set_clock(due + chrono::Duration::minutes(3));
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let (eng1, eng2, manager) = tokens();
+    for token in [&eng1, &manager] {
+        let inbox = list(&w.app, token, "").0;
+        assert_eq!(of_kind(&inbox, "ticket.breached").len(), 1, "{inbox:?}");
+    }
+    assert_eq!(
+        of_kind(&list(&w.app, &eng1, "").0, "ticket.due_soon").len(),
+        1
+    );
+    assert!(list(&w.app, &eng2, "").0.is_empty());
+    drop(runner);
+}

@@ -232,6 +232,7 @@ fn the_sla_hr_and_expense_sets_hold_their_defaults() {
     let sla = value_of(&app, &admin, "sla-policy");
     let targets = sla["targets"].as_array().unwrap();
     assert_eq!(targets.len(), 36);
+    assert_eq!(sla["due_soon_minutes"], 60);
     let urgent_fault = targets
         .iter()
         .find(|t| t["ticket_type"] == "fault" && t["priority"] == "urgent")
@@ -313,6 +314,10 @@ fn invalid_sla_scorecard_and_travel_changes_name_the_field() {
             .problem(422, "validation")
     };
 
+    let mut late = value_of(&app, &admin, "sla-policy");
+    late["due_soon_minutes"] = json!(1441);
+    let p = put("sla-policy", late);
+    assert_eq!(p["errors"][0]["field"], "value.due_soon_minutes");
     let mut sla = value_of(&app, &admin, "sla-policy");
     sla["targets"].as_array_mut().unwrap().remove(0);
     let p = put("sla-policy", sla.clone());

@@ -119,7 +119,18 @@ impl SlaEntry {
 #[serde(deny_unknown_fields)]
 pub struct SlaPolicy {
     pub targets: Vec<SlaEntry>,
+    /// How long before an unmet due instant the assignee is warned that it is due soon
+    /// (minutes of clock time, 0–1440); breaches are announced when they happen.
+    #[serde(default = "default_due_soon_minutes")]
+    pub due_soon_minutes: u32,
 }
+
+fn default_due_soon_minutes() -> u32 {
+    60
+}
+
+/// The longest due-soon warning: a day.
+pub const MAX_DUE_SOON_MINUTES: u32 = 1_440;
 
 fn default_entry(ticket_type: TicketType, priority: Priority) -> SlaEntry {
     let response = match priority {
@@ -166,10 +177,18 @@ impl RuleSet for SlaPolicy {
                 .iter()
                 .flat_map(|&t| Priority::ALL.iter().map(move |&p| default_entry(t, p)))
                 .collect(),
+            due_soon_minutes: default_due_soon_minutes(),
         }
     }
 
     fn validate(&self) -> Result<(), DomainError> {
+        if self.due_soon_minutes > MAX_DUE_SOON_MINUTES {
+            return Err(DomainError::invalid(
+                "due_soon_minutes",
+                "range",
+                format!("must be between 0 and {MAX_DUE_SOON_MINUTES}"),
+            ));
+        }
         for (i, entry) in self.targets.iter().enumerate() {
             let first = self.targets[..i]
                 .iter()

@@ -7,8 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NotificationOut {
     pub id: String,
-    /// Stable machine kind: `ticket.assigned`, `visit.approval_needed`, `visit.approved`,
-    /// `visit.rejected`, `visit.escalated`, `equipment.warranty_ending`; more may be added.
+    /// Stable machine kind: `ticket.assigned`, `ticket.due_soon`, `ticket.breached`,
+    /// `visit.approval_needed`, `visit.approved`, `visit.rejected`, `visit.escalated`,
+    /// `equipment.warranty_ending`; more may be added.
     #[schema(example = "equipment.warranty_ending")]
     pub kind: String,
     #[schema(example = "设备保修即将到期：SN-2026-000123")]

@@ -8,6 +8,7 @@
 //! a [`Periodic`] entry when it runs on a schedule.
 
 mod purge;
+mod sla;
 mod testing;
 mod warranty;
 
@@ -100,9 +101,10 @@ impl Registry {
 }
 
 /// Every kind of job this build runs.
-pub fn registry(config: &JobsConfig) -> Registry {
+pub fn registry(config: &JobsConfig, timezone: chrono_tz::Tz) -> Registry {
     let registry = Registry::default()
         .every(Duration::from_secs(60), warranty::WarrantyReminderScan)
+        .every(Duration::from_secs(60), sla::SlaWatch { tz: timezone })
         .every(
             Duration::from_secs(3_600),
             purge::PurgeJobs {
@@ -193,7 +195,8 @@ impl Runner {
         );
         Runner {
             registry: Arc::new(
-                registry(&config.jobs).handler(crate::webhooks::job::DeliverWebhook::new(config)),
+                registry(&config.jobs, config.timezone)
+                    .handler(crate::webhooks::job::DeliverWebhook::new(config)),
             ),
             config: config.jobs.clone(),
             timezone: config.timezone,
@@ -379,8 +382,9 @@ mod tests {
     #[test]
     fn test_kinds_are_registered_only_on_request() {
         let mut config = crate::config::Config::from_lookup(|_| None).unwrap().jobs;
-        assert!(!registry(&config).kinds().contains(&"test.flaky"));
+        let tz = chrono_tz::Asia::Shanghai;
+        assert!(!registry(&config, tz).kinds().contains(&"test.flaky"));
         config.test_kinds = true;
-        assert!(registry(&config).kinds().contains(&"test.flaky"));
+        assert!(registry(&config, tz).kinds().contains(&"test.flaky"));
     }
 }
