@@ -16,6 +16,7 @@ use kefu_scoring::fines::{FineCatalogue, LatenessFines};
 use kefu_scoring::grades::{GradeRules, StarRules};
 use kefu_scoring::scorecard::ScorecardTemplates;
 use kefu_store::rules::RuleSetRecord;
+use kefu_tickets::deadlines::ServiceDeadlines;
 use kefu_tickets::sla::SlaPolicy;
 use std::marker::PhantomData;
 
@@ -70,7 +71,7 @@ const fn def<T: RuleSet + 'static>() -> &'static dyn RuleDef {
     &Typed::<T>(PhantomData)
 }
 
-pub static REGISTRY: [&dyn RuleDef; 17] = [
+pub static REGISTRY: [&dyn RuleDef; 18] = [
     def::<CommissioningRates>(),
     def::<MonthlyMultiplier>(),
     def::<CommissionShares>(),
@@ -88,6 +89,7 @@ pub static REGISTRY: [&dyn RuleDef; 17] = [
     def::<TravelStandards>(),
     def::<RepairLabourShare>(),
     def::<WarrantyReminders>(),
+    def::<ServiceDeadlines>(),
 ];
 
 pub fn find(key: &str) -> Option<&'static dyn RuleDef> {

@@ -2,6 +2,7 @@
 
 pub mod channel;
 pub mod clock;
+pub mod deadlines;
 pub mod kinds;
 pub mod lifecycle;
 pub mod service;
