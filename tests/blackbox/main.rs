@@ -12,6 +12,7 @@ mod conventions;
 mod customers;
 mod equipment;
 mod exports;
+mod feedback_forms;
 mod jobs;
 mod notifications;
 mod ops;

@@ -46,6 +46,7 @@ days and working-day arithmetic"),
         (name = "notifications", description = "The caller's in-app notification inbox"),
         (name = "tickets", description = "Tickets (TKT-1..4): intake, SLA due instants and breaches, the lifecycle with its log, dispatch; visible per ORG-5, with delta sync"),
         (name = "visits", description = "On-site visits (TKT-5, TKT-8), service records (TKT-6), the dispatch board and an engineer's agenda"),
+        (name = "feedback-forms", description = "Feedback forms (TKT-7): drafted after a visit, signed by the customer with the signature's SHA-256 sealed in, immutable once signed (amendments are new versions), handed in to the clerk by the due day; late and flagged lists"),
         (name = "attachments", description = "Files attached to records (photos, documents, \
 signatures): streamed upload with content sniffing, size limits and SHA-256, download, \
 thumbnails and seal verification"),

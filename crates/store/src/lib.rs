@@ -15,6 +15,7 @@ pub mod customers;
 pub mod delta;
 pub mod employees;
 pub mod equipment;
+pub mod feedback_forms;
 mod error;
 pub mod idempotency;
 pub mod jobs;

@@ -509,7 +509,62 @@ diesel::table! {
 diesel::joinable!(ticket_transitions -> tickets (ticket_id));
 diesel::joinable!(visits -> tickets (ticket_id));
 diesel::joinable!(service_records -> tickets (ticket_id));
-diesel::allow_tables_to_appear_in_same_query!(tickets, ticket_transitions, visits, service_records);
+diesel::table! {
+    feedback_forms (id) {
+        id -> Text,
+        ticket_id -> Text,
+        visit_id -> Text,
+        engineer_id -> Text,
+        status -> Text,
+        current_version_no -> BigInt,
+        signed_version_no -> Nullable<BigInt>,
+        signer_authorised -> Nullable<Bool>,
+        due_date -> Nullable<Date>,
+        due_at -> Nullable<Timestamp>,
+        received_at -> Nullable<Timestamp>,
+        received_by -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    feedback_form_versions (id) {
+        id -> Text,
+        form_id -> Text,
+        version_no -> BigInt,
+        work_done -> Text,
+        result -> Text,
+        parts_used -> Text,
+        customer_opinion -> Nullable<Text>,
+        amendment_reason -> Nullable<Text>,
+        signer_contact_id -> Nullable<Text>,
+        signer_name -> Nullable<Text>,
+        signer_authorised -> Nullable<Bool>,
+        signature_attachment_id -> Nullable<Text>,
+        signature_sha256 -> Nullable<Text>,
+        signed_at -> Nullable<Timestamp>,
+        signed_recorded_by -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(feedback_forms -> tickets (ticket_id));
+diesel::joinable!(feedback_forms -> visits (visit_id));
+diesel::joinable!(feedback_form_versions -> feedback_forms (form_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    tickets,
+    ticket_transitions,
+    visits,
+    service_records,
+    feedback_forms,
+    feedback_form_versions
+);
 
 diesel::table! {
     attachments (id) {

@@ -3,6 +3,7 @@
 pub mod channel;
 pub mod clock;
 pub mod deadlines;
+pub mod forms;
 pub mod kinds;
 pub mod lifecycle;
 pub mod service;

@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod customers;
 pub mod employees;
 pub mod equipment;
+pub mod feedback_forms;
 pub mod jobs;
 pub mod notifications;
 pub mod products;

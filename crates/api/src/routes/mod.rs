@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod customers;
 pub mod employees;
 pub mod equipment;
+pub mod feedback_forms;
 pub mod jobs;
 pub mod me;
 pub mod notifications;
@@ -55,6 +56,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     sync::routes(cfg);
     tickets::routes(cfg);
     visits::routes(cfg);
+    feedback_forms::routes(cfg);
     attachments::routes(cfg);
 }
 

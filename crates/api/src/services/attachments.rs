@@ -46,6 +46,11 @@ const OWNERS: &[(&str, OwnerCheck)] = &[
         let scope = super::tickets::ticket_scope(conn, actor)?;
         super::visits::get_row(conn, &scope, id).map(drop)
     }),
+    // TKT-7: the customer's signature photographed onto the feedback form, seen with it.
+    ("feedback_form", |conn, actor, _, id| {
+        let scope = super::tickets::ticket_scope(conn, actor)?;
+        super::feedback_forms::get_row(conn, &scope, id).map(drop)
+    }),
 ];
 
 pub fn owner_type_names() -> Vec<&'static str> {

@@ -12,6 +12,7 @@ pub mod customers;
 pub mod dispatch;
 pub mod employees;
 pub mod equipment;
+pub mod feedback_forms;
 pub mod jobs;
 pub mod notifications;
 pub mod products;

@@ -1,0 +1,2 @@
+DROP TABLE feedback_form_versions;
+DROP TABLE feedback_forms;
