@@ -129,8 +129,10 @@ fn contact(w: &World, name: &str, phone: &str, authorised: bool) -> String {
         .app
         .post("/api/v1/contacts")
         .bearer(&w.admin)
-        .json(&json!({"customer_id": w.customer["id"], "site_id": w.site["id"],
-                      "name": name, "phone": phone, "authorised_signer": authorised}))
+        .json(
+            &json!({"customer_id": w.customer["id"], "site_id": w.site["id"],
+                      "name": name, "phone": phone, "authorised_signer": authorised}),
+        )
         .send();
     assert_eq!(res.status, 201, "{}", res.body);
     res.json()["id"].as_str().unwrap().to_owned()
@@ -178,8 +180,18 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
         .send();
     again.problem(409, "conflict");
 
-    let form = form_ok(&w, &w.eng1, "PATCH", &form, "", json!({"work_done": "更换通讯板，联网测试正常"}));
-    assert_eq!(form["current_version"]["work_done"], "更换通讯板，联网测试正常");
+    let form = form_ok(
+        &w,
+        &w.eng1,
+        "PATCH",
+        &form,
+        "",
+        json!({"work_done": "更换通讯板，联网测试正常"}),
+    );
+    assert_eq!(
+        form["current_version"]["work_done"],
+        "更换通讯板，联网测试正常"
+    );
     let first = signature_png(3);
     let sig1 = upload_signature(&w, &w.eng1, ("feedback_form", id(&form)), &first);
     let form = form_ok(
@@ -194,19 +206,37 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
     assert_eq!(form["status"], "signed");
     let signed = &form["signed_version"];
     assert_eq!(
-        (&signed["version_no"], &signed["signer_name"], &signed["signer_authorised"]),
+        (
+            &signed["version_no"],
+            &signed["signer_name"],
+            &signed["signer_authorised"]
+        ),
         (&json!(1), &json!("王经理"), &json!(true))
     );
     assert_eq!(signed["signature_sha256"], sha256(&first).as_str());
     assert_eq!(signed["signed_at"], "2026-03-06T09:32:00Z");
 
     // Signed: an edit is refused, whatever it changes.
-    let p = form_cmd(&w, &w.eng1, "PATCH", &form, "", json!({"customer_opinion": "很好"}))
-        .problem(409, "conflict");
+    let p = form_cmd(
+        &w,
+        &w.eng1,
+        "PATCH",
+        &form,
+        "",
+        json!({"customer_opinion": "很好"}),
+    )
+    .problem(409, "conflict");
     assert!(p["detail"].as_str().unwrap().contains("TKT-7"), "{p}");
-    let unchanged = get(&w, &w.eng1, &format!("/api/v1/feedback-forms/{}", id(&form)));
+    let unchanged = get(
+        &w,
+        &w.eng1,
+        &format!("/api/v1/feedback-forms/{}", id(&form)),
+    );
     assert_eq!(unchanged["version"], form["version"]);
-    assert_eq!(unchanged["current_version"]["customer_opinion"], Value::Null);
+    assert_eq!(
+        unchanged["current_version"]["customer_opinion"],
+        Value::Null
+    );
 
     // The amendment is a draft; the signed version stays in effect.
     let form = form_ok(
@@ -219,24 +249,64 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
                "parts_used": [{"part": "通讯板 TX-3", "quantity": 1, "serial": "SN-1"},
                               {"part": "电源模块 P-12", "quantity": 1}]}),
     );
-    let got = get(&w, &w.manager, &format!("/api/v1/feedback-forms/{}", id(&form)));
+    let got = get(
+        &w,
+        &w.manager,
+        &format!("/api/v1/feedback-forms/{}", id(&form)),
+    );
     assert_eq!(got["status"], "signed");
     assert_eq!(got["amendment_pending"], true);
     assert_eq!(
-        (&got["current_version"]["version_no"], &got["current_version"]["signed"]),
+        (
+            &got["current_version"]["version_no"],
+            &got["current_version"]["signed"]
+        ),
         (&json!(2), &json!(false))
     );
     assert_eq!(got["current_version"]["amendment_reason"], "漏填电源模块");
-    assert_eq!(got["current_version"]["parts_used"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        got["current_version"]["parts_used"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     assert_eq!(got["signed_version"]["version_no"], 1);
-    assert_eq!(got["signed_version"]["parts_used"].as_array().unwrap().len(), 1);
-    assert_eq!(got["signed_version"]["signature_sha256"], sha256(&first).as_str());
+    assert_eq!(
+        got["signed_version"]["parts_used"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        got["signed_version"]["signature_sha256"],
+        sha256(&first).as_str()
+    );
     // A second amendment waits for the first to be signed.
-    form_cmd(&w, &w.eng1, "POST", &form, "/amendments", json!({"reason": "再改"}))
-        .problem(409, "conflict");
+    form_cmd(
+        &w,
+        &w.eng1,
+        "POST",
+        &form,
+        "/amendments",
+        json!({"reason": "再改"}),
+    )
+    .problem(409, "conflict");
     // The amendment's draft may be edited; both versions are readable.
-    let form = form_ok(&w, &w.eng1, "PATCH", &form, "", json!({"customer_opinion": "满意"}));
-    let history = get(&w, &w.manager, &format!("/api/v1/feedback-forms/{}/versions", id(&form)));
+    let form = form_ok(
+        &w,
+        &w.eng1,
+        "PATCH",
+        &form,
+        "",
+        json!({"customer_opinion": "满意"}),
+    );
+    let history = get(
+        &w,
+        &w.manager,
+        &format!("/api/v1/feedback-forms/{}/versions", id(&form)),
+    );
     let items = history["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(
@@ -245,7 +315,11 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
     );
     assert_eq!(items[0]["customer_opinion"], Value::Null);
     assert_eq!(
-        (&items[1]["signed"], &items[1]["customer_opinion"], &items[1]["seal"]),
+        (
+            &items[1]["signed"],
+            &items[1]["customer_opinion"],
+            &items[1]["seal"]
+        ),
         (&json!(false), &json!("满意"), &Value::Null)
     );
 
@@ -287,7 +361,11 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
     let last = altered.len() - 20;
     altered[last] ^= 0xff;
     std::fs::write(&path, &altered).unwrap();
-    let history = get(&w, &w.eng1, &format!("/api/v1/feedback-forms/{}/versions", id(&form)));
+    let history = get(
+        &w,
+        &w.eng1,
+        &format!("/api/v1/feedback-forms/{}/versions", id(&form)),
+    );
     let items = history["items"].as_array().unwrap();
     assert_eq!(items[0]["seal"]["intact"], false);
     assert_eq!(items[0]["seal"]["sha256_actual"], sha256(&altered).as_str());
@@ -355,11 +433,19 @@ fn tkt_7_an_unauthorised_signer_is_accepted_but_flagged_and_listed() {
     assert_eq!(stranger["signed_version"]["signer_contact_id"], Value::Null);
     assert_eq!(stranger["signer_unauthorised"], true);
 
-    let listed = get(&w, &w.manager, "/api/v1/feedback-forms?signer_unauthorised=true");
+    let listed = get(
+        &w,
+        &w.manager,
+        "/api/v1/feedback-forms?signer_unauthorised=true",
+    );
     let mut expected = vec![id(&flagged).to_owned(), id(&stranger).to_owned()];
     expected.sort();
     assert_eq!(ids(&listed), expected);
-    let others = get(&w, &w.manager, "/api/v1/feedback-forms?signer_unauthorised=false");
+    let others = get(
+        &w,
+        &w.manager,
+        "/api/v1/feedback-forms?signer_unauthorised=false",
+    );
     assert_eq!(ids(&others), [id(&fine)]);
 }
 
@@ -412,7 +498,11 @@ fn tkt_7_a_form_received_after_its_due_day_is_late_on_the_work_calendar() {
     let friday = form_ok(&w, &w.manager, "POST", &friday, "/receive", json!({}));
     assert_eq!(
         (&friday["status"], &friday["late"], &friday["received_at"]),
-        (&json!("received"), &json!(true), &json!("2026-03-10T01:00:00Z"))
+        (
+            &json!("received"),
+            &json!(true),
+            &json!("2026-03-10T01:00:00Z")
+        )
     );
     let festive = form_ok(
         &w,
@@ -448,14 +538,22 @@ fn tkt_7_a_form_received_after_its_due_day_is_late_on_the_work_calendar() {
     };
     let late_one = by_visit(&friday_visit);
     assert_eq!(
-        (&late_one["kind"], &late_one["due_date"], &late_one["form_id"]),
+        (
+            &late_one["kind"],
+            &late_one["due_date"],
+            &late_one["form_id"]
+        ),
         (&json!("late"), &json!("2026-03-09"), &friday["id"])
     );
     assert_eq!(late_one["engineer_id"], w.eng1_id.as_str());
     assert_eq!(late_one["received_at"], "2026-03-10T01:00:00Z");
     let missing = by_visit(&forgotten);
     assert_eq!(
-        (&missing["kind"], &missing["form_id"], &missing["received_at"]),
+        (
+            &missing["kind"],
+            &missing["form_id"],
+            &missing["received_at"]
+        ),
         (&json!("missing"), &Value::Null, &Value::Null)
     );
     // The report is the office's.
@@ -468,6 +566,10 @@ fn tkt_7_a_form_received_after_its_due_day_is_late_on_the_work_calendar() {
     let audit = audit_of(&w.app, &w.admin, "feedback_form", id(&friday));
     assert_eq!(
         actions(&audit),
-        ["feedback_form.create", "feedback_form.sign", "feedback_form.receive"]
+        [
+            "feedback_form.create",
+            "feedback_form.sign",
+            "feedback_form.receive"
+        ]
     );
 }

@@ -223,10 +223,7 @@ pub fn find_version(
 }
 
 /// Every version of a form, oldest first.
-pub fn versions(
-    conn: &mut DbConnection,
-    form_id: &str,
-) -> Result<Vec<FormVersionRow>, StoreError> {
+pub fn versions(conn: &mut DbConnection, form_id: &str) -> Result<Vec<FormVersionRow>, StoreError> {
     Ok(feedback_form_versions::table
         .filter(feedback_form_versions::form_id.eq(form_id))
         .select(FormVersionRow::as_select())

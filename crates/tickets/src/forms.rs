@@ -3,8 +3,8 @@
 //! needs its own signature. The form is handed in to the clerk by the end of the working day
 //! `feedback_form_working_days` after the visit finished; later it is late (fine HR-F7/F8).
 
-use kefu_core::{CalendarError, DomainError, WorkCalendar};
 use chrono::{NaiveDate, NaiveDateTime};
+use kefu_core::{CalendarError, DomainError, WorkCalendar};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -111,7 +111,11 @@ pub fn due_end(due: NaiveDate) -> NaiveDateTime {
 
 /// TKT-7 lateness, in one time frame: received after the end of the due day, or still not
 /// received when `now` is past it.
-pub fn is_late(due_end: NaiveDateTime, received: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+pub fn is_late(
+    due_end: NaiveDateTime,
+    received: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> bool {
     match received {
         Some(at) => at >= due_end,
         None => now >= due_end,
@@ -142,10 +146,19 @@ mod tests {
     #[test]
     fn tkt_7_a_signed_version_is_not_edited_but_amended() {
         assert!(check_editable(false).is_ok());
-        assert!(matches!(check_editable(true), Err(DomainError::Conflict(_))));
-        assert!(matches!(check_amendable(1, None), Err(DomainError::Conflict(_))));
+        assert!(matches!(
+            check_editable(true),
+            Err(DomainError::Conflict(_))
+        ));
+        assert!(matches!(
+            check_amendable(1, None),
+            Err(DomainError::Conflict(_))
+        ));
         assert!(check_amendable(1, Some(1)).is_ok());
-        assert!(matches!(check_amendable(2, Some(1)), Err(DomainError::Conflict(_))));
+        assert!(matches!(
+            check_amendable(2, Some(1)),
+            Err(DomainError::Conflict(_))
+        ));
     }
 
     #[test]
@@ -163,8 +176,16 @@ mod tests {
     fn tkt_7_late_after_the_end_of_the_due_day() {
         let end = due_end(d("2026-03-09"));
         let at = |s: &str| s.parse::<NaiveDateTime>().unwrap();
-        assert!(!is_late(end, Some(at("2026-03-09T23:59:59")), at("2026-03-12T00:00:00")));
-        assert!(is_late(end, Some(at("2026-03-10T08:00:00")), at("2026-03-10T08:00:00")));
+        assert!(!is_late(
+            end,
+            Some(at("2026-03-09T23:59:59")),
+            at("2026-03-12T00:00:00")
+        ));
+        assert!(is_late(
+            end,
+            Some(at("2026-03-10T08:00:00")),
+            at("2026-03-10T08:00:00")
+        ));
         assert!(!is_late(end, None, at("2026-03-09T18:00:00")));
         assert!(is_late(end, None, at("2026-03-10T00:00:00")));
     }

@@ -357,7 +357,8 @@ async fn list_feedback_form_versions(
             version.signature_sha256.as_deref(),
         ) {
             let sealed = Seal::parse(sha).map_err(ApiError::internal)?;
-            version.seal = Some(crate::services::attachments::verify_seal(&state, attachment, &sealed).await?);
+            version.seal =
+                Some(crate::services::attachments::verify_seal(&state, attachment, &sealed).await?);
         }
     }
     Ok(HttpResponse::Ok().json(Page {

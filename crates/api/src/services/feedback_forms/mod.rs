@@ -219,7 +219,13 @@ fn commit(
     form: &FormRow,
     changes: &FormChanges,
 ) -> Result<(FeedbackFormOut, FormRow), ApiError> {
-    written(store::update(conn, &form.id, form.version, changes, ctx.now)?)?;
+    written(store::update(
+        conn,
+        &form.id,
+        form.version,
+        changes,
+        ctx.now,
+    )?)?;
     let after = store::find(conn, &form.id)?.ok_or(ApiError::NotFound)?;
     let out = render(conn, &after, ctx.now)?;
     ctx.audit(
@@ -348,7 +354,15 @@ pub fn update(
         ..FormChanges::default()
     };
     due_changes(conn, tz, &form, &visit, &mut form_changes)?;
-    Ok(commit(conn, ctx, "feedback_form.update", &before, &form, &form_changes)?.0)
+    Ok(commit(
+        conn,
+        ctx,
+        "feedback_form.update",
+        &before,
+        &form,
+        &form_changes,
+    )?
+    .0)
 }
 
 /// TKT-7: a change after signing: a new draft version copied from the signed one with the

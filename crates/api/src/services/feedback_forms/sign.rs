@@ -2,8 +2,7 @@
 //! of the hand-in.
 
 use super::{
-    check_version, client_time, commit, due_changes, get_row, render, require_engineer,
-    version_of,
+    check_version, client_time, commit, due_changes, get_row, render, require_engineer, version_of,
 };
 use crate::dto::feedback_forms::{FeedbackFormOut, ReceiveFeedbackForm};
 use crate::error::ApiError;
@@ -159,7 +158,15 @@ pub fn sign(
         ..FormChanges::default()
     };
     due_changes(conn, tz, &form, &visit, &mut form_changes)?;
-    Ok(commit(conn, ctx, "feedback_form.sign", &before, &form, &form_changes)?.0)
+    Ok(commit(
+        conn,
+        ctx,
+        "feedback_form.sign",
+        &before,
+        &form,
+        &form_changes,
+    )?
+    .0)
 }
 
 /// TKT-7: the clerk records that the signed form was handed in; late when after the end of
