@@ -447,6 +447,36 @@ fn tkt_7_an_unauthorised_signer_is_accepted_but_flagged_and_listed() {
         "/api/v1/feedback-forms?signer_unauthorised=false",
     );
     assert_eq!(ids(&others), [id(&fine)]);
+
+    // ORG-5: the customer's own contact reads its forms; another customer's does not.
+    let own = w
+        .app
+        .create_user(&w.admin, "cc1", &["customer_contact"], "Contact-pass-1");
+    let foreign = w
+        .app
+        .create_user(&w.admin, "cc2", &["customer_contact"], "Contact-pass-2");
+    let other_contact = w.app.post("/api/v1/contacts").bearer(&w.admin)
+        .json(&json!({"customer_id": w.other_customer["id"], "name": "赵主任", "phone": "139 0571 0003"}))
+        .send()
+        .json();
+    w.app.db.execute(&format!(
+        "UPDATE contacts SET user_id = '{}' WHERE id = '{clerk_contact}'; \
+         UPDATE contacts SET user_id = '{}' WHERE id = '{}'",
+        id(&own),
+        id(&foreign),
+        id(&other_contact)
+    ));
+    let own = w.app.token("cc1", "Contact-pass-1");
+    let foreign = w.app.token("cc2", "Contact-pass-2");
+    let path = format!("/api/v1/feedback-forms/{}", id(&flagged));
+    assert_eq!(get(&w, &own, &path)["signer_unauthorised"], true);
+    assert_eq!(ids(&get(&w, &own, "/api/v1/feedback-forms")).len(), 3);
+    w.app
+        .get(&path)
+        .bearer(&foreign)
+        .send()
+        .problem(404, "not-found");
+    assert!(ids(&get(&w, &foreign, "/api/v1/feedback-forms")).is_empty());
 }
 
 #[test]
@@ -484,6 +514,10 @@ fn tkt_7_a_form_received_after_its_due_day_is_late_on_the_work_calendar() {
         "/sign",
         json!({"signature_attachment_id": sig, "signer_name": "王经理"}),
     );
+    // Signed, not handed in, the due day not over: not late.
+    let on_time = get(&w, &w.manager, "/api/v1/feedback-forms?late=false");
+    assert!(ids(&on_time).contains(&id(&friday).to_owned()), "{on_time}");
+    assert_eq!(friday["late"], false);
     // A visit of the same day whose form is never written.
     let forgotten = visit(&w, true);
     // Arrived but not finished: no due day yet, never late.

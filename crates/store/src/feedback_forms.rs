@@ -148,10 +148,15 @@ pub fn list(
     }
     if let Some(flag) = filter.late {
         let now = crate::to_db_time(now);
+        // Every branch is TRUE or FALSE, never NULL, so `late=false` is the exact complement.
         let late = feedback_forms::due_at.is_not_null().and(
             feedback_forms::received_at
-                .assume_not_null()
-                .ge(feedback_forms::due_at.assume_not_null())
+                .is_not_null()
+                .and(
+                    feedback_forms::received_at
+                        .assume_not_null()
+                        .ge(feedback_forms::due_at.assume_not_null()),
+                )
                 .or(feedback_forms::received_at
                     .is_null()
                     .and(feedback_forms::due_at.assume_not_null().le(now))),
