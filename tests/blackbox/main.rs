@@ -13,6 +13,7 @@ mod customers;
 mod equipment;
 mod exports;
 mod jobs;
+mod knowledge_base;
 mod notifications;
 mod ops;
 mod org;
@@ -24,6 +25,7 @@ mod tickets;
 mod users;
 mod visits;
 mod webhooks;
+mod work_orders;
 mod working_time;
 
 use kefu_blackbox::TestApp;

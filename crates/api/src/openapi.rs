@@ -49,6 +49,12 @@ days and working-day arithmetic"),
         (name = "attachments", description = "Files attached to records (photos, documents, \
 signatures): streamed upload with content sniffing, size limits and SHA-256, download, \
 thumbnails and seal verification"),
+        (name = "knowledge-base", description = "The knowledge base (KB-1): versioned articles \
+with the customer-facing wording, full-text search (Chinese included); customer contacts read \
+published articles"),
+        (name = "work-orders", description = "Internal work orders (TKT-11) from a ticket to the \
+technical or web-operations centre, closed with their knowledge-base article; visible with the \
+ticket and to the assignee"),
     ),
     components(schemas(Problem, ProblemFieldError)),
     modifiers(&BearerAuth)

@@ -18,6 +18,7 @@ pub mod equipment;
 mod error;
 pub mod idempotency;
 pub mod jobs;
+pub mod kb;
 mod migrate;
 pub mod notifications;
 pub mod products;
@@ -32,6 +33,7 @@ pub mod users;
 pub mod visibility;
 pub mod visits;
 pub mod webhooks;
+pub mod work_orders;
 
 pub use conn::{
     Backend, DbConnection, DbManager, DbPool, PoolConfig, PooledDb, build_pool, savepoint, write_tx,

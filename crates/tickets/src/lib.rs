@@ -3,8 +3,10 @@
 pub mod channel;
 pub mod clock;
 pub mod deadlines;
+pub mod kb;
 pub mod kinds;
 pub mod lifecycle;
 pub mod service;
 pub mod sla;
 pub mod visits;
+pub mod work_orders;

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod employees;
 pub mod equipment;
 pub mod jobs;
+pub mod kb;
 pub mod notifications;
 pub mod products;
 pub mod rules;
@@ -21,6 +22,7 @@ pub mod tickets;
 pub mod users;
 pub mod visits;
 pub mod webhooks;
+pub mod work_orders;
 
 use serde::{Deserialize, Deserializer};
 

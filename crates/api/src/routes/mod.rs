@@ -12,6 +12,7 @@ pub mod customers;
 pub mod employees;
 pub mod equipment;
 pub mod jobs;
+pub mod kb;
 pub mod me;
 pub mod notifications;
 pub mod ops;
@@ -24,6 +25,7 @@ pub mod tickets;
 pub mod users;
 pub mod visits;
 pub mod webhooks;
+pub mod work_orders;
 
 use crate::extract::etag;
 use actix_web::HttpResponse;
@@ -56,6 +58,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     tickets::routes(cfg);
     visits::routes(cfg);
     attachments::routes(cfg);
+    kb::routes(cfg);
+    work_orders::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.

@@ -13,6 +13,7 @@ pub mod dispatch;
 pub mod employees;
 pub mod equipment;
 pub mod jobs;
+pub mod kb;
 pub mod notifications;
 pub mod products;
 pub mod rules;
@@ -23,6 +24,7 @@ pub mod tickets;
 pub mod users;
 pub mod visits;
 pub mod webhooks;
+pub mod work_orders;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
