@@ -10,7 +10,11 @@ pub const CLERK_PASSWORD: &str = "Clerk-pass-1";
 
 /// Writes an article as `token`; asserts 201.
 pub fn article(app: &TestApp, token: &str, body: Value) -> Value {
-    let res = app.post("/api/v1/kb-articles").bearer(token).json(&body).send();
+    let res = app
+        .post("/api/v1/kb-articles")
+        .bearer(token)
+        .json(&body)
+        .send();
     assert_eq!(res.status, 201, "{}", res.body);
     assert!(res.header("location").is_some());
     res.json()
@@ -84,13 +88,19 @@ fn kb_1_search_finds_chinese_words_in_the_answer_and_hides_drafts_from_customers
     // characters (a scan) and a phrase; ASCII case does not matter.
     assert_eq!(search(app, &clerk, &q("防火墙")), vec!["报警主机离线"]);
     assert_eq!(search(app, &clerk, &q("端口")), vec!["报警主机离线"]);
-    assert_eq!(search(app, &clerk, &q("重新登记网络参数")), vec!["报警主机离线"]);
+    assert_eq!(
+        search(app, &clerk, &q("重新登记网络参数")),
+        vec!["报警主机离线"]
+    );
     assert_eq!(search(app, &clerk, &q("admin")), vec!["管理员密码恢复"]);
     assert_eq!(search(app, &clerk, &q("密码")), vec!["管理员密码恢复"]);
     // LIKE wildcards in `q` are plain characters.
     assert!(search(app, &clerk, &q("%")).is_empty());
     assert!(search(app, &clerk, &q("_")).is_empty());
-    assert_eq!(search(app, &clerk, "tag=%E7%BD%91%E7%BB%9C"), vec!["报警主机离线"]);
+    assert_eq!(
+        search(app, &clerk, "tag=%E7%BD%91%E7%BB%9C"),
+        vec!["报警主机离线"]
+    );
     assert_eq!(search(app, &clerk, "status=draft").len(), 2);
     // A draft is not found by a customer contact.
     assert!(search(app, &contact, &q("端口")).is_empty());
@@ -116,7 +126,10 @@ fn kb_1_customer_contacts_read_published_articles_only() {
     );
     assert!(search(app, &contact, &q("缓存")).is_empty());
     let path = format!("/api/v1/kb-articles/{}", id(&a));
-    app.get(&path).bearer(&contact).send().problem(404, "not-found");
+    app.get(&path)
+        .bearer(&contact)
+        .send()
+        .problem(404, "not-found");
 
     // An engineer writes drafts but does not publish.
     command(app, &w.eng1, &a, "publish").problem(403, "forbidden");
@@ -138,11 +151,18 @@ fn kb_1_customer_contacts_read_published_articles_only() {
     let res = command(app, &w.manager, &a, "archive");
     assert_eq!(res.status, 200, "{}", res.body);
     assert!(search(app, &contact, &q("缓存")).is_empty());
-    app.get(&path).bearer(&contact).send().problem(404, "not-found");
+    app.get(&path)
+        .bearer(&contact)
+        .send()
+        .problem(404, "not-found");
     let entries = audit_of(app, &w.admin, "kb_article", id(&a));
     assert_eq!(
         actions(&entries),
-        vec!["kb_article.create", "kb_article.publish", "kb_article.archive"]
+        vec![
+            "kb_article.create",
+            "kb_article.publish",
+            "kb_article.archive"
+        ]
     );
 }
 
@@ -202,7 +222,10 @@ fn kb_1_every_edit_is_a_readable_version() {
     let a4 = res.json();
     assert_eq!(a4["version_no"], 3);
     assert_eq!(a4["status"], "published");
-    assert_eq!(search(app, &clerk, &q("通讯模块")), vec!["报警主机通讯故障"]);
+    assert_eq!(
+        search(app, &clerk, &q("通讯模块")),
+        vec!["报警主机通讯故障"]
+    );
 
     let res = app.get(&format!("{path}/versions")).bearer(&w.eng2).send();
     assert_eq!(res.status, 200, "{}", res.body);

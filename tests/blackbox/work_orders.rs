@@ -70,9 +70,11 @@ fn tkt_11_a_work_order_blocks_resolution_until_closed_with_its_kb_article() {
     let res = app
         .post(&format!("/api/v1/tickets/{}/work-orders", id(&t)))
         .bearer(&w.eng1)
-        .json(&json!({"target": "technical", "title": "固件升级后无法上报",
+        .json(
+            &json!({"target": "technical", "title": "固件升级后无法上报",
                       "description": "GST200 升级 2.3 固件后云平台收不到报警事件",
-                      "assignee_id": id(&tech)}))
+                      "assignee_id": id(&tech)}),
+        )
         .send();
     assert_eq!(res.status, 201, "{}", res.body);
     let wo = res.json();
@@ -89,14 +91,21 @@ fn tkt_11_a_work_order_blocks_resolution_until_closed_with_its_kb_article() {
         .send()
         .problem(404, "not-found");
     let path = format!("/api/v1/work-orders/{}", id(&wo));
-    app.get(&path).bearer(&w.eng2).send().problem(404, "not-found");
+    app.get(&path)
+        .bearer(&w.eng2)
+        .send()
+        .problem(404, "not-found");
     wo_cmd(&w, &w.eng2, &wo, "cancel", json!({"reason": "x"})).problem(404, "not-found");
     assert!(list_ids(&w, &w.eng2, "").is_empty());
     // The assignee sees it without seeing the ticket.
     assert_eq!(app.get(&path).bearer(&tech_token).send().status, 200);
     assert_eq!(list_ids(&w, &tech_token, ""), vec![id(&wo).to_owned()]);
     assert_eq!(
-        list_ids(&w, &w.manager, &format!("?ticket_id={}&target=technical", id(&t))),
+        list_ids(
+            &w,
+            &w.manager,
+            &format!("?ticket_id={}&target=technical", id(&t))
+        ),
         vec![id(&wo).to_owned()]
     );
     assert!(list_ids(&w, &w.manager, "?target=web_operations").is_empty());
@@ -134,8 +143,14 @@ fn tkt_11_a_work_order_blocks_resolution_until_closed_with_its_kb_article() {
     // Closing without the KB article breaks TKT-11; an unknown article is a field error.
     let p = wo_cmd(&w, &clerk, &wo, "close", json!({})).problem(422, "rule-violation");
     assert_eq!(p["rule"], "TKT-11");
-    let p = wo_cmd(&w, &clerk, &wo, "close", json!({"kb_article_id": "no-such-article"}))
-        .problem(422, "validation");
+    let p = wo_cmd(
+        &w,
+        &clerk,
+        &wo,
+        "close",
+        json!({"kb_article_id": "no-such-article"}),
+    )
+    .problem(422, "validation");
     assert_eq!(p["errors"][0]["field"], "kb_article_id");
 
     // The support specialist writes the wording and closes the work order with it.
@@ -186,10 +201,21 @@ fn tkt_11_a_cancelled_work_order_lets_the_ticket_resolve() {
     let wo = res.json();
     // The raiser (or a lead) cancels; the ticket's engineer who did not raise it may not.
     wo_cmd(&w, &w.eng1, &wo, "cancel", json!({"reason": "误报"})).problem(403, "forbidden");
-    let wo = wo_ok(&w, &w.manager, &wo, "cancel", json!({"reason": "客户浏览器问题，非网站故障"}));
+    let wo = wo_ok(
+        &w,
+        &w.manager,
+        &wo,
+        "cancel",
+        json!({"reason": "客户浏览器问题，非网站故障"}),
+    );
     assert_eq!(wo["status"], "cancelled");
     assert_eq!(wo["cancel_reason"], "客户浏览器问题，非网站故障");
-    let res = w.cmd(&w.eng1, &t, "resolve", json!({"resolution_summary": "已指导客户更换浏览器"}));
+    let res = w.cmd(
+        &w.eng1,
+        &t,
+        "resolve",
+        json!({"resolution_summary": "已指导客户更换浏览器"}),
+    );
     assert_eq!(res.status, 200, "{}", res.body);
     // A resolved ticket raises no more work orders.
     app.post(&format!("/api/v1/tickets/{}/work-orders", id(&t)))

@@ -112,8 +112,14 @@ mod tests {
         use ArticleCommand as C;
         use ArticleStatus as S;
         assert_eq!(article_transition(S::Draft, C::Publish), Ok(S::Published));
-        assert_eq!(article_transition(S::Published, C::Archive), Ok(S::Archived));
-        assert_eq!(article_transition(S::Archived, C::Publish), Ok(S::Published));
+        assert_eq!(
+            article_transition(S::Published, C::Archive),
+            Ok(S::Archived)
+        );
+        assert_eq!(
+            article_transition(S::Archived, C::Publish),
+            Ok(S::Published)
+        );
         assert_eq!(article_transition(S::Published, C::Edit), Ok(S::Published));
         for (from, cmd) in [
             (S::Published, C::Publish),
@@ -129,13 +135,23 @@ mod tests {
 
     #[test]
     fn kb_1_tags_are_trimmed_and_unique() {
-        let tags = ["  报警 ".to_owned(), "".to_owned(), "VPN".to_owned(), "vpn".to_owned()];
+        let tags = [
+            "  报警 ".to_owned(),
+            "".to_owned(),
+            "VPN".to_owned(),
+            "vpn".to_owned(),
+        ];
         assert_eq!(normalize_tags(&tags), vec!["报警", "VPN"]);
     }
 
     #[test]
     fn kb_1_search_text_covers_every_field_case_insensitively() {
-        let text = search_text("网站登录", "Login fails", "清除浏览器缓存", &["VPN".to_owned()]);
+        let text = search_text(
+            "网站登录",
+            "Login fails",
+            "清除浏览器缓存",
+            &["VPN".to_owned()],
+        );
         for q in ["登录", "login", "缓存", "vpn", "浏览器缓存"] {
             assert!(text.contains(&search_key(q)), "{q}");
         }

@@ -18,7 +18,8 @@ pub enum WorkOrderTarget {
 }
 
 impl WorkOrderTarget {
-    pub const ALL: [WorkOrderTarget; 2] = [WorkOrderTarget::Technical, WorkOrderTarget::WebOperations];
+    pub const ALL: [WorkOrderTarget; 2] =
+        [WorkOrderTarget::Technical, WorkOrderTarget::WebOperations];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -132,9 +133,10 @@ pub fn work_order_transition(
 fn kb_missing() -> DomainError {
     DomainError::Rule {
         rule: "TKT-11",
-        message: "a solved work order closes only with the knowledge-base article (KB-1) that holds \
+        message:
+            "a solved work order closes only with the knowledge-base article (KB-1) that holds \
                   the customer-facing wording: send kb_article_id"
-            .to_owned(),
+                .to_owned(),
     }
 }
 
@@ -170,11 +172,26 @@ mod tests {
     fn tkt_11_the_work_order_lifecycle() {
         use WorkOrderCommand as C;
         use WorkOrderStatus as S;
-        assert_eq!(work_order_transition(S::Open, C::Start, false), Ok(S::InProgress));
-        assert_eq!(work_order_transition(S::InProgress, C::Solve, false), Ok(S::Solved));
-        assert_eq!(work_order_transition(S::Open, C::Solve, false), Ok(S::Solved));
-        assert_eq!(work_order_transition(S::Solved, C::Close, true), Ok(S::Closed));
-        assert_eq!(work_order_transition(S::Open, C::Cancel, false), Ok(S::Cancelled));
+        assert_eq!(
+            work_order_transition(S::Open, C::Start, false),
+            Ok(S::InProgress)
+        );
+        assert_eq!(
+            work_order_transition(S::InProgress, C::Solve, false),
+            Ok(S::Solved)
+        );
+        assert_eq!(
+            work_order_transition(S::Open, C::Solve, false),
+            Ok(S::Solved)
+        );
+        assert_eq!(
+            work_order_transition(S::Solved, C::Close, true),
+            Ok(S::Closed)
+        );
+        assert_eq!(
+            work_order_transition(S::Open, C::Cancel, false),
+            Ok(S::Cancelled)
+        );
         for (from, cmd) in [
             (S::Closed, C::Start),
             (S::Solved, C::Solve),
@@ -183,7 +200,10 @@ mod tests {
             (S::Cancelled, C::Start),
         ] {
             assert!(
-                matches!(work_order_transition(from, cmd, true), Err(DomainError::Conflict(_))),
+                matches!(
+                    work_order_transition(from, cmd, true),
+                    Err(DomainError::Conflict(_))
+                ),
                 "{from:?} {cmd:?}"
             );
         }
@@ -212,7 +232,10 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
-        assert_eq!(WorkOrderStatus::blocking(), vec!["open", "in_progress", "solved"]);
+        assert_eq!(
+            WorkOrderStatus::blocking(),
+            vec!["open", "in_progress", "solved"]
+        );
     }
 
     proptest! {

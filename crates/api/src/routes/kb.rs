@@ -240,7 +240,14 @@ async fn publish_article(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    act(state, caller, id.into_inner(), version, ArticleCommand::Publish).await
+    act(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        ArticleCommand::Publish,
+    )
+    .await
 }
 
 /// Archive an article (a draft or a published one): it stays readable to staff, leaves the
@@ -263,5 +270,12 @@ async fn archive_article(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    act(state, caller, id.into_inner(), version, ArticleCommand::Archive).await
+    act(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        ArticleCommand::Archive,
+    )
+    .await
 }

@@ -124,9 +124,7 @@ async fn get_work_order(
     caller.require_any(STAFF)?;
     let id = id.into_inner();
     let actor = caller.actor.clone();
-    let out = state
-        .db(move |conn| svc::get(conn, &actor, &id))
-        .await?;
+    let out = state.db(move |conn| svc::get(conn, &actor, &id)).await?;
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 

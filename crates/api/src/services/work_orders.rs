@@ -35,7 +35,8 @@ pub fn render(row: &WorkOrderRow) -> Result<WorkOrderOut, ApiError> {
     Ok(WorkOrderOut {
         id: row.id.clone(),
         ticket_id: row.ticket_id.clone(),
-        target: WorkOrderTarget::parse(&row.target).ok_or_else(|| corrupt("target", &row.target))?,
+        target: WorkOrderTarget::parse(&row.target)
+            .ok_or_else(|| corrupt("target", &row.target))?,
         title: row.title.clone(),
         description: row.description.clone(),
         raised_by: row.raised_by.clone(),
@@ -73,7 +74,9 @@ pub fn get_row(
         .filter(|w| w.deleted_at.is_none())
         .ok_or(ApiError::NotFound)?;
     let ticket = tickets::find(conn, &row.ticket_id)?.ok_or(ApiError::NotFound)?;
-    if tickets::visible_to(&ticket, scope) || row.assignee_id.as_deref() == Some(actor.user_id.as_str()) {
+    if tickets::visible_to(&ticket, scope)
+        || row.assignee_id.as_deref() == Some(actor.user_id.as_str())
+    {
         Ok((row, ticket))
     } else {
         Err(ApiError::NotFound)
@@ -90,7 +93,11 @@ fn check_assignee(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError
     if kefu_store::users::is_enabled_with_any_role(conn, user_id, super::kb::STAFF)? {
         Ok(())
     } else {
-        Err(field("assignee_id", "unknown", "no such enabled staff user"))
+        Err(field(
+            "assignee_id",
+            "unknown",
+            "no such enabled staff user",
+        ))
     }
 }
 
