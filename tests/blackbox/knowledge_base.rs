@@ -240,10 +240,12 @@ fn kb_1_every_edit_is_a_readable_version() {
     assert_eq!(v1.status, 200, "{}", v1.body);
     assert_eq!(v1.json()["answer"], "检查通讯板指示灯。");
     assert_eq!(v1.json()["edited_by"], w.eng1_id.as_str());
-    app.get(&format!("{path}/versions/4"))
-        .bearer(&clerk)
-        .send()
-        .problem(404, "not-found");
+    for n in ["4", "0", "abc"] {
+        app.get(&format!("{path}/versions/{n}"))
+            .bearer(&clerk)
+            .send()
+            .problem(404, "not-found");
+    }
 
     let entries = audit_of(app, &w.admin, "kb_article", id(&a));
     assert_eq!(

@@ -184,7 +184,7 @@ async fn list_article_versions(
     summary = "Get one version of an article",
     params(
         ("id" = String, Path, description = "Article id"),
-        ("n" = i64, Path, description = "Version number, from 1"),
+        ("n" = i64, Path, minimum = 1, description = "Version number, from 1"),
     ),
     responses((status = 200, description = "The version", body = ArticleVersionOut)),
     security(("bearer" = []))
@@ -193,10 +193,12 @@ async fn list_article_versions(
 async fn get_article_version(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, i64)>,
+    path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(STAFF)?;
     let (id, n) = path.into_inner();
+    // Not a version number: no such version (a problem body, not actix's plain-text 404).
+    let n: i64 = n.parse().map_err(|_| ApiError::NotFound)?;
     let actor = caller.actor.clone();
     let out = state
         .db(move |conn| svc::version(conn, &actor, &id, n))
