@@ -382,6 +382,41 @@ const LINKS: &[LinkSpec] = &[
         "getApiKey",
         &[("id", SAME_ID)],
     ),
+    (
+        "createKbArticle",
+        "201",
+        "GetKbArticle",
+        "getKbArticle",
+        &[("id", NEW_ID)],
+    ),
+    (
+        "createKbArticle",
+        "201",
+        "UpdateKbArticle",
+        "updateKbArticle",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "createKbArticle",
+        "201",
+        "PublishKbArticle",
+        "publishKbArticle",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "updateKbArticle",
+        "200",
+        "ListKbArticleVersions",
+        "listKbArticleVersions",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "createWorkOrder",
+        "201",
+        "GetWorkOrder",
+        "getWorkOrder",
+        &[("id", NEW_ID)],
+    ),
 ];
 
 fn add_links(op: &mut Operation) {
