@@ -14,6 +14,7 @@ mod equipment;
 mod exports;
 mod feedback_forms;
 mod jobs;
+mod knowledge_base;
 mod notifications;
 mod ops;
 mod org;
@@ -25,6 +26,7 @@ mod tickets;
 mod users;
 mod visits;
 mod webhooks;
+mod work_orders;
 mod working_time;
 
 use kefu_blackbox::TestApp;

@@ -50,6 +50,12 @@ days and working-day arithmetic"),
         (name = "attachments", description = "Files attached to records (photos, documents, \
 signatures): streamed upload with content sniffing, size limits and SHA-256, download, \
 thumbnails and seal verification"),
+        (name = "knowledge-base", description = "The knowledge base (KB-1): versioned articles \
+with the customer-facing wording, full-text search (Chinese included); customer contacts read \
+published articles"),
+        (name = "work-orders", description = "Internal work orders (TKT-11) from a ticket to the \
+technical or web-operations centre, closed with their knowledge-base article; visible with the \
+ticket and to the assignee"),
     ),
     components(schemas(Problem, ProblemFieldError)),
     modifiers(&BearerAuth)
@@ -376,6 +382,41 @@ const LINKS: &[LinkSpec] = &[
         "GetApiKey",
         "getApiKey",
         &[("id", SAME_ID)],
+    ),
+    (
+        "createKbArticle",
+        "201",
+        "GetKbArticle",
+        "getKbArticle",
+        &[("id", NEW_ID)],
+    ),
+    (
+        "createKbArticle",
+        "201",
+        "UpdateKbArticle",
+        "updateKbArticle",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "createKbArticle",
+        "201",
+        "PublishKbArticle",
+        "publishKbArticle",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "updateKbArticle",
+        "200",
+        "ListKbArticleVersions",
+        "listKbArticleVersions",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "createWorkOrder",
+        "201",
+        "GetWorkOrder",
+        "getWorkOrder",
+        &[("id", NEW_ID)],
     ),
 ];
 

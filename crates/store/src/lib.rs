@@ -19,6 +19,7 @@ mod error;
 pub mod feedback_forms;
 pub mod idempotency;
 pub mod jobs;
+pub mod kb;
 mod migrate;
 pub mod notifications;
 pub mod products;
@@ -33,6 +34,7 @@ pub mod users;
 pub mod visibility;
 pub mod visits;
 pub mod webhooks;
+pub mod work_orders;
 
 pub use conn::{
     Backend, DbConnection, DbManager, DbPool, PoolConfig, PooledDb, build_pool, savepoint, write_tx,

@@ -567,6 +567,72 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
+    kb_articles (id) {
+        id -> Text,
+        title -> Text,
+        problem -> Text,
+        answer -> Text,
+        tags -> Text,
+        search_text -> Text,
+        product_id -> Nullable<Text>,
+        status -> Text,
+        version_no -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    kb_article_versions (id) {
+        id -> Text,
+        article_id -> Text,
+        version_no -> BigInt,
+        title -> Text,
+        problem -> Text,
+        answer -> Text,
+        tags -> Text,
+        product_id -> Nullable<Text>,
+        edited_by -> Text,
+        edited_at -> Timestamp,
+        change_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    work_orders (id) {
+        id -> Text,
+        ticket_id -> Text,
+        target -> Text,
+        title -> Text,
+        description -> Text,
+        raised_by -> Text,
+        assignee_id -> Nullable<Text>,
+        status -> Text,
+        started_at -> Nullable<Timestamp>,
+        solution -> Nullable<Text>,
+        solved_by -> Nullable<Text>,
+        solved_at -> Nullable<Timestamp>,
+        kb_article_id -> Nullable<Text>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(kb_article_versions -> kb_articles (article_id));
+diesel::joinable!(work_orders -> tickets (ticket_id));
+diesel::allow_tables_to_appear_in_same_query!(kb_articles, kb_article_versions);
+diesel::allow_tables_to_appear_in_same_query!(work_orders, tickets);
+
+diesel::table! {
     attachments (id) {
         id -> Text,
         owner_type -> Text,

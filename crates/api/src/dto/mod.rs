@@ -12,6 +12,7 @@ pub mod employees;
 pub mod equipment;
 pub mod feedback_forms;
 pub mod jobs;
+pub mod kb;
 pub mod notifications;
 pub mod products;
 pub mod rules;
@@ -22,6 +23,7 @@ pub mod tickets;
 pub mod users;
 pub mod visits;
 pub mod webhooks;
+pub mod work_orders;
 
 use serde::{Deserialize, Deserializer};
 

@@ -13,6 +13,7 @@ pub mod employees;
 pub mod equipment;
 pub mod feedback_forms;
 pub mod jobs;
+pub mod kb;
 pub mod me;
 pub mod notifications;
 pub mod ops;
@@ -25,6 +26,7 @@ pub mod tickets;
 pub mod users;
 pub mod visits;
 pub mod webhooks;
+pub mod work_orders;
 
 use crate::extract::etag;
 use actix_web::HttpResponse;
@@ -58,6 +60,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     visits::routes(cfg);
     feedback_forms::routes(cfg);
     attachments::routes(cfg);
+    kb::routes(cfg);
+    work_orders::routes(cfg);
 }
 
 /// A JSON response for one versioned record, with its `ETag`.

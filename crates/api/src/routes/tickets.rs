@@ -423,7 +423,8 @@ lifecycle_route!(
 );
 
 /// Resolve the ticket (`in_progress` → `resolved`) with a resolution summary: the assignee,
-/// or a manager/supervisor/admin.
+/// or a manager/supervisor/admin. TKT-11: refused (422 naming `TKT-11`) while a work order of
+/// the ticket is not closed with its knowledge-base article or cancelled.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "resolveTicket",
@@ -433,6 +434,7 @@ lifecycle_route!(
     responses(
         (status = 200, description = "Resolved", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "TKT-11: a work order of the ticket is not closed or cancelled", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

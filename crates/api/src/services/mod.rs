@@ -14,6 +14,7 @@ pub mod employees;
 pub mod equipment;
 pub mod feedback_forms;
 pub mod jobs;
+pub mod kb;
 pub mod notifications;
 pub mod products;
 pub mod rules;
@@ -24,6 +25,7 @@ pub mod tickets;
 pub mod users;
 pub mod visits;
 pub mod webhooks;
+pub mod work_orders;
 
 use crate::auth::Caller;
 use crate::error::ApiError;

@@ -557,6 +557,10 @@ pub fn run(
             from
         }
     };
+    if to == Status::Resolved && from != Status::Resolved {
+        // TKT-11: not while a work order waits for its solution or its KB wording.
+        super::work_orders::check_resolvable(conn, id)?;
+    }
     if from == Status::WaitingCustomer && to != Status::WaitingCustomer {
         settle_waiting(conn, tz, &row, now, &mut changes)?;
     }

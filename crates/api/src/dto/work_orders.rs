@@ -1,0 +1,99 @@
+use chrono::{DateTime, Utc};
+use kefu_tickets::work_orders::{WorkOrderStatus, WorkOrderTarget};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WorkOrderOut {
+    pub id: String,
+    pub ticket_id: String,
+    pub target: WorkOrderTarget,
+    pub title: String,
+    pub description: String,
+    pub raised_by: String,
+    /// Who works on it in the target department.
+    pub assignee_id: Option<String>,
+    pub status: WorkOrderStatus,
+    pub started_at: Option<DateTime<Utc>>,
+    pub solution: Option<String>,
+    pub solved_by: Option<String>,
+    pub solved_at: Option<DateTime<Utc>>,
+    /// TKT-11: the knowledge-base article with the customer-facing wording; required to close.
+    pub kb_article_id: Option<String>,
+    pub closed_by: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` for every command.
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "target": "technical",
+    "title": "报警主机固件升级后无法上报",
+    "description": "客户 GST200 主机升级 2.3 固件后，云平台收不到报警事件",
+    "assignee_id": null
+}))]
+pub struct CreateWorkOrder {
+    pub target: WorkOrderTarget,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub description: String,
+    /// An enabled staff user of the target department; told in their inbox.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub assignee_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"assignee_id": null}))]
+pub struct StartWorkOrder {
+    /// A lead (admin, manager, supervisor) may name or change the assignee when starting.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub assignee_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"solution": "回退固件至 2.2 并修正上报地址配置"}))]
+pub struct SolveWorkOrder {
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub solution: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kb_article_id": "0190c0de-0000-7000-8000-000000000001"}))]
+pub struct CloseWorkOrder {
+    /// TKT-11: the knowledge-base article holding the customer-facing wording (an existing
+    /// article, not deleted or archived). Without it closing is 422 `TKT-11`.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub kb_article_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WorkOrderQuery {
+    pub target: Option<WorkOrderTarget>,
+    pub status: Option<WorkOrderStatus>,
+    pub ticket_id: Option<String>,
+    pub assignee_id: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

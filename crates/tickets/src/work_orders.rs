@@ -1,0 +1,260 @@
+//! TKT-11 internal work orders: a ticket raises a work order to the technical service centre
+//! or the web-operations centre (seed 003, 第十二/十三条); once it is solved the support
+//! specialist writes the customer-facing wording into the knowledge base (KB-1), and only then
+//! may the work order close and the ticket resolve.
+
+use kefu_core::DomainError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The department a work order goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkOrderTarget {
+    /// 技术服务中心: technical problems.
+    Technical,
+    /// 网站运营服务中心: website problems.
+    WebOperations,
+}
+
+impl WorkOrderTarget {
+    pub const ALL: [WorkOrderTarget; 2] =
+        [WorkOrderTarget::Technical, WorkOrderTarget::WebOperations];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkOrderTarget::Technical => "technical",
+            WorkOrderTarget::WebOperations => "web_operations",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WorkOrderTarget> {
+        WorkOrderTarget::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkOrderStatus {
+    Open,
+    InProgress,
+    Solved,
+    Closed,
+    Cancelled,
+}
+
+impl WorkOrderStatus {
+    pub const ALL: [WorkOrderStatus; 5] = [
+        WorkOrderStatus::Open,
+        WorkOrderStatus::InProgress,
+        WorkOrderStatus::Solved,
+        WorkOrderStatus::Closed,
+        WorkOrderStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkOrderStatus::Open => "open",
+            WorkOrderStatus::InProgress => "in_progress",
+            WorkOrderStatus::Solved => "solved",
+            WorkOrderStatus::Closed => "closed",
+            WorkOrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WorkOrderStatus> {
+        WorkOrderStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// TKT-11: a work order in this state keeps its ticket from resolving. Only a closed one
+    /// (solved, with its knowledge-base wording) or a cancelled one lets it go.
+    pub fn blocks_resolution(self) -> bool {
+        !matches!(self, WorkOrderStatus::Closed | WorkOrderStatus::Cancelled)
+    }
+
+    /// The states the ticket-resolution check looks for.
+    pub fn blocking() -> Vec<&'static str> {
+        WorkOrderStatus::ALL
+            .into_iter()
+            .filter(|s| s.blocks_resolution())
+            .map(WorkOrderStatus::as_str)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkOrderCommand {
+    Start,
+    Solve,
+    Close,
+    Cancel,
+}
+
+impl WorkOrderCommand {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkOrderCommand::Start => "start",
+            WorkOrderCommand::Solve => "solve",
+            WorkOrderCommand::Close => "close",
+            WorkOrderCommand::Cancel => "cancel",
+        }
+    }
+}
+
+/// TKT-11: the state `command` takes a work order in `from` to. Closing a solved work order
+/// without its knowledge-base article breaks TKT-11 (422); any command out of turn is a
+/// conflict (409).
+pub fn work_order_transition(
+    from: WorkOrderStatus,
+    command: WorkOrderCommand,
+    has_kb_article: bool,
+) -> Result<WorkOrderStatus, DomainError> {
+    use WorkOrderCommand as C;
+    use WorkOrderStatus as S;
+    let next = match (from, command) {
+        (S::Open, C::Start) => Some(S::InProgress),
+        (S::Open | S::InProgress, C::Solve) => Some(S::Solved),
+        (S::Solved, C::Close) if has_kb_article => Some(S::Closed),
+        (S::Solved, C::Close) => {
+            return Err(kb_missing());
+        }
+        (S::Open | S::InProgress, C::Cancel) => Some(S::Cancelled),
+        _ => None,
+    };
+    next.ok_or_else(|| {
+        DomainError::Conflict(format!(
+            "TKT-11: cannot {} a work order that is {}",
+            command.as_str(),
+            from.as_str()
+        ))
+    })
+}
+
+fn kb_missing() -> DomainError {
+    DomainError::Rule {
+        rule: "TKT-11",
+        message:
+            "a solved work order closes only with the knowledge-base article (KB-1) that holds \
+                  the customer-facing wording: send kb_article_id"
+                .to_owned(),
+    }
+}
+
+/// TKT-11: a ticket resolves only when none of its work orders is still open, in progress or
+/// solved without its knowledge-base wording. `statuses` are its live work orders' states.
+pub fn check_ticket_resolvable(statuses: &[WorkOrderStatus]) -> Result<(), DomainError> {
+    let pending = statuses.iter().filter(|s| s.blocks_resolution()).count();
+    if pending == 0 {
+        return Ok(());
+    }
+    Err(DomainError::Rule {
+        rule: "TKT-11",
+        message: format!(
+            "the ticket has {pending} work order(s) not closed: each must be solved and closed with \
+             its knowledge-base wording, or cancelled, before the ticket resolves"
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rule_of(r: Result<WorkOrderStatus, DomainError>) -> &'static str {
+        match r {
+            Err(DomainError::Rule { rule, .. }) => rule,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn tkt_11_the_work_order_lifecycle() {
+        use WorkOrderCommand as C;
+        use WorkOrderStatus as S;
+        assert_eq!(
+            work_order_transition(S::Open, C::Start, false),
+            Ok(S::InProgress)
+        );
+        assert_eq!(
+            work_order_transition(S::InProgress, C::Solve, false),
+            Ok(S::Solved)
+        );
+        assert_eq!(
+            work_order_transition(S::Open, C::Solve, false),
+            Ok(S::Solved)
+        );
+        assert_eq!(
+            work_order_transition(S::Solved, C::Close, true),
+            Ok(S::Closed)
+        );
+        assert_eq!(
+            work_order_transition(S::Open, C::Cancel, false),
+            Ok(S::Cancelled)
+        );
+        for (from, cmd) in [
+            (S::Closed, C::Start),
+            (S::Solved, C::Solve),
+            (S::Open, C::Close),
+            (S::Solved, C::Cancel),
+            (S::Cancelled, C::Start),
+        ] {
+            assert!(
+                matches!(
+                    work_order_transition(from, cmd, true),
+                    Err(DomainError::Conflict(_))
+                ),
+                "{from:?} {cmd:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn tkt_11_closing_needs_the_kb_wording() {
+        assert_eq!(
+            rule_of(work_order_transition(
+                WorkOrderStatus::Solved,
+                WorkOrderCommand::Close,
+                false
+            )),
+            "TKT-11"
+        );
+    }
+
+    #[test]
+    fn tkt_11_unfinished_work_orders_block_resolution() {
+        use WorkOrderStatus as S;
+        assert_eq!(check_ticket_resolvable(&[]), Ok(()));
+        assert_eq!(check_ticket_resolvable(&[S::Closed, S::Cancelled]), Ok(()));
+        for pending in [S::Open, S::InProgress, S::Solved] {
+            match check_ticket_resolvable(&[S::Closed, pending]) {
+                Err(DomainError::Rule { rule, .. }) => assert_eq!(rule, "TKT-11"),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            WorkOrderStatus::blocking(),
+            vec!["open", "in_progress", "solved"]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn tkt_11_no_work_order_closes_without_its_article(
+            commands in proptest::collection::vec((0usize..4, any::<bool>()), 0..20)
+        ) {
+            let all = [WorkOrderCommand::Start, WorkOrderCommand::Solve,
+                WorkOrderCommand::Close, WorkOrderCommand::Cancel];
+            let mut state = WorkOrderStatus::Open;
+            for (i, kb) in commands {
+                if let Ok(next) = work_order_transition(state, all[i], kb) {
+                    if next == WorkOrderStatus::Closed {
+                        prop_assert!(kb);
+                        prop_assert_eq!(state, WorkOrderStatus::Solved);
+                    }
+                    state = next;
+                }
+            }
+        }
+    }
+}
