@@ -421,3 +421,56 @@ fn tkt_6_a_bug_service_record_raises_a_change_request_with_its_promised_date() {
     let rec_audit = audit_of(&w.app, &w.admin, "service_record", id(&rec));
     assert_eq!(rec_audit[0]["after"]["change_request_id"], json!(cr_id));
 }
+
+/// The scheduler's `change_requests.delay_watch`: one working day before the promised date
+/// (the `service-deadlines` default) the requesting engineer and the managers are told, once.
+#[test]
+fn tkt_12_the_delay_watch_warns_before_the_promised_date_once() {
+    let w = world();
+    let t = w.assign(&w.fault("normal"), &w.eng1_id);
+    let cr = request(&w, &t);
+    let cr = ok(&w, &w.eng1, &cr, "confirm-requirements", json!({}));
+    ok(
+        &w,
+        &w.manager,
+        &cr,
+        "review",
+        json!({"note": "同意", "promised_date": "2026-03-20"}),
+    );
+    let runner = w
+        .app
+        .another_instance(&[("KEFU_JOBS_ENABLED", "1"), ("KEFU_JOBS_POLL_MS", "50")]);
+    let inbox = |user: &str, password: &str| -> Vec<Value> {
+        let token = w.app.token(user, password);
+        let res = w.app.get("/api/v1/me/notifications").bearer(&token).send();
+        assert_eq!(res.status, 200, "{}", res.body);
+        res.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "change_request.delay_notice_due")
+            .cloned()
+            .collect()
+    };
+    // Friday 6 March: nothing is due yet.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(inbox("eng1", "Engineer-pass-1").is_empty());
+    // Thursday 19 March: the 20th is one working day away.
+    std::fs::write(&w.clock, "2026-03-19T09:00:00+08:00").unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while inbox("eng1", "Engineer-pass-1").is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no delay notice warning"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    for (user, password) in [("eng1", "Engineer-pass-1"), ("mgr", "Manager-pass-1")] {
+        let got = inbox(user, password);
+        assert_eq!(got.len(), 1, "{user}: {got:?}");
+        assert_eq!(got[0]["entity_id"], cr["id"]);
+    }
+    assert!(inbox("eng2", "Engineer-pass-2").is_empty());
+    drop(runner);
+}
