@@ -151,7 +151,7 @@ pub struct ChangeRequestQuery {
     pub ticket_id: Option<String>,
     pub customer_id: Option<String>,
     /// `true`: only undelivered requests within `service-deadlines.change_request_delay_notice_working_days`
-    /// working days of (or past) their promised date.
+    /// working days of (or past) their promised date; `false` or absent: no such filter.
     pub delay_notice_due: Option<bool>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<u32>,
