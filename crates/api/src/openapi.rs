@@ -47,6 +47,8 @@ days and working-day arithmetic"),
         (name = "tickets", description = "Tickets (TKT-1..4): intake, SLA due instants and breaches, the lifecycle with its log, dispatch; visible per ORG-5, with delta sync"),
         (name = "visits", description = "On-site visits (TKT-5, TKT-8), service records (TKT-6), the dispatch board and an engineer's agenda"),
         (name = "feedback-forms", description = "Feedback forms (TKT-7): drafted after a visit, signed by the customer with the signature's SHA-256 sealed in, immutable once signed (amendments are new versions), handed in to the clerk by the due day; late and flagged lists"),
+        (name = "complaints", description = "Complaints (TKT-10): recording, validity judgement, corrective measures and reply; valid complaints counted per employee for HR scoring (HR-C1)"),
+        (name = "change-requests", description = "Program change requests (TKT-12): the customer's stamped application through review, development, the requesting engineer's test and delivery, with promised dates and delay notices"),
         (name = "attachments", description = "Files attached to records (photos, documents, \
 signatures): streamed upload with content sniffing, size limits and SHA-256, download, \
 thumbnails and seal verification"),

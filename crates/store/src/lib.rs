@@ -7,7 +7,9 @@
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
+pub mod change_requests;
 pub mod cities;
+pub mod complaints;
 mod conn;
 pub mod contacts;
 pub mod credentials;

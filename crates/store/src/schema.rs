@@ -650,3 +650,93 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    complaints (id) {
+        id -> Text,
+        ticket_id -> Nullable<Text>,
+        customer_id -> Text,
+        employee_id -> Text,
+        channel -> Text,
+        description -> Text,
+        received_at -> Timestamp,
+        recorded_by -> Text,
+        status -> Text,
+        validity -> Nullable<Text>,
+        validity_reason -> Nullable<Text>,
+        judged_by -> Nullable<Text>,
+        judged_at -> Nullable<Timestamp>,
+        corrective_measures -> Nullable<Text>,
+        reply_to_customer -> Nullable<Text>,
+        replied_by -> Nullable<Text>,
+        replied_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> Text,
+        ticket_id -> Text,
+        customer_id -> Text,
+        service_record_id -> Nullable<Text>,
+        title -> Text,
+        requirements -> Text,
+        customer_stamp_ref -> Nullable<Text>,
+        requested_by -> Text,
+        stage -> Text,
+        review_note -> Nullable<Text>,
+        promised_date -> Nullable<Date>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        tested_by -> Nullable<Text>,
+        tested_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        customer_feedback -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    change_request_events (id) {
+        id -> Text,
+        change_request_id -> Text,
+        action -> Text,
+        from_stage -> Nullable<Text>,
+        to_stage -> Text,
+        actor_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    change_request_delays (id) {
+        id -> Text,
+        change_request_id -> Text,
+        old_promised_date -> Date,
+        new_promised_date -> Date,
+        reason -> Text,
+        notified_contact -> Text,
+        noticed_by -> Nullable<Text>,
+        noticed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(change_request_events -> change_requests (change_request_id));
+diesel::joinable!(change_request_delays -> change_requests (change_request_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    change_requests,
+    change_request_events,
+    change_request_delays,
+    tickets,
+    complaints
+);

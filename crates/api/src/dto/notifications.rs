@@ -9,7 +9,8 @@ pub struct NotificationOut {
     pub id: String,
     /// Stable machine kind: `ticket.assigned`, `ticket.due_soon`, `ticket.breached`,
     /// `visit.approval_needed`, `visit.approved`, `visit.rejected`, `visit.escalated`,
-    /// `equipment.warranty_ending`; more may be added.
+    /// `equipment.warranty_ending`, `complaint.judged_valid`, `change_request.ready_for_test`,
+    /// `change_request.delay_notice_due`; more may be added.
     #[schema(example = "equipment.warranty_ending")]
     pub kind: String,
     #[schema(example = "设备保修即将到期：SN-2026-000123")]

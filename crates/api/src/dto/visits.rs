@@ -187,6 +187,9 @@ pub struct ServiceRecordOut {
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
     pub promised_date: Option<NaiveDate>,
+    /// TKT-12: the change request a `bug` record raised (created with it, promised for
+    /// `promised_date`).
+    pub change_request_id: Option<String>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub version: i64,

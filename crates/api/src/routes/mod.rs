@@ -6,7 +6,9 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod change_requests;
 pub mod cities;
+pub mod complaints;
 pub mod contacts;
 pub mod customers;
 pub mod employees;
@@ -59,6 +61,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     tickets::routes(cfg);
     visits::routes(cfg);
     feedback_forms::routes(cfg);
+    change_requests::routes(cfg);
+    complaints::routes(cfg);
     attachments::routes(cfg);
     kb::routes(cfg);
     work_orders::routes(cfg);

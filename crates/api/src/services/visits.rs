@@ -438,6 +438,7 @@ pub fn render_record(row: &ServiceRecordRow) -> Result<ServiceRecordOut, ApiErro
         work_done: row.work_done.clone(),
         details: details_json(&details)?,
         promised_date: row.promised_date,
+        change_request_id: None,
         created_by: row.created_by.clone(),
         created_at: from_db_time(row.created_at),
         version: row.version,
@@ -495,6 +496,18 @@ pub fn create_record(
         ServiceDetails::Bug { promised_date, .. } => Some(*promised_date),
         _ => None,
     };
+    let bug = match &details {
+        ServiceDetails::Bug {
+            reproduction_steps,
+            error_text,
+            promised_date,
+        } => Some((
+            reproduction_steps.clone(),
+            error_text.clone(),
+            *promised_date,
+        )),
+        _ => None,
+    };
     let now = to_db_time(ctx.now);
     let row = ServiceRecordRow {
         id: new_id(),
@@ -513,7 +526,19 @@ pub fn create_record(
     };
     visits::insert_record(conn, &row)?;
     let stored = visits::find_record(conn, &row.id)?.ok_or(ApiError::NotFound)?;
-    let out = render_record(&stored)?;
+    let mut out = render_record(&stored)?;
+    if let Some((steps, error_text, promised)) = bug {
+        // TKT-6 → TKT-12: a bug raises its change request in the same transaction.
+        out.change_request_id = Some(super::change_requests::raise_from_bug(
+            conn,
+            ctx,
+            &ticket,
+            &stored,
+            &steps,
+            &error_text,
+            promised,
+        )?);
+    }
     ctx.audit(
         conn,
         "service_record.create",
@@ -533,6 +558,10 @@ pub fn records(
     get_ticket(conn, &scope, ticket_id)?;
     visits::records_of_ticket(conn, ticket_id)?
         .iter()
-        .map(render_record)
+        .map(|r| {
+            let mut out = render_record(r)?;
+            out.change_request_id = kefu_store::change_requests::id_of_service_record(conn, &r.id)?;
+            Ok(out)
+        })
         .collect()
 }

@@ -1,0 +1,159 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use kefu_tickets::change_requests::Stage;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangeRequestOut {
+    pub id: String,
+    pub ticket_id: String,
+    pub customer_id: String,
+    /// The bug service record (TKT-6) that raised the request, if any.
+    pub service_record_id: Option<String>,
+    pub title: String,
+    pub requirements: String,
+    /// The reference of the customer's stamped application (faxed in); a request raised by
+    /// a bug record gets it when the requirements are confirmed.
+    pub customer_stamp_ref: Option<String>,
+    /// The engineer who requested the change; only they test it (TKT-12).
+    pub requested_by: String,
+    pub stage: Stage,
+    pub review_note: Option<String>,
+    /// The completion date currently promised to the customer.
+    pub promised_date: Option<NaiveDate>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub tested_by: Option<String>,
+    pub tested_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub customer_feedback: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` for every command.
+    pub version: i64,
+}
+
+/// One entry of a request's stage log.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangeRequestEventOut {
+    pub action: String,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Stage,
+    pub actor_id: Option<String>,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A delay notice: the promised date moved, announced to the customer in advance.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DelayNoticeOut {
+    pub old_promised_date: NaiveDate,
+    pub new_promised_date: NaiveDate,
+    pub reason: String,
+    pub notified_contact: String,
+    pub noticed_by: Option<String>,
+    pub noticed_at: DateTime<Utc>,
+}
+
+/// A change request with its stage log and delay notices (the history of promised dates).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangeRequestDetail {
+    #[serde(flatten)]
+    pub request: ChangeRequestOut,
+    pub events: Vec<ChangeRequestEventOut>,
+    pub delay_notices: Vec<DelayNoticeOut>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "报警记录报表增加按区域汇总",
+    "requirements": "在报警记录报表中增加按防区汇总的页签",
+    "customer_stamp_ref": "FAX-2026-0306-01"
+}))]
+pub struct CreateChangeRequest {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    #[validate(length(min = 1, max = 8000))]
+    #[schema(min_length = 1, max_length = 8000)]
+    pub requirements: String,
+    /// The reference of the application with the customer's stamp (faxed in).
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub customer_stamp_ref: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "已与客户王工电话确认需求", "requirements": "按防区与时间段汇总"}))]
+pub struct ConfirmRequirements {
+    /// The requirements as confirmed with the customer (default: unchanged).
+    #[validate(length(min = 1, max = 8000))]
+    #[schema(min_length = 1, max_length = 8000)]
+    pub requirements: Option<String>,
+    /// The stamped application, if it was not given when the request was made.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub customer_stamp_ref: Option<String>,
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "同意修改，安排开发", "promised_date": "2026-03-20"}))]
+pub struct ReviewChangeRequest {
+    /// `false` rejects the request (no date needed); default approve.
+    pub approve: Option<bool>,
+    /// The manager's review.
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub note: String,
+    /// Required when approving: the completion date promised to the customer (TKT-12).
+    pub promised_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"feedback": "客户试用后满意"}))]
+pub struct RecordFeedback {
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub feedback: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "new_promised_date": "2026-03-27",
+    "reason": "需求变更导致开发延期",
+    "notified_contact": "王工"
+}))]
+pub struct DelayNotice {
+    pub new_promised_date: NaiveDate,
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: String,
+    /// The customer's contact who was told.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub notified_contact: String,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ChangeRequestQuery {
+    pub stage: Option<Stage>,
+    pub ticket_id: Option<String>,
+    pub customer_id: Option<String>,
+    /// `true`: only undelivered requests within `service-deadlines.change_request_delay_notice_working_days`
+    /// working days of (or past) their promised date; `false` or absent: no such filter.
+    pub delay_notice_due: Option<bool>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}

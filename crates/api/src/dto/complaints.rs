@@ -1,0 +1,145 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use kefu_tickets::channel::Channel;
+use kefu_tickets::complaints::{ComplaintStatus, Validity};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComplaintOut {
+    pub id: String,
+    /// The complaint's own ticket, or the ticket complained about.
+    pub ticket_id: Option<String>,
+    pub customer_id: String,
+    /// The user (employee) complained about.
+    pub employee_id: String,
+    pub channel: Channel,
+    pub description: String,
+    pub received_at: DateTime<Utc>,
+    /// Who recorded the complaint.
+    pub recorded_by: String,
+    pub status: ComplaintStatus,
+    /// TKT-10: the judgement; valid complaints count against the employee (HR-C1).
+    pub validity: Option<Validity>,
+    pub validity_reason: Option<String>,
+    pub judged_by: Option<String>,
+    pub judged_at: Option<DateTime<Utc>>,
+    pub corrective_measures: Option<String>,
+    pub reply_to_customer: Option<String>,
+    pub replied_by: Option<String>,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub closed_by: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` for every command.
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "customer_id": "0193a5c0-0000-7000-8000-000000000001",
+    "employee_id": "0193a5c0-0000-7000-8000-000000000002",
+    "channel": "phone",
+    "description": "工程师上门迟到两小时且未提前告知",
+    "received_at": "2026-03-06T10:00:00+08:00"
+}))]
+pub struct CreateComplaint {
+    /// The complaint's own ticket or the ticket complained about (visible to the caller).
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub ticket_id: Option<String>,
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub customer_id: String,
+    /// The user complained about.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub employee_id: String,
+    pub channel: Channel,
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub description: String,
+    /// When the customer complained (default now); not in the future.
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"validity": "valid", "reason": "经核实确实迟到且未告知客户"}))]
+pub struct JudgeComplaint {
+    pub validity: Validity,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "corrective_measures": "对责任工程师进行考核并组织守时培训",
+    "reply_to_customer": "已向客户致歉并说明整改措施"
+}))]
+pub struct ReplyComplaint {
+    /// Required for a valid complaint (TKT-10).
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub corrective_measures: Option<String>,
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub reply_to_customer: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "客户表示满意"}))]
+pub struct CloseComplaint {
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ComplaintQuery {
+    pub employee_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub validity: Option<Validity>,
+    pub status: Option<ComplaintStatus>,
+    /// Received on or after this day (company time zone).
+    pub received_from: Option<NaiveDate>,
+    /// Received on or before this day (company time zone).
+    pub received_to: Option<NaiveDate>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ComplaintCountsQuery {
+    /// First day of the period (company time zone).
+    pub from: NaiveDate,
+    /// Last day of the period, inclusive.
+    pub to: NaiveDate,
+    pub employee_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EmployeeComplaintCount {
+    /// The user complained about.
+    pub employee_id: String,
+    pub valid_complaints: i64,
+}
+
+/// HR-C1 / HR-S5: valid complaints per employee received in a period; employees without one
+/// are absent.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComplaintCounts {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub items: Vec<EmployeeComplaintCount>,
+}

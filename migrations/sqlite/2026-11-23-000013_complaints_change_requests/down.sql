@@ -1,0 +1,4 @@
+DROP TABLE change_request_delays;
+DROP TABLE change_request_events;
+DROP TABLE change_requests;
+DROP TABLE complaints;
