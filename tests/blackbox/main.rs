@@ -7,6 +7,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod calendar;
+mod callbacks;
 mod cli;
 mod conventions;
 mod customers;

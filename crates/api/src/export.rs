@@ -66,6 +66,7 @@ pub const LISTS: &[&Exportable] = &[
     &dto::teams::EXPORT,
     &dto::users::EXPORT,
     &dto::tickets::EXPORT,
+    &dto::callbacks::SATISFACTION_EXPORT,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -46,6 +46,8 @@ days and working-day arithmetic"),
         (name = "notifications", description = "The caller's in-app notification inbox"),
         (name = "tickets", description = "Tickets (TKT-1..4): intake, SLA due instants and breaches, the lifecycle with its log, dispatch; visible per ORG-5, with delta sync"),
         (name = "visits", description = "On-site visits (TKT-5, TKT-8), service records (TKT-6), the dispatch board and an engineer's agenda"),
+        (name = "callbacks", description = "Callbacks after field service (TKT-9): tasks of the callback desk with the questionnaire, and the managers' follow-ups of dissatisfied customers; with delta sync"),
+        (name = "reports", description = "Reports: customer satisfaction per team, engineer or customer (TKT-13), as JSON or CSV"),
         (name = "attachments", description = "Files attached to records (photos, documents, \
 signatures): streamed upload with content sniffing, size limits and SHA-256, download, \
 thumbnails and seal verification"),

@@ -7,6 +7,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
+pub mod callbacks;
 pub mod cities;
 mod conn;
 pub mod contacts;

@@ -31,7 +31,8 @@ const MAX_DAYS: i64 = 366;
 
 impl RuleSet for ServiceDeadlines {
     const KEY: &'static str = "service-deadlines";
-    const TITLE: &'static str = "TKT-7 feedback form, TKT-9 callback and follow-up, TKT-12 delay notice deadlines";
+    const TITLE: &'static str =
+        "TKT-7 feedback form, TKT-9 callback and follow-up, TKT-12 delay notice deadlines";
 
     fn defaults() -> Self {
         ServiceDeadlines {
@@ -45,12 +46,18 @@ impl RuleSet for ServiceDeadlines {
 
     fn validate(&self) -> Result<(), DomainError> {
         for (field, days) in [
-            ("feedback_form_working_days", self.feedback_form_working_days),
+            (
+                "feedback_form_working_days",
+                self.feedback_form_working_days,
+            ),
             (
                 "callback_after_form_working_days",
                 self.callback_after_form_working_days,
             ),
-            ("callback_after_repair_days", self.callback_after_repair_days),
+            (
+                "callback_after_repair_days",
+                self.callback_after_repair_days,
+            ),
             ("follow_up_working_days", self.follow_up_working_days),
             (
                 "change_request_delay_notice_working_days",

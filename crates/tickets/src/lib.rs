@@ -1,10 +1,12 @@
 //! Tickets and field service (domain.md §1: TKT-*, KB-*): pure rules, no I/O.
 
+pub mod callbacks;
 pub mod channel;
 pub mod clock;
 pub mod deadlines;
 pub mod kinds;
 pub mod lifecycle;
+pub mod satisfaction;
 pub mod service;
 pub mod sla;
 pub mod visits;

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod callbacks;
 pub mod cities;
 pub mod contacts;
 pub mod customers;

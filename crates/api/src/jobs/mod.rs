@@ -7,6 +7,7 @@
 //! New kinds of work are added in one place, [`registry`]: a [`JobHandler`] for the kind, and
 //! a [`Periodic`] entry when it runs on a schedule.
 
+mod callbacks;
 mod purge;
 mod sla;
 mod testing;
@@ -105,6 +106,7 @@ pub fn registry(config: &JobsConfig, timezone: chrono_tz::Tz) -> Registry {
     let registry = Registry::default()
         .every(Duration::from_secs(60), warranty::WarrantyReminderScan)
         .every(Duration::from_secs(60), sla::SlaWatch { tz: timezone })
+        .every(Duration::from_secs(60), callbacks::CallbackOverdueWatch)
         .every(
             Duration::from_secs(3_600),
             purge::PurgeJobs {

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod callbacks;
 pub mod cities;
 pub mod contacts;
 pub mod customers;
@@ -55,6 +56,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     sync::routes(cfg);
     tickets::routes(cfg);
     visits::routes(cfg);
+    callbacks::routes(cfg);
     attachments::routes(cfg);
 }
 
