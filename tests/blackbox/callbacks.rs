@@ -280,6 +280,33 @@ fn tkt_9_a_dissatisfied_callback_makes_a_follow_up_for_the_manager() {
         .map(|c| &c["id"])
         .collect();
     assert_eq!(ids, [&r["id"]]);
+
+    // The overdue watch tells the assignee once.
+    let runner = w
+        .app
+        .another_instance(&[("KEFU_JOBS_ENABLED", "1"), ("KEFU_JOBS_POLL_MS", "50")]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let told = loop {
+        let inbox = get(&w, &clerk, "/api/v1/me/notifications");
+        let told: Vec<Value> = inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "callback.overdue")
+            .cloned()
+            .collect();
+        if !told.is_empty() {
+            break told;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no callback.overdue: {inbox}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["entity_id"], r["id"]);
+    drop(runner);
 }
 
 #[test]

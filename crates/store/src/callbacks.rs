@@ -156,6 +156,9 @@ pub fn overdue(conn: &mut DbConnection, day: NaiveDate) -> Result<Vec<CallbackRo
         .load(conn)?)
 }
 
+/// A completed callback with its ticket's assignee, team and customer.
+pub type ReportRow = (CallbackRow, Option<String>, Option<String>, String);
+
 /// Live completed callbacks due in `[from, to]`, with their ticket's (assignee, team,
 /// customer), for the satisfaction report (TKT-13); optionally only tickets of `team_ids`.
 pub fn completed_due_between(
@@ -163,7 +166,7 @@ pub fn completed_due_between(
     from: NaiveDate,
     to: NaiveDate,
     team_ids: Option<&[String]>,
-) -> Result<Vec<(CallbackRow, Option<String>, Option<String>, String)>, StoreError> {
+) -> Result<Vec<ReportRow>, StoreError> {
     let mut query = callbacks::table
         .inner_join(tickets::table)
         .filter(callbacks::status.eq("done"))

@@ -8,7 +8,8 @@ use crate::export::{self, Listed};
 use crate::extract::{IfMatch, StrictQuery, ValidJson};
 use crate::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
 use crate::routes::{created, versioned};
-use crate::services::callbacks::{self as svc, DESK, FOLLOW_UP_READERS};
+use crate::services::callback_follow_ups::{self as follow_ups, FOLLOW_UP_READERS};
+use crate::services::callbacks::{self as svc, DESK};
 use crate::services::{Ctx, satisfaction};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -255,7 +256,7 @@ async fn list_follow_ups(
             let rows = store::list_follow_ups(conn, &filter, &mode, fetch)?;
             let items = rows
                 .iter()
-                .map(|r| svc::render_follow_up(r, today))
+                .map(|r| follow_ups::render_follow_up(r, today))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok((mode, items))
         })
@@ -289,7 +290,9 @@ async fn get_follow_up(
     let actor = caller.actor.clone();
     let today = state.today();
     let out = state
-        .db(move |conn| svc::render_follow_up(&svc::get_follow_up(conn, &actor, &id)?, today))
+        .db(move |conn| {
+            follow_ups::render_follow_up(&follow_ups::get_follow_up(conn, &actor, &id)?, today)
+        })
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
@@ -321,7 +324,9 @@ async fn answer_follow_up(
     let tz = state.config.timezone;
     let id = id.into_inner();
     let out = state
-        .tx(move |conn| svc::answer_follow_up(conn, &ctx, &actor, tz, &id, version, input.answer))
+        .tx(move |conn| {
+            follow_ups::answer_follow_up(conn, &ctx, &actor, tz, &id, version, input.answer)
+        })
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))
 }

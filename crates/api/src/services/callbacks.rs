@@ -6,20 +6,16 @@
 use super::calendar::{load_work_calendar_from, rule_error};
 use super::tickets::{TicketCommand, field, run_for_rule, status_of, ticket_scope};
 use super::{Ctx, notifications, snapshot};
-use crate::dto::callbacks::{
-    CallbackAttempt, CallbackOut, CompleteCallback, CreateCallback, FollowUpOut,
-};
+use crate::dto::callbacks::{CallbackAttempt, CallbackOut, CompleteCallback, CreateCallback};
 use crate::error::ApiError;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use kefu_core::{Actor, Role};
-use kefu_store::callbacks::{self as store, CallbackChanges, CallbackRow, FollowUpRow};
+use kefu_store::callbacks::{self as store, CallbackChanges, CallbackRow};
 use kefu_store::tickets::{self, TicketRow};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::callbacks::{
-    self as rules, Answers, CallbackSource, CallbackStatus, FeeKind, FollowUpStatus,
-};
+use kefu_tickets::callbacks::{self as rules, Answers, CallbackSource, CallbackStatus, FeeKind};
 use kefu_tickets::deadlines::ServiceDeadlines;
 use kefu_tickets::lifecycle::{Command, Status};
 
@@ -36,14 +32,6 @@ pub const SEE_ALL_CALLBACKS: &[Role] = &[
 
 /// Who may create, call and complete callbacks.
 pub const DESK: &[Role] = &[Role::Admin, Role::Manager, Role::Clerk, Role::CallbackAgent];
-
-/// Who may see follow-ups (managers see all of them).
-pub const FOLLOW_UP_READERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::QaInspector,
-    Role::Executive,
-];
 
 /// Who takes a new callback.
 const CALLERS: &[Role] = &[Role::CallbackAgent, Role::Clerk];
@@ -146,23 +134,30 @@ pub fn get_row(
     }
 }
 
-fn today_of(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn today_of(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&tz).date_naive()
 }
 
-fn deadlines(conn: &mut DbConnection, day: NaiveDate) -> Result<ServiceDeadlines, ApiError> {
+pub(crate) fn deadlines(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+) -> Result<ServiceDeadlines, ApiError> {
     Ok(crate::rules::load_in_force::<ServiceDeadlines>(conn, day)?.value)
 }
 
-fn days(n: i64) -> Result<u32, ApiError> {
+pub(crate) fn days(n: i64) -> Result<u32, ApiError> {
     u32::try_from(n).map_err(|_| ApiError::internal("service-deadlines holds a negative day count"))
 }
 
+/// A store query of open tasks per user.
+pub(crate) type OpenCounts =
+    fn(&mut DbConnection, &[String]) -> Result<Vec<(String, i64)>, kefu_store::StoreError>;
+
 /// The enabled holder of `roles` with the fewest open tasks per `counts` (ties by id).
-fn least_loaded(
+pub(crate) fn least_loaded(
     conn: &mut DbConnection,
     roles: &[Role],
-    counts: fn(&mut DbConnection, &[String]) -> Result<Vec<(String, i64)>, kefu_store::StoreError>,
+    counts: OpenCounts,
 ) -> Result<Option<String>, ApiError> {
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     let candidates = kefu_store::notifications::enabled_holders_of(conn, &names)?;
@@ -525,7 +520,7 @@ pub fn complete(
             )?;
         }
     } else {
-        open_follow_up(conn, ctx, tz, &after, &ticket, today)?;
+        super::callback_follow_ups::open_follow_up(conn, ctx, tz, &after, &ticket, today)?;
         if matches!(status, Status::Resolved | Status::Closed) {
             run_for_rule(
                 conn,
@@ -545,164 +540,6 @@ pub fn complete(
         conn,
         "callback.complete",
         ("callback", id),
-        snapshot(&before),
-        snapshot(&out),
-    )?;
-    Ok(out)
-}
-
-/// TKT-9: the manager's follow-up of a dissatisfied customer: owned by the callback's manager,
-/// else the enabled manager with the fewest open follow-ups (ties by id), who is told.
-fn open_follow_up(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    tz: Tz,
-    callback: &CallbackRow,
-    ticket: &TicketRow,
-    day: NaiveDate,
-) -> Result<(), ApiError> {
-    let owner = match &callback.manager_id {
-        Some(m) => m.clone(),
-        None => least_loaded(conn, &[Role::Manager], store::open_follow_up_counts)?.ok_or_else(
-            || {
-                ApiError::Conflict(
-                    "TKT-9: there is no enabled manager to follow up the dissatisfied customer"
-                        .to_owned(),
-                )
-            },
-        )?,
-    };
-    let within = days(deadlines(conn, day)?.follow_up_working_days)?;
-    let calendar = load_work_calendar_from(conn, day)?;
-    let due = rules::follow_up_due(&calendar, day, within).map_err(rule_error)?;
-    let now = to_db_time(ctx.now);
-    let row = FollowUpRow {
-        id: new_id(),
-        callback_id: callback.id.clone(),
-        ticket_id: ticket.id.clone(),
-        owner_id: owner,
-        due_date: due,
-        status: FollowUpStatus::Open.as_str().to_owned(),
-        answer: None,
-        answered_at: None,
-        answered_by: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-        deleted_at: None,
-    };
-    store::insert_follow_up(conn, &row)?;
-    let stored = store::find_follow_up(conn, &row.id)?.ok_or(ApiError::NotFound)?;
-    let out = render_follow_up(&stored, today_of(tz, ctx.now))?;
-    ctx.audit(
-        conn,
-        "callback_follow_up.create",
-        ("callback_follow_up", &stored.id),
-        None,
-        snapshot(&out),
-    )?;
-    let title = format!("客户不满意，请跟进：{}", ticket.number);
-    let body = format!(
-        "{}（请于 {} 前答复客户）",
-        callback.notes.clone().unwrap_or_default(),
-        stored.due_date
-    );
-    let key = format!("callback.follow_up:{}", stored.id);
-    notifications::notify(
-        conn,
-        ctx.now,
-        &stored.owner_id,
-        &notifications::Notice {
-            kind: "callback.follow_up",
-            title: &title,
-            body: &body,
-            entity: Some(("callback_follow_up", &stored.id)),
-            dedupe_key: Some(&key),
-        },
-    )?;
-    Ok(())
-}
-
-pub fn render_follow_up(row: &FollowUpRow, today: NaiveDate) -> Result<FollowUpOut, ApiError> {
-    let status = FollowUpStatus::parse(&row.status)
-        .ok_or_else(|| corrupt("follow-up status", &row.status))?;
-    Ok(FollowUpOut {
-        id: row.id.clone(),
-        callback_id: row.callback_id.clone(),
-        ticket_id: row.ticket_id.clone(),
-        owner_id: row.owner_id.clone(),
-        due_date: row.due_date,
-        status,
-        overdue: status == FollowUpStatus::Open && row.due_date < today,
-        answer: row.answer.clone(),
-        answered_at: row.answered_at.map(from_db_time),
-        answered_by: row.answered_by.clone(),
-        deleted: row.deleted_at.is_some(),
-        created_at: from_db_time(row.created_at),
-        updated_at: from_db_time(row.updated_at),
-        version: row.version,
-    })
-}
-
-/// A live follow-up for a reader of follow-ups (the route checks the role); else 404.
-pub fn get_follow_up(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    id: &str,
-) -> Result<FollowUpRow, ApiError> {
-    if !actor.has_any_role(FOLLOW_UP_READERS) {
-        return Err(ApiError::NotFound);
-    }
-    store::find_follow_up(conn, id)?
-        .filter(|f| f.deleted_at.is_none())
-        .ok_or(ApiError::NotFound)
-}
-
-/// The manager's answer to the dissatisfied customer.
-pub fn answer_follow_up(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    actor: &Actor,
-    tz: Tz,
-    id: &str,
-    expected_version: i64,
-    answer: String,
-) -> Result<FollowUpOut, ApiError> {
-    let row = get_follow_up(conn, actor, id)?;
-    if !actor.has_any_role(&[Role::Admin, Role::Manager]) {
-        return Err(ApiError::Forbidden);
-    }
-    if row.version != expected_version {
-        return Err(ApiError::PreconditionFailed {
-            current: row.version,
-        });
-    }
-    if row.status != FollowUpStatus::Open.as_str() {
-        return Err(ApiError::Conflict(
-            "TKT-9: the follow-up is answered already".to_owned(),
-        ));
-    }
-    let today = today_of(tz, ctx.now);
-    let changes = store::FollowUpChanges {
-        status: Some(FollowUpStatus::Answered.as_str().to_owned()),
-        answer: Some(Some(answer)),
-        answered_at: Some(Some(to_db_time(ctx.now))),
-        answered_by: Some(Some(actor.user_id.clone())),
-    };
-    let before = render_follow_up(&row, today)?;
-    super::written(store::update_follow_up(
-        conn,
-        id,
-        expected_version,
-        &changes,
-        ctx.now,
-    )?)?;
-    let after = store::find_follow_up(conn, id)?.ok_or(ApiError::NotFound)?;
-    let out = render_follow_up(&after, today)?;
-    ctx.audit(
-        conn,
-        "callback_follow_up.answer",
-        ("callback_follow_up", id),
         snapshot(&before),
         snapshot(&out),
     )?;

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod auth;
 pub mod bootstrap;
 pub mod calendar;
+pub mod callback_follow_ups;
 pub mod callbacks;
 pub mod cities;
 pub mod contacts;
