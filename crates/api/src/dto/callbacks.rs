@@ -228,8 +228,36 @@ pub struct SatisfactionRow {
     pub key: Option<String>,
     /// Its name.
     pub name: Option<String>,
-    #[serde(flatten)]
-    pub figures: Figures,
+    pub completed: i64,
+    pub reached: i64,
+    pub satisfied: i64,
+    /// `satisfied / reached` in basis points.
+    pub satisfaction_rate_bp: i64,
+    pub result_ok: i64,
+    /// Average scores in hundredths (4.50 → 450).
+    pub avg_timeliness_x100: i64,
+    pub avg_attitude_x100: i64,
+    pub avg_technical_x100: i64,
+    /// The mean of the three scores together, in hundredths.
+    pub overall_score_x100: i64,
+}
+
+impl SatisfactionRow {
+    pub fn new(key: Option<String>, name: Option<String>, f: Figures) -> SatisfactionRow {
+        SatisfactionRow {
+            key,
+            name,
+            completed: f.completed,
+            reached: f.reached,
+            satisfied: f.satisfied,
+            satisfaction_rate_bp: f.satisfaction_rate_bp,
+            result_ok: f.result_ok,
+            avg_timeliness_x100: f.avg_timeliness_x100,
+            avg_attitude_x100: f.avg_attitude_x100,
+            avg_technical_x100: f.avg_technical_x100,
+            overall_score_x100: f.overall_score_x100,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

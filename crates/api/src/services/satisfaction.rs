@@ -101,7 +101,7 @@ pub fn report(
             Some(k) => name_of(conn, group_by, k)?,
             None => None,
         };
-        groups.push(SatisfactionRow { key, name, figures });
+        groups.push(SatisfactionRow::new(key, name, figures));
     }
     Ok(SatisfactionReport {
         period: period.label(),
