@@ -323,8 +323,10 @@ pub fn create(
     input: CreateCallback,
 ) -> Result<CallbackOut, ApiError> {
     let scope = callback_scope(conn, actor)?;
-    let ticket = super::tickets::get_row(conn, &scope, &input.ticket_id)
-        .map_err(|_| field("ticket_id", "unknown", "no such ticket"))?;
+    let ticket = super::tickets::get_row(conn, &scope, &input.ticket_id).map_err(|e| match e {
+        ApiError::NotFound => field("ticket_id", "unknown", "no such ticket"),
+        other => other,
+    })?;
     if status_of(&ticket)? == Status::Cancelled {
         return Err(ApiError::Conflict(
             "a cancelled ticket gets no callback".to_owned(),
