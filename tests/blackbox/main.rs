@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod change_requests;
+mod callbacks;
 mod cli;
 mod complaints;
 mod conventions;

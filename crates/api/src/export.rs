@@ -66,6 +66,7 @@ pub const LISTS: &[&Exportable] = &[
     &dto::teams::EXPORT,
     &dto::users::EXPORT,
     &dto::tickets::EXPORT,
+    &dto::callbacks::SATISFACTION_EXPORT,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -505,7 +506,12 @@ mod tests {
             let ok = &op["responses"]["200"]["content"];
             assert!(ok[CSV_MIME].is_object() && ok[XLSX_MIME].is_object());
             let page = resolve(&ok["application/json"]["schema"]);
-            let item = resolve(&page["properties"]["items"]["items"]);
+            // A report lists its rows as `groups` beside its own fields.
+            let rows = match page["properties"].get("items") {
+                Some(items) => items,
+                None => &page["properties"]["groups"],
+            };
+            let item = resolve(&rows["items"]);
             let mut fields = BTreeSet::new();
             for (name, schema) in item["properties"].as_object().unwrap() {
                 let nested = resolve(schema);

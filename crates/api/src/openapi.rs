@@ -49,6 +49,8 @@ days and working-day arithmetic"),
         (name = "feedback-forms", description = "Feedback forms (TKT-7): drafted after a visit, signed by the customer with the signature's SHA-256 sealed in, immutable once signed (amendments are new versions), handed in to the clerk by the due day; late and flagged lists"),
         (name = "complaints", description = "Complaints (TKT-10): recording, validity judgement, corrective measures and reply; valid complaints counted per employee for HR scoring (HR-C1)"),
         (name = "change-requests", description = "Program change requests (TKT-12): the customer's stamped application through review, development, the requesting engineer's test and delivery, with promised dates and delay notices"),
+        (name = "callbacks", description = "Callbacks after field service (TKT-9): tasks of the callback desk with the questionnaire, and the managers' follow-ups of dissatisfied customers; with delta sync"),
+        (name = "reports", description = "Reports: customer satisfaction per team, engineer or customer (TKT-13), as JSON or CSV"),
         (name = "attachments", description = "Files attached to records (photos, documents, \
 signatures): streamed upload with content sniffing, size limits and SHA-256, download, \
 thumbnails and seal verification"),

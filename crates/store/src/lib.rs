@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod change_requests;
+pub mod callbacks;
 pub mod cities;
 pub mod complaints;
 mod conn;

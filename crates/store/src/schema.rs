@@ -633,6 +633,64 @@ diesel::allow_tables_to_appear_in_same_query!(kb_articles, kb_article_versions);
 diesel::allow_tables_to_appear_in_same_query!(work_orders, tickets);
 
 diesel::table! {
+    callbacks (id) {
+        id -> Text,
+        ticket_id -> Text,
+        source -> Text,
+        feedback_form_id -> Nullable<Text>,
+        shipped_on -> Nullable<Date>,
+        assignee_id -> Text,
+        manager_id -> Nullable<Text>,
+        due_date -> Date,
+        status -> Text,
+        attempts -> BigInt,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_attempt_note -> Nullable<Text>,
+        reached -> Nullable<Bool>,
+        form_signed -> Nullable<Bool>,
+        timeliness -> Nullable<BigInt>,
+        attitude -> Nullable<BigInt>,
+        technical -> Nullable<BigInt>,
+        result_ok -> Nullable<Bool>,
+        satisfied -> Nullable<Bool>,
+        fee_charged_fen -> Nullable<BigInt>,
+        fee_kind -> Nullable<Text>,
+        fee_refunded -> Nullable<Bool>,
+        invoice_given -> Nullable<Bool>,
+        notes -> Nullable<Text>,
+        completed_at -> Nullable<Timestamp>,
+        completed_by -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    callback_follow_ups (id) {
+        id -> Text,
+        callback_id -> Text,
+        ticket_id -> Text,
+        owner_id -> Text,
+        due_date -> Date,
+        status -> Text,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(callbacks -> tickets (ticket_id));
+diesel::joinable!(callback_follow_ups -> callbacks (callback_id));
+diesel::allow_tables_to_appear_in_same_query!(callbacks, callback_follow_ups, tickets);
+
+diesel::table! {
     attachments (id) {
         id -> Text,
         owner_type -> Text,

@@ -1,6 +1,7 @@
 //! Tickets and field service (domain.md §1: TKT-*, KB-*): pure rules, no I/O.
 
 pub mod change_requests;
+pub mod callbacks;
 pub mod channel;
 pub mod clock;
 pub mod complaints;
@@ -9,6 +10,7 @@ pub mod forms;
 pub mod kb;
 pub mod kinds;
 pub mod lifecycle;
+pub mod satisfaction;
 pub mod service;
 pub mod sla;
 pub mod visits;

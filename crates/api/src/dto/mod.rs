@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod change_requests;
+pub mod callbacks;
 pub mod cities;
 pub mod complaints;
 pub mod contacts;

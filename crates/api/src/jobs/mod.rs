@@ -8,6 +8,7 @@
 //! a [`Periodic`] entry when it runs on a schedule.
 
 mod change_requests;
+mod callbacks;
 mod purge;
 mod sla;
 mod testing;
@@ -107,6 +108,7 @@ pub fn registry(config: &JobsConfig, timezone: chrono_tz::Tz) -> Registry {
         .every(Duration::from_secs(60), warranty::WarrantyReminderScan)
         .every(Duration::from_secs(60), sla::SlaWatch { tz: timezone })
         .every(Duration::from_secs(60), change_requests::DelayWatch)
+        .every(Duration::from_secs(60), callbacks::CallbackOverdueWatch)
         .every(
             Duration::from_secs(3_600),
             purge::PurgeJobs {

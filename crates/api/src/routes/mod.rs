@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod change_requests;
+pub mod callbacks;
 pub mod cities;
 pub mod complaints;
 pub mod contacts;
@@ -63,6 +64,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     feedback_forms::routes(cfg);
     change_requests::routes(cfg);
     complaints::routes(cfg);
+    callbacks::routes(cfg);
     attachments::routes(cfg);
     kb::routes(cfg);
     work_orders::routes(cfg);

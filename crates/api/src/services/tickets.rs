@@ -443,6 +443,37 @@ pub fn run(
             current: row.version,
         });
     }
+    execute(conn, ctx, actor, tz, row, command)
+}
+
+/// Runs `command` on the live ticket `id` because a rule of another record says so (TKT-9: a
+/// callback closes or reopens its ticket): the state machine, log and audit of [`run`], with
+/// the caller as actor, without the caller's own permission on the ticket. The reason names
+/// the rule.
+pub fn run_for_rule(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    tz: Tz,
+    id: &str,
+    command: TicketCommand,
+) -> Result<TicketOut, ApiError> {
+    let row = tickets::find(conn, id)?
+        .filter(|r| r.deleted_at.is_none())
+        .ok_or(ApiError::NotFound)?;
+    execute(conn, ctx, actor, tz, row, command)
+}
+
+fn execute(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    tz: Tz,
+    row: TicketRow,
+    command: TicketCommand,
+) -> Result<TicketOut, ApiError> {
+    let id = row.id.as_str();
+    let expected_version = row.version;
     let from = status_of(&row)?;
     let now = to_db_time(ctx.now);
     let mut changes = TicketChanges::default();

@@ -1,0 +1,2 @@
+DROP TABLE callback_follow_ups;
+DROP TABLE callbacks;
