@@ -7,8 +7,8 @@
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
-pub mod change_requests;
 pub mod callbacks;
+pub mod change_requests;
 pub mod cities;
 pub mod complaints;
 mod conn;

@@ -1,7 +1,7 @@
 //! Tickets and field service (domain.md §1: TKT-*, KB-*): pure rules, no I/O.
 
-pub mod change_requests;
 pub mod callbacks;
+pub mod change_requests;
 pub mod channel;
 pub mod clock;
 pub mod complaints;

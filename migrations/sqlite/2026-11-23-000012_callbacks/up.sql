@@ -3,7 +3,7 @@
 
 -- TKT-9: a call to the customer after a visit's feedback form is received, after a repaired
 -- device is shipped back, or entered by hand. `feedback_form_id` links the form that caused
--- it (one callback per form); its foreign key is added with the feedback forms (TKT-7).
+-- it (one callback per form).
 -- A call not reached keeps the task open and counts an attempt. The answers are the
 -- questionnaire of the seeds: form signed (compliance), timeliness, attitude, technical level
 -- (1–5), result, the customer's overall verdict, and the money asked on site.
@@ -11,7 +11,7 @@ CREATE TABLE callbacks (
     id               TEXT NOT NULL PRIMARY KEY,
     ticket_id        TEXT NOT NULL REFERENCES tickets (id),
     source           TEXT NOT NULL CHECK (source IN ('feedback_form', 'repair_return', 'manual')),
-    feedback_form_id TEXT,
+    feedback_form_id TEXT REFERENCES feedback_forms (id),
     shipped_on       DATE,
     assignee_id      TEXT NOT NULL REFERENCES users (id),
     manager_id       TEXT REFERENCES users (id),

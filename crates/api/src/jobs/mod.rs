@@ -7,8 +7,8 @@
 //! New kinds of work are added in one place, [`registry`]: a [`JobHandler`] for the kind, and
 //! a [`Periodic`] entry when it runs on a schedule.
 
-mod change_requests;
 mod callbacks;
+mod change_requests;
 mod purge;
 mod sla;
 mod testing;

@@ -182,6 +182,8 @@ struct NewCallback {
     assignee_id: Option<String>,
     manager_id: Option<String>,
     notes: Option<String>,
+    /// Who takes the call when the desk has nobody enabled.
+    fallback_assignee: Option<String>,
 }
 
 /// The one way a callback is made: picks the caller (the enabled callback agent or clerk
@@ -204,12 +206,14 @@ fn create_task(
             }
             id
         }
-        None => least_loaded(conn, CALLERS, store::open_counts)?.ok_or_else(|| {
-            ApiError::Conflict(
-                "TKT-9: there is no enabled callback agent or clerk to take the callback"
-                    .to_owned(),
-            )
-        })?,
+        None => least_loaded(conn, CALLERS, store::open_counts)?
+            .or(new.fallback_assignee)
+            .ok_or_else(|| {
+                ApiError::Conflict(
+                    "TKT-9: there is no enabled callback agent or clerk to take the callback"
+                        .to_owned(),
+                )
+            })?,
     };
     if let Some(m) = &new.manager_id {
         check_manager(conn, "manager_id", m)?;
@@ -276,8 +280,8 @@ fn create_task(
     Ok(out)
 }
 
-/// TKT-9: the callback made when the feedback form `form_id` of `ticket` is received at
-/// `received_at`: due `callback_after_form_working_days` working days after the day of
+/// TKT-9: the callback made when `receiver` takes in the feedback form `form_id` of `ticket`
+/// at `received_at`, assigned to them when they work the callback desk: due `callback_after_form_working_days` working days after the day of
 /// receipt in the company's time zone `tz` (0: that day, or the next working day when it is
 /// not one). Idempotent per form: a second call returns the first callback. Runs in the
 /// caller's transaction (the form's receipt).
@@ -285,6 +289,7 @@ pub fn on_form_received(
     conn: &mut DbConnection,
     ctx: &Ctx,
     tz: Tz,
+    receiver: &Actor,
     ticket: &TicketRow,
     form_id: &str,
     received_at: DateTime<Utc>,
@@ -306,9 +311,13 @@ pub fn on_form_received(
             feedback_form_id: Some(form_id.to_owned()),
             shipped_on: None,
             due_date: due,
-            assignee_id: None,
+            // Seed 002: the clerk who takes the form in makes the call that day.
+            assignee_id: receiver
+                .has_any_role(CALLERS)
+                .then(|| receiver.user_id.clone()),
             manager_id: None,
             notes: None,
+            fallback_assignee: Some(receiver.user_id.clone()),
         },
     )
 }
@@ -378,6 +387,7 @@ pub fn create(
             assignee_id: input.assignee_id,
             manager_id: input.manager_id,
             notes: input.notes,
+            fallback_assignee: None,
         },
     )
 }

@@ -14,7 +14,7 @@ use kefu_core::{Actor, Seal};
 use kefu_store::DbConnection;
 use kefu_store::feedback_forms::{self as store, FormChanges, FormRow, VersionChanges};
 use kefu_store::visibility::Visible;
-use kefu_store::{attachments, contacts};
+use kefu_store::{attachments, contacts, from_db_time};
 use kefu_tickets::forms::{self, FormStatus};
 
 /// What the customer signed with and who signed.
@@ -212,7 +212,18 @@ pub fn receive(
         ..FormChanges::default()
     };
     due_changes(conn, tz, &form, &visit, &mut changes)?;
-    // The integration point of TKT-9: the callback of a received form is created here, in
-    // this transaction, from the stored row (`received_at` is its day).
-    commit(conn, ctx, "feedback_form.receive", &before, &form, &changes)
+    let (out, after) = commit(conn, ctx, "feedback_form.receive", &before, &form, &changes)?;
+    // TKT-9: the clerk calls the customer back once the form is in, so the task is created
+    // in the same transaction as the receipt and due from the day it was handed in.
+    let ticket = kefu_store::tickets::find(conn, &after.ticket_id)?.ok_or(ApiError::NotFound)?;
+    crate::services::callbacks::on_form_received(
+        conn,
+        ctx,
+        tz,
+        actor,
+        &ticket,
+        &after.id,
+        from_db_time(received_at),
+    )?;
+    Ok((out, after))
 }
