@@ -5,7 +5,7 @@ use crate::dto::callbacks::{
 };
 use crate::error::{ApiError, Problem};
 use crate::export::{self, Listed};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
 use crate::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
 use crate::routes::{created, versioned};
 use crate::services::callback_follow_ups::{self as follow_ups, FOLLOW_UP_READERS};
@@ -29,10 +29,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_follow_up)
         .service(answer_follow_up)
         .service(satisfaction_report);
-}
-
-fn trimmed(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// Create a callback (TKT-9) by hand (`manual`, due `due_date` or today) or after a repaired

@@ -5,7 +5,7 @@ use crate::dto::change_requests::{
 };
 use crate::dto::tickets::{NoteBody, ReasonBody};
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
 use crate::page::{Page, fetch_size, list_mode, paginate, row_key};
 use crate::routes::{created, versioned};
 use crate::services::Ctx;
@@ -32,10 +32,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(record_feedback)
         .service(delay_change_request)
         .service(cancel_change_request);
-}
-
-fn trimmed(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// File a program change for a ticket (TKT-12) with the reference of the customer's stamped

@@ -4,7 +4,7 @@ use crate::dto::equipment::{
 };
 use crate::error::{ApiError, Problem};
 use crate::export::{self, Listed};
-use crate::extract::{IfMatch, ValidJson};
+use crate::extract::{IfMatch, ValidJson, trimmed};
 use crate::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
 use crate::routes::{created, versioned};
 use crate::services::sync::{Registry, Written};
@@ -66,10 +66,6 @@ pub fn sync_ops(ops: &mut Registry) {
         let out = svc::get(conn, &scope, cmd.today, id)?;
         Written::ok(out.version, &out)
     });
-}
-
-fn trimmed(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// List installed equipment visible to the caller, or sync the changes since an instant.

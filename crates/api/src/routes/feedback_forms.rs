@@ -8,7 +8,7 @@ use crate::dto::feedback_forms::{
     UpdateFeedbackForm,
 };
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
 use crate::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
 use crate::routes::{created, versioned};
 use crate::services::Ctx;
@@ -33,10 +33,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(amend_feedback_form)
         .service(receive_feedback_form)
         .service(list_feedback_form_versions);
-}
-
-fn trimmed(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// Who records the hand-in of a signed form (the clerk, 内勤) and may see the late list.

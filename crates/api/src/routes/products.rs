@@ -2,7 +2,7 @@ use crate::auth::Caller;
 use crate::dto::products::{CreateProduct, EXPORT, ProductOut, ProductsQuery, UpdateProduct};
 use crate::error::{ApiError, Problem};
 use crate::export::{self, Listed};
-use crate::extract::{IfMatch, ValidJson};
+use crate::extract::{IfMatch, ValidJson, trimmed};
 use crate::page::{Page, decode_cursor, fetch_size, paginate};
 use crate::routes::{created, versioned};
 use crate::services::{Ctx, products as svc};
@@ -38,10 +38,6 @@ const READERS: &[Role] = &[
     Role::Hr,
     Role::Executive,
 ];
-
-fn trimmed(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
-}
 
 /// List products.
 #[utoipa::path(

@@ -5,7 +5,7 @@ use crate::dto::tickets::{
 };
 use crate::error::{ApiError, Problem};
 use crate::export::{self, Listed};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
 use crate::page::{
     Page, decode_cursor, fetch_size, list_mode, paginate, parse_updated_since, row_key,
 };
@@ -53,10 +53,6 @@ const OPENERS: &[Role] = &[
 /// Who works on tickets (the service decides per ticket: assignee or lead).
 const WORKERS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer];
 const LEADS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor];
-
-fn trimmed(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
-}
 
 /// List tickets visible to the caller, or sync the changes since an instant.
 ///

@@ -5,7 +5,7 @@ use crate::dto::visits::{
     FieldReport, FinishVisit, ServiceRecordOut, VisitOut, VisitQuery,
 };
 use crate::error::{ApiError, Problem};
-use crate::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
 use crate::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
 use crate::routes::{created, versioned};
 use crate::services::tickets::ticket_scope;
@@ -34,10 +34,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(list_service_records)
         .service(dispatch_board)
         .service(my_agenda);
-}
-
-fn trimmed(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 /// Request an on-site visit for a ticket (TKT-5): the assigned engineer (or a manager,

@@ -13,6 +13,7 @@ use crate::dto::change_requests::{
     CreateChangeRequest, DelayNotice, DelayNoticeOut, ReviewChangeRequest,
 };
 use crate::error::ApiError;
+use crate::extract::trimmed;
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use kefu_core::Actor;
@@ -288,10 +289,6 @@ pub enum CrAction {
     RecordFeedback(String),
     Delay(DelayNotice),
     Cancel(String),
-}
-
-fn trimmed(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 pub fn act(
