@@ -16,6 +16,7 @@ mod customers;
 mod equipment;
 mod exports;
 mod feedback_forms;
+mod form_callbacks;
 mod jobs;
 mod knowledge_base;
 mod notifications;
