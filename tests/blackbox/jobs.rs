@@ -214,10 +214,20 @@ fn equipment(
     res.json()["id"].as_str().unwrap().to_owned()
 }
 
+/// The wall-clock minute the job scheduler keys its periodic scans by.
+fn minute_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 60
+}
+
 /// Issue 4's done-when: two instances on one database run the warranty reminder job of the
 /// same minute, and each reminder is created exactly once.
 #[test]
 fn two_instances_send_each_warranty_reminder_exactly_once() {
+    let started = minute_now();
     // The first instance only sets up the data; the two that follow run the jobs.
     let setup = TestApp::builder().env("KEFU_JOBS_ENABLED", "0").spawn();
     let admin = setup.admin_token();
@@ -338,7 +348,14 @@ fn two_instances_send_each_warranty_reminder_exactly_once() {
         .bearer(&admin)
         .send();
     let scans = res.json()["items"].as_array().unwrap().clone();
-    assert!(!scans.is_empty() && scans.len() <= 2, "{scans:?}");
+    // One scan per wall-clock minute the instances ran: a loaded or paused machine
+    // stretches the test across more minute boundaries than the usual one.
+    let minutes = usize::try_from(minute_now() - started).unwrap() + 1;
+    assert!(
+        !scans.is_empty() && scans.len() <= minutes,
+        "{} scans in {minutes} minutes: {scans:?}",
+        scans.len()
+    );
     let mut keys: Vec<&str> = scans
         .iter()
         .map(|j| j["dedupe_key"].as_str().unwrap())
