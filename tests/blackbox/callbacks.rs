@@ -307,6 +307,22 @@ fn tkt_9_a_dissatisfied_callback_makes_a_follow_up_for_the_manager() {
     assert_eq!(told.len(), 1, "{told:?}");
     assert_eq!(told[0]["entity_id"], r["id"]);
     drop(runner);
+    // A shipping day before the rule set's first version still gets today's deadline; one
+    // after today (2 April) is refused.
+    let old = create(
+        &w,
+        &clerk,
+        json!({"ticket_id": id(&t), "source": "repair_return", "shipped_on": "1981-12-18"}),
+    );
+    assert_eq!(old["due_date"], "1982-01-17");
+    let p = w
+        .app
+        .post("/api/v1/callbacks")
+        .bearer(&clerk)
+        .json(&json!({"ticket_id": id(&t), "source": "repair_return", "shipped_on": "2026-04-03"}))
+        .send()
+        .problem(422, "validation");
+    assert_eq!(p["errors"][0]["field"], "shipped_on", "{p}");
 }
 
 #[test]

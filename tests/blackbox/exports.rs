@@ -241,6 +241,13 @@ fn the_customer_list_exports_as_xlsx_and_csv_with_the_rows_of_the_json_list() {
         .bearer(&admin)
         .send()
         .problem(400, "bad-request");
+    // An export reads every page, but a cursor that is not one still says so.
+    let p = app
+        .get("/api/v1/sites?format=xlsx&cursor=%E8%95%89")
+        .bearer(&admin)
+        .send()
+        .problem(400, "bad-request");
+    assert_eq!(p["errors"][0]["field"], "query.cursor", "{p}");
     app.get("/api/v1/customers?format=csv")
         .send()
         .problem(401, "unauthenticated");

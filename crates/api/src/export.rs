@@ -84,6 +84,10 @@ pub struct Export {
 /// A list query that can be pointed at any page.
 pub trait Paged: Clone {
     fn restart(&mut self, cursor: Option<String>, limit: u32);
+    /// The cursor the caller sent, if the list pages by one.
+    fn cursor(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Implements [`Paged`] for query DTOs with the usual `cursor` and `limit` fields.
@@ -94,6 +98,10 @@ macro_rules! paged {
             fn restart(&mut self, cursor: Option<String>, limit: u32) {
                 self.cursor = cursor;
                 self.limit = Some(limit);
+            }
+
+            fn cursor(&self) -> Option<&str> {
+                self.cursor.as_deref()
             }
         }
     )+};
@@ -188,6 +196,9 @@ where
     let Some(export) = export else {
         return Ok(HttpResponse::Ok().json(page(query).await?));
     };
+    // An export ignores the page asked for, but a malformed cursor is still the caller's
+    // mistake, refused as on the JSON list.
+    crate::page::decode_cursor(query.cursor())?;
     let mut query = query;
     query.restart(None, MAX_LIMIT);
     let first = page(query.clone()).await?;

@@ -358,7 +358,16 @@ pub fn create(
                     "the day the repaired device was shipped back",
                 ));
             };
-            let within = deadlines(conn, shipped)?.callback_after_repair_days;
+            if shipped > today {
+                return Err(field(
+                    "shipped_on",
+                    "range",
+                    "the device cannot have been shipped after today",
+                ));
+            }
+            // The deadline is the one in force when the task is made: a shipping day before
+            // the rule set's first version must not leave the callback without one.
+            let within = deadlines(conn, today)?.callback_after_repair_days;
             let due = rules::due_after_repair(shipped, within)
                 .ok_or_else(|| field("shipped_on", "range", "out of range"))?;
             (input.due_date.map_or(due, |d| d.min(due)), Some(shipped))
