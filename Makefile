@@ -7,7 +7,7 @@ KEFU_DEBUG_BIN := $(or $(CARGO_TARGET_DIR),target)/debug/kefu
 DOMAIN_CRATES := core tickets contracts inventory scoring billing
 FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libsqlite3-sys|hyper|reqwest) v
 
-.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps openapi openapi-check fuzz
+.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles openapi openapi-check fuzz
 
 ## Build and start the server on the embedded SQLite database (./data/kefu.db).
 run: build
@@ -44,7 +44,7 @@ define run_tests
 	fi
 endef
 
-lint: fmt clippy check-deps openapi-check
+lint: fmt clippy check-deps module-cycles openapi-check
 
 fmt:
 	$(CARGO) fmt --all -- --check
@@ -57,6 +57,10 @@ check-deps:
 		bad=$$($(CARGO) tree -p kefu-$$c -e normal,build --prefix none | sort -u | grep -E '$(FORBIDDEN)' || true); \
 		if [ -n "$$bad" ]; then echo "kefu-$$c must not depend on: $$bad"; exit 1; fi; \
 	done; echo "domain crates are free of I/O dependencies"
+
+# The API crate's kernel imports no domain folder, and its modules import no cycle.
+module-cycles:
+	@python3 scripts/lint/module_cycles.py
 
 ## Regenerate openapi/openapi.json from the code.
 openapi: build

@@ -1,20 +1,24 @@
 //! Assembles the actix application: routes, middleware, docs. The same assembly gives the
 //! OpenAPI document, so the served routes and the published spec cannot differ.
 
-use crate::auth::middleware::authenticate;
-use crate::error::ApiError;
-use crate::middleware::{idempotency, observe, rate_limit, reject_nul};
-use crate::openapi::{self, ApiDoc};
-use crate::routes;
-use crate::state::AppState;
+use crate::kernel::auth::middleware::authenticate;
+use crate::kernel::config::Config;
+use crate::kernel::error::ApiError;
+use crate::kernel::jobs::Registry;
+use crate::kernel::middleware::{idempotency, observe, rate_limit, reject_nul};
+use crate::kernel::openapi::{self, ApiDoc};
+use crate::kernel::state::AppState;
+use crate::{calendar, customers, equipment, org, platform, tickets};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ResourceDef, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, web};
+use std::time::Duration;
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -25,20 +29,22 @@ where
 {
     app.into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .configure(routes::ops::routes)
+        .configure(platform::routes::ops::routes)
         .service(
             scope::scope("/api/v1")
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(rate_limit))
                 .wrap(from_fn(authenticate))
-                .configure(routes::api_v1),
+                .configure(api_v1),
         )
         .split_for_parts()
 }
 
 /// The published OpenAPI document.
 pub fn openapi() -> OpenApiDoc {
-    openapi::finish(with_routes(App::new()).1)
+    let mut doc = with_routes(App::new()).1;
+    platform::routes::sync::document(&mut doc);
+    openapi::finish(doc, platform::exports::LISTS)
 }
 
 /// The documented paths and their methods, to tell "no such path" (404) from "not with this
@@ -147,4 +153,83 @@ pub fn build(
         .wrap(from_fn(reject_nul))
         .wrap(cors(&origins))
         .wrap(from_fn(observe))
+}
+
+/// Everything under `/api/v1`.
+pub fn api_v1(cfg: &mut ServiceConfig) {
+    org::routes::auth::routes(cfg);
+    org::routes::me::routes(cfg);
+    org::routes::users::routes(cfg);
+    org::routes::api_keys::routes(cfg);
+    platform::routes::audit::routes(cfg);
+    platform::routes::rules::routes(cfg);
+    customers::routes::cities::routes(cfg);
+    customers::routes::customers::routes(cfg);
+    customers::routes::sites::routes(cfg);
+    customers::routes::contacts::routes(cfg);
+    calendar::routes::routes(cfg);
+    equipment::routes::products::routes(cfg);
+    equipment::routes::equipment::routes(cfg);
+    org::routes::teams::routes(cfg);
+    org::routes::employees::routes(cfg);
+    platform::routes::webhooks::routes(cfg);
+    platform::routes::jobs::routes(cfg);
+    platform::routes::notifications::routes(cfg);
+    platform::routes::sync::routes(cfg);
+    tickets::routes::tickets::routes(cfg);
+    tickets::routes::visits::routes(cfg);
+    tickets::routes::feedback_forms::routes(cfg);
+    tickets::routes::change_requests::routes(cfg);
+    tickets::routes::complaints::routes(cfg);
+    tickets::routes::callbacks::routes(cfg);
+    platform::routes::attachments::routes(cfg);
+    tickets::routes::kb::routes(cfg);
+    tickets::routes::work_orders::routes(cfg);
+}
+
+/// Every kind of job this build runs.
+pub fn job_registry(config: &Config) -> Registry {
+    let timezone = config.timezone;
+    let registry = Registry::default()
+        .handler(platform::webhooks::job::DeliverWebhook::new(config))
+        .every(
+            Duration::from_secs(60),
+            equipment::jobs::WarrantyReminderScan,
+        )
+        .every(
+            Duration::from_secs(60),
+            tickets::jobs::sla::SlaWatch { tz: timezone },
+        )
+        .every(
+            Duration::from_secs(60),
+            tickets::jobs::change_requests::DelayWatch,
+        )
+        .every(
+            Duration::from_secs(60),
+            tickets::jobs::callbacks::CallbackOverdueWatch,
+        )
+        .every(
+            Duration::from_secs(3_600),
+            platform::jobs::purge::PurgeJobs {
+                retention: config.jobs.retention,
+            },
+        );
+    if config.jobs.test_kinds {
+        registry.handler(platform::jobs::testing::Flaky)
+    } else {
+        registry
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_kinds_are_registered_only_on_request() {
+        let mut config = Config::from_lookup(|_| None).unwrap();
+        assert!(!job_registry(&config).kinds().contains(&"test.flaky"));
+        config.jobs.test_kinds = true;
+        assert!(job_registry(&config).kinds().contains(&"test.flaky"));
+    }
 }

@@ -1,26 +1,14 @@
-//! The kefu HTTP API: actix-web routes over the `store` crate, the shared API conventions
-//! (problem+json, pagination, ETags, idempotency, audit), authentication, and the OpenAPI
-//! document. The `kefu` binary (`src/main.rs`) is a thin CLI over [`server`].
+//! The kefu HTTP API. `kernel` holds the conventions every endpoint shares (problem+json,
+//! pagination, ETags, idempotency, audit, access, OpenAPI); each domain has one folder with its
+//! routes, services and DTOs; `app` wires them together. The `kefu` binary (`src/main.rs`) is a
+//! thin CLI over [`server`].
 
 pub mod app;
-pub mod attachments;
-pub mod auth;
-pub mod clock;
-pub mod config;
-pub mod context;
-pub mod dto;
-pub mod error;
-pub mod export;
-pub mod extract;
-pub mod jobs;
-pub mod metrics;
-pub mod middleware;
-pub mod openapi;
-pub mod page;
-pub mod routes;
-pub mod rules;
+pub mod calendar;
+pub mod customers;
+pub mod equipment;
+pub mod kernel;
+pub mod org;
+pub mod platform;
 pub mod server;
-pub mod services;
-pub mod state;
-pub mod visibility;
-pub mod webhooks;
+pub mod tickets;

@@ -1,6 +1,6 @@
 use clap::{Parser, Subcommand};
-use kefu_api::config::Config;
-use kefu_api::dto::audit::AuditVerification;
+use kefu_api::kernel::config::Config;
+use kefu_api::platform::dto::audit::AuditVerification;
 use kefu_api::server::{self, NewUserArgs};
 use kefu_core::Role;
 use std::io::Read;

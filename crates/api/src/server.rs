@@ -1,16 +1,18 @@
 //! Process-level commands: start the server, migrate, create users, verify the audit chain.
 
 use crate::app;
-use crate::attachments::Storage;
-use crate::auth::jwt::JwtKeys;
-use crate::config::Config;
-use crate::dto::users::{CreateUser, UserKind};
-use crate::error::ApiError;
-use crate::jobs;
-use crate::metrics::Metrics;
-use crate::middleware::rate_limit::RateLimiter;
-use crate::services::{Ctx, bootstrap, users};
-use crate::state::AppState;
+use crate::kernel::auth::jwt::JwtKeys;
+use crate::kernel::command::Ctx;
+use crate::kernel::config::Config;
+use crate::kernel::error::ApiError;
+use crate::kernel::files::Storage;
+use crate::kernel::jobs;
+use crate::kernel::metrics::Metrics;
+use crate::kernel::middleware::rate_limit::RateLimiter;
+use crate::kernel::state::AppState;
+use crate::org::dto::users::{CreateUser, UserKind};
+use crate::org::service::users;
+use crate::platform::service::bootstrap;
 use actix_web::{HttpServer, web};
 use anyhow::Context;
 use kefu_core::{Clock, Role, SystemClock};
@@ -81,9 +83,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .await
             .context("startup task failed")??;
     }
-    let clock: Arc<dyn Clock> = crate::clock::build(&config.clock);
+    let clock: Arc<dyn Clock> = crate::kernel::clock::build(&config.clock);
     if config.jobs.enabled {
-        jobs::Runner::new(&config, clock.clone(), pool.clone()).spawn();
+        jobs::Runner::new(
+            &config,
+            crate::app::job_registry(&config),
+            clock.clone(),
+            pool.clone(),
+        )
+        .spawn();
     }
     let state = web::Data::new(AppState {
         jwt: Arc::new(JwtKeys::new(&config)),

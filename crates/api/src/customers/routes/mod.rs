@@ -1,0 +1,4 @@
+pub mod cities;
+pub mod contacts;
+pub mod customers;
+pub mod sites;

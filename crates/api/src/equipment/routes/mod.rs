@@ -1,0 +1,2 @@
+pub mod equipment;
+pub mod products;

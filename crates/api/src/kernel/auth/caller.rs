@@ -1,0 +1,84 @@
+use crate::kernel::error::ApiError;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use kefu_core::{Actor, Role};
+use std::future::{Ready, ready};
+
+/// What the authentication middleware concluded about the request's credentials.
+#[derive(Debug, Clone)]
+pub enum AuthOutcome {
+    Absent,
+    Authenticated(Actor),
+    /// Carries the reason code shown to the client.
+    Rejected(&'static str),
+    /// Valid credentials of an account that must replace its temporary password first.
+    PasswordChangeRequired,
+    /// The credential could not be checked (database down).
+    Unavailable(String),
+}
+
+/// The request id given to (or generated for) the request.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// The authenticated caller of an operation, with the request id for its audit entries.
+/// Extracting it is what makes an endpoint require authentication (401 otherwise).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub actor: Actor,
+    pub request_id: String,
+}
+
+impl Caller {
+    /// 403 unless the caller holds one of `roles`.
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if self.actor.has_any_role(roles) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    pub fn user_id(&self) -> &str {
+        &self.actor.user_id
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let extensions = req.extensions();
+        let request_id = extensions
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        ready(match extensions.get::<AuthOutcome>() {
+            Some(AuthOutcome::Authenticated(actor)) => Ok(Caller {
+                actor: actor.clone(),
+                request_id,
+            }),
+            Some(AuthOutcome::Rejected(reason)) => Err(ApiError::Unauthenticated(reason)),
+            Some(AuthOutcome::PasswordChangeRequired) => Err(ApiError::PasswordChangeRequired),
+            Some(AuthOutcome::Unavailable(cause)) => Err(ApiError::Unavailable(cause.clone())),
+            Some(AuthOutcome::Absent) | None => {
+                Err(ApiError::Unauthenticated("missing_credentials"))
+            }
+        })
+    }
+}
+
+/// The request id alone, for endpoints that need no authentication.
+impl FromRequest for RequestId {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(req
+            .extensions()
+            .get::<RequestId>()
+            .cloned()
+            .unwrap_or_else(|| RequestId(String::new()))))
+    }
+}

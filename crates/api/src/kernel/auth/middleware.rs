@@ -1,0 +1,117 @@
+use crate::kernel::auth::caller::AuthOutcome;
+use crate::kernel::auth::secrets::{API_KEY_PREFIX, sha256_hex};
+use crate::kernel::error::ApiError;
+use crate::kernel::state::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, web};
+use kefu_core::{Actor, ActorKind};
+use kefu_store::{credentials, from_db_time, users};
+
+/// Resolves `Authorization: Bearer <access token | API key>` into an [`AuthOutcome`] in the
+/// request extensions. It never rejects by itself: endpoints that need a caller extract
+/// [`crate::kernel::auth::Caller`], which turns anything but success into 401.
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+                .map(|t| t.trim().to_owned())
+        });
+    let outcome = match (token, req.app_data::<web::Data<AppState>>().cloned()) {
+        (None, _) => AuthOutcome::Absent,
+        (Some(None), _) => AuthOutcome::Rejected("missing_credentials"),
+        (Some(Some(_)), None) => AuthOutcome::Unavailable("no application state".to_owned()),
+        (Some(Some(token)), Some(state)) => {
+            let outcome = resolve(&state, token).await;
+            match outcome {
+                (AuthOutcome::Authenticated(_), true)
+                    if !TEMPORARY_PASSWORD_PATHS.contains(&req.path()) =>
+                {
+                    AuthOutcome::PasswordChangeRequired
+                }
+                (outcome, _) => outcome,
+            }
+        }
+    };
+    req.extensions_mut().insert(outcome);
+    next.call(req).await
+}
+
+/// What an account with a temporary password may still do: see itself and change it.
+const TEMPORARY_PASSWORD_PATHS: [&str; 2] = ["/api/v1/me", "/api/v1/me/password"];
+
+/// The outcome, and whether the account must change its password before anything else.
+async fn resolve(state: &AppState, token: String) -> (AuthOutcome, bool) {
+    let now = state.clock.now();
+    let result = if token.starts_with(API_KEY_PREFIX) {
+        state
+            .db(move |conn| {
+                let Some(key) = credentials::find_api_key_by_hash(conn, &sha256_hex(&token))?
+                else {
+                    return Ok(Err("invalid_api_key"));
+                };
+                let expired = key.expires_at.is_some_and(|t| from_db_time(t) <= now);
+                if key.revoked_at.is_some() || expired {
+                    return Ok(Err("invalid_api_key"));
+                }
+                let Some(user) = users::find(conn, &key.user_id)? else {
+                    return Ok(Err("invalid_api_key"));
+                };
+                if user.row.disabled {
+                    return Ok(Err("account_disabled"));
+                }
+                credentials::touch_api_key(conn, &key.id, now, chrono::Duration::minutes(1))?;
+                Ok(Ok((
+                    Actor {
+                        user_id: user.row.id,
+                        username: user.row.username,
+                        roles: user.roles,
+                        kind: ActorKind::ApiKey { key_id: key.id },
+                    },
+                    false,
+                )))
+            })
+            .await
+    } else {
+        let Ok(claims) = state.jwt.verify(&token, now) else {
+            return (AuthOutcome::Rejected("invalid_token"), false);
+        };
+        state
+            .db(move |conn| {
+                // Roles and the disabled flag are read fresh, so a change takes effect at once
+                // rather than when the token expires.
+                let Some(user) = users::find(conn, &claims.sub)? else {
+                    return Ok(Err("invalid_token"));
+                };
+                if user.row.disabled {
+                    return Ok(Err("account_disabled"));
+                }
+                let must_change = user.row.must_change_password;
+                Ok(Ok((
+                    Actor {
+                        user_id: user.row.id,
+                        username: user.row.username,
+                        roles: user.roles,
+                        kind: ActorKind::Session,
+                    },
+                    must_change,
+                )))
+            })
+            .await
+    };
+    match result {
+        Ok(Ok((actor, must_change))) => (AuthOutcome::Authenticated(actor), must_change),
+        Ok(Err(reason)) => (AuthOutcome::Rejected(reason), false),
+        Err(ApiError::Unavailable(cause)) => (AuthOutcome::Unavailable(cause), false),
+        Err(other) => (AuthOutcome::Unavailable(other.to_string()), false),
+    }
+}

@@ -1,0 +1,90 @@
+//! Commands: each runs inside one transaction handed in by the route, loads through `store`,
+//! decides (with the domain crates' rules), writes, and records its audit entry.
+
+use crate::kernel::auth::Caller;
+use crate::kernel::error::ApiError;
+use chrono::{DateTime, Utc};
+use kefu_store::DbConnection;
+use kefu_store::audit::{self, NewAuditEntry};
+
+/// Who runs a command, when, and under which request id — what its audit entry records.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor_id: Option<String>,
+    pub request_id: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx {
+    pub fn of(caller: &Caller, now: DateTime<Utc>) -> Ctx {
+        Ctx {
+            actor_id: Some(caller.actor.user_id.clone()),
+            request_id: Some(caller.request_id.clone()),
+            now,
+        }
+    }
+
+    pub fn anonymous(request_id: &str, now: DateTime<Utc>) -> Ctx {
+        Ctx {
+            actor_id: None,
+            request_id: Some(request_id.to_owned()),
+            now,
+        }
+    }
+
+    /// Commands run from the `kefu` command line.
+    pub fn system(now: DateTime<Utc>) -> Ctx {
+        Ctx {
+            actor_id: None,
+            request_id: None,
+            now,
+        }
+    }
+
+    pub fn audit(
+        &self,
+        conn: &mut DbConnection,
+        action: &str,
+        entity: (&str, &str),
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), ApiError> {
+        // The change's event goes out through the same transaction as its audit entry.
+        crate::kernel::outbox::publish(
+            conn,
+            self,
+            action,
+            entity,
+            after.as_ref().or(before.as_ref()),
+        )?;
+        audit::append(
+            conn,
+            NewAuditEntry {
+                actor_id: self.actor_id.as_deref(),
+                action,
+                entity_type: entity.0,
+                entity_id: entity.1,
+                before,
+                after,
+                request_id: self.request_id.as_deref(),
+            },
+            self.now,
+        )?;
+        Ok(())
+    }
+}
+
+/// A versioned write's outcome as the API answers it: 404 when the record is gone, 412 with
+/// the current version when someone changed it first.
+pub fn written(outcome: kefu_store::VersionedWrite) -> Result<(), ApiError> {
+    match outcome {
+        kefu_store::VersionedWrite::Written => Ok(()),
+        kefu_store::VersionedWrite::NotFound => Err(ApiError::NotFound),
+        kefu_store::VersionedWrite::Stale(current) => Err(ApiError::PreconditionFailed { current }),
+    }
+}
+
+/// The public representation of a record as its audit snapshot.
+pub fn snapshot<T: serde::Serialize>(value: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
+}

@@ -1,0 +1,505 @@
+//! The one API error type; every error leaves as RFC 9457 problem+json in the caller's language.
+
+use crate::kernel::context::{self, Lang};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use kefu_core::{DomainError, FieldError};
+use kefu_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request cannot be read: malformed JSON, wrong field types, unknown fields or
+    /// query parameters.
+    #[error("bad request: {detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    /// Well-formed input that breaks field rules.
+    #[error("validation failed")]
+    Invalid(Vec<FieldError>),
+    /// A business rule of domain.md refused the command.
+    #[error("{rule}: {message}")]
+    Rule { rule: &'static str, message: String },
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allowed: Vec<String> },
+    /// The account holds a temporary password and may only change it.
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("If-Match required")]
+    PreconditionRequired,
+    #[error("version mismatch, current version {current}")]
+    PreconditionFailed { current: i64 },
+    #[error("payload too large (limit {limit} bytes)")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// A body or an uploaded file whose type the operation does not take; `found` is what was
+    /// declared (for a body) or detected from the content (for a file).
+    #[error("unsupported media type {found}")]
+    MediaTypeRefused {
+        found: String,
+        allowed: &'static [&'static str],
+    },
+    #[error("Idempotency-Key reused with a different request")]
+    IdempotencyKeyReused,
+    #[error("a request with this Idempotency-Key is still being processed")]
+    IdempotencyInProgress,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+
+    fn slug(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { .. } => "bad-request",
+            ApiError::Invalid(_) => "validation",
+            ApiError::Rule { .. } => "rule-violation",
+            ApiError::Unauthenticated(_) => "unauthenticated",
+            ApiError::Forbidden => "forbidden",
+            ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
+            ApiError::PasswordChangeRequired => "password-change-required",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PreconditionRequired => "precondition-required",
+            ApiError::PreconditionFailed { .. } => "precondition-failed",
+            ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::UnsupportedMediaType | ApiError::MediaTypeRefused { .. } => {
+                "unsupported-media-type"
+            }
+            ApiError::IdempotencyKeyReused => "idempotency-key-reused",
+            ApiError::IdempotencyInProgress => "idempotency-in-progress",
+            ApiError::TooManyRequests { .. } => "rate-limited",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            ApiError::BadRequest { .. } => ("请求格式错误", "Malformed request"),
+            ApiError::Invalid(_) => ("输入校验失败", "Validation failed"),
+            ApiError::Rule { .. } => ("违反业务规则", "Business rule violated"),
+            ApiError::Unauthenticated(_) => ("未认证", "Authentication required"),
+            ApiError::Forbidden => ("无权限", "Forbidden"),
+            ApiError::NotFound => ("资源不存在", "Not found"),
+            ApiError::MethodNotAllowed { .. } => ("方法不允许", "Method not allowed"),
+            ApiError::PasswordChangeRequired => ("须先修改密码", "Password change required"),
+            ApiError::Conflict(_) => ("状态冲突", "Conflict"),
+            ApiError::PreconditionRequired => ("缺少 If-Match", "Precondition required"),
+            ApiError::PreconditionFailed { .. } => ("版本不匹配", "Precondition failed"),
+            ApiError::PayloadTooLarge { .. } => ("请求体过大", "Payload too large"),
+            ApiError::UnsupportedMediaType | ApiError::MediaTypeRefused { .. } => {
+                ("不支持的媒体类型", "Unsupported media type")
+            }
+            ApiError::IdempotencyKeyReused => ("幂等键已被其他请求使用", "Idempotency key reused"),
+            ApiError::IdempotencyInProgress => ("相同幂等键的请求正在处理", "Request in progress"),
+            ApiError::TooManyRequests { .. } => ("请求过于频繁", "Too many requests"),
+            ApiError::Unavailable(_) => ("服务暂不可用", "Service unavailable"),
+            ApiError::Internal(_) => ("服务器内部错误", "Internal server error"),
+        };
+        pick(lang, zh, en)
+    }
+
+    fn detail(&self, lang: Lang) -> String {
+        match self {
+            ApiError::BadRequest { detail, .. } => match lang {
+                Lang::Zh => format!("无法解析请求：{detail}"),
+                Lang::En => format!("The request could not be read: {detail}"),
+            },
+            ApiError::Invalid(errors) => match lang {
+                Lang::Zh => format!("{} 个字段未通过校验", errors.len()),
+                Lang::En => format!("{} field(s) failed validation", errors.len()),
+            },
+            ApiError::Rule { rule, message } => format!("{rule}: {message}"),
+            ApiError::Unauthenticated(reason) => {
+                pick(lang, unauthenticated_zh(reason), unauthenticated_en(reason)).to_owned()
+            }
+            ApiError::Forbidden => pick(
+                lang,
+                "你的角色无权执行此操作",
+                "Your roles do not allow this operation",
+            )
+            .to_owned(),
+            ApiError::NotFound => pick(
+                lang,
+                "请求的资源不存在或对你不可见",
+                "The resource does not exist or is not visible to you",
+            )
+            .to_owned(),
+            ApiError::MethodNotAllowed { allowed } => match lang {
+                Lang::Zh => format!("此路径支持的方法：{}", allowed.join(", ")),
+                Lang::En => format!("This path supports: {}", allowed.join(", ")),
+            },
+            ApiError::PasswordChangeRequired => pick(
+                lang,
+                "账号使用的是临时密码，请先通过 POST /api/v1/me/password 修改密码",
+                "The account has a temporary password: change it with POST /api/v1/me/password first",
+            )
+            .to_owned(),
+            ApiError::Conflict(message) => message.clone(),
+            ApiError::PreconditionRequired => pick(
+                lang,
+                "修改已有记录须带 If-Match 头（取自 GET 返回的 ETag）",
+                "Changing an existing record needs an If-Match header with the ETag from GET",
+            )
+            .to_owned(),
+            ApiError::PreconditionFailed { current } => match lang {
+                Lang::Zh => format!("记录已被他人修改，当前版本为 {current}，请重新读取后再提交"),
+                Lang::En => format!(
+                    "The record was changed by someone else; its current version is {current}. Read it again and retry"
+                ),
+            },
+            ApiError::PayloadTooLarge { limit } => match lang {
+                Lang::Zh => format!("请求体超过上限 {limit} 字节"),
+                Lang::En => format!("The request body exceeds the limit of {limit} bytes"),
+            },
+            ApiError::UnsupportedMediaType => pick(
+                lang,
+                "请求体须为 application/json",
+                "The request body must be application/json",
+            )
+            .to_owned(),
+            ApiError::MediaTypeRefused { found, allowed } => match lang {
+                Lang::Zh => format!("不接受 {found} 类型的内容；允许：{}", allowed.join(", ")),
+                Lang::En => format!("{found} is not accepted here; allowed: {}", allowed.join(", ")),
+            },
+            ApiError::IdempotencyKeyReused => pick(
+                lang,
+                "该 Idempotency-Key 已用于内容不同的请求",
+                "This Idempotency-Key was already used with a different request",
+            )
+            .to_owned(),
+            ApiError::IdempotencyInProgress => pick(
+                lang,
+                "使用该 Idempotency-Key 的第一个请求尚未完成，请稍后重试",
+                "The first request with this Idempotency-Key is still running; retry shortly",
+            )
+            .to_owned(),
+            ApiError::TooManyRequests { retry_after_secs } => match lang {
+                Lang::Zh => format!("请在 {retry_after_secs} 秒后重试"),
+                Lang::En => format!("Retry after {retry_after_secs} seconds"),
+            },
+            ApiError::Unavailable(_) => pick(
+                lang,
+                "数据库暂时不可用，请稍后重试",
+                "The database is temporarily unavailable; retry shortly",
+            )
+            .to_owned(),
+            ApiError::Internal(_) => pick(
+                lang,
+                "服务器内部错误，请凭 request_id 联系管理员",
+                "Internal error; quote the request_id to your administrator",
+            )
+            .to_owned(),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let lang = context::lang();
+        let errors = match self {
+            ApiError::BadRequest { errors, .. } | ApiError::Invalid(errors) => {
+                Some(errors.iter().map(|e| field_problem(e, lang)).collect())
+            }
+            _ => None,
+        };
+        Problem {
+            r#type: format!("urn:kefu:problem:{}", self.slug()),
+            title: self.title(lang).to_owned(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(lang),
+            instance: context::path(),
+            request_id: context::request_id(),
+            errors,
+            rule: match self {
+                ApiError::Rule { rule, .. } => Some((*rule).to_owned()),
+                _ => None,
+            },
+            current_version: match self {
+                ApiError::PreconditionFailed { current } => Some(*current),
+                _ => None,
+            },
+        }
+    }
+}
+
+fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+fn unauthenticated_en(reason: &str) -> &'static str {
+    match reason {
+        "missing_credentials" => "No credentials: send Authorization: Bearer <token>",
+        "invalid_token" => "The access token is invalid or expired",
+        "invalid_api_key" => "The API key is invalid, expired or revoked",
+        "invalid_credentials" => "Wrong username or password",
+        "invalid_refresh_token" => "The refresh token is invalid, expired or revoked",
+        "refresh_token_reused" => {
+            "This refresh token was already used; all sessions of this login were ended"
+        }
+        "account_disabled" => "The account is disabled",
+        "wrong_password" => "The current password is wrong",
+        _ => "Authentication required",
+    }
+}
+
+fn unauthenticated_zh(reason: &str) -> &'static str {
+    match reason {
+        "missing_credentials" => "缺少凭证：请发送 Authorization: Bearer <token>",
+        "invalid_token" => "访问令牌无效或已过期",
+        "invalid_api_key" => "API 密钥无效、已过期或已吊销",
+        "invalid_credentials" => "用户名或密码错误",
+        "invalid_refresh_token" => "刷新令牌无效、已过期或已吊销",
+        "refresh_token_reused" => "该刷新令牌已被使用过，本次登录的所有会话均已终止",
+        "account_disabled" => "账号已停用",
+        "wrong_password" => "当前密码错误",
+        _ => "需要认证",
+    }
+}
+
+/// Field messages by code, with `{param}` placeholders; unknown codes keep the English text.
+fn field_problem(e: &FieldError, lang: Lang) -> ProblemFieldError {
+    let template = match (e.code, lang) {
+        ("length", Lang::Zh) => Some("长度不符合要求"),
+        ("format", Lang::Zh) => Some("格式不正确"),
+        ("weak", Lang::Zh) => Some("密码强度不足：须包含小写、大写、数字、符号中的至少两类"),
+        ("required", Lang::Zh) => Some("必填"),
+        ("unknown_field", Lang::Zh) => Some("不认识的字段"),
+        ("invalid_type", Lang::Zh) => Some("类型或取值不正确"),
+        ("email", Lang::Zh) => Some("不是有效的邮箱地址"),
+        ("range", Lang::Zh) => Some("超出允许范围"),
+        ("unknown_role", Lang::Zh) => Some("未知角色"),
+        ("not_allowed", Lang::Zh) => Some("不允许的取值"),
+        _ => None,
+    };
+    let message = match template {
+        Some(zh) => format!("{zh}（{}）", e.message),
+        None => e.message.clone(),
+    };
+    ProblemFieldError {
+        field: e.field.clone(),
+        code: e.code.to_owned(),
+        message,
+    }
+}
+
+/// RFC 9457 problem details, as every error response carries them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Stable URI of the error kind, e.g. `urn:kefu:problem:validation`.
+    #[schema(example = "urn:kefu:problem:validation")]
+    pub r#type: String,
+    pub title: String,
+    pub status: u16,
+    /// Human explanation in the request's language (zh-CN by default, en on request).
+    pub detail: String,
+    /// The request path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Correlation id, also in the `X-Request-Id` header and the server log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// For validation failures: one entry per rejected field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ProblemFieldError>>,
+    /// For business-rule violations: the rule id of domain.md, e.g. `CON-5`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// For 412: the record's current version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemFieldError {
+    /// The field's path in the request, e.g. `roles[1]` or `query.limit`.
+    pub field: String,
+    /// Stable machine code: `length`, `format`, `required`, `unknown_field`, `invalid_type`, ...
+    pub code: String,
+    pub message: String,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) | ApiError::Rule { .. } | ApiError::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType | ApiError::MediaTypeRefused { .. } => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            // The cause stays in the log, keyed by the request id the client sees.
+            ApiError::Internal(cause) | ApiError::Unavailable(cause) => tracing::error!(
+                request_id = context::request_id().unwrap_or_default(),
+                error = %cause,
+                "request failed"
+            ),
+            _ => {}
+        }
+        let problem = self.problem();
+        let body = serde_json::to_string(&problem).unwrap_or_else(|_| "{}".to_owned());
+        let mut res = HttpResponse::build(self.status_code());
+        res.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
+        match self {
+            ApiError::TooManyRequests { retry_after_secs } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::MethodNotAllowed { allowed } => {
+                res.insert_header((header::ALLOW, allowed.join(", ")));
+            }
+            ApiError::Unauthenticated(_) => {
+                res.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"kefu\""),
+                ));
+            }
+            _ => {}
+        }
+        res.body(body)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(m) => ApiError::Unavailable(m),
+            StoreError::Duplicate(m) => ApiError::Conflict(match context::lang() {
+                Lang::Zh => format!("记录重复：{m}"),
+                Lang::En => format!("duplicate record: {m}"),
+            }),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<kefu_store::DieselError> for ApiError {
+    fn from(e: kefu_store::DieselError) -> Self {
+        ApiError::from(StoreError::from(e))
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(errors) => ApiError::Invalid(errors),
+            DomainError::Rule { rule, message } => ApiError::Rule { rule, message },
+            DomainError::Conflict(message) => ApiError::Conflict(message),
+        }
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut out = Vec::new();
+        flatten_validation("", &errors, &mut out);
+        ApiError::Invalid(out)
+    }
+}
+
+fn flatten_validation(
+    prefix: &str,
+    errors: &validator::ValidationErrors,
+    out: &mut Vec<FieldError>,
+) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    let message = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| {
+                            let params: Vec<String> = e
+                                .params
+                                .iter()
+                                .filter(|(k, _)| *k != "value")
+                                .map(|(k, v)| format!("{k}={v}"))
+                                .collect();
+                            if params.is_empty() {
+                                format!("failed `{}`", e.code)
+                            } else {
+                                format!("failed `{}` ({})", e.code, params.join(", "))
+                            }
+                        });
+                    out.push(FieldError::new(path.clone(), static_code(&e.code), message));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => flatten_validation(&path, inner, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    flatten_validation(&format!("{path}[{index}]"), inner, out);
+                }
+            }
+        }
+    }
+}
+
+/// validator's codes are dynamic strings; the API's are a closed set.
+fn static_code(code: &str) -> &'static str {
+    match code {
+        "length" => "length",
+        "email" => "email",
+        "range" => "range",
+        "required" => "required",
+        "regex" | "format" => "format",
+        _ => "invalid",
+    }
+}

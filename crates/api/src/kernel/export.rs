@@ -1,0 +1,505 @@
+//! Any list as CSV or XLSX: `?format=csv|xlsx`, or `Accept: text/csv` / the XLSX media type
+//! (`?format=json` forces JSON). The export is the whole list under the request's filters and
+//! the caller's ORG-5 scope — `limit` and `cursor` are ignored — read page by page through the
+//! list's own page function.
+//!
+//! - Columns are the list's [`Exportable::columns`], headed by field names, or in Chinese with
+//!   `?headers=zh`.
+//! - CSV (RFC 4180, CRLF, UTF-8 with a BOM so that Excel reads Chinese) is streamed: one
+//!   chunk per page, never the whole list in memory. A text cell starting with `= + - @`, tab
+//!   or CR gets a leading `'` so that a spreadsheet never runs it as a formula. A database
+//!   failure after the first page ends the download early (the status line is already out).
+//! - XLSX is built in memory (the format needs the whole sheet), so it is capped at
+//!   `KEFU_EXPORT_XLSX_MAX_ROWS` rows (422 above: narrow the filters or export CSV). Text
+//!   cells are stored as text, never as formulas.
+//!
+//! A list joins with an [`Exportable`] next to its DTO, one line in `platform::exports::LISTS` and a handler
+//! that calls [`respond`] with its page function.
+
+use crate::kernel::error::ApiError;
+use crate::kernel::extract::strict_query;
+use crate::kernel::page::{MAX_LIMIT, Page};
+use crate::kernel::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use kefu_core::FieldError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::future::{Future, Ready, ready};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{
+    ContentBuilder, HeaderBuilder, ObjectBuilder, OpenApi as OpenApiDoc, RefOr, Required, Type,
+};
+
+pub const CSV_MIME: &str = "text/csv";
+pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// One column: the item's field (`product.model` for a field of a nested object) and its
+/// Chinese header.
+#[derive(Debug)]
+pub struct Column {
+    pub field: &'static str,
+    pub zh: &'static str,
+}
+
+/// A list that can be exported.
+#[derive(Debug)]
+pub struct Exportable {
+    pub operation_id: &'static str,
+    /// The download's file name, before the date and extension.
+    pub file: &'static str,
+    pub columns: &'static [Column],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Export {
+    pub format: Format,
+    pub chinese_headers: bool,
+}
+
+/// A list query that can be pointed at any page.
+pub trait Paged: Clone {
+    fn restart(&mut self, cursor: Option<String>, limit: u32);
+    /// The cursor the caller sent, if the list pages by one.
+    fn cursor(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Implements [`Paged`] for query DTOs with the usual `cursor` and `limit` fields.
+#[macro_export]
+macro_rules! paged {
+    ($($query:ty),+ $(,)?) => {$(
+        impl $crate::kernel::export::Paged for $query {
+            fn restart(&mut self, cursor: Option<String>, limit: u32) {
+                self.cursor = cursor;
+                self.limit = Some(limit);
+            }
+
+            fn cursor(&self) -> Option<&str> {
+                self.cursor.as_deref()
+            }
+        }
+    )+};
+}
+
+/// A list's query (strict, like [`crate::kernel::extract::StrictQuery`]) and the export asked for,
+/// if any. `format` and `headers` are the export's parameters, not the list's.
+pub struct Listed<Q>(pub Q, pub Option<Export>);
+
+fn bad_param(name: &str, expected: &str) -> ApiError {
+    ApiError::BadRequest {
+        detail: format!("query parameter `{name}` must be {expected}"),
+        errors: vec![FieldError::new(
+            format!("query.{name}"),
+            "invalid_type",
+            format!("must be {expected}"),
+        )],
+    }
+}
+
+fn accepted(req: &HttpRequest) -> Option<Format> {
+    let accept = req.headers().get(header::ACCEPT)?.to_str().ok()?;
+    accept.split(',').find_map(|range| {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+        match media.as_str() {
+            _ if refused => None,
+            CSV_MIME => Some(Format::Csv),
+            XLSX_MIME => Some(Format::Xlsx),
+            _ => None,
+        }
+    })
+}
+
+fn listed<Q: DeserializeOwned>(req: &HttpRequest) -> Result<Listed<Q>, ApiError> {
+    let (mut format, mut headers) = (None, None);
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        match name.as_ref() {
+            "format" => format = Some(value.into_owned()),
+            "headers" => headers = Some(value.into_owned()),
+            _ => {
+                rest.append_pair(&name, &value);
+            }
+        }
+    }
+    let query = strict_query(&rest.finish())?;
+    let format = match format.as_deref() {
+        None => accepted(req),
+        Some("json") => None,
+        Some("csv") => Some(Format::Csv),
+        Some("xlsx") => Some(Format::Xlsx),
+        Some(_) => return Err(bad_param("format", "one of json, csv, xlsx")),
+    };
+    let chinese_headers = match headers.as_deref() {
+        None | Some("fields") => false,
+        Some("zh") => true,
+        Some(_) => return Err(bad_param("headers", "one of fields, zh")),
+    };
+    Ok(Listed(
+        query,
+        format.map(|format| Export {
+            format,
+            chinese_headers,
+        }),
+    ))
+}
+
+impl<Q: DeserializeOwned> FromRequest for Listed<Q> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(listed(req))
+    }
+}
+
+/// The list as JSON (one page, as asked), or the whole list as the export asked for.
+pub async fn respond<Q, T, F, Fut>(
+    state: &AppState,
+    list: &'static Exportable,
+    Listed(query, export): Listed<Q>,
+    page: F,
+) -> Result<HttpResponse, ApiError>
+where
+    Q: Paged + 'static,
+    T: Serialize + 'static,
+    F: Fn(Q) -> Fut + 'static,
+    Fut: Future<Output = Result<Page<T>, ApiError>> + 'static,
+{
+    let Some(export) = export else {
+        return Ok(HttpResponse::Ok().json(page(query).await?));
+    };
+    // An export ignores the page asked for, but a malformed cursor is still the caller's
+    // mistake, refused as on the JSON list.
+    crate::kernel::page::decode_cursor(query.cursor())?;
+    let mut query = query;
+    query.restart(None, MAX_LIMIT);
+    let first = page(query.clone()).await?;
+    let file = format!("{}-{}", list.file, state.today().format("%Y%m%d"));
+    match export.format {
+        Format::Csv => Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header(disposition(&file, "csv"))
+            .streaming(csv_stream(list, export, first, query, page))),
+        Format::Xlsx => {
+            let max_rows = state.config.export_xlsx_max_rows;
+            let bytes = xlsx(list, export, first, query, page, max_rows).await?;
+            Ok(HttpResponse::Ok()
+                .content_type(XLSX_MIME)
+                .insert_header(disposition(&file, "xlsx"))
+                .body(bytes))
+        }
+    }
+}
+
+fn disposition(file: &str, extension: &str) -> (header::HeaderName, String) {
+    (
+        header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"{file}.{extension}\""),
+    )
+}
+
+fn headings(list: &Exportable, export: Export) -> impl Iterator<Item = &'static str> {
+    list.columns.iter().map(move |c| {
+        if export.chinese_headers {
+            c.zh
+        } else {
+            c.field
+        }
+    })
+}
+
+/// The item's values in column order.
+fn cells<T: Serialize>(list: &Exportable, item: &T) -> Result<Vec<Value>, ApiError> {
+    let item = serde_json::to_value(item).map_err(ApiError::internal)?;
+    Ok(list
+        .columns
+        .iter()
+        .map(|c| {
+            let pointer = format!("/{}", c.field.replace('.', "/"));
+            item.pointer(&pointer).cloned().unwrap_or(Value::Null)
+        })
+        .collect())
+}
+
+/// A cell's text: arrays as comma-separated values, objects as JSON.
+fn text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+fn csv_field(value: &Value) -> String {
+    let mut s = text(value);
+    let is_text = matches!(value, Value::String(_) | Value::Array(_) | Value::Object(_));
+    if is_text && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        s.insert(0, '\'');
+    }
+    if s.contains([',', '"', '\r', '\n']) {
+        s = format!("\"{}\"", s.replace('"', "\"\""));
+    }
+    s
+}
+
+fn csv_line(fields: impl Iterator<Item = String>, out: &mut String) {
+    out.push_str(&fields.collect::<Vec<_>>().join(","));
+    out.push_str("\r\n");
+}
+
+struct CsvState<Q, T, F> {
+    pending: Option<Page<T>>,
+    query: Q,
+    page: F,
+    started: bool,
+    done: bool,
+}
+
+fn csv_stream<Q, T, F, Fut>(
+    list: &'static Exportable,
+    export: Export,
+    first: Page<T>,
+    query: Q,
+    page: F,
+) -> impl futures_util::Stream<Item = Result<Bytes, ApiError>>
+where
+    Q: Paged + 'static,
+    T: Serialize + 'static,
+    F: Fn(Q) -> Fut + 'static,
+    Fut: Future<Output = Result<Page<T>, ApiError>> + 'static,
+{
+    let state = CsvState {
+        pending: Some(first),
+        query,
+        page,
+        started: false,
+        done: false,
+    };
+    futures_util::stream::unfold(state, move |mut st| async move {
+        if st.done {
+            return None;
+        }
+        let chunk = match st.pending.take() {
+            Some(chunk) => chunk,
+            None => match (st.page)(st.query.clone()).await {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    tracing::error!(error = %e, list = list.file, "export stopped");
+                    st.done = true;
+                    return Some((Err(e), st));
+                }
+            },
+        };
+        let mut out = String::new();
+        if !st.started {
+            st.started = true;
+            out.push('\u{feff}');
+            csv_line(
+                headings(list, export).map(|h| csv_field(&h.into())),
+                &mut out,
+            );
+        }
+        for item in &chunk.items {
+            match cells(list, item) {
+                Ok(row) => csv_line(row.iter().map(csv_field), &mut out),
+                Err(e) => {
+                    st.done = true;
+                    return Some((Err(e), st));
+                }
+            }
+        }
+        match chunk.next_cursor {
+            Some(cursor) => st.query.restart(Some(cursor), MAX_LIMIT),
+            None => st.done = true,
+        }
+        Some((Ok(Bytes::from(out)), st))
+    })
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> ApiError {
+    ApiError::internal(format!("xlsx: {e}"))
+}
+
+async fn xlsx<Q, T, F, Fut>(
+    list: &'static Exportable,
+    export: Export,
+    first: Page<T>,
+    mut query: Q,
+    page: F,
+    max_rows: usize,
+) -> Result<Vec<u8>, ApiError>
+where
+    Q: Paged,
+    T: Serialize,
+    F: Fn(Q) -> Fut,
+    Fut: Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (col, heading) in (0u16..).zip(headings(list, export)) {
+        sheet
+            .write_string_with_format(0, col, heading, &bold)
+            .map_err(xlsx_error)?;
+    }
+    let mut row: u32 = 0;
+    let mut chunk = first;
+    loop {
+        for item in &chunk.items {
+            row += 1;
+            if row as usize > max_rows {
+                return Err(ApiError::Invalid(vec![FieldError::new(
+                    "query.format",
+                    "range",
+                    format!(
+                        "an XLSX export holds at most {max_rows} rows: narrow the filters or export CSV"
+                    ),
+                )]));
+            }
+            for (col, value) in (0u16..).zip(cells(list, item)?) {
+                match &value {
+                    Value::Null => continue,
+                    Value::Bool(b) => sheet.write_boolean(row, col, *b),
+                    Value::Number(n) => match n.as_f64() {
+                        Some(f) => sheet.write_number(row, col, f),
+                        None => sheet.write_string(row, col, n.to_string()),
+                    },
+                    other => sheet.write_string(row, col, text(other)),
+                }
+                .map_err(xlsx_error)?;
+            }
+        }
+        match chunk.next_cursor.take() {
+            Some(cursor) => {
+                query.restart(Some(cursor), MAX_LIMIT);
+                chunk = page(query.clone()).await?;
+            }
+            None => break,
+        }
+    }
+    web::block(move || book.save_to_buffer())
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(xlsx_error)
+}
+
+fn enum_param(name: &str, values: &[&str], description: String) -> RefOr<Parameter> {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(values.iter().copied())),
+        ))
+        .build()
+        .into()
+}
+
+/// States the export parameters and media types on every exportable list.
+pub fn document(doc: &mut OpenApiDoc, lists: &[&Exportable]) {
+    for item in doc.paths.paths.values_mut() {
+        let Some(op) = item.get.as_mut() else {
+            continue;
+        };
+        let Some(list) = lists
+            .iter()
+            .find(|l| op.operation_id.as_deref() == Some(l.operation_id))
+        else {
+            continue;
+        };
+        let columns: Vec<String> = list
+            .columns
+            .iter()
+            .map(|c| format!("`{}` {}", c.field, c.zh))
+            .collect();
+        let params = op.parameters.get_or_insert_with(Vec::new);
+        params.push(enum_param(
+            "format",
+            &["json", "csv", "xlsx"],
+            "`json` (default): one page. `csv` or `xlsx`: the whole list under the other \
+             filters as a download (`limit` and `cursor` are ignored); `Accept: text/csv` or the \
+             XLSX media type asks for the same. CSV is streamed, UTF-8 with a BOM, formula-like \
+             text cells prefixed with `'`; XLSX holds at most `KEFU_EXPORT_XLSX_MAX_ROWS` rows \
+             (422 above)."
+                .to_owned(),
+        ));
+        params.push(enum_param(
+            "headers",
+            &["fields", "zh"],
+            format!(
+                "Column headers of an export: field names (default) or Chinese. Columns: {}.",
+                columns.join(", ")
+            ),
+        ));
+        if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
+            let text = || ObjectBuilder::new().schema_type(Type::String);
+            ok.content.insert(
+                CSV_MIME.to_owned(),
+                ContentBuilder::new().schema(Some(text())).build().into(),
+            );
+            ok.content.insert(
+                XLSX_MIME.to_owned(),
+                ContentBuilder::new()
+                    .schema(Some(text().content_media_type(XLSX_MIME)))
+                    .build()
+                    .into(),
+            );
+            ok.headers.insert(
+                "Content-Disposition".to_owned(),
+                HeaderBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    .description(Some(
+                        "Exports: `attachment; filename=\"<list>-<date>.<ext>\"`",
+                    ))
+                    .build()
+                    .into(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_guarded_against_formulas() {
+        assert_eq!(csv_field(&"杭州, 西湖".into()), "\"杭州, 西湖\"");
+        assert_eq!(csv_field(&"say \"hi\"".into()), "\"say \"\"hi\"\"\"");
+        assert_eq!(
+            csv_field(&"=HYPERLINK(\"x\")".into()),
+            "\"'=HYPERLINK(\"\"x\"\")\""
+        );
+        assert_eq!(csv_field(&"+86 138".into()), "'+86 138");
+        assert_eq!(csv_field(&"@SUM(A1)".into()), "'@SUM(A1)");
+        assert_eq!(csv_field(&"-1+1".into()), "'-1+1");
+        assert_eq!(
+            csv_field(&serde_json::json!(-5)),
+            "-5",
+            "numbers stay numbers"
+        );
+        assert_eq!(csv_field(&Value::Null), "");
+        assert_eq!(
+            csv_field(&serde_json::json!(["admin", "hr"])),
+            "\"admin, hr\""
+        );
+        assert_eq!(csv_field(&"line\nbreak".into()), "\"line\nbreak\"");
+    }
+}

@@ -1,0 +1,38 @@
+//! The API's typed requests and responses, separate from database rows.
+
+use serde::{Deserialize, Deserializer};
+
+/// A phone number: 5 to 20 digits, with `+ - ( )` or spaces (mobile, landline, extension).
+pub fn phone_ok(phone: &str) -> Result<(), validator::ValidationError> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let shape = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
+    if shape && (5..=20).contains(&digits) {
+        Ok(())
+    } else {
+        let mut e = validator::ValidationError::new("format");
+        e.message = Some("must be a phone number: 5 to 20 digits, with + - ( ) or spaces".into());
+        Err(e)
+    }
+}
+
+/// A client-chosen record id (offline creation): a UUID.
+pub fn client_id_ok(id: &str) -> Result<(), validator::ValidationError> {
+    if uuid::Uuid::parse_str(id).is_ok() {
+        Ok(())
+    } else {
+        let mut e = validator::ValidationError::new("format");
+        e.message = Some("must be a UUID".into());
+        Err(e)
+    }
+}
+
+/// Tells an absent field (`None`: leave as is) from an explicit `null` (`Some(None)`: clear).
+pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}

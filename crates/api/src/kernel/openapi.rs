@@ -1,0 +1,652 @@
+//! The OpenAPI document: generated from the handlers' annotations, then completed with the
+//! responses and headers that the shared conventions add to every operation of a kind, so
+//! that each operation lists every status it can return.
+
+use crate::kernel::error::{Problem, ProblemFieldError};
+use crate::kernel::export::Exportable;
+use utoipa::openapi::link::LinkBuilder;
+use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ArrayItems, KnownFormat, Object, SchemaFormat, SchemaType};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{
+    ContentBuilder, ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, ResponseBuilder,
+    Schema, Type,
+};
+use utoipa::{IntoParams, Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "kefu API",
+        version = "1.0.0",
+        description = "Customer service and field service: tickets, dispatch, feedback forms, \
+callbacks, contracts, spare parts, scoring, billing and payroll.\n\n\
+Conventions: errors are RFC 9457 `application/problem+json` in the `Accept-Language` \
+(zh-CN default, en); lists use `limit`/`cursor` and return `{items, next_cursor}`; \
+changes to existing records need `If-Match` with the record's `ETag`; every POST accepts \
+`Idempotency-Key` (same key and body within 24 h replays the first response); money is \
+integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 3339."
+    ),
+    tags(
+        (name = "auth", description = "Login, token refresh, logout and the caller's own account"),
+        (name = "users", description = "Users and roles (ORG-1), managed by admins"),
+        (name = "api-keys", description = "API keys of service accounts for integration scripts"),
+        (name = "audit", description = "The append-only, hash-chained audit log"),
+        (name = "customers", description = "Customers, their sites and contacts, and the cities served (ORG-3, CUS-1), under ORG-5 visibility"),
+        (name = "teams", description = "Teams and their supervisors (ORG-2)"),
+        (name = "employees", description = "Employees: track, level, team, salary and employment status history (ORG-2); visible per ORG-5"),
+        (name = "rules", description = "Configurable rule sets (rates, deadlines, fines) in dated versions"),
+        (name = "calendar", description = "The work calendar (CAL-1): holidays, make-up working \
+days and working-day arithmetic"),
+        (name = "products", description = "The products catalogue: models, prices, cost and floor price"),
+        (name = "equipment", description = "Installed equipment per site (ORG-4), with delta sync"),
+        (name = "webhooks", description = "Webhook subscriptions for integration scripts: signed deliveries of record changes, retries and the delivery log"),
+        (name = "sync", description = "The mobile app's offline command queue"),
+        (name = "ops", description = "Health, readiness and metrics"),
+        (name = "jobs", description = "Background jobs: the queue every instance works off, retries and the dead-letter list (admin)"),
+        (name = "notifications", description = "The caller's in-app notification inbox"),
+        (name = "tickets", description = "Tickets (TKT-1..4): intake, SLA due instants and breaches, the lifecycle with its log, dispatch; visible per ORG-5, with delta sync"),
+        (name = "visits", description = "On-site visits (TKT-5, TKT-8), service records (TKT-6), the dispatch board and an engineer's agenda"),
+        (name = "feedback-forms", description = "Feedback forms (TKT-7): drafted after a visit, signed by the customer with the signature's SHA-256 sealed in, immutable once signed (amendments are new versions), handed in to the clerk by the due day; late and flagged lists"),
+        (name = "complaints", description = "Complaints (TKT-10): recording, validity judgement, corrective measures and reply; valid complaints counted per employee for HR scoring (HR-C1)"),
+        (name = "change-requests", description = "Program change requests (TKT-12): the customer's stamped application through review, development, the requesting engineer's test and delivery, with promised dates and delay notices"),
+        (name = "callbacks", description = "Callbacks after field service (TKT-9): tasks of the callback desk with the questionnaire, and the managers' follow-ups of dissatisfied customers; with delta sync"),
+        (name = "reports", description = "Reports: customer satisfaction per team, engineer or customer (TKT-13), as JSON or CSV"),
+        (name = "attachments", description = "Files attached to records (photos, documents, \
+signatures): streamed upload with content sniffing, size limits and SHA-256, download, \
+thumbnails and seal verification"),
+        (name = "knowledge-base", description = "The knowledge base (KB-1): versioned articles \
+with the customer-facing wording, full-text search (Chinese included); customer contacts read \
+published articles"),
+        (name = "work-orders", description = "Internal work orders (TKT-11) from a ticket to the \
+technical or web-operations centre, closed with their knowledge-base article; visible with the \
+ticket and to the assignee"),
+    ),
+    components(schemas(Problem, ProblemFieldError)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /api/v1/auth/login`, or an API key \
+                         (`kefu_…`) of a service account.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// `If-Match` on commands that change an existing record.
+#[derive(IntoParams)]
+#[into_params(names("If-Match"), parameter_in = Header)]
+pub struct IfMatchHeader(
+    /// The `ETag` from the last read of the record, e.g. `"3"`.
+    #[param(example = "\"3\"", pattern = "^(W/)?\"[0-9]{1,18}\"$")]
+    #[allow(dead_code)]
+    String,
+);
+
+/// What `Idempotency-Key` accepts (see `middleware::idempotency`).
+const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]{1,255}$";
+
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            crate::kernel::error::PROBLEM_CONTENT_TYPE,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+fn header_param(name: &str, description: &str, pattern: Option<&str>) -> RefOr<Parameter> {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(pattern)
+                .build(),
+        ))
+        .build()
+        .into()
+}
+
+fn add_response(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| problem(description));
+}
+
+fn has_param(op: &Operation, name: &str, location: ParameterIn) -> bool {
+    op.parameters.iter().flatten().any(|p| match p {
+        RefOr::T(p) => p.name == name && p.parameter_in == location,
+        RefOr::Ref(_) => false,
+    })
+}
+
+fn is_secured(op: &Operation) -> bool {
+    op.security.iter().flatten().any(|req| {
+        serde_json::to_value(req)
+            .ok()
+            .and_then(|v| v.as_object().map(|o| !o.is_empty()))
+            .unwrap_or(false)
+    })
+}
+
+/// Adds what the shared building blocks can answer to each operation that uses them.
+fn complete(path: &str, method: &str, op: &mut Operation) {
+    let secured = is_secured(op);
+    if secured {
+        add_response(op, "401", "No, invalid or expired credentials");
+        add_response(op, "403", "The caller's roles do not allow this operation");
+    }
+    if op.request_body.is_some() {
+        add_response(
+            op,
+            "400",
+            "Malformed JSON, wrong field types or unknown fields",
+        );
+        add_response(op, "413", "Request body too large");
+        add_response(op, "415", "Request body is not application/json");
+        add_response(op, "422", "A field breaks its rules (see `errors`)");
+    }
+    if op
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query))
+    {
+        add_response(
+            op,
+            "400",
+            "Unknown or malformed query parameter, or a bad cursor",
+        );
+        add_response(op, "422", "A query parameter is out of range");
+    }
+    if path.contains('{') {
+        add_response(op, "404", "No such record, or not visible to the caller");
+    }
+    if has_param(op, "If-Match", ParameterIn::Header) {
+        add_response(op, "400", "If-Match is not an ETag of this API");
+        add_response(
+            op,
+            "412",
+            "The record changed since it was read (see `current_version`)",
+        );
+        add_response(op, "428", "If-Match is required");
+    }
+    if method == "post" && secured {
+        op.parameters.get_or_insert_with(Vec::new).push(header_param(
+            "Idempotency-Key",
+            "Makes the POST safe to retry: the same key with the same request within 24 h \
+             returns the first response (with `Idempotent-Replayed: true`) without running it again; \
+             secrets shown once (`generated_password`, `key`) are left out of a replay. \
+             1 to 255 visible ASCII characters.",
+            Some(IDEMPOTENCY_KEY_PATTERN),
+        ));
+        add_response(op, "400", "Malformed Idempotency-Key");
+        add_response(
+            op,
+            "409",
+            "A request with the same Idempotency-Key is still running",
+        );
+        add_response(op, "413", "Request body too large");
+        add_response(
+            op,
+            "422",
+            "The Idempotency-Key was used with a different request",
+        );
+    }
+    if path.starts_with("/api/v1/") && path != "/api/v1/openapi.json" {
+        op.responses
+            .responses
+            .entry("429".to_owned())
+            .or_insert_with(crate::kernel::middleware::rate_limit::documented);
+    }
+    if !matches!(path, "/healthz" | "/metrics") {
+        add_response(
+            op,
+            "503",
+            "The database is unavailable; retry after `Retry-After`",
+        );
+    }
+    add_response(
+        op,
+        "500",
+        "Internal error; the body carries only the request id",
+    );
+    op.parameters
+        .get_or_insert_with(Vec::new)
+        .push(header_param(
+            "Accept-Language",
+            "Language of error messages: zh-CN (default) or en.",
+            None,
+        ));
+}
+
+/// The id of the record a response is about, and its `ETag` for the `If-Match` of a change.
+const NEW_ID: &str = "$response.body#/id";
+const SAME_ID: &str = "$request.path.id";
+const ETAG: &str = "$response.header.ETag";
+
+/// OpenAPI links: which values of a response feed which later operation (a client can follow
+/// them; schemathesis' stateful phase chains requests along them). Each entry is
+/// (operation, status, link name, target operation, parameters as (name, expression)).
+type LinkSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const LINKS: &[LinkSpec] = &[
+    ("createUser", "201", "GetUser", "getUser", &[("id", NEW_ID)]),
+    (
+        "createUser",
+        "201",
+        "UpdateUser",
+        "updateUser",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "createUser",
+        "201",
+        "DisableUser",
+        "disableUser",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "createUser",
+        "201",
+        "ResetUserPassword",
+        "resetUserPassword",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "getUser",
+        "200",
+        "UpdateUser",
+        "updateUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "getUser",
+        "200",
+        "DisableUser",
+        "disableUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "getUser",
+        "200",
+        "EnableUser",
+        "enableUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "getUser",
+        "200",
+        "ResetUserPassword",
+        "resetUserPassword",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "updateUser",
+        "200",
+        "GetUser",
+        "getUser",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "updateUser",
+        "200",
+        "DisableUser",
+        "disableUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "disableUser",
+        "200",
+        "GetUser",
+        "getUser",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "disableUser",
+        "200",
+        "EnableUser",
+        "enableUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "enableUser",
+        "200",
+        "GetUser",
+        "getUser",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "enableUser",
+        "200",
+        "DisableUser",
+        "disableUser",
+        &[("id", SAME_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "resetUserPassword",
+        "200",
+        "GetUser",
+        "getUser",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "createApiKey",
+        "201",
+        "GetApiKey",
+        "getApiKey",
+        &[("id", NEW_ID)],
+    ),
+    (
+        "createApiKey",
+        "201",
+        "RevokeApiKey",
+        "revokeApiKey",
+        &[("id", NEW_ID)],
+    ),
+    (
+        "getApiKey",
+        "200",
+        "RevokeApiKey",
+        "revokeApiKey",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "revokeApiKey",
+        "200",
+        "GetApiKey",
+        "getApiKey",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "createKbArticle",
+        "201",
+        "GetKbArticle",
+        "getKbArticle",
+        &[("id", NEW_ID)],
+    ),
+    (
+        "createKbArticle",
+        "201",
+        "UpdateKbArticle",
+        "updateKbArticle",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "createKbArticle",
+        "201",
+        "PublishKbArticle",
+        "publishKbArticle",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
+    (
+        "updateKbArticle",
+        "200",
+        "ListKbArticleVersions",
+        "listKbArticleVersions",
+        &[("id", SAME_ID)],
+    ),
+    (
+        "createWorkOrder",
+        "201",
+        "GetWorkOrder",
+        "getWorkOrder",
+        &[("id", NEW_ID)],
+    ),
+];
+
+fn add_links(op: &mut Operation) {
+    let Some(id) = op.operation_id.clone() else {
+        return;
+    };
+    for (from, status, name, target, params) in LINKS {
+        if *from != id {
+            continue;
+        }
+        let Some(RefOr::T(response)) = op.responses.responses.get_mut(*status) else {
+            panic!("link {name}: {id} has no {status} response");
+        };
+        let link = params
+            .iter()
+            .fold(LinkBuilder::new().operation_id(*target), |l, (p, expr)| {
+                l.parameter(*p, *expr)
+            })
+            .build();
+        response.links.insert((*name).to_owned(), RefOr::T(link));
+    }
+}
+
+/// Rules between fields that the derive cannot state: a service account has no password.
+fn add_cross_field_rules(doc: &mut OpenApiDoc) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    if let Some(RefOr::T(Schema::Object(create_user))) = components.schemas.get_mut("CreateUser") {
+        // `not` is plain JSON Schema; utoipa has no field for it, but flattens extensions.
+        create_user
+            .extensions
+            .get_or_insert_with(Default::default)
+            .insert(
+                "not".to_owned(),
+                serde_json::json!({
+                    "description": "`password` is not allowed with `kind: service`",
+                    "properties": {"kind": {"const": "service"}},
+                    "required": ["kind", "password"],
+                }),
+            );
+    }
+}
+
+// --- Rules of strings and list queries, stated once for every operation -------------------
+//
+// utoipa does not read the `validator` attributes, and the server trims every string of a
+// body before validating it (`extract::json`), so a length bound of a DTO (mirrored there as
+// `min_length`/`max_length`) is stated here as a pattern over the trimmed text. No string
+// may hold a NUL character (`middleware::nul`, `extract::json`).
+
+/// The characters `str::trim` removes (Unicode White_Space), as the inside of a regex class.
+pub const WS: &str = r"\t\n\x0b\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+/// Any string without a NUL character.
+const NO_NUL_PATTERN: &str = r"^[^\x00]*$";
+/// A cursor: `k` and the hex of a key without NUL bytes (`page::decode_cursor`).
+const CURSOR_PATTERN: &str = "^k(?:[1-9a-fA-F][0-9a-fA-F]|0[1-9a-fA-F])*$";
+/// A hyphenated UUID in any case, and the other spellings `uuid::Uuid::parse_str` takes.
+const UUID: &str = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+/// `dto::phone_ok` after trimming: 5 to 20 digits, with `+ - ( )` or spaces.
+fn phone_pattern() -> String {
+    format!(r"^[{WS}]*(?:[+\-() ]*[0-9]){{5,20}}[+\-() ]*[{WS}]*$")
+}
+
+/// `dto::client_id_ok` after trimming: a UUID.
+fn client_id_pattern() -> String {
+    format!(r"^[{WS}]*(?:{UUID}|\{{{UUID}\}}|urn:uuid:{UUID}|[0-9a-fA-F]{{32}})[{WS}]*$")
+}
+
+/// Text of `min..=max` characters (`min` 0 or 1) once trimmed, without NUL.
+fn trimmed_text_pattern(min: usize, max: usize) -> String {
+    let edge = format!(r"[^\x00{WS}]");
+    let mut text = match max {
+        0 => String::new(),
+        1 => edge.clone(),
+        _ => format!(r"{edge}(?:[^\x00]{{0,{}}}{edge})?", max - 2),
+    };
+    if min == 0 && !text.is_empty() {
+        text = format!("(?:{text})?");
+    }
+    format!("^[{WS}]*{text}[{WS}]*$")
+}
+
+fn is_string(o: &Object) -> bool {
+    match &o.schema_type {
+        SchemaType::Type(t) => *t == Type::String,
+        SchemaType::Array(types) => types.contains(&Type::String),
+        SchemaType::AnyValue => false,
+    }
+}
+
+/// States the rules of a request string named `name`, unless its schema already has them.
+fn state_string_rules(name: &str, o: &mut Object) {
+    if !is_string(o) || o.pattern.is_some() || o.enum_values.is_some() || o.format.is_some() {
+        return;
+    }
+    let pattern = if name.contains("password") {
+        // Passwords are not trimmed; their lengths stand as they are.
+        NO_NUL_PATTERN.to_owned()
+    } else if name == "phone" {
+        phone_pattern()
+    } else if name == "id" {
+        client_id_pattern()
+    } else if let Some(max) = o.max_length.take() {
+        trimmed_text_pattern(o.min_length.take().unwrap_or(0), max)
+    } else {
+        NO_NUL_PATTERN.to_owned()
+    };
+    o.pattern = Some(pattern);
+}
+
+fn state_schema_rules(name: &str, schema: &mut RefOr<Schema>) {
+    match schema {
+        RefOr::T(Schema::Object(o)) => state_string_rules(name, o),
+        RefOr::T(Schema::Array(a)) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                state_schema_rules(name, items);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names of the component schemas that requests carry, with those they refer to.
+fn request_schemas(doc: &OpenApiDoc) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for item in doc.paths.paths.values() {
+        for op in [&item.post, &item.put, &item.patch].into_iter().flatten() {
+            let Some(RefOr::T(body)) = &op.request_body else {
+                continue;
+            };
+            for content in body.content.values() {
+                if let RefOr::T(utoipa::openapi::Content {
+                    schema: Some(RefOr::Ref(r)),
+                    ..
+                }) = content
+                {
+                    names.push(r.ref_location.rsplit('/').next().unwrap_or("").to_owned());
+                }
+            }
+        }
+    }
+    // Objects referred to by a request's properties or their items (e.g. `CalendarDayIn`).
+    let schemas = doc.components.as_ref().map(|c| &c.schemas);
+    let mut i = 0;
+    while i < names.len() {
+        if let Some(RefOr::T(Schema::Object(o))) = schemas.and_then(|s| s.get(&names[i])) {
+            let json = serde_json::to_string(&o.properties).unwrap_or_default();
+            for r in json.split("\"$ref\":\"#/components/schemas/").skip(1) {
+                let name = r.split('"').next().unwrap_or("").to_owned();
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        i += 1;
+    }
+    names
+}
+
+/// Every string of a request body gets its rules (see above).
+fn add_body_rules(doc: &mut OpenApiDoc) {
+    let names = request_schemas(doc);
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for name in names {
+        if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(&name) {
+            for (field, schema) in o.properties.iter_mut() {
+                state_schema_rules(field, schema);
+            }
+        }
+    }
+}
+
+/// Query parameters: `limit`, `cursor` and `updated_since` mean the same in every list
+/// (`page`), unless the list states otherwise; any other string only must not hold NUL.
+fn add_query_rules(op: &mut Operation) {
+    for param in op.parameters.iter_mut().flatten() {
+        let RefOr::T(param) = param else { continue };
+        if param.parameter_in != ParameterIn::Query {
+            continue;
+        }
+        let Some(RefOr::T(Schema::Object(o))) = param.schema.as_mut() else {
+            continue;
+        };
+        match param.name.as_str() {
+            "limit" => {
+                o.minimum = Some(1.into());
+                o.maximum = Some(200.into());
+            }
+            // The audit log states its own kind of cursor.
+            "cursor" if o.pattern.is_none() => o.pattern = Some(CURSOR_PATTERN.to_owned()),
+            "updated_since" => o.format = Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)),
+            _ if is_string(o) && o.pattern.is_none() && o.format.is_none() => {
+                o.pattern = Some(NO_NUL_PATTERN.to_owned());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The finished document: annotations plus the conventions' responses and the links.
+pub fn finish(mut doc: OpenApiDoc, exportable: &[&Exportable]) -> OpenApiDoc {
+    add_cross_field_rules(&mut doc);
+    crate::kernel::export::document(&mut doc, exportable);
+    add_body_rules(&mut doc);
+    crate::kernel::files::document_download_types(&mut doc);
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let ops = [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                add_query_rules(op);
+                complete(path, method, op);
+                add_links(op);
+            }
+        }
+    }
+    doc
+}

@@ -1,0 +1,166 @@
+use crate::kernel::auth::caller::RequestId;
+use crate::kernel::auth::password;
+use crate::kernel::command::Ctx;
+use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::extract::ValidJson;
+use crate::kernel::state::AppState;
+use crate::org::dto::auth::{LoginRequest, RefreshRequest, TokenPair};
+use crate::org::service::auth::{self as svc, Refreshed};
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use kefu_store::throttle::ThrottlePolicy;
+use kefu_store::users;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(login).service(refresh).service(logout);
+}
+
+fn duration(d: std::time::Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+/// Log in with username and password.
+///
+/// Returns a short-lived access token and a single-use refresh token. Repeated failures lock
+/// the account and the client address out for a while (429 with `Retry-After`).
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "login",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = TokenPair),
+        (status = 401, description = "Wrong username or password, or account disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed logins", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ),
+    security(())
+)]
+#[post("/auth/login")]
+async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    request_id: RequestId,
+    ValidJson(input): ValidJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let config = &state.config;
+    let window = duration(config.login_failure_window);
+    let lockout = duration(config.login_lockout);
+    let keys = vec![
+        (
+            svc::account_key(&input.username),
+            ThrottlePolicy {
+                max_failures: config.login_max_failures_per_account,
+                window,
+                lockout,
+            },
+        ),
+        (
+            svc::ip_key(&crate::kernel::auth::client_ip(
+                &req,
+                config.trust_forwarded_for,
+            )),
+            ThrottlePolicy {
+                max_failures: config.login_max_failures_per_ip,
+                window,
+                lockout,
+            },
+        ),
+    ];
+    let key_names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let username = input.username.trim().to_ascii_lowercase();
+    let user = state
+        .db(move |conn| {
+            svc::check_lockout(conn, &key_names, now)?;
+            Ok(users::find_by_username(conn, &username)?)
+        })
+        .await?;
+    let stored = user
+        .as_ref()
+        .filter(|u| u.row.kind == "human")
+        .and_then(|u| u.row.password_hash.clone());
+    let verified = web::block(move || password::verify(&input.password, stored.as_deref()))
+        .await
+        .map_err(ApiError::internal)?;
+    let ctx = Ctx::anonymous(&request_id.0, now);
+    match user {
+        Some(user) if verified && !user.row.disabled => {
+            let jwt = state.jwt.clone();
+            let ttl = duration(config.refresh_token_ttl);
+            let ctx = Ctx {
+                actor_id: Some(user.row.id.clone()),
+                ..ctx
+            };
+            let pair = state
+                .tx(move |conn| svc::login_succeeded(conn, &ctx, &jwt, ttl, &user))
+                .await?;
+            Ok(HttpResponse::Ok().json(pair))
+        }
+        Some(user) if verified => {
+            let _ = user;
+            Err(ApiError::Unauthenticated("account_disabled"))
+        }
+        user => {
+            state
+                .tx(move |conn| svc::record_failure(conn, &ctx, &keys, user.as_ref()))
+                .await?;
+            Err(ApiError::Unauthenticated("invalid_credentials"))
+        }
+    }
+}
+
+/// Exchange a refresh token for a new token pair.
+///
+/// The presented token is spent. Presenting a spent token again is treated as theft: every
+/// token of that login is revoked and the client must log in again.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "refreshToken",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New token pair", body = TokenPair),
+        (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/refresh")]
+async fn refresh(
+    state: web::Data<AppState>,
+    request_id: RequestId,
+    ValidJson(input): ValidJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = Ctx::anonymous(&request_id.0, state.clock.now());
+    let jwt = state.jwt.clone();
+    let ttl = duration(state.config.refresh_token_ttl);
+    let outcome = state
+        .tx(move |conn| svc::refresh(conn, &ctx, &jwt, ttl, &input.refresh_token))
+        .await?;
+    match outcome {
+        Refreshed::Issued(pair) => Ok(HttpResponse::Ok().json(pair)),
+        Refreshed::Rejected(reason) => Err(ApiError::Unauthenticated(reason)),
+    }
+}
+
+/// Log out: revoke the login the refresh token belongs to.
+///
+/// Idempotent: an unknown or already revoked token also gives 204. Access tokens already
+/// issued stay valid until they expire (at most their `expires_in`).
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "logout",
+    request_body = RefreshRequest,
+    responses((status = 204, description = "Logged out")),
+    security(())
+)]
+#[post("/auth/logout")]
+async fn logout(
+    state: web::Data<AppState>,
+    request_id: RequestId,
+    ValidJson(input): ValidJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = Ctx::anonymous(&request_id.0, state.clock.now());
+    state
+        .tx(move |conn| svc::logout(conn, &ctx, &input.refresh_token))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

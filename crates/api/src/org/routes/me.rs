@@ -1,0 +1,86 @@
+use crate::kernel::auth::{Caller, password};
+use crate::kernel::command::Ctx;
+use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::extract::ValidJson;
+use crate::kernel::respond::versioned;
+use crate::kernel::state::AppState;
+use crate::org::dto::users::{ChangePassword, UserOut};
+use crate::org::service::users as svc;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_me).service(change_password);
+}
+
+/// The caller's own account and roles.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "getMe",
+    responses((status = 200, description = "The caller", body = UserOut,
+        headers(("ETag" = String, description = "The record version")))),
+    security(("bearer" = []))
+)]
+#[get("/me")]
+async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let id = caller.user_id().to_owned();
+    let user = state.db(move |conn| svc::get(conn, &id)).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        user.row.version,
+        &UserOut::from(&user),
+    ))
+}
+
+/// Change the caller's own password.
+///
+/// Needs the current password. Ends every session of the account: log in again afterwards.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "changeMyPassword",
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 401, description = "Current password wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Service accounts have no password", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/password")]
+async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    ValidJson(input): ValidJson<ChangePassword>,
+) -> Result<HttpResponse, ApiError> {
+    let id = caller.user_id().to_owned();
+    let user = state.db(move |conn| svc::get(conn, &id)).await?;
+    let stored = user.row.password_hash.clone();
+    let (ok, new_hash) = web::block(move || {
+        if !password::verify(&input.current_password, stored.as_deref()) {
+            return Ok((false, String::new()));
+        }
+        svc::new_password(Some(&input.new_password), "new_password").map(|(h, _)| (true, h))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    if !ok {
+        return Err(ApiError::Unauthenticated("wrong_password"));
+    }
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let id = caller.user_id().to_owned();
+    state
+        .tx(move |conn| {
+            svc::set_password(
+                conn,
+                &ctx,
+                &id,
+                None,
+                new_hash,
+                false,
+                "user.change_password",
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,6 @@
+pub mod api_keys;
+pub mod auth;
+pub mod employees;
+pub mod me;
+pub mod teams;
+pub mod users;

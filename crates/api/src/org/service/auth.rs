@@ -1,0 +1,174 @@
+//! Login, refresh-token rotation with reuse detection, logout.
+
+use crate::kernel::auth::jwt::JwtKeys;
+use crate::kernel::auth::secrets;
+use crate::kernel::command::{Ctx, snapshot};
+use crate::kernel::error::ApiError;
+use crate::org::dto::auth::TokenPair;
+use crate::org::dto::users::UserOut;
+use chrono::{DateTime, Duration, Utc};
+use kefu_store::credentials::{self, RefreshTokenRow};
+use kefu_store::throttle::{self, ThrottlePolicy};
+use kefu_store::users::{self, UserRecord};
+use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
+
+pub fn account_key(username: &str) -> String {
+    format!("user:{}", username.trim().to_ascii_lowercase())
+}
+
+pub fn ip_key(ip: &str) -> String {
+    format!("ip:{ip}")
+}
+
+/// Before checking a password: refuses (429) while the account or the address is locked out.
+pub fn check_lockout(
+    conn: &mut DbConnection,
+    keys: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let mut until: Option<DateTime<Utc>> = None;
+    for key in keys {
+        if let Some(t) = throttle::locked_until(conn, key, now)? {
+            until = Some(until.map_or(t, |u| u.max(t)));
+        }
+    }
+    match until {
+        Some(t) => Err(ApiError::TooManyRequests {
+            retry_after_secs: u64::try_from((t - now).num_seconds().max(1)).unwrap_or(1),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Counts a failed login against each throttle key, auditing it against the account when the
+/// username exists (and its lock-out when this failure caused one).
+pub fn record_failure(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    keys: &[(String, ThrottlePolicy)],
+    user: Option<&UserRecord>,
+) -> Result<(), ApiError> {
+    let mut locked = false;
+    for (key, policy) in keys {
+        locked |= throttle::record_failure(conn, key, ctx.now, *policy)?.is_some();
+    }
+    if let Some(user) = user {
+        let action = if locked {
+            "auth.locked_out"
+        } else {
+            "auth.login_failed"
+        };
+        ctx.audit(conn, action, ("user", &user.row.id), None, None)?;
+    }
+    Ok(())
+}
+
+/// Issues an access token and a refresh token of `family_id` (a new login starts a family).
+pub fn issue_tokens(
+    conn: &mut DbConnection,
+    jwt: &JwtKeys,
+    refresh_ttl: Duration,
+    user: &UserRecord,
+    family_id: &str,
+    now: DateTime<Utc>,
+) -> Result<TokenPair, ApiError> {
+    let refresh_token = secrets::random_token();
+    credentials::insert_refresh_token(
+        conn,
+        &RefreshTokenRow {
+            id: new_id(),
+            user_id: user.row.id.clone(),
+            family_id: family_id.to_owned(),
+            token_hash: secrets::sha256_hex(&refresh_token),
+            created_at: to_db_time(now),
+            expires_at: to_db_time(now + refresh_ttl),
+            used_at: None,
+            revoked_at: None,
+        },
+    )?;
+    let access_token = jwt
+        .issue(&user.row.id, &user.roles, now)
+        .map_err(ApiError::internal)?;
+    Ok(TokenPair {
+        access_token,
+        token_type: "Bearer".to_owned(),
+        expires_in: jwt.ttl_secs(),
+        refresh_token,
+        refresh_expires_in: refresh_ttl.num_seconds(),
+        user: UserOut::from(user),
+    })
+}
+
+pub fn login_succeeded(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    jwt: &JwtKeys,
+    refresh_ttl: Duration,
+    user: &UserRecord,
+) -> Result<TokenPair, ApiError> {
+    throttle::clear(conn, &account_key(&user.row.username))?;
+    let pair = issue_tokens(conn, jwt, refresh_ttl, user, &new_id(), ctx.now)?;
+    ctx.audit(conn, "auth.login", ("user", &user.row.id), None, None)?;
+    Ok(pair)
+}
+
+/// The result of a refresh; a rejection is returned (not raised) so that what it wrote —
+/// the revoked family of a replayed token — commits.
+pub enum Refreshed {
+    Issued(Box<TokenPair>),
+    Rejected(&'static str),
+}
+
+pub fn refresh(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    jwt: &JwtKeys,
+    refresh_ttl: Duration,
+    presented: &str,
+) -> Result<Refreshed, ApiError> {
+    let Some(token) = credentials::find_refresh_token(conn, &secrets::sha256_hex(presented))?
+    else {
+        return Ok(Refreshed::Rejected("invalid_refresh_token"));
+    };
+    if token.revoked_at.is_some() || from_db_time(token.expires_at) <= ctx.now {
+        return Ok(Refreshed::Rejected("invalid_refresh_token"));
+    }
+    if !credentials::spend_refresh_token(conn, &token.id, ctx.now)? {
+        // A spent token presented again: someone holds a copy. End the whole login.
+        credentials::revoke_family(conn, &token.family_id, ctx.now)?;
+        ctx.audit(
+            conn,
+            "auth.refresh_token_reused",
+            ("user", &token.user_id),
+            None,
+            Some(serde_json::json!({ "family_id": token.family_id })),
+        )?;
+        return Ok(Refreshed::Rejected("refresh_token_reused"));
+    }
+    let Some(user) = users::find(conn, &token.user_id)? else {
+        return Ok(Refreshed::Rejected("invalid_refresh_token"));
+    };
+    if user.row.disabled {
+        return Ok(Refreshed::Rejected("account_disabled"));
+    }
+    let pair = issue_tokens(conn, jwt, refresh_ttl, &user, &token.family_id, ctx.now)?;
+    Ok(Refreshed::Issued(Box::new(pair)))
+}
+
+/// Ends the login the refresh token belongs to. Unknown tokens are ignored: logging out twice
+/// is not an error.
+pub fn logout(conn: &mut DbConnection, ctx: &Ctx, presented: &str) -> Result<(), ApiError> {
+    if let Some(token) = credentials::find_refresh_token(conn, &secrets::sha256_hex(presented))? {
+        let revoked = credentials::revoke_family(conn, &token.family_id, ctx.now)?;
+        if revoked > 0 {
+            ctx.audit(
+                conn,
+                "auth.logout",
+                ("user", &token.user_id),
+                None,
+                snapshot(&serde_json::json!({ "family_id": token.family_id })),
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! The exportable lists of every domain (see `kernel::export` for how an export is made).
+
+use crate::kernel::export::Exportable;
+use crate::{customers, equipment, org, tickets};
+
+/// Every exportable list; the OpenAPI document gets their export parameters and media types.
+pub const LISTS: &[&Exportable] = &[
+    &customers::dto::customers::EXPORT,
+    &customers::dto::sites::EXPORT,
+    &customers::dto::contacts::EXPORT,
+    &equipment::dto::equipment::EXPORT,
+    &org::dto::employees::EXPORT,
+    &equipment::dto::products::EXPORT,
+    &org::dto::teams::EXPORT,
+    &org::dto::users::EXPORT,
+    &tickets::dto::tickets::EXPORT,
+    &tickets::dto::callbacks::SATISFACTION_EXPORT,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::export::{CSV_MIME, XLSX_MIME};
+    use serde_json::Value;
+    use std::collections::BTreeSet;
+
+    /// Every field of an exportable list's items has a column, and every column a field.
+    #[test]
+    fn columns_cover_the_items_of_each_list() {
+        let doc = serde_json::to_value(crate::app::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let resolve = |v: &Value| -> Value {
+            match v["$ref"].as_str() {
+                Some(r) => schemas[r.rsplit('/').next().unwrap()].clone(),
+                None => v.clone(),
+            }
+        };
+        for list in LISTS {
+            let op = doc["paths"]
+                .as_object()
+                .unwrap()
+                .values()
+                .find(|p| p["get"]["operationId"] == list.operation_id)
+                .map(|p| p["get"].clone())
+                .unwrap_or_else(|| panic!("{} is not an operation", list.operation_id));
+            let ok = &op["responses"]["200"]["content"];
+            assert!(ok[CSV_MIME].is_object() && ok[XLSX_MIME].is_object());
+            let page = resolve(&ok["application/json"]["schema"]);
+            // A report lists its rows as `groups` beside its own fields.
+            let rows = match page["properties"].get("items") {
+                Some(items) => items,
+                None => &page["properties"]["groups"],
+            };
+            let item = resolve(&rows["items"]);
+            let mut fields = BTreeSet::new();
+            for (name, schema) in item["properties"].as_object().unwrap() {
+                let nested = resolve(schema);
+                // `Option<Nested>` is `oneOf: [{$ref}, {type: null}]`.
+                let nested = match nested["oneOf"].as_array() {
+                    Some(alternatives) => alternatives
+                        .iter()
+                        .find(|a| a["$ref"].is_string())
+                        .map_or(nested.clone(), resolve),
+                    None => nested,
+                };
+                match nested["properties"].as_object() {
+                    Some(props) => fields.extend(props.keys().map(|k| format!("{name}.{k}"))),
+                    None => {
+                        fields.insert(name.clone());
+                    }
+                }
+            }
+            let columns: BTreeSet<String> =
+                list.columns.iter().map(|c| c.field.to_owned()).collect();
+            assert_eq!(columns, fields, "columns of {}", list.operation_id);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+use crate::kernel::auth::Caller;
+use crate::kernel::error::ApiError;
+use crate::kernel::extract::StrictQuery;
+use crate::kernel::page::{Page, decode_cursor, fetch_size, paginate};
+use crate::kernel::state::AppState;
+use crate::platform::dto::audit::{AuditEntryOut, AuditQuery, AuditVerification};
+use actix_web::{HttpResponse, get, web};
+use kefu_core::{FieldError, Role};
+use kefu_store::audit::{self, AuditFilter};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_audit).service(verify_audit);
+}
+
+const AUDITORS: &[Role] = &[Role::Admin];
+
+/// Read the audit log, newest first.
+#[utoipa::path(
+    tag = "audit",
+    operation_id = "listAuditEntries",
+    params(AuditQuery),
+    responses((status = 200, description = "One page of entries, newest first", body = Page<AuditEntryOut>)),
+    security(("bearer" = []))
+)]
+#[get("/audit")]
+async fn list_audit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(AUDITORS)?;
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let before_seq = decode_cursor(query.cursor.as_deref())?
+        .map(|c| c.parse::<i64>())
+        .transpose()
+        .map_err(|_| ApiError::BadRequest {
+            detail: "cursor is not one this API issued".to_owned(),
+            errors: vec![FieldError::new(
+                "query.cursor",
+                "format",
+                "not an audit cursor",
+            )],
+        })?;
+    let filter = AuditFilter {
+        entity_type: query.entity_type,
+        entity_id: query.entity_id,
+        actor_id: query.actor_id,
+        action: query.action,
+        from: query.created_from,
+        to: query.created_to,
+    };
+    let rows = state
+        .db(move |conn| Ok(audit::list(conn, &filter, before_seq, fetch)?))
+        .await?;
+    let page = paginate(rows, limit, |r| r.seq.to_string(), AuditEntryOut::from);
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Recompute the audit chain and report the first entry that does not verify.
+#[utoipa::path(
+    tag = "audit",
+    operation_id = "verifyAuditChain",
+    responses((status = 200, description = "Verification result (also when broken)", body = AuditVerification)),
+    security(("bearer" = []))
+)]
+#[get("/audit/verify")]
+async fn verify_audit(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(AUDITORS)?;
+    let report = state.db(|conn| Ok(audit::verify(conn)?)).await?;
+    Ok(HttpResponse::Ok().json(AuditVerification::from(report)))
+}

@@ -1,0 +1,106 @@
+use crate::kernel::auth::Caller;
+use crate::kernel::command::Ctx;
+use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::extract::{IfMatch, StrictQuery};
+use crate::kernel::page::{Page, decode_cursor, fetch_size, paginate};
+use crate::kernel::respond::versioned;
+use crate::kernel::state::AppState;
+use crate::platform::dto::jobs::{JobOut, JobsQuery};
+use crate::platform::service::jobs as svc;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use kefu_core::Role;
+use kefu_store::jobs::{self as store, JobFilter};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_jobs).service(get_job).service(rerun_job);
+}
+
+/// The job queue is the operators' business.
+const OPERATORS: &[Role] = &[Role::Admin];
+
+/// List background jobs, newest first.
+///
+/// `status=dead` is the dead-letter list: jobs that failed `max_attempts` times.
+#[utoipa::path(
+    tag = "jobs",
+    operation_id = "listJobs",
+    summary = "List jobs",
+    params(JobsQuery),
+    responses((status = 200, description = "One page of jobs, newest first", body = Page<JobOut>)),
+    security(("bearer" = []))
+)]
+#[get("/jobs")]
+async fn list_jobs(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<JobsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(OPERATORS)?;
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let before = decode_cursor(query.cursor.as_deref())?;
+    let filter = JobFilter {
+        status: query.status.map(|s| s.as_str().to_owned()),
+        kind: query
+            .kind
+            .map(|k| k.trim().to_owned())
+            .filter(|k| !k.is_empty()),
+    };
+    let rows = state
+        .db(move |conn| Ok(store::list(conn, &filter, before.as_deref(), fetch)?))
+        .await?;
+    let page = paginate(rows, limit, |r| r.id.clone(), |r| JobOut::from(&r));
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Get a background job, with its attempts and last error.
+#[utoipa::path(
+    tag = "jobs",
+    operation_id = "getJob",
+    summary = "Get a job",
+    params(("id" = String, Path, description = "Job id")),
+    responses((status = 200, description = "The job", body = JobOut, headers(("ETag" = String)))),
+    security(("bearer" = []))
+)]
+#[get("/jobs/{id}")]
+async fn get_job(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(OPERATORS)?;
+    let id = id.into_inner();
+    let out = state.db(move |conn| svc::get(conn, &id)).await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// Re-run a dead job, or one waiting to retry after a failure, now.
+///
+/// The job is queued again, due at once, with its attempts counted from zero.
+#[utoipa::path(
+    tag = "jobs",
+    operation_id = "rerunJob",
+    summary = "Re-run a job",
+    params(("id" = String, Path, description = "Job id"), crate::kernel::openapi::IfMatchHeader),
+    responses(
+        (status = 200, description = "Queued again", body = JobOut, headers(("ETag" = String))),
+        (status = 409, description = "The job is neither dead nor failed", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/jobs/{id}/rerun")]
+async fn rerun_job(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(OPERATORS)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| svc::rerun(conn, &ctx, &id, version))
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}

@@ -1,0 +1,107 @@
+use crate::kernel::auth::Caller;
+use crate::kernel::command::Ctx;
+use crate::kernel::error::ApiError;
+use crate::kernel::extract::StrictQuery;
+use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::state::AppState;
+use crate::platform::dto::notifications::{MarkedRead, NotificationOut, NotificationsQuery};
+use crate::platform::service::notifications as svc;
+use actix_web::{HttpResponse, get, post, web};
+use kefu_store::notifications as store;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_my_notifications)
+        .service(mark_all_read)
+        .service(mark_read);
+}
+
+/// The caller's notifications: newest first, or the changes since an instant.
+///
+/// Without `updated_since`: newest first. With it: every notification created or read after
+/// that instant, in `(updated_at, id)` order; page on with `next_cursor`.
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "listMyNotifications",
+    summary = "List my notifications",
+    params(NotificationsQuery),
+    responses((status = 200, description = "One page of the caller's notifications", body = Page<NotificationOut>)),
+    security(("bearer" = []))
+)]
+#[get("/me/notifications")]
+async fn list_my_notifications(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<NotificationsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let since = query
+        .updated_since
+        .as_deref()
+        .map(parse_updated_since)
+        .transpose()?;
+    let mode = list_mode(since, query.cursor.as_deref())?;
+    let user_id = caller.user_id().to_owned();
+    let unread = query.unread;
+    let (mode, rows) = state
+        .db(move |conn| {
+            let rows = store::list(conn, &user_id, unread, &mode, fetch)?;
+            Ok((mode, rows))
+        })
+        .await?;
+    let page = paginate(
+        rows,
+        limit,
+        |n| row_key(&mode, n.updated_at, &n.id),
+        |n| NotificationOut::from(&n),
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Mark one of the caller's notifications read.
+///
+/// Marking a read notification again changes nothing (its first `read_at` stays), so no
+/// `If-Match` is needed: there is no change to lose.
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "markNotificationRead",
+    summary = "Mark a notification read",
+    params(("id" = String, Path, description = "Notification id")),
+    responses((status = 200, description = "The notification, read", body = NotificationOut)),
+    security(("bearer" = []))
+)]
+#[post("/me/notifications/{id}/read")]
+async fn mark_read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let user_id = caller.user_id().to_owned();
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| svc::mark_read(conn, &ctx, &user_id, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Mark all of the caller's notifications read.
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "markAllNotificationsRead",
+    summary = "Mark all my notifications read",
+    responses((status = 200, description = "How many were unread", body = MarkedRead)),
+    security(("bearer" = []))
+)]
+#[post("/me/notifications/read-all")]
+async fn mark_all_read(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let user_id = caller.user_id().to_owned();
+    let marked = state
+        .tx(move |conn| svc::mark_all_read(conn, &ctx, &user_id))
+        .await?;
+    Ok(HttpResponse::Ok().json(MarkedRead { marked }))
+}

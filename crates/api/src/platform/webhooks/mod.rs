@@ -1,0 +1,3 @@
+pub mod deliver;
+pub mod job;
+pub mod signing;

@@ -1,0 +1,324 @@
+//! Callbacks (TKT-9), their follow-ups, and the satisfaction report (TKT-13).
+
+use crate::kernel::export::{Column, Exportable};
+use chrono::{DateTime, NaiveDate, Utc};
+use kefu_tickets::callbacks::{CallbackSource, CallbackStatus, FeeKind, FollowUpStatus};
+use kefu_tickets::satisfaction::Figures;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CallbackOut {
+    pub id: String,
+    pub ticket_id: String,
+    pub source: CallbackSource,
+    /// The feedback form (TKT-7) whose receipt made this callback.
+    pub feedback_form_id: Option<String>,
+    /// `repair_return`: the day the repaired device was shipped back.
+    pub shipped_on: Option<NaiveDate>,
+    /// The callback agent or clerk who calls.
+    pub assignee_id: String,
+    /// The manager to own a follow-up if the customer is dissatisfied (else the least busy).
+    pub manager_id: Option<String>,
+    pub due_date: NaiveDate,
+    pub status: CallbackStatus,
+    /// Open and due before today (company time).
+    pub overdue: bool,
+    /// Calls that did not reach the customer.
+    pub attempts: i64,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_attempt_note: Option<String>,
+    pub reached: Option<bool>,
+    /// Whether the customer signed the feedback form (compliance).
+    pub form_signed: Option<bool>,
+    /// Scores 1–5.
+    pub timeliness: Option<i64>,
+    pub attitude: Option<i64>,
+    pub technical: Option<i64>,
+    pub result_ok: Option<bool>,
+    /// The customer's overall verdict; `false` opened a follow-up.
+    pub satisfied: Option<bool>,
+    pub fee_charged_fen: Option<i64>,
+    pub fee_kind: Option<FeeKind>,
+    pub fee_refunded: Option<bool>,
+    pub invoice_given: Option<bool>,
+    pub notes: Option<String>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub completed_by: Option<String>,
+    /// The follow-up opened by a dissatisfied answer.
+    pub follow_up_id: Option<String>,
+    pub created_by: Option<String>,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` for every command.
+    pub version: i64,
+}
+
+/// A callback entered by hand, or after a repaired device is shipped back (due
+/// `callback_after_repair_days` calendar days after `shipped_on`, rule set
+/// `service-deadlines`). Callbacks after a feedback form are made when the form is received.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"ticket_id": "0195f3a0-7c1e-7d2a-9a55-3b1c2d4e5f60", "source": "repair_return", "shipped_on": "2026-03-02"}))]
+pub struct CreateCallback {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub ticket_id: String,
+    /// `manual` or `repair_return` (`feedback_form` callbacks come from the form's receipt).
+    pub source: CallbackSource,
+    /// Required for `repair_return`.
+    pub shipped_on: Option<NaiveDate>,
+    /// `manual`: the due day (default today).
+    pub due_date: Option<NaiveDate>,
+    /// An enabled callback agent or clerk; default the one with the fewest open callbacks.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub assignee_id: Option<String>,
+    /// An enabled manager to own a follow-up.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub manager_id: Option<String>,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub notes: Option<String>,
+}
+
+/// A call that did not reach the customer: the task stays open.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "电话无人接听"}))]
+pub struct CallbackAttempt {
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub note: Option<String>,
+}
+
+/// The questionnaire of a reached call (TKT-9).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "form_signed": true, "timeliness": 5, "attitude": 5, "technical": 4, "result_ok": true,
+    "satisfied": true, "fee_charged_fen": 20000, "fee_kind": "fee", "invoice_given": true,
+    "notes": "客户对维修结果满意"
+}))]
+pub struct CompleteCallback {
+    pub form_signed: bool,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub timeliness: i64,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub attitude: i64,
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub technical: i64,
+    pub result_ok: bool,
+    /// `false` opens a follow-up owned by a manager and reopens a resolved or closed ticket;
+    /// `true` closes a resolved ticket.
+    pub satisfied: bool,
+    #[validate(range(min = 0, max = 100_000_000))]
+    #[schema(minimum = 0, maximum = 100_000_000)]
+    pub fee_charged_fen: Option<i64>,
+    pub fee_kind: Option<FeeKind>,
+    pub fee_refunded: Option<bool>,
+    pub invoice_given: Option<bool>,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub notes: Option<String>,
+    /// The manager to own the follow-up (default the callback's, else the least busy).
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub manager_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CallbackQuery {
+    pub assignee_id: Option<String>,
+    pub ticket_id: Option<String>,
+    pub status: Option<CallbackStatus>,
+    /// Only open callbacks due before today.
+    pub overdue: Option<bool>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+    /// Delta sync: callbacks changed after this instant (RFC 3339), tombstones included, in
+    /// update order.
+    #[param(example = "2026-03-01T08:00:00+08:00")]
+    pub updated_since: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FollowUpOut {
+    pub id: String,
+    pub callback_id: String,
+    pub ticket_id: String,
+    /// The manager who answers the customer.
+    pub owner_id: String,
+    pub due_date: NaiveDate,
+    pub status: FollowUpStatus,
+    pub overdue: bool,
+    pub answer: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub answered_by: Option<String>,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FollowUpQuery {
+    pub owner_id: Option<String>,
+    pub ticket_id: Option<String>,
+    pub status: Option<FollowUpStatus>,
+    #[param(example = "2026-03-01T08:00:00+08:00")]
+    pub updated_since: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"answer": "已致电客户致歉，安排工程师周五复查"}))]
+pub struct AnswerFollowUp {
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    Team,
+    Engineer,
+    Customer,
+}
+
+/// `month` or `quarter` (exactly one), and the grouping. `format=csv` (or `Accept:
+/// text/csv`) downloads the groups as CSV, `headers=zh` with Chinese headings.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SatisfactionQuery {
+    #[param(example = "2026-03")]
+    pub month: Option<String>,
+    #[param(example = "2026-Q1")]
+    pub quarter: Option<String>,
+    /// Default `engineer`.
+    pub group_by: Option<GroupBy>,
+}
+
+impl crate::kernel::export::Paged for SatisfactionQuery {
+    // The report is one page: nothing to restart.
+    fn restart(&mut self, _cursor: Option<String>, _limit: u32) {}
+}
+
+/// One group of the report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SatisfactionRow {
+    /// The team, engineer or customer id; `null` for callbacks of tickets without one.
+    pub key: Option<String>,
+    /// Its name.
+    pub name: Option<String>,
+    pub completed: i64,
+    pub reached: i64,
+    pub satisfied: i64,
+    /// `satisfied / reached` in basis points.
+    pub satisfaction_rate_bp: i64,
+    pub result_ok: i64,
+    /// Average scores in hundredths (4.50 → 450).
+    pub avg_timeliness_x100: i64,
+    pub avg_attitude_x100: i64,
+    pub avg_technical_x100: i64,
+    /// The mean of the three scores together, in hundredths.
+    pub overall_score_x100: i64,
+}
+
+impl SatisfactionRow {
+    pub fn new(key: Option<String>, name: Option<String>, f: Figures) -> SatisfactionRow {
+        SatisfactionRow {
+            key,
+            name,
+            completed: f.completed,
+            reached: f.reached,
+            satisfied: f.satisfied,
+            satisfaction_rate_bp: f.satisfaction_rate_bp,
+            result_ok: f.result_ok,
+            avg_timeliness_x100: f.avg_timeliness_x100,
+            avg_attitude_x100: f.avg_attitude_x100,
+            avg_technical_x100: f.avg_technical_x100,
+            overall_score_x100: f.overall_score_x100,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SatisfactionReport {
+    /// `2026-03` or `2026-Q1`.
+    pub period: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub group_by: GroupBy,
+    pub groups: Vec<SatisfactionRow>,
+    /// All groups together.
+    pub total: Figures,
+}
+
+pub const SATISFACTION_EXPORT: Exportable = Exportable {
+    operation_id: "getSatisfactionReport",
+    file: "satisfaction",
+    columns: &[
+        Column {
+            field: "key",
+            zh: "编号",
+        },
+        Column {
+            field: "name",
+            zh: "名称",
+        },
+        Column {
+            field: "completed",
+            zh: "完成回访数",
+        },
+        Column {
+            field: "reached",
+            zh: "接通数",
+        },
+        Column {
+            field: "satisfied",
+            zh: "满意数",
+        },
+        Column {
+            field: "satisfaction_rate_bp",
+            zh: "满意率（基点）",
+        },
+        Column {
+            field: "result_ok",
+            zh: "结果满意数",
+        },
+        Column {
+            field: "avg_timeliness_x100",
+            zh: "及时性均分×100",
+        },
+        Column {
+            field: "avg_attitude_x100",
+            zh: "服务态度均分×100",
+        },
+        Column {
+            field: "avg_technical_x100",
+            zh: "技术水平均分×100",
+        },
+        Column {
+            field: "overall_score_x100",
+            zh: "综合得分×100",
+        },
+    ],
+};

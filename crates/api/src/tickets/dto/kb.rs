@@ -1,0 +1,135 @@
+use chrono::{DateTime, Utc};
+use kefu_tickets::kb::ArticleStatus;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+/// At most 20 tags of 1–50 characters each.
+pub fn tags_ok(tags: &[String]) -> Result<(), validator::ValidationError> {
+    let ok = tags.len() <= 20
+        && tags
+            .iter()
+            .all(|t| (1..=50).contains(&t.trim().chars().count()));
+    if ok {
+        Ok(())
+    } else {
+        let mut e = validator::ValidationError::new("length");
+        e.message = Some("at most 20 tags of 1 to 50 characters each".into());
+        Err(e)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ArticleOut {
+    pub id: String,
+    #[schema(example = "报警主机无法联网")]
+    pub title: String,
+    pub problem: String,
+    /// The customer-facing wording (对外沟通话术).
+    pub answer: String,
+    pub tags: Vec<String>,
+    pub product_id: Option<String>,
+    pub status: ArticleStatus,
+    /// The number of the current content version (1 for a new article, +1 per edit).
+    pub version_no: i64,
+    pub created_by: String,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` to edit, publish or archive.
+    pub version: i64,
+}
+
+/// One content version of an article, as it was written.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ArticleVersionOut {
+    pub article_id: String,
+    pub version_no: i64,
+    pub title: String,
+    pub problem: String,
+    pub answer: String,
+    pub tags: Vec<String>,
+    pub product_id: Option<String>,
+    pub edited_by: String,
+    pub edited_at: DateTime<Utc>,
+    pub change_note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "报警主机无法连接云平台",
+    "problem": "客户反映报警主机离线，网站显示设备未连接",
+    "answer": "请先重启路由器，再在主机菜单中重新登记网络参数；如仍离线请联系客服。",
+    "tags": ["报警主机", "网络"],
+    "product_id": null
+}))]
+pub struct CreateArticle {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub problem: String,
+    #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
+    pub answer: String,
+    /// At most 20, 1–50 characters each; trimmed, duplicates dropped.
+    #[serde(default)]
+    #[validate(custom(function = "tags_ok"))]
+    #[schema(max_items = 20)]
+    pub tags: Vec<String>,
+    /// A product of the catalogue the article is about.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub product_id: Option<String>,
+}
+
+/// An edit: the fields sent replace the current ones and make a new version.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "answer": "请先重启路由器并检查网线；再在主机菜单中重新登记网络参数。",
+    "change_note": "技术服务中心确认的处理步骤"
+}))]
+pub struct UpdateArticle {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000)]
+    pub problem: Option<String>,
+    #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
+    pub answer: Option<String>,
+    #[validate(custom(function = "tags_ok"))]
+    #[schema(max_items = 20)]
+    pub tags: Option<Vec<String>>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
+    pub product_id: Option<Option<String>>,
+    /// Why the article changed, kept with the version.
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub change_note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleQuery {
+    /// Full text: a substring of the title, problem, answer or a tag, case-insensitive,
+    /// Chinese included (e.g. `报警`).
+    pub q: Option<String>,
+    /// Articles carrying this tag (exactly).
+    pub tag: Option<String>,
+    pub product_id: Option<String>,
+    /// Customer contacts see published articles only, whatever they ask for.
+    pub status: Option<ArticleStatus>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

@@ -1,0 +1,380 @@
+use crate::kernel::export::{Column, Exportable};
+use chrono::{DateTime, Utc};
+use kefu_tickets::channel::Channel;
+use kefu_tickets::kinds::{Priority, TicketType};
+use kefu_tickets::lifecycle::Status;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TicketOut {
+    pub id: String,
+    /// Human-friendly, unique: `T<yyyymmdd>-<sequence of the day>`.
+    #[schema(example = "T20260213-0007")]
+    pub number: String,
+    pub channel: Channel,
+    pub ticket_type: TicketType,
+    pub priority: Priority,
+    pub status: Status,
+    pub customer_id: String,
+    pub site_id: Option<String>,
+    pub contact_id: Option<String>,
+    pub equipment_id: Option<String>,
+    pub description: String,
+    /// Who took the ticket (the caller who opened it).
+    pub taken_by: String,
+    /// The engineer assigned (TKT-4).
+    pub assignee_id: Option<String>,
+    /// The assignee's team at assignment: its supervisors see the ticket (ORG-5).
+    pub team_id: Option<String>,
+    /// The planned visit window (TKT-4).
+    pub planned_start: Option<DateTime<Utc>>,
+    pub planned_end: Option<DateTime<Utc>>,
+    pub appointment_confirmed_at: Option<DateTime<Utc>>,
+    /// Whom the engineer confirmed the appointment with.
+    pub appointment_confirmed_with: Option<String>,
+    /// Escalated to the manager (a missed appointment without the customer's consent).
+    pub escalated_at: Option<DateTime<Utc>>,
+    pub escalation_reason: Option<String>,
+    /// TKT-2: the first reply is due (working time of the SLA policy in force when opened,
+    /// pushed by the working time spent waiting for the customer).
+    pub response_due_at: DateTime<Utc>,
+    pub resolution_due_at: DateTime<Utc>,
+    /// When the customer first got an answer: the appointment confirmed or work started.
+    pub responded_at: Option<DateTime<Utc>>,
+    /// Set while `waiting_customer`: the SLA clock stands still.
+    pub waiting_since: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolution_summary: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// TKT-2: the response was late, or is unmet past its due instant now.
+    pub response_breached: bool,
+    pub resolution_breached: bool,
+    /// Either of the two.
+    pub breached: bool,
+    /// A tombstone: only delta sync (`updated_since`) returns deleted records.
+    pub deleted: bool,
+    /// When the ticket was opened.
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` for every command.
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "channel": "phone",
+    "ticket_type": "fault",
+    "priority": "urgent",
+    "customer_id": "0193a5c2-7b1e-7c3d-9a40-5f0e8d2b1c01",
+    "site_id": "0193a5c2-7b1e-7c3d-9a40-5f0e8d2b1c02",
+    "description": "报警主机显示通讯故障"
+}))]
+pub struct CreateTicket {
+    /// A client-chosen UUID (offline creation): repeating the create returns the ticket.
+    #[validate(custom(function = "crate::kernel::fields::client_id_ok"))]
+    pub id: Option<String>,
+    /// Required for staff; a customer contact may only open `web` tickets (the default for them).
+    pub channel: Option<Channel>,
+    pub ticket_type: TicketType,
+    /// Defaults to `normal`.
+    pub priority: Option<Priority>,
+    /// A customer visible to the caller.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub customer_id: String,
+    /// A site of that customer.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub site_id: Option<String>,
+    /// A contact of that customer.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub contact_id: Option<String>,
+    /// Equipment at a site of that customer.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub equipment_id: Option<String>,
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "assignee_id": "0193a5c2-7b1e-7c3d-9a40-5f0e8d2b1c03",
+    "planned_start": "2026-03-02T09:00:00+08:00",
+    "planned_end": "2026-03-02T11:00:00+08:00"
+}))]
+pub struct AssignTicket {
+    /// An enabled user with the engineer role.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub assignee_id: String,
+    /// The planned visit window; `planned_end` after `planned_start`.
+    pub planned_start: Option<DateTime<Utc>>,
+    pub planned_end: Option<DateTime<Utc>>,
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: Option<String>,
+}
+
+/// A command with a required reason.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "等待客户提供数据库备份"}))]
+pub struct ReasonBody {
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: String,
+}
+
+/// A command with an optional note for the log.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "已到达现场开始处理"}))]
+pub struct NoteBody {
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"resolution_summary": "更换通讯板后恢复正常"}))]
+pub struct ResolveTicket {
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub resolution_summary: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"confirmed_with": "王工（值班室）"}))]
+pub struct ConfirmAppointment {
+    /// The person at the customer the appointment was agreed with.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub confirmed_with: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "前一现场延误", "customer_consented": true}))]
+pub struct MissedAppointment {
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: String,
+    /// Without the customer's consent the miss is escalated to the manager (TKT-4).
+    pub customer_consented: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TransitionOut {
+    pub id: String,
+    /// `open`, `assign`, `reassign`, `start`, `wait`, `resume`, `resolve`, `close`,
+    /// `cancel`, `reopen`, `confirm_appointment`, `missed_appointment`, `escalate`.
+    pub action: String,
+    /// `null` for the opening.
+    pub from_status: Option<Status>,
+    pub to_status: Status,
+    pub actor_id: Option<String>,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TicketQuery {
+    pub status: Option<Status>,
+    pub assignee_id: Option<String>,
+    pub customer_id: Option<String>,
+    #[param(rename = "type")]
+    #[serde(rename = "type")]
+    pub ticket_type: Option<TicketType>,
+    pub priority: Option<Priority>,
+    /// TKT-2: only breached (`true`) or only not breached (`false`) tickets, judged now.
+    pub breached: Option<bool>,
+    /// Opened at or after this instant (RFC 3339).
+    pub created_from: Option<DateTime<Utc>>,
+    /// Opened before this instant (RFC 3339).
+    pub created_to: Option<DateTime<Utc>>,
+    /// Substring of the number or the description.
+    pub q: Option<String>,
+    /// Delta sync: tickets changed after this instant (RFC 3339), deleted ones included as
+    /// tombstones (`deleted: true`), in update order.
+    #[param(example = "2026-03-01T08:00:00+08:00")]
+    pub updated_since: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page (of a query with the same `updated_since`).
+    pub cursor: Option<String>,
+}
+
+crate::paged!(TicketQuery);
+
+/// The ticket list as CSV or XLSX (`crate::kernel::export`), e.g. the month's tickets for a report.
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listTickets",
+    file: "tickets",
+    columns: &[
+        Column {
+            field: "number",
+            zh: "工单号",
+        },
+        Column {
+            field: "channel",
+            zh: "渠道",
+        },
+        Column {
+            field: "ticket_type",
+            zh: "类型",
+        },
+        Column {
+            field: "priority",
+            zh: "优先级",
+        },
+        Column {
+            field: "status",
+            zh: "状态",
+        },
+        Column {
+            field: "customer_id",
+            zh: "客户编号",
+        },
+        Column {
+            field: "site_id",
+            zh: "现场编号",
+        },
+        Column {
+            field: "contact_id",
+            zh: "联系人编号",
+        },
+        Column {
+            field: "equipment_id",
+            zh: "设备编号",
+        },
+        Column {
+            field: "description",
+            zh: "问题描述",
+        },
+        Column {
+            field: "taken_by",
+            zh: "受理人",
+        },
+        Column {
+            field: "assignee_id",
+            zh: "负责工程师",
+        },
+        Column {
+            field: "team_id",
+            zh: "班组",
+        },
+        Column {
+            field: "planned_start",
+            zh: "计划开始",
+        },
+        Column {
+            field: "planned_end",
+            zh: "计划结束",
+        },
+        Column {
+            field: "appointment_confirmed_at",
+            zh: "预约确认时间",
+        },
+        Column {
+            field: "appointment_confirmed_with",
+            zh: "预约确认对象",
+        },
+        Column {
+            field: "escalated_at",
+            zh: "升级时间",
+        },
+        Column {
+            field: "escalation_reason",
+            zh: "升级原因",
+        },
+        Column {
+            field: "response_due_at",
+            zh: "响应时限",
+        },
+        Column {
+            field: "resolution_due_at",
+            zh: "解决时限",
+        },
+        Column {
+            field: "responded_at",
+            zh: "响应时间",
+        },
+        Column {
+            field: "waiting_since",
+            zh: "等待客户起始",
+        },
+        Column {
+            field: "resolved_at",
+            zh: "解决时间",
+        },
+        Column {
+            field: "resolution_summary",
+            zh: "处理结果",
+        },
+        Column {
+            field: "closed_at",
+            zh: "关闭时间",
+        },
+        Column {
+            field: "cancelled_at",
+            zh: "取消时间",
+        },
+        Column {
+            field: "breached",
+            zh: "是否超时",
+        },
+        Column {
+            field: "response_breached",
+            zh: "响应超时",
+        },
+        Column {
+            field: "resolution_breached",
+            zh: "解决超时",
+        },
+        Column {
+            field: "created_at",
+            zh: "创建时间",
+        },
+        Column {
+            field: "updated_at",
+            zh: "更新时间",
+        },
+        Column {
+            field: "id",
+            zh: "系统编号",
+        },
+        Column {
+            field: "version",
+            zh: "版本",
+        },
+        Column {
+            field: "deleted",
+            zh: "已删除",
+        },
+    ],
+};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AtRiskQuery {
+    /// Horizon in minutes, 0–10080 (default 120): tickets with an unmet due instant before
+    /// now plus this, breached ones included.
+    #[param(minimum = 0, maximum = 10080)]
+    pub within_minutes: Option<u32>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}

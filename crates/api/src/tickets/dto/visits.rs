@@ -1,0 +1,279 @@
+use crate::tickets::dto::tickets::TicketOut;
+use chrono::{DateTime, NaiveDate, Utc};
+use kefu_tickets::service::{ServiceKind, ServiceMode};
+use kefu_tickets::visits::VisitStatus;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+/// A GPS reading of the field app.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GpsPoint {
+    #[validate(range(min = -90.0, max = 90.0))]
+    #[schema(minimum = -90.0, maximum = 90.0, example = 31.2304)]
+    pub lat: f64,
+    #[validate(range(min = -180.0, max = 180.0))]
+    #[schema(minimum = -180.0, maximum = 180.0, example = 121.4737)]
+    pub lng: f64,
+    /// Metres, 0–100000.
+    #[validate(range(min = 0, max = 100_000))]
+    #[schema(minimum = 0, maximum = 100_000, example = 15)]
+    pub accuracy_m: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VisitOut {
+    pub id: String,
+    pub ticket_id: String,
+    /// The engineer who makes the visit (the ticket's assignee when requested).
+    pub engineer_id: String,
+    pub planned_date: NaiveDate,
+    pub purpose: String,
+    pub status: VisitStatus,
+    /// The manager who approved or rejected the request, when and why.
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+    pub departed_at: Option<DateTime<Utc>>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub arrived_gps: Option<GpsPoint>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub finished_gps: Option<GpsPoint>,
+    /// Whether the problem was solved on this visit (reported on finish).
+    pub resolved: Option<bool>,
+    pub outcome_note: Option<String>,
+    /// TKT-8: escalated to the manager from the site.
+    pub escalated_at: Option<DateTime<Utc>>,
+    pub escalated_by: Option<String>,
+    pub escalation_reason: Option<String>,
+    /// TKT-8: finished unresolved and never escalated (a breach, fine HR-F10).
+    pub unresolved_not_escalated: bool,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` for every command.
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"planned_date": "2026-03-02", "purpose": "现场检修报警主机"}))]
+pub struct CreateVisit {
+    pub planned_date: NaiveDate,
+    #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub purpose: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "同意，注意带备件"}))]
+pub struct DecideVisit {
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub note: Option<String>,
+}
+
+/// A field report: when (default now; a client may send the instant it recorded offline, at
+/// most 5 minutes ahead of the server and not before the visit was requested) and where.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"at": "2026-03-02T09:40:00+08:00", "gps": {"lat": 31.2304, "lng": 121.4737, "accuracy_m": 15}}))]
+pub struct FieldReport {
+    pub at: Option<DateTime<Utc>>,
+    #[validate(nested)]
+    pub gps: Option<GpsPoint>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"resolved": true, "note": "更换通讯板", "gps": {"lat": 31.2304, "lng": 121.4737}}))]
+pub struct FinishVisit {
+    pub at: Option<DateTime<Utc>>,
+    #[validate(nested)]
+    pub gps: Option<GpsPoint>,
+    /// Whether the problem was solved; an unresolved visit must be escalated (TKT-8).
+    pub resolved: bool,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct VisitQuery {
+    pub ticket_id: Option<String>,
+    pub engineer_id: Option<String>,
+    pub status: Option<VisitStatus>,
+    pub planned_date: Option<NaiveDate>,
+    /// TKT-8: only visits finished unresolved and not escalated (`true`), or the others.
+    pub unresolved_not_escalated: Option<bool>,
+    /// Delta sync: visits changed after this instant (RFC 3339), tombstones included, in
+    /// update order.
+    #[param(example = "2026-03-01T08:00:00+08:00")]
+    pub updated_since: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "mode": "onsite",
+    "kind": "data_clearing",
+    "work_done": "清除历史报警记录",
+    "tool": "SQL Server Management Studio",
+    "sql": "DELETE FROM alarm_log WHERE created < '2025-01-01'"
+}))]
+pub struct CreateServiceRecord {
+    pub mode: ServiceMode,
+    /// A visit of this ticket (on-site records).
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub visit_id: Option<String>,
+    /// Which fields are required (TKT-6): `data_clearing` → `tool`, `sql`;
+    /// `admin_password` → `application_ref`, `contact_told`; `report_problem` →
+    /// `report_name`, `analysis`, `solution`; `bug` → `reproduction_steps`, `error_text`,
+    /// `promised_date`; `general` → none. Fields of another kind are refused.
+    pub kind: ServiceKind,
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub work_done: String,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub tool: Option<String>,
+    #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
+    pub sql: Option<String>,
+    /// The reference of the customer's written application.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub application_ref: Option<String>,
+    /// The contact who was told the password.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub contact_told: Option<String>,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub report_name: Option<String>,
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub analysis: Option<String>,
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub solution: Option<String>,
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub reproduction_steps: Option<String>,
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub error_text: Option<String>,
+    /// The date promised for the change request a bug raises (TKT-12).
+    pub promised_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ServiceRecordOut {
+    pub id: String,
+    pub ticket_id: String,
+    pub visit_id: Option<String>,
+    pub mode: ServiceMode,
+    pub kind: ServiceKind,
+    pub work_done: String,
+    /// The fields of `kind` (TKT-6), e.g. `{"tool": ..., "sql": ...}`.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+    pub promised_date: Option<NaiveDate>,
+    /// TKT-12: the change request a `bug` record raised (created with it, promised for
+    /// `promised_date`).
+    pub change_request_id: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct BoardQuery {
+    pub date: NaiveDate,
+    /// Only the engineers of this team.
+    pub team_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BoardEngineer {
+    pub engineer_id: String,
+    pub display_name: Option<String>,
+    /// Visits planned that day (rejected requests left out).
+    pub visits: Vec<VisitOut>,
+    /// Tickets whose planned window starts that day.
+    pub planned_tickets: Vec<TicketOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DispatchBoard {
+    pub date: NaiveDate,
+    pub engineers: Vec<BoardEngineer>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AgendaQuery {
+    /// The day in the company time zone (default today).
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaCustomer {
+    pub id: String,
+    pub name: String,
+    pub key_account: bool,
+    /// CUS-1: a customer sold through a dealer may only be visited or called with the
+    /// dealer's consent.
+    pub contact_allowed: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaSite {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub city: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaContact {
+    pub id: String,
+    pub name: String,
+    /// Withheld (`null`) when the customer may not be called (CUS-1).
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaEquipment {
+    pub id: String,
+    pub serial: String,
+    pub product_id: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaItem {
+    /// The visit of the day; `null` for a ticket whose planned window starts that day.
+    pub visit: Option<VisitOut>,
+    pub ticket: TicketOut,
+    pub customer: Option<AgendaCustomer>,
+    pub site: Option<AgendaSite>,
+    pub contact: Option<AgendaContact>,
+    pub equipment: Option<AgendaEquipment>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Agenda {
+    pub date: NaiveDate,
+    pub items: Vec<AgendaItem>,
+}

@@ -1,0 +1,3 @@
+pub mod callbacks;
+pub mod change_requests;
+pub mod sla;

@@ -1,0 +1,241 @@
+//! TKT-2: tells people when a ticket's response or resolution is due soon or has just been
+//! missed. Due soon (the `sla-policy`'s `due_soon_minutes` ahead) goes to the assignee, or to
+//! the managers while nobody is assigned to dispatch it; a breach goes to the assignee and the
+//! managers. Each (ticket, target, due instant) is announced once per stage: a due instant
+//! moved by waiting for the customer is announced again. Waiting tickets are skipped, their
+//! clock stands still.
+
+use crate::kernel::error::ApiError;
+use crate::kernel::jobs::{JobHandler, JobRun};
+use crate::kernel::notify::{Notice, notify};
+use crate::tickets::service::tickets::local;
+use chrono::{Duration, NaiveDateTime};
+use chrono_tz::Tz;
+use kefu_core::Role;
+use kefu_store::notifications as inbox;
+use kefu_store::tickets::{self, TicketRow};
+use kefu_store::visibility::Visible;
+use kefu_store::{DbConnection, to_db_time, write_tx};
+use kefu_tickets::sla::SlaPolicy;
+use std::collections::BTreeSet;
+
+pub struct SlaWatch {
+    pub tz: Tz,
+}
+
+/// Tickets looked at per query, paged by id.
+const BATCH: i64 = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    DueSoon,
+    Breached,
+}
+
+/// One announcement: a target of a ticket at a stage.
+struct Alert<'a> {
+    ticket: &'a TicketRow,
+    target: &'static str,
+    due: NaiveDateTime,
+    stage: Stage,
+}
+
+impl Alert<'_> {
+    fn key(&self) -> String {
+        let stage = match self.stage {
+            Stage::DueSoon => "due_soon",
+            Stage::Breached => "breached",
+        };
+        format!(
+            "sla:{}:{}:{stage}:{}",
+            self.ticket.id, self.target, self.due
+        )
+    }
+}
+
+/// The unmet targets of `ticket` that are due before `horizon`, at their stage at `now`.
+fn alerts(ticket: &TicketRow, now: NaiveDateTime, horizon: NaiveDateTime) -> Vec<Alert<'_>> {
+    let mut out = Vec::new();
+    let targets = [
+        ("response", ticket.response_due_at, ticket.responded_at),
+        ("resolution", ticket.resolution_due_at, ticket.resolved_at),
+    ];
+    for (target, due, met) in targets {
+        if met.is_some() || due > horizon {
+            continue;
+        }
+        let stage = if due < now {
+            Stage::Breached
+        } else {
+            Stage::DueSoon
+        };
+        out.push(Alert {
+            ticket,
+            target,
+            due,
+            stage,
+        });
+    }
+    out
+}
+
+impl JobHandler for SlaWatch {
+    fn kind(&self) -> &'static str {
+        "tickets.sla_watch"
+    }
+
+    fn max_attempts(&self) -> i64 {
+        3
+    }
+
+    fn run(&self, conn: &mut DbConnection, job: &JobRun<'_>) -> Result<(), ApiError> {
+        let policy = crate::kernel::rules::load_in_force::<SlaPolicy>(conn, job.today)?.value;
+        let now = to_db_time(job.now);
+        let horizon = to_db_time(job.now + Duration::minutes(i64::from(policy.due_soon_minutes)));
+        let managers = inbox::enabled_holders_of(conn, &[Role::Manager.as_str()])?;
+        let mut after: Option<String> = None;
+        loop {
+            let rows = tickets::breached_or_at_risk(
+                conn,
+                &Visible::everything(),
+                horizon,
+                after.as_deref(),
+                BATCH,
+            )?;
+            let Some(last) = rows.last() else {
+                return Ok(());
+            };
+            after = Some(last.id.clone());
+            let pending: Vec<Alert<'_>> =
+                rows.iter().flat_map(|t| alerts(t, now, horizon)).collect();
+            let keys: Vec<String> = pending.iter().map(Alert::key).collect();
+            let sent: BTreeSet<String> =
+                inbox::dedupe_keys_used(conn, &keys)?.into_iter().collect();
+            for alert in pending.iter().filter(|a| !sent.contains(&a.key())) {
+                // One transaction per alert: a failure leaves the others sent.
+                write_tx(conn, |conn| self.announce(conn, job, alert, &managers))?;
+            }
+            if (rows.len() as i64) < BATCH {
+                return Ok(());
+            }
+        }
+    }
+}
+
+impl SlaWatch {
+    fn announce(
+        &self,
+        conn: &mut DbConnection,
+        job: &JobRun<'_>,
+        alert: &Alert<'_>,
+        managers: &[String],
+    ) -> Result<(), ApiError> {
+        let t = alert.ticket;
+        let assignee: Vec<String> = t.assignee_id.iter().cloned().collect();
+        let mut users: BTreeSet<String> = inbox::enabled_people(conn, &assignee)?
+            .into_iter()
+            .collect();
+        if alert.stage == Stage::Breached || users.is_empty() {
+            users.extend(managers.iter().cloned());
+        }
+        let what = if alert.target == "response" {
+            "响应"
+        } else {
+            "解决"
+        };
+        let due = local(self.tz, alert.due).format("%Y-%m-%d %H:%M");
+        let (kind, title) = match alert.stage {
+            Stage::DueSoon => ("ticket.due_soon", format!("工单即将超时：{}", t.number)),
+            Stage::Breached => ("ticket.breached", format!("工单已超时：{}", t.number)),
+        };
+        let body = format!("{what}时限 {due}：{}", t.description);
+        let key = alert.key();
+        let notice = Notice {
+            kind,
+            title: &title,
+            body: &body,
+            entity: Some(("ticket", &t.id)),
+            dedupe_key: Some(&key),
+        };
+        for user in users {
+            notify(conn, job.now, &user, &notice)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 3, 9)
+            .and_then(|d| d.and_hms_opt(h, m, 0))
+            .unwrap_or_default()
+    }
+
+    fn ticket(responded: bool) -> TicketRow {
+        TicketRow {
+            id: "t".into(),
+            number: "T1".into(),
+            channel: "phone".into(),
+            ticket_type: "fault".into(),
+            priority: "urgent".into(),
+            status: "assigned".into(),
+            customer_id: "c".into(),
+            site_id: None,
+            contact_id: None,
+            equipment_id: None,
+            description: "d".into(),
+            taken_by: "u".into(),
+            assignee_id: None,
+            team_id: None,
+            planned_start: None,
+            planned_end: None,
+            appointment_confirmed_at: None,
+            appointment_confirmed_with: None,
+            escalated_at: None,
+            escalation_reason: None,
+            response_due_at: at(2, 0),
+            resolution_due_at: at(9, 0),
+            responded_at: responded.then(|| at(1, 0)),
+            waiting_since: None,
+            resolved_at: None,
+            resolution_summary: None,
+            closed_at: None,
+            cancelled_at: None,
+            created_at: at(1, 0),
+            updated_at: at(1, 0),
+            version: 1,
+            deleted_at: None,
+        }
+    }
+
+    #[test]
+    fn each_unmet_target_is_due_soon_before_its_instant_and_breached_after() {
+        let t = ticket(false);
+        let stages = |now, horizon| {
+            alerts(&t, now, horizon)
+                .iter()
+                .map(|a| (a.target, a.stage))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(stages(at(0, 30), at(1, 30)), []);
+        assert_eq!(stages(at(1, 30), at(2, 30)), [("response", Stage::DueSoon)]);
+        assert_eq!(
+            stages(at(8, 30), at(9, 30)),
+            [
+                ("response", Stage::Breached),
+                ("resolution", Stage::DueSoon)
+            ]
+        );
+        let answered = ticket(true);
+        assert_eq!(alerts(&answered, at(8, 30), at(9, 30)).len(), 1);
+        let keys: BTreeSet<String> = alerts(&t, at(9, 30), at(10, 30))
+            .iter()
+            .map(Alert::key)
+            .collect();
+        assert_eq!(keys.len(), 2, "one key per target and stage: {keys:?}");
+    }
+}

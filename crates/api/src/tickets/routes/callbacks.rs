@@ -1,0 +1,381 @@
+use crate::kernel::auth::Caller;
+use crate::kernel::command::Ctx;
+use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::export::{self, Listed};
+use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
+use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::respond::{created, versioned};
+use crate::kernel::state::AppState;
+use crate::tickets::dto::callbacks::{
+    AnswerFollowUp, CallbackAttempt, CallbackOut, CallbackQuery, CompleteCallback, CreateCallback,
+    FollowUpOut, FollowUpQuery, SATISFACTION_EXPORT, SatisfactionQuery, SatisfactionReport,
+};
+use crate::tickets::service::callback_follow_ups::{self as follow_ups, FOLLOW_UP_READERS};
+use crate::tickets::service::callbacks::{self as svc, DESK};
+use crate::tickets::service::satisfaction;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use kefu_core::Role;
+use kefu_store::callbacks::{self as store, CallbackFilter, FollowUpFilter};
+use kefu_store::to_db_time;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_callback)
+        .service(list_callbacks)
+        .service(get_callback)
+        .service(attempt_callback)
+        .service(complete_callback)
+        .service(list_follow_ups)
+        .service(get_follow_up)
+        .service(answer_follow_up)
+        .service(satisfaction_report);
+}
+
+/// Create a callback (TKT-9) by hand (`manual`, due `due_date` or today) or after a repaired
+/// device is shipped back (`repair_return`, due `callback_after_repair_days` calendar days
+/// after `shipped_on`, rule set `service-deadlines`). It goes to the given callback agent or
+/// clerk, else to the enabled one with the fewest open callbacks, who is notified. Callbacks
+/// after a feedback form are made when the form is received. Clerks, callback agents,
+/// managers and admins.
+#[utoipa::path(
+    tag = "callbacks",
+    operation_id = "createCallback",
+    summary = "Create a callback",
+    request_body = CreateCallback,
+    responses(
+        (status = 201, description = "Created", body = CallbackOut, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "The ticket is cancelled, or nobody can take callbacks", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/callbacks")]
+async fn create_callback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    ValidJson(input): ValidJson<CreateCallback>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(DESK)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let tz = state.config.timezone;
+    let out = state
+        .tx(move |conn| svc::create(conn, &ctx, &actor, tz, input))
+        .await?;
+    Ok(created(
+        format!("/api/v1/callbacks/{}", out.id),
+        Some(out.version),
+        &out,
+    ))
+}
+
+/// List callbacks visible to the caller, or sync the changes since an instant (the mobile
+/// app). ORG-5: the callback desk (clerks, callback agents), managers, QA, executives and
+/// admins see all; engineers the callbacks of their tickets, supervisors their teams';
+/// customer contacts none. `overdue=true`: open and due before today.
+#[utoipa::path(
+    tag = "callbacks",
+    operation_id = "listCallbacks",
+    summary = "List or delta-sync callbacks",
+    params(CallbackQuery),
+    responses((status = 200, description = "One page of callbacks", body = Page<CallbackOut>)),
+    security(("bearer" = []))
+)]
+#[get("/callbacks")]
+async fn list_callbacks(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<CallbackQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let since = query
+        .updated_since
+        .as_deref()
+        .map(parse_updated_since)
+        .transpose()?;
+    let mode = list_mode(since, query.cursor.as_deref())?;
+    let today = state.today();
+    let filter = CallbackFilter {
+        assignee_id: trimmed(query.assignee_id),
+        ticket_id: trimmed(query.ticket_id),
+        status: query.status.map(|s| s.as_str().to_owned()),
+        overdue_before: query.overdue.filter(|o| *o).map(|_| today),
+        due_from: query.due_from,
+        due_to: query.due_to,
+    };
+    let actor = caller.actor.clone();
+    let (mode, items) = state
+        .db(move |conn| {
+            let scope = svc::callback_scope(conn, &actor)?;
+            let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
+            Ok((mode, svc::render_all(conn, &rows, today)?))
+        })
+        .await?;
+    let page = paginate(
+        items,
+        limit,
+        |c| row_key(&mode, to_db_time(c.updated_at), &c.id),
+        |c| c,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Get a callback (404 when the caller may not see it).
+#[utoipa::path(
+    tag = "callbacks",
+    operation_id = "getCallback",
+    summary = "Get a callback",
+    params(("id" = String, Path, description = "Callback id")),
+    responses((status = 200, description = "The callback", body = CallbackOut, headers(("ETag" = String)))),
+    security(("bearer" = []))
+)]
+#[get("/callbacks/{id}")]
+async fn get_callback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor.clone();
+    let today = state.today();
+    let out = state
+        .db(move |conn| {
+            let scope = svc::callback_scope(conn, &actor)?;
+            let (row, _) = svc::get_row(conn, &scope, &id)?;
+            svc::render(conn, &row, today)
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// Record a call that did not reach the customer: the attempt is counted and the callback
+/// stays open. The callback desk, managers and admins.
+#[utoipa::path(
+    tag = "callbacks",
+    operation_id = "attemptCallback",
+    summary = "Record an unanswered call",
+    params(("id" = String, Path, description = "Callback id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = CallbackAttempt,
+    responses(
+        (status = 200, description = "Recorded", body = CallbackOut, headers(("ETag" = String))),
+        (status = 409, description = "The callback is done or cancelled", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/callbacks/{id}/attempt")]
+async fn attempt_callback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<CallbackAttempt>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(DESK)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let tz = state.config.timezone;
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| svc::attempt(conn, &ctx, &actor, tz, &id, version, input))
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// Complete a reached callback with the questionnaire (TKT-9): form signed, timeliness,
+/// attitude and technical level 1–5 (422 naming the field), result, the overall verdict,
+/// and what was charged on site. Satisfied: a resolved ticket is closed (logged with reason
+/// `TKT-9 …`). Not satisfied: a follow-up for a manager (`manager_id`, else the one with the
+/// fewest open follow-ups), due `follow_up_working_days` working days later, who is
+/// notified; a resolved or closed ticket is reopened.
+#[utoipa::path(
+    tag = "callbacks",
+    operation_id = "completeCallback",
+    summary = "Complete a callback",
+    params(("id" = String, Path, description = "Callback id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = CompleteCallback,
+    responses(
+        (status = 200, description = "Completed", body = CallbackOut, headers(("ETag" = String))),
+        (status = 409, description = "The callback is done or cancelled, or no manager can follow up", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/callbacks/{id}/complete")]
+async fn complete_callback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<CompleteCallback>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(DESK)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let tz = state.config.timezone;
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| svc::complete(conn, &ctx, &actor, tz, &id, version, input))
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// List the managers' follow-ups of dissatisfied customers (TKT-9), or sync the changes
+/// since an instant. Managers, QA, executives and admins see all.
+#[utoipa::path(
+    tag = "callbacks",
+    operation_id = "listCallbackFollowUps",
+    summary = "List callback follow-ups",
+    params(FollowUpQuery),
+    responses((status = 200, description = "One page of follow-ups", body = Page<FollowUpOut>)),
+    security(("bearer" = []))
+)]
+#[get("/callback-follow-ups")]
+async fn list_follow_ups(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<FollowUpQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(FOLLOW_UP_READERS)?;
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let since = query
+        .updated_since
+        .as_deref()
+        .map(parse_updated_since)
+        .transpose()?;
+    let mode = list_mode(since, query.cursor.as_deref())?;
+    let today = state.today();
+    let filter = FollowUpFilter {
+        owner_id: trimmed(query.owner_id),
+        status: query.status.map(|s| s.as_str().to_owned()),
+        ticket_id: trimmed(query.ticket_id),
+    };
+    let (mode, items) = state
+        .db(move |conn| {
+            let rows = store::list_follow_ups(conn, &filter, &mode, fetch)?;
+            let items = rows
+                .iter()
+                .map(|r| follow_ups::render_follow_up(r, today))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((mode, items))
+        })
+        .await?;
+    let page = paginate(
+        items,
+        limit,
+        |f| row_key(&mode, to_db_time(f.updated_at), &f.id),
+        |f| f,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Get a follow-up.
+#[utoipa::path(
+    tag = "callbacks",
+    operation_id = "getCallbackFollowUp",
+    summary = "Get a callback follow-up",
+    params(("id" = String, Path, description = "Follow-up id")),
+    responses((status = 200, description = "The follow-up", body = FollowUpOut, headers(("ETag" = String)))),
+    security(("bearer" = []))
+)]
+#[get("/callback-follow-ups/{id}")]
+async fn get_follow_up(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(FOLLOW_UP_READERS)?;
+    let id = id.into_inner();
+    let actor = caller.actor.clone();
+    let today = state.today();
+    let out = state
+        .db(move |conn| {
+            follow_ups::render_follow_up(&follow_ups::get_follow_up(conn, &actor, &id)?, today)
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// Record the manager's answer to the dissatisfied customer. Managers and admins.
+#[utoipa::path(
+    tag = "callbacks",
+    operation_id = "answerCallbackFollowUp",
+    summary = "Answer a callback follow-up",
+    params(("id" = String, Path, description = "Follow-up id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = AnswerFollowUp,
+    responses(
+        (status = 200, description = "Answered", body = FollowUpOut, headers(("ETag" = String))),
+        (status = 409, description = "Answered already", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/callback-follow-ups/{id}/answer")]
+async fn answer_follow_up(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<AnswerFollowUp>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Admin, Role::Manager])?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let tz = state.config.timezone;
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| {
+            follow_ups::answer_follow_up(conn, &ctx, &actor, tz, &id, version, input.answer)
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// The customer satisfaction report (TKT-13) of a `month` (`2026-03`) or `quarter`
+/// (`2026-Q1`): the callbacks due in the period and completed, per `group_by` team, engineer
+/// (the ticket's assignee, default) or customer, with the satisfied rate in basis points and
+/// the average scores in hundredths. `format=csv` (or `Accept: text/csv`) downloads the
+/// groups. Managers, QA, executives and admins see all teams, supervisors their teams'.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "getSatisfactionReport",
+    summary = "Get the satisfaction report",
+    params(SatisfactionQuery),
+    responses((status = 200, description = "The report", body = SatisfactionReport)),
+    security(("bearer" = []))
+)]
+#[get("/reports/satisfaction")]
+async fn satisfaction_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    listed: Listed<SatisfactionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(satisfaction::READERS)?;
+    let Listed(query, export) = listed;
+    let actor = caller.actor.clone();
+    let data = state.clone();
+    let build = move |query: SatisfactionQuery| {
+        let state = state.clone();
+        let actor = actor.clone();
+        async move {
+            state
+                .db(move |conn| satisfaction::report(conn, &actor, &query))
+                .await
+        }
+    };
+    if export.is_none() {
+        return Ok(HttpResponse::Ok().json(build(query).await?));
+    }
+    export::respond(
+        &data,
+        &SATISFACTION_EXPORT,
+        Listed(query, export),
+        move |query| {
+            let build = build.clone();
+            async move {
+                Ok(Page {
+                    items: build(query).await?.groups,
+                    next_cursor: None,
+                })
+            }
+        },
+    )
+    .await
+}

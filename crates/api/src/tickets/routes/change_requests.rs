@@ -1,0 +1,307 @@
+use crate::kernel::auth::Caller;
+use crate::kernel::command::Ctx;
+use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
+use crate::kernel::page::{Page, fetch_size, list_mode, paginate, row_key};
+use crate::kernel::respond::{created, versioned};
+use crate::kernel::state::AppState;
+use crate::tickets::dto::change_requests::{
+    ChangeRequestDetail, ChangeRequestOut, ChangeRequestQuery, ConfirmRequirements,
+    CreateChangeRequest, DelayNotice, RecordFeedback, ReviewChangeRequest,
+};
+use crate::tickets::dto::tickets::{NoteBody, ReasonBody};
+use crate::tickets::service::change_requests::{self as svc, CrAction};
+use crate::tickets::service::tickets::ticket_scope;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use kefu_core::Role;
+use kefu_store::change_requests::{self as store, ChangeRequestFilter};
+use kefu_store::to_db_time;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_change_request)
+        .service(list_change_requests)
+        .service(get_change_request)
+        .service(confirm_requirements)
+        .service(review_change_request)
+        .service(start_development)
+        .service(submit_for_test)
+        .service(pass_test)
+        .service(deliver_change)
+        .service(record_feedback)
+        .service(delay_change_request)
+        .service(cancel_change_request);
+}
+
+/// File a program change for a ticket (TKT-12) with the reference of the customer's stamped
+/// application: engineers, supervisors, managers and admins who see the ticket; the caller
+/// is the requesting engineer, who will test it. Not on a cancelled ticket (409).
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "createChangeRequest",
+    summary = "Request a program change",
+    params(("id" = String, Path, description = "Ticket id")),
+    request_body = CreateChangeRequest,
+    responses(
+        (status = 201, description = "Requested", body = ChangeRequestDetail, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "The ticket is cancelled", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/tickets/{id}/change-requests")]
+async fn create_change_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    ValidJson(input): ValidJson<CreateChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer])?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| svc::create(conn, &ctx, &actor, &id, input))
+        .await?;
+    Ok(created(
+        format!("/api/v1/change-requests/{}", out.request.id),
+        Some(out.request.version),
+        &out,
+    ))
+}
+
+/// List the change requests visible to the caller (with their ticket, or requested by the
+/// caller); `delay_notice_due=true` keeps the undelivered ones within the notice period of
+/// their promised date (or past it) — those whose delay must be announced now.
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "listChangeRequests",
+    summary = "List change requests",
+    params(ChangeRequestQuery),
+    responses((status = 200, description = "One page of change requests", body = Page<ChangeRequestOut>)),
+    security(("bearer" = []))
+)]
+#[get("/change-requests")]
+async fn list_change_requests(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<ChangeRequestQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let mode = list_mode(None, query.cursor.as_deref())?;
+    let mut filter = ChangeRequestFilter {
+        stage: query.stage.map(|s| s.as_str().to_owned()),
+        ticket_id: trimmed(query.ticket_id),
+        customer_id: trimmed(query.customer_id),
+        promised_by: None,
+    };
+    let due = query.delay_notice_due == Some(true);
+    let today = state.today();
+    let actor = caller.actor.clone();
+    let (mode, items) = state
+        .db(move |conn| {
+            if due {
+                let by = svc::delay_notice_threshold(conn, today)?;
+                filter.promised_by = Some((svc::undelivered_stages(), by));
+            }
+            let scope = ticket_scope(conn, &actor)?;
+            let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
+            Ok((mode, svc::render_all(&rows)?))
+        })
+        .await?;
+    let page = paginate(
+        items,
+        limit,
+        |c| row_key(&mode, to_db_time(c.updated_at), &c.id),
+        |c| c,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Get a change request with its stage log (actor, reason, time) and its delay notices (the
+/// history of promised dates).
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "getChangeRequest",
+    summary = "Get a change request",
+    params(("id" = String, Path, description = "Change request id")),
+    responses((status = 200, description = "The change request", body = ChangeRequestDetail, headers(("ETag" = String)))),
+    security(("bearer" = []))
+)]
+#[get("/change-requests/{id}")]
+async fn get_change_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor.clone();
+    let out = state
+        .db(move |conn| {
+            let scope = ticket_scope(conn, &actor)?;
+            let row = svc::get_row(conn, &scope, &id)?;
+            svc::detail(conn, &row)
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, out.request.version, &out))
+}
+
+async fn act(
+    state: web::Data<AppState>,
+    caller: Caller,
+    roles: &[Role],
+    id: String,
+    version: i64,
+    action: CrAction,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(roles)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let tz = state.config.timezone;
+    let out = state
+        .tx(move |conn| svc::act(conn, &ctx, &actor, tz, &id, version, action))
+        .await?;
+    Ok(versioned(StatusCode::OK, out.request.version, &out))
+}
+
+macro_rules! cr_route {
+    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $roles:expr, $extra:literal, $make:expr) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "change-requests",
+            operation_id = $op,
+            summary = $summary,
+            params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
+            request_body = $body,
+            responses(
+                (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
+                (status = 409, description = $extra, body = Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[post($path)]
+        async fn $fn(
+            state: web::Data<AppState>,
+            caller: Caller,
+            id: web::Path<String>,
+            IfMatch(version): IfMatch,
+            ValidJson(input): ValidJson<$body>,
+        ) -> Result<HttpResponse, ApiError> {
+            #[allow(clippy::redundant_closure_call)]
+            let action = ($make)(input);
+            act(state, caller, $roles, id.into_inner(), version, action).await
+        }
+    };
+}
+
+const ENGINEERS: &[Role] = &[Role::Engineer, Role::Supervisor, Role::Manager, Role::Admin];
+const MANAGERS: &[Role] = &[Role::Manager, Role::Admin];
+/// There is no developer role: leads mark development started and finished.
+const LEADS: &[Role] = &[Role::Manager, Role::Admin, Role::Supervisor];
+const ANNOUNCERS: &[Role] = &[
+    Role::Engineer,
+    Role::Supervisor,
+    Role::Manager,
+    Role::Admin,
+    Role::Clerk,
+];
+
+cr_route!(
+    confirm_requirements,
+    "/change-requests/{id}/confirm-requirements",
+    "confirmChangeRequirements",
+    "Confirm the requirements with the customer",
+    "The engineer has confirmed the requirements with the customer (TKT-12), optionally restating them. The customer's stamped application must be on file (given now or at the request): otherwise 422 `TKT-12`.",
+    ConfirmRequirements,
+    ENGINEERS,
+    "The request is not `requested`",
+    CrAction::ConfirmRequirements
+);
+cr_route!(
+    review_change_request,
+    "/change-requests/{id}/review",
+    "reviewChangeRequest",
+    "Review a change request",
+    "The manager's review (TKT-12): approving sets the completion date promised to the customer (`promised_date` required, 422 naming it otherwise); `approve: false` rejects the request.",
+    ReviewChangeRequest,
+    MANAGERS,
+    "The requirements are not confirmed",
+    CrAction::Review
+);
+cr_route!(
+    start_development,
+    "/change-requests/{id}/start-development",
+    "startChangeDevelopment",
+    "Start development",
+    "Development of a reviewed request starts: managers, supervisors and admins (there is no developer role).",
+    NoteBody,
+    LEADS,
+    "The request is not `reviewed`",
+    |b: NoteBody| CrAction::StartDevelopment(b.reason)
+);
+cr_route!(
+    submit_for_test,
+    "/change-requests/{id}/submit-for-test",
+    "submitChangeForTest",
+    "Finish development",
+    "Development is finished and the change goes to the requesting engineer for testing (who is notified): managers, supervisors and admins.",
+    NoteBody,
+    LEADS,
+    "The request is not `in_development`",
+    |b: NoteBody| CrAction::SubmitForTest(b.reason)
+);
+cr_route!(
+    pass_test,
+    "/change-requests/{id}/pass-test",
+    "passChangeTest",
+    "Pass the test",
+    "The requesting engineer tested the change and it passed (TKT-12): anyone else is 422 `TKT-12`.",
+    NoteBody,
+    &[Role::Engineer],
+    "The request is not `testing`",
+    |b: NoteBody| CrAction::PassTest(b.reason)
+);
+cr_route!(
+    deliver_change,
+    "/change-requests/{id}/deliver",
+    "deliverChange",
+    "Deliver the change",
+    "The engineer helped the customer update to the tested change.",
+    NoteBody,
+    ENGINEERS,
+    "The request is not `tested`",
+    |b: NoteBody| CrAction::Deliver(b.reason)
+);
+cr_route!(
+    record_feedback,
+    "/change-requests/{id}/record-feedback",
+    "recordChangeFeedback",
+    "Record the customer's opinion",
+    "The customer's opinion of the delivered change.",
+    RecordFeedback,
+    ENGINEERS,
+    "The request is not `delivered`",
+    |b: RecordFeedback| CrAction::RecordFeedback(b.feedback)
+);
+cr_route!(
+    delay_change_request,
+    "/change-requests/{id}/delay",
+    "delayChangeRequest",
+    "Announce a delay",
+    "A delay notice (TKT-12): the customer's contact is told of a later completion date strictly before the current promised date (company date); on or after it is 422 `TKT-12`. The old and new dates are kept in `delay_notices`.",
+    DelayNotice,
+    ANNOUNCERS,
+    "The request is delivered, rejected or cancelled",
+    CrAction::Delay
+);
+cr_route!(
+    cancel_change_request,
+    "/change-requests/{id}/cancel",
+    "cancelChangeRequest",
+    "Cancel a change request",
+    "Cancel an undelivered request, with the reason: managers and admins.",
+    ReasonBody,
+    MANAGERS,
+    "The request is delivered, rejected or cancelled",
+    |b: ReasonBody| CrAction::Cancel(b.reason)
+);

@@ -1,0 +1,291 @@
+use crate::kernel::auth::Caller;
+use crate::kernel::command::Ctx;
+use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::kernel::page::{Page, fetch_size, list_mode, paginate, row_key};
+use crate::kernel::respond::{created, versioned};
+use crate::kernel::state::AppState;
+use crate::tickets::dto::complaints::{
+    CloseComplaint, ComplaintCounts, ComplaintCountsQuery, ComplaintOut, ComplaintQuery,
+    CreateComplaint, JudgeComplaint, ReplyComplaint,
+};
+use crate::tickets::service::complaints::{
+    self as svc, ComplaintAction, LEADS, RECORDERS, REPLIERS,
+};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use kefu_core::Role;
+use kefu_store::complaints::{self as store, ComplaintFilter};
+use kefu_store::to_db_time;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    // `/complaints/counts` before `/complaints/{id}`, which would take `counts` as an id.
+    cfg.service(complaint_counts)
+        .service(create_complaint)
+        .service(list_complaints)
+        .service(get_complaint)
+        .service(judge_complaint)
+        .service(reply_complaint)
+        .service(close_complaint);
+}
+
+fn trimmed(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Record a complaint about an employee (TKT-10): the office that takes calls, leads, QA, or
+/// a customer contact for their own customer. It starts `open`, awaiting a judgement.
+#[utoipa::path(
+    tag = "complaints",
+    operation_id = "createComplaint",
+    summary = "Record a complaint",
+    request_body = CreateComplaint,
+    responses(
+        (status = 201, description = "Recorded", body = ComplaintOut, headers(("Location" = String), ("ETag" = String))),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/complaints")]
+async fn create_complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    ValidJson(input): ValidJson<CreateComplaint>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(RECORDERS)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let out = state
+        .tx(move |conn| svc::create(conn, &ctx, &actor, input))
+        .await?;
+    Ok(created(
+        format!("/api/v1/complaints/{}", out.id),
+        Some(out.version),
+        &out,
+    ))
+}
+
+/// List the complaints visible to the caller: all for admins, managers, executives, HR and
+/// QA; a supervisor's teams' members'; those the caller recorded; a customer contact's
+/// customer's; and, once judged, those about the caller.
+#[utoipa::path(
+    tag = "complaints",
+    operation_id = "listComplaints",
+    summary = "List complaints",
+    params(ComplaintQuery),
+    responses((status = 200, description = "One page of complaints", body = Page<ComplaintOut>)),
+    security(("bearer" = []))
+)]
+#[get("/complaints")]
+async fn list_complaints(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<ComplaintQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let mode = list_mode(None, query.cursor.as_deref())?;
+    let tz = state.config.timezone;
+    let received_from = query.received_from.map(|d| svc::day_start(tz, d));
+    let received_before = query
+        .received_to
+        .map(|d| {
+            d.succ_opt()
+                .map(|next| svc::day_start(tz, next))
+                .ok_or_else(|| {
+                    crate::tickets::service::tickets::field(
+                        "query.received_to",
+                        "range",
+                        "out of range",
+                    )
+                })
+        })
+        .transpose()?;
+    let filter = ComplaintFilter {
+        employee_id: trimmed(query.employee_id),
+        customer_id: trimmed(query.customer_id),
+        validity: query.validity.map(|v| v.as_str().to_owned()),
+        status: query.status.map(|s| s.as_str().to_owned()),
+        received_from,
+        received_before,
+    };
+    let actor = caller.actor.clone();
+    let (mode, items) = state
+        .db(move |conn| {
+            let scope = svc::complaint_scope(conn, &actor)?;
+            let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
+            Ok((mode, svc::render_all(&rows)?))
+        })
+        .await?;
+    let page = paginate(
+        items,
+        limit,
+        |c| row_key(&mode, to_db_time(c.updated_at), &c.id),
+        |c| c,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Get a complaint visible to the caller.
+#[utoipa::path(
+    tag = "complaints",
+    operation_id = "getComplaint",
+    summary = "Get a complaint",
+    params(("id" = String, Path, description = "Complaint id")),
+    responses((status = 200, description = "The complaint", body = ComplaintOut, headers(("ETag" = String)))),
+    security(("bearer" = []))
+)]
+#[get("/complaints/{id}")]
+async fn get_complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor.clone();
+    let out = state
+        .db(move |conn| {
+            let scope = svc::complaint_scope(conn, &actor)?;
+            svc::render(&svc::get_row(conn, &scope, &id)?)
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+async fn act(
+    state: web::Data<AppState>,
+    caller: Caller,
+    roles: &[Role],
+    id: String,
+    version: i64,
+    action: ComplaintAction,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(roles)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let out = state
+        .tx(move |conn| svc::act(conn, &ctx, &actor, &id, version, action))
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// Judge a complaint valid or invalid, with the reason (TKT-10): an admin or manager, or the
+/// supervisor of a team the employee belongs to; never the employee complained about
+/// (403). A valid judgement notifies the employee and counts against them (HR-C1).
+#[utoipa::path(
+    tag = "complaints",
+    operation_id = "judgeComplaint",
+    summary = "Judge a complaint's validity",
+    params(("id" = String, Path, description = "Complaint id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = JudgeComplaint,
+    responses(
+        (status = 200, description = "Judged", body = ComplaintOut, headers(("ETag" = String))),
+        (status = 409, description = "The complaint is judged already", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/complaints/{id}/judge")]
+async fn judge_complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<JudgeComplaint>,
+) -> Result<HttpResponse, ApiError> {
+    act(
+        state,
+        caller,
+        LEADS,
+        id.into_inner(),
+        version,
+        ComplaintAction::Judge(input),
+    )
+    .await
+}
+
+/// Record the corrective measures and the reply given to the customer (TKT-10), after the
+/// judgement: leads, clerks and callback agents. A valid complaint needs corrective measures
+/// (422 `TKT-10`); an unjudged one is 422 `TKT-10`.
+#[utoipa::path(
+    tag = "complaints",
+    operation_id = "replyComplaint",
+    summary = "Record measures and the reply",
+    params(("id" = String, Path, description = "Complaint id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ReplyComplaint,
+    responses(
+        (status = 200, description = "Replied", body = ComplaintOut, headers(("ETag" = String))),
+        (status = 409, description = "The complaint is replied or closed already", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/complaints/{id}/reply")]
+async fn reply_complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<ReplyComplaint>,
+) -> Result<HttpResponse, ApiError> {
+    act(
+        state,
+        caller,
+        REPLIERS,
+        id.into_inner(),
+        version,
+        ComplaintAction::Reply(input),
+    )
+    .await
+}
+
+/// Close a judged complaint (TKT-10): the leads who judge. A valid complaint needs its
+/// corrective measures and the reply to the customer first (422 `TKT-10` naming what is
+/// missing); an unjudged one is 422 `TKT-10`.
+#[utoipa::path(
+    tag = "complaints",
+    operation_id = "closeComplaint",
+    summary = "Close a complaint",
+    params(("id" = String, Path, description = "Complaint id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = CloseComplaint,
+    responses(
+        (status = 200, description = "Closed", body = ComplaintOut, headers(("ETag" = String))),
+        (status = 409, description = "The complaint is closed already", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/complaints/{id}/close")]
+async fn close_complaint(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<CloseComplaint>,
+) -> Result<HttpResponse, ApiError> {
+    let action = ComplaintAction::Close {
+        reason: trimmed(input.reason),
+    };
+    act(state, caller, LEADS, id.into_inner(), version, action).await
+}
+
+/// Valid complaints per employee received in a period (company dates, `to` inclusive), as
+/// HR scoring reads them (HR-C1, HR-S5), within the caller's complaint visibility.
+#[utoipa::path(
+    tag = "complaints",
+    operation_id = "countValidComplaints",
+    summary = "Count valid complaints per employee",
+    params(ComplaintCountsQuery),
+    responses((status = 200, description = "The counts", body = ComplaintCounts)),
+    security(("bearer" = []))
+)]
+#[get("/complaints/counts")]
+async fn complaint_counts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<ComplaintCountsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = caller.actor.clone();
+    let tz = state.config.timezone;
+    let employee = trimmed(query.employee_id);
+    let out = state
+        .db(move |conn| svc::counts(conn, &actor, tz, query.from, query.to, employee.as_deref()))
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}

@@ -1,0 +1,407 @@
+use crate::kernel::auth::Caller;
+use crate::kernel::command::Ctx;
+use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
+use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::respond::{created, versioned};
+use crate::kernel::state::AppState;
+use crate::tickets::dto::tickets::ReasonBody;
+use crate::tickets::dto::visits::{
+    Agenda, AgendaQuery, BoardQuery, CreateServiceRecord, CreateVisit, DecideVisit, DispatchBoard,
+    FieldReport, FinishVisit, ServiceRecordOut, VisitOut, VisitQuery,
+};
+use crate::tickets::service::dispatch;
+use crate::tickets::service::tickets::ticket_scope;
+use crate::tickets::service::visits::{self as svc, VisitAction};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use kefu_core::Role;
+use kefu_store::to_db_time;
+use kefu_store::visits::{self as store, VisitFilter};
+use kefu_tickets::visits::VisitCommand;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(request_visit)
+        .service(list_visits)
+        .service(get_visit)
+        .service(approve_visit)
+        .service(reject_visit)
+        .service(depart_visit)
+        .service(arrive_visit)
+        .service(finish_visit)
+        .service(escalate_visit)
+        .service(create_service_record)
+        .service(list_service_records)
+        .service(dispatch_board)
+        .service(my_agenda);
+}
+
+/// Request an on-site visit for a ticket (TKT-5): the assigned engineer (or a manager,
+/// supervisor or admin for them). The ticket must be assigned and not cancelled, resolved or
+/// closed (409). The visit starts `requested` and needs a manager's approval before departure.
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "requestVisit",
+    summary = "Request a visit",
+    params(("id" = String, Path, description = "Ticket id")),
+    request_body = CreateVisit,
+    responses(
+        (status = 201, description = "Requested", body = VisitOut, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "The ticket is not assigned, or cancelled, resolved or closed", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/tickets/{id}/visits")]
+async fn request_visit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    ValidJson(input): ValidJson<CreateVisit>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer])?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| svc::request(conn, &ctx, &actor, &id, input))
+        .await?;
+    Ok(created(
+        format!("/api/v1/visits/{}", out.id),
+        Some(out.version),
+        &out,
+    ))
+}
+
+/// List visits visible to the caller (with their ticket, or made by the caller), or sync the
+/// changes since an instant (tombstones included, in update order).
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "listVisits",
+    summary = "List or delta-sync visits",
+    params(VisitQuery),
+    responses((status = 200, description = "One page of visits", body = Page<VisitOut>)),
+    security(("bearer" = []))
+)]
+#[get("/visits")]
+async fn list_visits(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<VisitQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let since = query
+        .updated_since
+        .as_deref()
+        .map(parse_updated_since)
+        .transpose()?;
+    let mode = list_mode(since, query.cursor.as_deref())?;
+    let filter = VisitFilter {
+        ticket_id: trimmed(query.ticket_id),
+        engineer_id: trimmed(query.engineer_id),
+        status: query.status.map(|s| s.as_str().to_owned()),
+        planned_date: query.planned_date,
+        unresolved_not_escalated: query.unresolved_not_escalated,
+    };
+    let actor = caller.actor.clone();
+    let (mode, items) = state
+        .db(move |conn| {
+            let scope = ticket_scope(conn, &actor)?;
+            let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
+            Ok((mode, svc::render_all(&rows)?))
+        })
+        .await?;
+    let page = paginate(
+        items,
+        limit,
+        |v| row_key(&mode, to_db_time(v.updated_at), &v.id),
+        |v| v,
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Get a visit.
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "getVisit",
+    summary = "Get a visit",
+    params(("id" = String, Path, description = "Visit id")),
+    responses((status = 200, description = "The visit", body = VisitOut, headers(("ETag" = String)))),
+    security(("bearer" = []))
+)]
+#[get("/visits/{id}")]
+async fn get_visit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor.clone();
+    let out = state
+        .db(move |conn| {
+            let scope = ticket_scope(conn, &actor)?;
+            svc::render(&svc::get_row(conn, &scope, &id)?.0)
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+async fn act(
+    state: web::Data<AppState>,
+    caller: Caller,
+    roles: &[Role],
+    id: String,
+    version: i64,
+    action: VisitAction,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(roles)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let out = state
+        .tx(move |conn| svc::act(conn, &ctx, &actor, &id, version, action))
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+macro_rules! visit_route {
+    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $roles:expr, $extra:literal, $make:expr) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "visits",
+            operation_id = $op,
+            summary = $summary,
+            params(("id" = String, Path, description = "Visit id"), crate::kernel::openapi::IfMatchHeader),
+            request_body = $body,
+            responses(
+                (status = 200, description = "Done", body = VisitOut, headers(("ETag" = String))),
+                (status = 409, description = $extra, body = Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[post($path)]
+        async fn $fn(
+            state: web::Data<AppState>,
+            caller: Caller,
+            id: web::Path<String>,
+            IfMatch(version): IfMatch,
+            ValidJson(input): ValidJson<$body>,
+        ) -> Result<HttpResponse, ApiError> {
+            #[allow(clippy::redundant_closure_call)]
+            let action = ($make)(input);
+            act(state, caller, $roles, id.into_inner(), version, action).await
+        }
+    };
+}
+
+const MANAGERS: &[Role] = &[Role::Admin, Role::Manager];
+const ENGINEERS: &[Role] = &[Role::Engineer];
+
+visit_route!(
+    approve_visit,
+    "/visits/{id}/approve",
+    "approveVisit",
+    "Approve a visit request",
+    "Approve a requested visit (TKT-5): managers and admins.",
+    DecideVisit,
+    MANAGERS,
+    "The visit is not requested",
+    |b: DecideVisit| VisitAction::Decide {
+        approve: true,
+        note: b.note
+    }
+);
+visit_route!(
+    reject_visit,
+    "/visits/{id}/reject",
+    "rejectVisit",
+    "Reject a visit request",
+    "Reject a requested visit (TKT-5): managers and admins.",
+    DecideVisit,
+    MANAGERS,
+    "The visit is not requested",
+    |b: DecideVisit| VisitAction::Decide {
+        approve: false,
+        note: b.note
+    }
+);
+visit_route!(
+    depart_visit,
+    "/visits/{id}/depart",
+    "departVisit",
+    "Report departure",
+    "The visit's engineer departs. Only an approved visit may depart: otherwise 422 with rule `TKT-5`. `at` may be a client reading taken offline (at most 5 minutes ahead of the server, not before the request).",
+    FieldReport,
+    ENGINEERS,
+    "Already departed, or the ticket is cancelled, resolved or closed",
+    |b: FieldReport| VisitAction::Report {
+        command: VisitCommand::Depart,
+        at: b.at,
+        gps: b.gps
+    }
+);
+visit_route!(
+    arrive_visit,
+    "/visits/{id}/arrive",
+    "arriveVisit",
+    "Report arrival",
+    "The visit's engineer arrives (after departing), with an optional GPS point; `at` as for departure.",
+    FieldReport,
+    ENGINEERS,
+    "The visit has not departed or has arrived already",
+    |b: FieldReport| VisitAction::Report {
+        command: VisitCommand::Arrive,
+        at: b.at,
+        gps: b.gps
+    }
+);
+visit_route!(
+    finish_visit,
+    "/visits/{id}/finish",
+    "finishVisit",
+    "Report the end of a visit",
+    "The visit's engineer finishes (after departing or arriving) and says whether the problem was resolved; an unresolved visit must be escalated (TKT-8) or it is flagged `unresolved_not_escalated`.",
+    FinishVisit,
+    ENGINEERS,
+    "The visit has not departed or has finished already",
+    |b: FinishVisit| VisitAction::Finish {
+        at: b.at,
+        gps: b.gps,
+        resolved: b.resolved,
+        note: b.note
+    }
+);
+visit_route!(
+    escalate_visit,
+    "/visits/{id}/escalate",
+    "escalateVisit",
+    "Escalate from the site",
+    "The visit's engineer escalates to the manager from the site (TKT-8), once: after departing, on site, or right after finishing. The escalation is also logged on the ticket.",
+    ReasonBody,
+    ENGINEERS,
+    "The visit has not departed, or is escalated already",
+    |b: ReasonBody| VisitAction::Escalate { reason: b.reason }
+);
+
+/// Record a remote or on-site service on a ticket (TKT-6), with the fields its `kind`
+/// requires (422 naming each missing field and TKT-6). Engineers, supervisors, managers,
+/// clerks and admins who can see the ticket; not on a cancelled ticket (409).
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "createServiceRecord",
+    summary = "Record a service",
+    params(("id" = String, Path, description = "Ticket id")),
+    request_body = CreateServiceRecord,
+    responses(
+        (status = 201, description = "Recorded", body = ServiceRecordOut, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "The ticket is cancelled", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/tickets/{id}/service-records")]
+async fn create_service_record(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    ValidJson(input): ValidJson<CreateServiceRecord>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[
+        Role::Admin,
+        Role::Manager,
+        Role::Supervisor,
+        Role::Clerk,
+        Role::Engineer,
+    ])?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| svc::create_record(conn, &ctx, &actor, &id, input))
+        .await?;
+    Ok(created(
+        format!("/api/v1/tickets/{}/service-records", out.ticket_id),
+        Some(out.version),
+        &out,
+    ))
+}
+
+/// A ticket's service records, oldest first.
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "listServiceRecords",
+    summary = "List a ticket's service records",
+    params(("id" = String, Path, description = "Ticket id")),
+    responses((status = 200, description = "The records", body = Page<ServiceRecordOut>)),
+    security(("bearer" = []))
+)]
+#[get("/tickets/{id}/service-records")]
+async fn list_service_records(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor.clone();
+    let items = state
+        .db(move |conn| svc::records(conn, &actor, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// The dispatch board of a day (TKT-5): per engineer, the visits planned that day and the
+/// tickets whose planned window starts that day, under the caller's ORG-5 scope. Managers,
+/// supervisors and admins.
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "getDispatchBoard",
+    summary = "Get the dispatch board of a day",
+    params(BoardQuery),
+    responses((status = 200, description = "The board", body = DispatchBoard)),
+    security(("bearer" = []))
+)]
+#[get("/dispatch-board")]
+async fn dispatch_board(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<BoardQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor])?;
+    let actor = caller.actor.clone();
+    let tz = state.config.timezone;
+    let now = state.clock.now();
+    let team = trimmed(query.team_id);
+    let board = state
+        .db(move |conn| dispatch::board(conn, &actor, tz, now, query.date, team.as_deref()))
+        .await?;
+    Ok(HttpResponse::Ok().json(board))
+}
+
+/// The caller's day in one call: their visits of the day and tickets planned to start that
+/// day, each with ticket, customer, site address, contact (phone withheld when CUS-1 does
+/// not allow calling) and equipment.
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "getMyAgenda",
+    summary = "Get my agenda of a day",
+    params(AgendaQuery),
+    responses((status = 200, description = "The agenda", body = Agenda)),
+    security(("bearer" = []))
+)]
+#[get("/me/agenda")]
+async fn my_agenda(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<AgendaQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Engineer, Role::Supervisor, Role::Manager, Role::Admin])?;
+    let actor = caller.actor.clone();
+    let tz = state.config.timezone;
+    let now = state.clock.now();
+    let day = query.date.unwrap_or_else(|| state.today());
+    let agenda = state
+        .db(move |conn| dispatch::agenda(conn, &actor, tz, now, day))
+        .await?;
+    Ok(HttpResponse::Ok().json(agenda))
+}

@@ -1,0 +1,222 @@
+use crate::kernel::auth::Caller;
+use crate::kernel::command::Ctx;
+use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson};
+use crate::kernel::page::{Page, fetch_size, list_mode, paginate};
+use crate::kernel::respond::{created, versioned};
+use crate::kernel::state::AppState;
+use crate::tickets::dto::tickets::ReasonBody;
+use crate::tickets::dto::work_orders::{
+    CloseWorkOrder, CreateWorkOrder, SolveWorkOrder, StartWorkOrder, WorkOrderOut, WorkOrderQuery,
+};
+use crate::tickets::service::kb::STAFF;
+use crate::tickets::service::tickets::ticket_scope;
+use crate::tickets::service::work_orders::{self as svc, WorkOrderAction};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use kefu_core::Role;
+use kefu_store::work_orders::{self as store, WorkOrderFilter};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_work_order)
+        .service(list_work_orders)
+        .service(get_work_order)
+        .service(start_work_order)
+        .service(solve_work_order)
+        .service(close_work_order)
+        .service(cancel_work_order);
+}
+
+fn trimmed(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Raise an internal work order on a ticket (TKT-11) to the technical service centre or the
+/// web-operations centre: supervisors (the shift lead), managers, admins, or the ticket's
+/// engineer. The assignee, if named, is told in their inbox. Until the work order is closed
+/// with its knowledge-base article (or cancelled) the ticket cannot resolve.
+#[utoipa::path(
+    tag = "work-orders",
+    operation_id = "createWorkOrder",
+    summary = "Raise a work order",
+    params(("id" = String, Path, description = "Ticket id")),
+    request_body = CreateWorkOrder,
+    responses(
+        (status = 201, description = "Raised", body = WorkOrderOut, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "The ticket is resolved, closed or cancelled", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/tickets/{id}/work-orders")]
+async fn create_work_order(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    ValidJson(input): ValidJson<CreateWorkOrder>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer])?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| svc::create(conn, &ctx, &actor, &id, input))
+        .await?;
+    Ok(created(
+        format!("/api/v1/work-orders/{}", out.id),
+        Some(out.version),
+        &out,
+    ))
+}
+
+/// List the work orders visible to the caller: those of the tickets they see (ORG-5) and
+/// those assigned to them. Staff only.
+#[utoipa::path(
+    tag = "work-orders",
+    operation_id = "listWorkOrders",
+    summary = "List work orders",
+    params(WorkOrderQuery),
+    responses((status = 200, description = "One page of work orders, oldest first", body = Page<WorkOrderOut>)),
+    security(("bearer" = []))
+)]
+#[get("/work-orders")]
+async fn list_work_orders(
+    state: web::Data<AppState>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<WorkOrderQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(STAFF)?;
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let mode = list_mode(None, query.cursor.as_deref())?;
+    let filter = WorkOrderFilter {
+        target: query.target.map(|t| t.as_str().to_owned()),
+        status: query.status.map(|s| s.as_str().to_owned()),
+        ticket_id: trimmed(query.ticket_id),
+        assignee_id: trimmed(query.assignee_id),
+    };
+    let actor = caller.actor.clone();
+    let items = state
+        .db(move |conn| {
+            let scope = ticket_scope(conn, &actor)?;
+            let rows = store::list(conn, &scope, &actor.user_id, &filter, &mode, fetch)?;
+            svc::render_all(&rows)
+        })
+        .await?;
+    let page = paginate(items, limit, |w| w.id.clone(), |w| w);
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Get a work order (with its ticket visible, or assigned to the caller).
+#[utoipa::path(
+    tag = "work-orders",
+    operation_id = "getWorkOrder",
+    summary = "Get a work order",
+    params(("id" = String, Path, description = "Work order id")),
+    responses((status = 200, description = "The work order", body = WorkOrderOut, headers(("ETag" = String)))),
+    security(("bearer" = []))
+)]
+#[get("/work-orders/{id}")]
+async fn get_work_order(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(STAFF)?;
+    let id = id.into_inner();
+    let actor = caller.actor.clone();
+    let out = state.db(move |conn| svc::get(conn, &actor, &id)).await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+async fn act(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: String,
+    version: i64,
+    action: WorkOrderAction,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(STAFF)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let out = state
+        .tx(move |conn| svc::act(conn, &ctx, &actor, &id, version, action))
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+macro_rules! work_order_route {
+    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $conflict:literal, $make:expr) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "work-orders",
+            operation_id = $op,
+            summary = $summary,
+            params(("id" = String, Path, description = "Work order id"), crate::kernel::openapi::IfMatchHeader),
+            request_body = $body,
+            responses(
+                (status = 200, description = "Done", body = WorkOrderOut, headers(("ETag" = String))),
+                (status = 409, description = $conflict, body = Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        #[post($path)]
+        async fn $fn(
+            state: web::Data<AppState>,
+            caller: Caller,
+            id: web::Path<String>,
+            IfMatch(version): IfMatch,
+            ValidJson(input): ValidJson<$body>,
+        ) -> Result<HttpResponse, ApiError> {
+            #[allow(clippy::redundant_closure_call)]
+            let action = ($make)(input);
+            act(state, caller, id.into_inner(), version, action).await
+        }
+    };
+}
+
+work_order_route!(
+    start_work_order,
+    "/work-orders/{id}/start",
+    "startWorkOrder",
+    "Start a work order",
+    "The assignee starts work (`open` → `in_progress`); a supervisor, manager or admin may start it for someone, naming or changing the assignee (who is told in their inbox).",
+    StartWorkOrder,
+    "The work order is not open",
+    |b: StartWorkOrder| WorkOrderAction::Start {
+        assignee_id: b.assignee_id
+    }
+);
+work_order_route!(
+    solve_work_order,
+    "/work-orders/{id}/solve",
+    "solveWorkOrder",
+    "Solve a work order",
+    "The assignee (or a lead) records the solution (`open`/`in_progress` → `solved`); the raiser is told in their inbox. The support specialist then writes the customer-facing wording into the knowledge base and closes the work order with it.",
+    SolveWorkOrder,
+    "The work order is solved, closed or cancelled already",
+    |b: SolveWorkOrder| WorkOrderAction::Solve {
+        solution: b.solution
+    }
+);
+work_order_route!(
+    close_work_order,
+    "/work-orders/{id}/close",
+    "closeWorkOrder",
+    "Close a solved work order with its KB article",
+    "TKT-11: close a solved work order with the knowledge-base article (`kb_article_id`) holding the customer-facing wording; without one, 422 naming `TKT-11`. Clerks (support specialists), the raiser, supervisors, managers and admins.",
+    CloseWorkOrder,
+    "The work order is not solved",
+    |b: CloseWorkOrder| WorkOrderAction::Close {
+        kb_article_id: b.kb_article_id
+    }
+);
+work_order_route!(
+    cancel_work_order,
+    "/work-orders/{id}/cancel",
+    "cancelWorkOrder",
+    "Cancel a work order",
+    "Cancel an open or in-progress work order with a reason: the raiser, supervisors, managers and admins. A cancelled work order no longer holds its ticket back.",
+    ReasonBody,
+    "The work order is solved, closed or cancelled already",
+    |b: ReasonBody| WorkOrderAction::Cancel { reason: b.reason }
+);

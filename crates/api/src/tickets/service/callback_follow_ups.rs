@@ -1,0 +1,187 @@
+//! TKT-9 follow-ups: a manager answers a customer who was dissatisfied on a callback, within
+//! the working days of the rule set `service-deadlines`. Managers (and QA, executives,
+//! admins) see all follow-ups.
+
+use crate::calendar::service::{load_work_calendar_from, rule_error};
+use crate::kernel::command::{Ctx, snapshot};
+use crate::kernel::error::ApiError;
+use crate::kernel::notify;
+use crate::tickets::dto::callbacks::FollowUpOut;
+use crate::tickets::service::callbacks::{days, deadlines, least_loaded, today_of};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use kefu_core::{Actor, Role};
+use kefu_store::callbacks::{self as store, CallbackRow, FollowUpRow};
+use kefu_store::tickets::TicketRow;
+use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
+use kefu_tickets::callbacks::{self as rules, FollowUpStatus};
+
+/// Who may see follow-ups (managers see all of them).
+pub const FOLLOW_UP_READERS: &[Role] = &[
+    Role::Admin,
+    Role::Manager,
+    Role::QaInspector,
+    Role::Executive,
+];
+
+fn corrupt(what: &str, value: &str) -> ApiError {
+    ApiError::internal(format!("stored {what} `{value}` is unknown"))
+}
+
+/// TKT-9: the manager's follow-up of a dissatisfied customer: owned by the callback's manager,
+/// else the enabled manager with the fewest open follow-ups (ties by id), who is told.
+pub(crate) fn open_follow_up(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    tz: Tz,
+    callback: &CallbackRow,
+    ticket: &TicketRow,
+    day: NaiveDate,
+) -> Result<(), ApiError> {
+    let owner = match &callback.manager_id {
+        Some(m) => m.clone(),
+        None => least_loaded(conn, &[Role::Manager], store::open_follow_up_counts)?.ok_or_else(
+            || {
+                ApiError::Conflict(
+                    "TKT-9: there is no enabled manager to follow up the dissatisfied customer"
+                        .to_owned(),
+                )
+            },
+        )?,
+    };
+    let within = days(deadlines(conn, day)?.follow_up_working_days)?;
+    let calendar = load_work_calendar_from(conn, day)?;
+    let due = rules::follow_up_due(&calendar, day, within).map_err(rule_error)?;
+    let now = to_db_time(ctx.now);
+    let row = FollowUpRow {
+        id: new_id(),
+        callback_id: callback.id.clone(),
+        ticket_id: ticket.id.clone(),
+        owner_id: owner,
+        due_date: due,
+        status: FollowUpStatus::Open.as_str().to_owned(),
+        answer: None,
+        answered_at: None,
+        answered_by: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        deleted_at: None,
+    };
+    store::insert_follow_up(conn, &row)?;
+    let stored = store::find_follow_up(conn, &row.id)?.ok_or(ApiError::NotFound)?;
+    let out = render_follow_up(&stored, today_of(tz, ctx.now))?;
+    ctx.audit(
+        conn,
+        "callback_follow_up.create",
+        ("callback_follow_up", &stored.id),
+        None,
+        snapshot(&out),
+    )?;
+    let title = format!("客户不满意，请跟进：{}", ticket.number);
+    let body = format!(
+        "{}（请于 {} 前答复客户）",
+        callback.notes.clone().unwrap_or_default(),
+        stored.due_date
+    );
+    let key = format!("callback.follow_up:{}", stored.id);
+    notify::notify(
+        conn,
+        ctx.now,
+        &stored.owner_id,
+        &notify::Notice {
+            kind: "callback.follow_up",
+            title: &title,
+            body: &body,
+            entity: Some(("callback_follow_up", &stored.id)),
+            dedupe_key: Some(&key),
+        },
+    )?;
+    Ok(())
+}
+
+pub fn render_follow_up(row: &FollowUpRow, today: NaiveDate) -> Result<FollowUpOut, ApiError> {
+    let status = FollowUpStatus::parse(&row.status)
+        .ok_or_else(|| corrupt("follow-up status", &row.status))?;
+    Ok(FollowUpOut {
+        id: row.id.clone(),
+        callback_id: row.callback_id.clone(),
+        ticket_id: row.ticket_id.clone(),
+        owner_id: row.owner_id.clone(),
+        due_date: row.due_date,
+        status,
+        overdue: status == FollowUpStatus::Open && row.due_date < today,
+        answer: row.answer.clone(),
+        answered_at: row.answered_at.map(from_db_time),
+        answered_by: row.answered_by.clone(),
+        deleted: row.deleted_at.is_some(),
+        created_at: from_db_time(row.created_at),
+        updated_at: from_db_time(row.updated_at),
+        version: row.version,
+    })
+}
+
+/// A live follow-up for a reader of follow-ups (the route checks the role); else 404.
+pub fn get_follow_up(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+) -> Result<FollowUpRow, ApiError> {
+    if !actor.has_any_role(FOLLOW_UP_READERS) {
+        return Err(ApiError::NotFound);
+    }
+    store::find_follow_up(conn, id)?
+        .filter(|f| f.deleted_at.is_none())
+        .ok_or(ApiError::NotFound)
+}
+
+/// The manager's answer to the dissatisfied customer.
+pub fn answer_follow_up(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    tz: Tz,
+    id: &str,
+    expected_version: i64,
+    answer: String,
+) -> Result<FollowUpOut, ApiError> {
+    let row = get_follow_up(conn, actor, id)?;
+    if !actor.has_any_role(&[Role::Admin, Role::Manager]) {
+        return Err(ApiError::Forbidden);
+    }
+    if row.version != expected_version {
+        return Err(ApiError::PreconditionFailed {
+            current: row.version,
+        });
+    }
+    if row.status != FollowUpStatus::Open.as_str() {
+        return Err(ApiError::Conflict(
+            "TKT-9: the follow-up is answered already".to_owned(),
+        ));
+    }
+    let today = today_of(tz, ctx.now);
+    let changes = store::FollowUpChanges {
+        status: Some(FollowUpStatus::Answered.as_str().to_owned()),
+        answer: Some(Some(answer)),
+        answered_at: Some(Some(to_db_time(ctx.now))),
+        answered_by: Some(Some(actor.user_id.clone())),
+    };
+    let before = render_follow_up(&row, today)?;
+    crate::kernel::command::written(store::update_follow_up(
+        conn,
+        id,
+        expected_version,
+        &changes,
+        ctx.now,
+    )?)?;
+    let after = store::find_follow_up(conn, id)?.ok_or(ApiError::NotFound)?;
+    let out = render_follow_up(&after, today)?;
+    ctx.audit(
+        conn,
+        "callback_follow_up.answer",
+        ("callback_follow_up", id),
+        snapshot(&before),
+        snapshot(&out),
+    )?;
+    Ok(out)
+}

@@ -1,0 +1,446 @@
+//! TKT-7 feedback forms (客户服务信息反馈单): written by the engineer of a visit, signed by
+//! the customer, handed in to the clerk. Visible with the visit (ORG-5: its ticket visible, or
+//! the caller's own visit); only the visit's engineer writes, signs and amends.
+
+mod late;
+mod sign;
+
+pub use late::late_forms;
+pub use sign::{SignInput, receive, sign};
+
+use crate::calendar::service::{rule_error, working_time_calendar};
+use crate::kernel::command::{Ctx, snapshot, written};
+use crate::kernel::error::ApiError;
+use crate::tickets::dto::feedback_forms::{
+    AmendFeedbackForm, CreateFeedbackForm, FeedbackFormOut, FeedbackFormVersionOut, PartUsed,
+    UpdateFeedbackForm,
+};
+use crate::tickets::service::tickets::{field, local, ticket_scope, utc_of};
+use crate::tickets::service::visits::get_row as get_visit;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use kefu_core::Actor;
+use kefu_store::feedback_forms::{self as store, FormChanges, FormRow, FormVersionRow};
+use kefu_store::visibility::Visible;
+use kefu_store::visits::VisitRow;
+use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
+use kefu_tickets::deadlines::ServiceDeadlines;
+use kefu_tickets::forms::{self, FormResult, FormStatus};
+use kefu_tickets::visits::VisitStatus;
+
+fn corrupt(what: &str, value: &str) -> ApiError {
+    ApiError::internal(format!("stored feedback form {what} `{value}` is unknown"))
+}
+
+pub fn render_version(row: &FormVersionRow) -> Result<FeedbackFormVersionOut, ApiError> {
+    let result = FormResult::parse(&row.result).ok_or_else(|| corrupt("result", &row.result))?;
+    let parts_used: Vec<PartUsed> = serde_json::from_str(&row.parts_used)
+        .map_err(|e| ApiError::internal(format!("stored parts list is corrupt: {e}")))?;
+    Ok(FeedbackFormVersionOut {
+        version_no: row.version_no,
+        work_done: row.work_done.clone(),
+        result,
+        parts_used,
+        customer_opinion: row.customer_opinion.clone(),
+        amendment_reason: row.amendment_reason.clone(),
+        signed: row.signed_at.is_some(),
+        signer_contact_id: row.signer_contact_id.clone(),
+        signer_name: row.signer_name.clone(),
+        signer_authorised: row.signer_authorised,
+        signature_attachment_id: row.signature_attachment_id.clone(),
+        signature_sha256: row.signature_sha256.clone(),
+        signed_at: row.signed_at.map(from_db_time),
+        created_by: row.created_by.clone(),
+        created_at: from_db_time(row.created_at),
+        seal: None,
+    })
+}
+
+fn version_of(conn: &mut DbConnection, form_id: &str, no: i64) -> Result<FormVersionRow, ApiError> {
+    store::find_version(conn, form_id, no)?
+        .ok_or_else(|| ApiError::internal(format!("feedback form {form_id} misses version {no}")))
+}
+
+/// TKT-7 lateness of a stored form as of `now`.
+pub fn is_late(row: &FormRow, now: DateTime<Utc>) -> bool {
+    row.due_at
+        .is_some_and(|due| forms::is_late(due, row.received_at, to_db_time(now)))
+}
+
+/// The form with its current and signed versions.
+pub fn render(
+    conn: &mut DbConnection,
+    row: &FormRow,
+    now: DateTime<Utc>,
+) -> Result<FeedbackFormOut, ApiError> {
+    let status = FormStatus::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?;
+    let current = render_version(&version_of(conn, &row.id, row.current_version_no)?)?;
+    let signed = match row.signed_version_no {
+        Some(no) if no == row.current_version_no => Some(current.clone()),
+        Some(no) => Some(render_version(&version_of(conn, &row.id, no)?)?),
+        None => None,
+    };
+    Ok(FeedbackFormOut {
+        id: row.id.clone(),
+        ticket_id: row.ticket_id.clone(),
+        visit_id: row.visit_id.clone(),
+        engineer_id: row.engineer_id.clone(),
+        status,
+        amendment_pending: row
+            .signed_version_no
+            .is_some_and(|no| no != row.current_version_no),
+        current_version: current,
+        signed_version: signed,
+        due_date: row.due_date,
+        received_at: row.received_at.map(from_db_time),
+        received_by: row.received_by.clone(),
+        late: is_late(row, now),
+        signer_unauthorised: row.signer_authorised == Some(false),
+        created_by: row.created_by.clone(),
+        deleted: row.deleted_at.is_some(),
+        created_at: from_db_time(row.created_at),
+        updated_at: from_db_time(row.updated_at),
+        version: row.version,
+    })
+}
+
+pub fn render_all(
+    conn: &mut DbConnection,
+    rows: &[FormRow],
+    now: DateTime<Utc>,
+) -> Result<Vec<FeedbackFormOut>, ApiError> {
+    rows.iter().map(|r| render(conn, r, now)).collect()
+}
+
+/// A live form whose visit is visible in `scope`, with that visit; anything else is 404.
+pub fn get_row(
+    conn: &mut DbConnection,
+    scope: &Visible,
+    id: &str,
+) -> Result<(FormRow, VisitRow), ApiError> {
+    let form = store::find(conn, id)?
+        .filter(|f| f.deleted_at.is_none())
+        .ok_or(ApiError::NotFound)?;
+    let (visit, _) = get_visit(conn, scope, &form.visit_id)?;
+    Ok((form, visit))
+}
+
+pub fn get(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<FeedbackFormOut, ApiError> {
+    let scope = ticket_scope(conn, actor)?;
+    let (form, _) = get_row(conn, &scope, id)?;
+    render(conn, &form, now)
+}
+
+/// Every version of a visible form, oldest first.
+pub fn versions(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+) -> Result<Vec<FeedbackFormVersionOut>, ApiError> {
+    let scope = ticket_scope(conn, actor)?;
+    let (form, _) = get_row(conn, &scope, id)?;
+    store::versions(conn, &form.id)?
+        .iter()
+        .map(render_version)
+        .collect()
+}
+
+/// TKT-7: the day a visit's form is due and the UTC instant that day ends, once the visit
+/// has finished: `service-deadlines.feedback_form_working_days` working days of the work
+/// calendar after the (company-local) finish day.
+pub fn due_of(
+    conn: &mut DbConnection,
+    tz: Tz,
+    visit: &VisitRow,
+) -> Result<Option<(NaiveDate, NaiveDateTime)>, ApiError> {
+    let Some(finished) = visit.finished_at else {
+        return Ok(None);
+    };
+    let day = local(tz, finished).date();
+    let days = crate::kernel::rules::load_in_force::<ServiceDeadlines>(conn, day)?
+        .value
+        .feedback_form_working_days;
+    let calendar = working_time_calendar(conn, day)?;
+    let due = forms::due_date(&calendar, day, days).map_err(rule_error)?;
+    Ok(Some((due, utc_of(tz, forms::due_end(due)))))
+}
+
+/// The due day to store with a write, when it is not stored yet and the visit has finished.
+fn due_changes(
+    conn: &mut DbConnection,
+    tz: Tz,
+    form: &FormRow,
+    visit: &VisitRow,
+    changes: &mut FormChanges,
+) -> Result<(), ApiError> {
+    if form.due_date.is_none()
+        && let Some((day, at)) = due_of(conn, tz, visit)?
+    {
+        changes.due_date = Some(Some(day));
+        changes.due_at = Some(Some(at));
+    }
+    Ok(())
+}
+
+fn parts_json(parts: &[PartUsed]) -> Result<String, ApiError> {
+    serde_json::to_string(parts).map_err(ApiError::internal)
+}
+
+/// Only the engineer of the visit writes, signs and amends the form.
+fn require_engineer(actor: &Actor, form_engineer: &str) -> Result<(), ApiError> {
+    if actor.user_id == form_engineer {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+fn check_version(form: &FormRow, expected: i64) -> Result<(), ApiError> {
+    if form.version == expected {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed {
+            current: form.version,
+        })
+    }
+}
+
+/// Writes the form's changes, reads it back and records the audit entry `action`.
+fn commit(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    action: &str,
+    before: &FeedbackFormOut,
+    form: &FormRow,
+    changes: &FormChanges,
+) -> Result<(FeedbackFormOut, FormRow), ApiError> {
+    written(store::update(
+        conn,
+        &form.id,
+        form.version,
+        changes,
+        ctx.now,
+    )?)?;
+    let after = store::find(conn, &form.id)?.ok_or(ApiError::NotFound)?;
+    let out = render(conn, &after, ctx.now)?;
+    ctx.audit(
+        conn,
+        action,
+        ("feedback_form", &after.id),
+        snapshot(before),
+        snapshot(&out),
+    )?;
+    Ok((out, after))
+}
+
+/// TKT-7: the engineer of an arrived or finished visit drafts its form; one form per visit.
+pub fn create(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    tz: Tz,
+    visit_id: &str,
+    input: CreateFeedbackForm,
+) -> Result<FeedbackFormOut, ApiError> {
+    let scope = ticket_scope(conn, actor)?;
+    let (visit, _) = get_visit(conn, &scope, visit_id)?;
+    require_engineer(actor, &visit.engineer_id)?;
+    let status = VisitStatus::parse(&visit.status)
+        .ok_or_else(|| ApiError::internal(format!("stored visit status `{}`", visit.status)))?;
+    if !matches!(status, VisitStatus::Arrived | VisitStatus::Finished) {
+        return Err(ApiError::Conflict(format!(
+            "TKT-7: a feedback form is written on site or after the visit; this visit is {}",
+            status.as_str()
+        )));
+    }
+    if store::find_by_visit(conn, &visit.id)?.is_some() {
+        return Err(ApiError::Conflict(
+            "TKT-7: this visit has its feedback form already".to_owned(),
+        ));
+    }
+    let due = due_of(conn, tz, &visit)?;
+    let now = to_db_time(ctx.now);
+    let form = FormRow {
+        id: new_id(),
+        ticket_id: visit.ticket_id.clone(),
+        visit_id: visit.id.clone(),
+        engineer_id: visit.engineer_id.clone(),
+        status: FormStatus::Draft.as_str().to_owned(),
+        current_version_no: 1,
+        signed_version_no: None,
+        signer_authorised: None,
+        due_date: due.map(|d| d.0),
+        due_at: due.map(|d| d.1),
+        received_at: None,
+        received_by: None,
+        created_by: actor.user_id.clone(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        deleted_at: None,
+    };
+    store::insert(conn, &form)?;
+    store::insert_version(
+        conn,
+        &FormVersionRow {
+            id: new_id(),
+            form_id: form.id.clone(),
+            version_no: 1,
+            work_done: input.work_done,
+            result: input.result.as_str().to_owned(),
+            parts_used: parts_json(&input.parts_used)?,
+            customer_opinion: input.customer_opinion,
+            amendment_reason: None,
+            signer_contact_id: None,
+            signer_name: None,
+            signer_authorised: None,
+            signature_attachment_id: None,
+            signature_sha256: None,
+            signed_at: None,
+            signed_recorded_by: None,
+            created_by: actor.user_id.clone(),
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    let stored = store::find(conn, &form.id)?.ok_or(ApiError::NotFound)?;
+    let out = render(conn, &stored, ctx.now)?;
+    ctx.audit(
+        conn,
+        "feedback_form.create",
+        ("feedback_form", &stored.id),
+        None,
+        snapshot(&out),
+    )?;
+    Ok(out)
+}
+
+/// TKT-7: edits the draft version; a signed current version is 409 (amend it instead).
+pub fn update(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    tz: Tz,
+    id: &str,
+    expected_version: i64,
+    input: UpdateFeedbackForm,
+) -> Result<FeedbackFormOut, ApiError> {
+    let scope = ticket_scope(conn, actor)?;
+    let (form, visit) = get_row(conn, &scope, id)?;
+    require_engineer(actor, &form.engineer_id)?;
+    check_version(&form, expected_version)?;
+    let draft = version_of(conn, &form.id, form.current_version_no)?;
+    forms::check_editable(draft.signed_at.is_some())?;
+    let before = render(conn, &form, ctx.now)?;
+    let changes = store::VersionChanges {
+        work_done: input.work_done,
+        result: input.result.map(|r| r.as_str().to_owned()),
+        parts_used: input.parts_used.as_deref().map(parts_json).transpose()?,
+        customer_opinion: input.customer_opinion,
+        ..store::VersionChanges::default()
+    };
+    if !store::update_unsigned_version(conn, &draft.id, &changes, ctx.now)? {
+        return Err(ApiError::Conflict(
+            "TKT-7: the form's current version is signed and cannot change".to_owned(),
+        ));
+    }
+    let mut form_changes = FormChanges {
+        current_version_no: Some(form.current_version_no),
+        ..FormChanges::default()
+    };
+    due_changes(conn, tz, &form, &visit, &mut form_changes)?;
+    Ok(commit(
+        conn,
+        ctx,
+        "feedback_form.update",
+        &before,
+        &form,
+        &form_changes,
+    )?
+    .0)
+}
+
+/// TKT-7: a change after signing: a new draft version copied from the signed one with the
+/// changes. The signed version stays in effect until the amendment is signed.
+pub fn amend(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    tz: Tz,
+    id: &str,
+    expected_version: i64,
+    input: AmendFeedbackForm,
+) -> Result<FeedbackFormOut, ApiError> {
+    let scope = ticket_scope(conn, actor)?;
+    let (form, visit) = get_row(conn, &scope, id)?;
+    require_engineer(actor, &form.engineer_id)?;
+    check_version(&form, expected_version)?;
+    forms::check_amendable(form.current_version_no, form.signed_version_no)?;
+    let signed = version_of(conn, &form.id, form.current_version_no)?;
+    let before = render(conn, &form, ctx.now)?;
+    let now = to_db_time(ctx.now);
+    let no = form.current_version_no + 1;
+    store::insert_version(
+        conn,
+        &FormVersionRow {
+            id: new_id(),
+            form_id: form.id.clone(),
+            version_no: no,
+            work_done: input.work_done.unwrap_or(signed.work_done),
+            result: input
+                .result
+                .map_or(signed.result, |r| r.as_str().to_owned()),
+            parts_used: match input.parts_used {
+                Some(parts) => parts_json(&parts)?,
+                None => signed.parts_used,
+            },
+            customer_opinion: input.customer_opinion.unwrap_or(signed.customer_opinion),
+            amendment_reason: Some(input.reason),
+            signer_contact_id: None,
+            signer_name: None,
+            signer_authorised: None,
+            signature_attachment_id: None,
+            signature_sha256: None,
+            signed_at: None,
+            signed_recorded_by: None,
+            created_by: actor.user_id.clone(),
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    let mut changes = FormChanges {
+        current_version_no: Some(no),
+        ..FormChanges::default()
+    };
+    due_changes(conn, tz, &form, &visit, &mut changes)?;
+    Ok(commit(conn, ctx, "feedback_form.amend", &before, &form, &changes)?.0)
+}
+
+/// The bounds of a client-reported instant (signing, hand-in): not ahead of the server's
+/// clock by more than the skew the field app may have, not before `earliest`.
+fn client_time(
+    name: &str,
+    at: Option<DateTime<Utc>>,
+    earliest: NaiveDateTime,
+    now: DateTime<Utc>,
+) -> Result<NaiveDateTime, ApiError> {
+    let Some(at) = at else {
+        return Ok(to_db_time(now));
+    };
+    if at > now + chrono::Duration::minutes(5) {
+        return Err(field(name, "range", "must not lie in the future"));
+    }
+    if to_db_time(at) < earliest {
+        return Err(field(
+            name,
+            "range",
+            "must not be before the visit was requested or the form written",
+        ));
+    }
+    Ok(to_db_time(at))
+}

@@ -1,0 +1,229 @@
+//! TKT-7 signing (the customer's signature sealed into the version) and the clerk's record
+//! of the hand-in.
+
+use crate::kernel::command::Ctx;
+use crate::kernel::error::ApiError;
+use crate::tickets::dto::feedback_forms::{FeedbackFormOut, ReceiveFeedbackForm};
+use crate::tickets::service::feedback_forms::{
+    check_version, client_time, commit, due_changes, get_row, render, require_engineer, version_of,
+};
+use crate::tickets::service::tickets::{field, get_row as get_ticket, ticket_scope};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use kefu_core::{Actor, Seal};
+use kefu_store::DbConnection;
+use kefu_store::feedback_forms::{self as store, FormChanges, FormRow, VersionChanges};
+use kefu_store::visibility::Visible;
+use kefu_store::{attachments, contacts, from_db_time};
+use kefu_tickets::forms::{self, FormStatus};
+
+/// What the customer signed with and who signed.
+#[derive(Debug, Clone)]
+pub struct SignInput {
+    pub signature_attachment_id: String,
+    pub signer_contact_id: Option<String>,
+    pub signer_name: Option<String>,
+    pub signed_at: Option<DateTime<Utc>>,
+}
+
+/// The signer as recorded: contact (when known), name, and whether they may sign for the
+/// ticket's site.
+fn check_signer(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    site_id: Option<&str>,
+    input: &SignInput,
+) -> Result<(Option<String>, String, bool), ApiError> {
+    if let Some(contact_id) = &input.signer_contact_id {
+        let contact = contacts::find_live(conn, contact_id, Some(&[customer_id.to_owned()]))?
+            .ok_or_else(|| {
+                field(
+                    "signer_contact_id",
+                    "unknown",
+                    "no such contact of the ticket's customer",
+                )
+            })?;
+        let authorised = forms::signer_authorised(
+            Some((contact.site_id.as_deref(), contact.authorised_signer)),
+            site_id,
+        );
+        let name = input.signer_name.clone().unwrap_or(contact.name);
+        return Ok((Some(contact.id), name, authorised));
+    }
+    let Some(name) = input
+        .signer_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    else {
+        return Err(field(
+            "signer_contact_id",
+            "required",
+            "name the signer by signer_contact_id or signer_name",
+        ));
+    };
+    // A name on paper: an authorised contact of that name signs as that contact; anyone
+    // else is recorded by name and flagged.
+    let candidates = store::contacts_named(conn, customer_id, name)?;
+    let authorised = candidates.iter().find(|c| {
+        forms::signer_authorised(Some((c.site_id.as_deref(), c.authorised_signer)), site_id)
+    });
+    let contact = authorised.or(candidates.first()).map(|c| c.id.clone());
+    Ok((contact, name.to_owned(), authorised.is_some()))
+}
+
+/// The signature file: a live `signature` attachment of this form or of its visit.
+fn signature(
+    conn: &mut DbConnection,
+    form_id: &str,
+    visit_id: &str,
+    id: &str,
+) -> Result<(String, Seal), ApiError> {
+    let refused = || {
+        field(
+            "signature_attachment_id",
+            "unknown",
+            "must be a signature uploaded onto this form or its visit",
+        )
+    };
+    let row = attachments::find(conn, id)?
+        .filter(|a| a.deleted_at.is_none() && a.kind == "signature")
+        .filter(|a| {
+            (a.owner_type == "feedback_form" && a.owner_id == form_id)
+                || (a.owner_type == "visit" && a.owner_id == visit_id)
+        })
+        .ok_or_else(refused)?;
+    let seal = Seal::parse(&row.sha256).map_err(ApiError::internal)?;
+    Ok((row.id, seal))
+}
+
+/// TKT-7: the customer signs the draft version. The signature file's SHA-256 is sealed into
+/// the version, which is never written again; it becomes the version in effect. A signer
+/// who is not an authorised contact of the site is accepted and flagged.
+pub fn sign(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    tz: Tz,
+    id: &str,
+    expected_version: i64,
+    input: SignInput,
+) -> Result<FeedbackFormOut, ApiError> {
+    let scope = ticket_scope(conn, actor)?;
+    let (form, visit) = get_row(conn, &scope, id)?;
+    require_engineer(actor, &form.engineer_id)?;
+    check_version(&form, expected_version)?;
+    let draft = version_of(conn, &form.id, form.current_version_no)?;
+    if draft.signed_at.is_some() {
+        return Err(ApiError::Conflict(
+            "TKT-7: the form's current version is signed already".to_owned(),
+        ));
+    }
+    let ticket = get_ticket(conn, &Visible::everything(), &form.ticket_id)?;
+    let (attachment_id, seal) = signature(
+        conn,
+        &form.id,
+        &form.visit_id,
+        &input.signature_attachment_id,
+    )?;
+    let (contact_id, name, authorised) =
+        check_signer(conn, &ticket.customer_id, ticket.site_id.as_deref(), &input)?;
+    let signed_at = client_time("signed_at", input.signed_at, visit.created_at, ctx.now)?;
+    let before = render(conn, &form, ctx.now)?;
+    let changes = VersionChanges {
+        signer_contact_id: Some(contact_id),
+        signer_name: Some(Some(name)),
+        signer_authorised: Some(Some(authorised)),
+        signature_attachment_id: Some(Some(attachment_id)),
+        signature_sha256: Some(Some(seal.as_hex().to_owned())),
+        signed_at: Some(Some(signed_at)),
+        signed_recorded_by: Some(Some(actor.user_id.clone())),
+        ..VersionChanges::default()
+    };
+    if !store::update_unsigned_version(conn, &draft.id, &changes, ctx.now)? {
+        return Err(ApiError::Conflict(
+            "TKT-7: the form's current version is signed already".to_owned(),
+        ));
+    }
+    let status = if form.status == FormStatus::Draft.as_str() {
+        FormStatus::Signed.as_str().to_owned()
+    } else {
+        form.status.clone()
+    };
+    let mut form_changes = FormChanges {
+        status: Some(status),
+        current_version_no: Some(form.current_version_no),
+        signed_version_no: Some(Some(form.current_version_no)),
+        signer_authorised: Some(Some(authorised)),
+        ..FormChanges::default()
+    };
+    due_changes(conn, tz, &form, &visit, &mut form_changes)?;
+    Ok(commit(
+        conn,
+        ctx,
+        "feedback_form.sign",
+        &before,
+        &form,
+        &form_changes,
+    )?
+    .0)
+}
+
+/// TKT-7: the clerk records that the signed form was handed in; late when after the end of
+/// its due day. The visit must have finished (the due day counts from its end). Returns the
+/// stored row too, for what follows the receipt (TKT-9 callbacks).
+pub fn receive(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    tz: Tz,
+    id: &str,
+    expected_version: i64,
+    input: ReceiveFeedbackForm,
+) -> Result<(FeedbackFormOut, FormRow), ApiError> {
+    let scope = ticket_scope(conn, actor)?;
+    let (form, visit) = get_row(conn, &scope, id)?;
+    check_version(&form, expected_version)?;
+    match FormStatus::parse(&form.status) {
+        Some(FormStatus::Signed) => {}
+        Some(FormStatus::Received) => {
+            return Err(ApiError::Conflict(
+                "TKT-7: the form was received already".to_owned(),
+            ));
+        }
+        _ => {
+            return Err(ApiError::Conflict(
+                "TKT-7: only a form the customer signed is handed in".to_owned(),
+            ));
+        }
+    }
+    if visit.finished_at.is_none() {
+        return Err(ApiError::Conflict(
+            "TKT-7: the visit has not finished yet".to_owned(),
+        ));
+    }
+    let received_at = client_time("received_at", input.received_at, form.created_at, ctx.now)?;
+    let before = render(conn, &form, ctx.now)?;
+    let mut changes = FormChanges {
+        status: Some(FormStatus::Received.as_str().to_owned()),
+        current_version_no: Some(form.current_version_no),
+        received_at: Some(Some(received_at)),
+        received_by: Some(Some(actor.user_id.clone())),
+        ..FormChanges::default()
+    };
+    due_changes(conn, tz, &form, &visit, &mut changes)?;
+    let (out, after) = commit(conn, ctx, "feedback_form.receive", &before, &form, &changes)?;
+    // TKT-9: the clerk calls the customer back once the form is in, so the task is created
+    // in the same transaction as the receipt and due from the day it was handed in.
+    let ticket = kefu_store::tickets::find(conn, &after.ticket_id)?.ok_or(ApiError::NotFound)?;
+    crate::tickets::service::callbacks::on_form_received(
+        conn,
+        ctx,
+        tz,
+        actor,
+        &ticket,
+        &after.id,
+        from_db_time(received_at),
+    )?;
+    Ok((out, after))
+}

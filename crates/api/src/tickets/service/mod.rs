@@ -1,0 +1,11 @@
+pub mod callback_follow_ups;
+pub mod callbacks;
+pub mod change_requests;
+pub mod complaints;
+pub mod dispatch;
+pub mod feedback_forms;
+pub mod kb;
+pub mod satisfaction;
+pub mod tickets;
+pub mod visits;
+pub mod work_orders;

@@ -1,0 +1,370 @@
+//! Internal work orders (TKT-11): a ticket's technical or website problem goes to the
+//! technical service centre or the web-operations centre (seed 003, 第十二/十三条); when it is
+//! solved, the support specialist writes the customer-facing wording into the knowledge base
+//! and closes the work order with that article. Until then the ticket cannot resolve.
+//! Visible with the ticket (ORG-5) and to the assignee.
+
+use crate::kernel::command::{Ctx, snapshot};
+use crate::kernel::error::ApiError;
+use crate::kernel::notify;
+use crate::tickets::dto::work_orders::{CreateWorkOrder, WorkOrderOut};
+use crate::tickets::service::tickets::{
+    field, get_row as get_ticket, status_of as ticket_status, ticket_scope,
+};
+use kefu_core::{Actor, Role};
+use kefu_store::tickets::{self, TicketRow};
+use kefu_store::visibility::Visible;
+use kefu_store::work_orders::{self, WorkOrderChanges, WorkOrderRow};
+use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
+use kefu_tickets::lifecycle::Status;
+use kefu_tickets::work_orders::{
+    WorkOrderCommand, WorkOrderStatus, WorkOrderTarget, check_ticket_resolvable,
+    work_order_transition,
+};
+
+/// Leads: raise on any visible ticket, start, solve, close and cancel any visible work order.
+const LEADS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor];
+
+fn corrupt(what: &str, value: &str) -> ApiError {
+    ApiError::internal(format!("stored work order {what} `{value}` is unknown"))
+}
+
+pub fn status_of(row: &WorkOrderRow) -> Result<WorkOrderStatus, ApiError> {
+    WorkOrderStatus::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))
+}
+
+pub fn render(row: &WorkOrderRow) -> Result<WorkOrderOut, ApiError> {
+    let t = |v: Option<chrono::NaiveDateTime>| v.map(from_db_time);
+    Ok(WorkOrderOut {
+        id: row.id.clone(),
+        ticket_id: row.ticket_id.clone(),
+        target: WorkOrderTarget::parse(&row.target)
+            .ok_or_else(|| corrupt("target", &row.target))?,
+        title: row.title.clone(),
+        description: row.description.clone(),
+        raised_by: row.raised_by.clone(),
+        assignee_id: row.assignee_id.clone(),
+        status: status_of(row)?,
+        started_at: t(row.started_at),
+        solution: row.solution.clone(),
+        solved_by: row.solved_by.clone(),
+        solved_at: t(row.solved_at),
+        kb_article_id: row.kb_article_id.clone(),
+        closed_by: row.closed_by.clone(),
+        closed_at: t(row.closed_at),
+        cancelled_at: t(row.cancelled_at),
+        cancel_reason: row.cancel_reason.clone(),
+        deleted: row.deleted_at.is_some(),
+        created_at: from_db_time(row.created_at),
+        updated_at: from_db_time(row.updated_at),
+        version: row.version,
+    })
+}
+
+pub fn render_all(rows: &[WorkOrderRow]) -> Result<Vec<WorkOrderOut>, ApiError> {
+    rows.iter().map(render).collect()
+}
+
+/// A live work order whose ticket is visible in `scope` or that is assigned to `actor`;
+/// anything else is 404.
+pub fn get_row(
+    conn: &mut DbConnection,
+    scope: &Visible,
+    actor: &Actor,
+    id: &str,
+) -> Result<(WorkOrderRow, TicketRow), ApiError> {
+    let row = work_orders::find(conn, id)?
+        .filter(|w| w.deleted_at.is_none())
+        .ok_or(ApiError::NotFound)?;
+    let ticket = tickets::find(conn, &row.ticket_id)?.ok_or(ApiError::NotFound)?;
+    if tickets::visible_to(&ticket, scope)
+        || row.assignee_id.as_deref() == Some(actor.user_id.as_str())
+    {
+        Ok((row, ticket))
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<WorkOrderOut, ApiError> {
+    let scope = ticket_scope(conn, actor)?;
+    render(&get_row(conn, &scope, actor, id)?.0)
+}
+
+/// The assignee must be an enabled staff user.
+fn check_assignee(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError> {
+    if kefu_store::users::is_enabled_with_any_role(
+        conn,
+        user_id,
+        crate::tickets::service::kb::STAFF,
+    )? {
+        Ok(())
+    } else {
+        Err(field(
+            "assignee_id",
+            "unknown",
+            "no such enabled staff user",
+        ))
+    }
+}
+
+/// TKT-11: the shift lead (supervisor), a manager, an admin or the ticket's engineer raises
+/// a work order on a ticket that is still being worked on.
+pub fn create(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    ticket_id: &str,
+    input: CreateWorkOrder,
+) -> Result<WorkOrderOut, ApiError> {
+    let scope = ticket_scope(conn, actor)?;
+    let ticket = get_ticket(conn, &scope, ticket_id)?;
+    let engineer = ticket.assignee_id.as_deref() == Some(actor.user_id.as_str());
+    if !engineer && !actor.has_any_role(LEADS) {
+        return Err(ApiError::Forbidden);
+    }
+    let status = ticket_status(&ticket)?;
+    if matches!(
+        status,
+        Status::Resolved | Status::Closed | Status::Cancelled
+    ) {
+        return Err(ApiError::Conflict(format!(
+            "TKT-11: a {} ticket cannot raise work orders",
+            status.as_str()
+        )));
+    }
+    if let Some(a) = &input.assignee_id {
+        check_assignee(conn, a)?;
+    }
+    let title = input.title.trim().to_owned();
+    let description = input.description.trim().to_owned();
+    if title.is_empty() {
+        return Err(field("title", "length", "must not be blank"));
+    }
+    if description.is_empty() {
+        return Err(field("description", "length", "must not be blank"));
+    }
+    let now = to_db_time(ctx.now);
+    let row = WorkOrderRow {
+        id: new_id(),
+        ticket_id: ticket.id.clone(),
+        target: input.target.as_str().to_owned(),
+        title,
+        description,
+        raised_by: actor.user_id.clone(),
+        assignee_id: input.assignee_id,
+        status: WorkOrderStatus::Open.as_str().to_owned(),
+        started_at: None,
+        solution: None,
+        solved_by: None,
+        solved_at: None,
+        kb_article_id: None,
+        closed_by: None,
+        closed_at: None,
+        cancelled_at: None,
+        cancel_reason: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        deleted_at: None,
+    };
+    work_orders::insert(conn, &row)?;
+    let stored = work_orders::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
+    let out = render(&stored)?;
+    ctx.audit(
+        conn,
+        "work_order.create",
+        ("work_order", &stored.id),
+        None,
+        snapshot(&out),
+    )?;
+    if let Some(a) = stored.assignee_id.as_deref() {
+        tell_assignee(conn, ctx, actor, &ticket, &stored, a)?;
+    }
+    Ok(out)
+}
+
+fn tell(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    user_id: &str,
+    row: &WorkOrderRow,
+    kind: &str,
+    title: &str,
+    body: &str,
+) -> Result<(), ApiError> {
+    // One notice per kind, work order and version: a reassignment tells the new assignee.
+    let key = format!("{kind}:{}@{}", row.id, row.version);
+    notify::notify(
+        conn,
+        ctx.now,
+        user_id,
+        &notify::Notice {
+            kind,
+            title,
+            body,
+            entity: Some(("work_order", &row.id)),
+            dedupe_key: Some(&key),
+        },
+    )?;
+    Ok(())
+}
+
+fn tell_assignee(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    ticket: &TicketRow,
+    row: &WorkOrderRow,
+    assignee: &str,
+) -> Result<(), ApiError> {
+    if assignee == actor.user_id {
+        return Ok(());
+    }
+    let title = format!("新内部工单：{}（{}）", row.title, ticket.number);
+    tell(
+        conn,
+        ctx,
+        assignee,
+        row,
+        "work_order.assigned",
+        &title,
+        &row.description,
+    )
+}
+
+/// A work-order command with its arguments.
+#[derive(Debug, Clone)]
+pub enum WorkOrderAction {
+    Start { assignee_id: Option<String> },
+    Solve { solution: String },
+    Close { kb_article_id: Option<String> },
+    Cancel { reason: String },
+}
+
+impl WorkOrderAction {
+    fn command(&self) -> WorkOrderCommand {
+        match self {
+            WorkOrderAction::Start { .. } => WorkOrderCommand::Start,
+            WorkOrderAction::Solve { .. } => WorkOrderCommand::Solve,
+            WorkOrderAction::Close { .. } => WorkOrderCommand::Close,
+            WorkOrderAction::Cancel { .. } => WorkOrderCommand::Cancel,
+        }
+    }
+}
+
+/// Who may run `action` on `row`: the assignee works it (start, solve); the support
+/// specialist (clerk) closes it with the wording; the raiser may cancel or close it; leads
+/// do anything. A lead names the assignee on start.
+fn may(row: &WorkOrderRow, actor: &Actor, action: &WorkOrderAction) -> bool {
+    let lead = actor.has_any_role(LEADS);
+    let assignee = row.assignee_id.as_deref() == Some(actor.user_id.as_str());
+    let raiser = row.raised_by == actor.user_id;
+    match action {
+        WorkOrderAction::Start { assignee_id } => lead || (assignee && assignee_id.is_none()),
+        WorkOrderAction::Solve { .. } => lead || assignee,
+        WorkOrderAction::Close { .. } => lead || raiser || actor.has_role(Role::Clerk),
+        WorkOrderAction::Cancel { .. } => lead || raiser,
+    }
+}
+
+pub fn act(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &str,
+    expected_version: i64,
+    action: WorkOrderAction,
+) -> Result<WorkOrderOut, ApiError> {
+    let scope = ticket_scope(conn, actor)?;
+    let (row, ticket) = get_row(conn, &scope, actor, id)?;
+    if !may(&row, actor, &action) {
+        return Err(ApiError::Forbidden);
+    }
+    if row.version != expected_version {
+        return Err(ApiError::PreconditionFailed {
+            current: row.version,
+        });
+    }
+    let command = action.command();
+    let now = to_db_time(ctx.now);
+    let mut changes = WorkOrderChanges::default();
+    let kb_article = match &action {
+        WorkOrderAction::Close {
+            kb_article_id: Some(a),
+        } => Some(crate::tickets::service::kb::live_article(conn, a)?.id),
+        _ => None,
+    };
+    let from = status_of(&row)?;
+    let to = work_order_transition(from, command, kb_article.is_some())?;
+    match action {
+        WorkOrderAction::Start { assignee_id } => {
+            if let Some(a) = assignee_id {
+                check_assignee(conn, &a)?;
+                changes.assignee_id = Some(Some(a));
+            }
+            changes.started_at = Some(Some(now));
+        }
+        WorkOrderAction::Solve { solution } => {
+            changes.solution = Some(Some(solution.trim().to_owned()));
+            changes.solved_by = Some(Some(actor.user_id.clone()));
+            changes.solved_at = Some(Some(now));
+        }
+        WorkOrderAction::Close { .. } => {
+            changes.kb_article_id = Some(kb_article);
+            changes.closed_by = Some(Some(actor.user_id.clone()));
+            changes.closed_at = Some(Some(now));
+        }
+        WorkOrderAction::Cancel { reason } => {
+            changes.cancelled_at = Some(Some(now));
+            changes.cancel_reason = Some(Some(reason.trim().to_owned()));
+        }
+    }
+    changes.status = Some(to.as_str().to_owned());
+    let before = render(&row)?;
+    crate::kernel::command::written(work_orders::update(
+        conn,
+        id,
+        expected_version,
+        &changes,
+        ctx.now,
+    )?)?;
+    let after = work_orders::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let out = render(&after)?;
+    ctx.audit(
+        conn,
+        &format!("work_order.{}", command.as_str()),
+        ("work_order", id),
+        snapshot(&before),
+        snapshot(&out),
+    )?;
+    if after.assignee_id != row.assignee_id
+        && let Some(a) = after.assignee_id.as_deref()
+    {
+        tell_assignee(conn, ctx, actor, &ticket, &after, a)?;
+    }
+    if command == WorkOrderCommand::Solve && after.raised_by != actor.user_id {
+        let title = format!("内部工单已解决：{}（{}）", after.title, ticket.number);
+        let body = after.solution.clone().unwrap_or_default();
+        tell(
+            conn,
+            ctx,
+            &after.raised_by,
+            &after,
+            "work_order.solved",
+            &title,
+            &body,
+        )?;
+    }
+    Ok(out)
+}
+
+/// TKT-11: the ticket resolves only when each of its work orders is closed (solved, with
+/// its knowledge-base wording) or cancelled. Called by the ticket's resolve command.
+pub fn check_resolvable(conn: &mut DbConnection, ticket_id: &str) -> Result<(), ApiError> {
+    let statuses = work_orders::statuses_of_ticket(conn, ticket_id)?
+        .iter()
+        .map(|s| WorkOrderStatus::parse(s).ok_or_else(|| corrupt("status", s)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(check_ticket_resolvable(&statuses)?)
+}
