@@ -25,8 +25,7 @@ const MANAGERS: &[Role] = &[Role::Admin];
     tag = "api-keys",
     operation_id = "listApiKeys",
     params(ApiKeysQuery),
-    responses((status = 200, description = "One page of keys, oldest first", body = Page<ApiKeyOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of keys, oldest first", body = Page<ApiKeyOut>))
 )]
 #[get("/api-keys")]
 async fn list_api_keys(
@@ -61,8 +60,7 @@ async fn list_api_keys(
     operation_id = "createApiKey",
     request_body = CreateApiKey,
     responses((status = 201, description = "Created", body = CreatedApiKey,
-        headers(("Location" = String)))),
-    security(("bearer" = []))
+        headers(("Location" = String))))
 )]
 #[post("/api-keys")]
 async fn create_api_key(
@@ -89,8 +87,7 @@ async fn create_api_key(
     tag = "api-keys",
     operation_id = "getApiKey",
     params(("id" = String, Path, description = "API key id")),
-    responses((status = 200, description = "The key", body = ApiKeyOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The key", body = ApiKeyOut))
 )]
 #[get("/api-keys/{id}")]
 async fn get_api_key(
@@ -114,8 +111,7 @@ async fn get_api_key(
     responses(
         (status = 200, description = "Revoked", body = ApiKeyOut),
         (status = 409, description = "Already revoked", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/api-keys/{id}/revoke")]
 async fn revoke_api_key(

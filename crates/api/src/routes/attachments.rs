@@ -49,6 +49,8 @@ const UPLOADERS: &[Role] = &[
     Role::Executive,
 ];
 
+/// Upload an attachment
+///
 /// Upload a file attached to a record.
 ///
 /// A `multipart/form-data` body: the text parts `owner_type`, `owner_id` and `kind`, and the
@@ -58,7 +60,6 @@ const UPLOADERS: &[Role] = &[
 #[utoipa::path(
     tag = "attachments",
     operation_id = "uploadAttachment",
-    summary = "Upload an attachment",
     request_body(content = UploadAttachment, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Stored", body = AttachmentOut,
@@ -67,8 +68,7 @@ const UPLOADERS: &[Role] = &[
         (status = 404, description = "No such record, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file exceeds its kind's size limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not multipart/form-data, or the file's detected type is not allowed for its kind (`detail` names it)", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/attachments")]
 async fn upload_attachment(
@@ -199,6 +199,8 @@ async fn forget(state: &AppState, id: &str) {
         .await;
 }
 
+/// List or delta-sync a record's attachments
+///
 /// List the attachments of a record, or sync their changes since an instant.
 ///
 /// Without `updated_since`: live attachments in id order. With it: every attachment changed
@@ -207,13 +209,11 @@ async fn forget(state: &AppState, id: &str) {
 #[utoipa::path(
     tag = "attachments",
     operation_id = "listAttachments",
-    summary = "List or delta-sync a record's attachments",
     params(AttachmentsQuery),
     responses(
         (status = 200, description = "One page of attachments", body = Page<AttachmentOut>),
         (status = 404, description = "No such record, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/attachments")]
 async fn list_attachments(
@@ -263,15 +263,15 @@ async fn visible_row(
         .await
 }
 
+/// Get an attachment's metadata
+///
 /// Get an attachment's metadata.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "getAttachment",
-    summary = "Get an attachment's metadata",
     params(("id" = String, Path, description = "Attachment id")),
     responses((status = 200, description = "The attachment", body = AttachmentOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/attachments/{id}")]
 async fn get_attachment(
@@ -330,6 +330,8 @@ async fn stream_object(
     Ok(res.streaming(stream.map_err(ApiError::internal)))
 }
 
+/// Download an attachment's file
+///
 /// Download an attachment's file.
 ///
 /// With its detected `Content-Type`, `Content-Length`, the SHA-256 as `ETag`, and
@@ -338,13 +340,11 @@ async fn stream_object(
 #[utoipa::path(
     tag = "attachments",
     operation_id = "downloadAttachment",
-    summary = "Download an attachment's file",
     params(("id" = String, Path, description = "Attachment id")),
     responses((status = 200, description = "The file, as uploaded", body = FileBytes,
         content_type = "application/octet-stream",
         headers(("ETag" = String, description = "The file's SHA-256, quoted"),
-            ("Content-Disposition" = String, description = "`attachment` with the file name")))),
-    security(("bearer" = []))
+            ("Content-Disposition" = String, description = "`attachment` with the file name"))))
 )]
 #[get("/attachments/{id}/content")]
 async fn download_attachment(
@@ -368,6 +368,8 @@ async fn download_attachment(
     .await
 }
 
+/// Download an attachment's thumbnail
+///
 /// Download an image attachment's thumbnail.
 ///
 /// A JPEG at most 320 px on its longer side; 404 when the attachment has none
@@ -375,11 +377,9 @@ async fn download_attachment(
 #[utoipa::path(
     tag = "attachments",
     operation_id = "getAttachmentThumbnail",
-    summary = "Download an attachment's thumbnail",
     params(("id" = String, Path, description = "Attachment id")),
     responses((status = 200, description = "The thumbnail", body = FileBytes,
-        content_type = "image/jpeg")),
-    security(("bearer" = []))
+        content_type = "image/jpeg"))
 )]
 #[get("/attachments/{id}/thumbnail")]
 async fn get_attachment_thumbnail(
@@ -394,6 +394,8 @@ async fn get_attachment_thumbnail(
     stream_object(&state, &row.id, Variant::Thumbnail, "image/jpeg", |_| {}).await
 }
 
+/// Verify an attachment's file against its recorded hash
+///
 /// Check that the stored file is still the one uploaded.
 ///
 /// Re-reads the file, recomputes its SHA-256 and compares it with the hash recorded on
@@ -401,10 +403,8 @@ async fn get_attachment_thumbnail(
 #[utoipa::path(
     tag = "attachments",
     operation_id = "verifyAttachment",
-    summary = "Verify an attachment's file against its recorded hash",
     params(("id" = String, Path, description = "Attachment id")),
-    responses((status = 200, description = "The outcome", body = SealReportOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The outcome", body = SealReportOut))
 )]
 #[get("/attachments/{id}/verify")]
 async fn verify_attachment(
@@ -418,19 +418,19 @@ async fn verify_attachment(
     Ok(HttpResponse::Ok().json(report))
 }
 
+/// Delete an attachment
+///
 /// Delete an attachment (soft): it stays as a tombstone for delta sync and its file is kept
 /// for the records that sealed it, but it can no longer be read. Uploaders delete their own;
 /// admins and managers any they see.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "deleteAttachment",
-    summary = "Delete an attachment",
     params(("id" = String, Path, description = "Attachment id"), crate::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Deleted; the attachment as a tombstone", body = AttachmentOut,
             headers(("ETag" = String))),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/attachments/{id}")]
 async fn delete_attachment(

@@ -38,8 +38,7 @@ const EDITORS: &[Role] = &[Role::Admin];
     operation_id = "listCalendarDays",
     params(CalendarDaysQuery),
     responses((status = 200, description = "The overrides in the range, in date order",
-        body = CalendarDaysOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+        body = CalendarDaysOut, headers(("ETag" = String))))
 )]
 #[get("/calendar/days")]
 async fn list_calendar_days(
@@ -69,8 +68,7 @@ async fn list_calendar_days(
         (status = 422, description = "A reversed or too long range, a day outside the range \
             or listed twice, a note too long (see `errors`)", body = Problem,
             content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[put("/calendar/days")]
 async fn replace_calendar_days(
@@ -101,8 +99,7 @@ async fn replace_calendar_days(
     params(WorkingDaysAddQuery),
     responses(
         (status = 200, description = "The resulting day", body = WorkingDaysAdded),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/calendar/working-days/add")]
 async fn add_working_days(
@@ -127,8 +124,7 @@ async fn add_working_days(
     params(WorkingDaysBetweenQuery),
     responses(
         (status = 200, description = "The count", body = WorkingDaysBetween),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/calendar/working-days/between")]
 async fn working_days_between(
@@ -184,8 +180,7 @@ fn instant(state: &AppState, t: NaiveDateTime) -> Result<DateTime<FixedOffset>, 
     params(WorkingTimeAddQuery),
     responses(
         (status = 200, description = "The resulting instant", body = WorkingTimeAdded),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/calendar/working-time/add")]
 async fn add_working_time(
@@ -214,8 +209,7 @@ async fn add_working_time(
     params(WorkingTimeBetweenQuery),
     responses(
         (status = 200, description = "The count", body = WorkingTimeBetween),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/calendar/working-time/between")]
 async fn working_time_between(

@@ -31,6 +31,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(satisfaction_report);
 }
 
+/// Create a callback
+///
 /// Create a callback (TKT-9) by hand (`manual`, due `due_date` or today) or after a repaired
 /// device is shipped back (`repair_return`, due `callback_after_repair_days` calendar days
 /// after `shipped_on`, rule set `service-deadlines`). It goes to the given callback agent or
@@ -40,13 +42,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "createCallback",
-    summary = "Create a callback",
     request_body = CreateCallback,
     responses(
         (status = 201, description = "Created", body = CallbackOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The ticket is cancelled, or nobody can take callbacks", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/callbacks")]
 async fn create_callback(
@@ -68,6 +68,8 @@ async fn create_callback(
     ))
 }
 
+/// List or delta-sync callbacks
+///
 /// List callbacks visible to the caller, or sync the changes since an instant (the mobile
 /// app). ORG-5: the callback desk (clerks, callback agents), managers, QA, executives and
 /// admins see all; engineers the callbacks of their tickets, supervisors their teams';
@@ -75,10 +77,8 @@ async fn create_callback(
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "listCallbacks",
-    summary = "List or delta-sync callbacks",
     params(CallbackQuery),
-    responses((status = 200, description = "One page of callbacks", body = Page<CallbackOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of callbacks", body = Page<CallbackOut>))
 )]
 #[get("/callbacks")]
 async fn list_callbacks(
@@ -119,14 +119,14 @@ async fn list_callbacks(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Get a callback
+///
 /// Get a callback (404 when the caller may not see it).
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "getCallback",
-    summary = "Get a callback",
     params(("id" = String, Path, description = "Callback id")),
-    responses((status = 200, description = "The callback", body = CallbackOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The callback", body = CallbackOut, headers(("ETag" = String))))
 )]
 #[get("/callbacks/{id}")]
 async fn get_callback(
@@ -147,19 +147,19 @@ async fn get_callback(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Record an unanswered call
+///
 /// Record a call that did not reach the customer: the attempt is counted and the callback
 /// stays open. The callback desk, managers and admins.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "attemptCallback",
-    summary = "Record an unanswered call",
     params(("id" = String, Path, description = "Callback id"), crate::openapi::IfMatchHeader),
     request_body = CallbackAttempt,
     responses(
         (status = 200, description = "Recorded", body = CallbackOut, headers(("ETag" = String))),
         (status = 409, description = "The callback is done or cancelled", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/callbacks/{id}/attempt")]
 async fn attempt_callback(
@@ -180,6 +180,8 @@ async fn attempt_callback(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Complete a callback
+///
 /// Complete a reached callback with the questionnaire (TKT-9): form signed, timeliness,
 /// attitude and technical level 1–5 (422 naming the field), result, the overall verdict,
 /// and what was charged on site. Satisfied: a resolved ticket is closed (logged with reason
@@ -189,14 +191,12 @@ async fn attempt_callback(
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "completeCallback",
-    summary = "Complete a callback",
     params(("id" = String, Path, description = "Callback id"), crate::openapi::IfMatchHeader),
     request_body = CompleteCallback,
     responses(
         (status = 200, description = "Completed", body = CallbackOut, headers(("ETag" = String))),
         (status = 409, description = "The callback is done or cancelled, or no manager can follow up", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/callbacks/{id}/complete")]
 async fn complete_callback(
@@ -217,15 +217,15 @@ async fn complete_callback(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// List callback follow-ups
+///
 /// List the managers' follow-ups of dissatisfied customers (TKT-9), or sync the changes
 /// since an instant. Managers, QA, executives and admins see all.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "listCallbackFollowUps",
-    summary = "List callback follow-ups",
     params(FollowUpQuery),
-    responses((status = 200, description = "One page of follow-ups", body = Page<FollowUpOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of follow-ups", body = Page<FollowUpOut>))
 )]
 #[get("/callback-follow-ups")]
 async fn list_follow_ups(
@@ -266,14 +266,14 @@ async fn list_follow_ups(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Get a callback follow-up
+///
 /// Get a follow-up.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "getCallbackFollowUp",
-    summary = "Get a callback follow-up",
     params(("id" = String, Path, description = "Follow-up id")),
-    responses((status = 200, description = "The follow-up", body = FollowUpOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The follow-up", body = FollowUpOut, headers(("ETag" = String))))
 )]
 #[get("/callback-follow-ups/{id}")]
 async fn get_follow_up(
@@ -293,18 +293,18 @@ async fn get_follow_up(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Answer a callback follow-up
+///
 /// Record the manager's answer to the dissatisfied customer. Managers and admins.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "answerCallbackFollowUp",
-    summary = "Answer a callback follow-up",
     params(("id" = String, Path, description = "Follow-up id"), crate::openapi::IfMatchHeader),
     request_body = AnswerFollowUp,
     responses(
         (status = 200, description = "Answered", body = FollowUpOut, headers(("ETag" = String))),
         (status = 409, description = "Answered already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/callback-follow-ups/{id}/answer")]
 async fn answer_follow_up(
@@ -327,6 +327,8 @@ async fn answer_follow_up(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Get the satisfaction report
+///
 /// The customer satisfaction report (TKT-13) of a `month` (`2026-03`) or `quarter`
 /// (`2026-Q1`): the callbacks due in the period and completed, per `group_by` team, engineer
 /// (the ticket's assignee, default) or customer, with the satisfied rate in basis points and
@@ -335,10 +337,8 @@ async fn answer_follow_up(
 #[utoipa::path(
     tag = "reports",
     operation_id = "getSatisfactionReport",
-    summary = "Get the satisfaction report",
     params(SatisfactionQuery),
-    responses((status = 200, description = "The report", body = SatisfactionReport)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The report", body = SatisfactionReport))
 )]
 #[get("/reports/satisfaction")]
 async fn satisfaction_report(

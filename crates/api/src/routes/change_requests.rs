@@ -34,20 +34,20 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(cancel_change_request);
 }
 
+/// Request a program change
+///
 /// File a program change for a ticket (TKT-12) with the reference of the customer's stamped
 /// application: engineers, supervisors, managers and admins who see the ticket; the caller
 /// is the requesting engineer, who will test it. Not on a cancelled ticket (409).
 #[utoipa::path(
     tag = "change-requests",
     operation_id = "createChangeRequest",
-    summary = "Request a program change",
     params(("id" = String, Path, description = "Ticket id")),
     request_body = CreateChangeRequest,
     responses(
         (status = 201, description = "Requested", body = ChangeRequestDetail, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The ticket is cancelled", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/change-requests")]
 async fn create_change_request(
@@ -70,16 +70,16 @@ async fn create_change_request(
     ))
 }
 
+/// List change requests
+///
 /// List the change requests visible to the caller (with their ticket, or requested by the
 /// caller); `delay_notice_due=true` keeps the undelivered ones within the notice period of
 /// their promised date (or past it) — those whose delay must be announced now.
 #[utoipa::path(
     tag = "change-requests",
     operation_id = "listChangeRequests",
-    summary = "List change requests",
     params(ChangeRequestQuery),
-    responses((status = 200, description = "One page of change requests", body = Page<ChangeRequestOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of change requests", body = Page<ChangeRequestOut>))
 )]
 #[get("/change-requests")]
 async fn list_change_requests(
@@ -118,15 +118,15 @@ async fn list_change_requests(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Get a change request
+///
 /// Get a change request with its stage log (actor, reason, time) and its delay notices (the
 /// history of promised dates).
 #[utoipa::path(
     tag = "change-requests",
     operation_id = "getChangeRequest",
-    summary = "Get a change request",
     params(("id" = String, Path, description = "Change request id")),
-    responses((status = 200, description = "The change request", body = ChangeRequestDetail, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The change request", body = ChangeRequestDetail, headers(("ETag" = String))))
 )]
 #[get("/change-requests/{id}")]
 async fn get_change_request(
@@ -171,13 +171,13 @@ macro_rules! cr_route {
             tag = "change-requests",
             operation_id = $op,
             summary = $summary,
+            description = $doc,
             params(("id" = String, Path, description = "Change request id"), crate::openapi::IfMatchHeader),
             request_body = $body,
             responses(
                 (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
                 (status = 409, description = $extra, body = Problem, content_type = "application/problem+json"),
-            ),
-            security(("bearer" = []))
+            )
         )]
         #[post($path)]
         async fn $fn(

@@ -32,17 +32,17 @@ fn trimmed(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
+/// Record a complaint
+///
 /// Record a complaint about an employee (TKT-10): the office that takes calls, leads, QA, or
 /// a customer contact for their own customer. It starts `open`, awaiting a judgement.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "createComplaint",
-    summary = "Record a complaint",
     request_body = CreateComplaint,
     responses(
         (status = 201, description = "Recorded", body = ComplaintOut, headers(("Location" = String), ("ETag" = String))),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/complaints")]
 async fn create_complaint(
@@ -63,16 +63,16 @@ async fn create_complaint(
     ))
 }
 
+/// List complaints
+///
 /// List the complaints visible to the caller: all for admins, managers, executives, HR and
 /// QA; a supervisor's teams' members'; those the caller recorded; a customer contact's
 /// customer's; and, once judged, those about the caller.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "listComplaints",
-    summary = "List complaints",
     params(ComplaintQuery),
-    responses((status = 200, description = "One page of complaints", body = Page<ComplaintOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of complaints", body = Page<ComplaintOut>))
 )]
 #[get("/complaints")]
 async fn list_complaints(
@@ -119,14 +119,14 @@ async fn list_complaints(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Get a complaint
+///
 /// Get a complaint visible to the caller.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "getComplaint",
-    summary = "Get a complaint",
     params(("id" = String, Path, description = "Complaint id")),
-    responses((status = 200, description = "The complaint", body = ComplaintOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The complaint", body = ComplaintOut, headers(("ETag" = String))))
 )]
 #[get("/complaints/{id}")]
 async fn get_complaint(
@@ -162,20 +162,20 @@ async fn act(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Judge a complaint's validity
+///
 /// Judge a complaint valid or invalid, with the reason (TKT-10): an admin or manager, or the
 /// supervisor of a team the employee belongs to; never the employee complained about
 /// (403). A valid judgement notifies the employee and counts against them (HR-C1).
 #[utoipa::path(
     tag = "complaints",
     operation_id = "judgeComplaint",
-    summary = "Judge a complaint's validity",
     params(("id" = String, Path, description = "Complaint id"), crate::openapi::IfMatchHeader),
     request_body = JudgeComplaint,
     responses(
         (status = 200, description = "Judged", body = ComplaintOut, headers(("ETag" = String))),
         (status = 409, description = "The complaint is judged already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/complaints/{id}/judge")]
 async fn judge_complaint(
@@ -196,20 +196,20 @@ async fn judge_complaint(
     .await
 }
 
+/// Record measures and the reply
+///
 /// Record the corrective measures and the reply given to the customer (TKT-10), after the
 /// judgement: leads, clerks and callback agents. A valid complaint needs corrective measures
 /// (422 `TKT-10`); an unjudged one is 422 `TKT-10`.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "replyComplaint",
-    summary = "Record measures and the reply",
     params(("id" = String, Path, description = "Complaint id"), crate::openapi::IfMatchHeader),
     request_body = ReplyComplaint,
     responses(
         (status = 200, description = "Replied", body = ComplaintOut, headers(("ETag" = String))),
         (status = 409, description = "The complaint is replied or closed already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/complaints/{id}/reply")]
 async fn reply_complaint(
@@ -230,20 +230,20 @@ async fn reply_complaint(
     .await
 }
 
+/// Close a complaint
+///
 /// Close a judged complaint (TKT-10): the leads who judge. A valid complaint needs its
 /// corrective measures and the reply to the customer first (422 `TKT-10` naming what is
 /// missing); an unjudged one is 422 `TKT-10`.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "closeComplaint",
-    summary = "Close a complaint",
     params(("id" = String, Path, description = "Complaint id"), crate::openapi::IfMatchHeader),
     request_body = CloseComplaint,
     responses(
         (status = 200, description = "Closed", body = ComplaintOut, headers(("ETag" = String))),
         (status = 409, description = "The complaint is closed already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/complaints/{id}/close")]
 async fn close_complaint(
@@ -259,15 +259,15 @@ async fn close_complaint(
     act(state, caller, LEADS, id.into_inner(), version, action).await
 }
 
+/// Count valid complaints per employee
+///
 /// Valid complaints per employee received in a period (company dates, `to` inclusive), as
 /// HR scoring reads them (HR-C1, HR-S5), within the caller's complaint visibility.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "countValidComplaints",
-    summary = "Count valid complaints per employee",
     params(ComplaintCountsQuery),
-    responses((status = 200, description = "The counts", body = ComplaintCounts)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The counts", body = ComplaintCounts))
 )]
 #[get("/complaints/counts")]
 async fn complaint_counts(

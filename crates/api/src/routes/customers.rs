@@ -68,8 +68,7 @@ pub fn sync_ops(ops: &mut Registry) {
     tag = "customers",
     operation_id = "listCustomers",
     params(CustomersQuery),
-    responses((status = 200, description = "One page of customers", body = Page<CustomerOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of customers", body = Page<CustomerOut>))
 )]
 #[get("/customers")]
 async fn list_customers(
@@ -130,8 +129,7 @@ async fn customers_page(
         (status = 201, description = "Created", body = CustomerOut, headers(("Location" = String), ("ETag" = String))),
         (status = 200, description = "Already created with this id", body = CustomerOut, headers(("ETag" = String))),
         (status = 409, description = "The id belongs to another record", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/customers")]
 async fn create_customer(
@@ -162,8 +160,7 @@ async fn create_customer(
     tag = "customers",
     operation_id = "getCustomer",
     params(("id" = String, Path, description = "Customer id")),
-    responses((status = 200, description = "The customer", body = CustomerOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The customer", body = CustomerOut, headers(("ETag" = String))))
 )]
 #[get("/customers/{id}")]
 async fn get_customer(
@@ -192,8 +189,7 @@ async fn get_customer(
     operation_id = "updateCustomer",
     params(("id" = String, Path, description = "Customer id"), crate::openapi::IfMatchHeader),
     request_body = UpdateCustomer,
-    responses((status = 200, description = "Updated", body = CustomerOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Updated", body = CustomerOut, headers(("ETag" = String))))
 )]
 #[patch("/customers/{id}")]
 async fn update_customer(
@@ -221,8 +217,7 @@ async fn update_customer(
     tag = "customers",
     operation_id = "deleteCustomer",
     params(("id" = String, Path, description = "Customer id"), crate::openapi::IfMatchHeader),
-    responses((status = 200, description = "The deleted customer's tombstone", body = CustomerOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The deleted customer's tombstone", body = CustomerOut))
 )]
 #[delete("/customers/{id}")]
 async fn delete_customer(

@@ -45,8 +45,7 @@ fn outs(rows: Vec<kefu_store::employees::EmployeeRow>) -> Result<Vec<EmployeeOut
     tag = "employees",
     operation_id = "listEmployees",
     params(EmployeesQuery),
-    responses((status = 200, description = "One page of employees: oldest first, or in update order with `updated_since`", body = Page<EmployeeOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of employees: oldest first, or in update order with `updated_since`", body = Page<EmployeeOut>))
 )]
 #[get("/employees")]
 async fn list_employees(
@@ -111,8 +110,7 @@ async fn employees_page(
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The user is already linked to an employee", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks its rules, e.g. an unknown team or a negative salary", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/employees")]
 async fn create_employee(
@@ -140,8 +138,7 @@ async fn create_employee(
     operation_id = "getEmployee",
     params(("id" = String, Path, description = "Employee id")),
     responses((status = 200, description = "The employee", body = EmployeeOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/employees/{id}")]
 async fn get_employee(
@@ -177,8 +174,7 @@ async fn get_employee(
     responses(
         (status = 200, description = "Updated", body = EmployeeOut, headers(("ETag" = String))),
         (status = 409, description = "The user is already linked to another employee", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/employees/{id}")]
 async fn update_employee(
@@ -211,8 +207,7 @@ async fn update_employee(
     params(("id" = String, Path, description = "Employee id"), crate::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "The deleted employee (a tombstone)", body = EmployeeOut, headers(("ETag" = String))),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/employees/{id}")]
 async fn delete_employee(
@@ -247,8 +242,7 @@ async fn delete_employee(
         (status = 200, description = "The employee in the new status", body = EmployeeOut, headers(("ETag" = String))),
         (status = 409, description = "ORG-2: the status cannot change that way", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks its rules, e.g. `effective_on` before the current status began", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/employees/{id}/status")]
 async fn change_employment_status(
@@ -276,8 +270,7 @@ async fn change_employment_status(
     tag = "employees",
     operation_id = "listEmploymentStatusHistory",
     params(("id" = String, Path, description = "Employee id")),
-    responses((status = 200, description = "Every status change, oldest first", body = Page<EmploymentEventOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Every status change, oldest first", body = Page<EmploymentEventOut>))
 )]
 #[get("/employees/{id}/status-history")]
 async fn employment_status_history(

@@ -68,6 +68,8 @@ pub fn sync_ops(ops: &mut Registry) {
     });
 }
 
+/// List or delta-sync equipment
+///
 /// List installed equipment visible to the caller, or sync the changes since an instant.
 ///
 /// Without `updated_since`: records not deleted, in id order. With it: every record changed
@@ -76,10 +78,8 @@ pub fn sync_ops(ops: &mut Registry) {
 #[utoipa::path(
     tag = "equipment",
     operation_id = "listEquipment",
-    summary = "List or delta-sync equipment",
     params(EquipmentQuery),
-    responses((status = 200, description = "One page of equipment", body = Page<EquipmentOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of equipment", body = Page<EquipmentOut>))
 )]
 #[get("/equipment")]
 async fn list_equipment(
@@ -133,18 +133,18 @@ async fn equipment_page(
     Ok(page)
 }
 
+/// Create equipment
+///
 /// Record installed equipment at a site.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "createEquipment",
-    summary = "Create equipment",
     request_body = CreateEquipment,
     responses(
         (status = 201, description = "Created", body = EquipmentOut,
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "Duplicate serial for the product", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/equipment")]
 async fn create_equipment(
@@ -169,15 +169,15 @@ async fn create_equipment(
     ))
 }
 
+/// Get equipment
+///
 /// Get installed equipment, with its product and CON-8 effective points.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "getEquipment",
-    summary = "Get equipment",
     params(("id" = String, Path, description = "Equipment id")),
     responses((status = 200, description = "The equipment", body = EquipmentOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/equipment/{id}")]
 async fn get_equipment(
@@ -197,18 +197,18 @@ async fn get_equipment(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Update equipment
+///
 /// Change installed equipment.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "updateEquipment",
-    summary = "Update equipment",
     params(("id" = String, Path, description = "Equipment id"), crate::openapi::IfMatchHeader),
     request_body = UpdateEquipment,
     responses(
         (status = 200, description = "Updated", body = EquipmentOut, headers(("ETag" = String))),
         (status = 409, description = "Duplicate serial for the product", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/equipment/{id}")]
 async fn update_equipment(
@@ -232,17 +232,17 @@ async fn update_equipment(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Delete equipment
+///
 /// Delete installed equipment (soft): it stays as a tombstone for delta sync, and its serial
 /// may be used again.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "deleteEquipment",
-    summary = "Delete equipment",
     params(("id" = String, Path, description = "Equipment id"), crate::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Deleted; the record as a tombstone", body = EquipmentOut, headers(("ETag" = String))),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/equipment/{id}")]
 async fn delete_equipment(

@@ -38,6 +38,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// Who records the hand-in of a signed form (the clerk, 内勤) and may see the late list.
 const OFFICE: &[Role] = &[Role::Admin, Role::Manager, Role::Clerk];
 
+/// Draft a visit's feedback form
+///
 /// Draft the feedback form of a visit (TKT-7): the visit's engineer, once arrived or
 /// finished; one form per visit (409 for a second one, or a visit not yet on site). The due
 /// day is `service-deadlines.feedback_form_working_days` working days after the visit
@@ -45,14 +47,12 @@ const OFFICE: &[Role] = &[Role::Admin, Role::Manager, Role::Clerk];
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "createFeedbackForm",
-    summary = "Draft a visit's feedback form",
     params(("id" = String, Path, description = "Visit id")),
     request_body = CreateFeedbackForm,
     responses(
         (status = 201, description = "Drafted", body = FeedbackFormOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The visit has a form already or is not on site yet", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/visits/{id}/feedback-form")]
 async fn create_feedback_form(
@@ -76,6 +76,8 @@ async fn create_feedback_form(
     ))
 }
 
+/// List or delta-sync feedback forms
+///
 /// List the feedback forms visible to the caller (with their visit), or sync the changes
 /// since an instant (tombstones included, in update order). `late=true` lists the forms
 /// received after their due day or still out past it; `signer_unauthorised=true` those whose
@@ -83,10 +85,8 @@ async fn create_feedback_form(
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "listFeedbackForms",
-    summary = "List or delta-sync feedback forms",
     params(FeedbackFormQuery),
-    responses((status = 200, description = "One page of forms", body = Page<FeedbackFormOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of forms", body = Page<FeedbackFormOut>))
 )]
 #[get("/feedback-forms")]
 async fn list_feedback_forms(
@@ -127,16 +127,16 @@ async fn list_feedback_forms(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// List late and missing feedback forms
+///
 /// The finished visits (company-local finish day in `[from, to]`) whose feedback form was
 /// handed in after its due day or is still missing past it (TKT-7), with engineer, due day
 /// and receipt: the facts of the late-form fine. Managers, clerks and admins.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "listLateFeedbackForms",
-    summary = "List late and missing feedback forms",
     params(LateFormsQuery),
-    responses((status = 200, description = "The late and missing forms", body = LateForms)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The late and missing forms", body = LateForms))
 )]
 #[get("/feedback-forms/late")]
 async fn late_feedback_forms(
@@ -159,14 +159,14 @@ async fn late_feedback_forms(
     Ok(HttpResponse::Ok().json(LateForms { from, to, items }))
 }
 
+/// Get a feedback form
+///
 /// Get a feedback form with its current version and the signed version in effect.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "getFeedbackForm",
-    summary = "Get a feedback form",
     params(("id" = String, Path, description = "Feedback form id")),
-    responses((status = 200, description = "The form", body = FeedbackFormOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The form", body = FeedbackFormOut, headers(("ETag" = String))))
 )]
 #[get("/feedback-forms/{id}")]
 async fn get_feedback_form(
@@ -183,19 +183,19 @@ async fn get_feedback_form(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Edit a feedback form's draft
+///
 /// Edit the form's draft version (the first version before signing, or an open amendment):
 /// the visit's engineer. A signed current version is immutable: 409 (file an amendment).
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "updateFeedbackForm",
-    summary = "Edit a feedback form's draft",
     params(("id" = String, Path, description = "Feedback form id"), crate::openapi::IfMatchHeader),
     request_body = UpdateFeedbackForm,
     responses(
         (status = 200, description = "Edited", body = FeedbackFormOut, headers(("ETag" = String))),
         (status = 409, description = "The current version is signed", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/feedback-forms/{id}")]
 async fn update_feedback_form(
@@ -216,6 +216,8 @@ async fn update_feedback_form(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Sign a feedback form
+///
 /// The customer signs the draft version (TKT-7): the visit's engineer records the signature
 /// (an attachment of kind `signature` uploaded onto this form or its visit — its SHA-256 is
 /// sealed into the version) and the signer. A signer who is not an authorised contact of the
@@ -224,14 +226,12 @@ async fn update_feedback_form(
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "signFeedbackForm",
-    summary = "Sign a feedback form",
     params(("id" = String, Path, description = "Feedback form id"), crate::openapi::IfMatchHeader),
     request_body = SignFeedbackForm,
     responses(
         (status = 200, description = "Signed", body = FeedbackFormOut, headers(("ETag" = String))),
         (status = 409, description = "The current version is signed already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/feedback-forms/{id}/sign")]
 async fn sign_feedback_form(
@@ -258,20 +258,20 @@ async fn sign_feedback_form(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Amend a signed feedback form
+///
 /// Amend a signed form (TKT-7): a new draft version copied from the signed one with the
 /// changes. It needs the customer's signature again; until then the signed version stays in
 /// effect. One open amendment at a time (409), and only after signing (409).
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "amendFeedbackForm",
-    summary = "Amend a signed feedback form",
     params(("id" = String, Path, description = "Feedback form id"), crate::openapi::IfMatchHeader),
     request_body = AmendFeedbackForm,
     responses(
         (status = 200, description = "The amendment is the form's draft", body = FeedbackFormOut, headers(("ETag" = String))),
         (status = 409, description = "Not signed yet, or an amendment is open already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/feedback-forms/{id}/amendments")]
 async fn amend_feedback_form(
@@ -292,20 +292,20 @@ async fn amend_feedback_form(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Record a feedback form's hand-in
+///
 /// Record the hand-in of the signed paper form (TKT-7): clerks, managers and admins. Late
 /// when after the end of the due day. The visit must have finished and the form be signed
 /// and not received yet (409).
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "receiveFeedbackForm",
-    summary = "Record a feedback form's hand-in",
     params(("id" = String, Path, description = "Feedback form id"), crate::openapi::IfMatchHeader),
     request_body = ReceiveFeedbackForm,
     responses(
         (status = 200, description = "Received", body = FeedbackFormOut, headers(("ETag" = String))),
         (status = 409, description = "Not signed, received already, or the visit has not finished", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/feedback-forms/{id}/receive")]
 async fn receive_feedback_form(
@@ -326,15 +326,15 @@ async fn receive_feedback_form(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// List a feedback form's versions
+///
 /// Every version of a form, oldest first, each signed one with its seal checked against the
 /// signature file as stored now (`seal.intact`).
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "listFeedbackFormVersions",
-    summary = "List a feedback form's versions",
     params(("id" = String, Path, description = "Feedback form id")),
-    responses((status = 200, description = "The versions", body = Page<FeedbackFormVersionOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The versions", body = Page<FeedbackFormVersionOut>))
 )]
 #[get("/feedback-forms/{id}/versions")]
 async fn list_feedback_form_versions(

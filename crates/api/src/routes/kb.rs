@@ -24,18 +24,18 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(archive_article);
 }
 
+/// Create a knowledge-base article
+///
 /// Write a knowledge-base article (KB-1). It starts as a `draft` with version 1. Admins,
 /// managers, supervisors, clerks (the support specialists who write the customer-facing
 /// wording) and engineers.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "createKbArticle",
-    summary = "Create a knowledge-base article",
     request_body = CreateArticle,
     responses(
         (status = 201, description = "Created as a draft", body = ArticleOut, headers(("Location" = String), ("ETag" = String))),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/kb-articles")]
 async fn create_article(
@@ -56,16 +56,16 @@ async fn create_article(
     ))
 }
 
+/// Search knowledge-base articles
+///
 /// Search and list the knowledge base: `q` finds a substring of the title, problem, answer or
 /// a tag (case-insensitive, Chinese included). Every staff role reads all articles; a
 /// customer contact reads published articles only.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "listKbArticles",
-    summary = "Search knowledge-base articles",
     params(ArticleQuery),
-    responses((status = 200, description = "One page of articles, oldest first", body = Page<ArticleOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of articles, oldest first", body = Page<ArticleOut>))
 )]
 #[get("/kb-articles")]
 async fn list_articles(
@@ -93,14 +93,14 @@ async fn list_articles(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Get a knowledge-base article
+///
 /// Get an article (a customer contact: published ones only, others are 404).
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "getKbArticle",
-    summary = "Get a knowledge-base article",
     params(("id" = String, Path, description = "Article id")),
-    responses((status = 200, description = "The article", body = ArticleOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The article", body = ArticleOut, headers(("ETag" = String))))
 )]
 #[get("/kb-articles/{id}")]
 async fn get_article(
@@ -117,20 +117,20 @@ async fn get_article(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Edit a knowledge-base article (new version)
+///
 /// Edit an article: the fields sent replace the current ones and make the next version
 /// (`version_no` + 1), readable under `/versions`. Engineers edit drafts only (403 on others);
 /// an archived article is frozen (409).
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "updateKbArticle",
-    summary = "Edit a knowledge-base article (new version)",
     params(("id" = String, Path, description = "Article id"), crate::openapi::IfMatchHeader),
     request_body = UpdateArticle,
     responses(
         (status = 200, description = "Edited", body = ArticleOut, headers(("ETag" = String))),
         (status = 409, description = "The article is archived", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/kb-articles/{id}")]
 async fn update_article(
@@ -150,14 +150,14 @@ async fn update_article(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// List an article's versions
+///
 /// Every content version of an article, oldest first (staff only).
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "listKbArticleVersions",
-    summary = "List an article's versions",
     params(("id" = String, Path, description = "Article id")),
-    responses((status = 200, description = "The versions", body = Page<ArticleVersionOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The versions", body = Page<ArticleVersionOut>))
 )]
 #[get("/kb-articles/{id}/versions")]
 async fn list_article_versions(
@@ -177,17 +177,17 @@ async fn list_article_versions(
     }))
 }
 
+/// Get one version of an article
+///
 /// One content version of an article, as it was written (staff only).
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "getKbArticleVersion",
-    summary = "Get one version of an article",
     params(
         ("id" = String, Path, description = "Article id"),
         ("n" = i64, Path, minimum = 1, description = "Version number, from 1"),
     ),
-    responses((status = 200, description = "The version", body = ArticleVersionOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The version", body = ArticleVersionOut))
 )]
 #[get("/kb-articles/{id}/versions/{n}")]
 async fn get_article_version(
@@ -222,18 +222,18 @@ async fn act(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// Publish an article
+///
 /// Publish an article (a draft, or an archived one again): customer contacts can read it
 /// then. Admins, managers, supervisors and clerks.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "publishKbArticle",
-    summary = "Publish an article",
     params(("id" = String, Path, description = "Article id"), crate::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Published", body = ArticleOut, headers(("ETag" = String))),
         (status = 409, description = "The article is published already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/kb-articles/{id}/publish")]
 async fn publish_article(
@@ -252,18 +252,18 @@ async fn publish_article(
     .await
 }
 
+/// Archive an article
+///
 /// Archive an article (a draft or a published one): it stays readable to staff, leaves the
 /// customers' view and can no longer be edited. Admins, managers, supervisors and clerks.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "archiveKbArticle",
-    summary = "Archive an article",
     params(("id" = String, Path, description = "Article id"), crate::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Archived", body = ArticleOut, headers(("ETag" = String))),
         (status = 409, description = "The article is archived already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/kb-articles/{id}/archive")]
 async fn archive_article(

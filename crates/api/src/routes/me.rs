@@ -18,8 +18,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     tag = "auth",
     operation_id = "getMe",
     responses((status = 200, description = "The caller", body = UserOut,
-        headers(("ETag" = String, description = "The record version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "The record version"))))
 )]
 #[get("/me")]
 async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -43,8 +42,7 @@ async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
         (status = 204, description = "Password changed"),
         (status = 401, description = "Current password wrong", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Service accounts have no password", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/me/password")]
 async fn change_password(

@@ -15,6 +15,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(mark_read);
 }
 
+/// List my notifications
+///
 /// The caller's notifications: newest first, or the changes since an instant.
 ///
 /// Without `updated_since`: newest first. With it: every notification created or read after
@@ -22,10 +24,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "notifications",
     operation_id = "listMyNotifications",
-    summary = "List my notifications",
     params(NotificationsQuery),
-    responses((status = 200, description = "One page of the caller's notifications", body = Page<NotificationOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of the caller's notifications", body = Page<NotificationOut>))
 )]
 #[get("/me/notifications")]
 async fn list_my_notifications(
@@ -57,6 +57,8 @@ async fn list_my_notifications(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Mark a notification read
+///
 /// Mark one of the caller's notifications read.
 ///
 /// Marking a read notification again changes nothing (its first `read_at` stays), so no
@@ -64,10 +66,8 @@ async fn list_my_notifications(
 #[utoipa::path(
     tag = "notifications",
     operation_id = "markNotificationRead",
-    summary = "Mark a notification read",
     params(("id" = String, Path, description = "Notification id")),
-    responses((status = 200, description = "The notification, read", body = NotificationOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The notification, read", body = NotificationOut))
 )]
 #[post("/me/notifications/{id}/read")]
 async fn mark_read(
@@ -84,13 +84,13 @@ async fn mark_read(
     Ok(HttpResponse::Ok().json(out))
 }
 
+/// Mark all my notifications read
+///
 /// Mark all of the caller's notifications read.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "markAllNotificationsRead",
-    summary = "Mark all my notifications read",
-    responses((status = 200, description = "How many were unread", body = MarkedRead)),
-    security(("bearer" = []))
+    responses((status = 200, description = "How many were unread", body = MarkedRead))
 )]
 #[post("/me/notifications/read-all")]
 async fn mark_all_read(

@@ -39,14 +39,14 @@ const READERS: &[Role] = &[
     Role::Executive,
 ];
 
+/// List products
+///
 /// List products.
 #[utoipa::path(
     tag = "products",
     operation_id = "listProducts",
-    summary = "List products",
     params(ProductsQuery),
-    responses((status = 200, description = "One page of products not deleted, oldest first", body = Page<ProductOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of products not deleted, oldest first", body = Page<ProductOut>))
 )]
 #[get("/products")]
 async fn list_products(
@@ -81,18 +81,18 @@ async fn products_page(
     Ok(page)
 }
 
+/// Create a product
+///
 /// Add a product to the catalogue.
 #[utoipa::path(
     tag = "products",
     operation_id = "createProduct",
-    summary = "Create a product",
     request_body = CreateProduct,
     responses(
         (status = 201, description = "Created", body = ProductOut,
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The model exists already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/products")]
 async fn create_product(
@@ -111,15 +111,15 @@ async fn create_product(
     ))
 }
 
+/// Get a product
+///
 /// Get a product.
 #[utoipa::path(
     tag = "products",
     operation_id = "getProduct",
-    summary = "Get a product",
     params(("id" = String, Path, description = "Product id")),
     responses((status = 200, description = "The product", body = ProductOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/products/{id}")]
 async fn get_product(
@@ -137,18 +137,18 @@ async fn get_product(
     ))
 }
 
+/// Update a product
+///
 /// Change a product.
 #[utoipa::path(
     tag = "products",
     operation_id = "updateProduct",
-    summary = "Update a product",
     params(("id" = String, Path, description = "Product id"), crate::openapi::IfMatchHeader),
     request_body = UpdateProduct,
     responses(
         (status = 200, description = "Updated", body = ProductOut, headers(("ETag" = String))),
         (status = 409, description = "The model exists already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/products/{id}")]
 async fn update_product(
@@ -171,17 +171,17 @@ async fn update_product(
     ))
 }
 
+/// Delete a product
+///
 /// Delete a product (soft): refused while equipment not deleted is of this product.
 #[utoipa::path(
     tag = "products",
     operation_id = "deleteProduct",
-    summary = "Delete a product",
     params(("id" = String, Path, description = "Product id"), crate::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Deleted; the record as a tombstone", body = ProductOut, headers(("ETag" = String))),
         (status = 409, description = "Installed equipment uses the product", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/products/{id}")]
 async fn delete_product(

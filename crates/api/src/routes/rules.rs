@@ -58,8 +58,7 @@ fn parse_day(raw: &str) -> Result<NaiveDate, ApiError> {
 #[utoipa::path(
     tag = "rules",
     operation_id = "listRuleSets",
-    responses((status = 200, description = "Every rule set (one page)", body = Page<RuleSetSummary>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Every rule set (one page)", body = Page<RuleSetSummary>))
 )]
 #[get("/rules")]
 async fn list_rule_sets(
@@ -103,8 +102,7 @@ async fn list_rule_sets(
     tag = "rules",
     operation_id = "getRuleSet",
     params(("key" = String, Path, description = "Rule set key, e.g. `commissioning-rates`")),
-    responses((status = 200, description = "The rule set", body = RuleSetOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The rule set", body = RuleSetOut, headers(("ETag" = String))))
 )]
 #[get("/rules/{key}")]
 async fn get_rule_set(
@@ -123,8 +121,7 @@ async fn get_rule_set(
     tag = "rules",
     operation_id = "getRuleInForce",
     params(("key" = String, Path, description = "Rule set key"), OnQuery),
-    responses((status = 200, description = "The version in force", body = RuleVersionOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The version in force", body = RuleVersionOut))
 )]
 #[get("/rules/{key}/in-force")]
 async fn get_rule_in_force(
@@ -159,8 +156,7 @@ async fn get_rule_in_force(
         crate::openapi::IfMatchHeader
     ),
     request_body = PutRuleVersion,
-    responses((status = 200, description = "The rule set after the change", body = RuleSetOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The rule set after the change", body = RuleSetOut, headers(("ETag" = String))))
 )]
 #[put("/rules/{key}/versions/{effective_from}")]
 async fn put_rule_version(
@@ -197,8 +193,7 @@ async fn put_rule_version(
     responses(
         (status = 200, description = "The rule set after the change", body = RuleSetOut, headers(("ETag" = String))),
         (status = 409, description = "The only version cannot be removed", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/rules/{key}/versions/{effective_from}")]
 async fn delete_rule_version(
@@ -230,8 +225,7 @@ async fn delete_rule_version(
     responses(
         (status = 200, description = "Rate and commission", body = CommissionQuote),
         (status = 404, description = "No commissioning rates are in force on `on` (it lies before the first version)", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/commissioning-rates/quote")]
 async fn quote_commission(

@@ -61,8 +61,7 @@ pub fn sync_ops(ops: &mut Registry) {
     tag = "customers",
     operation_id = "listSites",
     params(SitesQuery),
-    responses((status = 200, description = "One page of sites", body = Page<SiteOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of sites", body = Page<SiteOut>))
 )]
 #[get("/sites")]
 async fn list_sites(
@@ -119,8 +118,7 @@ async fn sites_page(
         (status = 201, description = "Created", body = SiteOut, headers(("Location" = String), ("ETag" = String))),
         (status = 200, description = "Already created with this id", body = SiteOut, headers(("ETag" = String))),
         (status = 409, description = "The id belongs to another record", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/sites")]
 async fn create_site(
@@ -149,8 +147,7 @@ async fn create_site(
     tag = "customers",
     operation_id = "getSite",
     params(("id" = String, Path, description = "Site id")),
-    responses((status = 200, description = "The site", body = SiteOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The site", body = SiteOut, headers(("ETag" = String))))
 )]
 #[get("/sites/{id}")]
 async fn get_site(
@@ -174,8 +171,7 @@ async fn get_site(
     operation_id = "updateSite",
     params(("id" = String, Path, description = "Site id"), crate::openapi::IfMatchHeader),
     request_body = UpdateSite,
-    responses((status = 200, description = "Updated", body = SiteOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Updated", body = SiteOut, headers(("ETag" = String))))
 )]
 #[patch("/sites/{id}")]
 async fn update_site(
@@ -202,8 +198,7 @@ async fn update_site(
     tag = "customers",
     operation_id = "deleteSite",
     params(("id" = String, Path, description = "Site id"), crate::openapi::IfMatchHeader),
-    responses((status = 200, description = "The deleted site's tombstone", body = SiteOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The deleted site's tombstone", body = SiteOut))
 )]
 #[delete("/sites/{id}")]
 async fn delete_site(

@@ -66,6 +66,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(sync_batch);
 }
 
+/// Apply offline commands
+///
 /// Apply a queue of offline commands.
 ///
 /// The commands run in order, each in its own transaction exactly as its own endpoint would
@@ -77,10 +79,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "sync",
     operation_id = "syncBatch",
-    summary = "Apply offline commands",
     request_body = SyncBatch,
-    responses((status = 200, description = "One result per command, in order", body = SyncBatchOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One result per command, in order", body = SyncBatchOut))
 )]
 #[post("/sync/batch")]
 async fn sync_batch(

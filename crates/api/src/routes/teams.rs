@@ -43,8 +43,7 @@ pub const STAFF: &[Role] = &[
     tag = "teams",
     operation_id = "listTeams",
     params(TeamsQuery),
-    responses((status = 200, description = "One page of teams (not deleted), oldest first", body = Page<TeamOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of teams (not deleted), oldest first", body = Page<TeamOut>))
 )]
 #[get("/teams")]
 async fn list_teams(
@@ -89,8 +88,7 @@ async fn teams_page(
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "A team with this name exists", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks its rules, e.g. the supervisor is not an enabled supervisor or manager", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/teams")]
 async fn create_team(
@@ -115,8 +113,7 @@ async fn create_team(
     operation_id = "getTeam",
     params(("id" = String, Path, description = "Team id")),
     responses((status = 200, description = "The team", body = TeamOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/teams/{id}")]
 async fn get_team(
@@ -143,8 +140,7 @@ async fn get_team(
     responses(
         (status = 200, description = "Updated", body = TeamOut, headers(("ETag" = String))),
         (status = 409, description = "A team with this name exists", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/teams/{id}")]
 async fn update_team(
@@ -175,8 +171,7 @@ async fn update_team(
     responses(
         (status = 200, description = "The deleted team", body = TeamOut, headers(("ETag" = String))),
         (status = 409, description = "Employees are still in the team", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/teams/{id}")]
 async fn delete_team(

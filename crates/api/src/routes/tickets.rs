@@ -54,6 +54,8 @@ const OPENERS: &[Role] = &[
 const WORKERS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer];
 const LEADS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor];
 
+/// List or delta-sync tickets
+///
 /// List tickets visible to the caller, or sync the changes since an instant.
 ///
 /// ORG-5: engineers see the tickets assigned to them (or that they took), supervisors also
@@ -63,10 +65,8 @@ const LEADS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor];
 #[utoipa::path(
     tag = "tickets",
     operation_id = "listTickets",
-    summary = "List or delta-sync tickets",
     params(TicketQuery),
-    responses((status = 200, description = "One page of tickets", body = Page<TicketOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of tickets", body = Page<TicketOut>))
 )]
 #[get("/tickets")]
 async fn list_tickets(
@@ -122,15 +122,15 @@ async fn tickets_page(
     ))
 }
 
+/// List tickets breached or due soon
+///
 /// Tickets at risk (TKT-2): visible open tickets, not waiting for the customer, with an
 /// unmet due instant within `within_minutes` from now or already past, in id order.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "listAtRiskTickets",
-    summary = "List tickets breached or due soon",
     params(AtRiskQuery),
-    responses((status = 200, description = "One page of tickets", body = Page<TicketOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of tickets", body = Page<TicketOut>))
 )]
 #[get("/tickets/at-risk")]
 async fn at_risk_tickets(
@@ -161,6 +161,8 @@ async fn at_risk_tickets(
     Ok(HttpResponse::Ok().json(paginate(items, limit, |t| t.id.clone(), |t| t)))
 }
 
+/// Open a ticket
+///
 /// Open a ticket (TKT-1) with its SLA due instants (TKT-2).
 ///
 /// Staff (admin, manager, supervisor, clerk, engineer, callback agent, executive) give the
@@ -172,14 +174,12 @@ async fn at_risk_tickets(
 #[utoipa::path(
     tag = "tickets",
     operation_id = "createTicket",
-    summary = "Open a ticket",
     request_body = CreateTicket,
     responses(
         (status = 201, description = "Opened", body = TicketOut, headers(("Location" = String), ("ETag" = String))),
         (status = 200, description = "Already created with this id", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "The id belongs to another record", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets")]
 async fn create_ticket(
@@ -205,14 +205,14 @@ async fn create_ticket(
     })
 }
 
+/// Get a ticket
+///
 /// Get a ticket, with its SLA due instants and breach flags.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "getTicket",
-    summary = "Get a ticket",
     params(("id" = String, Path, description = "Ticket id")),
-    responses((status = 200, description = "The ticket", body = TicketOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The ticket", body = TicketOut, headers(("ETag" = String))))
 )]
 #[get("/tickets/{id}")]
 async fn get_ticket(
@@ -232,15 +232,15 @@ async fn get_ticket(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
+/// List a ticket's transitions
+///
 /// The ticket's log (TKT-3): every transition and dispatch event with actor, time and
 /// reason, oldest first.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "listTicketTransitions",
-    summary = "List a ticket's transitions",
     params(("id" = String, Path, description = "Ticket id")),
-    responses((status = 200, description = "The log, oldest first", body = Page<TransitionOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The log, oldest first", body = Page<TransitionOut>))
 )]
 #[get("/tickets/{id}/transitions")]
 async fn list_ticket_transitions(
@@ -281,6 +281,8 @@ fn lifecycle(command: Command, reason: Option<String>) -> TicketCommand {
     TicketCommand::Lifecycle { command, reason }
 }
 
+/// Assign a ticket
+///
 /// Assign or reassign the ticket (TKT-4) to an engineer, with the planned visit window.
 ///
 /// Managers, supervisors and admins; allowed until the ticket is resolved (409 after). The
@@ -289,14 +291,12 @@ fn lifecycle(command: Command, reason: Option<String>) -> TicketCommand {
 #[utoipa::path(
     tag = "tickets",
     operation_id = "assignTicket",
-    summary = "Assign a ticket",
     params(("id" = String, Path, description = "Ticket id"), crate::openapi::IfMatchHeader),
     request_body = AssignTicket,
     responses(
         (status = 200, description = "Assigned", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/assign")]
 async fn assign_ticket(
@@ -322,13 +322,13 @@ macro_rules! lifecycle_route {
             tag = "tickets",
             operation_id = $op,
             summary = $summary,
+            description = $doc,
             params(("id" = String, Path, description = "Ticket id"), crate::openapi::IfMatchHeader),
             request_body = $body,
             responses(
                 (status = 200, description = "Done", body = TicketOut, headers(("ETag" = String))),
                 (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
-            ),
-            security(("bearer" = []))
+            )
         )]
         #[post($path)]
         async fn $fn(
@@ -418,21 +418,21 @@ lifecycle_route!(
     |b: ReasonBody| Some(b.reason)
 );
 
+/// Resolve a ticket
+///
 /// Resolve the ticket (`in_progress` → `resolved`) with a resolution summary: the assignee,
 /// or a manager/supervisor/admin. TKT-11: refused (422 naming `TKT-11`) while a work order of
 /// the ticket is not closed with its knowledge-base article or cancelled.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "resolveTicket",
-    summary = "Resolve a ticket",
     params(("id" = String, Path, description = "Ticket id"), crate::openapi::IfMatchHeader),
     request_body = ResolveTicket,
     responses(
         (status = 200, description = "Resolved", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "TKT-11: a work order of the ticket is not closed or cancelled", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/resolve")]
 async fn resolve_ticket(
@@ -448,20 +448,20 @@ async fn resolve_ticket(
     command(state, caller, WORKERS, id.into_inner(), version, cmd).await
 }
 
+/// Confirm the appointment
+///
 /// The assigned engineer confirms the appointment with the customer (TKT-4): records when
 /// and with whom; the first confirmation meets the response target (TKT-2). Needs an
 /// assigned ticket with a planned window (409 otherwise).
 #[utoipa::path(
     tag = "tickets",
     operation_id = "confirmAppointment",
-    summary = "Confirm the appointment",
     params(("id" = String, Path, description = "Ticket id"), crate::openapi::IfMatchHeader),
     request_body = ConfirmAppointment,
     responses(
         (status = 200, description = "Confirmed", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "No planned window, or the ticket is not assigned", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/confirm-appointment")]
 async fn confirm_appointment(
@@ -485,20 +485,20 @@ async fn confirm_appointment(
     .await
 }
 
+/// Report a missed appointment
+///
 /// The assigned engineer reports a missed appointment (TKT-4) with its reason. Without the
 /// customer's consent it is escalated to the manager (`escalated_at`, an `escalate` entry
 /// in the log). The appointment confirmation is cleared.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "reportMissedAppointment",
-    summary = "Report a missed appointment",
     params(("id" = String, Path, description = "Ticket id"), crate::openapi::IfMatchHeader),
     request_body = MissedAppointment,
     responses(
         (status = 200, description = "Recorded", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "No planned window, or the ticket is not assigned", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/missed-appointment")]
 async fn missed_appointment(

@@ -33,8 +33,7 @@ const MANAGERS: &[Role] = &[Role::Admin];
     tag = "users",
     operation_id = "listUsers",
     params(UsersQuery),
-    responses((status = 200, description = "One page of users, oldest first", body = Page<UserOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of users, oldest first", body = Page<UserOut>))
 )]
 #[get("/users")]
 async fn list_users(
@@ -86,8 +85,7 @@ async fn users_page(
         (status = 201, description = "Created", body = CreatedUser,
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "Username taken", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/users")]
 async fn create_user(
@@ -120,8 +118,7 @@ async fn create_user(
     operation_id = "getUser",
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, description = "The user", body = UserOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/users/{id}")]
 async fn get_user(
@@ -148,8 +145,7 @@ async fn get_user(
     responses(
         (status = 200, description = "Updated", body = UserOut, headers(("ETag" = String))),
         (status = 409, description = "Would leave no enabled admin", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/users/{id}")]
 async fn update_user(
@@ -199,8 +195,7 @@ async fn set_disabled(
     responses(
         (status = 200, description = "Disabled", body = UserOut, headers(("ETag" = String))),
         (status = 409, description = "Would leave no enabled admin", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/users/{id}/disable")]
 async fn disable_user(
@@ -217,8 +212,7 @@ async fn disable_user(
     tag = "users",
     operation_id = "enableUser",
     params(("id" = String, Path, description = "User id"), crate::openapi::IfMatchHeader),
-    responses((status = 200, description = "Enabled", body = UserOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Enabled", body = UserOut, headers(("ETag" = String))))
 )]
 #[post("/users/{id}/enable")]
 async fn enable_user(
@@ -242,8 +236,7 @@ async fn enable_user(
     responses(
         (status = 200, description = "Password reset", body = PasswordReset, headers(("ETag" = String))),
         (status = 409, description = "Service accounts have no password", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/users/{id}/reset-password")]
 async fn reset_password(

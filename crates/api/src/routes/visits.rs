@@ -36,20 +36,20 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(my_agenda);
 }
 
+/// Request a visit
+///
 /// Request an on-site visit for a ticket (TKT-5): the assigned engineer (or a manager,
 /// supervisor or admin for them). The ticket must be assigned and not cancelled, resolved or
 /// closed (409). The visit starts `requested` and needs a manager's approval before departure.
 #[utoipa::path(
     tag = "visits",
     operation_id = "requestVisit",
-    summary = "Request a visit",
     params(("id" = String, Path, description = "Ticket id")),
     request_body = CreateVisit,
     responses(
         (status = 201, description = "Requested", body = VisitOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The ticket is not assigned, or cancelled, resolved or closed", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/visits")]
 async fn request_visit(
@@ -72,15 +72,15 @@ async fn request_visit(
     ))
 }
 
+/// List or delta-sync visits
+///
 /// List visits visible to the caller (with their ticket, or made by the caller), or sync the
 /// changes since an instant (tombstones included, in update order).
 #[utoipa::path(
     tag = "visits",
     operation_id = "listVisits",
-    summary = "List or delta-sync visits",
     params(VisitQuery),
-    responses((status = 200, description = "One page of visits", body = Page<VisitOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of visits", body = Page<VisitOut>))
 )]
 #[get("/visits")]
 async fn list_visits(
@@ -119,14 +119,14 @@ async fn list_visits(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Get a visit
+///
 /// Get a visit.
 #[utoipa::path(
     tag = "visits",
     operation_id = "getVisit",
-    summary = "Get a visit",
     params(("id" = String, Path, description = "Visit id")),
-    responses((status = 200, description = "The visit", body = VisitOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The visit", body = VisitOut, headers(("ETag" = String))))
 )]
 #[get("/visits/{id}")]
 async fn get_visit(
@@ -169,13 +169,13 @@ macro_rules! visit_route {
             tag = "visits",
             operation_id = $op,
             summary = $summary,
+            description = $doc,
             params(("id" = String, Path, description = "Visit id"), crate::openapi::IfMatchHeader),
             request_body = $body,
             responses(
                 (status = 200, description = "Done", body = VisitOut, headers(("ETag" = String))),
                 (status = 409, description = $extra, body = Problem, content_type = "application/problem+json"),
-            ),
-            security(("bearer" = []))
+            )
         )]
         #[post($path)]
         async fn $fn(
@@ -281,20 +281,20 @@ visit_route!(
     |b: ReasonBody| VisitAction::Escalate { reason: b.reason }
 );
 
+/// Record a service
+///
 /// Record a remote or on-site service on a ticket (TKT-6), with the fields its `kind`
 /// requires (422 naming each missing field and TKT-6). Engineers, supervisors, managers,
 /// clerks and admins who can see the ticket; not on a cancelled ticket (409).
 #[utoipa::path(
     tag = "visits",
     operation_id = "createServiceRecord",
-    summary = "Record a service",
     params(("id" = String, Path, description = "Ticket id")),
     request_body = CreateServiceRecord,
     responses(
         (status = 201, description = "Recorded", body = ServiceRecordOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The ticket is cancelled", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/service-records")]
 async fn create_service_record(
@@ -323,14 +323,14 @@ async fn create_service_record(
     ))
 }
 
+/// List a ticket's service records
+///
 /// A ticket's service records, oldest first.
 #[utoipa::path(
     tag = "visits",
     operation_id = "listServiceRecords",
-    summary = "List a ticket's service records",
     params(("id" = String, Path, description = "Ticket id")),
-    responses((status = 200, description = "The records", body = Page<ServiceRecordOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The records", body = Page<ServiceRecordOut>))
 )]
 #[get("/tickets/{id}/service-records")]
 async fn list_service_records(
@@ -349,16 +349,16 @@ async fn list_service_records(
     }))
 }
 
+/// Get the dispatch board of a day
+///
 /// The dispatch board of a day (TKT-5): per engineer, the visits planned that day and the
 /// tickets whose planned window starts that day, under the caller's ORG-5 scope. Managers,
 /// supervisors and admins.
 #[utoipa::path(
     tag = "visits",
     operation_id = "getDispatchBoard",
-    summary = "Get the dispatch board of a day",
     params(BoardQuery),
-    responses((status = 200, description = "The board", body = DispatchBoard)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The board", body = DispatchBoard))
 )]
 #[get("/dispatch-board")]
 async fn dispatch_board(
@@ -377,16 +377,16 @@ async fn dispatch_board(
     Ok(HttpResponse::Ok().json(board))
 }
 
+/// Get my agenda of a day
+///
 /// The caller's day in one call: their visits of the day and tickets planned to start that
 /// day, each with ticket, customer, site address, contact (phone withheld when CUS-1 does
 /// not allow calling) and equipment.
 #[utoipa::path(
     tag = "visits",
     operation_id = "getMyAgenda",
-    summary = "Get my agenda of a day",
     params(AgendaQuery),
-    responses((status = 200, description = "The agenda", body = Agenda)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The agenda", body = Agenda))
 )]
 #[get("/me/agenda")]
 async fn my_agenda(

@@ -31,13 +31,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// Integrations are set up by admins: a subscription sends data out of the company.
 const ADMINS: &[Role] = &[Role::Admin];
 
+/// List webhook event types
+///
 /// The event types a subscription can ask for.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "listWebhookEventTypes",
-    summary = "List webhook event types",
-    responses((status = 200, description = "Every event type, in name order", body = Vec<EventTypeOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Every event type, in name order", body = Vec<EventTypeOut>))
 )]
 #[get("/webhooks/event-types")]
 async fn list_event_types(caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -51,14 +51,14 @@ async fn list_event_types(caller: Caller) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(types))
 }
 
+/// List webhook subscriptions
+///
 /// List webhook subscriptions.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "listWebhooks",
-    summary = "List webhook subscriptions",
     params(WebhooksQuery),
-    responses((status = 200, description = "One page of subscriptions", body = Page<WebhookOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of subscriptions", body = Page<WebhookOut>))
 )]
 #[get("/webhooks")]
 async fn list_webhooks(
@@ -76,6 +76,8 @@ async fn list_webhooks(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Create a webhook subscription
+///
 /// Subscribe a URL to events.
 ///
 /// Every change of a subscribed record type is POSTed to `url` as JSON, signed in the
@@ -84,11 +86,9 @@ async fn list_webhooks(
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "createWebhook",
-    summary = "Create a webhook subscription",
     request_body = CreateWebhook,
     responses((status = 201, description = "Created; the secret is shown this once", body = CreatedWebhook,
-        headers(("Location" = String), ("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("Location" = String), ("ETag" = String))))
 )]
 #[post("/webhooks")]
 async fn create_webhook(
@@ -110,15 +110,15 @@ async fn create_webhook(
     ))
 }
 
+/// Get a webhook subscription
+///
 /// Get a webhook subscription.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "getWebhook",
-    summary = "Get a webhook subscription",
     params(("id" = String, Path, description = "Subscription id")),
     responses((status = 200, description = "The subscription", body = WebhookOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/webhooks/{id}")]
 async fn get_webhook(
@@ -136,15 +136,15 @@ async fn get_webhook(
     ))
 }
 
+/// Update a webhook subscription
+///
 /// Change a subscription: its URL, events, or `active` to pause it.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "updateWebhook",
-    summary = "Update a webhook subscription",
     params(("id" = String, Path, description = "Subscription id"), crate::openapi::IfMatchHeader),
     request_body = UpdateWebhook,
-    responses((status = 200, description = "Updated", body = WebhookOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Updated", body = WebhookOut, headers(("ETag" = String))))
 )]
 #[patch("/webhooks/{id}")]
 async fn update_webhook(
@@ -168,15 +168,15 @@ async fn update_webhook(
     ))
 }
 
+/// Delete a webhook subscription
+///
 /// Delete a subscription (soft); nothing more is sent to it.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "deleteWebhook",
-    summary = "Delete a webhook subscription",
     params(("id" = String, Path, description = "Subscription id"), crate::openapi::IfMatchHeader),
     responses((status = 200, description = "Deleted; the record as a tombstone", body = WebhookOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[delete("/webhooks/{id}")]
 async fn delete_webhook(
@@ -198,14 +198,14 @@ async fn delete_webhook(
     ))
 }
 
+/// List webhook deliveries
+///
 /// The delivery log: every event queued for a subscription and what became of it.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "listWebhookDeliveries",
-    summary = "List webhook deliveries",
     params(DeliveriesQuery),
-    responses((status = 200, description = "One page of deliveries, oldest first", body = Page<DeliveryOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of deliveries, oldest first", body = Page<DeliveryOut>))
 )]
 #[get("/webhook-deliveries")]
 async fn list_deliveries(
@@ -235,14 +235,14 @@ async fn list_deliveries(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Get a webhook delivery
+///
 /// A delivery with every attempt made.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "getWebhookDelivery",
-    summary = "Get a webhook delivery",
     params(("id" = String, Path, description = "Delivery id")),
-    responses((status = 200, description = "The delivery and its attempts", body = DeliveryDetail)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The delivery and its attempts", body = DeliveryDetail))
 )]
 #[get("/webhook-deliveries/{id}")]
 async fn get_delivery(
@@ -265,19 +265,19 @@ async fn get_delivery(
     }))
 }
 
+/// Redeliver a webhook delivery
+///
 /// Send a delivery again with its original payload and `webhook-id`. Deliveries are never
 /// edited, only re-sent, so this needs no `If-Match`; send an `Idempotency-Key` to make a
 /// retried request send once.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "redeliverWebhook",
-    summary = "Redeliver a webhook delivery",
     params(("id" = String, Path, description = "Delivery id")),
     responses(
         (status = 202, description = "Queued again", body = DeliveryOut),
         (status = 409, description = "The subscription is inactive", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/webhook-deliveries/{id}/redeliver")]
 async fn redeliver(

@@ -32,6 +32,8 @@ fn trimmed(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
+/// Raise a work order
+///
 /// Raise an internal work order on a ticket (TKT-11) to the technical service centre or the
 /// web-operations centre: supervisors (the shift lead), managers, admins, or the ticket's
 /// engineer. The assignee, if named, is told in their inbox. Until the work order is closed
@@ -39,14 +41,12 @@ fn trimmed(s: Option<String>) -> Option<String> {
 #[utoipa::path(
     tag = "work-orders",
     operation_id = "createWorkOrder",
-    summary = "Raise a work order",
     params(("id" = String, Path, description = "Ticket id")),
     request_body = CreateWorkOrder,
     responses(
         (status = 201, description = "Raised", body = WorkOrderOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The ticket is resolved, closed or cancelled", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/work-orders")]
 async fn create_work_order(
@@ -69,15 +69,15 @@ async fn create_work_order(
     ))
 }
 
+/// List work orders
+///
 /// List the work orders visible to the caller: those of the tickets they see (ORG-5) and
 /// those assigned to them. Staff only.
 #[utoipa::path(
     tag = "work-orders",
     operation_id = "listWorkOrders",
-    summary = "List work orders",
     params(WorkOrderQuery),
-    responses((status = 200, description = "One page of work orders, oldest first", body = Page<WorkOrderOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of work orders, oldest first", body = Page<WorkOrderOut>))
 )]
 #[get("/work-orders")]
 async fn list_work_orders(
@@ -106,14 +106,14 @@ async fn list_work_orders(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// Get a work order
+///
 /// Get a work order (with its ticket visible, or assigned to the caller).
 #[utoipa::path(
     tag = "work-orders",
     operation_id = "getWorkOrder",
-    summary = "Get a work order",
     params(("id" = String, Path, description = "Work order id")),
-    responses((status = 200, description = "The work order", body = WorkOrderOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The work order", body = WorkOrderOut, headers(("ETag" = String))))
 )]
 #[get("/work-orders/{id}")]
 async fn get_work_order(
@@ -151,13 +151,13 @@ macro_rules! work_order_route {
             tag = "work-orders",
             operation_id = $op,
             summary = $summary,
+            description = $doc,
             params(("id" = String, Path, description = "Work order id"), crate::openapi::IfMatchHeader),
             request_body = $body,
             responses(
                 (status = 200, description = "Done", body = WorkOrderOut, headers(("ETag" = String))),
                 (status = 409, description = $conflict, body = Problem, content_type = "application/problem+json"),
-            ),
-            security(("bearer" = []))
+            )
         )]
         #[post($path)]
         async fn $fn(
