@@ -21,6 +21,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 const MANAGERS: &[Role] = &[Role::Admin];
 
 /// List API keys (never their secrets).
+///
+/// Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "listApiKeys",
@@ -53,8 +55,10 @@ async fn list_api_keys(
 
 /// Create an API key for a service account.
 ///
-/// The key (`key`) is returned this once; store it in the integration's secret store.
-/// Send it as `Authorization: Bearer <key>`.
+/// Admins only (403 for others). The key belongs to an existing service account (`kind: service`;
+/// 422 `user_id` otherwise) and takes its roles; `expires_at` must be in the future (422). Triggers
+/// the audit entry `api_key.create` (never sent to webhooks); the key is left out of an
+/// `Idempotency-Key` replay.
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "createApiKey",
@@ -83,6 +87,9 @@ async fn create_api_key(
 }
 
 /// Get an API key.
+///
+/// The key's metadata (never its secret), with its last-used time. Admins only (403 for others).
+/// Read-only.
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "getApiKey",
@@ -104,6 +111,9 @@ async fn get_api_key(
 }
 
 /// Revoke an API key; it stops working at once. Revocation is final, so it needs no `If-Match`.
+///
+/// Admins only (403 for others). 409 when it is revoked already. Triggers the audit entry
+/// `api_key.revoke`.
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "revokeApiKey",

@@ -51,12 +51,17 @@ const UPLOADERS: &[Role] = &[
 
 /// Upload an attachment
 ///
-/// Upload a file attached to a record.
+/// A `multipart/form-data` body: the text parts `owner_type` (customer, site, contact, equipment,
+/// employee, ticket, visit), `owner_id` and `kind` (photo, document, signature), and the `file`
+/// part (best sent last: then nothing is stored for a refused upload). The file is streamed to
+/// storage; its content type is detected from its bytes (415 when its kind does not allow it,
+/// whatever the declared type or file name), its size is capped per kind (413), and its SHA-256 is
+/// returned. JPEG, PNG and WebP images get a 320 px JPEG thumbnail.
 ///
-/// A `multipart/form-data` body: the text parts `owner_type`, `owner_id` and `kind`, and the
-/// `file` part (best sent last: then nothing is stored for a refused upload). The file is streamed to storage; its content type is detected from its bytes
-/// (415 when its kind does not allow it, whatever the declared type or file name), its size
-/// is capped per kind (413), and its SHA-256 is returned. Images get a JPEG thumbnail.
+/// Who: every staff role — admins, managers, supervisors, clerks, engineers, callback agents, QA
+/// inspectors, finance, HR and executives (customer contacts only read: 403) — on a record they see
+/// (ORG-5: otherwise 404). Triggers the audit entry `attachment.upload`. A `signature` attachment
+/// is what a feedback form's signing seals (TKT-7).
 #[utoipa::path(
     tag = "attachments",
     operation_id = "uploadAttachment",
@@ -201,11 +206,12 @@ async fn forget(state: &AppState, id: &str) {
 
 /// List or delta-sync a record's attachments
 ///
-/// List the attachments of a record, or sync their changes since an instant.
+/// Without `updated_since`: live attachments in id order. With it: every attachment changed after
+/// that instant, deleted ones as tombstones (`deleted: true`), in `(updated_at, id)` order; page on
+/// with `next_cursor`.
 ///
-/// Without `updated_since`: live attachments in id order. With it: every attachment changed
-/// after that instant, deleted ones as tombstones (`deleted: true`), in `(updated_at, id)`
-/// order; page on with `next_cursor`.
+/// Any signed-in user who sees the owner record (ORG-5: attachments are visible exactly with the
+/// record they belong to; an invisible or unknown owner is 404). Read-only.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "listAttachments",
@@ -265,7 +271,9 @@ async fn visible_row(
 
 /// Get an attachment's metadata
 ///
-/// Get an attachment's metadata.
+/// The metadata of a live attachment (owner, kind, detected type, size, SHA-256, thumbnail flag),
+/// with its version as `ETag` for `If-Match` on delete. Any signed-in user who sees the owner
+/// record (ORG-5); otherwise, or once deleted, 404. Read-only.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "getAttachment",
@@ -332,11 +340,12 @@ async fn stream_object(
 
 /// Download an attachment's file
 ///
-/// Download an attachment's file.
-///
 /// With its detected `Content-Type`, `Content-Length`, the SHA-256 as `ETag`, and
 /// `Content-Disposition: attachment` with the original file name (RFC 5987 `filename*` for
 /// non-ASCII names).
+///
+/// Any signed-in user who sees the owner record (ORG-5); otherwise, or once deleted, 404.
+/// Read-only.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "downloadAttachment",
@@ -370,10 +379,8 @@ async fn download_attachment(
 
 /// Download an attachment's thumbnail
 ///
-/// Download an image attachment's thumbnail.
-///
-/// A JPEG at most 320 px on its longer side; 404 when the attachment has none
-/// (`has_thumbnail: false`).
+/// A JPEG at most 320 px on its longer side; 404 when the attachment has none (`has_thumbnail:
+/// false`). Any signed-in user who sees the owner record (ORG-5; otherwise 404). Read-only.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "getAttachmentThumbnail",
@@ -396,10 +403,9 @@ async fn get_attachment_thumbnail(
 
 /// Verify an attachment's file against its recorded hash
 ///
-/// Check that the stored file is still the one uploaded.
-///
-/// Re-reads the file, recomputes its SHA-256 and compares it with the hash recorded on
-/// upload: `intact: false` when the file was altered (or is missing), naming both hashes.
+/// Re-reads the file, recomputes its SHA-256 and compares it with the hash recorded on upload:
+/// `intact: false` when the file was altered (or is missing), naming both hashes. Any signed-in
+/// user who sees the owner record (ORG-5; otherwise 404). Read-only.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "verifyAttachment",
@@ -420,9 +426,12 @@ async fn verify_attachment(
 
 /// Delete an attachment
 ///
-/// Delete an attachment (soft): it stays as a tombstone for delta sync and its file is kept
-/// for the records that sealed it, but it can no longer be read. Uploaders delete their own;
-/// admins and managers any they see.
+/// Deletes an attachment (soft): it stays as a tombstone for delta sync and its file is kept for
+/// the records that sealed it (TKT-7 signatures), but it can no longer be read.
+///
+/// Who: the uploader deletes their own (staff roles; customer contacts 403); admins and managers
+/// any they see; anyone else 403. An invisible attachment is 404 (ORG-5). Needs `If-Match`.
+/// Triggers the audit entry `attachment.delete`.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "deleteAttachment",

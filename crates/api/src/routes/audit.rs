@@ -16,6 +16,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
 const AUDITORS: &[Role] = &[Role::Admin];
 
 /// Read the audit log, newest first.
+///
+/// The append-only, hash-chained audit log (actor, time, action, entity, before/after, request id),
+/// newest first, filtered by the query; paged with the log's own cursor. Admins only (403 for
+/// others). Read-only: reading writes no entry.
 #[utoipa::path(
     tag = "audit",
     operation_id = "listAuditEntries",
@@ -57,6 +61,9 @@ async fn list_audit(
 }
 
 /// Recompute the audit chain and report the first entry that does not verify.
+///
+/// Recomputes every entry's hash from its content and the previous entry's hash, and names the
+/// first entry that does not verify (tampering). Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "audit",
     operation_id = "verifyAuditChain",

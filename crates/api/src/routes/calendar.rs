@@ -29,10 +29,11 @@ const EDITORS: &[Role] = &[Role::Admin];
 
 /// List the calendar's holidays and make-up working days in a date range.
 ///
-/// Returns only the overridden days of `[from, to]` (at most 3660 days): a day not listed
-/// follows the default week, the working weekdays of the `work-hours` rule set in force
-/// (Monday to Friday unless changed). The `ETag` is the whole calendar's version, needed by
-/// `PUT /calendar/days`.
+/// Returns only the overridden days of `[from, to]` (at most 3660 days): a day not listed follows
+/// the default week, the working weekdays of the `work-hours` rule set in force (Monday to Friday
+/// unless changed). The `ETag` is the whole calendar's version, needed by `PUT /calendar/days`.
+///
+/// Any signed-in user (CAL-1). Read-only.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "listCalendarDays",
@@ -54,9 +55,13 @@ async fn list_calendar_days(
 
 /// Upload the holidays and make-up working days of a date range (admin).
 ///
-/// Replaces every override within `[from, to]` (at most 400 days, e.g. a whole year) with
-/// `days`, atomically: a day of the range not in `days` goes back to the default week.
-/// Overrides outside the range are kept. Needs `If-Match` with the calendar's `ETag`.
+/// Replaces every override within `[from, to]` (at most 400 days, e.g. a whole year) with `days`,
+/// atomically: a day of the range not in `days` goes back to the default week. Overrides outside
+/// the range are kept.
+///
+/// Admins only (CAL-1; 403 for others). Needs `If-Match` with the calendar's `ETag` from `GET
+/// /calendar/days`. Triggers the audit entry `calendar.replace`. SLA due instants and deadlines
+/// computed from then on use the new calendar; those already stored keep their values.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "replaceCalendarDays",
@@ -91,8 +96,8 @@ async fn replace_calendar_days(
 
 /// The working day N working days after a date.
 ///
-/// `days = 0` gives `date` itself; otherwise the `days`-th working day strictly after `date`
-/// by the work calendar (CAL-1).
+/// `days = 0` gives `date` itself; otherwise the `days`-th working day strictly after `date` by the
+/// work calendar (CAL-1). Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "addWorkingDays",
@@ -116,8 +121,8 @@ async fn add_working_days(
 
 /// Count the working days between two dates.
 ///
-/// The working days in `(from, to]` by the work calendar (CAL-1): `from` itself does not
-/// count, `to` does. Negative when `to` is before `from`.
+/// The working days in `(from, to]` by the work calendar (CAL-1): `from` itself does not count,
+/// `to` does. Negative when `to` is before `from`. Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "countWorkingDays",
@@ -171,9 +176,10 @@ fn instant(state: &AppState, t: NaiveDateTime) -> Result<DateTime<FixedOffset>, 
 
 /// The instant N working minutes after an instant.
 ///
-/// Working time counts only inside the working periods of working days (CAL-1: the
-/// `work-hours` rule set in force on the starting day, with the calendar's holidays and
-/// make-up working days). `minutes = 0` gives `from` itself.
+/// Working time counts only inside the working periods of working days (CAL-1: the `work-hours`
+/// rule set in force on the starting day, with the calendar's holidays and make-up working days).
+/// `minutes = 0` gives `from` itself. The answer is in the company time zone. Any signed-in user.
+/// Read-only.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "addWorkingTime",
@@ -201,8 +207,8 @@ async fn add_working_time(
 
 /// Count the working minutes between two instants.
 ///
-/// The working time in `[from, to)` by the work calendar (CAL-1), in whole minutes.
-/// Negative when `to` is before `from`.
+/// The working time in `[from, to)` by the work calendar (CAL-1), in whole minutes. Negative when
+/// `to` is before `from`. Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "countWorkingTime",

@@ -22,6 +22,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 const EDITORS: &[Role] = &[Role::Admin, Role::Manager];
 
 /// List the cities the company serves (ORG-3).
+///
+/// Any signed-in user; all cities, with their station flag and counties. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "listCities",
@@ -57,6 +59,9 @@ async fn list_cities(
 }
 
 /// Add a city, with whether a resident engineer works there and its counties.
+///
+/// Admins and managers (403 for others). 409 when a city of that name exists. Triggers the audit
+/// entry and webhook event `city.create`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "createCity",
@@ -83,6 +88,8 @@ async fn create_city(
 }
 
 /// Get a city.
+///
+/// Any signed-in user. The city with its version as `ETag`. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "getCity",
@@ -103,6 +110,10 @@ async fn get_city(
 /// Change a city: its station, its counties, its name (while no site uses it).
 ///
 /// Sites' location classes follow at once: they are derived when read.
+///
+/// Admins and managers (403 for others). Needs `If-Match`. 409 when the new name is taken, or on a
+/// rename while sites are recorded in the city. Triggers the audit entry and webhook event
+/// `city.update`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "updateCity",

@@ -34,8 +34,14 @@ fn trimmed(s: Option<String>) -> Option<String> {
 
 /// Record a complaint
 ///
-/// Record a complaint about an employee (TKT-10): the office that takes calls, leads, QA, or
-/// a customer contact for their own customer. It starts `open`, awaiting a judgement.
+/// Records a complaint about an employee (TKT-10); it starts `open`, awaiting a judgement.
+/// `received_at` (default now) may not lie in the future.
+///
+/// Who: admins, managers, supervisors, clerks, callback agents and QA inspectors, or a customer
+/// contact for their own customer (403 for other roles). The customer must be visible to the caller
+/// (ORG-5; 422 `customer_id` otherwise), the employee must exist (422 `employee_id`), and a
+/// `ticket_id` must be a visible ticket of that customer (422 `ticket_id`). Triggers the audit
+/// entry `complaint.create`.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "createComplaint",
@@ -65,9 +71,11 @@ async fn create_complaint(
 
 /// List complaints
 ///
-/// List the complaints visible to the caller: all for admins, managers, executives, HR and
-/// QA; a supervisor's teams' members'; those the caller recorded; a customer contact's
-/// customer's; and, once judged, those about the caller.
+/// Any signed-in user; lists the complaints visible to the caller: all for admins, managers,
+/// executives, HR and QA inspectors; a supervisor's teams' members'; those the caller recorded; a
+/// customer contact's customer's; and, once judged, those about the caller. Filters `employee_id`,
+/// `customer_id`, `validity`, `status`, `received_from`/`received_to` (company dates); delta sync
+/// with `updated_since`. Read-only.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "listComplaints",
@@ -121,7 +129,8 @@ async fn list_complaints(
 
 /// Get a complaint
 ///
-/// Get a complaint visible to the caller.
+/// The complaint with its version as `ETag`. Any signed-in user who sees it (as in
+/// `listComplaints`); any other complaint reads as 404.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "getComplaint",
@@ -164,9 +173,13 @@ async fn act(
 
 /// Judge a complaint's validity
 ///
-/// Judge a complaint valid or invalid, with the reason (TKT-10): an admin or manager, or the
-/// supervisor of a team the employee belongs to; never the employee complained about
-/// (403). A valid judgement notifies the employee and counts against them (HR-C1).
+/// Judges an open complaint valid or invalid, with the reason (TKT-10; `open` → `judged`, 409 once
+/// judged).
+///
+/// Who: an admin or manager, or the supervisor of a team the employee belongs to; never the
+/// employee complained about (403). Needs `If-Match`; an invisible complaint is 404. Triggers the
+/// audit entry `complaint.judge`; a valid judgement sends the `complaint.judged_valid` notification
+/// to the employee, with the reason, and counts against them in HR scoring (HR-C1).
 #[utoipa::path(
     tag = "complaints",
     operation_id = "judgeComplaint",
@@ -198,9 +211,13 @@ async fn judge_complaint(
 
 /// Record measures and the reply
 ///
-/// Record the corrective measures and the reply given to the customer (TKT-10), after the
-/// judgement: leads, clerks and callback agents. A valid complaint needs corrective measures
-/// (422 `TKT-10`); an unjudged one is 422 `TKT-10`.
+/// Records the corrective measures and the reply given to the customer (TKT-10; `judged` →
+/// `replied`, 409 once replied or closed).
+///
+/// Who: clerks and callback agents, or the employee's leads (an admin or manager, or a supervisor
+/// of the employee's team); never the employee complained about (403). Needs `If-Match`; an
+/// invisible complaint is 404. TKT-10: an unjudged complaint is 422 `TKT-10`; a valid complaint
+/// needs `corrective_measures` (422 `TKT-10`). Triggers the audit entry `complaint.reply`.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "replyComplaint",
@@ -232,9 +249,14 @@ async fn reply_complaint(
 
 /// Close a complaint
 ///
-/// Close a judged complaint (TKT-10): the leads who judge. A valid complaint needs its
-/// corrective measures and the reply to the customer first (422 `TKT-10` naming what is
-/// missing); an unjudged one is 422 `TKT-10`.
+/// Closes a judged or replied complaint (TKT-10; 409 once closed), with an optional closing remark
+/// kept in the audit entry.
+///
+/// Who: the employee's leads — an admin or manager, or a supervisor of a team the employee belongs
+/// to; never the employee complained about (403). Needs `If-Match`; an invisible complaint is 404.
+/// TKT-10: an unjudged complaint is 422 `TKT-10`; a valid complaint needs its corrective measures
+/// and the reply to the customer first (422 `TKT-10` naming what is missing). Triggers the audit
+/// entry `complaint.close`.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "closeComplaint",
@@ -261,8 +283,9 @@ async fn close_complaint(
 
 /// Count valid complaints per employee
 ///
-/// Valid complaints per employee received in a period (company dates, `to` inclusive), as
-/// HR scoring reads them (HR-C1, HR-S5), within the caller's complaint visibility.
+/// Valid complaints per employee received in a period (company dates, `to` inclusive, at most ten
+/// years), as HR scoring reads them (HR-C1, HR-S5), optionally for one `employee_id`. Any signed-in
+/// user, counted within the caller's complaint visibility (as in `listComplaints`). Read-only.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "countValidComplaints",

@@ -37,10 +37,11 @@ fn outs(rows: Vec<kefu_store::employees::EmployeeRow>) -> Result<Vec<EmployeeOut
 
 /// List employees, or the changes since an instant (delta sync).
 ///
-/// Records outside the caller's scope (ORG-5) are left out: admin, hr, manager, executive and
-/// finance see everyone; a supervisor the members of the teams they supervise; everyone their
-/// own record. With `updated_since`, deleted records come back as tombstones (`deleted: true`)
-/// in `(updated_at, id)` order.
+/// Any signed-in user; records outside the caller's scope (ORG-5) are left out: admins, HR,
+/// managers, executives and finance see everyone; a supervisor the members of the teams they
+/// supervise; everyone their own record. Filters `team_id`, `employment_status`, `q`. With
+/// `updated_since`, deleted records come back as tombstones (`deleted: true`) in `(updated_at, id)`
+/// order. `format=csv` (or `Accept: text/csv`) exports the list. Read-only.
 #[utoipa::path(
     tag = "employees",
     operation_id = "listEmployees",
@@ -101,6 +102,10 @@ async fn employees_page(
 }
 
 /// Create an employee record.
+///
+/// Admins and HR only (403 for others). The team, the supervisor (an enabled supervisor or manager)
+/// and the linked user must exist (422); a user may be linked to one employee only (409). Triggers
+/// the audit entry and webhook event `employee.create`.
 #[utoipa::path(
     tag = "employees",
     operation_id = "createEmployee",
@@ -133,6 +138,9 @@ async fn create_employee(
 }
 
 /// Get an employee record (404 when outside the caller's scope).
+///
+/// The employee record with its version as `ETag`. Any signed-in user whose ORG-5 scope holds it
+/// (as in `listEmployees`); any other record reads as 404. Read-only.
 #[utoipa::path(
     tag = "employees",
     operation_id = "getEmployee",
@@ -163,9 +171,11 @@ async fn get_employee(
 
 /// Change an employee record.
 ///
-/// Admins and HR may change every field; managers only `team_id`, `supervisor_user_id`,
-/// `track` and `level` (403 otherwise, `base_salary_fen` above all). The employment status
-/// changes through `POST /employees/{id}/status`.
+/// Who: admins and HR may change every field; managers only `team_id`, `supervisor_user_id`,
+/// `track` and `level` (403 otherwise, `base_salary_fen` above all); other roles 403. Needs
+/// `If-Match`. A user may be linked to one employee only (409). The employment status changes
+/// through `POST /employees/{id}/status`. Triggers the audit entry and webhook event
+/// `employee.update`.
 #[utoipa::path(
     tag = "employees",
     operation_id = "updateEmployee",
@@ -201,6 +211,9 @@ async fn update_employee(
 }
 
 /// Delete an employee record (soft: delta sync reports it as a tombstone).
+///
+/// Admins and HR only (403 for others). Needs `If-Match`. Triggers the audit entry and webhook
+/// event `employee.delete`.
 #[utoipa::path(
     tag = "employees",
     operation_id = "deleteEmployee",
@@ -231,8 +244,12 @@ async fn delete_employee(
 
 /// Change the employment status (ORG-2).
 ///
-/// `training` → `probation` → `regular`, or `left` from any state; other changes are 409
-/// naming ORG-2. The change is kept in the status history with its effective day.
+/// `training` → `probation` → `regular`, or `left` from any state; other changes are 409 naming
+/// ORG-2. `effective_on` must not be before the current status began (422). The change is kept in
+/// the status history with its effective day.
+///
+/// Admins and HR only (403 for others). Needs `If-Match`. Triggers the audit entry and webhook
+/// event `employee.change_status`.
 #[utoipa::path(
     tag = "employees",
     operation_id = "changeEmploymentStatus",
@@ -266,6 +283,9 @@ async fn change_employment_status(
 }
 
 /// The employment status history of an employee, oldest first (one page).
+///
+/// Any signed-in user whose ORG-5 scope holds the employee (as in `listEmployees`; otherwise 404).
+/// Read-only.
 #[utoipa::path(
     tag = "employees",
     operation_id = "listEmploymentStatusHistory",

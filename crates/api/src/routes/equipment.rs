@@ -70,11 +70,12 @@ pub fn sync_ops(ops: &mut Registry) {
 
 /// List or delta-sync equipment
 ///
-/// List installed equipment visible to the caller, or sync the changes since an instant.
+/// Without `updated_since`: records not deleted, in id order. With it: every record changed at or
+/// after that instant, deleted ones included as tombstones (`deleted: true`), in `(updated_at, id)`
+/// order; page on with `next_cursor`.
 ///
-/// Without `updated_since`: records not deleted, in id order. With it: every record changed
-/// at or after that instant, deleted ones included as tombstones (`deleted: true`), in
-/// `(updated_at, id)` order; page on with `next_cursor`.
+/// Any signed-in user; only the equipment at sites of customers visible to the caller (ORG-5, as
+/// for customers). `format=csv` (or `Accept: text/csv`) exports the list. Read-only.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "listEquipment",
@@ -135,7 +136,10 @@ async fn equipment_page(
 
 /// Create equipment
 ///
-/// Record installed equipment at a site.
+/// Records installed equipment at a site (ORG-4). Admins, managers, supervisors, clerks and
+/// engineers (403 for others), only at sites of customers they see (ORG-5; otherwise 422
+/// `site_id`); the product must be live (422 `product_id`). 409 on a duplicate serial for the
+/// product. Triggers the audit entry and webhook event `equipment.create`.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "createEquipment",
@@ -171,7 +175,8 @@ async fn create_equipment(
 
 /// Get equipment
 ///
-/// Get installed equipment, with its product and CON-8 effective points.
+/// With its product and CON-8 effective points under the rules in force today, and its version as
+/// `ETag`. Any signed-in user who sees the site's customer (ORG-5); otherwise 404. Read-only.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "getEquipment",
@@ -199,7 +204,9 @@ async fn get_equipment(
 
 /// Update equipment
 ///
-/// Change installed equipment.
+/// Admins, managers, supervisors, clerks and engineers (403 for others), on equipment they see
+/// (ORG-5: otherwise 404); a new site must be visible too (422). Needs `If-Match`. 409 on a
+/// duplicate serial for the product. Triggers the audit entry and webhook event `equipment.update`.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "updateEquipment",
@@ -234,8 +241,9 @@ async fn update_equipment(
 
 /// Delete equipment
 ///
-/// Delete installed equipment (soft): it stays as a tombstone for delta sync, and its serial
-/// may be used again.
+/// Soft delete: it stays as a tombstone for delta sync, and its serial may be used again. Admins,
+/// managers, supervisors, clerks and engineers (403 for others), on equipment they see (ORG-5:
+/// otherwise 404). Needs `If-Match`. Triggers the audit entry and webhook event `equipment.delete`.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "deleteEquipment",

@@ -21,9 +21,7 @@ const OPERATORS: &[Role] = &[Role::Admin];
 
 /// List jobs
 ///
-/// List background jobs, newest first.
-///
-/// `status=dead` is the dead-letter list: jobs that failed `max_attempts` times.
+/// Filtered by `status` and `kind`. Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "jobs",
     operation_id = "listJobs",
@@ -55,7 +53,7 @@ async fn list_jobs(
 
 /// Get a job
 ///
-/// Get a background job, with its attempts and last error.
+/// Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "jobs",
     operation_id = "getJob",
@@ -76,9 +74,8 @@ async fn get_job(
 
 /// Re-run a job
 ///
-/// Re-run a dead job, or one waiting to retry after a failure, now.
-///
-/// The job is queued again, due at once, with its attempts counted from zero.
+/// Admins only (403 for others). Needs `If-Match`. 409 when the job is neither dead nor failed.
+/// Triggers the audit entry `job.rerun`.
 #[utoipa::path(
     tag = "jobs",
     operation_id = "rerunJob",

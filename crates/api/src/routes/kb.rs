@@ -26,9 +26,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// Create a knowledge-base article
 ///
-/// Write a knowledge-base article (KB-1). It starts as a `draft` with version 1. Admins,
-/// managers, supervisors, clerks (the support specialists who write the customer-facing
-/// wording) and engineers.
+/// Writes a knowledge-base article (KB-1). It starts as a `draft` with version 1 (readable under
+/// `/versions`); a `product_id` must name a product (422 otherwise).
+///
+/// Who: admins, managers, supervisors, clerks (the support specialists who write the
+/// customer-facing wording) and engineers (403 for others). Triggers the audit entry
+/// `kb_article.create`.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "createKbArticle",
@@ -58,9 +61,10 @@ async fn create_article(
 
 /// Search knowledge-base articles
 ///
-/// Search and list the knowledge base: `q` finds a substring of the title, problem, answer or
-/// a tag (case-insensitive, Chinese included). Every staff role reads all articles; a
-/// customer contact reads published articles only.
+/// Searches and lists the knowledge base (KB-1): `q` finds a substring of the title, problem,
+/// answer or a tag (case-insensitive, Chinese included); filters `tag`, `product_id`, `status`;
+/// cursor pagination. Every signed-in role: staff read all articles; a customer contact reads
+/// published articles only. Read-only.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "listKbArticles",
@@ -95,7 +99,8 @@ async fn list_articles(
 
 /// Get a knowledge-base article
 ///
-/// Get an article (a customer contact: published ones only, others are 404).
+/// The article with its version as `ETag`. Every signed-in role; a customer contact reads published
+/// articles only — drafts and archived ones are 404 to them. Read-only.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "getKbArticle",
@@ -119,9 +124,12 @@ async fn get_article(
 
 /// Edit a knowledge-base article (new version)
 ///
-/// Edit an article: the fields sent replace the current ones and make the next version
-/// (`version_no` + 1), readable under `/versions`. Engineers edit drafts only (403 on others);
-/// an archived article is frozen (409).
+/// Edits an article (KB-1): the fields sent replace the current ones and make the next version
+/// (`version_no` + 1), readable under `/versions`.
+///
+/// Who: admins, managers, supervisors and clerks edit any article; engineers edit drafts only (403
+/// on others); other roles 403. Needs `If-Match`. An archived article is frozen (409). Triggers the
+/// audit entry `kb_article.update`.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "updateKbArticle",
@@ -152,7 +160,8 @@ async fn update_article(
 
 /// List an article's versions
 ///
-/// Every content version of an article, oldest first (staff only).
+/// Every content version of an article, oldest first. Staff only — every role but
+/// `customer_contact` (403). Read-only.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "listKbArticleVersions",
@@ -179,7 +188,8 @@ async fn list_article_versions(
 
 /// Get one version of an article
 ///
-/// One content version of an article, as it was written (staff only).
+/// One content version of an article, as it was written. Staff only — every role but
+/// `customer_contact` (403); an unknown article or version is 404. Read-only.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "getKbArticleVersion",
@@ -224,8 +234,9 @@ async fn act(
 
 /// Publish an article
 ///
-/// Publish an article (a draft, or an archived one again): customer contacts can read it
-/// then. Admins, managers, supervisors and clerks.
+/// Publishes an article (a draft, or an archived one again): customer contacts can read it then
+/// (KB-1). Admins, managers, supervisors and clerks (403 for others). Needs `If-Match`. 409 when it
+/// is published already. Triggers the audit entry `kb_article.publish`.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "publishKbArticle",
@@ -254,8 +265,10 @@ async fn publish_article(
 
 /// Archive an article
 ///
-/// Archive an article (a draft or a published one): it stays readable to staff, leaves the
-/// customers' view and can no longer be edited. Admins, managers, supervisors and clerks.
+/// Archives an article (a draft or a published one): it stays readable to staff, leaves the
+/// customers' view and can no longer be edited (KB-1). Admins, managers, supervisors and clerks
+/// (403 for others). Needs `If-Match`. 409 when it is archived already. Triggers the audit entry
+/// `kb_article.archive`.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "archiveKbArticle",

@@ -14,6 +14,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// The caller's own account and roles.
+///
+/// Any signed-in user (also one who must still change their password): their own account, roles and
+/// version. Read-only.
 #[utoipa::path(
     tag = "auth",
     operation_id = "getMe",
@@ -33,7 +36,11 @@ async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
 
 /// Change the caller's own password.
 ///
-/// Needs the current password. Ends every session of the account: log in again afterwards.
+/// Needs the current password (401 when wrong). Ends every session of the account: log in again
+/// afterwards. The new password must meet the length rules (422).
+///
+/// Any signed-in person (also one who must still change their password); a service account has no
+/// password (409). Triggers the audit entry `user.change_password`.
 #[utoipa::path(
     tag = "auth",
     operation_id = "changeMyPassword",

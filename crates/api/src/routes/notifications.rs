@@ -17,10 +17,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// List my notifications
 ///
-/// The caller's notifications: newest first, or the changes since an instant.
+/// Without `updated_since`: newest first; `unread=true` keeps the unread ones. With it: every
+/// notification created or read after that instant, in `(updated_at, id)` order; page on with
+/// `next_cursor`.
 ///
-/// Without `updated_since`: newest first. With it: every notification created or read after
-/// that instant, in `(updated_at, id)` order; page on with `next_cursor`.
+/// Any signed-in user, their own inbox only. The notices are sent by domain events and jobs
+/// (`ticket.assigned`, `visit.approval_needed`, `visit.approved`/`visit.rejected`,
+/// `visit.escalated`, `ticket.due_soon`/`ticket.breached`, `callback.assigned`,
+/// `callback.follow_up`, `callback.overdue`, `callback_follow_up.overdue`, `work_order.assigned`,
+/// `work_order.solved`, `complaint.judged_valid`, `change_request.ready_for_test`,
+/// `change_request.delay_notice_due`, `equipment.warranty_ending`). Read-only.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "listMyNotifications",
@@ -59,10 +65,11 @@ async fn list_my_notifications(
 
 /// Mark a notification read
 ///
-/// Mark one of the caller's notifications read.
+/// Marking a read notification again changes nothing (its first `read_at` stays), so no `If-Match`
+/// is needed: there is no change to lose.
 ///
-/// Marking a read notification again changes nothing (its first `read_at` stays), so no
-/// `If-Match` is needed: there is no change to lose.
+/// Any signed-in user, on their own notifications only (another user's reads as 404). Triggers the
+/// audit entry `notification.read` when it was unread.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "markNotificationRead",
@@ -86,7 +93,8 @@ async fn mark_read(
 
 /// Mark all my notifications read
 ///
-/// Mark all of the caller's notifications read.
+/// Any signed-in user, their own inbox only. Triggers the audit entry `notification.read_all` when
+/// something was unread.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "markAllNotificationsRead",

@@ -41,7 +41,9 @@ const READERS: &[Role] = &[
 
 /// List products
 ///
-/// List products.
+/// The catalogue, filtered by `q` and `category`. Every staff role — all but `customer_contact`
+/// (403), who see the products of their own equipment through the equipment endpoints. `format=csv`
+/// (or `Accept: text/csv`) exports the list. Read-only.
 #[utoipa::path(
     tag = "products",
     operation_id = "listProducts",
@@ -83,7 +85,8 @@ async fn products_page(
 
 /// Create a product
 ///
-/// Add a product to the catalogue.
+/// Admins and managers (403 for others). 409 when the model exists already. Triggers the audit
+/// entry and webhook event `product.create`.
 #[utoipa::path(
     tag = "products",
     operation_id = "createProduct",
@@ -113,7 +116,8 @@ async fn create_product(
 
 /// Get a product
 ///
-/// Get a product.
+/// The product with its version as `ETag`. Every staff role — all but `customer_contact` (403).
+/// Read-only.
 #[utoipa::path(
     tag = "products",
     operation_id = "getProduct",
@@ -139,7 +143,8 @@ async fn get_product(
 
 /// Update a product
 ///
-/// Change a product.
+/// Admins and managers (403 for others). Needs `If-Match`. 409 when the model exists already.
+/// Triggers the audit entry and webhook event `product.update`.
 #[utoipa::path(
     tag = "products",
     operation_id = "updateProduct",
@@ -173,7 +178,8 @@ async fn update_product(
 
 /// Delete a product
 ///
-/// Delete a product (soft): refused while equipment not deleted is of this product.
+/// Soft delete, refused (409) while equipment not deleted is of this product. Admins and managers
+/// (403 for others). Needs `If-Match`. Triggers the audit entry and webhook event `product.delete`.
 #[utoipa::path(
     tag = "products",
     operation_id = "deleteProduct",

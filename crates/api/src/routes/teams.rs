@@ -39,6 +39,9 @@ pub const STAFF: &[Role] = &[
 ];
 
 /// List teams.
+///
+/// Every staff role — all but `customer_contact` (403). `format=csv` (or `Accept: text/csv`)
+/// exports the list. Read-only.
 #[utoipa::path(
     tag = "teams",
     operation_id = "listTeams",
@@ -79,6 +82,10 @@ async fn teams_page(
 }
 
 /// Create a team.
+///
+/// Admins, managers and HR (403 for others). The supervisor must be an enabled supervisor or
+/// manager (422); 409 when a team of that name exists. Triggers the audit entry and webhook event
+/// `team.create`.
 #[utoipa::path(
     tag = "teams",
     operation_id = "createTeam",
@@ -108,6 +115,9 @@ async fn create_team(
 }
 
 /// Get a team.
+///
+/// The team with its version as `ETag`. Every staff role — all but `customer_contact` (403).
+/// Read-only.
 #[utoipa::path(
     tag = "teams",
     operation_id = "getTeam",
@@ -132,6 +142,10 @@ async fn get_team(
 }
 
 /// Change a team's name, supervisor or station city.
+///
+/// Admins, managers and HR (403 for others). Needs `If-Match`. The supervisor must be an enabled
+/// supervisor or manager (422); 409 when the new name is taken. Triggers the audit entry and
+/// webhook event `team.update`.
 #[utoipa::path(
     tag = "teams",
     operation_id = "updateTeam",
@@ -164,6 +178,9 @@ async fn update_team(
 }
 
 /// Delete a team (soft: it stays in the database, marked deleted).
+///
+/// Admins, managers and HR (403 for others). Needs `If-Match`. Refused with 409 while employees are
+/// still in the team (ORG-2). Triggers the audit entry and webhook event `team.delete`.
 #[utoipa::path(
     tag = "teams",
     operation_id = "deleteTeam",

@@ -29,6 +29,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 const MANAGERS: &[Role] = &[Role::Admin];
 
 /// List users.
+///
+/// Admins only (ORG-1; 403 for others). `format=csv` (or `Accept: text/csv`) exports the list.
+/// Read-only.
 #[utoipa::path(
     tag = "users",
     operation_id = "listUsers",
@@ -75,8 +78,9 @@ async fn users_page(
 
 /// Create a user (a person or a service account).
 ///
-/// Without `password`, a person gets a generated one, returned once in `generated_password`,
-/// and must change it.
+/// Admins only (ORG-1; 403 for others). A service account has no password (422). 409 when the
+/// username is taken. Triggers the audit entry `user.create` (security records are never sent to
+/// webhooks); the generated password is left out of an `Idempotency-Key` replay.
 #[utoipa::path(
     tag = "users",
     operation_id = "createUser",
@@ -113,6 +117,8 @@ async fn create_user(
 }
 
 /// Get a user.
+///
+/// The user with roles and its version as `ETag`. Admins only (ORG-1; 403 for others). Read-only.
 #[utoipa::path(
     tag = "users",
     operation_id = "getUser",
@@ -137,6 +143,9 @@ async fn get_user(
 }
 
 /// Change a user's profile or roles.
+///
+/// Admins only (ORG-1; 403 for others). Needs `If-Match`. 409 when the change would leave no
+/// enabled admin. Triggers the audit entry `user.update`.
 #[utoipa::path(
     tag = "users",
     operation_id = "updateUser",
@@ -188,6 +197,9 @@ async fn set_disabled(
 }
 
 /// Disable a user: their sessions end and their tokens and API keys stop working at once.
+///
+/// Admins only (ORG-1; 403 for others). Needs `If-Match`. 409 when it would leave no enabled admin.
+/// Triggers the audit entry `user.disable`.
 #[utoipa::path(
     tag = "users",
     operation_id = "disableUser",
@@ -208,6 +220,8 @@ async fn disable_user(
 }
 
 /// Enable a disabled user again.
+///
+/// Admins only (ORG-1; 403 for others). Needs `If-Match`. Triggers the audit entry `user.enable`.
 #[utoipa::path(
     tag = "users",
     operation_id = "enableUser",
@@ -226,8 +240,9 @@ async fn enable_user(
 
 /// Reset a person's password.
 ///
-/// Sets the given password or generates one (returned once); either way the user must change
-/// it at next login, and every session of theirs ends.
+/// Admins only (ORG-1; 403 for others). Needs `If-Match`. 409 for a service account, which has no
+/// password. Triggers the audit entry `user.reset_password`; the generated password is left out of
+/// an `Idempotency-Key` replay.
 #[utoipa::path(
     tag = "users",
     operation_id = "resetUserPassword",

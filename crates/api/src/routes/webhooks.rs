@@ -33,7 +33,9 @@ const ADMINS: &[Role] = &[Role::Admin];
 
 /// List webhook event types
 ///
-/// The event types a subscription can ask for.
+/// The audit actions of the published record types (customers, sites, contacts, equipment,
+/// employees, teams, products, cities), and the `entity.*` and `*` patterns. Admins only (403 for
+/// others). Read-only.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "listWebhookEventTypes",
@@ -53,7 +55,7 @@ async fn list_event_types(caller: Caller) -> Result<HttpResponse, ApiError> {
 
 /// List webhook subscriptions
 ///
-/// List webhook subscriptions.
+/// Every live subscription (never its secret). Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "listWebhooks",
@@ -78,11 +80,15 @@ async fn list_webhooks(
 
 /// Create a webhook subscription
 ///
-/// Subscribe a URL to events.
-///
-/// Every change of a subscribed record type is POSTed to `url` as JSON, signed in the
+/// Every audited change of a subscribed record type is POSTed to `url` as JSON, signed in the
 /// Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the
-/// `secret` returned this once. Failed deliveries are retried with backoff.
+/// `secret` returned this once (and left out of an `Idempotency-Key` replay). Failed deliveries are
+/// retried with backoff, up to 12 attempts.
+///
+/// Admins only (403 for others). Only public `http`/`https` addresses: loopback, private,
+/// link-local, CGNAT, multicast and reserved ones are refused (422 `url`) unless listed in
+/// `KEFU_WEBHOOK_ALLOWED_HOSTS`; unknown event types are 422. Triggers the audit entry
+/// `webhook.create`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "createWebhook",
@@ -112,7 +118,8 @@ async fn create_webhook(
 
 /// Get a webhook subscription
 ///
-/// Get a webhook subscription.
+/// The subscription (never its secret) with its version as `ETag`. Admins only (403 for others).
+/// Read-only.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "getWebhook",
@@ -138,7 +145,8 @@ async fn get_webhook(
 
 /// Update a webhook subscription
 ///
-/// Change a subscription: its URL, events, or `active` to pause it.
+/// Admins only (403 for others). Needs `If-Match`. A new `url` is checked as on create (422).
+/// Triggers the audit entry `webhook.update`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "updateWebhook",
@@ -170,7 +178,8 @@ async fn update_webhook(
 
 /// Delete a webhook subscription
 ///
-/// Delete a subscription (soft); nothing more is sent to it.
+/// Soft delete; nothing more is sent to it. Admins only (403 for others). Needs `If-Match`.
+/// Triggers the audit entry `webhook.delete`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "deleteWebhook",
@@ -200,7 +209,8 @@ async fn delete_webhook(
 
 /// List webhook deliveries
 ///
-/// The delivery log: every event queued for a subscription and what became of it.
+/// Filtered by `subscription_id`, `status` and `event_type`. Admins only (403 for others).
+/// Read-only.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "listWebhookDeliveries",
@@ -237,7 +247,7 @@ async fn list_deliveries(
 
 /// Get a webhook delivery
 ///
-/// A delivery with every attempt made.
+/// Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "getWebhookDelivery",
@@ -267,9 +277,9 @@ async fn get_delivery(
 
 /// Redeliver a webhook delivery
 ///
-/// Send a delivery again with its original payload and `webhook-id`. Deliveries are never
-/// edited, only re-sent, so this needs no `If-Match`; send an `Idempotency-Key` to make a
-/// retried request send once.
+/// Admins only (403 for others). 409 when the subscription is inactive. Queues a delivery job at
+/// once (the job runner sends it, with retries) and triggers the audit entry
+/// `webhook_delivery.redeliver`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "redeliverWebhook",
