@@ -56,9 +56,9 @@ async fn list_api_keys(
 /// Create an API key for a service account.
 ///
 /// Admins only (403 for others). The key belongs to an existing service account (`kind: service`;
-/// 422 `user_id` otherwise) and takes its roles; `expires_at` must be in the future (422). Triggers
-/// the audit entry `api_key.create` (never sent to webhooks); the key is left out of an
-/// `Idempotency-Key` replay.
+/// 422 `user_id` otherwise) and acts with that account's roles; `expires_at` must be in the future
+/// (422). Triggers the audit entry `api_key.create` (never sent to webhooks); the key is left out
+/// of an `Idempotency-Key` replay.
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "createApiKey",

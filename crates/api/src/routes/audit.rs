@@ -18,8 +18,9 @@ const AUDITORS: &[Role] = &[Role::Admin];
 /// Read the audit log, newest first.
 ///
 /// The append-only, hash-chained audit log (actor, time, action, entity, before/after, request id),
-/// newest first, filtered by the query; paged with the log's own cursor. Admins only (403 for
-/// others). Read-only: reading writes no entry.
+/// newest first, filtered by `entity_type`, `entity_id`, `actor_id`, `action` and
+/// `created_from`/`created_to`; paged with the log's own cursor. Admins only (403 for others).
+/// Read-only: reading writes no entry.
 #[utoipa::path(
     tag = "audit",
     operation_id = "listAuditEntries",

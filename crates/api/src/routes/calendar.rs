@@ -60,8 +60,7 @@ async fn list_calendar_days(
 /// the range are kept.
 ///
 /// Admins only (CAL-1; 403 for others). Needs `If-Match` with the calendar's `ETag` from `GET
-/// /calendar/days`. Triggers the audit entry `calendar.replace`. SLA due instants and deadlines
-/// computed from then on use the new calendar; those already stored keep their values.
+/// /calendar/days`. Triggers the audit entry `calendar.replace`.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "replaceCalendarDays",

@@ -35,7 +35,7 @@ fn trimmed(s: Option<String>) -> Option<String> {
 /// Record a complaint
 ///
 /// Records a complaint about an employee (TKT-10); it starts `open`, awaiting a judgement.
-/// `received_at` (default now) may not lie in the future.
+/// `received_at` (default now) may lie at most 5 minutes in the future.
 ///
 /// Who: admins, managers, supervisors, clerks, callback agents and QA inspectors, or a customer
 /// contact for their own customer (403 for other roles). The customer must be visible to the caller

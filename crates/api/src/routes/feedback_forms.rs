@@ -321,8 +321,8 @@ async fn amend_feedback_form(
 /// Triggers, in the same transaction: the audit entry `feedback_form.receive`, and the form's
 /// callback (TKT-9) — due `service-deadlines.callback_after_form_working_days` working days after
 /// the day of receipt, assigned to the receiver when they work the callback desk, else the least
-/// busy enabled callback agent or clerk — with its audit entry `callback.create` and the
-/// `callback.assigned` notification to the assignee.
+/// busy enabled callback agent or clerk (the receiver when there is none) — with its audit entry
+/// `callback.create` and the `callback.assigned` notification to the assignee.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "receiveFeedbackForm",

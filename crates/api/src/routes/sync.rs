@@ -72,9 +72,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// (same body rules, roles, ORG-5 visibility, `If-Match`, audit entry, notifications and webhook
 /// events), each with its own `idempotency_key`. One result per command: `applied`, `duplicate`
 /// (its key was seen: the first result, nothing done again), `conflict` (the record changed on the
-/// server: its current version to merge) or `error` (the problem details of the refusal, with the
-/// rule id where a rule refused it). A command's failure does not stop the others; the batch itself
-/// answers 200.
+/// server: its current version to merge) or `error` (the problem details of the refusal). A
+/// command's failure does not stop the others; the batch itself answers 200.
 ///
 /// Any signed-in user; each command checks its own roles.
 #[utoipa::path(

@@ -179,8 +179,8 @@ async fn update_team(
 
 /// Delete a team (soft: it stays in the database, marked deleted).
 ///
-/// Admins, managers and HR (403 for others). Needs `If-Match`. Refused with 409 while employees are
-/// still in the team (ORG-2). Triggers the audit entry and webhook event `team.delete`.
+/// Admins, managers and HR (403 for others). Needs `If-Match`. Soft delete, refused with 409 while
+/// employees are still in the team. Triggers the audit entry and webhook event `team.delete`.
 #[utoipa::path(
     tag = "teams",
     operation_id = "deleteTeam",

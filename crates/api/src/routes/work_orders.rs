@@ -79,8 +79,8 @@ async fn create_work_order(
 /// List work orders
 ///
 /// Lists the work orders visible to the caller: those of the tickets they see (ORG-5) and those
-/// assigned to them, filtered by `target`, `status`, `ticket_id`, `assignee_id`, in id order. Staff
-/// only — every role but `customer_contact` (403). Read-only.
+/// assigned to them, filtered by `target`, `status`, `ticket_id`, `assignee_id`, with cursor
+/// pagination. Staff only — every role but `customer_contact` (403). Read-only.
 #[utoipa::path(
     tag = "work-orders",
     operation_id = "listWorkOrders",
