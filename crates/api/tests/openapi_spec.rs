@@ -115,3 +115,56 @@ fn changes_to_existing_records_document_if_match() {
         }
     }
 }
+
+#[test]
+fn every_operation_explains_itself() {
+    let spec = generated();
+    let mut missing = Vec::new();
+    for (path, method, op) in operations(&spec) {
+        let description = op["description"].as_str().unwrap_or_default().trim();
+        let summary = op["summary"].as_str().unwrap_or_default().trim();
+        if description.is_empty() || description == summary {
+            missing.push(format!("{method} {path}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "operations without a description (who may call it, what must come first, what it \
+         triggers, the rule ids): {missing:?}"
+    );
+}
+
+/// The operations anyone may call; every other one needs a bearer credential.
+const PUBLIC: &[&str] = &[
+    "healthz",
+    "readyz",
+    "metrics",
+    "login",
+    "refreshToken",
+    "logout",
+];
+
+#[test]
+fn every_operation_but_the_public_ones_needs_the_bearer() {
+    let spec = generated();
+    assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
+    let bearer = serde_json::json!([{ "bearer": [] }]);
+    let public = serde_json::json!([{}]);
+    let mut seen_public = Vec::new();
+    for (path, method, op) in operations(&spec) {
+        let id = op["operationId"].as_str().unwrap_or_default();
+        if PUBLIC.contains(&id) {
+            assert_eq!(op["security"], public, "{method} {path}: public");
+            seen_public.push(id.to_owned());
+        } else {
+            assert_eq!(op["security"], bearer, "{method} {path}: bearer");
+        }
+    }
+    seen_public.sort_unstable();
+    let mut expected: Vec<String> = PUBLIC.iter().map(|s| (*s).to_owned()).collect();
+    expected.sort_unstable();
+    assert_eq!(
+        seen_public, expected,
+        "every public operation is in the spec"
+    );
+}

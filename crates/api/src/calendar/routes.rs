@@ -30,17 +30,17 @@ const EDITORS: &[Role] = &[Role::Admin];
 
 /// List the calendar's holidays and make-up working days in a date range.
 ///
-/// Returns only the overridden days of `[from, to]` (at most 3660 days): a day not listed
-/// follows the default week, the working weekdays of the `work-hours` rule set in force
-/// (Monday to Friday unless changed). The `ETag` is the whole calendar's version, needed by
-/// `PUT /calendar/days`.
+/// Returns only the overridden days of `[from, to]` (at most 3660 days): a day not listed follows
+/// the default week, the working weekdays of the `work-hours` rule set in force (Monday to Friday
+/// unless changed). The `ETag` is the whole calendar's version, needed by `PUT /calendar/days`.
+///
+/// Any signed-in user (CAL-1). Read-only.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "listCalendarDays",
     params(CalendarDaysQuery),
     responses((status = 200, description = "The overrides in the range, in date order",
-        body = CalendarDaysOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+        body = CalendarDaysOut, headers(("ETag" = String))))
 )]
 #[get("/calendar/days")]
 async fn list_calendar_days(
@@ -56,9 +56,12 @@ async fn list_calendar_days(
 
 /// Upload the holidays and make-up working days of a date range (admin).
 ///
-/// Replaces every override within `[from, to]` (at most 400 days, e.g. a whole year) with
-/// `days`, atomically: a day of the range not in `days` goes back to the default week.
-/// Overrides outside the range are kept. Needs `If-Match` with the calendar's `ETag`.
+/// Replaces every override within `[from, to]` (at most 400 days, e.g. a whole year) with `days`,
+/// atomically: a day of the range not in `days` goes back to the default week. Overrides outside
+/// the range are kept.
+///
+/// Admins only (CAL-1; 403 for others). Needs `If-Match` with the calendar's `ETag` from `GET
+/// /calendar/days`. Triggers the audit entry `calendar.replace`.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "replaceCalendarDays",
@@ -70,8 +73,7 @@ async fn list_calendar_days(
         (status = 422, description = "A reversed or too long range, a day outside the range \
             or listed twice, a note too long (see `errors`)", body = Problem,
             content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[put("/calendar/days")]
 async fn replace_calendar_days(
@@ -94,16 +96,15 @@ async fn replace_calendar_days(
 
 /// The working day N working days after a date.
 ///
-/// `days = 0` gives `date` itself; otherwise the `days`-th working day strictly after `date`
-/// by the work calendar (CAL-1).
+/// `days = 0` gives `date` itself; otherwise the `days`-th working day strictly after `date` by the
+/// work calendar (CAL-1). Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "addWorkingDays",
     params(WorkingDaysAddQuery),
     responses(
         (status = 200, description = "The resulting day", body = WorkingDaysAdded),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/calendar/working-days/add")]
 async fn add_working_days(
@@ -120,16 +121,15 @@ async fn add_working_days(
 
 /// Count the working days between two dates.
 ///
-/// The working days in `(from, to]` by the work calendar (CAL-1): `from` itself does not
-/// count, `to` does. Negative when `to` is before `from`.
+/// The working days in `(from, to]` by the work calendar (CAL-1): `from` itself does not count,
+/// `to` does. Negative when `to` is before `from`. Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "countWorkingDays",
     params(WorkingDaysBetweenQuery),
     responses(
         (status = 200, description = "The count", body = WorkingDaysBetween),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/calendar/working-days/between")]
 async fn working_days_between(
@@ -176,17 +176,17 @@ fn instant(state: &AppState, t: NaiveDateTime) -> Result<DateTime<FixedOffset>, 
 
 /// The instant N working minutes after an instant.
 ///
-/// Working time counts only inside the working periods of working days (CAL-1: the
-/// `work-hours` rule set in force on the starting day, with the calendar's holidays and
-/// make-up working days). `minutes = 0` gives `from` itself.
+/// Working time counts only inside the working periods of working days (CAL-1: the `work-hours`
+/// rule set in force on the starting day, with the calendar's holidays and make-up working days).
+/// `minutes = 0` gives `from` itself. The answer is in the company time zone. Any signed-in user.
+/// Read-only.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "addWorkingTime",
     params(WorkingTimeAddQuery),
     responses(
         (status = 200, description = "The resulting instant", body = WorkingTimeAdded),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/calendar/working-time/add")]
 async fn add_working_time(
@@ -207,16 +207,15 @@ async fn add_working_time(
 
 /// Count the working minutes between two instants.
 ///
-/// The working time in `[from, to)` by the work calendar (CAL-1), in whole minutes.
-/// Negative when `to` is before `from`.
+/// The working time in `[from, to)` by the work calendar (CAL-1), in whole minutes. Negative when
+/// `to` is before `from`. Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "countWorkingTime",
     params(WorkingTimeBetweenQuery),
     responses(
         (status = 200, description = "The count", body = WorkingTimeBetween),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/calendar/working-time/between")]
 async fn working_time_between(

@@ -7,7 +7,7 @@ use crate::kernel::export::Exportable;
 use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ArrayItems, KnownFormat, Object, SchemaFormat, SchemaType};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
     ContentBuilder, ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, ResponseBuilder,
     Schema, Type,
@@ -142,6 +142,14 @@ fn has_param(op: &Operation, name: &str, location: ParameterIn) -> bool {
         RefOr::T(p) => p.name == name && p.parameter_in == location,
         RefOr::Ref(_) => false,
     })
+}
+
+/// Every operation needs a bearer credential unless its handler opts out with `security(())`
+/// (the public ones: health, readiness, metrics, login, refresh and logout).
+fn require_bearer(op: &mut Operation) {
+    if op.security.is_none() {
+        op.security = Some(vec![SecurityRequirement::new::<_, _, &str>("bearer", [])]);
+    }
 }
 
 fn is_secured(op: &Operation) -> bool {
@@ -642,6 +650,7 @@ pub fn finish(mut doc: OpenApiDoc, exportable: &[&Exportable]) -> OpenApiDoc {
         ];
         for (method, op) in ops {
             if let Some(op) = op {
+                require_bearer(op);
                 add_query_rules(op);
                 complete(path, method, op);
                 add_links(op);

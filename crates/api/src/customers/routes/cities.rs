@@ -23,12 +23,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
 const EDITORS: &[Role] = &[Role::Admin, Role::Manager];
 
 /// List the cities the company serves (ORG-3).
+///
+/// Any signed-in user; all cities, with their station flag and counties. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "listCities",
     params(CitiesQuery),
-    responses((status = 200, description = "One page of cities", body = Page<CityOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of cities", body = Page<CityOut>))
 )]
 #[get("/cities")]
 async fn list_cities(
@@ -59,6 +60,9 @@ async fn list_cities(
 }
 
 /// Add a city, with whether a resident engineer works there and its counties.
+///
+/// Admins and managers (403 for others). 409 when a city of that name exists. Triggers the audit
+/// entry and webhook event `city.create`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "createCity",
@@ -66,8 +70,7 @@ async fn list_cities(
     responses(
         (status = 201, description = "Created", body = CityOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "A city of that name exists", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/cities")]
 async fn create_city(
@@ -86,12 +89,13 @@ async fn create_city(
 }
 
 /// Get a city.
+///
+/// Any signed-in user. The city with its version as `ETag`. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "getCity",
     params(("id" = String, Path, description = "City id")),
-    responses((status = 200, description = "The city", body = CityOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The city", body = CityOut, headers(("ETag" = String))))
 )]
 #[get("/cities/{id}")]
 async fn get_city(
@@ -107,6 +111,10 @@ async fn get_city(
 /// Change a city: its station, its counties, its name (while no site uses it).
 ///
 /// Sites' location classes follow at once: they are derived when read.
+///
+/// Admins and managers (403 for others). Needs `If-Match`. 409 when the new name is taken, or on a
+/// rename while sites are recorded in the city. Triggers the audit entry and webhook event
+/// `city.update`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "updateCity",
@@ -115,8 +123,7 @@ async fn get_city(
     responses(
         (status = 200, description = "Updated", body = CityOut, headers(("ETag" = String))),
         (status = 409, description = "Name taken, or the city is in use and cannot be renamed", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/cities/{id}")]
 async fn update_city(

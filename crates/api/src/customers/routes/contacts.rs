@@ -69,13 +69,14 @@ pub fn sync_ops(ops: &mut Registry) {
 
 /// List the contacts of the customers the caller may see (ORG-5).
 ///
-/// With `updated_since`, a delta: every contact changed since then, tombstones included.
+/// Any signed-in user; the contacts of the customers visible to the caller (ORG-5, as for
+/// customers). With `updated_since`, a delta: every contact changed since then, tombstones
+/// included. `format=csv` (or `Accept: text/csv`) exports the list. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "listContacts",
     params(ContactsQuery),
-    responses((status = 200, description = "One page of contacts", body = Page<ContactOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of contacts", body = Page<ContactOut>))
 )]
 #[get("/contacts")]
 async fn list_contacts(
@@ -127,6 +128,13 @@ async fn contacts_page(
 }
 
 /// Add a contact to a customer; `authorised_signer` marks who may sign feedback forms.
+///
+/// Who: admins, managers, supervisors, clerks and engineers (403 for others); the customer must be
+/// visible to the caller (ORG-5; 422 `customer_id` otherwise) and a `site_id` a live site of that
+/// customer (422). Whether the contact may be called is CUS-1; an unauthorised signer of a feedback
+/// form is flagged (TKT-7). With a client-chosen `id` that exists already and is visible, it is
+/// returned with 200 (an offline create retried); an id of a record the caller cannot see is 409.
+/// Triggers the audit entry and webhook event `contact.create`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "createContact",
@@ -135,8 +143,7 @@ async fn contacts_page(
         (status = 201, description = "Created", body = ContactOut, headers(("Location" = String), ("ETag" = String))),
         (status = 200, description = "Already created with this id", body = ContactOut, headers(("ETag" = String))),
         (status = 409, description = "The id belongs to another record", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/contacts")]
 async fn create_contact(
@@ -163,12 +170,14 @@ async fn create_contact(
 }
 
 /// Get a contact.
+///
+/// The contact with its version as `ETag`. Any signed-in user who sees its customer (ORG-5);
+/// otherwise 404. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "getContact",
     params(("id" = String, Path, description = "Contact id")),
-    responses((status = 200, description = "The contact", body = ContactOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The contact", body = ContactOut, headers(("ETag" = String))))
 )]
 #[get("/contacts/{id}")]
 async fn get_contact(
@@ -188,13 +197,16 @@ async fn get_contact(
 }
 
 /// Change a contact.
+///
+/// Who: admins, managers, supervisors, clerks and engineers (403 for others), on a contact of a
+/// customer they see (ORG-5: otherwise 404). Needs `If-Match`. A `site_id` must be a live site of
+/// the same customer (422). Triggers the audit entry and webhook event `contact.update`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "updateContact",
     params(("id" = String, Path, description = "Contact id"), crate::kernel::openapi::IfMatchHeader),
     request_body = UpdateContact,
-    responses((status = 200, description = "Updated", body = ContactOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Updated", body = ContactOut, headers(("ETag" = String))))
 )]
 #[patch("/contacts/{id}")]
 async fn update_contact(
@@ -218,12 +230,15 @@ async fn update_contact(
 }
 
 /// Delete a contact (kept as a tombstone for delta sync).
+///
+/// Admins, managers, supervisors and clerks (403 for others), on a contact of a customer they see
+/// (ORG-5: otherwise 404). Needs `If-Match`. Triggers the audit entry and webhook event
+/// `contact.delete`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "deleteContact",
     params(("id" = String, Path, description = "Contact id"), crate::kernel::openapi::IfMatchHeader),
-    responses((status = 200, description = "The deleted contact's tombstone", body = ContactOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The deleted contact's tombstone", body = ContactOut))
 )]
 #[delete("/contacts/{id}")]
 async fn delete_contact(
@@ -244,6 +259,11 @@ async fn delete_contact(
 /// Give a contact a login of their own (role `customer_contact`): they then see their own
 /// customer's records and nothing else. The password is generated, shown once, and must be
 /// changed at first login.
+///
+/// Who: admins, managers and clerks (403 for others), on a contact of a customer they see (ORG-5:
+/// otherwise 404). Needs `If-Match`. 409 when the contact has a login already or the username is
+/// taken. Triggers the audit entries `user.create` and `contact.grant_login` (also a webhook
+/// event); the generated password is left out of an `Idempotency-Key` replay.
 #[utoipa::path(
     tag = "customers",
     operation_id = "grantContactLogin",
@@ -252,8 +272,7 @@ async fn delete_contact(
     responses(
         (status = 201, description = "Login created", body = ContactLogin, headers(("ETag" = String))),
         (status = 409, description = "The contact has a login, or the username is taken", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/contacts/{id}/login")]
 async fn grant_contact_login(

@@ -65,14 +65,18 @@ pub fn sync_ops(ops: &mut Registry) {
 
 /// List the customers the caller may see (ORG-5).
 ///
-/// With `updated_since`, a delta for the mobile app: every customer changed after that
-/// instant, deleted ones as tombstones, in order of change.
+/// Any signed-in user; the list holds only the customers visible to the caller (ORG-5): admins,
+/// managers, executives, finance, HR, clerks, callback agents and QA inspectors see all; an
+/// engineer the customers they own or of their team; a supervisor also those of the teams they
+/// supervise and of their members; a customer contact their own customer. With `updated_since`, a
+/// delta for the mobile app: every customer changed after that instant, deleted ones as tombstones,
+/// in order of change. `q` searches name, phone and site city. `format=csv` (or `Accept: text/csv`)
+/// exports the list. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "listCustomers",
     params(CustomersQuery),
-    responses((status = 200, description = "One page of customers", body = Page<CustomerOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of customers", body = Page<CustomerOut>))
 )]
 #[get("/customers")]
 async fn list_customers(
@@ -123,8 +127,14 @@ async fn customers_page(
 
 /// Create a customer.
 ///
-/// An engineer's new customer is assigned to them. With a client-chosen `id` that exists
-/// already, the existing customer is returned with 200 (an offline create retried).
+/// Who: admins, managers, supervisors, clerks and engineers (403 for others). Only supervisors and
+/// the see-all roles (admins, managers, executives, finance, HR, clerks, callback agents, QA) may
+/// name another `owner_user_id` or a `team_id` (403 otherwise); an engineer's new customer is owned
+/// by them. Owner and team must exist (422). CUS-1: `dealer_consent` only for a customer sold
+/// through a dealer (`dealer_name`), else 422. With a client-chosen `id` that exists already and is
+/// visible, that customer is returned with 200 and nothing is written (an offline create retried);
+/// an id of a record the caller cannot see is 409. Triggers the audit entry and webhook event
+/// `customer.create`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "createCustomer",
@@ -133,8 +143,7 @@ async fn customers_page(
         (status = 201, description = "Created", body = CustomerOut, headers(("Location" = String), ("ETag" = String))),
         (status = 200, description = "Already created with this id", body = CustomerOut, headers(("ETag" = String))),
         (status = 409, description = "The id belongs to another record", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/customers")]
 async fn create_customer(
@@ -161,12 +170,14 @@ async fn create_customer(
 }
 
 /// Get a customer.
+///
+/// The customer with its version as `ETag`. Any signed-in user who sees it (ORG-5, as in
+/// `listCustomers`); any other customer reads as 404. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "getCustomer",
     params(("id" = String, Path, description = "Customer id")),
-    responses((status = 200, description = "The customer", body = CustomerOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The customer", body = CustomerOut, headers(("ETag" = String))))
 )]
 #[get("/customers/{id}")]
 async fn get_customer(
@@ -190,13 +201,17 @@ async fn get_customer(
 
 /// Change a customer. Reassigning it (`owner_user_id`, `team_id`) is for supervisors,
 /// managers and the office.
+///
+/// Who: admins, managers, supervisors, clerks and engineers (403 for others), on a customer they
+/// see (ORG-5: otherwise 404); changing `owner_user_id` or `team_id` only for supervisors and the
+/// see-all roles (403 otherwise). Needs `If-Match`. CUS-1: `dealer_consent` only with a dealer
+/// (422). Triggers the audit entry and webhook event `customer.update`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "updateCustomer",
     params(("id" = String, Path, description = "Customer id"), crate::kernel::openapi::IfMatchHeader),
     request_body = UpdateCustomer,
-    responses((status = 200, description = "Updated", body = CustomerOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Updated", body = CustomerOut, headers(("ETag" = String))))
 )]
 #[patch("/customers/{id}")]
 async fn update_customer(
@@ -220,12 +235,15 @@ async fn update_customer(
 }
 
 /// Delete a customer with its sites and contacts (kept as tombstones for delta sync).
+///
+/// Soft delete: the customer, its sites and contacts become tombstones for delta sync. Admins and
+/// managers only (403 for others), on a customer they see (ORG-5: otherwise 404). Needs `If-Match`.
+/// Triggers the audit entry and webhook event `customer.delete`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "deleteCustomer",
     params(("id" = String, Path, description = "Customer id"), crate::kernel::openapi::IfMatchHeader),
-    responses((status = 200, description = "The deleted customer's tombstone", body = CustomerOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The deleted customer's tombstone", body = CustomerOut))
 )]
 #[delete("/customers/{id}")]
 async fn delete_customer(

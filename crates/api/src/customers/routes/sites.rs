@@ -57,13 +57,14 @@ pub fn sync_ops(ops: &mut Registry) {
 
 /// List the sites of the customers the caller may see (ORG-5).
 ///
-/// With `updated_since`, a delta: every site changed since then, tombstones included.
+/// Any signed-in user; the sites of the customers visible to the caller (ORG-5, as for customers).
+/// With `updated_since`, a delta: every site changed since then, tombstones included. `format=csv`
+/// (or `Accept: text/csv`) exports the list. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "listSites",
     params(SitesQuery),
-    responses((status = 200, description = "One page of sites", body = Page<SiteOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of sites", body = Page<SiteOut>))
 )]
 #[get("/sites")]
 async fn list_sites(
@@ -112,6 +113,11 @@ async fn sites_page(
 /// Add a site to a customer. The city must be one of `GET /api/v1/cities`; the location
 /// class follows from it unless overridden. A retried offline create (same `id`) returns the
 /// site with 200.
+///
+/// Who: admins, managers, supervisors, clerks and engineers (403 for others); the customer must be
+/// visible to the caller (ORG-5; 422 `customer_id` otherwise). The city and county must be known
+/// (422 `city`/`county`). With a client-chosen `id` of a site the caller cannot see, 409. Triggers
+/// the audit entry and webhook event `site.create`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "createSite",
@@ -120,8 +126,7 @@ async fn sites_page(
         (status = 201, description = "Created", body = SiteOut, headers(("Location" = String), ("ETag" = String))),
         (status = 200, description = "Already created with this id", body = SiteOut, headers(("ETag" = String))),
         (status = 409, description = "The id belongs to another record", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/sites")]
 async fn create_site(
@@ -146,12 +151,14 @@ async fn create_site(
 }
 
 /// Get a site.
+///
+/// The site with its derived location class and its version as `ETag`. Any signed-in user who sees
+/// its customer (ORG-5); otherwise 404. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "getSite",
     params(("id" = String, Path, description = "Site id")),
-    responses((status = 200, description = "The site", body = SiteOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The site", body = SiteOut, headers(("ETag" = String))))
 )]
 #[get("/sites/{id}")]
 async fn get_site(
@@ -170,13 +177,16 @@ async fn get_site(
 }
 
 /// Change a site; `location_class_override: null` returns to the derived class.
+///
+/// Who: admins, managers, supervisors, clerks and engineers (403 for others), on a site of a
+/// customer they see (ORG-5: otherwise 404). Needs `If-Match`. City and county must be known (422).
+/// Triggers the audit entry and webhook event `site.update`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "updateSite",
     params(("id" = String, Path, description = "Site id"), crate::kernel::openapi::IfMatchHeader),
     request_body = UpdateSite,
-    responses((status = 200, description = "Updated", body = SiteOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Updated", body = SiteOut, headers(("ETag" = String))))
 )]
 #[patch("/sites/{id}")]
 async fn update_site(
@@ -199,12 +209,15 @@ async fn update_site(
 }
 
 /// Delete a site (kept as a tombstone for delta sync).
+///
+/// Admins, managers, supervisors and clerks (403 for others), on a site of a customer they see
+/// (ORG-5: otherwise 404). Needs `If-Match`. Triggers the audit entry and webhook event
+/// `site.delete`.
 #[utoipa::path(
     tag = "customers",
     operation_id = "deleteSite",
     params(("id" = String, Path, description = "Site id"), crate::kernel::openapi::IfMatchHeader),
-    responses((status = 200, description = "The deleted site's tombstone", body = SiteOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The deleted site's tombstone", body = SiteOut))
 )]
 #[delete("/sites/{id}")]
 async fn delete_site(

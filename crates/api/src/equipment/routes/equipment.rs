@@ -69,18 +69,19 @@ pub fn sync_ops(ops: &mut Registry) {
     });
 }
 
-/// List installed equipment visible to the caller, or sync the changes since an instant.
+/// List or delta-sync equipment
 ///
-/// Without `updated_since`: records not deleted, in id order. With it: every record changed
-/// at or after that instant, deleted ones included as tombstones (`deleted: true`), in
-/// `(updated_at, id)` order; page on with `next_cursor`.
+/// Without `updated_since`: records not deleted, in id order. With it: every record changed at or
+/// after that instant, deleted ones included as tombstones (`deleted: true`), in `(updated_at, id)`
+/// order; page on with `next_cursor`.
+///
+/// Any signed-in user; only the equipment at sites of customers visible to the caller (ORG-5, as
+/// for customers). `format=csv` (or `Accept: text/csv`) exports the list. Read-only.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "listEquipment",
-    summary = "List or delta-sync equipment",
     params(EquipmentQuery),
-    responses((status = 200, description = "One page of equipment", body = Page<EquipmentOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of equipment", body = Page<EquipmentOut>))
 )]
 #[get("/equipment")]
 async fn list_equipment(
@@ -134,18 +135,21 @@ async fn equipment_page(
     Ok(page)
 }
 
-/// Record installed equipment at a site.
+/// Create equipment
+///
+/// Records installed equipment at a site (ORG-4). Admins, managers, supervisors, clerks and
+/// engineers (403 for others), only at sites of customers they see (ORG-5; otherwise 422
+/// `site_id`); the product must be live (422 `product_id`). 409 on a duplicate serial for the
+/// product. Triggers the audit entry and webhook event `equipment.create`.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "createEquipment",
-    summary = "Create equipment",
     request_body = CreateEquipment,
     responses(
         (status = 201, description = "Created", body = EquipmentOut,
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "Duplicate serial for the product", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/equipment")]
 async fn create_equipment(
@@ -170,15 +174,16 @@ async fn create_equipment(
     ))
 }
 
-/// Get installed equipment, with its product and CON-8 effective points.
+/// Get equipment
+///
+/// With its product and CON-8 effective points under the rules in force today, and its version as
+/// `ETag`. Any signed-in user who sees the site's customer (ORG-5); otherwise 404. Read-only.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "getEquipment",
-    summary = "Get equipment",
     params(("id" = String, Path, description = "Equipment id")),
     responses((status = 200, description = "The equipment", body = EquipmentOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/equipment/{id}")]
 async fn get_equipment(
@@ -198,18 +203,20 @@ async fn get_equipment(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Change installed equipment.
+/// Update equipment
+///
+/// Admins, managers, supervisors, clerks and engineers (403 for others), on equipment they see
+/// (ORG-5: otherwise 404); a new site must be visible too (422). Needs `If-Match`. 409 on a
+/// duplicate serial for the product. Triggers the audit entry and webhook event `equipment.update`.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "updateEquipment",
-    summary = "Update equipment",
     params(("id" = String, Path, description = "Equipment id"), crate::kernel::openapi::IfMatchHeader),
     request_body = UpdateEquipment,
     responses(
         (status = 200, description = "Updated", body = EquipmentOut, headers(("ETag" = String))),
         (status = 409, description = "Duplicate serial for the product", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/equipment/{id}")]
 async fn update_equipment(
@@ -233,17 +240,18 @@ async fn update_equipment(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Delete installed equipment (soft): it stays as a tombstone for delta sync, and its serial
-/// may be used again.
+/// Delete equipment
+///
+/// Soft delete: it stays as a tombstone for delta sync, and its serial may be used again. Admins,
+/// managers, supervisors, clerks and engineers (403 for others), on equipment they see (ORG-5:
+/// otherwise 404). Needs `If-Match`. Triggers the audit entry and webhook event `equipment.delete`.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "deleteEquipment",
-    summary = "Delete equipment",
     params(("id" = String, Path, description = "Equipment id"), crate::kernel::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Deleted; the record as a tombstone", body = EquipmentOut, headers(("ETag" = String))),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/equipment/{id}")]
 async fn delete_equipment(

@@ -42,14 +42,16 @@ const READERS: &[Role] = &[
     Role::Executive,
 ];
 
-/// List products.
+/// List products
+///
+/// The catalogue, filtered by `q` and `category`. Every staff role — all but `customer_contact`
+/// (403), who see the products of their own equipment through the equipment endpoints. `format=csv`
+/// (or `Accept: text/csv`) exports the list. Read-only.
 #[utoipa::path(
     tag = "products",
     operation_id = "listProducts",
-    summary = "List products",
     params(ProductsQuery),
-    responses((status = 200, description = "One page of products not deleted, oldest first", body = Page<ProductOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of products not deleted, oldest first", body = Page<ProductOut>))
 )]
 #[get("/products")]
 async fn list_products(
@@ -84,18 +86,19 @@ async fn products_page(
     Ok(page)
 }
 
-/// Add a product to the catalogue.
+/// Create a product
+///
+/// Admins and managers (403 for others). 409 when the model exists already. Triggers the audit
+/// entry and webhook event `product.create`.
 #[utoipa::path(
     tag = "products",
     operation_id = "createProduct",
-    summary = "Create a product",
     request_body = CreateProduct,
     responses(
         (status = 201, description = "Created", body = ProductOut,
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The model exists already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/products")]
 async fn create_product(
@@ -114,15 +117,16 @@ async fn create_product(
     ))
 }
 
-/// Get a product.
+/// Get a product
+///
+/// The product with its version as `ETag`. Every staff role — all but `customer_contact` (403).
+/// Read-only.
 #[utoipa::path(
     tag = "products",
     operation_id = "getProduct",
-    summary = "Get a product",
     params(("id" = String, Path, description = "Product id")),
     responses((status = 200, description = "The product", body = ProductOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/products/{id}")]
 async fn get_product(
@@ -140,18 +144,19 @@ async fn get_product(
     ))
 }
 
-/// Change a product.
+/// Update a product
+///
+/// Admins and managers (403 for others). Needs `If-Match`. 409 when the model exists already.
+/// Triggers the audit entry and webhook event `product.update`.
 #[utoipa::path(
     tag = "products",
     operation_id = "updateProduct",
-    summary = "Update a product",
     params(("id" = String, Path, description = "Product id"), crate::kernel::openapi::IfMatchHeader),
     request_body = UpdateProduct,
     responses(
         (status = 200, description = "Updated", body = ProductOut, headers(("ETag" = String))),
         (status = 409, description = "The model exists already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/products/{id}")]
 async fn update_product(
@@ -174,17 +179,18 @@ async fn update_product(
     ))
 }
 
-/// Delete a product (soft): refused while equipment not deleted is of this product.
+/// Delete a product
+///
+/// Soft delete, refused (409) while equipment not deleted is of this product. Admins and managers
+/// (403 for others). Needs `If-Match`. Triggers the audit entry and webhook event `product.delete`.
 #[utoipa::path(
     tag = "products",
     operation_id = "deleteProduct",
-    summary = "Delete a product",
     params(("id" = String, Path, description = "Product id"), crate::kernel::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Deleted; the record as a tombstone", body = ProductOut, headers(("ETag" = String))),
         (status = 409, description = "Installed equipment uses the product", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/products/{id}")]
 async fn delete_product(

@@ -22,12 +22,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
 const MANAGERS: &[Role] = &[Role::Admin];
 
 /// List API keys (never their secrets).
+///
+/// Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "listApiKeys",
     params(ApiKeysQuery),
-    responses((status = 200, description = "One page of keys, oldest first", body = Page<ApiKeyOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of keys, oldest first", body = Page<ApiKeyOut>))
 )]
 #[get("/api-keys")]
 async fn list_api_keys(
@@ -55,15 +56,16 @@ async fn list_api_keys(
 
 /// Create an API key for a service account.
 ///
-/// The key (`key`) is returned this once; store it in the integration's secret store.
-/// Send it as `Authorization: Bearer <key>`.
+/// Admins only (403 for others). The key belongs to an existing service account (`kind: service`;
+/// 422 `user_id` otherwise) and acts with that account's roles; `expires_at` must be in the future
+/// (422). Triggers the audit entry `api_key.create` (never sent to webhooks); the key is left out
+/// of an `Idempotency-Key` replay.
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "createApiKey",
     request_body = CreateApiKey,
     responses((status = 201, description = "Created", body = CreatedApiKey,
-        headers(("Location" = String)))),
-    security(("bearer" = []))
+        headers(("Location" = String))))
 )]
 #[post("/api-keys")]
 async fn create_api_key(
@@ -86,12 +88,14 @@ async fn create_api_key(
 }
 
 /// Get an API key.
+///
+/// The key's metadata (never its secret), with its last-used time. Admins only (403 for others).
+/// Read-only.
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "getApiKey",
     params(("id" = String, Path, description = "API key id")),
-    responses((status = 200, description = "The key", body = ApiKeyOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The key", body = ApiKeyOut))
 )]
 #[get("/api-keys/{id}")]
 async fn get_api_key(
@@ -108,6 +112,9 @@ async fn get_api_key(
 }
 
 /// Revoke an API key; it stops working at once. Revocation is final, so it needs no `If-Match`.
+///
+/// Admins only (403 for others). 409 when it is revoked already. Triggers the audit entry
+/// `api_key.revoke`.
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "revokeApiKey",
@@ -115,8 +122,7 @@ async fn get_api_key(
     responses(
         (status = 200, description = "Revoked", body = ApiKeyOut),
         (status = 409, description = "Already revoked", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/api-keys/{id}/revoke")]
 async fn revoke_api_key(

@@ -21,8 +21,14 @@ fn duration(d: std::time::Duration) -> chrono::Duration {
 
 /// Log in with username and password.
 ///
-/// Returns a short-lived access token and a single-use refresh token. Repeated failures lock
-/// the account and the client address out for a while (429 with `Retry-After`).
+/// Returns a short-lived access token and a refresh token. Repeated failures lock the account and
+/// the client address out for a while (429 with `Retry-After`).
+///
+/// Public: no credentials. A wrong username or password, a service account or a disabled account is
+/// 401. Triggers the audit entry `auth.login`, or on failure `auth.login_failed` against an
+/// existing account (`auth.locked_out` when it caused a lock-out). While the account's password is
+/// a generated or reset one, its token is accepted only by `GET /me` and `POST /me/password` (403
+/// elsewhere) until it is changed.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login",
@@ -111,8 +117,12 @@ async fn login(
 
 /// Exchange a refresh token for a new token pair.
 ///
-/// The presented token is spent. Presenting a spent token again is treated as theft: every
-/// token of that login is revoked and the client must log in again.
+/// The presented token is spent. Presenting a spent token again is treated as theft: every token of
+/// that login is revoked and the client must log in again (audit entry
+/// `auth.refresh_token_reused`).
+///
+/// Public: no credentials besides the refresh token; an invalid, expired, revoked or reused one is
+/// 401.
 #[utoipa::path(
     tag = "auth",
     operation_id = "refreshToken",
@@ -143,8 +153,11 @@ async fn refresh(
 
 /// Log out: revoke the login the refresh token belongs to.
 ///
-/// Idempotent: an unknown or already revoked token also gives 204. Access tokens already
-/// issued stay valid until they expire (at most their `expires_in`).
+/// Idempotent: an unknown or already revoked token also gives 204. Access tokens already issued
+/// stay valid until they expire (at most their `expires_in`).
+///
+/// Public: no credentials besides the refresh token. Triggers the audit entry `auth.logout` when a
+/// login was revoked.
 #[utoipa::path(
     tag = "auth",
     operation_id = "logout",

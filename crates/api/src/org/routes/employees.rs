@@ -38,16 +38,16 @@ fn outs(rows: Vec<kefu_store::employees::EmployeeRow>) -> Result<Vec<EmployeeOut
 
 /// List employees, or the changes since an instant (delta sync).
 ///
-/// Records outside the caller's scope (ORG-5) are left out: admin, hr, manager, executive and
-/// finance see everyone; a supervisor the members of the teams they supervise; everyone their
-/// own record. With `updated_since`, deleted records come back as tombstones (`deleted: true`)
-/// in `(updated_at, id)` order.
+/// Any signed-in user; records outside the caller's scope (ORG-5) are left out: admins, HR,
+/// managers, executives and finance see everyone; a supervisor the members of the teams they
+/// supervise; everyone their own record. Filters `team_id`, `employment_status`, `q`. With
+/// `updated_since`, deleted records come back as tombstones (`deleted: true`) in `(updated_at, id)`
+/// order. `format=csv` (or `Accept: text/csv`) exports the list. Read-only.
 #[utoipa::path(
     tag = "employees",
     operation_id = "listEmployees",
     params(EmployeesQuery),
-    responses((status = 200, description = "One page of employees: oldest first, or in update order with `updated_since`", body = Page<EmployeeOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of employees: oldest first, or in update order with `updated_since`", body = Page<EmployeeOut>))
 )]
 #[get("/employees")]
 async fn list_employees(
@@ -103,6 +103,10 @@ async fn employees_page(
 }
 
 /// Create an employee record.
+///
+/// Admins and HR only (403 for others). The team, the supervisor (an enabled supervisor or manager)
+/// and the linked user must exist (422); a user may be linked to one employee only (409). Triggers
+/// the audit entry and webhook event `employee.create`.
 #[utoipa::path(
     tag = "employees",
     operation_id = "createEmployee",
@@ -112,8 +116,7 @@ async fn employees_page(
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The user is already linked to an employee", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks its rules, e.g. an unknown team or a negative salary", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/employees")]
 async fn create_employee(
@@ -136,13 +139,15 @@ async fn create_employee(
 }
 
 /// Get an employee record (404 when outside the caller's scope).
+///
+/// The employee record with its version as `ETag`. Any signed-in user whose ORG-5 scope holds it
+/// (as in `listEmployees`); any other record reads as 404. Read-only.
 #[utoipa::path(
     tag = "employees",
     operation_id = "getEmployee",
     params(("id" = String, Path, description = "Employee id")),
     responses((status = 200, description = "The employee", body = EmployeeOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/employees/{id}")]
 async fn get_employee(
@@ -167,9 +172,11 @@ async fn get_employee(
 
 /// Change an employee record.
 ///
-/// Admins and HR may change every field; managers only `team_id`, `supervisor_user_id`,
-/// `track` and `level` (403 otherwise, `base_salary_fen` above all). The employment status
-/// changes through `POST /employees/{id}/status`.
+/// Who: admins and HR may change every field; managers only `team_id`, `supervisor_user_id`,
+/// `track` and `level` (403 otherwise, `base_salary_fen` above all); other roles 403. Needs
+/// `If-Match`. A user may be linked to one employee only (409). The employment status changes
+/// through `POST /employees/{id}/status`. Triggers the audit entry and webhook event
+/// `employee.update`.
 #[utoipa::path(
     tag = "employees",
     operation_id = "updateEmployee",
@@ -178,8 +185,7 @@ async fn get_employee(
     responses(
         (status = 200, description = "Updated", body = EmployeeOut, headers(("ETag" = String))),
         (status = 409, description = "The user is already linked to another employee", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/employees/{id}")]
 async fn update_employee(
@@ -206,14 +212,16 @@ async fn update_employee(
 }
 
 /// Delete an employee record (soft: delta sync reports it as a tombstone).
+///
+/// Admins and HR only (403 for others). Needs `If-Match`. Triggers the audit entry and webhook
+/// event `employee.delete`.
 #[utoipa::path(
     tag = "employees",
     operation_id = "deleteEmployee",
     params(("id" = String, Path, description = "Employee id"), crate::kernel::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "The deleted employee (a tombstone)", body = EmployeeOut, headers(("ETag" = String))),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/employees/{id}")]
 async fn delete_employee(
@@ -237,8 +245,12 @@ async fn delete_employee(
 
 /// Change the employment status (ORG-2).
 ///
-/// `training` → `probation` → `regular`, or `left` from any state; other changes are 409
-/// naming ORG-2. The change is kept in the status history with its effective day.
+/// `training` → `probation` → `regular`, or `left` from any state; other changes are 409 naming
+/// ORG-2. `effective_on` must not be before the current status began (422). The change is kept in
+/// the status history with its effective day.
+///
+/// Admins and HR only (403 for others). Needs `If-Match`. Triggers the audit entry and webhook
+/// event `employee.change_status`.
 #[utoipa::path(
     tag = "employees",
     operation_id = "changeEmploymentStatus",
@@ -248,8 +260,7 @@ async fn delete_employee(
         (status = 200, description = "The employee in the new status", body = EmployeeOut, headers(("ETag" = String))),
         (status = 409, description = "ORG-2: the status cannot change that way", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks its rules, e.g. `effective_on` before the current status began", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/employees/{id}/status")]
 async fn change_employment_status(
@@ -273,12 +284,14 @@ async fn change_employment_status(
 }
 
 /// The employment status history of an employee, oldest first (one page).
+///
+/// Any signed-in user whose ORG-5 scope holds the employee (as in `listEmployees`; otherwise 404).
+/// Read-only.
 #[utoipa::path(
     tag = "employees",
     operation_id = "listEmploymentStatusHistory",
     params(("id" = String, Path, description = "Employee id")),
-    responses((status = 200, description = "Every status change, oldest first", body = Page<EmploymentEventOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Every status change, oldest first", body = Page<EmploymentEventOut>))
 )]
 #[get("/employees/{id}/status-history")]
 async fn employment_status_history(

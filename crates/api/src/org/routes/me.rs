@@ -15,12 +15,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// The caller's own account and roles.
+///
+/// Any signed-in user (also one who must still change their password): their own account, roles and
+/// version. Read-only.
 #[utoipa::path(
     tag = "auth",
     operation_id = "getMe",
     responses((status = 200, description = "The caller", body = UserOut,
-        headers(("ETag" = String, description = "The record version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "The record version"))))
 )]
 #[get("/me")]
 async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -35,7 +37,11 @@ async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
 
 /// Change the caller's own password.
 ///
-/// Needs the current password. Ends every session of the account: log in again afterwards.
+/// Needs the current password (401 when wrong). Ends every session of the account: log in again
+/// afterwards. The new password must meet the length rules (422).
+///
+/// Any signed-in person (also one who must still change their password); a service account has no
+/// password (409). Triggers the audit entry `user.change_password`.
 #[utoipa::path(
     tag = "auth",
     operation_id = "changeMyPassword",
@@ -44,8 +50,7 @@ async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
         (status = 204, description = "Password changed"),
         (status = 401, description = "Current password wrong", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Service accounts have no password", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/me/password")]
 async fn change_password(

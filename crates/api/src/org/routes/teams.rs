@@ -40,12 +40,14 @@ pub const STAFF: &[Role] = &[
 ];
 
 /// List teams.
+///
+/// Every staff role — all but `customer_contact` (403). `format=csv` (or `Accept: text/csv`)
+/// exports the list. Read-only.
 #[utoipa::path(
     tag = "teams",
     operation_id = "listTeams",
     params(TeamsQuery),
-    responses((status = 200, description = "One page of teams (not deleted), oldest first", body = Page<TeamOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of teams (not deleted), oldest first", body = Page<TeamOut>))
 )]
 #[get("/teams")]
 async fn list_teams(
@@ -81,6 +83,10 @@ async fn teams_page(
 }
 
 /// Create a team.
+///
+/// Admins, managers and HR (403 for others). The supervisor must be an enabled supervisor or
+/// manager (422); 409 when a team of that name exists. Triggers the audit entry and webhook event
+/// `team.create`.
 #[utoipa::path(
     tag = "teams",
     operation_id = "createTeam",
@@ -90,8 +96,7 @@ async fn teams_page(
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "A team with this name exists", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks its rules, e.g. the supervisor is not an enabled supervisor or manager", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/teams")]
 async fn create_team(
@@ -111,13 +116,15 @@ async fn create_team(
 }
 
 /// Get a team.
+///
+/// The team with its version as `ETag`. Every staff role — all but `customer_contact` (403).
+/// Read-only.
 #[utoipa::path(
     tag = "teams",
     operation_id = "getTeam",
     params(("id" = String, Path, description = "Team id")),
     responses((status = 200, description = "The team", body = TeamOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/teams/{id}")]
 async fn get_team(
@@ -136,6 +143,10 @@ async fn get_team(
 }
 
 /// Change a team's name, supervisor or station city.
+///
+/// Admins, managers and HR (403 for others). Needs `If-Match`. The supervisor must be an enabled
+/// supervisor or manager (422); 409 when the new name is taken. Triggers the audit entry and
+/// webhook event `team.update`.
 #[utoipa::path(
     tag = "teams",
     operation_id = "updateTeam",
@@ -144,8 +155,7 @@ async fn get_team(
     responses(
         (status = 200, description = "Updated", body = TeamOut, headers(("ETag" = String))),
         (status = 409, description = "A team with this name exists", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/teams/{id}")]
 async fn update_team(
@@ -169,6 +179,9 @@ async fn update_team(
 }
 
 /// Delete a team (soft: it stays in the database, marked deleted).
+///
+/// Admins, managers and HR (403 for others). Needs `If-Match`. Soft delete, refused with 409 while
+/// employees are still in the team. Triggers the audit entry and webhook event `team.delete`.
 #[utoipa::path(
     tag = "teams",
     operation_id = "deleteTeam",
@@ -176,8 +189,7 @@ async fn update_team(
     responses(
         (status = 200, description = "The deleted team", body = TeamOut, headers(("ETag" = String))),
         (status = 409, description = "Employees are still in the team", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/teams/{id}")]
 async fn delete_team(

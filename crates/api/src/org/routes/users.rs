@@ -30,12 +30,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
 const MANAGERS: &[Role] = &[Role::Admin];
 
 /// List users.
+///
+/// Admins only (ORG-1; 403 for others). `format=csv` (or `Accept: text/csv`) exports the list.
+/// Read-only.
 #[utoipa::path(
     tag = "users",
     operation_id = "listUsers",
     params(UsersQuery),
-    responses((status = 200, description = "One page of users, oldest first", body = Page<UserOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of users, oldest first", body = Page<UserOut>))
 )]
 #[get("/users")]
 async fn list_users(
@@ -77,8 +79,9 @@ async fn users_page(
 
 /// Create a user (a person or a service account).
 ///
-/// Without `password`, a person gets a generated one, returned once in `generated_password`,
-/// and must change it.
+/// Admins only (ORG-1; 403 for others). A service account has no password (422). 409 when the
+/// username is taken. Triggers the audit entry `user.create` (security records are never sent to
+/// webhooks); the generated password is left out of an `Idempotency-Key` replay.
 #[utoipa::path(
     tag = "users",
     operation_id = "createUser",
@@ -87,8 +90,7 @@ async fn users_page(
         (status = 201, description = "Created", body = CreatedUser,
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "Username taken", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/users")]
 async fn create_user(
@@ -116,13 +118,14 @@ async fn create_user(
 }
 
 /// Get a user.
+///
+/// The user with roles and its version as `ETag`. Admins only (ORG-1; 403 for others). Read-only.
 #[utoipa::path(
     tag = "users",
     operation_id = "getUser",
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, description = "The user", body = UserOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/users/{id}")]
 async fn get_user(
@@ -141,6 +144,9 @@ async fn get_user(
 }
 
 /// Change a user's profile or roles.
+///
+/// Admins only (ORG-1; 403 for others). Needs `If-Match`. 409 when the change would leave no
+/// enabled admin. Triggers the audit entry `user.update`.
 #[utoipa::path(
     tag = "users",
     operation_id = "updateUser",
@@ -149,8 +155,7 @@ async fn get_user(
     responses(
         (status = 200, description = "Updated", body = UserOut, headers(("ETag" = String))),
         (status = 409, description = "Would leave no enabled admin", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/users/{id}")]
 async fn update_user(
@@ -193,6 +198,9 @@ async fn set_disabled(
 }
 
 /// Disable a user: their sessions end and their tokens and API keys stop working at once.
+///
+/// Admins only (ORG-1; 403 for others). Needs `If-Match`. 409 when it would leave no enabled admin.
+/// Triggers the audit entry `user.disable`.
 #[utoipa::path(
     tag = "users",
     operation_id = "disableUser",
@@ -200,8 +208,7 @@ async fn set_disabled(
     responses(
         (status = 200, description = "Disabled", body = UserOut, headers(("ETag" = String))),
         (status = 409, description = "Would leave no enabled admin", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/users/{id}/disable")]
 async fn disable_user(
@@ -214,12 +221,13 @@ async fn disable_user(
 }
 
 /// Enable a disabled user again.
+///
+/// Admins only (ORG-1; 403 for others). Needs `If-Match`. Triggers the audit entry `user.enable`.
 #[utoipa::path(
     tag = "users",
     operation_id = "enableUser",
     params(("id" = String, Path, description = "User id"), crate::kernel::openapi::IfMatchHeader),
-    responses((status = 200, description = "Enabled", body = UserOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Enabled", body = UserOut, headers(("ETag" = String))))
 )]
 #[post("/users/{id}/enable")]
 async fn enable_user(
@@ -233,8 +241,9 @@ async fn enable_user(
 
 /// Reset a person's password.
 ///
-/// Sets the given password or generates one (returned once); either way the user must change
-/// it at next login, and every session of theirs ends.
+/// Admins only (ORG-1; 403 for others). Needs `If-Match`. 409 for a service account, which has no
+/// password. Triggers the audit entry `user.reset_password`; the generated password is left out of
+/// an `Idempotency-Key` replay.
 #[utoipa::path(
     tag = "users",
     operation_id = "resetUserPassword",
@@ -243,8 +252,7 @@ async fn enable_user(
     responses(
         (status = 200, description = "Password reset", body = PasswordReset, headers(("ETag" = String))),
         (status = 409, description = "Service accounts have no password", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/users/{id}/reset-password")]
 async fn reset_password(

@@ -50,16 +50,22 @@ const UPLOADERS: &[Role] = &[
     Role::Executive,
 ];
 
-/// Upload a file attached to a record.
+/// Upload an attachment
 ///
-/// A `multipart/form-data` body: the text parts `owner_type`, `owner_id` and `kind`, and the
-/// `file` part (best sent last: then nothing is stored for a refused upload). The file is streamed to storage; its content type is detected from its bytes
-/// (415 when its kind does not allow it, whatever the declared type or file name), its size
-/// is capped per kind (413), and its SHA-256 is returned. Images get a JPEG thumbnail.
+/// A `multipart/form-data` body: the text parts `owner_type` (customer, site, contact, equipment,
+/// employee, ticket, visit), `owner_id` and `kind` (photo, document, signature), and the `file`
+/// part (best sent last: then nothing is stored for a refused upload). The file is streamed to
+/// storage; its content type is detected from its bytes (415 when its kind does not allow it,
+/// whatever the declared type or file name), its size is capped per kind (413), and its SHA-256 is
+/// returned. JPEG, PNG and WebP images get a 320 px JPEG thumbnail.
+///
+/// Who: every staff role — admins, managers, supervisors, clerks, engineers, callback agents, QA
+/// inspectors, finance, HR and executives (customer contacts only read: 403) — on a record they see
+/// (ORG-5: otherwise 404). Triggers the audit entry `attachment.upload`. A `signature` attachment
+/// is what a feedback form's signing seals (TKT-7).
 #[utoipa::path(
     tag = "attachments",
     operation_id = "uploadAttachment",
-    summary = "Upload an attachment",
     request_body(content = UploadAttachment, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Stored", body = AttachmentOut,
@@ -68,8 +74,7 @@ const UPLOADERS: &[Role] = &[
         (status = 404, description = "No such record, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file exceeds its kind's size limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not multipart/form-data, or the file's detected type is not allowed for its kind (`detail` names it)", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/attachments")]
 async fn upload_attachment(
@@ -200,21 +205,22 @@ async fn forget(state: &AppState, id: &str) {
         .await;
 }
 
-/// List the attachments of a record, or sync their changes since an instant.
+/// List or delta-sync a record's attachments
 ///
-/// Without `updated_since`: live attachments in id order. With it: every attachment changed
-/// after that instant, deleted ones as tombstones (`deleted: true`), in `(updated_at, id)`
-/// order; page on with `next_cursor`.
+/// Without `updated_since`: live attachments in id order. With it: every attachment changed after
+/// that instant, deleted ones as tombstones (`deleted: true`), in `(updated_at, id)` order; page on
+/// with `next_cursor`.
+///
+/// Any signed-in user who sees the owner record (ORG-5: attachments are visible exactly with the
+/// record they belong to; an invisible or unknown owner is 404). Read-only.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "listAttachments",
-    summary = "List or delta-sync a record's attachments",
     params(AttachmentsQuery),
     responses(
         (status = 200, description = "One page of attachments", body = Page<AttachmentOut>),
         (status = 404, description = "No such record, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/attachments")]
 async fn list_attachments(
@@ -264,15 +270,17 @@ async fn visible_row(
         .await
 }
 
-/// Get an attachment's metadata.
+/// Get an attachment's metadata
+///
+/// The metadata of a live attachment (owner, kind, detected type, size, SHA-256, thumbnail flag),
+/// with its version as `ETag` for `If-Match` on delete. Any signed-in user who sees the owner
+/// record (ORG-5); otherwise, or once deleted, 404. Read-only.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "getAttachment",
-    summary = "Get an attachment's metadata",
     params(("id" = String, Path, description = "Attachment id")),
     responses((status = 200, description = "The attachment", body = AttachmentOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/attachments/{id}")]
 async fn get_attachment(
@@ -331,21 +339,22 @@ async fn stream_object(
     Ok(res.streaming(stream.map_err(ApiError::internal)))
 }
 
-/// Download an attachment's file.
+/// Download an attachment's file
 ///
 /// With its detected `Content-Type`, `Content-Length`, the SHA-256 as `ETag`, and
 /// `Content-Disposition: attachment` with the original file name (RFC 5987 `filename*` for
 /// non-ASCII names).
+///
+/// Any signed-in user who sees the owner record (ORG-5); otherwise, or once deleted, 404.
+/// Read-only.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "downloadAttachment",
-    summary = "Download an attachment's file",
     params(("id" = String, Path, description = "Attachment id")),
     responses((status = 200, description = "The file, as uploaded", body = FileBytes,
         content_type = "application/octet-stream",
         headers(("ETag" = String, description = "The file's SHA-256, quoted"),
-            ("Content-Disposition" = String, description = "`attachment` with the file name")))),
-    security(("bearer" = []))
+            ("Content-Disposition" = String, description = "`attachment` with the file name"))))
 )]
 #[get("/attachments/{id}/content")]
 async fn download_attachment(
@@ -369,18 +378,16 @@ async fn download_attachment(
     .await
 }
 
-/// Download an image attachment's thumbnail.
+/// Download an attachment's thumbnail
 ///
-/// A JPEG at most 320 px on its longer side; 404 when the attachment has none
-/// (`has_thumbnail: false`).
+/// A JPEG at most 320 px on its longer side; 404 when the attachment has none (`has_thumbnail:
+/// false`). Any signed-in user who sees the owner record (ORG-5; otherwise 404). Read-only.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "getAttachmentThumbnail",
-    summary = "Download an attachment's thumbnail",
     params(("id" = String, Path, description = "Attachment id")),
     responses((status = 200, description = "The thumbnail", body = FileBytes,
-        content_type = "image/jpeg")),
-    security(("bearer" = []))
+        content_type = "image/jpeg"))
 )]
 #[get("/attachments/{id}/thumbnail")]
 async fn get_attachment_thumbnail(
@@ -395,17 +402,16 @@ async fn get_attachment_thumbnail(
     stream_object(&state, &row.id, Variant::Thumbnail, "image/jpeg", |_| {}).await
 }
 
-/// Check that the stored file is still the one uploaded.
+/// Verify an attachment's file against its recorded hash
 ///
-/// Re-reads the file, recomputes its SHA-256 and compares it with the hash recorded on
-/// upload: `intact: false` when the file was altered (or is missing), naming both hashes.
+/// Re-reads the file, recomputes its SHA-256 and compares it with the hash recorded on upload:
+/// `intact: false` when the file was altered (or is missing), naming both hashes. Any signed-in
+/// user who sees the owner record (ORG-5; otherwise 404). Read-only.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "verifyAttachment",
-    summary = "Verify an attachment's file against its recorded hash",
     params(("id" = String, Path, description = "Attachment id")),
-    responses((status = 200, description = "The outcome", body = SealReportOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The outcome", body = SealReportOut))
 )]
 #[get("/attachments/{id}/verify")]
 async fn verify_attachment(
@@ -419,19 +425,22 @@ async fn verify_attachment(
     Ok(HttpResponse::Ok().json(report))
 }
 
-/// Delete an attachment (soft): it stays as a tombstone for delta sync and its file is kept
-/// for the records that sealed it, but it can no longer be read. Uploaders delete their own;
-/// admins and managers any they see.
+/// Delete an attachment
+///
+/// Deletes an attachment (soft): it stays as a tombstone for delta sync and its file is kept for
+/// the records that sealed it (TKT-7 signatures), but it can no longer be read.
+///
+/// Who: the uploader deletes their own (staff roles; customer contacts 403); admins and managers
+/// any they see; anyone else 403. An invisible attachment is 404 (ORG-5). Needs `If-Match`.
+/// Triggers the audit entry `attachment.delete`.
 #[utoipa::path(
     tag = "attachments",
     operation_id = "deleteAttachment",
-    summary = "Delete an attachment",
     params(("id" = String, Path, description = "Attachment id"), crate::kernel::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Deleted; the attachment as a tombstone", body = AttachmentOut,
             headers(("ETag" = String))),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/attachments/{id}")]
 async fn delete_attachment(

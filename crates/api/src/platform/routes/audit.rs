@@ -16,12 +16,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
 const AUDITORS: &[Role] = &[Role::Admin];
 
 /// Read the audit log, newest first.
+///
+/// The append-only, hash-chained audit log (actor, time, action, entity, before/after, request id),
+/// newest first, filtered by `entity_type`, `entity_id`, `actor_id`, `action` and
+/// `created_from`/`created_to`; paged with the log's own cursor. Admins only (403 for others).
+/// Read-only: reading writes no entry.
 #[utoipa::path(
     tag = "audit",
     operation_id = "listAuditEntries",
     params(AuditQuery),
-    responses((status = 200, description = "One page of entries, newest first", body = Page<AuditEntryOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of entries, newest first", body = Page<AuditEntryOut>))
 )]
 #[get("/audit")]
 async fn list_audit(
@@ -58,11 +62,13 @@ async fn list_audit(
 }
 
 /// Recompute the audit chain and report the first entry that does not verify.
+///
+/// Recomputes every entry's hash from its content and the previous entry's hash, and names the
+/// first entry that does not verify (tampering). Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "audit",
     operation_id = "verifyAuditChain",
-    responses((status = 200, description = "Verification result (also when broken)", body = AuditVerification)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Verification result (also when broken)", body = AuditVerification))
 )]
 #[get("/audit/verify")]
 async fn verify_audit(

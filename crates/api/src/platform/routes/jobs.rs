@@ -20,16 +20,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// The job queue is the operators' business.
 const OPERATORS: &[Role] = &[Role::Admin];
 
-/// List background jobs, newest first.
+/// List jobs
 ///
-/// `status=dead` is the dead-letter list: jobs that failed `max_attempts` times.
+/// Filtered by `status` and `kind`. Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "jobs",
     operation_id = "listJobs",
-    summary = "List jobs",
     params(JobsQuery),
-    responses((status = 200, description = "One page of jobs, newest first", body = Page<JobOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of jobs, newest first", body = Page<JobOut>))
 )]
 #[get("/jobs")]
 async fn list_jobs(
@@ -54,14 +52,14 @@ async fn list_jobs(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Get a background job, with its attempts and last error.
+/// Get a job
+///
+/// Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "jobs",
     operation_id = "getJob",
-    summary = "Get a job",
     params(("id" = String, Path, description = "Job id")),
-    responses((status = 200, description = "The job", body = JobOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The job", body = JobOut, headers(("ETag" = String))))
 )]
 #[get("/jobs/{id}")]
 async fn get_job(
@@ -75,19 +73,18 @@ async fn get_job(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Re-run a dead job, or one waiting to retry after a failure, now.
+/// Re-run a job
 ///
-/// The job is queued again, due at once, with its attempts counted from zero.
+/// Admins only (403 for others). Needs `If-Match`. 409 when the job is neither dead nor failed.
+/// Triggers the audit entry `job.rerun`.
 #[utoipa::path(
     tag = "jobs",
     operation_id = "rerunJob",
-    summary = "Re-run a job",
     params(("id" = String, Path, description = "Job id"), crate::kernel::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Queued again", body = JobOut, headers(("ETag" = String))),
         (status = 409, description = "The job is neither dead nor failed", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/jobs/{id}/rerun")]
 async fn rerun_job(

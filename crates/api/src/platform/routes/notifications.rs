@@ -16,17 +16,23 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(mark_read);
 }
 
-/// The caller's notifications: newest first, or the changes since an instant.
+/// List my notifications
 ///
-/// Without `updated_since`: newest first. With it: every notification created or read after
-/// that instant, in `(updated_at, id)` order; page on with `next_cursor`.
+/// Without `updated_since`: newest first; `unread=true` keeps the unread ones. With it: every
+/// notification created or read after that instant, in `(updated_at, id)` order; page on with
+/// `next_cursor`.
+///
+/// Any signed-in user, their own inbox only. The notices are sent by domain events and jobs
+/// (`ticket.assigned`, `visit.approval_needed`, `visit.approved`/`visit.rejected`,
+/// `visit.escalated`, `ticket.due_soon`/`ticket.breached`, `callback.assigned`,
+/// `callback.follow_up`, `callback.overdue`, `callback_follow_up.overdue`, `work_order.assigned`,
+/// `work_order.solved`, `complaint.judged_valid`, `change_request.ready_for_test`,
+/// `change_request.delay_notice_due`, `equipment.warranty_ending`). Read-only.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "listMyNotifications",
-    summary = "List my notifications",
     params(NotificationsQuery),
-    responses((status = 200, description = "One page of the caller's notifications", body = Page<NotificationOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of the caller's notifications", body = Page<NotificationOut>))
 )]
 #[get("/me/notifications")]
 async fn list_my_notifications(
@@ -58,17 +64,18 @@ async fn list_my_notifications(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Mark one of the caller's notifications read.
+/// Mark a notification read
 ///
-/// Marking a read notification again changes nothing (its first `read_at` stays), so no
-/// `If-Match` is needed: there is no change to lose.
+/// Marking a read notification again changes nothing (its first `read_at` stays), so no `If-Match`
+/// is needed: there is no change to lose.
+///
+/// Any signed-in user, on their own notifications only (another user's reads as 404). Triggers the
+/// audit entry `notification.read` when it was unread.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "markNotificationRead",
-    summary = "Mark a notification read",
     params(("id" = String, Path, description = "Notification id")),
-    responses((status = 200, description = "The notification, read", body = NotificationOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The notification, read", body = NotificationOut))
 )]
 #[post("/me/notifications/{id}/read")]
 async fn mark_read(
@@ -85,13 +92,14 @@ async fn mark_read(
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// Mark all of the caller's notifications read.
+/// Mark all my notifications read
+///
+/// Any signed-in user, their own inbox only. Triggers the audit entry `notification.read_all` when
+/// something was unread.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "markAllNotificationsRead",
-    summary = "Mark all my notifications read",
-    responses((status = 200, description = "How many were unread", body = MarkedRead)),
-    security(("bearer" = []))
+    responses((status = 200, description = "How many were unread", body = MarkedRead))
 )]
 #[post("/me/notifications/read-all")]
 async fn mark_all_read(

@@ -24,6 +24,9 @@ pub struct Readiness {
 }
 
 /// Liveness: the process answers.
+///
+/// Public: no credentials. Answers 200 while the process runs; it does not touch the database. Not
+/// rate limited.
 #[utoipa::path(
     tag = "ops",
     operation_id = "healthz",
@@ -38,6 +41,9 @@ async fn healthz() -> HttpResponse {
 }
 
 /// Readiness: the database answers and every migration is applied.
+///
+/// Public: no credentials. 200 when the database answers and every migration is applied; 503
+/// otherwise (a load balancer takes the instance out).
 #[utoipa::path(
     tag = "ops",
     operation_id = "readyz",
@@ -65,6 +71,9 @@ async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
 }
 
 /// Prometheus metrics: request counts and latencies per route, database pool gauges.
+///
+/// Public: no credentials (keep it behind the internal network). Prometheus text format. Not rate
+/// limited.
 #[utoipa::path(
     tag = "ops",
     operation_id = "metrics",

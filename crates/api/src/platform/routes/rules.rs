@@ -56,11 +56,13 @@ fn parse_day(raw: &str) -> Result<NaiveDate, ApiError> {
 }
 
 /// List the configurable rule sets with the version in force today.
+///
+/// Every configurable rule set (rates, deadlines, fines, `sla-policy`, `service-deadlines`,
+/// `work-hours`, …) with the version in force today. Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "rules",
     operation_id = "listRuleSets",
-    responses((status = 200, description = "Every rule set (one page)", body = Page<RuleSetSummary>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Every rule set (one page)", body = Page<RuleSetSummary>))
 )]
 #[get("/rules")]
 async fn list_rule_sets(
@@ -100,12 +102,14 @@ async fn list_rule_sets(
 }
 
 /// Get a rule set with all its versions.
+///
+/// The rule set with every dated version, and its version as `ETag` for `If-Match` on a change. Any
+/// signed-in user; an unknown key is 404. Read-only.
 #[utoipa::path(
     tag = "rules",
     operation_id = "getRuleSet",
     params(("key" = String, Path, description = "Rule set key, e.g. `commissioning-rates`")),
-    responses((status = 200, description = "The rule set", body = RuleSetOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The rule set", body = RuleSetOut, headers(("ETag" = String))))
 )]
 #[get("/rules/{key}")]
 async fn get_rule_set(
@@ -120,12 +124,14 @@ async fn get_rule_set(
 }
 
 /// The version of a rule set in force on a day.
+///
+/// The version in force on `on` (default today, company date); 404 when the day lies before the
+/// first version. Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "rules",
     operation_id = "getRuleInForce",
     params(("key" = String, Path, description = "Rule set key"), OnQuery),
-    responses((status = 200, description = "The version in force", body = RuleVersionOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The version in force", body = RuleVersionOut))
 )]
 #[get("/rules/{key}/in-force")]
 async fn get_rule_in_force(
@@ -148,9 +154,14 @@ async fn get_rule_in_force(
 
 /// Set the values of a rule set from a day on.
 ///
-/// Adds a version in force from `effective_from` (or replaces the one of that day). Days before
-/// it keep the earlier version, so computations for past periods do not change unless the date
-/// lies in them. The value must have the complete shape of the set (see `GET /rules/{key}`).
+/// Adds a version in force from `effective_from` (or replaces the one of that day). Days before it
+/// keep the earlier version, so computations for past periods do not change unless the date lies in
+/// them. The value must have the complete shape of the set (see `GET /rules/{key}`; 422 naming the
+/// field otherwise).
+///
+/// Admins only (403 for others). Needs `If-Match` with the rule set's `ETag`. Triggers the audit
+/// entry `rule.put_version`. New SLA due instants, deadlines and fines follow the version in force
+/// on their own day (TKT-2, TKT-7, TKT-9, TKT-12).
 #[utoipa::path(
     tag = "rules",
     operation_id = "putRuleVersion",
@@ -160,8 +171,7 @@ async fn get_rule_in_force(
         crate::kernel::openapi::IfMatchHeader
     ),
     request_body = PutRuleVersion,
-    responses((status = 200, description = "The rule set after the change", body = RuleSetOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The rule set after the change", body = RuleSetOut, headers(("ETag" = String))))
 )]
 #[put("/rules/{key}/versions/{effective_from}")]
 async fn put_rule_version(
@@ -187,6 +197,10 @@ async fn put_rule_version(
 }
 
 /// Remove the version of a rule set that starts on a day; the previous version then applies.
+///
+/// Admins only (403 for others). Needs `If-Match` with the rule set's `ETag`. 404 when no version
+/// starts that day; 409 for the only version (put a new value instead). Triggers the audit entry
+/// `rule.delete_version`.
 #[utoipa::path(
     tag = "rules",
     operation_id = "deleteRuleVersion",
@@ -198,8 +212,7 @@ async fn put_rule_version(
     responses(
         (status = 200, description = "The rule set after the change", body = RuleSetOut, headers(("ETag" = String))),
         (status = 409, description = "The only version cannot be removed", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[delete("/rules/{key}/versions/{effective_from}")]
 async fn delete_rule_version(
@@ -224,6 +237,10 @@ async fn delete_rule_version(
 }
 
 /// BIL-9: the commissioning commission of a job under the rates in force on a day.
+///
+/// The rate per point and the commission of `points` (0 to 10000000) of a `class` under the
+/// `commissioning-rates` version in force on `on` (default today), in fen; 404 when none is in
+/// force that day. Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "rules",
     operation_id = "quoteCommissioningCommission",
@@ -231,8 +248,7 @@ async fn delete_rule_version(
     responses(
         (status = 200, description = "Rate and commission", body = CommissionQuote),
         (status = 404, description = "No commissioning rates are in force on `on` (it lies before the first version)", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/commissioning-rates/quote")]
 async fn quote_commission(

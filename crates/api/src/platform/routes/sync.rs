@@ -78,21 +78,21 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(sync_batch);
 }
 
-/// Apply a queue of offline commands.
+/// Apply offline commands
 ///
-/// The commands run in order, each in its own transaction exactly as its own endpoint would
-/// run it (same body rules, roles, ORG-5 visibility, `If-Match`, audit entry), each with its
-/// own `idempotency_key`. One result per command: `applied`, `duplicate` (its key was seen:
-/// the first result, nothing done again), `conflict` (the record changed on the server: its
-/// current version to merge) or `error` (the problem details of the refusal). A command's
-/// failure does not stop the others; the batch itself answers 200.
+/// The commands run in order, each in its own transaction exactly as its own endpoint would run it
+/// (same body rules, roles, ORG-5 visibility, `If-Match`, audit entry, notifications and webhook
+/// events), each with its own `idempotency_key`. One result per command: `applied`, `duplicate`
+/// (its key was seen: the first result, nothing done again), `conflict` (the record changed on the
+/// server: its current version to merge) or `error` (the problem details of the refusal). A
+/// command's failure does not stop the others; the batch itself answers 200.
+///
+/// Any signed-in user; each command checks its own roles.
 #[utoipa::path(
     tag = "sync",
     operation_id = "syncBatch",
-    summary = "Apply offline commands",
     request_body = SyncBatch,
-    responses((status = 200, description = "One result per command, in order", body = SyncBatchOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One result per command, in order", body = SyncBatchOut))
 )]
 #[post("/sync/batch")]
 async fn sync_batch(

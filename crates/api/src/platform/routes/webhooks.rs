@@ -32,13 +32,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// Integrations are set up by admins: a subscription sends data out of the company.
 const ADMINS: &[Role] = &[Role::Admin];
 
-/// The event types a subscription can ask for.
+/// List webhook event types
+///
+/// The audit actions of the published record types (customers, sites, contacts, equipment,
+/// employees, teams, products, cities), and the `entity.*` and `*` patterns. Admins only (403 for
+/// others). Read-only.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "listWebhookEventTypes",
-    summary = "List webhook event types",
-    responses((status = 200, description = "Every event type, in name order", body = Vec<EventTypeOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Every event type, in name order", body = Vec<EventTypeOut>))
 )]
 #[get("/webhooks/event-types")]
 async fn list_event_types(caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -52,14 +54,14 @@ async fn list_event_types(caller: Caller) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(types))
 }
 
-/// List webhook subscriptions.
+/// List webhook subscriptions
+///
+/// Every live subscription (never its secret). Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "listWebhooks",
-    summary = "List webhook subscriptions",
     params(WebhooksQuery),
-    responses((status = 200, description = "One page of subscriptions", body = Page<WebhookOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of subscriptions", body = Page<WebhookOut>))
 )]
 #[get("/webhooks")]
 async fn list_webhooks(
@@ -77,19 +79,23 @@ async fn list_webhooks(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Subscribe a URL to events.
+/// Create a webhook subscription
 ///
-/// Every change of a subscribed record type is POSTed to `url` as JSON, signed in the
+/// Every audited change of a subscribed record type is POSTed to `url` as JSON, signed in the
 /// Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the
-/// `secret` returned this once. Failed deliveries are retried with backoff.
+/// `secret` returned this once (and left out of an `Idempotency-Key` replay). Failed deliveries are
+/// retried with backoff, up to 12 attempts.
+///
+/// Admins only (403 for others). Only public `http`/`https` addresses: loopback, private,
+/// link-local, CGNAT, multicast and reserved ones are refused (422 `url`) unless listed in
+/// `KEFU_WEBHOOK_ALLOWED_HOSTS`; unknown event types are 422. Triggers the audit entry
+/// `webhook.create`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "createWebhook",
-    summary = "Create a webhook subscription",
     request_body = CreateWebhook,
     responses((status = 201, description = "Created; the secret is shown this once", body = CreatedWebhook,
-        headers(("Location" = String), ("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("Location" = String), ("ETag" = String))))
 )]
 #[post("/webhooks")]
 async fn create_webhook(
@@ -111,15 +117,16 @@ async fn create_webhook(
     ))
 }
 
-/// Get a webhook subscription.
+/// Get a webhook subscription
+///
+/// The subscription (never its secret) with its version as `ETag`. Admins only (403 for others).
+/// Read-only.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "getWebhook",
-    summary = "Get a webhook subscription",
     params(("id" = String, Path, description = "Subscription id")),
     responses((status = 200, description = "The subscription", body = WebhookOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[get("/webhooks/{id}")]
 async fn get_webhook(
@@ -137,15 +144,16 @@ async fn get_webhook(
     ))
 }
 
-/// Change a subscription: its URL, events, or `active` to pause it.
+/// Update a webhook subscription
+///
+/// Admins only (403 for others). Needs `If-Match`. A new `url` is checked as on create (422).
+/// Triggers the audit entry `webhook.update`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "updateWebhook",
-    summary = "Update a webhook subscription",
     params(("id" = String, Path, description = "Subscription id"), crate::kernel::openapi::IfMatchHeader),
     request_body = UpdateWebhook,
-    responses((status = 200, description = "Updated", body = WebhookOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Updated", body = WebhookOut, headers(("ETag" = String))))
 )]
 #[patch("/webhooks/{id}")]
 async fn update_webhook(
@@ -169,15 +177,16 @@ async fn update_webhook(
     ))
 }
 
-/// Delete a subscription (soft); nothing more is sent to it.
+/// Delete a webhook subscription
+///
+/// Soft delete; nothing more is sent to it. Admins only (403 for others). Needs `If-Match`.
+/// Triggers the audit entry `webhook.delete`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "deleteWebhook",
-    summary = "Delete a webhook subscription",
     params(("id" = String, Path, description = "Subscription id"), crate::kernel::openapi::IfMatchHeader),
     responses((status = 200, description = "Deleted; the record as a tombstone", body = WebhookOut,
-        headers(("ETag" = String)))),
-    security(("bearer" = []))
+        headers(("ETag" = String))))
 )]
 #[delete("/webhooks/{id}")]
 async fn delete_webhook(
@@ -199,14 +208,15 @@ async fn delete_webhook(
     ))
 }
 
-/// The delivery log: every event queued for a subscription and what became of it.
+/// List webhook deliveries
+///
+/// Filtered by `subscription_id`, `status` and `event_type`. Admins only (403 for others).
+/// Read-only.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "listWebhookDeliveries",
-    summary = "List webhook deliveries",
     params(DeliveriesQuery),
-    responses((status = 200, description = "One page of deliveries, oldest first", body = Page<DeliveryOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of deliveries, oldest first", body = Page<DeliveryOut>))
 )]
 #[get("/webhook-deliveries")]
 async fn list_deliveries(
@@ -236,14 +246,14 @@ async fn list_deliveries(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// A delivery with every attempt made.
+/// Get a webhook delivery
+///
+/// Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "getWebhookDelivery",
-    summary = "Get a webhook delivery",
     params(("id" = String, Path, description = "Delivery id")),
-    responses((status = 200, description = "The delivery and its attempts", body = DeliveryDetail)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The delivery and its attempts", body = DeliveryDetail))
 )]
 #[get("/webhook-deliveries/{id}")]
 async fn get_delivery(
@@ -266,19 +276,19 @@ async fn get_delivery(
     }))
 }
 
-/// Send a delivery again with its original payload and `webhook-id`. Deliveries are never
-/// edited, only re-sent, so this needs no `If-Match`; send an `Idempotency-Key` to make a
-/// retried request send once.
+/// Redeliver a webhook delivery
+///
+/// Admins only (403 for others). 409 when the subscription is inactive. Queues a delivery job at
+/// once (the job runner sends it, with retries) and triggers the audit entry
+/// `webhook_delivery.redeliver`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "redeliverWebhook",
-    summary = "Redeliver a webhook delivery",
     params(("id" = String, Path, description = "Delivery id")),
     responses(
         (status = 202, description = "Queued again", body = DeliveryOut),
         (status = 409, description = "The subscription is inactive", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/webhook-deliveries/{id}/redeliver")]
 async fn redeliver(

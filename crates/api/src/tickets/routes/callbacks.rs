@@ -32,22 +32,29 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(satisfaction_report);
 }
 
-/// Create a callback (TKT-9) by hand (`manual`, due `due_date` or today) or after a repaired
-/// device is shipped back (`repair_return`, due `callback_after_repair_days` calendar days
-/// after `shipped_on`, rule set `service-deadlines`). It goes to the given callback agent or
-/// clerk, else to the enabled one with the fewest open callbacks, who is notified. Callbacks
-/// after a feedback form are made when the form is received. Clerks, callback agents,
-/// managers and admins.
+/// Create a callback
+///
+/// Creates a callback (TKT-9) by hand (`manual`, due `due_date` or today) or after a repaired
+/// device is shipped back (`repair_return` with `shipped_on` not after today, due
+/// `callback_after_repair_days` calendar days after it — rule set `service-deadlines` — or the
+/// earlier `due_date`). Callbacks after a feedback form are made when the form is received, never
+/// here (422 `source`).
+///
+/// Who: admins, managers, clerks and callback agents (403 for others). The ticket must be visible
+/// to the caller (else 422 `ticket_id`) and not cancelled (409). It goes to `assignee_id` (an
+/// enabled callback agent or clerk, else 422), or to the enabled one with the fewest open
+/// callbacks; TKT-9: 409 when nobody can take it.
+///
+/// Triggers: the audit entry `callback.create` and the `callback.assigned` notification to the
+/// assignee. The callback overdue watch tells the assignee once it is past due.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "createCallback",
-    summary = "Create a callback",
     request_body = CreateCallback,
     responses(
         (status = 201, description = "Created", body = CallbackOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The ticket is cancelled, or nobody can take callbacks", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/callbacks")]
 async fn create_callback(
@@ -69,17 +76,19 @@ async fn create_callback(
     ))
 }
 
-/// List callbacks visible to the caller, or sync the changes since an instant (the mobile
-/// app). ORG-5: the callback desk (clerks, callback agents), managers, QA, executives and
-/// admins see all; engineers the callbacks of their tickets, supervisors their teams';
-/// customer contacts none. `overdue=true`: open and due before today.
+/// List or delta-sync callbacks
+///
+/// Any signed-in user; lists the callbacks visible to the caller (ORG-5): the callback desk
+/// (clerks, callback agents), managers, QA inspectors, executives and admins see all; everyone else
+/// the callbacks of the tickets they see (engineers their tickets', supervisors their teams');
+/// customer contacts none. Without `updated_since`: in id order; with it: every callback changed
+/// after that instant in update order (the mobile app). `overdue=true`: open and due before today.
+/// Read-only.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "listCallbacks",
-    summary = "List or delta-sync callbacks",
     params(CallbackQuery),
-    responses((status = 200, description = "One page of callbacks", body = Page<CallbackOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of callbacks", body = Page<CallbackOut>))
 )]
 #[get("/callbacks")]
 async fn list_callbacks(
@@ -120,14 +129,15 @@ async fn list_callbacks(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Get a callback (404 when the caller may not see it).
+/// Get a callback
+///
+/// The callback with its version as `ETag`. Any signed-in user who sees it (ORG-5, as in
+/// `listCallbacks`); any other callback reads as 404.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "getCallback",
-    summary = "Get a callback",
     params(("id" = String, Path, description = "Callback id")),
-    responses((status = 200, description = "The callback", body = CallbackOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The callback", body = CallbackOut, headers(("ETag" = String))))
 )]
 #[get("/callbacks/{id}")]
 async fn get_callback(
@@ -148,19 +158,23 @@ async fn get_callback(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Record a call that did not reach the customer: the attempt is counted and the callback
-/// stays open. The callback desk, managers and admins.
+/// Record an unanswered call
+///
+/// Records a call that did not reach the customer: the attempt is counted (with time and note) and
+/// the callback stays open.
+///
+/// Who: admins, managers, clerks and callback agents (403 for others), on a callback they see
+/// (ORG-5: otherwise 404). Needs `If-Match`. TKT-9: 409 when the callback is done or cancelled.
+/// Triggers the audit entry `callback.attempt`.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "attemptCallback",
-    summary = "Record an unanswered call",
     params(("id" = String, Path, description = "Callback id"), crate::kernel::openapi::IfMatchHeader),
     request_body = CallbackAttempt,
     responses(
         (status = 200, description = "Recorded", body = CallbackOut, headers(("ETag" = String))),
         (status = 409, description = "The callback is done or cancelled", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/callbacks/{id}/attempt")]
 async fn attempt_callback(
@@ -181,23 +195,30 @@ async fn attempt_callback(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Complete a reached callback with the questionnaire (TKT-9): form signed, timeliness,
-/// attitude and technical level 1–5 (422 naming the field), result, the overall verdict,
-/// and what was charged on site. Satisfied: a resolved ticket is closed (logged with reason
-/// `TKT-9 …`). Not satisfied: a follow-up for a manager (`manager_id`, else the one with the
-/// fewest open follow-ups), due `follow_up_working_days` working days later, who is
-/// notified; a resolved or closed ticket is reopened.
+/// Complete a callback
+///
+/// Completes a reached callback with the questionnaire (TKT-9): form signed, timeliness, attitude
+/// and technical level 1–5 (422 naming the field), result, the overall verdict, and what was
+/// charged on site; `manager_id` must be an enabled manager (422).
+///
+/// Who: admins, managers, clerks and callback agents (403 for others), on a callback they see
+/// (ORG-5: otherwise 404). Needs `If-Match`. TKT-9: 409 when the callback is done or cancelled.
+///
+/// Triggers: the audit entry `callback.complete`. Satisfied: a resolved ticket is closed (log
+/// reason `TKT-9 …`, audit `ticket.close`). Not satisfied: a follow-up for `manager_id`, else the
+/// enabled manager with the fewest open follow-ups (TKT-9: 409 when there is none), due
+/// `service-deadlines.follow_up_working_days` working days later, with the audit entry
+/// `callback_follow_up.create` and the `callback.follow_up` notification to that manager; and a
+/// resolved or closed ticket is reopened (audit `ticket.reopen`).
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "completeCallback",
-    summary = "Complete a callback",
     params(("id" = String, Path, description = "Callback id"), crate::kernel::openapi::IfMatchHeader),
     request_body = CompleteCallback,
     responses(
         (status = 200, description = "Completed", body = CallbackOut, headers(("ETag" = String))),
         (status = 409, description = "The callback is done or cancelled, or no manager can follow up", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/callbacks/{id}/complete")]
 async fn complete_callback(
@@ -218,15 +239,17 @@ async fn complete_callback(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// List the managers' follow-ups of dissatisfied customers (TKT-9), or sync the changes
-/// since an instant. Managers, QA, executives and admins see all.
+/// List callback follow-ups
+///
+/// The managers' follow-ups of dissatisfied customers (TKT-9), filtered by `owner_id`, `status`,
+/// `ticket_id`; without `updated_since` in id order, with it every follow-up changed after that
+/// instant in update order. Admins, managers, QA inspectors and executives, who see all (403 for
+/// others). Read-only.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "listCallbackFollowUps",
-    summary = "List callback follow-ups",
     params(FollowUpQuery),
-    responses((status = 200, description = "One page of follow-ups", body = Page<FollowUpOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of follow-ups", body = Page<FollowUpOut>))
 )]
 #[get("/callback-follow-ups")]
 async fn list_follow_ups(
@@ -267,14 +290,15 @@ async fn list_follow_ups(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Get a follow-up.
+/// Get a callback follow-up
+///
+/// The follow-up with its version as `ETag`. Admins, managers, QA inspectors and executives (403
+/// for others). Read-only.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "getCallbackFollowUp",
-    summary = "Get a callback follow-up",
     params(("id" = String, Path, description = "Follow-up id")),
-    responses((status = 200, description = "The follow-up", body = FollowUpOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The follow-up", body = FollowUpOut, headers(("ETag" = String))))
 )]
 #[get("/callback-follow-ups/{id}")]
 async fn get_follow_up(
@@ -294,18 +318,22 @@ async fn get_follow_up(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Record the manager's answer to the dissatisfied customer. Managers and admins.
+/// Answer a callback follow-up
+///
+/// Records the manager's answer to the dissatisfied customer (TKT-9); the follow-up becomes
+/// answered.
+///
+/// Who: admins and managers (403 for others). Needs `If-Match`. TKT-9: 409 when it is answered
+/// already. Triggers the audit entry `callback_follow_up.answer`.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "answerCallbackFollowUp",
-    summary = "Answer a callback follow-up",
     params(("id" = String, Path, description = "Follow-up id"), crate::kernel::openapi::IfMatchHeader),
     request_body = AnswerFollowUp,
     responses(
         (status = 200, description = "Answered", body = FollowUpOut, headers(("ETag" = String))),
         (status = 409, description = "Answered already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/callback-follow-ups/{id}/answer")]
 async fn answer_follow_up(
@@ -328,18 +356,20 @@ async fn answer_follow_up(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// The customer satisfaction report (TKT-13) of a `month` (`2026-03`) or `quarter`
-/// (`2026-Q1`): the callbacks due in the period and completed, per `group_by` team, engineer
-/// (the ticket's assignee, default) or customer, with the satisfied rate in basis points and
-/// the average scores in hundredths. `format=csv` (or `Accept: text/csv`) downloads the
-/// groups. Managers, QA, executives and admins see all teams, supervisors their teams'.
+/// Get the satisfaction report
+///
+/// The customer satisfaction report (TKT-13) of a `month` (`2026-03`) or `quarter` (`2026-Q1`): the
+/// callbacks due in the period and completed, per `group_by` team, engineer (the ticket's assignee,
+/// default) or customer, with the satisfied rate in basis points and the average scores in
+/// hundredths. `format=csv` (or `Accept: text/csv`) downloads the groups.
+///
+/// Who: admins, managers, QA inspectors and executives see all teams; supervisors their teams' (403
+/// for other roles). Read-only.
 #[utoipa::path(
     tag = "reports",
     operation_id = "getSatisfactionReport",
-    summary = "Get the satisfaction report",
     params(SatisfactionQuery),
-    responses((status = 200, description = "The report", body = SatisfactionReport)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The report", body = SatisfactionReport))
 )]
 #[get("/reports/satisfaction")]
 async fn satisfaction_report(

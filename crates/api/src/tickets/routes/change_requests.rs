@@ -34,20 +34,25 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(cancel_change_request);
 }
 
-/// File a program change for a ticket (TKT-12) with the reference of the customer's stamped
-/// application: engineers, supervisors, managers and admins who see the ticket; the caller
-/// is the requesting engineer, who will test it. Not on a cancelled ticket (409).
+/// Request a program change
+///
+/// Files a program change for a ticket (TKT-12), in stage `requested`, with the reference of the
+/// customer's stamped application if at hand; the caller is the requesting engineer, who will test
+/// it.
+///
+/// Who: admins, managers, supervisors and engineers (403 for others) who see the ticket (ORG-5:
+/// otherwise 404). Refused with 409 on a cancelled ticket. Triggers the stage-log entry `request`
+/// and the audit entry `change_request.create`; the delay watch then tells the requester and the
+/// managers as the promised date nears.
 #[utoipa::path(
     tag = "change-requests",
     operation_id = "createChangeRequest",
-    summary = "Request a program change",
     params(("id" = String, Path, description = "Ticket id")),
     request_body = CreateChangeRequest,
     responses(
         (status = 201, description = "Requested", body = ChangeRequestDetail, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The ticket is cancelled", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/change-requests")]
 async fn create_change_request(
@@ -70,16 +75,18 @@ async fn create_change_request(
     ))
 }
 
-/// List the change requests visible to the caller (with their ticket, or requested by the
-/// caller); `delay_notice_due=true` keeps the undelivered ones within the notice period of
-/// their promised date (or past it) — those whose delay must be announced now.
+/// List change requests
+///
+/// Any signed-in user; lists the change requests visible to the caller (ORG-5: with their ticket,
+/// or requested by the caller), filtered by `stage`, `ticket_id`, `customer_id`.
+/// `delay_notice_due=true` keeps the undelivered ones within the
+/// `service-deadlines.change_request_delay_notice_working_days` notice period of their promised
+/// date (or past it) — those whose delay must be announced now (TKT-12). Read-only.
 #[utoipa::path(
     tag = "change-requests",
     operation_id = "listChangeRequests",
-    summary = "List change requests",
     params(ChangeRequestQuery),
-    responses((status = 200, description = "One page of change requests", body = Page<ChangeRequestOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of change requests", body = Page<ChangeRequestOut>))
 )]
 #[get("/change-requests")]
 async fn list_change_requests(
@@ -118,15 +125,16 @@ async fn list_change_requests(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Get a change request with its stage log (actor, reason, time) and its delay notices (the
-/// history of promised dates).
+/// Get a change request
+///
+/// The change request with its stage log (actor, reason, time) and its delay notices (the history
+/// of promised dates), and its version as `ETag`. Any signed-in user who sees it (ORG-5: with its
+/// ticket, or its requester); otherwise 404.
 #[utoipa::path(
     tag = "change-requests",
     operation_id = "getChangeRequest",
-    summary = "Get a change request",
     params(("id" = String, Path, description = "Change request id")),
-    responses((status = 200, description = "The change request", body = ChangeRequestDetail, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The change request", body = ChangeRequestDetail, headers(("ETag" = String))))
 )]
 #[get("/change-requests/{id}")]
 async fn get_change_request(
@@ -171,13 +179,13 @@ macro_rules! cr_route {
             tag = "change-requests",
             operation_id = $op,
             summary = $summary,
+            description = $doc,
             params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
             request_body = $body,
             responses(
                 (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
                 (status = 409, description = $extra, body = Problem, content_type = "application/problem+json"),
-            ),
-            security(("bearer" = []))
+            )
         )]
         #[post($path)]
         async fn $fn(
@@ -211,7 +219,7 @@ cr_route!(
     "/change-requests/{id}/confirm-requirements",
     "confirmChangeRequirements",
     "Confirm the requirements with the customer",
-    "The engineer has confirmed the requirements with the customer (TKT-12), optionally restating them. The customer's stamped application must be on file (given now or at the request): otherwise 422 `TKT-12`.",
+    "The engineer has confirmed the requirements with the customer (`requested` → `requirements_confirmed`; 409 from any other stage), optionally restating them. Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. TKT-12: the customer's stamped application must be on file (given now or at the request), otherwise 422 with rule `TKT-12`. Triggers the stage-log entry and the audit entry `change_request.confirm_requirements`.",
     ConfirmRequirements,
     ENGINEERS,
     "The request is not `requested`",
@@ -222,7 +230,7 @@ cr_route!(
     "/change-requests/{id}/review",
     "reviewChangeRequest",
     "Review a change request",
-    "The manager's review (TKT-12): approving sets the completion date promised to the customer (`promised_date` required, 422 naming it otherwise); `approve: false` rejects the request.",
+    "The manager's review (TKT-12) of a request with confirmed requirements (409 from any other stage): approving (`reviewed`) sets the completion date promised to the customer (`promised_date` required and not in the past, 422 naming it otherwise); `approve: false` rejects the request (`rejected`). Admins and managers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.review` or `change_request.reject`.",
     ReviewChangeRequest,
     MANAGERS,
     "The requirements are not confirmed",
@@ -233,7 +241,7 @@ cr_route!(
     "/change-requests/{id}/start-development",
     "startChangeDevelopment",
     "Start development",
-    "Development of a reviewed request starts: managers, supervisors and admins (there is no developer role).",
+    "Development of a reviewed request starts (`reviewed` → `in_development`; 409 from any other stage): admins, managers and supervisors (403 for others; there is no developer role), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.start_development`.",
     NoteBody,
     LEADS,
     "The request is not `reviewed`",
@@ -244,7 +252,7 @@ cr_route!(
     "/change-requests/{id}/submit-for-test",
     "submitChangeForTest",
     "Finish development",
-    "Development is finished and the change goes to the requesting engineer for testing (who is notified): managers, supervisors and admins.",
+    "Development is finished and the change goes to the requesting engineer for testing (`in_development` → `testing`; 409 from any other stage): admins, managers and supervisors (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry, the audit entry `change_request.submit_for_test` and the `change_request.ready_for_test` notification to the requesting engineer (TKT-12).",
     NoteBody,
     LEADS,
     "The request is not `in_development`",
@@ -255,7 +263,7 @@ cr_route!(
     "/change-requests/{id}/pass-test",
     "passChangeTest",
     "Pass the test",
-    "The requesting engineer tested the change and it passed (TKT-12): anyone else is 422 `TKT-12`.",
+    "The requesting engineer tested the change and it passed (`testing` → `tested`; 409 from any other stage). Role `engineer` (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. TKT-12: anyone but the engineer who requested it gets 422 with rule `TKT-12`. Triggers the stage-log entry and the audit entry `change_request.pass_test`.",
     NoteBody,
     &[Role::Engineer],
     "The request is not `testing`",
@@ -266,7 +274,7 @@ cr_route!(
     "/change-requests/{id}/deliver",
     "deliverChange",
     "Deliver the change",
-    "The engineer helped the customer update to the tested change.",
+    "The engineer helped the customer update to the tested change (`tested` → `delivered`; 409 from any other stage); the delay watch stops. Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.deliver`.",
     NoteBody,
     ENGINEERS,
     "The request is not `tested`",
@@ -277,7 +285,7 @@ cr_route!(
     "/change-requests/{id}/record-feedback",
     "recordChangeFeedback",
     "Record the customer's opinion",
-    "The customer's opinion of the delivered change.",
+    "The customer's opinion of the delivered change (`delivered` → `feedback_recorded`; 409 from any other stage). Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.record_feedback`.",
     RecordFeedback,
     ENGINEERS,
     "The request is not `delivered`",
@@ -288,7 +296,7 @@ cr_route!(
     "/change-requests/{id}/delay",
     "delayChangeRequest",
     "Announce a delay",
-    "A delay notice (TKT-12): the customer's contact is told of a later completion date strictly before the current promised date (company date); on or after it is 422 `TKT-12`. The old and new dates are kept in `delay_notices`.",
+    "A delay notice (TKT-12) on an undelivered request (409 once delivered, rejected or cancelled): the customer's contact is told of a later completion date strictly before the current promised date (company date) — on or after it, or with no date promised yet, it is 422 with rule `TKT-12`; the new date must be after the current one (422 `new_promised_date`). The old and new dates are kept in `delay_notices`, and the delay watch watches the new date. Admins, managers, supervisors, engineers and clerks (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.delay`.",
     DelayNotice,
     ANNOUNCERS,
     "The request is delivered, rejected or cancelled",
@@ -299,7 +307,7 @@ cr_route!(
     "/change-requests/{id}/cancel",
     "cancelChangeRequest",
     "Cancel a change request",
-    "Cancel an undelivered request, with the reason: managers and admins.",
+    "Cancels an undelivered request with the reason (409 once delivered, rejected or cancelled): admins and managers (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.cancel`.",
     ReasonBody,
     MANAGERS,
     "The request is delivered, rejected or cancelled",

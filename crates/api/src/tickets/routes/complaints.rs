@@ -34,17 +34,23 @@ fn trimmed(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-/// Record a complaint about an employee (TKT-10): the office that takes calls, leads, QA, or
-/// a customer contact for their own customer. It starts `open`, awaiting a judgement.
+/// Record a complaint
+///
+/// Records a complaint about an employee (TKT-10); it starts `open`, awaiting a judgement.
+/// `received_at` (default now) may lie at most 5 minutes in the future.
+///
+/// Who: admins, managers, supervisors, clerks, callback agents and QA inspectors, or a customer
+/// contact for their own customer (403 for other roles). The customer must be visible to the caller
+/// (ORG-5; 422 `customer_id` otherwise), the employee must exist (422 `employee_id`), and a
+/// `ticket_id` must be a visible ticket of that customer (422 `ticket_id`). Triggers the audit
+/// entry `complaint.create`.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "createComplaint",
-    summary = "Record a complaint",
     request_body = CreateComplaint,
     responses(
         (status = 201, description = "Recorded", body = ComplaintOut, headers(("Location" = String), ("ETag" = String))),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/complaints")]
 async fn create_complaint(
@@ -65,16 +71,18 @@ async fn create_complaint(
     ))
 }
 
-/// List the complaints visible to the caller: all for admins, managers, executives, HR and
-/// QA; a supervisor's teams' members'; those the caller recorded; a customer contact's
-/// customer's; and, once judged, those about the caller.
+/// List complaints
+///
+/// Any signed-in user; lists the complaints visible to the caller: all for admins, managers,
+/// executives, HR and QA inspectors; a supervisor's teams' members'; those the caller recorded; a
+/// customer contact's customer's; and, once judged, those about the caller. Filters `employee_id`,
+/// `customer_id`, `validity`, `status`, `received_from`/`received_to` (company dates); delta sync
+/// with `updated_since`. Read-only.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "listComplaints",
-    summary = "List complaints",
     params(ComplaintQuery),
-    responses((status = 200, description = "One page of complaints", body = Page<ComplaintOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of complaints", body = Page<ComplaintOut>))
 )]
 #[get("/complaints")]
 async fn list_complaints(
@@ -125,14 +133,15 @@ async fn list_complaints(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Get a complaint visible to the caller.
+/// Get a complaint
+///
+/// The complaint with its version as `ETag`. Any signed-in user who sees it (as in
+/// `listComplaints`); any other complaint reads as 404.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "getComplaint",
-    summary = "Get a complaint",
     params(("id" = String, Path, description = "Complaint id")),
-    responses((status = 200, description = "The complaint", body = ComplaintOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The complaint", body = ComplaintOut, headers(("ETag" = String))))
 )]
 #[get("/complaints/{id}")]
 async fn get_complaint(
@@ -168,20 +177,24 @@ async fn act(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Judge a complaint valid or invalid, with the reason (TKT-10): an admin or manager, or the
-/// supervisor of a team the employee belongs to; never the employee complained about
-/// (403). A valid judgement notifies the employee and counts against them (HR-C1).
+/// Judge a complaint's validity
+///
+/// Judges an open complaint valid or invalid, with the reason (TKT-10; `open` → `judged`, 409 once
+/// judged).
+///
+/// Who: an admin or manager, or the supervisor of a team the employee belongs to; never the
+/// employee complained about (403). Needs `If-Match`; an invisible complaint is 404. Triggers the
+/// audit entry `complaint.judge`; a valid judgement sends the `complaint.judged_valid` notification
+/// to the employee, with the reason, and counts against them in HR scoring (HR-C1).
 #[utoipa::path(
     tag = "complaints",
     operation_id = "judgeComplaint",
-    summary = "Judge a complaint's validity",
     params(("id" = String, Path, description = "Complaint id"), crate::kernel::openapi::IfMatchHeader),
     request_body = JudgeComplaint,
     responses(
         (status = 200, description = "Judged", body = ComplaintOut, headers(("ETag" = String))),
         (status = 409, description = "The complaint is judged already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/complaints/{id}/judge")]
 async fn judge_complaint(
@@ -202,20 +215,24 @@ async fn judge_complaint(
     .await
 }
 
-/// Record the corrective measures and the reply given to the customer (TKT-10), after the
-/// judgement: leads, clerks and callback agents. A valid complaint needs corrective measures
-/// (422 `TKT-10`); an unjudged one is 422 `TKT-10`.
+/// Record measures and the reply
+///
+/// Records the corrective measures and the reply given to the customer (TKT-10; `judged` →
+/// `replied`, 409 once replied or closed).
+///
+/// Who: clerks and callback agents, or the employee's leads (an admin or manager, or a supervisor
+/// of the employee's team); never the employee complained about (403). Needs `If-Match`; an
+/// invisible complaint is 404. TKT-10: an unjudged complaint is 422 `TKT-10`; a valid complaint
+/// needs `corrective_measures` (422 `TKT-10`). Triggers the audit entry `complaint.reply`.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "replyComplaint",
-    summary = "Record measures and the reply",
     params(("id" = String, Path, description = "Complaint id"), crate::kernel::openapi::IfMatchHeader),
     request_body = ReplyComplaint,
     responses(
         (status = 200, description = "Replied", body = ComplaintOut, headers(("ETag" = String))),
         (status = 409, description = "The complaint is replied or closed already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/complaints/{id}/reply")]
 async fn reply_complaint(
@@ -236,20 +253,25 @@ async fn reply_complaint(
     .await
 }
 
-/// Close a judged complaint (TKT-10): the leads who judge. A valid complaint needs its
-/// corrective measures and the reply to the customer first (422 `TKT-10` naming what is
-/// missing); an unjudged one is 422 `TKT-10`.
+/// Close a complaint
+///
+/// Closes a judged or replied complaint (TKT-10; 409 once closed), with an optional closing remark
+/// kept in the audit entry.
+///
+/// Who: the employee's leads — an admin or manager, or a supervisor of a team the employee belongs
+/// to; never the employee complained about (403). Needs `If-Match`; an invisible complaint is 404.
+/// TKT-10: an unjudged complaint is 422 `TKT-10`; a valid complaint needs its corrective measures
+/// and the reply to the customer first (422 `TKT-10` naming what is missing). Triggers the audit
+/// entry `complaint.close`.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "closeComplaint",
-    summary = "Close a complaint",
     params(("id" = String, Path, description = "Complaint id"), crate::kernel::openapi::IfMatchHeader),
     request_body = CloseComplaint,
     responses(
         (status = 200, description = "Closed", body = ComplaintOut, headers(("ETag" = String))),
         (status = 409, description = "The complaint is closed already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/complaints/{id}/close")]
 async fn close_complaint(
@@ -265,15 +287,16 @@ async fn close_complaint(
     act(state, caller, LEADS, id.into_inner(), version, action).await
 }
 
-/// Valid complaints per employee received in a period (company dates, `to` inclusive), as
-/// HR scoring reads them (HR-C1, HR-S5), within the caller's complaint visibility.
+/// Count valid complaints per employee
+///
+/// Valid complaints per employee received in a period (company dates, `to` inclusive, at most ten
+/// years), as HR scoring reads them (HR-C1, HR-S5), optionally for one `employee_id`. Any signed-in
+/// user, counted within the caller's complaint visibility (as in `listComplaints`). Read-only.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "countValidComplaints",
-    summary = "Count valid complaints per employee",
     params(ComplaintCountsQuery),
-    responses((status = 200, description = "The counts", body = ComplaintCounts)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The counts", body = ComplaintCounts))
 )]
 #[get("/complaints/counts")]
 async fn complaint_counts(

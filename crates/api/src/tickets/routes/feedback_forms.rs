@@ -38,21 +38,23 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// Who records the hand-in of a signed form (the clerk, 内勤) and may see the late list.
 const OFFICE: &[Role] = &[Role::Admin, Role::Manager, Role::Clerk];
 
-/// Draft the feedback form of a visit (TKT-7): the visit's engineer, once arrived or
-/// finished; one form per visit (409 for a second one, or a visit not yet on site). The due
-/// day is `service-deadlines.feedback_form_working_days` working days after the visit
-/// finished.
+/// Draft a visit's feedback form
+///
+/// Drafts the feedback form of a visit (TKT-7), version 1 as the draft. The due day is
+/// `service-deadlines.feedback_form_working_days` working days after the visit finished (CAL-1).
+///
+/// Who: only the visit's engineer (role `engineer`; 403 for anyone else), on a visit they see
+/// (ORG-5: otherwise 404). TKT-7: 409 while the visit is not yet on site (arrived or finished), and
+/// 409 for a second form of the same visit. Triggers the audit entry `feedback_form.create`.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "createFeedbackForm",
-    summary = "Draft a visit's feedback form",
     params(("id" = String, Path, description = "Visit id")),
     request_body = CreateFeedbackForm,
     responses(
         (status = 201, description = "Drafted", body = FeedbackFormOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The visit has a form already or is not on site yet", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/visits/{id}/feedback-form")]
 async fn create_feedback_form(
@@ -76,17 +78,18 @@ async fn create_feedback_form(
     ))
 }
 
-/// List the feedback forms visible to the caller (with their visit), or sync the changes
-/// since an instant (tombstones included, in update order). `late=true` lists the forms
-/// received after their due day or still out past it; `signer_unauthorised=true` those whose
-/// signature in effect is not an authorised contact's.
+/// List or delta-sync feedback forms
+///
+/// Any signed-in user; lists the forms whose visit is visible to the caller (ORG-5: with the
+/// ticket, or the caller's own visits). Without `updated_since`: in id order; with it: every form
+/// changed after that instant in update order, tombstones included. `late=true` lists the forms
+/// received after their due day or still out past it (TKT-7); `signer_unauthorised=true` those
+/// whose signature in effect is not an authorised contact's. Read-only.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "listFeedbackForms",
-    summary = "List or delta-sync feedback forms",
     params(FeedbackFormQuery),
-    responses((status = 200, description = "One page of forms", body = Page<FeedbackFormOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of forms", body = Page<FeedbackFormOut>))
 )]
 #[get("/feedback-forms")]
 async fn list_feedback_forms(
@@ -127,16 +130,18 @@ async fn list_feedback_forms(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// The finished visits (company-local finish day in `[from, to]`) whose feedback form was
-/// handed in after its due day or is still missing past it (TKT-7), with engineer, due day
-/// and receipt: the facts of the late-form fine. Managers, clerks and admins.
+/// List late and missing feedback forms
+///
+/// The finished visits (company-local finish day in `[from, to]`) whose feedback form was handed in
+/// after its due day or is still missing past it (TKT-7), with engineer, due day and receipt: the
+/// facts of the late-form fine.
+///
+/// Admins, managers and clerks only (403 for others), under their ORG-5 scope. Read-only.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "listLateFeedbackForms",
-    summary = "List late and missing feedback forms",
     params(LateFormsQuery),
-    responses((status = 200, description = "The late and missing forms", body = LateForms)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The late and missing forms", body = LateForms))
 )]
 #[get("/feedback-forms/late")]
 async fn late_feedback_forms(
@@ -159,14 +164,15 @@ async fn late_feedback_forms(
     Ok(HttpResponse::Ok().json(LateForms { from, to, items }))
 }
 
-/// Get a feedback form with its current version and the signed version in effect.
+/// Get a feedback form
+///
+/// The form with its current version and the signed version in effect, and its version as `ETag`.
+/// Any signed-in user who sees the visit (ORG-5); any other form reads as 404.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "getFeedbackForm",
-    summary = "Get a feedback form",
     params(("id" = String, Path, description = "Feedback form id")),
-    responses((status = 200, description = "The form", body = FeedbackFormOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The form", body = FeedbackFormOut, headers(("ETag" = String))))
 )]
 #[get("/feedback-forms/{id}")]
 async fn get_feedback_form(
@@ -183,19 +189,22 @@ async fn get_feedback_form(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Edit the form's draft version (the first version before signing, or an open amendment):
-/// the visit's engineer. A signed current version is immutable: 409 (file an amendment).
+/// Edit a feedback form's draft
+///
+/// Edits the form's draft version (the first version before signing, or an open amendment).
+///
+/// Who: only the visit's engineer (role `engineer`; 403 for anyone else; an invisible form is 404,
+/// ORG-5). Needs `If-Match`. TKT-7: a signed current version is immutable — 409 (file an amendment
+/// instead). Triggers the audit entry `feedback_form.update`.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "updateFeedbackForm",
-    summary = "Edit a feedback form's draft",
     params(("id" = String, Path, description = "Feedback form id"), crate::kernel::openapi::IfMatchHeader),
     request_body = UpdateFeedbackForm,
     responses(
         (status = 200, description = "Edited", body = FeedbackFormOut, headers(("ETag" = String))),
         (status = 409, description = "The current version is signed", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/feedback-forms/{id}")]
 async fn update_feedback_form(
@@ -216,22 +225,27 @@ async fn update_feedback_form(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// The customer signs the draft version (TKT-7): the visit's engineer records the signature
-/// (an attachment of kind `signature` uploaded onto this form or its visit — its SHA-256 is
-/// sealed into the version) and the signer. A signer who is not an authorised contact of the
-/// site is accepted and flagged (`signer_authorised: false`). The signed version is in
-/// effect from then on and never changes.
+/// Sign a feedback form
+///
+/// The customer signs the draft version (TKT-7): the visit's engineer records the signature (an
+/// attachment of kind `signature` uploaded onto this form or its visit — its SHA-256 is sealed into
+/// the version) and the signer (422 naming the field when the attachment or signer does not fit;
+/// `signed_at` not in the future).
+///
+/// Who: only the visit's engineer (role `engineer`; 403 for anyone else; an invisible form is 404,
+/// ORG-5). Needs `If-Match`. TKT-7: 409 when the current version is signed already. A signer who is
+/// not an authorised contact of the site is accepted and flagged (`signer_authorised: false`). The
+/// signed version is in effect from then on and never changes. Triggers the audit entry
+/// `feedback_form.sign`.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "signFeedbackForm",
-    summary = "Sign a feedback form",
     params(("id" = String, Path, description = "Feedback form id"), crate::kernel::openapi::IfMatchHeader),
     request_body = SignFeedbackForm,
     responses(
         (status = 200, description = "Signed", body = FeedbackFormOut, headers(("ETag" = String))),
         (status = 409, description = "The current version is signed already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/feedback-forms/{id}/sign")]
 async fn sign_feedback_form(
@@ -258,20 +272,23 @@ async fn sign_feedback_form(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Amend a signed form (TKT-7): a new draft version copied from the signed one with the
-/// changes. It needs the customer's signature again; until then the signed version stays in
-/// effect. One open amendment at a time (409), and only after signing (409).
+/// Amend a signed feedback form
+///
+/// Amends a signed form (TKT-7): a new draft version copied from the signed one with the changes.
+/// It needs the customer's signature again; until then the signed version stays in effect.
+///
+/// Who: only the visit's engineer (role `engineer`; 403 for anyone else; an invisible form is 404,
+/// ORG-5). Needs `If-Match`. TKT-7: 409 before the form is signed, and 409 while an amendment is
+/// open already. Triggers the audit entry `feedback_form.amend`.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "amendFeedbackForm",
-    summary = "Amend a signed feedback form",
     params(("id" = String, Path, description = "Feedback form id"), crate::kernel::openapi::IfMatchHeader),
     request_body = AmendFeedbackForm,
     responses(
         (status = 200, description = "The amendment is the form's draft", body = FeedbackFormOut, headers(("ETag" = String))),
         (status = 409, description = "Not signed yet, or an amendment is open already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/feedback-forms/{id}/amendments")]
 async fn amend_feedback_form(
@@ -292,20 +309,29 @@ async fn amend_feedback_form(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Record the hand-in of the signed paper form (TKT-7): clerks, managers and admins. Late
-/// when after the end of the due day. The visit must have finished and the form be signed
-/// and not received yet (409).
+/// Record a feedback form's hand-in
+///
+/// Records the hand-in of the signed paper form (TKT-7); it is late when after the end of the due
+/// day.
+///
+/// Who: admins, managers and clerks (403 for others), on a form they see (ORG-5: otherwise 404).
+/// Needs `If-Match`. TKT-7: 409 when the form is not signed, was received already, or its visit has
+/// not finished.
+///
+/// Triggers, in the same transaction: the audit entry `feedback_form.receive`, and the form's
+/// callback (TKT-9) — due `service-deadlines.callback_after_form_working_days` working days after
+/// the day of receipt, assigned to the receiver when they work the callback desk, else the least
+/// busy enabled callback agent or clerk (the receiver when there is none) — with its audit entry
+/// `callback.create` and the `callback.assigned` notification to the assignee.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "receiveFeedbackForm",
-    summary = "Record a feedback form's hand-in",
     params(("id" = String, Path, description = "Feedback form id"), crate::kernel::openapi::IfMatchHeader),
     request_body = ReceiveFeedbackForm,
     responses(
         (status = 200, description = "Received", body = FeedbackFormOut, headers(("ETag" = String))),
         (status = 409, description = "Not signed, received already, or the visit has not finished", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/feedback-forms/{id}/receive")]
 async fn receive_feedback_form(
@@ -326,15 +352,16 @@ async fn receive_feedback_form(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Every version of a form, oldest first, each signed one with its seal checked against the
-/// signature file as stored now (`seal.intact`).
+/// List a feedback form's versions
+///
+/// Every version of the form, oldest first, each signed one with its seal checked against the
+/// signature file as stored now (`seal.intact`). Any signed-in user who sees the form (ORG-5:
+/// otherwise 404). Read-only.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "listFeedbackFormVersions",
-    summary = "List a feedback form's versions",
     params(("id" = String, Path, description = "Feedback form id")),
-    responses((status = 200, description = "The versions", body = Page<FeedbackFormVersionOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The versions", body = Page<FeedbackFormVersionOut>))
 )]
 #[get("/feedback-forms/{id}/versions")]
 async fn list_feedback_form_versions(

@@ -26,18 +26,21 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(archive_article);
 }
 
-/// Write a knowledge-base article (KB-1). It starts as a `draft` with version 1. Admins,
-/// managers, supervisors, clerks (the support specialists who write the customer-facing
-/// wording) and engineers.
+/// Create a knowledge-base article
+///
+/// Writes a knowledge-base article (KB-1). It starts as a `draft` with version 1 (readable under
+/// `/versions`); a `product_id` must name a product (422 otherwise).
+///
+/// Who: admins, managers, supervisors, clerks (the support specialists who write the
+/// customer-facing wording) and engineers (403 for others). Triggers the audit entry
+/// `kb_article.create`.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "createKbArticle",
-    summary = "Create a knowledge-base article",
     request_body = CreateArticle,
     responses(
         (status = 201, description = "Created as a draft", body = ArticleOut, headers(("Location" = String), ("ETag" = String))),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/kb-articles")]
 async fn create_article(
@@ -58,16 +61,17 @@ async fn create_article(
     ))
 }
 
-/// Search and list the knowledge base: `q` finds a substring of the title, problem, answer or
-/// a tag (case-insensitive, Chinese included). Every staff role reads all articles; a
-/// customer contact reads published articles only.
+/// Search knowledge-base articles
+///
+/// Searches and lists the knowledge base (KB-1): `q` finds a substring of the title, problem,
+/// answer or a tag (case-insensitive, Chinese included); filters `tag`, `product_id`, `status`;
+/// cursor pagination. Every signed-in role: staff read all articles; a customer contact reads
+/// published articles only. Read-only.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "listKbArticles",
-    summary = "Search knowledge-base articles",
     params(ArticleQuery),
-    responses((status = 200, description = "One page of articles, oldest first", body = Page<ArticleOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of articles, oldest first", body = Page<ArticleOut>))
 )]
 #[get("/kb-articles")]
 async fn list_articles(
@@ -95,14 +99,15 @@ async fn list_articles(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Get an article (a customer contact: published ones only, others are 404).
+/// Get a knowledge-base article
+///
+/// The article with its version as `ETag`. Every signed-in role; a customer contact reads published
+/// articles only — drafts and archived ones are 404 to them. Read-only.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "getKbArticle",
-    summary = "Get a knowledge-base article",
     params(("id" = String, Path, description = "Article id")),
-    responses((status = 200, description = "The article", body = ArticleOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The article", body = ArticleOut, headers(("ETag" = String))))
 )]
 #[get("/kb-articles/{id}")]
 async fn get_article(
@@ -119,20 +124,23 @@ async fn get_article(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Edit an article: the fields sent replace the current ones and make the next version
-/// (`version_no` + 1), readable under `/versions`. Engineers edit drafts only (403 on others);
-/// an archived article is frozen (409).
+/// Edit a knowledge-base article (new version)
+///
+/// Edits an article (KB-1): the fields sent replace the current ones and make the next version
+/// (`version_no` + 1), readable under `/versions`.
+///
+/// Who: admins, managers, supervisors and clerks edit any article; engineers edit drafts only (403
+/// on others); other roles 403. Needs `If-Match`. An archived article is frozen (409). Triggers the
+/// audit entry `kb_article.update`.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "updateKbArticle",
-    summary = "Edit a knowledge-base article (new version)",
     params(("id" = String, Path, description = "Article id"), crate::kernel::openapi::IfMatchHeader),
     request_body = UpdateArticle,
     responses(
         (status = 200, description = "Edited", body = ArticleOut, headers(("ETag" = String))),
         (status = 409, description = "The article is archived", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/kb-articles/{id}")]
 async fn update_article(
@@ -152,14 +160,15 @@ async fn update_article(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Every content version of an article, oldest first (staff only).
+/// List an article's versions
+///
+/// Every content version of an article, oldest first. Staff only — every role but
+/// `customer_contact` (403). Read-only.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "listKbArticleVersions",
-    summary = "List an article's versions",
     params(("id" = String, Path, description = "Article id")),
-    responses((status = 200, description = "The versions", body = Page<ArticleVersionOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The versions", body = Page<ArticleVersionOut>))
 )]
 #[get("/kb-articles/{id}/versions")]
 async fn list_article_versions(
@@ -179,17 +188,18 @@ async fn list_article_versions(
     }))
 }
 
-/// One content version of an article, as it was written (staff only).
+/// Get one version of an article
+///
+/// One content version of an article, as it was written. Staff only — every role but
+/// `customer_contact` (403); an unknown article or version is 404. Read-only.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "getKbArticleVersion",
-    summary = "Get one version of an article",
     params(
         ("id" = String, Path, description = "Article id"),
         ("n" = i64, Path, minimum = 1, description = "Version number, from 1"),
     ),
-    responses((status = 200, description = "The version", body = ArticleVersionOut)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The version", body = ArticleVersionOut))
 )]
 #[get("/kb-articles/{id}/versions/{n}")]
 async fn get_article_version(
@@ -224,18 +234,19 @@ async fn act(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// Publish an article (a draft, or an archived one again): customer contacts can read it
-/// then. Admins, managers, supervisors and clerks.
+/// Publish an article
+///
+/// Publishes an article (a draft, or an archived one again): customer contacts can read it then
+/// (KB-1). Admins, managers, supervisors and clerks (403 for others). Needs `If-Match`. 409 when it
+/// is published already. Triggers the audit entry `kb_article.publish`.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "publishKbArticle",
-    summary = "Publish an article",
     params(("id" = String, Path, description = "Article id"), crate::kernel::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Published", body = ArticleOut, headers(("ETag" = String))),
         (status = 409, description = "The article is published already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/kb-articles/{id}/publish")]
 async fn publish_article(
@@ -254,18 +265,20 @@ async fn publish_article(
     .await
 }
 
-/// Archive an article (a draft or a published one): it stays readable to staff, leaves the
-/// customers' view and can no longer be edited. Admins, managers, supervisors and clerks.
+/// Archive an article
+///
+/// Archives an article (a draft or a published one): it stays readable to staff, leaves the
+/// customers' view and can no longer be edited (KB-1). Admins, managers, supervisors and clerks
+/// (403 for others). Needs `If-Match`. 409 when it is archived already. Triggers the audit entry
+/// `kb_article.archive`.
 #[utoipa::path(
     tag = "knowledge-base",
     operation_id = "archiveKbArticle",
-    summary = "Archive an article",
     params(("id" = String, Path, description = "Article id"), crate::kernel::openapi::IfMatchHeader),
     responses(
         (status = 200, description = "Archived", body = ArticleOut, headers(("ETag" = String))),
         (status = 409, description = "The article is archived already", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/kb-articles/{id}/archive")]
 async fn archive_article(

@@ -54,19 +54,21 @@ const OPENERS: &[Role] = &[
 const WORKERS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer];
 const LEADS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor];
 
-/// List tickets visible to the caller, or sync the changes since an instant.
+/// List or delta-sync tickets
 ///
-/// ORG-5: engineers see the tickets assigned to them (or that they took), supervisors also
-/// their teams', customer contacts their customer's, managers and the office all. Without
-/// `updated_since`: tickets in id order; with it: every ticket changed after that instant in
-/// `(updated_at, id)` order. `breached` is judged at the server's current time.
+/// Any signed-in user; the list holds only the tickets visible to the caller (ORG-5): admins,
+/// managers, executives, finance, HR, clerks, callback agents and QA inspectors see all; an
+/// engineer the tickets assigned to them or that they took; a supervisor also their teams' and
+/// their members'; a customer contact their customer's.
+///
+/// Without `updated_since`: tickets in id order; with it: every ticket changed after that instant
+/// in `(updated_at, id)` order. `breached` is judged at the server's current time. `format=csv` (or
+/// `Accept: text/csv`) exports the same list. Read-only: no audit entry.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "listTickets",
-    summary = "List or delta-sync tickets",
     params(TicketQuery),
-    responses((status = 200, description = "One page of tickets", body = Page<TicketOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of tickets", body = Page<TicketOut>))
 )]
 #[get("/tickets")]
 async fn list_tickets(
@@ -122,15 +124,18 @@ async fn tickets_page(
     ))
 }
 
-/// Tickets at risk (TKT-2): visible open tickets, not waiting for the customer, with an
-/// unmet due instant within `within_minutes` from now or already past, in id order.
+/// List tickets breached or due soon
+///
+/// Tickets at risk (TKT-2): visible open tickets, not waiting for the customer, with an unmet
+/// response or resolution due instant within `within_minutes` (default 120, at most 10080) from now
+/// or already past, in id order.
+///
+/// Any signed-in user, over the tickets visible to them (ORG-5, as in `listTickets`). Read-only.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "listAtRiskTickets",
-    summary = "List tickets breached or due soon",
     params(AtRiskQuery),
-    responses((status = 200, description = "One page of tickets", body = Page<TicketOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of tickets", body = Page<TicketOut>))
 )]
 #[get("/tickets/at-risk")]
 async fn at_risk_tickets(
@@ -161,25 +166,30 @@ async fn at_risk_tickets(
     Ok(HttpResponse::Ok().json(paginate(items, limit, |t| t.id.clone(), |t| t)))
 }
 
-/// Open a ticket (TKT-1) with its SLA due instants (TKT-2).
+/// Open a ticket
 ///
-/// Staff (admin, manager, supervisor, clerk, engineer, callback agent, executive) give the
-/// `channel`; a customer contact opens tickets for their own customer through `web` only.
-/// Site, contact and equipment must belong to the customer (422 naming the field). The due
-/// instants follow the `sla-policy` and `work-hours` rule sets in force on the opening day
-/// and the work calendar. With a client-chosen `id` that exists already, the existing ticket
-/// is returned with 200 (an offline create retried).
+/// Opens a ticket (TKT-1) in state `new` with its number and SLA due instants (TKT-2).
+///
+/// Who: admins, managers, supervisors, clerks, engineers, callback agents and executives give the
+/// `channel` (422 `channel` `required` without it); a customer contact opens tickets for their own
+/// customer through `web` only (422 on another channel). The customer must be visible to the caller
+/// (ORG-5; 422 `customer_id` otherwise); site, contact and equipment must belong to that customer
+/// (TKT-1, 422 naming the field).
+///
+/// The due instants follow the `sla-policy` and `work-hours` rule sets in force on the opening day
+/// and the work calendar (CAL-1). With a client-chosen `id` that exists already and is visible,
+/// that ticket is returned with 200 and nothing is written (an offline create retried); an id of a
+/// record the caller cannot see is 409. Writes the `open` log entry and the audit entry
+/// `ticket.create`.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "createTicket",
-    summary = "Open a ticket",
     request_body = CreateTicket,
     responses(
         (status = 201, description = "Opened", body = TicketOut, headers(("Location" = String), ("ETag" = String))),
         (status = 200, description = "Already created with this id", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "The id belongs to another record", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets")]
 async fn create_ticket(
@@ -205,14 +215,17 @@ async fn create_ticket(
     })
 }
 
-/// Get a ticket, with its SLA due instants and breach flags.
+/// Get a ticket
+///
+/// The ticket with its SLA due instants and breach flags, and its version as `ETag` for the
+/// `If-Match` of a command.
+///
+/// Any signed-in user; a ticket outside the caller's ORG-5 scope (see `listTickets`) reads as 404.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "getTicket",
-    summary = "Get a ticket",
     params(("id" = String, Path, description = "Ticket id")),
-    responses((status = 200, description = "The ticket", body = TicketOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The ticket", body = TicketOut, headers(("ETag" = String))))
 )]
 #[get("/tickets/{id}")]
 async fn get_ticket(
@@ -232,15 +245,18 @@ async fn get_ticket(
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
 
-/// The ticket's log (TKT-3): every transition and dispatch event with actor, time and
-/// reason, oldest first.
+/// List a ticket's transitions
+///
+/// The ticket's log (TKT-3): every transition and dispatch event (`open`, `assign`, `reassign`,
+/// `start`, `wait`, `resume`, `resolve`, `close`, `cancel`, `reopen`, `confirm_appointment`,
+/// `missed_appointment`, `escalate`) with actor, time and reason, oldest first, in one page.
+///
+/// Any signed-in user who sees the ticket (ORG-5; otherwise 404).
 #[utoipa::path(
     tag = "tickets",
     operation_id = "listTicketTransitions",
-    summary = "List a ticket's transitions",
     params(("id" = String, Path, description = "Ticket id")),
-    responses((status = 200, description = "The log, oldest first", body = Page<TransitionOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The log, oldest first", body = Page<TransitionOut>))
 )]
 #[get("/tickets/{id}/transitions")]
 async fn list_ticket_transitions(
@@ -281,22 +297,30 @@ fn lifecycle(command: Command, reason: Option<String>) -> TicketCommand {
     TicketCommand::Lifecycle { command, reason }
 }
 
-/// Assign or reassign the ticket (TKT-4) to an engineer, with the planned visit window.
+/// Assign a ticket
 ///
-/// Managers, supervisors and admins; allowed until the ticket is resolved (409 after). The
-/// ticket becomes `assigned`, takes the engineer's team, and a pending appointment
-/// confirmation is cleared. A reassignment is logged as `reassign`.
+/// Assigns or reassigns the ticket (TKT-4) to an enabled engineer (422 `assignee_id` otherwise),
+/// with an optional planned visit window (both ends, end after start; 422 otherwise).
+///
+/// Who: admins, managers and supervisors (403 for anyone else), on a ticket they see (ORG-5:
+/// otherwise 404). Needs `If-Match`. Allowed from `new`, `assigned`, `in_progress` and
+/// `waiting_customer` (TKT-3: 409 from `resolved`, `closed` or `cancelled`). The ticket becomes
+/// `assigned`, takes the engineer's team, and a previous appointment confirmation is cleared;
+/// leaving `waiting_customer` moves the unmet due instants by the working time spent waiting
+/// (TKT-2).
+///
+/// Triggers: the log entry `assign` (or `reassign`), the audit entry
+/// `ticket.assign`/`ticket.reassign`, and the `ticket.assigned` notification to the engineer unless
+/// they assigned themselves.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "assignTicket",
-    summary = "Assign a ticket",
     params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
     request_body = AssignTicket,
     responses(
         (status = 200, description = "Assigned", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/assign")]
 async fn assign_ticket(
@@ -322,13 +346,13 @@ macro_rules! lifecycle_route {
             tag = "tickets",
             operation_id = $op,
             summary = $summary,
+            description = $doc,
             params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
             request_body = $body,
             responses(
                 (status = 200, description = "Done", body = TicketOut, headers(("ETag" = String))),
                 (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
-            ),
-            security(("bearer" = []))
+            )
         )]
         #[post($path)]
         async fn $fn(
@@ -350,7 +374,7 @@ lifecycle_route!(
     "/tickets/{id}/start",
     "startTicket",
     "Start work on a ticket",
-    "Start work (`assigned` → `in_progress`): the assignee, or a manager/supervisor/admin. The first start meets the response target (TKT-2).",
+    "Start work (`assigned` → `in_progress`; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. The first start records the response (TKT-2: meets the response target). Writes the log entry `start` and the audit entry `ticket.start`.",
     NoteBody,
     WORKERS,
     Command::Start,
@@ -361,7 +385,7 @@ lifecycle_route!(
     "/tickets/{id}/wait",
     "waitTicket",
     "Wait for the customer",
-    "Wait for the customer (`in_progress` → `waiting_customer`, reason required): the assignee, or a manager/supervisor/admin. The SLA clock stops until the ticket resumes (TKT-2).",
+    "Wait for the customer (`in_progress` → `waiting_customer`, `reason` required; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. The SLA clock stops until the ticket resumes (TKT-2), and the SLA watch skips it meanwhile. Writes the log entry `wait` and the audit entry `ticket.wait`.",
     ReasonBody,
     WORKERS,
     Command::Wait,
@@ -372,7 +396,7 @@ lifecycle_route!(
     "/tickets/{id}/resume",
     "resumeTicket",
     "Resume a waiting ticket",
-    "Resume (`waiting_customer` → `in_progress`): the assignee, or a manager/supervisor/admin. Unmet due instants move by the working time spent waiting (TKT-2).",
+    "Resume (`waiting_customer` → `in_progress`; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. Unmet due instants move by the working time spent waiting (TKT-2, work calendar CAL-1). Writes the log entry `resume` and the audit entry `ticket.resume`.",
     NoteBody,
     WORKERS,
     Command::Resume,
@@ -383,7 +407,7 @@ lifecycle_route!(
     "/tickets/{id}/close",
     "closeTicket",
     "Close a resolved ticket",
-    "Close (`resolved` → `closed`): managers, clerks and admins (the callback flow of TKT-9 will close tickets itself).",
+    "Close (`resolved` → `closed`; TKT-3: 409 from any other state). Who: admins, managers and clerks (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. A satisfied callback closes its ticket itself (TKT-9). Writes the log entry `close` and the audit entry `ticket.close`.",
     NoteBody,
     &[Role::Admin, Role::Manager, Role::Clerk],
     Command::Close,
@@ -394,7 +418,7 @@ lifecycle_route!(
     "/tickets/{id}/cancel",
     "cancelTicket",
     "Cancel a ticket",
-    "Cancel (any state before `resolved`, reason required): managers, supervisors, clerks and admins.",
+    "Cancel (from `new`, `assigned`, `in_progress` or `waiting_customer`, `reason` required; TKT-3: 409 once resolved, closed or cancelled). Who: admins, managers, supervisors and clerks (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. Writes the log entry `cancel` and the audit entry `ticket.cancel`.",
     ReasonBody,
     &[Role::Admin, Role::Manager, Role::Supervisor, Role::Clerk],
     Command::Cancel,
@@ -405,7 +429,7 @@ lifecycle_route!(
     "/tickets/{id}/reopen",
     "reopenTicket",
     "Reopen a ticket",
-    "Reopen (`resolved` or `closed` → `in_progress`, reason required, logged as `reopen`): managers, supervisors, clerks, callback agents and admins.",
+    "Reopen (`resolved` or `closed` → `in_progress`, `reason` required; TKT-3: 409 from any other state). Who: admins, managers, supervisors, clerks and callback agents (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. Clears the resolved and closed instants; a dissatisfied callback reopens its ticket itself (TKT-9). Writes the log entry `reopen` and the audit entry `ticket.reopen`.",
     ReasonBody,
     &[
         Role::Admin,
@@ -418,21 +442,28 @@ lifecycle_route!(
     |b: ReasonBody| Some(b.reason)
 );
 
-/// Resolve the ticket (`in_progress` → `resolved`) with a resolution summary: the assignee,
-/// or a manager/supervisor/admin. TKT-11: refused (422 naming `TKT-11`) while a work order of
-/// the ticket is not closed with its knowledge-base article or cancelled.
+/// Resolve a ticket
+///
+/// Resolves the ticket (`in_progress` → `resolved`; TKT-3: 409 from any other state) with its
+/// resolution summary.
+///
+/// Who: the ticket's assignee, or an admin, manager or supervisor (403 for others), on a visible
+/// ticket (ORG-5: otherwise 404). Needs `If-Match`. TKT-11: refused with 422 naming `TKT-11` while
+/// a work order of the ticket is neither closed with its knowledge-base article nor cancelled.
+/// Records the resolution (and the response, if none yet: TKT-2).
+///
+/// Triggers: the log entry `resolve` and the audit entry `ticket.resolve`. Receiving the visit's
+/// feedback form later creates the callback (TKT-9).
 #[utoipa::path(
     tag = "tickets",
     operation_id = "resolveTicket",
-    summary = "Resolve a ticket",
     params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
     request_body = ResolveTicket,
     responses(
         (status = 200, description = "Resolved", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "TKT-11: a work order of the ticket is not closed or cancelled", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/resolve")]
 async fn resolve_ticket(
@@ -448,20 +479,24 @@ async fn resolve_ticket(
     command(state, caller, WORKERS, id.into_inner(), version, cmd).await
 }
 
-/// The assigned engineer confirms the appointment with the customer (TKT-4): records when
-/// and with whom; the first confirmation meets the response target (TKT-2). Needs an
-/// assigned ticket with a planned window (409 otherwise).
+/// Confirm the appointment
+///
+/// The assigned engineer confirms the appointment with the customer (TKT-4): records when and with
+/// whom; the first confirmation meets the response target (TKT-2). The status does not change.
+///
+/// Who: only the ticket's assignee, with the `engineer` role (403 for anyone else; an invisible
+/// ticket is 404, ORG-5). Needs `If-Match`. TKT-4: 409 unless the ticket is `assigned`,
+/// `in_progress` or `waiting_customer` with a planned window. Writes the log entry
+/// `confirm_appointment` and the audit entry `ticket.confirm_appointment`.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "confirmAppointment",
-    summary = "Confirm the appointment",
     params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
     request_body = ConfirmAppointment,
     responses(
         (status = 200, description = "Confirmed", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "No planned window, or the ticket is not assigned", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/confirm-appointment")]
 async fn confirm_appointment(
@@ -485,20 +520,25 @@ async fn confirm_appointment(
     .await
 }
 
-/// The assigned engineer reports a missed appointment (TKT-4) with its reason. Without the
-/// customer's consent it is escalated to the manager (`escalated_at`, an `escalate` entry
-/// in the log). The appointment confirmation is cleared.
+/// Report a missed appointment
+///
+/// The assigned engineer reports a missed appointment (TKT-4) with its reason; the appointment
+/// confirmation is cleared and the status does not change.
+///
+/// Who: only the ticket's assignee, with the `engineer` role (403 for anyone else; an invisible
+/// ticket is 404, ORG-5). Needs `If-Match`. TKT-4: 409 unless the ticket is `assigned`,
+/// `in_progress` or `waiting_customer` with a planned window. Without `customer_consented` the
+/// ticket is escalated (`escalated_at`, `escalation_reason`, an `escalate` log entry naming TKT-4).
+/// Writes the log entry `missed_appointment` and the audit entry `ticket.missed_appointment`.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "reportMissedAppointment",
-    summary = "Report a missed appointment",
     params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
     request_body = MissedAppointment,
     responses(
         (status = 200, description = "Recorded", body = TicketOut, headers(("ETag" = String))),
         (status = 409, description = "No planned window, or the ticket is not assigned", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/missed-appointment")]
 async fn missed_appointment(

@@ -37,20 +37,26 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(my_agenda);
 }
 
-/// Request an on-site visit for a ticket (TKT-5): the assigned engineer (or a manager,
-/// supervisor or admin for them). The ticket must be assigned and not cancelled, resolved or
-/// closed (409). The visit starts `requested` and needs a manager's approval before departure.
+/// Request a visit
+///
+/// Requests an on-site visit for a ticket (TKT-5), for the ticket's assigned engineer; the visit
+/// starts `requested` and needs a manager's approval before departure.
+///
+/// Who: the ticket's assignee (role `engineer`), or an admin, manager or supervisor for them (403
+/// for anyone else); the ticket must be visible (ORG-5: otherwise 404). TKT-5: 409 while the ticket
+/// has no assignee; 409 on a cancelled, resolved or closed ticket.
+///
+/// Triggers: the audit entry `visit.request` and the `visit.approval_needed` notification to every
+/// enabled manager.
 #[utoipa::path(
     tag = "visits",
     operation_id = "requestVisit",
-    summary = "Request a visit",
     params(("id" = String, Path, description = "Ticket id")),
     request_body = CreateVisit,
     responses(
         (status = 201, description = "Requested", body = VisitOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The ticket is not assigned, or cancelled, resolved or closed", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/visits")]
 async fn request_visit(
@@ -73,15 +79,17 @@ async fn request_visit(
     ))
 }
 
-/// List visits visible to the caller (with their ticket, or made by the caller), or sync the
-/// changes since an instant (tombstones included, in update order).
+/// List or delta-sync visits
+///
+/// Any signed-in user; lists the visits whose ticket is visible to the caller (ORG-5, as for
+/// tickets) or that the caller makes as engineer. Filters `ticket_id`, `engineer_id`, `status`,
+/// `planned_date`, `unresolved_not_escalated` (TKT-8). Without `updated_since`: in id order; with
+/// it: every visit changed after that instant in update order, tombstones included. Read-only.
 #[utoipa::path(
     tag = "visits",
     operation_id = "listVisits",
-    summary = "List or delta-sync visits",
     params(VisitQuery),
-    responses((status = 200, description = "One page of visits", body = Page<VisitOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of visits", body = Page<VisitOut>))
 )]
 #[get("/visits")]
 async fn list_visits(
@@ -120,14 +128,15 @@ async fn list_visits(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Get a visit.
+/// Get a visit
+///
+/// The visit with its version as `ETag`. Any signed-in user who sees its ticket (ORG-5) or is its
+/// engineer; any other visit reads as 404.
 #[utoipa::path(
     tag = "visits",
     operation_id = "getVisit",
-    summary = "Get a visit",
     params(("id" = String, Path, description = "Visit id")),
-    responses((status = 200, description = "The visit", body = VisitOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The visit", body = VisitOut, headers(("ETag" = String))))
 )]
 #[get("/visits/{id}")]
 async fn get_visit(
@@ -170,13 +179,13 @@ macro_rules! visit_route {
             tag = "visits",
             operation_id = $op,
             summary = $summary,
+            description = $doc,
             params(("id" = String, Path, description = "Visit id"), crate::kernel::openapi::IfMatchHeader),
             request_body = $body,
             responses(
                 (status = 200, description = "Done", body = VisitOut, headers(("ETag" = String))),
                 (status = 409, description = $extra, body = Problem, content_type = "application/problem+json"),
-            ),
-            security(("bearer" = []))
+            )
         )]
         #[post($path)]
         async fn $fn(
@@ -201,7 +210,7 @@ visit_route!(
     "/visits/{id}/approve",
     "approveVisit",
     "Approve a visit request",
-    "Approve a requested visit (TKT-5): managers and admins.",
+    "Approves a requested visit (TKT-5): admins and managers only (403 for others), on a visit they see (ORG-5: otherwise 404). Needs `If-Match`. 409 unless the visit is `requested`. Triggers the audit entry `visit.approve` and the `visit.approved` notification to the visit's engineer, with the note.",
     DecideVisit,
     MANAGERS,
     "The visit is not requested",
@@ -215,7 +224,7 @@ visit_route!(
     "/visits/{id}/reject",
     "rejectVisit",
     "Reject a visit request",
-    "Reject a requested visit (TKT-5): managers and admins.",
+    "Rejects a requested visit (TKT-5): admins and managers only (403 for others), on a visit they see (ORG-5: otherwise 404). Needs `If-Match`. 409 unless the visit is `requested`; a rejected visit cannot depart. Triggers the audit entry `visit.reject` and the `visit.rejected` notification to the visit's engineer, with the note.",
     DecideVisit,
     MANAGERS,
     "The visit is not requested",
@@ -229,7 +238,7 @@ visit_route!(
     "/visits/{id}/depart",
     "departVisit",
     "Report departure",
-    "The visit's engineer departs. Only an approved visit may depart: otherwise 422 with rule `TKT-5`. `at` may be a client reading taken offline (at most 5 minutes ahead of the server, not before the request).",
+    "The visit's engineer reports departure (only the engineer the visit is for: 403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. TKT-5: only an approved visit may depart — a requested or rejected one gives 422 with rule `TKT-5`; 409 when already departed or when the ticket is cancelled, resolved or closed. `at` may be a client reading taken offline (at most 5 minutes ahead of the server, not before the request). Triggers the audit entry `visit.depart`.",
     FieldReport,
     ENGINEERS,
     "Already departed, or the ticket is cancelled, resolved or closed",
@@ -244,7 +253,7 @@ visit_route!(
     "/visits/{id}/arrive",
     "arriveVisit",
     "Report arrival",
-    "The visit's engineer arrives (after departing), with an optional GPS point; `at` as for departure.",
+    "The visit's engineer reports arrival after departing, with an optional GPS point; `at` as for departure. Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. 409 unless the visit is `departed`. Triggers the audit entry `visit.arrive`.",
     FieldReport,
     ENGINEERS,
     "The visit has not departed or has arrived already",
@@ -259,7 +268,7 @@ visit_route!(
     "/visits/{id}/finish",
     "finishVisit",
     "Report the end of a visit",
-    "The visit's engineer finishes (after departing or arriving) and says whether the problem was resolved; an unresolved visit must be escalated (TKT-8) or it is flagged `unresolved_not_escalated`.",
+    "The visit's engineer finishes (after departing or arriving) and says whether the problem was resolved; an unresolved visit must be escalated (TKT-8) or it is flagged `unresolved_not_escalated`. Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. 409 unless the visit is `departed` or `arrived`. Triggers the audit entry `visit.finish`; the feedback form (TKT-7) is then due.",
     FinishVisit,
     ENGINEERS,
     "The visit has not departed or has finished already",
@@ -275,27 +284,34 @@ visit_route!(
     "/visits/{id}/escalate",
     "escalateVisit",
     "Escalate from the site",
-    "The visit's engineer escalates to the manager from the site (TKT-8), once: after departing, on site, or right after finishing. The escalation is also logged on the ticket.",
+    "The visit's engineer escalates to the managers from the site (TKT-8), once: after departing, on site, or right after finishing (409 before departure; 409 naming TKT-8 when already escalated). Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. Triggers an `escalate` entry in the ticket's log, the audit entry `visit.escalate` and the `visit.escalated` notification to every enabled manager, with the reason.",
     ReasonBody,
     ENGINEERS,
     "The visit has not departed, or is escalated already",
     |b: ReasonBody| VisitAction::Escalate { reason: b.reason }
 );
 
-/// Record a remote or on-site service on a ticket (TKT-6), with the fields its `kind`
-/// requires (422 naming each missing field and TKT-6). Engineers, supervisors, managers,
-/// clerks and admins who can see the ticket; not on a cancelled ticket (409).
+/// Record a service
+///
+/// Records a remote or on-site service on a ticket (TKT-6), with the fields its `kind` requires
+/// (422 naming each missing field and TKT-6); a `visit_id` must be a visit of this ticket (422
+/// otherwise).
+///
+/// Who: admins, managers, supervisors, clerks and engineers (403 for other roles) who see the
+/// ticket (ORG-5: otherwise 404). Refused with 409 on a cancelled ticket.
+///
+/// Triggers: the audit entry `service_record.create`. A `bug` record raises its program change
+/// request in the same transaction (TKT-6 → TKT-12: stage `requested`, the bug's promised date; its
+/// id is returned as `change_request_id`).
 #[utoipa::path(
     tag = "visits",
     operation_id = "createServiceRecord",
-    summary = "Record a service",
     params(("id" = String, Path, description = "Ticket id")),
     request_body = CreateServiceRecord,
     responses(
         (status = 201, description = "Recorded", body = ServiceRecordOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The ticket is cancelled", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/service-records")]
 async fn create_service_record(
@@ -324,14 +340,15 @@ async fn create_service_record(
     ))
 }
 
-/// A ticket's service records, oldest first.
+/// List a ticket's service records
+///
+/// The ticket's service records (TKT-6), oldest first, in one page. Any signed-in user who sees the
+/// ticket (ORG-5: otherwise 404). Read-only.
 #[utoipa::path(
     tag = "visits",
     operation_id = "listServiceRecords",
-    summary = "List a ticket's service records",
     params(("id" = String, Path, description = "Ticket id")),
-    responses((status = 200, description = "The records", body = Page<ServiceRecordOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The records", body = Page<ServiceRecordOut>))
 )]
 #[get("/tickets/{id}/service-records")]
 async fn list_service_records(
@@ -350,16 +367,17 @@ async fn list_service_records(
     }))
 }
 
-/// The dispatch board of a day (TKT-5): per engineer, the visits planned that day and the
-/// tickets whose planned window starts that day, under the caller's ORG-5 scope. Managers,
-/// supervisors and admins.
+/// Get the dispatch board of a day
+///
+/// The dispatch board of a day (TKT-5): per engineer, the visits planned that day and the tickets
+/// whose planned window starts that day, optionally for one `team_id`, under the caller's ORG-5
+/// scope (a supervisor sees their teams'). Admins, managers and supervisors only (403 for others).
+/// Read-only.
 #[utoipa::path(
     tag = "visits",
     operation_id = "getDispatchBoard",
-    summary = "Get the dispatch board of a day",
     params(BoardQuery),
-    responses((status = 200, description = "The board", body = DispatchBoard)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The board", body = DispatchBoard))
 )]
 #[get("/dispatch-board")]
 async fn dispatch_board(
@@ -378,16 +396,17 @@ async fn dispatch_board(
     Ok(HttpResponse::Ok().json(board))
 }
 
-/// The caller's day in one call: their visits of the day and tickets planned to start that
-/// day, each with ticket, customer, site address, contact (phone withheld when CUS-1 does
-/// not allow calling) and equipment.
+/// Get my agenda of a day
+///
+/// The caller's day in one call (default today): their visits of the day and the tickets assigned
+/// to them that are planned to start that day, each with ticket, customer, site address, contact
+/// (phone withheld when CUS-1 does not allow calling) and equipment. Engineers, supervisors,
+/// managers and admins (403 for others). Read-only.
 #[utoipa::path(
     tag = "visits",
     operation_id = "getMyAgenda",
-    summary = "Get my agenda of a day",
     params(AgendaQuery),
-    responses((status = 200, description = "The agenda", body = Agenda)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The agenda", body = Agenda))
 )]
 #[get("/me/agenda")]
 async fn my_agenda(

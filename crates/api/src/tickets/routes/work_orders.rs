@@ -32,21 +32,28 @@ fn trimmed(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-/// Raise an internal work order on a ticket (TKT-11) to the technical service centre or the
-/// web-operations centre: supervisors (the shift lead), managers, admins, or the ticket's
-/// engineer. The assignee, if named, is told in their inbox. Until the work order is closed
-/// with its knowledge-base article (or cancelled) the ticket cannot resolve.
+/// Raise a work order
+///
+/// Raises an internal work order (status `open`) on a ticket (TKT-11) to the technical service
+/// centre or the web-operations centre (`target`), optionally naming an enabled staff assignee (422
+/// `assignee_id` otherwise).
+///
+/// Who: supervisors (the shift lead), managers and admins, or the ticket's assigned engineer (403
+/// for anyone else), on a ticket they see (ORG-5: otherwise 404). TKT-11: 409 on a resolved, closed
+/// or cancelled ticket.
+///
+/// Triggers: the audit entry `work_order.create` and the `work_order.assigned` notification to the
+/// assignee, unless they raised it themselves. Until the work order is closed with its
+/// knowledge-base article or cancelled, resolving the ticket is 422 `TKT-11`.
 #[utoipa::path(
     tag = "work-orders",
     operation_id = "createWorkOrder",
-    summary = "Raise a work order",
     params(("id" = String, Path, description = "Ticket id")),
     request_body = CreateWorkOrder,
     responses(
         (status = 201, description = "Raised", body = WorkOrderOut, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "The ticket is resolved, closed or cancelled", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/tickets/{id}/work-orders")]
 async fn create_work_order(
@@ -69,15 +76,16 @@ async fn create_work_order(
     ))
 }
 
-/// List the work orders visible to the caller: those of the tickets they see (ORG-5) and
-/// those assigned to them. Staff only.
+/// List work orders
+///
+/// Lists the work orders visible to the caller: those of the tickets they see (ORG-5) and those
+/// assigned to them, filtered by `target`, `status`, `ticket_id`, `assignee_id`, with cursor
+/// pagination. Staff only — every role but `customer_contact` (403). Read-only.
 #[utoipa::path(
     tag = "work-orders",
     operation_id = "listWorkOrders",
-    summary = "List work orders",
     params(WorkOrderQuery),
-    responses((status = 200, description = "One page of work orders, oldest first", body = Page<WorkOrderOut>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of work orders, oldest first", body = Page<WorkOrderOut>))
 )]
 #[get("/work-orders")]
 async fn list_work_orders(
@@ -106,14 +114,15 @@ async fn list_work_orders(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Get a work order (with its ticket visible, or assigned to the caller).
+/// Get a work order
+///
+/// The work order with its version as `ETag`. Staff only (every role but `customer_contact`: 403);
+/// visible with its ticket (ORG-5) or to its assignee, otherwise 404. Read-only.
 #[utoipa::path(
     tag = "work-orders",
     operation_id = "getWorkOrder",
-    summary = "Get a work order",
     params(("id" = String, Path, description = "Work order id")),
-    responses((status = 200, description = "The work order", body = WorkOrderOut, headers(("ETag" = String)))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The work order", body = WorkOrderOut, headers(("ETag" = String))))
 )]
 #[get("/work-orders/{id}")]
 async fn get_work_order(
@@ -151,13 +160,13 @@ macro_rules! work_order_route {
             tag = "work-orders",
             operation_id = $op,
             summary = $summary,
+            description = $doc,
             params(("id" = String, Path, description = "Work order id"), crate::kernel::openapi::IfMatchHeader),
             request_body = $body,
             responses(
                 (status = 200, description = "Done", body = WorkOrderOut, headers(("ETag" = String))),
                 (status = 409, description = $conflict, body = Problem, content_type = "application/problem+json"),
-            ),
-            security(("bearer" = []))
+            )
         )]
         #[post($path)]
         async fn $fn(
@@ -179,7 +188,7 @@ work_order_route!(
     "/work-orders/{id}/start",
     "startWorkOrder",
     "Start a work order",
-    "The assignee starts work (`open` → `in_progress`); a supervisor, manager or admin may start it for someone, naming or changing the assignee (who is told in their inbox).",
+    "The assignee starts work (`open` → `in_progress`; 409 from any other status); a supervisor, manager or admin may start it for someone, naming or changing the assignee (an enabled staff user, else 422). Anyone else is 403; a work order not visible to the caller (with its ticket, ORG-5, or as assignee) is 404. Needs `If-Match`. Triggers the audit entry `work_order.start` and, when the assignee changes, the `work_order.assigned` notification to the new assignee (unless that is the caller).",
     StartWorkOrder,
     "The work order is not open",
     |b: StartWorkOrder| WorkOrderAction::Start {
@@ -191,7 +200,7 @@ work_order_route!(
     "/work-orders/{id}/solve",
     "solveWorkOrder",
     "Solve a work order",
-    "The assignee (or a lead) records the solution (`open`/`in_progress` → `solved`); the raiser is told in their inbox. The support specialist then writes the customer-facing wording into the knowledge base and closes the work order with it.",
+    "The assignee (or a supervisor, manager or admin; 403 for anyone else) records the solution (`open`/`in_progress` → `solved`; 409 once solved, closed or cancelled). Needs `If-Match`; an invisible work order is 404 (ORG-5). Triggers the audit entry `work_order.solve` and the `work_order.solved` notification to the raiser (unless the raiser solved it). The support specialist then writes the customer-facing wording into the knowledge base and closes the work order with it (TKT-11).",
     SolveWorkOrder,
     "The work order is solved, closed or cancelled already",
     |b: SolveWorkOrder| WorkOrderAction::Solve {
@@ -203,7 +212,7 @@ work_order_route!(
     "/work-orders/{id}/close",
     "closeWorkOrder",
     "Close a solved work order with its KB article",
-    "TKT-11: close a solved work order with the knowledge-base article (`kb_article_id`) holding the customer-facing wording; without one, 422 naming `TKT-11`. Clerks (support specialists), the raiser, supervisors, managers and admins.",
+    "TKT-11: closes a solved work order (409 unless `solved`) with the knowledge-base article (`kb_article_id`, a live article, else 422 naming the field) holding the customer-facing wording; without one, 422 with rule `TKT-11`. Clerks (support specialists), the raiser, supervisors, managers and admins (403 for anyone else); an invisible work order is 404 (ORG-5). Needs `If-Match`. Triggers the audit entry `work_order.close`; a closed work order no longer holds its ticket's resolution back.",
     CloseWorkOrder,
     "The work order is not solved",
     |b: CloseWorkOrder| WorkOrderAction::Close {
@@ -215,7 +224,7 @@ work_order_route!(
     "/work-orders/{id}/cancel",
     "cancelWorkOrder",
     "Cancel a work order",
-    "Cancel an open or in-progress work order with a reason: the raiser, supervisors, managers and admins. A cancelled work order no longer holds its ticket back.",
+    "Cancels an open or in-progress work order with a reason (409 once solved, closed or cancelled): the raiser, supervisors, managers and admins (403 for anyone else); an invisible work order is 404 (ORG-5). Needs `If-Match`. A cancelled work order no longer holds its ticket back (TKT-11). Triggers the audit entry `work_order.cancel`.",
     ReasonBody,
     "The work order is solved, closed or cancelled already",
     |b: ReasonBody| WorkOrderAction::Cancel { reason: b.reason }
