@@ -384,3 +384,38 @@ fn a_refusal_is_forbidden_naming_the_actions_rule() {
     // No role at all: nothing is allowed.
     assert!(!may(TicketList, &[]));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_relations() -> impl Strategy<Value = Vec<Relation>> {
+        proptest::sample::subsequence(
+            vec![Assignee, Raiser, Requester, Subject, SupervisesSubject],
+            0..5,
+        )
+    }
+
+    proptest! {
+        /// ORG-1: a relation to the record never lets in a role the action's row excludes,
+        /// and adding roles never loses a permission the role check alone gave.
+        #[test]
+        fn org_1_record_facts_only_narrow_the_role_table(
+            action in proptest::sample::select(Action::ALL.to_vec()),
+            roles in proptest::sample::subsequence(Role::ALL.to_vec(), 0..5),
+            relations in any_relations(),
+            extra in proptest::sample::select(Role::ALL.to_vec()),
+        ) {
+            let facts = actor(&roles, &relations);
+            if may_on_record(action, &facts) {
+                prop_assert!(may(action, &roles));
+            }
+            if may(action, &roles) {
+                let mut more = roles.clone();
+                more.push(extra);
+                prop_assert!(may(action, &more));
+            }
+            prop_assert_eq!(require_on_record(action, &facts).is_ok(), may_on_record(action, &facts));
+        }
+    }
+}

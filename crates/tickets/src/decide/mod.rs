@@ -87,13 +87,30 @@ pub struct AssigneeFacts {
     pub team_id: Option<TeamId>,
 }
 
-/// TKT-2: both due instants moved by the working time spent waiting, from `waiting_since`
-/// to now, on the work calendar (see [`crate::clock::waited_minutes`] and
-/// [`crate::clock::extend`]). Which of them applies is the decision's.
+/// TKT-2: the unmet due instants moved by the working time spent waiting, from
+/// `waiting_since` to now, on the work calendar; built with [`shift_due`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShiftedDue {
-    pub response_due_at: DateTime<Utc>,
+    /// `None` when the response target was met: it no longer moves.
+    pub response_due_at: Option<DateTime<Utc>>,
     pub resolution_due_at: DateTime<Utc>,
+}
+
+/// TKT-2: the due instants of `ticket` moved by `push` — the caller's calendar arithmetic
+/// (local time, [`crate::clock::waited_minutes`] then [`crate::clock::extend`]). Only the
+/// unmet targets are pushed, so a calendar error on a met one cannot refuse the command.
+pub fn shift_due<E>(
+    ticket: &Ticket,
+    mut push: impl FnMut(DateTime<Utc>) -> Result<DateTime<Utc>, E>,
+) -> Result<ShiftedDue, E> {
+    let response_due_at = match ticket.responded_at {
+        None => Some(push(ticket.response_due_at)?),
+        Some(_) => None,
+    };
+    Ok(ShiftedDue {
+        response_due_at,
+        resolution_due_at: push(ticket.resolution_due_at)?,
+    })
 }
 
 /// What the decision needs from the database. Unknown facts are the safe default: no such
@@ -438,7 +455,7 @@ fn settle_waiting(
         });
     };
     if ticket.responded_at.is_none() {
-        changes.response_due_at = Some(shifted.response_due_at);
+        changes.response_due_at = shifted.response_due_at;
     }
     changes.resolution_due_at = Some(shifted.resolution_due_at);
     changes.waiting_since = Some(None);

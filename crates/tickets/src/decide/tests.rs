@@ -438,14 +438,8 @@ fn tkt_11_resolve_is_refused_while_a_work_order_is_open() {
 
 #[test]
 fn tkt_2_leaving_waiting_pushes_the_unmet_due_instants() {
-    let shifted = ShiftedDue {
-        response_due_at: at(11),
-        resolution_due_at: at(20),
-    };
-    let facts = TicketFacts {
-        shifted_due: Some(shifted),
-        ..engineer_facts("team-a")
-    };
+    // Each unmet due instant moves two hours.
+    let push = |due: DateTime<Utc>| Ok::<_, ()>(due + chrono::Duration::hours(2));
     let mut waiting = ticket(Status::WaitingCustomer);
     waiting.waiting_since = Some(at(9));
     // (command, response already met, response pushed)
@@ -459,9 +453,14 @@ fn tkt_2_leaving_waiting_pushes_the_unmet_due_instants() {
         let mut t = waiting.clone();
         t.responded_at = responded.then(|| at(8));
         assert!(needs_shifted_due(&t, &command));
+        let facts = TicketFacts {
+            shifted_due: Some(shift_due(&t, push).unwrap()),
+            ..engineer_facts("team-a")
+        };
         let out = decide(&t, &manager(), &command, &facts, at(NOW)).unwrap();
         assert_eq!(out.changes.resolution_due_at, Some(at(20)), "{command:?}");
-        assert_eq!(out.changes.response_due_at.is_some(), pushed, "{command:?}");
+        let response = pushed.then_some(at(12));
+        assert_eq!(out.changes.response_due_at, response, "{command:?}");
         assert_eq!(out.changes.waiting_since, Some(None));
     }
     let confirm = TicketCommand::ConfirmAppointment {
@@ -545,7 +544,9 @@ proptest! {
             assignee: Some(AssigneeFacts { enabled_engineer: engineer_ok, team_id: None }),
             work_orders: if open_order { vec![WorkOrderStatus::Open] } else { vec![] },
             shifted_due: needs_shifted_due(&t, &command)
-                .then_some(ShiftedDue { response_due_at: at(11), resolution_due_at: at(20) }),
+                .then(|| shift_due(&t, |d| Ok::<_, ()>(d + chrono::Duration::hours(1))))
+                .transpose()
+                .map_err(|()| TestCaseError::fail("push"))?,
         };
         if let Ok(out) = decide(&t, &actor, &command, &facts, at(NOW)) {
             prop_assert!(!out.log.is_empty());
