@@ -3,6 +3,7 @@
 //! changes, the log entries and the notices — or the refusal naming its rule. The API service
 //! loads, asks, then saves what it is told; it decides nothing itself.
 
+pub mod open;
 #[cfg(test)]
 mod tests;
 
