@@ -29,6 +29,14 @@ pub enum DomainError {
     /// The record's state does not allow the command (409).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The record's state does not allow the command, by a named rule (409 with `rule`), e.g.
+    /// TKT-3 for an invalid transition or TKT-4 for an appointment without a planned window.
+    #[error("{rule}: {message}")]
+    State { rule: &'static str, message: String },
+    /// The actor may not run the command on this record (403). `rule` names where the
+    /// permission comes from (ORG-5, or the rule id of the command's table).
+    #[error("forbidden ({rule}): {message}")]
+    Forbidden { rule: &'static str, message: String },
 }
 
 impl DomainError {
@@ -38,5 +46,31 @@ impl DomainError {
         message: impl Into<String>,
     ) -> Self {
         DomainError::Invalid(vec![FieldError::new(field, code, message)])
+    }
+
+    /// The rule id the refusal names, when it names one.
+    pub fn rule(&self) -> Option<&'static str> {
+        match self {
+            DomainError::Rule { rule, .. }
+            | DomainError::State { rule, .. }
+            | DomainError::Forbidden { rule, .. } => Some(rule),
+            DomainError::Invalid(_) | DomainError::Conflict(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_conflict_names_its_rule() {
+        let e = DomainError::State {
+            rule: "TKT-4",
+            message: "no planned window".into(),
+        };
+        assert_eq!(e.rule(), Some("TKT-4"));
+        assert_eq!(e.to_string(), "TKT-4: no planned window");
+        assert_eq!(DomainError::Conflict("x".into()).rule(), None);
     }
 }

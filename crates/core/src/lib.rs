@@ -1,12 +1,13 @@
 //! Shared value types of kefu: roles and the acting principal, validated names, money in fen,
 //! basis points, calendar months, the work calendar (CAL-1), the clock, and the error every
-//! domain rule reports with.
+//! domain rule reports with, and the id newtypes of the main records.
 //! No I/O lives here: time and randomness come in as arguments.
 
 mod actor;
 mod calendar;
 mod clock;
 mod error;
+mod ids;
 mod location;
 mod money;
 mod names;
@@ -24,6 +25,11 @@ pub use calendar::{
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DomainError, FieldError};
+pub use ids::{
+    CallbackId, ChangeRequestId, ComplaintId, ContactId, CustomerId, EquipmentId, FeedbackFormId,
+    FollowUpId, KbArticleId, ServiceRecordId, SiteId, TeamId, TicketId, UserId, VisitId,
+    WorkOrderId,
+};
 pub use location::LocationClass;
 pub use money::{BasisPoints, Money};
 pub use names::{DisplayName, Password, Username};

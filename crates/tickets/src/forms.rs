@@ -8,6 +8,8 @@ use kefu_core::{CalendarError, DomainError, WorkCalendar};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub mod guards;
+
 /// Where a form is: not yet signed, signed by the customer, handed in to the clerk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

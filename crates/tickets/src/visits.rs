@@ -6,6 +6,8 @@ use kefu_core::DomainError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub mod guards;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VisitStatus {

@@ -7,6 +7,8 @@ use kefu_core::DomainError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub mod guards;
+
 /// The department a work order goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
