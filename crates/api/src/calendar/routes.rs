@@ -3,6 +3,7 @@ use crate::calendar::dto::{
     WorkingDaysBetween, WorkingDaysBetweenQuery, WorkingTimeAddQuery, WorkingTimeAdded,
     WorkingTimeBetween, WorkingTimeBetweenQuery,
 };
+use crate::kernel::access::Action;
 use crate::calendar::service as svc;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
@@ -25,8 +26,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(working_time_between);
 }
 
-/// CAL-1: admins maintain the calendar; every authenticated user reads it.
-const EDITORS: &[Role] = &[Role::Admin];
 
 /// List the calendar's holidays and make-up working days in a date range.
 ///
@@ -84,7 +83,7 @@ async fn replace_calendar_days(
 ) -> Result<HttpResponse, ApiError> {
     // The role comes first: a reader learns it may not upload, not that its upload is
     // malformed.
-    caller.require_any(EDITORS)?;
+    caller.require(Action::CalendarEdit)?;
     let IfMatch(version) = if_match?;
     let ValidJson(input) = input?;
     let ctx = Ctx::of(&caller, state.clock.now());

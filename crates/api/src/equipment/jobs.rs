@@ -2,6 +2,7 @@
 //! is about to leave warranty (the `warranty-reminders` rule set says how far ahead). Sent
 //! once per (equipment, warranty end): a changed warranty end is reminded again.
 
+use crate::kernel::access::roles::WARRANTY_ALWAYS_TOLD;
 use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::notify::{Notice, notify};
@@ -16,8 +17,6 @@ pub struct WarrantyReminderScan;
 
 pub const NOTIFICATION_KIND: &str = "equipment.warranty_ending";
 
-/// Who is told about every customer's equipment (managers and above, ORG-5).
-const ALWAYS_TOLD: [Role; 2] = [Role::Admin, Role::Manager];
 
 fn dedupe_key(e: &WarrantyEnding) -> String {
     format!("warranty:{}:{}", e.equipment_id, e.warranty_end)
@@ -43,7 +42,7 @@ impl JobHandler for WarrantyReminderScan {
         let keys: Vec<String> = ending.iter().map(dedupe_key).collect();
         let reminded: BTreeSet<String> =
             inbox::dedupe_keys_used(conn, &keys)?.into_iter().collect();
-        let always = inbox::enabled_holders_of(conn, &ALWAYS_TOLD.map(Role::as_str))?;
+        let always = inbox::enabled_holders_of(conn, &WARRANTY_ALWAYS_TOLD.iter().map(|r| r.as_str()).collect::<Vec<_>>())?;
         for e in ending {
             let key = dedupe_key(&e);
             if !reminded.contains(&key) {

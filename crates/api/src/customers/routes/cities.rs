@@ -1,4 +1,5 @@
 use crate::customers::dto::cities::{CitiesQuery, CityOut, CreateCity, UpdateCity};
+use crate::kernel::access::Action;
 use crate::customers::service::cities as svc;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
@@ -20,7 +21,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_city);
 }
 
-const EDITORS: &[Role] = &[Role::Admin, Role::Manager];
 
 /// List the cities the company serves (ORG-3).
 ///
@@ -78,7 +78,7 @@ async fn create_city(
     caller: Caller,
     ValidJson(input): ValidJson<CreateCity>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::CityEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let row = state.tx(move |conn| svc::create(conn, &ctx, input)).await?;
     Ok(created(
@@ -133,7 +133,7 @@ async fn update_city(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateCity>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::CityEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let row = state

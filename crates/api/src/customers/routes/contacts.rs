@@ -2,8 +2,8 @@ use crate::customers::dto::contacts::{
     ContactLogin, ContactOut, ContactsQuery, CreateContact, CreateContactLogin, EXPORT,
     UpdateContact,
 };
+use crate::kernel::access::Action;
 use crate::customers::service::contacts as svc;
-use crate::customers::service::customers::EDITORS;
 use crate::customers::service::sites::visible_customers;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
@@ -31,14 +31,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(grant_contact_login);
 }
 
-const DELETERS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::Clerk];
-const LOGIN_GRANTERS: &[Role] = &[Role::Admin, Role::Manager, Role::Clerk];
 
 /// The contact commands of an offline sync batch, as the endpoints below run them.
 pub fn sync_ops(ops: &mut Registry) {
     ops.create(
         "contacts.create",
-        EDITORS,
+        Action::ContactEdit,
         |conn, cmd, input: CreateContact| {
             let (row, fresh) = svc::create(conn, &cmd.ctx, cmd.actor, input)?;
             let status = if fresh {
@@ -51,13 +49,13 @@ pub fn sync_ops(ops: &mut Registry) {
     );
     ops.update(
         "contacts.update",
-        EDITORS,
+        Action::ContactEdit,
         |conn, cmd, id, version, input: UpdateContact| {
             let row = svc::update(conn, &cmd.ctx, cmd.actor, id, version, input)?;
             Written::ok(row.version, &ContactOut::from(&row))
         },
     );
-    ops.delete("contacts.delete", DELETERS, |conn, cmd, id, version| {
+    ops.delete("contacts.delete", Action::ContactDelete, |conn, cmd, id, version| {
         let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
         Written::ok(row.version, &ContactOut::from(&row))
     });
@@ -151,7 +149,7 @@ async fn create_contact(
     caller: Caller,
     ValidJson(input): ValidJson<CreateContact>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::ContactEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let (row, fresh) = state
@@ -216,7 +214,7 @@ async fn update_contact(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateContact>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::ContactEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let (actor, id) = (caller.actor.clone(), id.into_inner());
     let row = state
@@ -247,7 +245,7 @@ async fn delete_contact(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(DELETERS)?;
+    caller.require(Action::ContactDelete)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let (actor, id) = (caller.actor.clone(), id.into_inner());
     let row = state
@@ -282,7 +280,7 @@ async fn grant_contact_login(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<CreateContactLogin>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(LOGIN_GRANTERS)?;
+    caller.require(Action::ContactGrantLogin)?;
     let now = state.clock.now();
     let (actor, id) = (caller.actor.clone(), id.into_inner());
     let name_source = {

@@ -2,7 +2,6 @@ use crate::customers::dto::customers::{
     CreateCustomer, CustomerOut, CustomersQuery, EXPORT, UpdateCustomer,
 };
 use crate::customers::service::customers as svc;
-use crate::customers::service::customers::EDITORS;
 use crate::kernel::access;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
@@ -27,13 +26,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_customer);
 }
 
-const DELETERS: &[Role] = &[Role::Admin, Role::Manager];
 
 /// The customer commands of an offline sync batch, as the endpoints below run them.
 pub fn sync_ops(ops: &mut Registry) {
     ops.create(
         "customers.create",
-        EDITORS,
+        Action::CustomerEdit,
         |conn, cmd, input: CreateCustomer| {
             let (row, fresh) = svc::create(conn, &cmd.ctx, cmd.actor, input)?;
             let status = if fresh {
@@ -46,13 +44,13 @@ pub fn sync_ops(ops: &mut Registry) {
     );
     ops.update(
         "customers.update",
-        EDITORS,
+        Action::CustomerEdit,
         |conn, cmd, id, version, input: UpdateCustomer| {
             let row = svc::update(conn, &cmd.ctx, cmd.actor, id, version, input)?;
             Written::ok(row.version, &CustomerOut::from(&row))
         },
     );
-    ops.delete("customers.delete", DELETERS, |conn, cmd, id, version| {
+    ops.delete("customers.delete", Action::CustomerDelete, |conn, cmd, id, version| {
         let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
         Written::ok(row.version, &CustomerOut::from(&row))
     });
@@ -151,7 +149,7 @@ async fn create_customer(
     caller: Caller,
     ValidJson(input): ValidJson<CreateCustomer>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::CustomerEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let (row, fresh) = state
@@ -221,7 +219,7 @@ async fn update_customer(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateCustomer>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::CustomerEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let (actor, id) = (caller.actor.clone(), id.into_inner());
     let row = state
@@ -252,7 +250,7 @@ async fn delete_customer(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(DELETERS)?;
+    caller.require(Action::CustomerDelete)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let (actor, id) = (caller.actor.clone(), id.into_inner());
     let row = state

@@ -1,5 +1,5 @@
 use crate::customers::dto::sites::{CreateSite, EXPORT, SiteOut, SitesQuery, UpdateSite};
-use crate::customers::service::customers::EDITORS;
+use crate::kernel::access::Action;
 use crate::customers::service::sites as svc;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
@@ -24,11 +24,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_site);
 }
 
-const DELETERS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::Clerk];
 
 /// The site commands of an offline sync batch, as the endpoints below run them.
 pub fn sync_ops(ops: &mut Registry) {
-    ops.create("sites.create", EDITORS, |conn, cmd, input: CreateSite| {
+    ops.create("sites.create", Action::SiteEdit, |conn, cmd, input: CreateSite| {
         let (row, fresh) = svc::create(conn, &cmd.ctx, cmd.actor, input)?;
         let status = if fresh {
             StatusCode::CREATED
@@ -39,13 +38,13 @@ pub fn sync_ops(ops: &mut Registry) {
     });
     ops.update(
         "sites.update",
-        EDITORS,
+        Action::SiteEdit,
         |conn, cmd, id, version, input: UpdateSite| {
             let row = svc::update(conn, &cmd.ctx, cmd.actor, id, version, input)?;
             Written::ok(row.version, &svc::out(conn, &row)?)
         },
     );
-    ops.delete("sites.delete", DELETERS, |conn, cmd, id, version| {
+    ops.delete("sites.delete", Action::SiteDelete, |conn, cmd, id, version| {
         let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
         Written::ok(row.version, &svc::out(conn, &row)?)
     });
@@ -134,7 +133,7 @@ async fn create_site(
     caller: Caller,
     ValidJson(input): ValidJson<CreateSite>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::SiteEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let (out, fresh) = state
@@ -196,7 +195,7 @@ async fn update_site(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateSite>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::SiteEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let (actor, id) = (caller.actor.clone(), id.into_inner());
     let out = state
@@ -226,7 +225,7 @@ async fn delete_site(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(DELETERS)?;
+    caller.require(Action::SiteDelete)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let (actor, id) = (caller.actor.clone(), id.into_inner());
     let out = state

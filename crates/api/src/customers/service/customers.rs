@@ -1,7 +1,7 @@
 //! Customers (ORG-3, CUS-1) under ORG-5 visibility.
 
 use crate::customers::dto::customers::{CreateCustomer, CustomerOut, UpdateCustomer};
-use crate::kernel::access::{self, SEE_ALL};
+use crate::kernel::access::{self, Action};
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use kefu_core::{Actor, FieldError, Role};
@@ -9,18 +9,10 @@ use kefu_store::customers::{self, CustomerChanges, CustomerRow};
 use kefu_store::visibility::{Visible, team_exists};
 use kefu_store::{DbConnection, new_id, to_db_time, users};
 
-/// Who may create and edit customers and what hangs off them.
-pub const EDITORS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::Engineer,
-];
 
 /// Who may assign a customer to an engineer or a team.
 fn may_assign(actor: &Actor) -> bool {
-    actor.has_any_role(SEE_ALL) || actor.has_role(Role::Supervisor)
+    access::may(actor, Action::CustomerAssign)
 }
 
 fn field(name: &str, code: &'static str, message: &str) -> ApiError {

@@ -28,20 +28,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_equipment);
 }
 
-/// Who records installed equipment; each only at the sites visible to them (ORG-5).
-const EDITORS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::Engineer,
-];
 
 /// The equipment commands of an offline sync batch, as the endpoints below run them.
 pub fn sync_ops(ops: &mut Registry) {
     ops.create(
         "equipment.create",
-        EDITORS,
+        Action::EquipmentEdit,
         |conn, cmd, input: CreateEquipment| {
             let scope = visible(conn, cmd.actor)?;
             let out = svc::create(conn, &cmd.ctx, &scope, cmd.today, input)?;
@@ -50,14 +42,14 @@ pub fn sync_ops(ops: &mut Registry) {
     );
     ops.update(
         "equipment.update",
-        EDITORS,
+        Action::EquipmentEdit,
         |conn, cmd, id, version, input: UpdateEquipment| {
             let scope = visible(conn, cmd.actor)?;
             let out = svc::update(conn, &cmd.ctx, &scope, cmd.today, id, version, input)?;
             Written::ok(out.version, &out)
         },
     );
-    ops.delete("equipment.delete", EDITORS, |conn, cmd, id, version| {
+    ops.delete("equipment.delete", Action::EquipmentEdit, |conn, cmd, id, version| {
         let scope = visible(conn, cmd.actor)?;
         let out = svc::delete(conn, &cmd.ctx, &scope, cmd.today, id, version)?;
         Written::ok(out.version, &out)
@@ -157,7 +149,7 @@ async fn create_equipment(
     caller: Caller,
     ValidJson(input): ValidJson<CreateEquipment>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::EquipmentEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let today = state.today();
     let actor = caller.actor.clone();
@@ -226,7 +218,7 @@ async fn update_equipment(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateEquipment>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::EquipmentEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let today = state.today();
     let actor = caller.actor.clone();
@@ -260,7 +252,7 @@ async fn delete_equipment(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::EquipmentEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let today = state.today();
     let actor = caller.actor.clone();

@@ -1,6 +1,7 @@
 use crate::equipment::dto::products::{
     CreateProduct, EXPORT, ProductOut, ProductsQuery, UpdateProduct,
 };
+use crate::kernel::access::Action;
 use crate::equipment::service::products as svc;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
@@ -24,23 +25,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_product);
 }
 
-/// The catalogue is kept by admins and managers.
-const EDITORS: &[Role] = &[Role::Admin, Role::Manager];
 
-/// Every staff role reads the catalogue; customer contacts see only the products of their own
-/// equipment, through the equipment endpoints.
-const READERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::Engineer,
-    Role::CallbackAgent,
-    Role::QaInspector,
-    Role::Finance,
-    Role::Hr,
-    Role::Executive,
-];
 
 /// List products
 ///
@@ -72,7 +57,7 @@ async fn products_page(
     caller: Caller,
     query: ProductsQuery,
 ) -> Result<Page<ProductOut>, ApiError> {
-    caller.require_any(READERS)?;
+    caller.require(Action::ProductRead)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
     let filter = ProductFilter {
@@ -106,7 +91,7 @@ async fn create_product(
     caller: Caller,
     ValidJson(input): ValidJson<CreateProduct>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::ProductEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let row = state.tx(move |conn| svc::create(conn, &ctx, input)).await?;
     let out = ProductOut::from(&row);
@@ -134,7 +119,7 @@ async fn get_product(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(READERS)?;
+    caller.require(Action::ProductRead)?;
     let id = id.into_inner();
     let row = state.db(move |conn| svc::get(conn, &id)).await?;
     Ok(versioned(
@@ -166,7 +151,7 @@ async fn update_product(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateProduct>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::ProductEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let row = state
@@ -199,7 +184,7 @@ async fn delete_product(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::ProductEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let row = state

@@ -1,3 +1,4 @@
+use crate::kernel::access::{self, Action};
 use crate::kernel::error::ApiError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
@@ -30,6 +31,11 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// 403 unless the caller holds a role that may run `action` (the access table).
+    pub fn require(&self, action: Action) -> Result<(), ApiError> {
+        access::require(&self.actor, action)
+    }
+
     /// 403 unless the caller holds one of `roles`.
     pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
         if self.actor.has_any_role(roles) {

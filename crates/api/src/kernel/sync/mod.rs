@@ -7,6 +7,7 @@
 
 pub mod dto;
 
+use crate::kernel::access::{self, Action};
 use crate::kernel::command::Ctx;
 use crate::kernel::error::ApiError;
 use crate::kernel::extract::parse_value;
@@ -83,12 +84,8 @@ fn invalid(field: &str, code: &'static str, message: &str) -> ApiError {
     ApiError::Invalid(vec![FieldError::new(field, code, message)])
 }
 
-fn require(cmd: &Cmd, roles: &[Role]) -> Result<(), ApiError> {
-    if cmd.actor.has_any_role(roles) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
+fn require(cmd: &Cmd, action: Action) -> Result<(), ApiError> {
+    access::require(cmd.actor, action)
 }
 
 fn target(input: &Input) -> Result<(String, i64), ApiError> {
@@ -105,7 +102,7 @@ impl Registry {
     /// `POST /<resource>`: the body is the create DTO; the command's `id`, if any, becomes
     /// the body's client-chosen `id` (refused by resources that take none, as their endpoint
     /// refuses it).
-    pub fn create<B, F>(&mut self, name: &'static str, roles: &'static [Role], f: F)
+    pub fn create<B, F>(&mut self, name: &'static str, action: Action, f: F)
     where
         B: DeserializeOwned + Validate,
         F: Fn(&mut DbConnection, &Cmd, B) -> Result<Written, ApiError> + Send + Sync + 'static,
@@ -132,14 +129,14 @@ impl Registry {
                     }
                 }
                 let dto = parse_value::<B>(Value::Object(body))?;
-                require(cmd, roles)?;
+                require(cmd, action)?;
                 f(conn, cmd, dto)
             }),
         );
     }
 
     /// `PATCH /<resource>/{id}` with `If-Match`.
-    pub fn update<B, F>(&mut self, name: &'static str, roles: &'static [Role], f: F)
+    pub fn update<B, F>(&mut self, name: &'static str, action: Action, f: F)
     where
         B: DeserializeOwned + Validate,
         F: Fn(&mut DbConnection, &Cmd, &str, i64, B) -> Result<Written, ApiError>
@@ -152,14 +149,14 @@ impl Registry {
             Box::new(move |conn, cmd, input| {
                 let (id, version) = target(&input)?;
                 let dto = parse_value::<B>(Value::Object(input.body.unwrap_or_default()))?;
-                require(cmd, roles)?;
+                require(cmd, action)?;
                 f(conn, cmd, &id, version, dto)
             }),
         );
     }
 
     /// `DELETE /<resource>/{id}` with `If-Match`; no body.
-    pub fn delete<F>(&mut self, name: &'static str, roles: &'static [Role], f: F)
+    pub fn delete<F>(&mut self, name: &'static str, action: Action, f: F)
     where
         F: Fn(&mut DbConnection, &Cmd, &str, i64) -> Result<Written, ApiError>
             + Send
@@ -173,7 +170,7 @@ impl Registry {
                 if input.body.is_some_and(|b| !b.is_empty()) {
                     return Err(invalid("body", "not_allowed", "a delete takes no body"));
                 }
-                require(cmd, roles)?;
+                require(cmd, action)?;
                 f(conn, cmd, &id, version)
             }),
         );

@@ -1,4 +1,5 @@
 use crate::kernel::auth::Caller;
+use crate::kernel::access::Action;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{StrictQuery, ValidJson};
@@ -19,7 +20,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(revoke_api_key);
 }
 
-const MANAGERS: &[Role] = &[Role::Admin];
 
 /// List API keys (never their secrets).
 ///
@@ -36,7 +36,7 @@ async fn list_api_keys(
     caller: Caller,
     StrictQuery(query): StrictQuery<ApiKeysQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(MANAGERS)?;
+    caller.require(Action::ApiKeyManage)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
     let user_id = query.user_id;
@@ -73,7 +73,7 @@ async fn create_api_key(
     caller: Caller,
     ValidJson(input): ValidJson<CreateApiKey>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(MANAGERS)?;
+    caller.require(Action::ApiKeyManage)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let created_by = caller.user_id().to_owned();
     let (row, key) = state
@@ -103,7 +103,7 @@ async fn get_api_key(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(MANAGERS)?;
+    caller.require(Action::ApiKeyManage)?;
     let id = id.into_inner();
     let row = state
         .db(move |conn| credentials::find_api_key(conn, &id)?.ok_or(ApiError::NotFound))
@@ -130,7 +130,7 @@ async fn revoke_api_key(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(MANAGERS)?;
+    caller.require(Action::ApiKeyManage)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let row = state.tx(move |conn| svc::revoke(conn, &ctx, &id)).await?;

@@ -1,4 +1,5 @@
 use crate::kernel::auth::Caller;
+use crate::kernel::access::{self, Action};
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
@@ -28,9 +29,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(employment_status_history);
 }
 
-/// Managers may move people between teams and set their supervisor, track and level; the rest
-/// of the record (salary above all) is for admins and HR.
-const ORGANISERS: &[Role] = &[Role::Admin, Role::Hr, Role::Manager];
 
 fn outs(rows: Vec<kefu_store::employees::EmployeeRow>) -> Result<Vec<EmployeeOut>, ApiError> {
     rows.iter().map(EmployeeOut::try_from).collect()
@@ -124,7 +122,7 @@ async fn create_employee(
     caller: Caller,
     ValidJson(input): ValidJson<CreateEmployee>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(svc::EDITORS)?;
+    caller.require(Action::EmployeeEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let today = state.today();
     let row = state
@@ -195,8 +193,8 @@ async fn update_employee(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateEmployee>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(ORGANISERS)?;
-    if !caller.actor.has_any_role(svc::EDITORS) && !input.is_organisational_only() {
+    caller.require(Action::EmployeeOrganise)?;
+    if !access::may(&caller.actor, Action::EmployeeEdit) && !input.is_organisational_only() {
         return Err(ApiError::Forbidden);
     }
     let ctx = Ctx::of(&caller, state.clock.now());
@@ -230,7 +228,7 @@ async fn delete_employee(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(svc::EDITORS)?;
+    caller.require(Action::EmployeeEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let row = state
@@ -270,7 +268,7 @@ async fn change_employment_status(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<ChangeEmploymentStatus>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(svc::EDITORS)?;
+    caller.require(Action::EmployeeEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let row = state

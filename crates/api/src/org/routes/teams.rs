@@ -1,4 +1,5 @@
 use crate::kernel::auth::Caller;
+use crate::kernel::access::Action;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
@@ -22,22 +23,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_team);
 }
 
-/// Teams are organised by admins, managers and HR.
-const EDITORS: &[Role] = &[Role::Admin, Role::Manager, Role::Hr];
 
-/// Every staff role reads teams; a customer's own users do not.
-pub const STAFF: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::Engineer,
-    Role::CallbackAgent,
-    Role::QaInspector,
-    Role::Finance,
-    Role::Hr,
-    Role::Executive,
-];
 
 /// List teams.
 ///
@@ -68,7 +54,7 @@ async fn teams_page(
     caller: Caller,
     query: TeamsQuery,
 ) -> Result<Page<TeamOut>, ApiError> {
-    caller.require_any(STAFF)?;
+    caller.require(Action::TeamRead)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
     let q = query
@@ -104,7 +90,7 @@ async fn create_team(
     caller: Caller,
     ValidJson(input): ValidJson<CreateTeam>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::TeamEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let team = state.tx(move |conn| svc::create(conn, &ctx, input)).await?;
     let out = TeamOut::from(&team);
@@ -132,7 +118,7 @@ async fn get_team(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(STAFF)?;
+    caller.require(Action::TeamRead)?;
     let id = id.into_inner();
     let team = state.db(move |conn| svc::get(conn, &id)).await?;
     Ok(versioned(
@@ -165,7 +151,7 @@ async fn update_team(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateTeam>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::TeamEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let team = state
@@ -198,7 +184,7 @@ async fn delete_team(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::TeamEdit)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let team = state

@@ -1,4 +1,5 @@
 use crate::kernel::auth::Caller;
+use crate::kernel::access::Action;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
@@ -26,8 +27,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(reset_password);
 }
 
-/// ORG-1: users are managed by admins.
-const MANAGERS: &[Role] = &[Role::Admin];
 
 /// List users.
 ///
@@ -58,7 +57,7 @@ async fn users_page(
     caller: Caller,
     query: UsersQuery,
 ) -> Result<Page<UserOut>, ApiError> {
-    caller.require_any(MANAGERS)?;
+    caller.require(Action::UserManage)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
     let filter = UserFilter {
@@ -98,7 +97,7 @@ async fn create_user(
     caller: Caller,
     ValidJson(input): ValidJson<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(MANAGERS)?;
+    caller.require(Action::UserManage)?;
     let now = state.clock.now();
     let new = web::block(move || svc::prepare(input, now))
         .await
@@ -133,7 +132,7 @@ async fn get_user(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(MANAGERS)?;
+    caller.require(Action::UserManage)?;
     let id = id.into_inner();
     let user = state.db(move |conn| svc::get(conn, &id)).await?;
     Ok(versioned(
@@ -165,7 +164,7 @@ async fn update_user(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(MANAGERS)?;
+    caller.require(Action::UserManage)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let user = state
@@ -185,7 +184,7 @@ async fn set_disabled(
     version: i64,
     disabled: bool,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(MANAGERS)?;
+    caller.require(Action::UserManage)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let user = state
         .tx(move |conn| svc::set_disabled(conn, &ctx, &id, version, disabled))
@@ -262,7 +261,7 @@ async fn reset_password(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<ResetPassword>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(MANAGERS)?;
+    caller.require(Action::UserManage)?;
     let (hash, generated_password) =
         web::block(move || svc::new_password(input.new_password.as_deref(), "new_password"))
             .await

@@ -1,5 +1,6 @@
 //! Employees (ORG-2) and who may see them (ORG-5: salaries are private).
 
+use crate::kernel::access;
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::org::dto::employees::{
@@ -12,32 +13,9 @@ use kefu_store::employees::{self, EmployeeChanges, EmployeeRow, EmploymentEventR
 use kefu_store::visibility::{self as facts, Visible};
 use kefu_store::{DbConnection, new_id, teams, to_db_time, users};
 
-/// Roles that see every employee record, salaries included.
-pub const SEE_ALL: &[Role] = &[
-    Role::Admin,
-    Role::Hr,
-    Role::Manager,
-    Role::Executive,
-    Role::Finance,
-];
-
-/// Roles that may create, change and delete employee records.
-pub const EDITORS: &[Role] = &[Role::Admin, Role::Hr];
-
-/// ORG-5 for employee records: [`SEE_ALL`] see every one; a supervisor the members of the teams
-/// they supervise; everyone their own record (the one linked to their login).
+/// ORG-5 for employee records (see `kernel::access::scope::employees`).
 pub fn scope(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiError> {
-    if actor.has_any_role(SEE_ALL) {
-        return Ok(Visible::everything());
-    }
-    let mut scope = Visible {
-        user_ids: vec![actor.user_id.clone()],
-        ..Visible::default()
-    };
-    if actor.has_role(Role::Supervisor) {
-        scope.team_ids = facts::teams_supervised_by(conn, &actor.user_id)?;
-    }
-    Ok(scope)
+    access::scope::employees(conn, actor)
 }
 
 pub fn is_visible(scope: &Visible, row: &EmployeeRow) -> bool {

@@ -7,8 +7,7 @@ use kefu_core::{FieldError, Role};
 use kefu_store::teams::{self, TeamChanges, TeamRow};
 use kefu_store::{DbConnection, new_id, to_db_time, users};
 
-/// Who may supervise a team or an employee.
-pub const SUPERVISOR_ROLES: &[Role] = &[Role::Supervisor, Role::Manager];
+pub use crate::kernel::access::roles::SUPERVISOR_ROLES;
 
 /// 422 on `field` unless `user_id` is an enabled user holding the `supervisor` or `manager`
 /// role.

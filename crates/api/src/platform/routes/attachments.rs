@@ -36,19 +36,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_attachment);
 }
 
-/// Staff attach files to the records they see; customer contacts only read them.
-const UPLOADERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::Engineer,
-    Role::CallbackAgent,
-    Role::QaInspector,
-    Role::Finance,
-    Role::Hr,
-    Role::Executive,
-];
 
 /// Upload an attachment
 ///
@@ -83,7 +70,7 @@ async fn upload_attachment(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(UPLOADERS)?;
+    caller.require(Action::AttachmentUpload)?;
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -449,7 +436,7 @@ async fn delete_attachment(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(UPLOADERS)?;
+    caller.require(Action::AttachmentUpload)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let id = id.into_inner();

@@ -1,4 +1,5 @@
 use crate::kernel::auth::Caller;
+use crate::kernel::access::Action;
 use crate::kernel::error::ApiError;
 use crate::kernel::extract::StrictQuery;
 use crate::kernel::page::{Page, decode_cursor, fetch_size, paginate};
@@ -13,7 +14,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_audit).service(verify_audit);
 }
 
-const AUDITORS: &[Role] = &[Role::Admin];
 
 /// Read the audit log, newest first.
 ///
@@ -33,7 +33,7 @@ async fn list_audit(
     caller: Caller,
     StrictQuery(query): StrictQuery<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(AUDITORS)?;
+    caller.require(Action::AuditRead)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let before_seq = decode_cursor(query.cursor.as_deref())?
         .map(|c| c.parse::<i64>())
@@ -75,7 +75,7 @@ async fn verify_audit(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(AUDITORS)?;
+    caller.require(Action::AuditRead)?;
     let report = state.db(|conn| Ok(audit::verify(conn)?)).await?;
     Ok(HttpResponse::Ok().json(AuditVerification::from(report)))
 }

@@ -1,4 +1,5 @@
 use crate::kernel::auth::Caller;
+use crate::kernel::access::Action;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery};
@@ -17,8 +18,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_jobs).service(get_job).service(rerun_job);
 }
 
-/// The job queue is the operators' business.
-const OPERATORS: &[Role] = &[Role::Admin];
 
 /// List jobs
 ///
@@ -35,7 +34,7 @@ async fn list_jobs(
     caller: Caller,
     StrictQuery(query): StrictQuery<JobsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(OPERATORS)?;
+    caller.require(Action::JobOperate)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let before = decode_cursor(query.cursor.as_deref())?;
     let filter = JobFilter {
@@ -67,7 +66,7 @@ async fn get_job(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(OPERATORS)?;
+    caller.require(Action::JobOperate)?;
     let id = id.into_inner();
     let out = state.db(move |conn| svc::get(conn, &id)).await?;
     Ok(versioned(StatusCode::OK, out.version, &out))
@@ -93,7 +92,7 @@ async fn rerun_job(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(OPERATORS)?;
+    caller.require(Action::JobOperate)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let out = state

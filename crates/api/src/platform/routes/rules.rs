@@ -1,4 +1,5 @@
 use crate::kernel::auth::Caller;
+use crate::kernel::access::Action;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson};
@@ -27,7 +28,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(quote_commission);
 }
 
-const EDITORS: &[Role] = &[Role::Admin];
 
 fn out(title: &str, record: &RuleSetRecord, today: NaiveDate) -> RuleSetOut {
     RuleSetOut {
@@ -181,7 +181,7 @@ async fn put_rule_version(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<PutRuleVersion>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::RuleSetEdit)?;
     let (key, day) = path.into_inner();
     let day = parse_day(&day)?;
     let ctx = Ctx::of(&caller, state.clock.now());
@@ -221,7 +221,7 @@ async fn delete_rule_version(
     path: web::Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    caller.require(Action::RuleSetEdit)?;
     let (key, day) = path.into_inner();
     let day = parse_day(&day)?;
     let ctx = Ctx::of(&caller, state.clock.now());

@@ -1,4 +1,5 @@
 use crate::kernel::auth::Caller;
+use crate::kernel::access::Action;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson};
@@ -29,8 +30,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(redeliver);
 }
 
-/// Integrations are set up by admins: a subscription sends data out of the company.
-const ADMINS: &[Role] = &[Role::Admin];
 
 /// List webhook event types
 ///
@@ -44,7 +43,7 @@ const ADMINS: &[Role] = &[Role::Admin];
 )]
 #[get("/webhooks/event-types")]
 async fn list_event_types(caller: Caller) -> Result<HttpResponse, ApiError> {
-    caller.require_any(ADMINS)?;
+    caller.require(Action::WebhookManage)?;
     let types: Vec<EventTypeOut> = EVENT_TYPES
         .iter()
         .map(|t| EventTypeOut {
@@ -69,7 +68,7 @@ async fn list_webhooks(
     caller: Caller,
     StrictQuery(query): StrictQuery<WebhooksQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(ADMINS)?;
+    caller.require(Action::WebhookManage)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
     let rows = state
@@ -103,7 +102,7 @@ async fn create_webhook(
     caller: Caller,
     ValidJson(input): ValidJson<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(ADMINS)?;
+    caller.require(Action::WebhookManage)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let policy = state.config.webhook_targets.clone();
     let (row, secret) = state
@@ -134,7 +133,7 @@ async fn get_webhook(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(ADMINS)?;
+    caller.require(Action::WebhookManage)?;
     let id = id.into_inner();
     let row = state.db(move |conn| svc::get(conn, &id)).await?;
     Ok(versioned(
@@ -163,7 +162,7 @@ async fn update_webhook(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(ADMINS)?;
+    caller.require(Action::WebhookManage)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let policy = state.config.webhook_targets.clone();
     let id = id.into_inner();
@@ -195,7 +194,7 @@ async fn delete_webhook(
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(ADMINS)?;
+    caller.require(Action::WebhookManage)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let row = state
@@ -224,7 +223,7 @@ async fn list_deliveries(
     caller: Caller,
     StrictQuery(query): StrictQuery<DeliveriesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(ADMINS)?;
+    caller.require(Action::WebhookManage)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let after = decode_cursor(query.cursor.as_deref())?;
     let filter = DeliveryFilter {
@@ -261,7 +260,7 @@ async fn get_delivery(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(ADMINS)?;
+    caller.require(Action::WebhookManage)?;
     let id = id.into_inner();
     let (delivery, attempts) = state
         .db(move |conn| {
@@ -296,7 +295,7 @@ async fn redeliver(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(ADMINS)?;
+    caller.require(Action::WebhookManage)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let row = state

@@ -2,6 +2,7 @@
 //! sees the record they belong to), the upload's row and audit entry, and soft delete
 //! (the seal check is `kernel::files::seal`).
 
+use crate::kernel::access::{self, Action};
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::kernel::files::upload::{Form, Staged};
@@ -126,8 +127,6 @@ pub fn list(
     Ok(rows.iter().map(AttachmentOut::from).collect())
 }
 
-/// Who may delete any attachment they see; others only their own uploads.
-const DELETE_ANY: &[Role] = &[Role::Admin, Role::Manager];
 
 /// Soft delete: the row stays as a tombstone and the file stays in storage, so a record that
 /// sealed it can still be checked.
@@ -140,7 +139,7 @@ pub fn delete(
     expected_version: i64,
 ) -> Result<AttachmentOut, ApiError> {
     let before = get_visible(conn, actor, scope, id)?;
-    if before.uploaded_by != actor.user_id && !actor.has_any_role(DELETE_ANY) {
+    if before.uploaded_by != actor.user_id && !access::may(actor, Action::AttachmentDeleteAny) {
         return Err(ApiError::Forbidden);
     }
     written(attachments::soft_delete(

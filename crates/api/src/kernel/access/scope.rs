@@ -5,24 +5,13 @@
 //! (and of what hangs off it: sites, contacts, equipment) goes through [`visible`], and a record
 //! outside it reads as 404.
 
+use super::roles::{EMPLOYEES_SEE_ALL, SEE_ALL};
 use crate::kernel::error::ApiError;
 use kefu_core::{Actor, Role};
 use kefu_store::DbConnection;
 use kefu_store::visibility::{self as facts, Visible};
 
-/// Roles that work with every customer: managers and above, and the office that takes every
-/// customer's calls, callbacks and invoices.
-pub const SEE_ALL: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Executive,
-    Role::Finance,
-    Role::Hr,
-    Role::Clerk,
-    Role::CallbackAgent,
-    Role::QaInspector,
-];
-
+/// ORG-5 for customer records (customers, sites, contacts, equipment).
 pub fn visible(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiError> {
     if actor.has_any_role(SEE_ALL) {
         return Ok(Visible::everything());
@@ -50,5 +39,22 @@ pub fn visible(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiErr
     scope.user_ids.dedup();
     scope.team_ids.sort();
     scope.team_ids.dedup();
+    Ok(scope)
+}
+
+/// ORG-5 for employee records: [`EMPLOYEES_SEE_ALL`] see every one (salaries included); a
+/// supervisor the members of the teams they supervise; everyone their own record (the one
+/// linked to their login).
+pub fn employees(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiError> {
+    if actor.has_any_role(EMPLOYEES_SEE_ALL) {
+        return Ok(Visible::everything());
+    }
+    let mut scope = Visible {
+        user_ids: vec![actor.user_id.clone()],
+        ..Visible::default()
+    };
+    if actor.has_role(Role::Supervisor) {
+        scope.team_ids = facts::teams_supervised_by(conn, &actor.user_id)?;
+    }
     Ok(scope)
 }
