@@ -22,6 +22,7 @@
 //! an empty array bound on PostgreSQL; both match nothing.
 
 use crate::customers::CustomerRow;
+use crate::employees::EmployeeRow;
 use crate::equipment::SiteOwner;
 use crate::schema::{contacts, customers, employees, teams, tickets};
 use crate::tickets::TicketRow;
@@ -68,6 +69,15 @@ impl Visible {
             || among(&self.user_ids, c.owner_user_id)
             || among(&self.team_ids, c.team_id)
             || among(&self.customer_ids, Some(c.customer_id))
+    }
+
+    /// The Rust twin of [`employee_visible`]: the same ORG-5 rule for an employee record
+    /// already loaded.
+    pub fn sees_employee(&self, row: &EmployeeRow) -> bool {
+        let among = |ids: &[String], id: Option<&String>| id.is_some_and(|id| ids.contains(id));
+        self.all
+            || among(&self.user_ids, row.user_id.as_ref())
+            || among(&self.team_ids, row.team_id.as_ref())
     }
 }
 
@@ -253,6 +263,23 @@ pub fn team_exists(conn: &mut DbConnection, team_id: &str) -> Result<bool, Store
         > 0)
 }
 
+/// ORG-5 for employee records, in SQL: a record is visible when it is the login of one of
+/// `user_ids` (everyone sees their own record) or a member of one of `team_ids` (a supervisor
+/// sees the members of the teams they supervise).
+#[dsl::auto_type(type_name = EmployeeInScope)]
+fn employee_in_scope<'a>(user_ids: &'a [String], team_ids: &'a [String]) -> _ {
+    employees::user_id
+        .assume_not_null()
+        .eq_any(user_ids)
+        .or(employees::team_id.assume_not_null().eq_any(team_ids))
+}
+
+/// ORG-5 for a query on `employees` (see [`employee_in_scope`] for the rule): the filter to
+/// apply, `None` when `scope` sees every record. [`Visible::sees_employee`] is its Rust twin.
+pub fn employee_visible(scope: &Visible) -> Option<EmployeeInScope<'_>> {
+    (!scope.all).then(|| employee_in_scope(&scope.user_ids, &scope.team_ids))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,5 +323,6 @@ mod tests {
         assert!(visible_ticket_ids(&all).is_none());
         assert!(customer_visible(&all).is_none());
         assert!(visible_customer_ids(&all).is_none());
+        assert!(employee_visible(&all).is_none());
     }
 }

@@ -1,10 +1,11 @@
 //! ORG-5: each SQL visibility predicate and its Rust twin accept the same rows. Random scopes
 //! (see-all, or random lists of user, team and customer ids, empty ones and ids no row carries
-//! included) against random tickets and customers (owners, takers, teams and customers drawn
-//! from small pools, NULLs included), on SQLite and, when `KEFU_TEST_PG_URL` is set, PostgreSQL.
+//! included) against random tickets, customers and employee records (owners, takers, logins,
+//! teams and customers drawn from small pools, NULLs included), on SQLite and, when
+//! `KEFU_TEST_PG_URL` is set, PostgreSQL.
 //!
-//! Users and teams are inserted once per database; each case inserts its customers and tickets
-//! in a transaction that is rolled back, so the cases share one migrated database.
+//! Users and teams are inserted once per database; each case inserts its customers, tickets and
+//! employees in a transaction that is rolled back, so the cases share one migrated database.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -15,7 +16,11 @@ use common::{TestDb, fresh_databases};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use kefu_store::customers::{self, CustomerRow};
-use kefu_store::schema::{customers as customers_t, teams, tickets, users};
+use kefu_store::delta::ListMode;
+use kefu_store::employees::{self, EmployeeFilter, EmployeeRow};
+use kefu_store::schema::{
+    customers as customers_t, employees as employees_t, teams, tickets, users,
+};
 use kefu_store::teams::TeamRow;
 use kefu_store::tickets::TicketRow;
 use kefu_store::users::UserRow;
@@ -50,12 +55,21 @@ struct CustomerSpec {
     team: Option<&'static str>,
 }
 
+/// Employee `i` is linked to the login `USERS[i]` or to none (a login links one record at most).
+#[derive(Debug, Clone)]
+struct EmployeeSpec {
+    linked: bool,
+    team: Option<&'static str>,
+}
+
 #[derive(Debug, Clone)]
 struct Case {
     scope: Visible,
     /// One per entry of [`CUSTOMERS`], in order.
     customers: Vec<CustomerSpec>,
     tickets: Vec<TicketSpec>,
+    /// One per entry of [`USERS`], in order.
+    employees: Vec<EmployeeSpec>,
 }
 
 fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
@@ -98,15 +112,19 @@ fn case() -> impl Strategy<Value = Case> {
             team,
             customer,
         });
+    let employee = (any::<bool>(), prop::option::of(pick(TEAMS)))
+        .prop_map(|(linked, team)| EmployeeSpec { linked, team });
     (
         scope(),
         prop::collection::vec(customer, CUSTOMERS.len()),
         prop::collection::vec(ticket, 0..12),
+        prop::collection::vec(employee, USERS.len()),
     )
-        .prop_map(|(scope, customers, tickets)| Case {
+        .prop_map(|(scope, customers, tickets, employees)| Case {
             scope,
             customers,
             tickets,
+            employees,
         })
 }
 
@@ -211,6 +229,28 @@ fn ticket_row(n: usize, spec: &TicketSpec) -> TicketRow {
     }
 }
 
+fn employee_row(n: usize, spec: &EmployeeSpec) -> EmployeeRow {
+    EmployeeRow {
+        id: format!("e{n}"),
+        user_id: spec.linked.then(|| USERS[n].to_owned()),
+        name: format!("e{n}"),
+        phone: None,
+        team_id: spec.team.map(str::to_owned),
+        supervisor_user_id: None,
+        track: None,
+        level: None,
+        station_city: None,
+        employment_status: "training".to_owned(),
+        status_since: t0().date(),
+        base_salary_fen: 100,
+        phone_allowance_class: None,
+        created_at: t0(),
+        updated_at: t0(),
+        version: 1,
+        deleted_at: None,
+    }
+}
+
 /// What one case read from the database, each as a set of ids.
 #[derive(Debug, Default)]
 struct Observed {
@@ -227,6 +267,10 @@ struct Observed {
     subquery_customers: BTreeSet<String>,
     /// `customers::visible_ids`, the public reader built on the customer predicate (`None`: all).
     store_customers: Option<BTreeSet<String>>,
+    twin_employees: BTreeSet<String>,
+    filter_employees: BTreeSet<String>,
+    /// `employees::list`, the public reader built on the employee predicate.
+    store_employees: BTreeSet<String>,
 }
 
 fn observe(c: &mut DbConnection, case: &Case) -> Result<Observed, DieselError> {
@@ -236,6 +280,9 @@ fn observe(c: &mut DbConnection, case: &Case) -> Result<Observed, DieselError> {
     }
     for (n, spec) in case.tickets.iter().enumerate() {
         kefu_store::tickets::insert(c, &ticket_row(n, spec)).unwrap();
+    }
+    for (n, spec) in case.employees.iter().enumerate() {
+        employees::insert(c, &employee_row(n, spec)).unwrap();
     }
 
     let mut o = Observed::default();
@@ -277,6 +324,31 @@ fn observe(c: &mut DbConnection, case: &Case) -> Result<Observed, DieselError> {
     o.store_customers = customers::visible_ids(c, scope)
         .unwrap()
         .map(|ids| ids.into_iter().collect());
+
+    let all_employees: Vec<EmployeeRow> = employees_t::table
+        .select(EmployeeRow::as_select())
+        .load(c)?;
+    o.twin_employees = all_employees
+        .iter()
+        .filter(|row| scope.sees_employee(row))
+        .map(|row| row.id.clone())
+        .collect();
+    let mut filtered = employees_t::table.select(employees_t::id).into_boxed();
+    if let Some(p) = visibility::employee_visible(scope) {
+        filtered = filtered.filter(p);
+    }
+    o.filter_employees = filtered.load::<String>(c)?.into_iter().collect();
+    let listed = employees::list(
+        c,
+        &EmployeeFilter {
+            visible: scope.clone(),
+            ..EmployeeFilter::default()
+        },
+        &ListMode::Live { after_id: None },
+        100,
+    )
+    .unwrap();
+    o.store_employees = listed.into_iter().map(|row| row.id).collect();
     Ok(o)
 }
 
@@ -318,6 +390,16 @@ fn check(db: &TestDb, case: &Case) -> Result<(), TestCaseError> {
         None => prop_assert!(case.scope.all, "customers::visible_ids said all"),
         Some(ids) => prop_assert_eq!(ids, &o.twin_customers, "customers::visible_ids vs twin"),
     }
+    prop_assert_eq!(
+        &o.filter_employees,
+        &o.twin_employees,
+        "employees: SQL filter vs twin"
+    );
+    prop_assert_eq!(
+        &o.store_employees,
+        &o.twin_employees,
+        "employees::list vs twin"
+    );
     // The site (and equipment) check runs through `SiteOwner`, the same twin by another door.
     for row in CUSTOMERS.iter().zip(&case.customers) {
         let (id, spec) = row;
@@ -360,7 +442,8 @@ fn sql_predicates_and_rust_twins_agree_on_random_scopes_and_rows() {
 }
 
 /// The hand-picked edges the random cases may take a while to reach: see-all, a scope with
-/// every list empty (sees nothing, and must still be valid SQL), and NULL assignee and team.
+/// every list empty (sees nothing, and must still be valid SQL), and NULL assignee, owner,
+/// login and team.
 #[test]
 fn edge_scopes_see_all_or_nothing() {
     let nobody = CustomerSpec {
@@ -380,6 +463,13 @@ fn edge_scopes_see_all_or_nothing() {
                 scope,
                 customers: vec![nobody.clone(); CUSTOMERS.len()],
                 tickets: vec![unassigned.clone(); 3],
+                employees: vec![
+                    EmployeeSpec {
+                        linked: false,
+                        team: None,
+                    };
+                    USERS.len()
+                ],
             };
             check(&db, &case).unwrap_or_else(|e| panic!("{}: {e}", db.name()));
             let mut conn = db.conn();
@@ -391,6 +481,7 @@ fn edge_scopes_see_all_or_nothing() {
             let seen = seen.unwrap();
             assert_eq!(seen.twin_tickets.len(), if sees { 3 } else { 0 });
             assert_eq!(seen.twin_customers.len(), if sees { 4 } else { 0 });
+            assert_eq!(seen.twin_employees.len(), if sees { 4 } else { 0 });
         }
     }
 }
