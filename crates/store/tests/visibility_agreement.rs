@@ -4,6 +4,9 @@
 //! teams and customers drawn from small pools, NULLs included), on SQLite and, when
 //! `KEFU_TEST_PG_URL` is set, PostgreSQL.
 //!
+//! Complaints have their own scope type ([`ComplaintScope`], not an ORG-5 `Visible`) with its
+//! predicate and twin in `kefu_store::complaints`; they are checked the same way.
+//!
 //! Users and teams are inserted once per database; each case inserts its customers, tickets and
 //! employees in a transaction that is rolled back, so the cases share one migrated database.
 
@@ -15,11 +18,13 @@ use chrono::NaiveDateTime;
 use common::{TestDb, fresh_databases};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
+use kefu_store::complaints::{self, ComplaintFilter, ComplaintRow, ComplaintScope};
 use kefu_store::customers::{self, CustomerRow};
 use kefu_store::delta::ListMode;
 use kefu_store::employees::{self, EmployeeFilter, EmployeeRow};
 use kefu_store::schema::{
-    customers as customers_t, employees as employees_t, teams, tickets, users,
+    complaints as complaints_t, customers as customers_t, employees as employees_t, teams, tickets,
+    users,
 };
 use kefu_store::teams::TeamRow;
 use kefu_store::tickets::TicketRow;
@@ -483,5 +488,153 @@ fn edge_scopes_see_all_or_nothing() {
             assert_eq!(seen.twin_customers.len(), if sees { 4 } else { 0 });
             assert_eq!(seen.twin_employees.len(), if sees { 4 } else { 0 });
         }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct ComplaintSpec {
+    employee: &'static str,
+    status: &'static str,
+    customer: &'static str,
+    recorded_by: &'static str,
+}
+
+fn complaint_scope() -> impl Strategy<Value = ComplaintScope> {
+    (
+        prop::bool::weighted(0.1),
+        scope_ids(USERS),
+        scope_ids(USERS),
+        scope_ids(CUSTOMERS),
+        scope_ids(USERS),
+    )
+        .prop_map(
+            |(all, employee_ids, judged_employee_ids, customer_ids, recorded_by)| ComplaintScope {
+                all,
+                employee_ids,
+                judged_employee_ids,
+                customer_ids,
+                recorded_by,
+            },
+        )
+}
+
+fn complaint_case() -> impl Strategy<Value = (ComplaintScope, Vec<ComplaintSpec>)> {
+    let complaint = (
+        pick(USERS),
+        pick(&["open", "judged", "replied", "closed"]),
+        pick(CUSTOMERS),
+        pick(USERS),
+    )
+        .prop_map(|(employee, status, customer, recorded_by)| ComplaintSpec {
+            employee,
+            status,
+            customer,
+            recorded_by,
+        });
+    (complaint_scope(), prop::collection::vec(complaint, 0..12))
+}
+
+fn complaint_row(n: usize, spec: &ComplaintSpec) -> ComplaintRow {
+    ComplaintRow {
+        id: format!("p{n:02}"),
+        ticket_id: None,
+        customer_id: spec.customer.to_owned(),
+        employee_id: spec.employee.to_owned(),
+        channel: "phone".to_owned(),
+        description: String::new(),
+        received_at: t0(),
+        recorded_by: spec.recorded_by.to_owned(),
+        status: spec.status.to_owned(),
+        validity: None,
+        validity_reason: None,
+        judged_by: None,
+        judged_at: None,
+        corrective_measures: None,
+        reply_to_customer: None,
+        replied_by: None,
+        replied_at: None,
+        closed_by: None,
+        closed_at: None,
+        created_at: t0(),
+        updated_at: t0(),
+        version: 1,
+        deleted_at: None,
+    }
+}
+
+/// `complaints::list` (the SQL predicate) against `ComplaintScope::admits` (its twin), in a
+/// transaction that is rolled back.
+fn check_complaints(
+    db: &TestDb,
+    scope: &ComplaintScope,
+    specs: &[ComplaintSpec],
+) -> Result<(), TestCaseError> {
+    let mut conn = db.conn();
+    let mut observed = None;
+    let outcome = conn.transaction::<(), DieselError, _>(|c| {
+        let nobody = CustomerSpec {
+            owner: None,
+            team: None,
+        };
+        for id in CUSTOMERS {
+            customers::insert(c, &customer_row(id, &nobody)).unwrap();
+        }
+        for (n, spec) in specs.iter().enumerate() {
+            complaints::insert(c, &complaint_row(n, spec)).unwrap();
+        }
+        let all: Vec<ComplaintRow> = complaints_t::table
+            .select(ComplaintRow::as_select())
+            .load(c)?;
+        let twin: BTreeSet<String> = all
+            .iter()
+            .filter(|row| scope.admits(row))
+            .map(|row| row.id.clone())
+            .collect();
+        let listed = complaints::list(
+            c,
+            scope,
+            &ComplaintFilter::default(),
+            &ListMode::Live { after_id: None },
+            100,
+        )
+        .unwrap();
+        let sql: BTreeSet<String> = listed.into_iter().map(|row| row.id).collect();
+        observed = Some((sql, twin));
+        Err(DieselError::RollbackTransaction)
+    });
+    match outcome {
+        Err(DieselError::RollbackTransaction) => {}
+        other => panic!("{}: the case's transaction ended with {other:?}", db.name()),
+    }
+    let (sql, twin) = observed.expect("observed before the rollback");
+    prop_assert_eq!(
+        sql,
+        twin,
+        "complaints: SQL (list) vs ComplaintScope::admits"
+    );
+    Ok(())
+}
+
+#[test]
+fn complaint_scope_sql_and_twin_agree_on_random_scopes_and_rows() {
+    for db in fresh_databases() {
+        seed_users_and_teams(&mut db.conn());
+        let started = Instant::now();
+        let mut runner = TestRunner::new(Config {
+            cases: CASES,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let outcome = runner.run(&complaint_case(), |(scope, specs)| {
+            check_complaints(&db, &scope, &specs)
+        });
+        if let Err(failure) = outcome {
+            panic!("{}: {failure}", db.name());
+        }
+        eprintln!(
+            "{}: {CASES} complaint cases agreed in {:?}",
+            db.name(),
+            started.elapsed()
+        );
     }
 }
