@@ -16,8 +16,8 @@
 //! `BoxedSelectStatement<.., MultiBackend>` is a fragment of `MultiBackend` only (checked with
 //! diesel 2.3: `into_boxed()` as `eq_any`'s argument fails to compile for both backends).
 //!
-//! `Visible::all` is `None` rather than a `TRUE OR ...`, so a see-all caller's SQL carries no
-//! filter at all (PostgreSQL cannot fold a bound `TRUE` out of a cached generic plan). An empty
+//! `Visible::all` is `None` rather than a bound `$1 OR ...`, so a see-all caller's SQL carries
+//! no filter at all, exactly as before, and the planner has no condition to carry. An empty
 //! id list never becomes `IN ()`: diesel renders it as `1=0` on SQLite and as `= ANY($1)` with
 //! an empty array bound on PostgreSQL; both match nothing.
 
@@ -146,7 +146,7 @@ fn ticket_ids_in_scope<'a>(
     tickets::table.select(tickets::id).filter(visible)
 }
 
-/// ORG-5 for a query on `tickets` (see [`ticket_in_scope`] for the rule): the filter to apply,
+/// ORG-5 for a query on `tickets` (the rule is `ticket_in_scope`'s): the filter to apply,
 /// `None` when `scope` sees every ticket. [`Visible::sees_ticket`] is its Rust twin.
 pub fn ticket_visible(scope: &Visible) -> Option<TicketInScope<'_>> {
     (!scope.all).then(|| ticket_in_scope(&scope.user_ids, &scope.team_ids, &scope.customer_ids))
@@ -187,13 +187,13 @@ fn customer_ids_in_scope<'a>(
     customers::table.select(customers::id).filter(visible)
 }
 
-/// ORG-5 for a query on `customers` (see [`customer_in_scope`] for the rule): the filter to
+/// ORG-5 for a query on `customers` (the rule is `customer_in_scope`'s): the filter to
 /// apply, `None` when `scope` sees every customer. [`Visible::sees_customer`] is its Rust twin.
 pub fn customer_visible(scope: &Visible) -> Option<CustomerInScope<'_>> {
     (!scope.all).then(|| customer_in_scope(&scope.user_ids, &scope.team_ids, &scope.customer_ids))
 }
 
-/// ORG-5 for the records that hang off a customer (sites, contacts, equipment): the ids of the
+/// ORG-5 for the records that hang off a customer (equipment, through its site): the ids of the
 /// customers visible in `scope`, as a subquery for `customer_id.eq_any(..)`; `None` when
 /// `scope` sees every customer. Deleted customers are not excluded here (see
 /// [`visible_ticket_ids`]).
@@ -274,7 +274,7 @@ fn employee_in_scope<'a>(user_ids: &'a [String], team_ids: &'a [String]) -> _ {
         .or(employees::team_id.assume_not_null().eq_any(team_ids))
 }
 
-/// ORG-5 for a query on `employees` (see [`employee_in_scope`] for the rule): the filter to
+/// ORG-5 for a query on `employees` (the rule is `employee_in_scope`'s): the filter to
 /// apply, `None` when `scope` sees every record. [`Visible::sees_employee`] is its Rust twin.
 pub fn employee_visible(scope: &Visible) -> Option<EmployeeInScope<'_>> {
     (!scope.all).then(|| employee_in_scope(&scope.user_ids, &scope.team_ids))
