@@ -3,7 +3,7 @@
 
 use crate::delta::ListMode;
 use crate::schema::{callback_follow_ups, callbacks, tickets};
-use crate::visibility::Visible;
+use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -93,18 +93,7 @@ pub fn list(
     let mut query = callbacks::table
         .select(CallbackRow::as_select())
         .into_boxed();
-    if !scope.all {
-        // The same rule as `tickets::visible_to`.
-        let visible_tickets = tickets::table.select(tickets::id).filter(
-            tickets::assignee_id
-                .assume_not_null()
-                .eq_any(scope.user_ids.clone())
-                .or(tickets::taken_by.eq_any(scope.user_ids.clone()))
-                .or(tickets::team_id
-                    .assume_not_null()
-                    .eq_any(scope.team_ids.clone()))
-                .or(tickets::customer_id.eq_any(scope.customer_ids.clone())),
-        );
+    if let Some(visible_tickets) = visibility::visible_ticket_ids(scope) {
         query = query.filter(callbacks::ticket_id.eq_any(visible_tickets));
     }
     if let Some(v) = &filter.assignee_id {

@@ -2,8 +2,8 @@
 //! its ticket (ORG-5, the rule of `tickets::visible_to`) and to the engineer who requested it.
 
 use crate::delta::ListMode;
-use crate::schema::{change_request_delays, change_request_events, change_requests, tickets};
-use crate::visibility::Visible;
+use crate::schema::{change_request_delays, change_request_events, change_requests};
+use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -109,18 +109,7 @@ pub fn list(
     let mut query = change_requests::table
         .select(ChangeRequestRow::as_select())
         .into_boxed();
-    if !scope.all {
-        // The same rule as `tickets::visible_to`.
-        let visible_tickets = tickets::table.select(tickets::id).filter(
-            tickets::assignee_id
-                .assume_not_null()
-                .eq_any(scope.user_ids.clone())
-                .or(tickets::taken_by.eq_any(scope.user_ids.clone()))
-                .or(tickets::team_id
-                    .assume_not_null()
-                    .eq_any(scope.team_ids.clone()))
-                .or(tickets::customer_id.eq_any(scope.customer_ids.clone())),
-        );
+    if let Some(visible_tickets) = visibility::visible_ticket_ids(scope) {
         query = query.filter(
             change_requests::ticket_id
                 .eq_any(visible_tickets)

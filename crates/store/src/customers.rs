@@ -2,11 +2,10 @@
 
 use crate::delta::ListMode;
 use crate::schema::{contacts, customers, sites};
-use crate::visibility::Visible;
+use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, VersionedWrite, to_db_time};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = customers)]
@@ -24,25 +23,6 @@ pub struct CustomerRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub deleted_at: Option<NaiveDateTime>,
-}
-
-type Backend = <DbConnection as Connection>::Backend;
-type Predicate = Box<dyn BoxableExpression<customers::table, Backend, SqlType = Bool>>;
-
-/// The condition a customer must meet to be visible; `None` when everything is.
-fn visible_predicate(visible: &Visible) -> Option<Predicate> {
-    if visible.all {
-        return None;
-    }
-    Some(Box::new(
-        customers::owner_user_id
-            .assume_not_null()
-            .eq_any(visible.user_ids.clone())
-            .or(customers::team_id
-                .assume_not_null()
-                .eq_any(visible.team_ids.clone()))
-            .or(customers::id.eq_any(visible.customer_ids.clone())),
-    ))
 }
 
 pub fn insert(conn: &mut DbConnection, row: &CustomerRow) -> Result<(), StoreError> {
@@ -68,7 +48,7 @@ pub fn find_visible(
         .filter(customers::deleted_at.is_null())
         .select(CustomerRow::as_select())
         .into_boxed();
-    if let Some(p) = visible_predicate(visible) {
+    if let Some(p) = visibility::customer_visible(visible) {
         query = query.filter(p);
     }
     Ok(query.first(conn).optional()?)
@@ -86,7 +66,7 @@ pub fn visible_ids(
         .filter(customers::deleted_at.is_null())
         .select(customers::id)
         .into_boxed();
-    if let Some(p) = visible_predicate(visible) {
+    if let Some(p) = visibility::customer_visible(visible) {
         query = query.filter(p);
     }
     Ok(Some(query.load(conn)?))
@@ -111,7 +91,7 @@ pub fn list(
     let mut query = customers::table
         .select(CustomerRow::as_select())
         .into_boxed();
-    if let Some(p) = visible_predicate(visible) {
+    if let Some(p) = visibility::customer_visible(visible) {
         query = query.filter(p);
     }
     if let Some(q) = &filter.q {

@@ -4,7 +4,7 @@
 pub use crate::VersionedWrite;
 use crate::delta::ListMode;
 use crate::schema::{employees, employment_events};
-use crate::visibility::Visible;
+use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, to_db_time};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -92,12 +92,8 @@ pub fn list(
     let mut query = employees::table
         .select(EmployeeRow::as_select())
         .into_boxed();
-    if !filter.visible.all {
-        query = query.filter(
-            employees::user_id
-                .eq_any(filter.visible.user_ids.clone())
-                .or(employees::team_id.eq_any(filter.visible.team_ids.clone())),
-        );
+    if let Some(p) = visibility::employee_visible(&filter.visible) {
+        query = query.filter(p);
     }
     if let Some(team_id) = &filter.team_id {
         query = query.filter(employees::team_id.eq(team_id.clone()));

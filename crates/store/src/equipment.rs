@@ -5,7 +5,7 @@ pub use crate::VersionedWrite;
 use crate::delta::ListMode;
 use crate::schema::{customers, equipment, sites};
 use crate::users::escape_like;
-use crate::visibility::Visible;
+use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, to_db_time};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -38,18 +38,10 @@ pub struct SiteOwner {
 }
 
 impl SiteOwner {
-    /// ORG-5: the site (and what is installed there) is visible when its customer is.
+    /// ORG-5: the site (and what is installed there) is visible when its customer is
+    /// ([`Visible::sees_customer`], the twin of the SQL filter [`list`] applies).
     pub fn visible_to(&self, scope: &Visible) -> bool {
-        scope.all
-            || scope.customer_ids.contains(&self.customer_id)
-            || self
-                .owner_user_id
-                .as_ref()
-                .is_some_and(|u| scope.user_ids.contains(u))
-            || self
-                .team_id
-                .as_ref()
-                .is_some_and(|t| scope.team_ids.contains(t))
+        scope.sees_customer(self)
     }
 }
 
@@ -126,20 +118,14 @@ pub fn list(
     let mut query = equipment::table
         .select(EquipmentRow::as_select())
         .into_boxed();
-    if !scope.all {
-        let visible_customers = customers::table
-            .select(customers::id)
-            .filter(customers::deleted_at.is_null())
-            .filter(
-                customers::id
-                    .eq_any(scope.customer_ids.clone())
-                    .or(customers::owner_user_id.eq_any(scope.user_ids.clone()))
-                    .or(customers::team_id.eq_any(scope.team_ids.clone())),
-            );
+    if let Some(visible_customers) = visibility::visible_customer_ids(scope) {
         let visible_sites = sites::table
             .select(sites::id)
             .filter(sites::deleted_at.is_null())
-            .filter(sites::customer_id.eq_any(visible_customers));
+            .filter(
+                sites::customer_id
+                    .eq_any(visible_customers.filter(customers::deleted_at.is_null())),
+            );
         query = query.filter(equipment::site_id.eq_any(visible_sites));
     }
     if let Some(site_id) = &filter.site_id {

@@ -3,8 +3,8 @@
 //! version is conditional on `signed_at IS NULL`.
 
 use crate::delta::ListMode;
-use crate::schema::{feedback_form_versions, feedback_forms, tickets, visits};
-use crate::visibility::Visible;
+use crate::schema::{feedback_form_versions, feedback_forms, visits};
+use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -116,18 +116,7 @@ pub fn list(
     let mut query = feedback_forms::table
         .select(FormRow::as_select())
         .into_boxed();
-    if !scope.all {
-        // The same rule as `tickets::visible_to`, plus the engineer of the visit.
-        let visible_tickets = tickets::table.select(tickets::id).filter(
-            tickets::assignee_id
-                .assume_not_null()
-                .eq_any(scope.user_ids.clone())
-                .or(tickets::taken_by.eq_any(scope.user_ids.clone()))
-                .or(tickets::team_id
-                    .assume_not_null()
-                    .eq_any(scope.team_ids.clone()))
-                .or(tickets::customer_id.eq_any(scope.customer_ids.clone())),
-        );
+    if let Some(visible_tickets) = visibility::visible_ticket_ids(scope) {
         query = query.filter(
             feedback_forms::ticket_id
                 .eq_any(visible_tickets)
@@ -290,17 +279,7 @@ pub fn finished_visits(
         .filter(visits::finished_at.assume_not_null().ge(from))
         .filter(visits::finished_at.assume_not_null().lt(to))
         .into_boxed();
-    if !scope.all {
-        let visible_tickets = tickets::table.select(tickets::id).filter(
-            tickets::assignee_id
-                .assume_not_null()
-                .eq_any(scope.user_ids.clone())
-                .or(tickets::taken_by.eq_any(scope.user_ids.clone()))
-                .or(tickets::team_id
-                    .assume_not_null()
-                    .eq_any(scope.team_ids.clone()))
-                .or(tickets::customer_id.eq_any(scope.customer_ids.clone())),
-        );
+    if let Some(visible_tickets) = visibility::visible_ticket_ids(scope) {
         query = query.filter(
             visits::ticket_id
                 .eq_any(visible_tickets)

@@ -5,7 +5,7 @@
 use crate::delta::ListMode;
 use crate::schema::{ticket_counters, ticket_transitions, tickets};
 use crate::users::escape_like;
-use crate::visibility::Visible;
+use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -116,34 +116,10 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<TicketRow>, Stor
 type Backend = <DbConnection as Connection>::Backend;
 type Predicate = Box<dyn BoxableExpression<tickets::table, Backend, SqlType = Bool>>;
 
-/// ORG-5 for tickets; `None` when everything is visible.
-fn visible_predicate(scope: &Visible) -> Option<Predicate> {
-    if scope.all {
-        return None;
-    }
-    Some(Box::new(
-        tickets::assignee_id
-            .assume_not_null()
-            .eq_any(scope.user_ids.clone())
-            .or(tickets::taken_by.eq_any(scope.user_ids.clone()))
-            .or(tickets::team_id
-                .assume_not_null()
-                .eq_any(scope.team_ids.clone()))
-            .or(tickets::customer_id.eq_any(scope.customer_ids.clone())),
-    ))
-}
-
-/// Whether `row` is visible in `scope` (the same rule as the list queries).
+/// Whether `row` is visible in `scope`: [`Visible::sees_ticket`], the Rust twin of the SQL
+/// filter the list queries apply ([`visibility::ticket_visible`]).
 pub fn visible_to(row: &TicketRow, scope: &Visible) -> bool {
-    let user = |u: &Option<String>| u.as_ref().is_some_and(|u| scope.user_ids.contains(u));
-    scope.all
-        || user(&row.assignee_id)
-        || scope.user_ids.contains(&row.taken_by)
-        || row
-            .team_id
-            .as_ref()
-            .is_some_and(|t| scope.team_ids.contains(t))
-        || scope.customer_ids.contains(&row.customer_id)
+    scope.sees_ticket(row)
 }
 
 /// TKT-2: the conditions of a breached ticket at `now`: a target met late, or unmet past
@@ -201,7 +177,7 @@ pub fn list(
     limit: i64,
 ) -> Result<Vec<TicketRow>, StoreError> {
     let mut query = tickets::table.select(TicketRow::as_select()).into_boxed();
-    if let Some(p) = visible_predicate(scope) {
+    if let Some(p) = visibility::ticket_visible(scope) {
         query = query.filter(p);
     }
     if let Some(v) = &filter.status {
@@ -267,7 +243,7 @@ pub fn breached_or_at_risk(
                     .and(tickets::response_due_at.le(horizon))),
         )
         .into_boxed();
-    if let Some(p) = visible_predicate(scope) {
+    if let Some(p) = visibility::ticket_visible(scope) {
         query = query.filter(p);
     }
     if let Some(after) = after_id {
@@ -291,7 +267,7 @@ pub fn planned_between(
         .filter(tickets::planned_start.ge(from))
         .filter(tickets::planned_start.lt(to))
         .into_boxed();
-    if let Some(p) = visible_predicate(scope) {
+    if let Some(p) = visibility::ticket_visible(scope) {
         query = query.filter(p);
     }
     if let Some(a) = assignee_id {

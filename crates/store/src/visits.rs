@@ -2,8 +2,8 @@
 //! ticket, and to the engineer who makes it.
 
 use crate::delta::ListMode;
-use crate::schema::{service_records, tickets, visits};
-use crate::visibility::Visible;
+use crate::schema::{service_records, visits};
+use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -74,18 +74,7 @@ pub fn list(
     limit: i64,
 ) -> Result<Vec<VisitRow>, StoreError> {
     let mut query = visits::table.select(VisitRow::as_select()).into_boxed();
-    if !scope.all {
-        // The same rule as `tickets::visible_to`.
-        let visible_tickets = tickets::table.select(tickets::id).filter(
-            tickets::assignee_id
-                .assume_not_null()
-                .eq_any(scope.user_ids.clone())
-                .or(tickets::taken_by.eq_any(scope.user_ids.clone()))
-                .or(tickets::team_id
-                    .assume_not_null()
-                    .eq_any(scope.team_ids.clone()))
-                .or(tickets::customer_id.eq_any(scope.customer_ids.clone())),
-        );
+    if let Some(visible_tickets) = visibility::visible_ticket_ids(scope) {
         query = query.filter(
             visits::ticket_id
                 .eq_any(visible_tickets)

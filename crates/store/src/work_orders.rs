@@ -1,8 +1,8 @@
 //! Internal work orders (TKT-11), visible with their ticket (ORG-5) and to their assignee.
 
 use crate::delta::ListMode;
-use crate::schema::{tickets, work_orders};
-use crate::visibility::Visible;
+use crate::schema::work_orders;
+use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -69,18 +69,7 @@ pub fn list(
     let mut query = work_orders::table
         .select(WorkOrderRow::as_select())
         .into_boxed();
-    if !scope.all {
-        // The same rule as `tickets::visible_to`.
-        let visible_tickets = tickets::table.select(tickets::id).filter(
-            tickets::assignee_id
-                .assume_not_null()
-                .eq_any(scope.user_ids.clone())
-                .or(tickets::taken_by.eq_any(scope.user_ids.clone()))
-                .or(tickets::team_id
-                    .assume_not_null()
-                    .eq_any(scope.team_ids.clone()))
-                .or(tickets::customer_id.eq_any(scope.customer_ids.clone())),
-        );
+    if let Some(visible_tickets) = visibility::visible_ticket_ids(scope) {
         query = query.filter(
             work_orders::ticket_id
                 .eq_any(visible_tickets)
