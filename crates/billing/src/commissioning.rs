@@ -5,15 +5,16 @@ use kefu_core::{BasisPoints, DomainError, LocationClass, Money};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Who the job is for, as the rate table distinguishes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RateClass {
-    Local,
-    County,
-    Remote,
-    /// Long-term partners outside the province.
-    Partner,
+kefu_core::string_enum! {
+    /// Who the job is for, as the rate table distinguishes it.
+    #[derive(ToSchema)]
+    pub enum RateClass {
+        Local = "local",
+        County = "county",
+        Remote = "remote",
+        /// Long-term partners outside the province.
+        Partner = "partner",
+    }
 }
 
 impl From<LocationClass> for RateClass {

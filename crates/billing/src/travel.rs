@@ -6,29 +6,31 @@ use kefu_core::{BasisPoints, DomainError, Money, TimeOfDay};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CityTier {
-    First,
-    Second,
-    Third,
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum CityTier {
+        First = "first",
+        Second = "second",
+        Third = "third",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TransportClass {
-    /// 火车硬卧
-    TrainHardSleeper,
-    /// 火车软卧
-    TrainSoftSleeper,
-    /// 高铁/动车二等座
-    TrainSecondClass,
-    /// 高铁/动车一等座
-    TrainFirstClass,
-    /// 长途汽车
-    Coach,
-    /// 飞机经济舱
-    PlaneEconomy,
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum TransportClass {
+        /// 火车硬卧
+        TrainHardSleeper = "train_hard_sleeper",
+        /// 火车软卧
+        TrainSoftSleeper = "train_soft_sleeper",
+        /// 高铁/动车二等座
+        TrainSecondClass = "train_second_class",
+        /// 高铁/动车一等座
+        TrainFirstClass = "train_first_class",
+        /// 长途汽车
+        Coach = "coach",
+        /// 飞机经济舱
+        PlaneEconomy = "plane_economy",
+    }
 }
 
 /// Where a trip goes: a city of a tier, or a county (BIL-14: at the second-tier standard by

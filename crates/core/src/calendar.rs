@@ -9,11 +9,8 @@
 //! answers with an error instead of looping.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Bound::{Excluded, Included};
-use std::str::FromStr;
 
 /// How far [`WorkCalendar::next_working_day`] looks before giving up: ten years.
 pub const MAX_SEARCH_DAYS: u32 = 3660;
@@ -25,62 +22,25 @@ const WHOLE_DAY: WorkPeriod = WorkPeriod {
     end: MINUTES_PER_DAY,
 };
 
-/// What an override makes of a date.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum DayKind {
-    /// Not worked, whatever the weekday (public holiday, company closure).
-    Holiday,
-    /// Worked, whatever the weekday (调休: a make-up working day).
-    Workday,
+crate::string_enum! {
+    /// What an override makes of a date.
+    #[derive(PartialOrd, Ord, utoipa::ToSchema)]
+    pub enum DayKind {
+        /// Not worked, whatever the weekday (public holiday, company closure).
+        Holiday = "holiday",
+        /// Worked, whatever the weekday (调休: a make-up working day).
+        Workday = "workday",
+    }
 }
 
 impl DayKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DayKind::Holiday => "holiday",
-            DayKind::Workday => "workday",
-        }
-    }
-
     pub fn is_working(self) -> bool {
         self == DayKind::Workday
     }
 }
 
-impl fmt::Display for DayKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown day kind `{0}` (expected holiday or workday)")]
-pub struct ParseDayKindError(pub String);
-
-impl FromStr for DayKind {
-    type Err = ParseDayKindError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "holiday" => Ok(DayKind::Holiday),
-            "workday" => Ok(DayKind::Workday),
-            other => Err(ParseDayKindError(other.to_owned())),
-        }
-    }
-}
+/// Kept under its old name so that existing imports still compile.
+pub type ParseDayKindError = crate::ParseEnumError;
 
 /// Why a calendar computation has no answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

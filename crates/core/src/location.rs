@@ -1,13 +1,12 @@
-use serde::{Deserialize, Serialize};
-
-/// ORG-3: where a site lies relative to the company's resident engineers. `local`: a city with
-/// a resident engineer; `county`: a county of such a city; `remote`: anywhere else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LocationClass {
-    Local,
-    County,
-    Remote,
+crate::string_enum! {
+    /// ORG-3: where a site lies relative to the company's resident engineers. `local`: a city with
+    /// a resident engineer; `county`: a county of such a city; `remote`: anywhere else.
+    #[derive(utoipa::ToSchema)]
+    pub enum LocationClass {
+        Local = "local",
+        County = "county",
+        Remote = "remote",
+    }
 }
 
 impl LocationClass {
@@ -19,24 +18,6 @@ impl LocationClass {
             (true, true) => LocationClass::County,
             (false, _) => LocationClass::Remote,
         }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LocationClass::Local => "local",
-            LocationClass::County => "county",
-            LocationClass::Remote => "remote",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<LocationClass> {
-        [
-            LocationClass::Local,
-            LocationClass::County,
-            LocationClass::Remote,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
     }
 }
 

@@ -2,75 +2,41 @@
 //! status with the changes it may go through.
 
 use crate::DomainError;
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
-/// Declares a closed set of snake_case names stored as text.
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
+// `FromStr` fails with text here: crates/api's `parse_stored` requires `Err = String`.
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = String;
-
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    other => Err(format!("unknown {}: `{other}`", stringify!($name))),
-                }
-            }
-        }
-    };
-}
-
-text_enum! {
+crate::string_enum! {
     /// ORG-2: the kind of work an engineer does.
-    Track {
-        Presales => "presales",
-        Aftersales => "aftersales",
-        RemoteSupport => "remote_support",
+    #[derive(utoipa::ToSchema)]
+    pub enum Track {
+        Presales = "presales",
+        Aftersales = "aftersales",
+        RemoteSupport = "remote_support",
     }
+    impl FromStr<Err = String>;
 }
 
-text_enum! {
+crate::string_enum! {
     /// ORG-2: an engineer's grade.
-    Level {
-        Junior => "junior",
-        Mid => "mid",
-        Senior => "senior",
+    #[derive(utoipa::ToSchema)]
+    pub enum Level {
+        Junior = "junior",
+        Mid = "mid",
+        Senior = "senior",
     }
+    impl FromStr<Err = String>;
 }
 
-text_enum! {
+crate::string_enum! {
     /// ORG-2: `training` → `probation` → `regular`, or `left` from any state.
-    EmploymentStatus {
-        Training => "training",
-        Probation => "probation",
-        Regular => "regular",
-        Left => "left",
+    #[derive(utoipa::ToSchema)]
+    pub enum EmploymentStatus {
+        Training = "training",
+        Probation = "probation",
+        Regular = "regular",
+        Left = "left",
     }
+    impl FromStr<Err = String>;
 }
 
 impl EmploymentStatus {
@@ -106,8 +72,8 @@ mod tests {
     #[test]
     fn org2_status_moves_forward_one_step_or_to_left() {
         let allowed: Vec<(EmploymentStatus, EmploymentStatus)> = EmploymentStatus::ALL
-            .iter()
-            .flat_map(|&a| EmploymentStatus::ALL.iter().map(move |&b| (a, b)))
+            .into_iter()
+            .flat_map(|a| EmploymentStatus::ALL.into_iter().map(move |b| (a, b)))
             .filter(|&(a, b)| a.can_change_to(b))
             .collect();
         assert_eq!(
@@ -129,13 +95,13 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for t in Track::ALL {
-            assert_eq!(t.as_str().parse::<Track>(), Ok(*t));
+            assert_eq!(t.as_str().parse::<Track>(), Ok(t));
         }
         for l in Level::ALL {
-            assert_eq!(l.as_str().parse::<Level>(), Ok(*l));
+            assert_eq!(l.as_str().parse::<Level>(), Ok(l));
         }
         for s in EmploymentStatus::ALL {
-            assert_eq!(s.as_str().parse::<EmploymentStatus>(), Ok(*s));
+            assert_eq!(s.as_str().parse::<EmploymentStatus>(), Ok(s));
         }
         assert!("boss".parse::<Level>().is_err());
     }

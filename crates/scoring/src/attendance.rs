@@ -7,17 +7,18 @@ use kefu_core::{DomainError, TimeOfDay};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// What a working day's clock-in counts as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Attendance {
-    OnTime,
-    /// Late (HR-A2 counts it).
-    Late,
-    /// Late, and the day is paid as a half day; counts as a late day too.
-    LateHalfDay,
-    /// No clock-in before `half_day_until`.
-    Absent,
+kefu_core::string_enum! {
+    /// What a working day's clock-in counts as.
+    #[derive(ToSchema)]
+    pub enum Attendance {
+        OnTime = "on_time",
+        /// Late (HR-A2 counts it).
+        Late = "late",
+        /// Late, and the day is paid as a half day; counts as a late day too.
+        LateHalfDay = "late_half_day",
+        /// No clock-in before `half_day_until`.
+        Absent = "absent",
+    }
 }
 
 /// HR-A1: the clock-in times. Times compare to the minute: a clock showing 08:00 is on time.

@@ -5,111 +5,44 @@
 use chrono::{Duration, NaiveDate};
 use kefu_core::{CalendarError, WorkCalendar};
 use kefu_core::{DomainError, FieldError};
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub mod guards;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CallbackSource {
-    /// Made when the visit's feedback form is received (TKT-7 → TKT-9).
-    FeedbackForm,
-    /// After a repaired device is shipped back to the customer.
-    RepairReturn,
-    Manual,
-}
-
-impl CallbackSource {
-    pub const ALL: [CallbackSource; 3] = [
-        CallbackSource::FeedbackForm,
-        CallbackSource::RepairReturn,
-        CallbackSource::Manual,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallbackSource::FeedbackForm => "feedback_form",
-            CallbackSource::RepairReturn => "repair_return",
-            CallbackSource::Manual => "manual",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CallbackSource> {
-        CallbackSource::ALL.into_iter().find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum CallbackSource {
+        /// Made when the visit's feedback form is received (TKT-7 → TKT-9).
+        FeedbackForm = "feedback_form",
+        /// After a repaired device is shipped back to the customer.
+        RepairReturn = "repair_return",
+        Manual = "manual",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CallbackStatus {
-    Open,
-    Done,
-    Cancelled,
-}
-
-impl CallbackStatus {
-    pub const ALL: [CallbackStatus; 3] = [
-        CallbackStatus::Open,
-        CallbackStatus::Done,
-        CallbackStatus::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallbackStatus::Open => "open",
-            CallbackStatus::Done => "done",
-            CallbackStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CallbackStatus> {
-        CallbackStatus::ALL.into_iter().find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum CallbackStatus {
+        Open = "open",
+        Done = "done",
+        Cancelled = "cancelled",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FollowUpStatus {
-    Open,
-    Answered,
-}
-
-impl FollowUpStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FollowUpStatus::Open => "open",
-            FollowUpStatus::Answered => "answered",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<FollowUpStatus> {
-        [FollowUpStatus::Open, FollowUpStatus::Answered]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum FollowUpStatus {
+        Open = "open",
+        Answered = "answered",
     }
 }
 
-/// What was charged on site: a deposit (refundable) or a fee.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FeeKind {
-    Deposit,
-    Fee,
-}
-
-impl FeeKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FeeKind::Deposit => "deposit",
-            FeeKind::Fee => "fee",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<FeeKind> {
-        [FeeKind::Deposit, FeeKind::Fee]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    /// What was charged on site: a deposit (refundable) or a fee.
+    #[derive(ToSchema)]
+    pub enum FeeKind {
+        Deposit = "deposit",
+        Fee = "fee",
     }
 }
 

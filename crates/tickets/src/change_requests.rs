@@ -10,40 +10,27 @@
 
 use chrono::NaiveDate;
 use kefu_core::DomainError;
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub mod guards;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    Requested,
-    RequirementsConfirmed,
-    Reviewed,
-    InDevelopment,
-    Testing,
-    Tested,
-    Delivered,
-    FeedbackRecorded,
-    Rejected,
-    Cancelled,
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum Stage {
+        Requested = "requested",
+        RequirementsConfirmed = "requirements_confirmed",
+        Reviewed = "reviewed",
+        InDevelopment = "in_development",
+        Testing = "testing",
+        Tested = "tested",
+        Delivered = "delivered",
+        FeedbackRecorded = "feedback_recorded",
+        Rejected = "rejected",
+        Cancelled = "cancelled",
+    }
 }
 
 impl Stage {
-    pub const ALL: [Stage; 10] = [
-        Stage::Requested,
-        Stage::RequirementsConfirmed,
-        Stage::Reviewed,
-        Stage::InDevelopment,
-        Stage::Testing,
-        Stage::Tested,
-        Stage::Delivered,
-        Stage::FeedbackRecorded,
-        Stage::Rejected,
-        Stage::Cancelled,
-    ];
-
     /// Stages whose promised date still binds: the work is not yet with the customer.
     pub const UNDELIVERED: [Stage; 6] = [
         Stage::Requested,
@@ -54,59 +41,24 @@ impl Stage {
         Stage::Tested,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Requested => "requested",
-            Stage::RequirementsConfirmed => "requirements_confirmed",
-            Stage::Reviewed => "reviewed",
-            Stage::InDevelopment => "in_development",
-            Stage::Testing => "testing",
-            Stage::Tested => "tested",
-            Stage::Delivered => "delivered",
-            Stage::FeedbackRecorded => "feedback_recorded",
-            Stage::Rejected => "rejected",
-            Stage::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     pub fn undelivered(self) -> bool {
         Stage::UNDELIVERED.contains(&self)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CrCommand {
-    ConfirmRequirements,
-    Review,
-    Reject,
-    StartDevelopment,
-    SubmitForTest,
-    PassTest,
-    Deliver,
-    RecordFeedback,
-    /// A delay notice: moves the promised date, not the stage.
-    Delay,
-    Cancel,
-}
-
-impl CrCommand {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CrCommand::ConfirmRequirements => "confirm_requirements",
-            CrCommand::Review => "review",
-            CrCommand::Reject => "reject",
-            CrCommand::StartDevelopment => "start_development",
-            CrCommand::SubmitForTest => "submit_for_test",
-            CrCommand::PassTest => "pass_test",
-            CrCommand::Deliver => "deliver",
-            CrCommand::RecordFeedback => "record_feedback",
-            CrCommand::Delay => "delay",
-            CrCommand::Cancel => "cancel",
-        }
+kefu_core::string_enum! {
+    pub enum CrCommand {
+        ConfirmRequirements = "confirm_requirements",
+        Review = "review",
+        Reject = "reject",
+        StartDevelopment = "start_development",
+        SubmitForTest = "submit_for_test",
+        PassTest = "pass_test",
+        Deliver = "deliver",
+        RecordFeedback = "record_feedback",
+        /// A delay notice: moves the promised date, not the stage.
+        Delay = "delay",
+        Cancel = "cancel",
     }
 }
 

@@ -3,78 +3,33 @@
 //! complaints count against the employee (HR-C1).
 
 use kefu_core::DomainError;
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub mod guards;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ComplaintStatus {
-    Open,
-    Judged,
-    Replied,
-    Closed,
-}
-
-impl ComplaintStatus {
-    pub const ALL: [ComplaintStatus; 4] = [
-        ComplaintStatus::Open,
-        ComplaintStatus::Judged,
-        ComplaintStatus::Replied,
-        ComplaintStatus::Closed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ComplaintStatus::Open => "open",
-            ComplaintStatus::Judged => "judged",
-            ComplaintStatus::Replied => "replied",
-            ComplaintStatus::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ComplaintStatus> {
-        ComplaintStatus::ALL.into_iter().find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum ComplaintStatus {
+        Open = "open",
+        Judged = "judged",
+        Replied = "replied",
+        Closed = "closed",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Validity {
-    Valid,
-    Invalid,
-}
-
-impl Validity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Validity::Valid => "valid",
-            Validity::Invalid => "invalid",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Validity> {
-        [Validity::Valid, Validity::Invalid]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum Validity {
+        Valid = "valid",
+        Invalid = "invalid",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ComplaintCommand {
-    Judge,
-    Reply,
-    Close,
-}
-
-impl ComplaintCommand {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ComplaintCommand::Judge => "judge",
-            ComplaintCommand::Reply => "reply",
-            ComplaintCommand::Close => "close",
-        }
+kefu_core::string_enum! {
+    pub enum ComplaintCommand {
+        Judge = "judge",
+        Reply = "reply",
+        Close = "close",
     }
 }
 

@@ -5,62 +5,27 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use kefu_core::{CalendarError, DomainError, WorkCalendar};
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub mod guards;
 
-/// Where a form is: not yet signed, signed by the customer, handed in to the clerk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FormStatus {
-    Draft,
-    Signed,
-    Received,
-}
-
-impl FormStatus {
-    pub const ALL: [FormStatus; 3] = [FormStatus::Draft, FormStatus::Signed, FormStatus::Received];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FormStatus::Draft => "draft",
-            FormStatus::Signed => "signed",
-            FormStatus::Received => "received",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<FormStatus> {
-        FormStatus::ALL.into_iter().find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    /// Where a form is: not yet signed, signed by the customer, handed in to the clerk.
+    #[derive(ToSchema)]
+    pub enum FormStatus {
+        Draft = "draft",
+        Signed = "signed",
+        Received = "received",
     }
 }
 
-/// The outcome the customer signs for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FormResult {
-    Resolved,
-    PartiallyResolved,
-    Unresolved,
-}
-
-impl FormResult {
-    pub const ALL: [FormResult; 3] = [
-        FormResult::Resolved,
-        FormResult::PartiallyResolved,
-        FormResult::Unresolved,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FormResult::Resolved => "resolved",
-            FormResult::PartiallyResolved => "partially_resolved",
-            FormResult::Unresolved => "unresolved",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<FormResult> {
-        FormResult::ALL.into_iter().find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    /// The outcome the customer signs for.
+    #[derive(ToSchema)]
+    pub enum FormResult {
+        Resolved = "resolved",
+        PartiallyResolved = "partially_resolved",
+        Unresolved = "unresolved",
     }
 }
 

@@ -3,52 +3,23 @@
 //! article's status.
 
 use kefu_core::DomainError;
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ArticleStatus {
-    Draft,
-    Published,
-    Archived,
-}
-
-impl ArticleStatus {
-    pub const ALL: [ArticleStatus; 3] = [
-        ArticleStatus::Draft,
-        ArticleStatus::Published,
-        ArticleStatus::Archived,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ArticleStatus::Draft => "draft",
-            ArticleStatus::Published => "published",
-            ArticleStatus::Archived => "archived",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ArticleStatus> {
-        ArticleStatus::ALL.into_iter().find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum ArticleStatus {
+        Draft = "draft",
+        Published = "published",
+        Archived = "archived",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArticleCommand {
-    Publish,
-    Archive,
-    /// A content edit (a new version).
-    Edit,
-}
-
-impl ArticleCommand {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ArticleCommand::Publish => "publish",
-            ArticleCommand::Archive => "archive",
-            ArticleCommand::Edit => "edit",
-        }
+kefu_core::string_enum! {
+    pub enum ArticleCommand {
+        Publish = "publish",
+        Archive = "archive",
+        /// A content edit (a new version).
+        Edit = "edit",
     }
 }
 

@@ -5,93 +5,44 @@
 //! ticket back to `in_progress`. (Re)assignment is allowed until the ticket is resolved.
 
 use kefu_core::DomainError;
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    New,
-    Assigned,
-    InProgress,
-    WaitingCustomer,
-    Resolved,
-    Closed,
-    Cancelled,
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum Status {
+        New = "new",
+        Assigned = "assigned",
+        InProgress = "in_progress",
+        WaitingCustomer = "waiting_customer",
+        Resolved = "resolved",
+        Closed = "closed",
+        Cancelled = "cancelled",
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
-        Status::New,
-        Status::Assigned,
-        Status::InProgress,
-        Status::WaitingCustomer,
-        Status::Resolved,
-        Status::Closed,
-        Status::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::New => "new",
-            Status::Assigned => "assigned",
-            Status::InProgress => "in_progress",
-            Status::WaitingCustomer => "waiting_customer",
-            Status::Resolved => "resolved",
-            Status::Closed => "closed",
-            Status::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     /// Work is still owed on the ticket: its SLA clock may run.
     pub fn is_open(self) -> bool {
         !matches!(self, Status::Resolved | Status::Closed | Status::Cancelled)
     }
 }
 
-/// The commands that move a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Command {
-    Assign,
-    Start,
-    Wait,
-    Resume,
-    Resolve,
-    Close,
-    Cancel,
-    Reopen,
+kefu_core::string_enum! {
+    /// The commands that move a ticket.
+    #[derive(ToSchema)]
+    pub enum Command {
+        Assign = "assign",
+        Start = "start",
+        Wait = "wait",
+        Resume = "resume",
+        Resolve = "resolve",
+        Close = "close",
+        Cancel = "cancel",
+        Reopen = "reopen",
+    }
 }
 
 impl Command {
-    pub const ALL: [Command; 8] = [
-        Command::Assign,
-        Command::Start,
-        Command::Wait,
-        Command::Resume,
-        Command::Resolve,
-        Command::Close,
-        Command::Cancel,
-        Command::Reopen,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Command::Assign => "assign",
-            Command::Start => "start",
-            Command::Wait => "wait",
-            Command::Resume => "resume",
-            Command::Resolve => "resolve",
-            Command::Close => "close",
-            Command::Cancel => "cancel",
-            Command::Reopen => "reopen",
-        }
-    }
-
     /// The state the command leads to.
     pub fn target(self) -> Status {
         match self {

@@ -6,31 +6,24 @@ use kefu_core::{DomainError, FieldError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceMode {
-    Remote,
-    Onsite,
-}
-
-impl ServiceMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ServiceMode::Remote => "remote",
-            ServiceMode::Onsite => "onsite",
-        }
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum ServiceMode {
+        Remote = "remote",
+        Onsite = "onsite",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceKind {
-    /// Any other service: only the work done.
-    General,
-    DataClearing,
-    AdminPassword,
-    ReportProblem,
-    Bug,
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum ServiceKind {
+        /// Any other service: only the work done.
+        General = "general",
+        DataClearing = "data_clearing",
+        AdminPassword = "admin_password",
+        ReportProblem = "report_problem",
+        Bug = "bug",
+    }
 }
 
 /// The type-specific part of a record, as stored.

@@ -12,15 +12,16 @@ use utoipa::ToSchema;
 /// enough that every deadline stays a cheap, representable computation.
 pub const MAX_TARGET: i64 = 1_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetUnit {
-    /// Hours inside the working periods of working days (CAL-1).
-    WorkingHours,
-    /// Whole working days of working time: one working day is the working minutes of a
-    /// working day, so a fault opened on Friday at 17:30 with one working day is due on the
-    /// next working day at 17:30.
-    WorkingDays,
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum TargetUnit {
+        /// Hours inside the working periods of working days (CAL-1).
+        WorkingHours = "working_hours",
+        /// Whole working days of working time: one working day is the working minutes of a
+        /// working day, so a fault opened on Friday at 17:30 with one working day is due on the
+        /// next working day at 17:30.
+        WorkingDays = "working_days",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

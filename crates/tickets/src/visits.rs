@@ -3,69 +3,31 @@
 //! must have been escalated from the site.
 
 use kefu_core::DomainError;
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub mod guards;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum VisitStatus {
-    Requested,
-    Approved,
-    Rejected,
-    Departed,
-    Arrived,
-    Finished,
-}
-
-impl VisitStatus {
-    pub const ALL: [VisitStatus; 6] = [
-        VisitStatus::Requested,
-        VisitStatus::Approved,
-        VisitStatus::Rejected,
-        VisitStatus::Departed,
-        VisitStatus::Arrived,
-        VisitStatus::Finished,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VisitStatus::Requested => "requested",
-            VisitStatus::Approved => "approved",
-            VisitStatus::Rejected => "rejected",
-            VisitStatus::Departed => "departed",
-            VisitStatus::Arrived => "arrived",
-            VisitStatus::Finished => "finished",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<VisitStatus> {
-        VisitStatus::ALL.into_iter().find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum VisitStatus {
+        Requested = "requested",
+        Approved = "approved",
+        Rejected = "rejected",
+        Departed = "departed",
+        Arrived = "arrived",
+        Finished = "finished",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VisitCommand {
-    Approve,
-    Reject,
-    Depart,
-    Arrive,
-    Finish,
-    /// TKT-8: from the site (on the way, there, or right after finishing).
-    Escalate,
-}
-
-impl VisitCommand {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VisitCommand::Approve => "approve",
-            VisitCommand::Reject => "reject",
-            VisitCommand::Depart => "depart",
-            VisitCommand::Arrive => "arrive",
-            VisitCommand::Finish => "finish",
-            VisitCommand::Escalate => "escalate",
-        }
+kefu_core::string_enum! {
+    pub enum VisitCommand {
+        Approve = "approve",
+        Reject = "reject",
+        Depart = "depart",
+        Arrive = "arrive",
+        Finish = "finish",
+        /// TKT-8: from the site (on the way, there, or right after finishing).
+        Escalate = "escalate",
     }
 }
 

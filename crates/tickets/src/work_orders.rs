@@ -4,70 +4,33 @@
 //! may the work order close and the ticket resolve.
 
 use kefu_core::DomainError;
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub mod guards;
 
-/// The department a work order goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkOrderTarget {
-    /// 技术服务中心: technical problems.
-    Technical,
-    /// 网站运营服务中心: website problems.
-    WebOperations,
-}
-
-impl WorkOrderTarget {
-    pub const ALL: [WorkOrderTarget; 2] =
-        [WorkOrderTarget::Technical, WorkOrderTarget::WebOperations];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkOrderTarget::Technical => "technical",
-            WorkOrderTarget::WebOperations => "web_operations",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<WorkOrderTarget> {
-        WorkOrderTarget::ALL.into_iter().find(|x| x.as_str() == s)
+kefu_core::string_enum! {
+    /// The department a work order goes to.
+    #[derive(ToSchema)]
+    pub enum WorkOrderTarget {
+        /// 技术服务中心: technical problems.
+        Technical = "technical",
+        /// 网站运营服务中心: website problems.
+        WebOperations = "web_operations",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkOrderStatus {
-    Open,
-    InProgress,
-    Solved,
-    Closed,
-    Cancelled,
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum WorkOrderStatus {
+        Open = "open",
+        InProgress = "in_progress",
+        Solved = "solved",
+        Closed = "closed",
+        Cancelled = "cancelled",
+    }
 }
 
 impl WorkOrderStatus {
-    pub const ALL: [WorkOrderStatus; 5] = [
-        WorkOrderStatus::Open,
-        WorkOrderStatus::InProgress,
-        WorkOrderStatus::Solved,
-        WorkOrderStatus::Closed,
-        WorkOrderStatus::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkOrderStatus::Open => "open",
-            WorkOrderStatus::InProgress => "in_progress",
-            WorkOrderStatus::Solved => "solved",
-            WorkOrderStatus::Closed => "closed",
-            WorkOrderStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<WorkOrderStatus> {
-        WorkOrderStatus::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     /// TKT-11: a work order in this state keeps its ticket from resolving. Only a closed one
     /// (solved, with its knowledge-base wording) or a cancelled one lets it go.
     pub fn blocks_resolution(self) -> bool {
@@ -84,22 +47,12 @@ impl WorkOrderStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkOrderCommand {
-    Start,
-    Solve,
-    Close,
-    Cancel,
-}
-
-impl WorkOrderCommand {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkOrderCommand::Start => "start",
-            WorkOrderCommand::Solve => "solve",
-            WorkOrderCommand::Close => "close",
-            WorkOrderCommand::Cancel => "cancel",
-        }
+kefu_core::string_enum! {
+    pub enum WorkOrderCommand {
+        Start = "start",
+        Solve = "solve",
+        Close = "close",
+        Cancel = "cancel",
     }
 }
 

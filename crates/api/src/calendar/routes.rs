@@ -3,8 +3,8 @@ use crate::calendar::dto::{
     WorkingDaysBetween, WorkingDaysBetweenQuery, WorkingTimeAddQuery, WorkingTimeAdded,
     WorkingTimeBetween, WorkingTimeBetweenQuery,
 };
-use crate::kernel::access::Action;
 use crate::calendar::service as svc;
+use crate::kernel::access::Action;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
@@ -14,7 +14,6 @@ use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeZone};
-use kefu_core::Role;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -25,7 +24,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(add_working_time)
         .service(working_time_between);
 }
-
 
 /// List the calendar's holidays and make-up working days in a date range.
 ///

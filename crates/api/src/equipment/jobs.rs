@@ -7,7 +7,6 @@ use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::notify::{Notice, notify};
 use kefu_contracts::reminders::WarrantyReminders;
-use kefu_core::Role;
 use kefu_store::equipment::{self, WarrantyEnding};
 use kefu_store::notifications as inbox;
 use kefu_store::{DbConnection, write_tx};
@@ -16,7 +15,6 @@ use std::collections::BTreeSet;
 pub struct WarrantyReminderScan;
 
 pub const NOTIFICATION_KIND: &str = "equipment.warranty_ending";
-
 
 fn dedupe_key(e: &WarrantyEnding) -> String {
     format!("warranty:{}:{}", e.equipment_id, e.warranty_end)
@@ -42,7 +40,13 @@ impl JobHandler for WarrantyReminderScan {
         let keys: Vec<String> = ending.iter().map(dedupe_key).collect();
         let reminded: BTreeSet<String> =
             inbox::dedupe_keys_used(conn, &keys)?.into_iter().collect();
-        let always = inbox::enabled_holders_of(conn, &WARRANTY_ALWAYS_TOLD.iter().map(|r| r.as_str()).collect::<Vec<_>>())?;
+        let always = inbox::enabled_holders_of(
+            conn,
+            &WARRANTY_ALWAYS_TOLD
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>(),
+        )?;
         for e in ending {
             let key = dedupe_key(&e);
             if !reminded.contains(&key) {

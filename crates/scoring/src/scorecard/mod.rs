@@ -8,24 +8,26 @@ use utoipa::ToSchema;
 /// A full scorecard is worth this many points.
 pub const CARD_POINTS: i64 = 100;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    Deduction,
-    Bonus,
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum ItemKind {
+        Deduction = "deduction",
+        Bonus = "bonus",
+    }
 }
 
-/// What an item's points are counted per.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Counting {
-    /// Each time it happens.
-    Occurrence,
-    /// Each day it lasts (a backup done late).
-    Day,
-    /// Each full `step` points a measured score lies below `below` (satisfaction below 90:
-    /// −1 per point; operation exam below 70: −1 per 2 points).
-    PointsBelow,
+kefu_core::string_enum! {
+    /// What an item's points are counted per.
+    #[derive(ToSchema)]
+    pub enum Counting {
+        /// Each time it happens.
+        Occurrence = "occurrence",
+        /// Each day it lasts (a backup done late).
+        Day = "day",
+        /// Each full `step` points a measured score lies below `below` (satisfaction below 90:
+        /// −1 per point; operation exam below 70: −1 per 2 points).
+        PointsBelow = "points_below",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -1,6 +1,6 @@
 use crate::customers::dto::cities::{CitiesQuery, CityOut, CreateCity, UpdateCity};
-use crate::kernel::access::Action;
 use crate::customers::service::cities as svc;
+use crate::kernel::access::Action;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
@@ -10,7 +10,6 @@ use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
-use kefu_core::Role;
 use kefu_store::cities;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -20,7 +19,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_city)
         .service(update_city);
 }
-
 
 /// List the cities the company serves (ORG-3).
 ///

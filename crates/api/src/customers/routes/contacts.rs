@@ -2,9 +2,9 @@ use crate::customers::dto::contacts::{
     ContactLogin, ContactOut, ContactsQuery, CreateContact, CreateContactLogin, EXPORT,
     UpdateContact,
 };
-use crate::kernel::access::Action;
 use crate::customers::service::contacts as svc;
 use crate::customers::service::sites::visible_customers;
+use crate::kernel::access::Action;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
@@ -18,7 +18,6 @@ use crate::org::dto::users::UserOut;
 use crate::org::service::users as user_svc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use kefu_core::Role;
 use kefu_store::contacts::{self, ContactFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -30,7 +29,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_contact)
         .service(grant_contact_login);
 }
-
 
 /// The contact commands of an offline sync batch, as the endpoints below run them.
 pub fn sync_ops(ops: &mut Registry) {
@@ -55,10 +53,14 @@ pub fn sync_ops(ops: &mut Registry) {
             Written::ok(row.version, &ContactOut::from(&row))
         },
     );
-    ops.delete("contacts.delete", Action::ContactDelete, |conn, cmd, id, version| {
-        let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
-        Written::ok(row.version, &ContactOut::from(&row))
-    });
+    ops.delete(
+        "contacts.delete",
+        Action::ContactDelete,
+        |conn, cmd, id, version| {
+            let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
+            Written::ok(row.version, &ContactOut::from(&row))
+        },
+    );
     ops.reader("contacts", |conn, cmd, id| {
         let row = svc::get_visible(conn, cmd.actor, id)?;
         Written::ok(row.version, &ContactOut::from(&row))

@@ -2,7 +2,7 @@ use crate::customers::dto::customers::{
     CreateCustomer, CustomerOut, CustomersQuery, EXPORT, UpdateCustomer,
 };
 use crate::customers::service::customers as svc;
-use crate::kernel::access;
+use crate::kernel::access::{self, Action};
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
@@ -14,7 +14,6 @@ use crate::kernel::state::AppState;
 use crate::kernel::sync::{Registry, Written};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use kefu_core::Role;
 use kefu_store::customers::{self, CustomerFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -25,7 +24,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_customer)
         .service(delete_customer);
 }
-
 
 /// The customer commands of an offline sync batch, as the endpoints below run them.
 pub fn sync_ops(ops: &mut Registry) {
@@ -50,10 +48,14 @@ pub fn sync_ops(ops: &mut Registry) {
             Written::ok(row.version, &CustomerOut::from(&row))
         },
     );
-    ops.delete("customers.delete", Action::CustomerDelete, |conn, cmd, id, version| {
-        let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
-        Written::ok(row.version, &CustomerOut::from(&row))
-    });
+    ops.delete(
+        "customers.delete",
+        Action::CustomerDelete,
+        |conn, cmd, id, version| {
+            let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
+            Written::ok(row.version, &CustomerOut::from(&row))
+        },
+    );
     ops.reader("customers", |conn, cmd, id| {
         let visible = access::visible(conn, cmd.actor)?;
         let row = svc::get_visible(conn, &visible, id)?;

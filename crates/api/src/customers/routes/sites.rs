@@ -1,6 +1,6 @@
 use crate::customers::dto::sites::{CreateSite, EXPORT, SiteOut, SitesQuery, UpdateSite};
-use crate::kernel::access::Action;
 use crate::customers::service::sites as svc;
+use crate::kernel::access::Action;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
@@ -12,7 +12,6 @@ use crate::kernel::state::AppState;
 use crate::kernel::sync::{Registry, Written};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use kefu_core::Role;
 use kefu_store::sites::{self, SiteFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -24,18 +23,21 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_site);
 }
 
-
 /// The site commands of an offline sync batch, as the endpoints below run them.
 pub fn sync_ops(ops: &mut Registry) {
-    ops.create("sites.create", Action::SiteEdit, |conn, cmd, input: CreateSite| {
-        let (row, fresh) = svc::create(conn, &cmd.ctx, cmd.actor, input)?;
-        let status = if fresh {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        };
-        Written::new(status, row.version, &svc::out(conn, &row)?)
-    });
+    ops.create(
+        "sites.create",
+        Action::SiteEdit,
+        |conn, cmd, input: CreateSite| {
+            let (row, fresh) = svc::create(conn, &cmd.ctx, cmd.actor, input)?;
+            let status = if fresh {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            Written::new(status, row.version, &svc::out(conn, &row)?)
+        },
+    );
     ops.update(
         "sites.update",
         Action::SiteEdit,
@@ -44,10 +46,14 @@ pub fn sync_ops(ops: &mut Registry) {
             Written::ok(row.version, &svc::out(conn, &row)?)
         },
     );
-    ops.delete("sites.delete", Action::SiteDelete, |conn, cmd, id, version| {
-        let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
-        Written::ok(row.version, &svc::out(conn, &row)?)
-    });
+    ops.delete(
+        "sites.delete",
+        Action::SiteDelete,
+        |conn, cmd, id, version| {
+            let row = svc::delete(conn, &cmd.ctx, cmd.actor, id, version)?;
+            Written::ok(row.version, &svc::out(conn, &row)?)
+        },
+    );
     ops.reader("sites", |conn, cmd, id| {
         let row = svc::get_visible(conn, cmd.actor, id)?;
         Written::ok(row.version, &svc::out(conn, &row)?)

@@ -4,11 +4,10 @@ use crate::customers::dto::customers::{CreateCustomer, CustomerOut, UpdateCustom
 use crate::kernel::access::{self, Action};
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
-use kefu_core::{Actor, FieldError, Role};
+use kefu_core::{Actor, FieldError};
 use kefu_store::customers::{self, CustomerChanges, CustomerRow};
 use kefu_store::visibility::{Visible, team_exists};
 use kefu_store::{DbConnection, new_id, to_db_time, users};
-
 
 /// Who may assign a customer to an engineer or a team.
 fn may_assign(actor: &Actor) -> bool {

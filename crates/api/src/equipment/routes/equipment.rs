@@ -2,7 +2,7 @@ use crate::equipment::dto::equipment::{
     CreateEquipment, EXPORT, EquipmentOut, EquipmentQuery, UpdateEquipment,
 };
 use crate::equipment::service::equipment as svc;
-use crate::kernel::access::visible;
+use crate::kernel::access::{Action, visible};
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
@@ -15,7 +15,6 @@ use crate::kernel::sync::{Registry, Written};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 
-use kefu_core::Role;
 use kefu_store::equipment::{self as store, EquipmentFilter};
 use kefu_store::to_db_time;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -27,7 +26,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_equipment)
         .service(delete_equipment);
 }
-
 
 /// The equipment commands of an offline sync batch, as the endpoints below run them.
 pub fn sync_ops(ops: &mut Registry) {
@@ -49,11 +47,15 @@ pub fn sync_ops(ops: &mut Registry) {
             Written::ok(out.version, &out)
         },
     );
-    ops.delete("equipment.delete", Action::EquipmentEdit, |conn, cmd, id, version| {
-        let scope = visible(conn, cmd.actor)?;
-        let out = svc::delete(conn, &cmd.ctx, &scope, cmd.today, id, version)?;
-        Written::ok(out.version, &out)
-    });
+    ops.delete(
+        "equipment.delete",
+        Action::EquipmentEdit,
+        |conn, cmd, id, version| {
+            let scope = visible(conn, cmd.actor)?;
+            let out = svc::delete(conn, &cmd.ctx, &scope, cmd.today, id, version)?;
+            Written::ok(out.version, &out)
+        },
+    );
     ops.reader("equipment", |conn, cmd, id| {
         let scope = visible(conn, cmd.actor)?;
         let out = svc::get(conn, &scope, cmd.today, id)?;

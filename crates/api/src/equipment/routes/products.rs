@@ -1,8 +1,8 @@
 use crate::equipment::dto::products::{
     CreateProduct, EXPORT, ProductOut, ProductsQuery, UpdateProduct,
 };
-use crate::kernel::access::Action;
 use crate::equipment::service::products as svc;
+use crate::kernel::access::Action;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
@@ -13,7 +13,6 @@ use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use kefu_core::Role;
 use kefu_store::products::{self, ProductFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -24,8 +23,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_product)
         .service(delete_product);
 }
-
-
 
 /// List products
 ///

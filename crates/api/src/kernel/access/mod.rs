@@ -124,7 +124,7 @@ mod tests {
             user_id: "u".into(),
             username: "u".into(),
             roles: roles.to_vec(),
-            kind: ActorKind::User,
+            kind: ActorKind::Session,
         }
     }
 

@@ -69,7 +69,10 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::TeamRead, STAFF),
     (Action::TeamEdit, &[Role::Admin, Role::Manager, Role::Hr]),
     (Action::EmployeeEdit, ADMIN_HR),
-    (Action::EmployeeOrganise, &[Role::Admin, Role::Hr, Role::Manager]),
+    (
+        Action::EmployeeOrganise,
+        &[Role::Admin, Role::Hr, Role::Manager],
+    ),
     (Action::CityEdit, ADMIN_MANAGER),
     (Action::CustomerEdit, FIELD_EDITORS),
     (Action::CustomerDelete, ADMIN_MANAGER),

@@ -15,7 +15,7 @@ use crate::kernel::sync::dto::{SyncCommand, SyncOutcome, SyncResult, if_match_ve
 use actix_web::ResponseError;
 use actix_web::http::StatusCode;
 use chrono::NaiveDate;
-use kefu_core::{Actor, Clock, FieldError, Role};
+use kefu_core::{Actor, Clock, FieldError};
 use kefu_store::idempotency::{self, Claim, KeyUse, StoredResponse};
 use kefu_store::{DbConnection, StoreError, savepoint, write_tx};
 use serde::Serialize;

@@ -1,5 +1,5 @@
-use crate::kernel::auth::Caller;
 use crate::kernel::access::Action;
+use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{StrictQuery, ValidJson};
@@ -9,7 +9,6 @@ use crate::kernel::state::AppState;
 use crate::org::dto::api_keys::{ApiKeyOut, ApiKeysQuery, CreateApiKey, CreatedApiKey};
 use crate::org::service::api_keys as svc;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::Role;
 use kefu_store::credentials;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -19,7 +18,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_api_key)
         .service(revoke_api_key);
 }
-
 
 /// List API keys (never their secrets).
 ///

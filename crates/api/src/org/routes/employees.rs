@@ -1,5 +1,5 @@
-use crate::kernel::auth::Caller;
 use crate::kernel::access::{self, Action};
+use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
@@ -14,7 +14,6 @@ use crate::org::dto::employees::{
 use crate::org::service::employees as svc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use kefu_core::Role;
 use kefu_store::employees::{self, EmployeeFilter};
 use kefu_store::to_db_time;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -28,7 +27,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(change_employment_status)
         .service(employment_status_history);
 }
-
 
 fn outs(rows: Vec<kefu_store::employees::EmployeeRow>) -> Result<Vec<EmployeeOut>, ApiError> {
     rows.iter().map(EmployeeOut::try_from).collect()

@@ -1,5 +1,5 @@
-use crate::kernel::auth::Caller;
 use crate::kernel::access::Action;
+use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
@@ -11,7 +11,6 @@ use crate::org::dto::teams::{CreateTeam, EXPORT, TeamOut, TeamsQuery, UpdateTeam
 use crate::org::service::teams as svc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use kefu_core::Role;
 use kefu_store::teams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -22,8 +21,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_team)
         .service(delete_team);
 }
-
-
 
 /// List teams.
 ///

@@ -1,5 +1,5 @@
-use crate::kernel::auth::Caller;
 use crate::kernel::access::Action;
+use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
@@ -13,7 +13,6 @@ use crate::org::dto::users::{
 use crate::org::service::users as svc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
-use kefu_core::Role;
 use kefu_store::users::{self, UserFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -26,7 +25,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(enable_user)
         .service(reset_password);
 }
-
 
 /// List users.
 ///

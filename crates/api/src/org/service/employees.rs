@@ -8,9 +8,9 @@ use crate::org::dto::employees::{
 };
 use crate::org::service::teams::check_supervisor;
 use chrono::NaiveDate;
-use kefu_core::{Actor, EmploymentStatus, FieldError, Role};
+use kefu_core::{Actor, EmploymentStatus, FieldError};
 use kefu_store::employees::{self, EmployeeChanges, EmployeeRow, EmploymentEventRow};
-use kefu_store::visibility::{self as facts, Visible};
+use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, new_id, teams, to_db_time, users};
 
 /// ORG-5 for employee records (see `kernel::access::scope::employees`).

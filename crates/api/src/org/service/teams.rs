@@ -3,7 +3,7 @@
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::org::dto::teams::{CreateTeam, TeamOut, UpdateTeam};
-use kefu_core::{FieldError, Role};
+use kefu_core::FieldError;
 use kefu_store::teams::{self, TeamChanges, TeamRow};
 use kefu_store::{DbConnection, new_id, to_db_time, users};
 

@@ -2,7 +2,7 @@
 //! seal verification and soft delete. Every operation sees exactly the attachments of the
 //! records the caller sees (ORG-5).
 
-use crate::kernel::access::visible;
+use crate::kernel::access::{Action, visible};
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
@@ -22,7 +22,7 @@ use actix_web::http::header::{
 };
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use futures_util::TryStreamExt;
-use kefu_core::{FieldError, Role, Seal};
+use kefu_core::{FieldError, Seal};
 use kefu_store::{new_id, to_db_time};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -35,7 +35,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(verify_attachment)
         .service(delete_attachment);
 }
-
 
 /// Upload an attachment
 ///

@@ -1,19 +1,18 @@
-use crate::kernel::auth::Caller;
 use crate::kernel::access::Action;
+use crate::kernel::auth::Caller;
 use crate::kernel::error::ApiError;
 use crate::kernel::extract::StrictQuery;
 use crate::kernel::page::{Page, decode_cursor, fetch_size, paginate};
 use crate::kernel::state::AppState;
 use crate::platform::dto::audit::{AuditEntryOut, AuditQuery, AuditVerification};
 use actix_web::{HttpResponse, get, web};
-use kefu_core::{FieldError, Role};
+use kefu_core::FieldError;
 use kefu_store::audit::{self, AuditFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_audit).service(verify_audit);
 }
-
 
 /// Read the audit log, newest first.
 ///

@@ -1,5 +1,5 @@
-use crate::kernel::auth::Caller;
 use crate::kernel::access::Action;
+use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery};
@@ -10,14 +10,12 @@ use crate::platform::dto::jobs::{JobOut, JobsQuery};
 use crate::platform::service::jobs as svc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::Role;
 use kefu_store::jobs::{self as store, JobFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_jobs).service(get_job).service(rerun_job);
 }
-
 
 /// List jobs
 ///

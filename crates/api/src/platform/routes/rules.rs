@@ -1,5 +1,5 @@
-use crate::kernel::auth::Caller;
 use crate::kernel::access::Action;
+use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson};
@@ -15,7 +15,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::NaiveDate;
 use kefu_billing::commissioning::CommissioningRates;
-use kefu_core::{FieldError, Role};
+use kefu_core::FieldError;
 use kefu_store::rules::RuleSetRecord;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -27,7 +27,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_rule_version)
         .service(quote_commission);
 }
-
 
 fn out(title: &str, record: &RuleSetRecord, today: NaiveDate) -> RuleSetOut {
     RuleSetOut {

@@ -1,5 +1,5 @@
-use crate::kernel::auth::Caller;
 use crate::kernel::access::Action;
+use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson};
@@ -14,7 +14,6 @@ use crate::platform::dto::webhooks::{
 use crate::platform::service::webhooks as svc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use kefu_core::Role;
 use kefu_store::webhooks::{self as store, DeliveryFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -29,7 +28,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_delivery)
         .service(redeliver);
 }
-
 
 /// List webhook event types
 ///

@@ -7,7 +7,7 @@ use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::kernel::files::upload::{Form, Staged};
 use crate::platform::dto::attachments::AttachmentOut;
-use kefu_core::{Actor, Role};
+use kefu_core::Actor;
 use kefu_store::attachments::{self, AttachmentRow};
 use kefu_store::delta::ListMode;
 use kefu_store::visibility::Visible;
@@ -126,7 +126,6 @@ pub fn list(
     let rows = attachments::list(conn, owner, mode, limit)?;
     Ok(rows.iter().map(AttachmentOut::from).collect())
 }
-
 
 /// Soft delete: the row stays as a tombstone and the file stays in storage, so a record that
 /// sealed it can still be checked.
