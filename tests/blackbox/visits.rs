@@ -217,3 +217,83 @@ fn the_board_and_the_agenda_show_the_day() {
         .json();
     assert!(other["items"].as_array().unwrap().is_empty());
 }
+
+/// The log lines a request left, parsed, found by its id.
+fn log_lines_of(app: &kefu_blackbox::TestApp, request_id: &str) -> Vec<Value> {
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    app.logs()
+        .into_iter()
+        .filter(|l| l.contains(request_id))
+        .filter_map(|l| serde_json::from_str(&l).ok())
+        .collect()
+}
+
+#[test]
+fn one_request_is_followed_through_the_log_from_its_actor_to_its_command_and_rule() {
+    let w = world();
+    let t = w.assign(&w.fault("urgent"), &w.eng1_id);
+    let res = w
+        .app
+        .post(&format!("/api/v1/tickets/{}/visits", id(&t)))
+        .bearer(&w.eng1)
+        .json(&json!({"planned_date": "2026-03-10", "purpose": "现场检修"}))
+        .send();
+    assert_eq!(res.status, 201, "{}", res.body);
+    let v = res.json();
+    let refused = w
+        .app
+        .post(&format!("/api/v1/visits/{}/depart", id(&v)))
+        .bearer(&w.eng1)
+        .header("X-Request-Id", "trace-refused-1")
+        .if_match(&format!("\"{}\"", v["version"]))
+        .json(&json!({}))
+        .send()
+        .problem(422, "rule-violation");
+    assert_eq!(refused["rule"], "TKT-5");
+    let manager_id = w.app.get("/api/v1/me").bearer(&w.manager).send().json()["id"].clone();
+    let approved = w
+        .app
+        .post(&format!("/api/v1/visits/{}/approve", id(&v)))
+        .bearer(&w.manager)
+        .header("X-Request-Id", "trace-done-1")
+        .if_match(&format!("\"{}\"", v["version"]))
+        .json(&json!({"note": "同意"}))
+        .send();
+    assert_eq!(approved.status, 200, "{}", approved.body);
+
+    let lines = log_lines_of(&w.app, "trace-refused-1");
+    let command = lines
+        .iter()
+        .find(|l| l["message"] == "command")
+        .unwrap_or_else(|| panic!("no command line in {lines:?}"));
+    assert_eq!(
+        (&command["outcome"], &command["rule"], &command["status"]),
+        (&json!("rule-violation"), &json!("TKT-5"), &json!(422))
+    );
+    let request_span = &command["spans"][0];
+    assert_eq!(request_span["name"], "request");
+    assert_eq!(request_span["request_id"], "trace-refused-1");
+    assert_eq!(request_span["actor"], json!(w.eng1_id));
+    assert_eq!(command["spans"][1]["name"], "command");
+    let access = lines
+        .iter()
+        .find(|l| l["message"] == "request")
+        .expect("the request's own line");
+    assert_eq!(
+        (&access["status"], &access["spans"][0]["actor"]),
+        (&json!(422), &json!(w.eng1_id))
+    );
+
+    let lines = log_lines_of(&w.app, "trace-done-1");
+    let command = lines
+        .iter()
+        .find(|l| l["message"] == "command")
+        .unwrap_or_else(|| panic!("no command line in {lines:?}"));
+    assert_eq!(command["outcome"], "done");
+    let span = &command["spans"][1];
+    assert_eq!(
+        (&span["action"], &span["entity"], &span["record_id"]),
+        (&json!("visit.approve"), &json!("visit"), &v["id"])
+    );
+    assert_eq!(command["spans"][0]["actor"], manager_id);
+}

@@ -26,8 +26,10 @@ pub fn init_logging(filter: &str) {
     let _ = tracing_subscriber::fmt()
         .json()
         .flatten_event(true)
+        // Every line names the spans it happened in (the request with its id and actor, the
+        // command with its record), so one request can be followed through the log.
         .with_current_span(false)
-        .with_span_list(false)
+        .with_span_list(true)
         .with_env_filter(filter)
         .with_writer(std::io::stdout)
         .try_init();

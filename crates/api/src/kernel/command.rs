@@ -49,6 +49,10 @@ impl Ctx {
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
     ) -> Result<(), ApiError> {
+        let span = tracing::Span::current();
+        span.record("action", action);
+        span.record("entity", entity.0);
+        span.record("record_id", entity.1);
         // The change's event goes out through the same transaction as its audit entry.
         crate::kernel::outbox::publish(
             conn,

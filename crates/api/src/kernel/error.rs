@@ -78,6 +78,23 @@ impl ApiError {
         ApiError::Internal(e.to_string())
     }
 
+    /// The rule id of domain.md a refusal names, if it names one.
+    pub fn rule(&self) -> Option<&'static str> {
+        match self {
+            ApiError::Rule { rule, .. } => Some(rule),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status_code()
+    }
+
+    /// The error's kind, as the last segment of its problem `type`.
+    pub fn kind(&self) -> &'static str {
+        self.slug()
+    }
+
     fn slug(&self) -> &'static str {
         match self {
             ApiError::BadRequest { .. } => "bad-request",
@@ -239,10 +256,7 @@ impl ApiError {
             instance: context::path(),
             request_id: context::request_id(),
             errors,
-            rule: match self {
-                ApiError::Rule { rule, .. } => Some((*rule).to_owned()),
-                _ => None,
-            },
+            rule: self.rule().map(str::to_owned),
             current_version: match self {
                 ApiError::PreconditionFailed { current } => Some(*current),
                 _ => None,

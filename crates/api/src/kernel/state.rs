@@ -1,5 +1,6 @@
 use crate::kernel::auth::jwt::JwtKeys;
 use crate::kernel::config::Config;
+use crate::kernel::context;
 use crate::kernel::error::ApiError;
 use crate::kernel::files::Storage;
 use crate::kernel::metrics::Metrics;
@@ -38,9 +39,14 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        // Neither the request's context (its language, for errors rendered in there) nor its
+        // span crosses into the blocking pool by itself.
+        let context = context::current();
+        let span = tracing::Span::current();
         web::block(move || {
+            let _entered = span.enter();
             let mut conn = pool.get().map_err(kefu_store::StoreError::from)?;
-            let result = f(&mut conn);
+            let result = context::sync_scope(context, || f(&mut conn));
             if let Err(ApiError::Unavailable(_)) = &result {
                 conn.mark_broken();
             }
@@ -57,6 +63,27 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.db(move |conn| write_tx(conn, f)).await
+        // The command's span: what it changed (recorded by `Ctx::audit`) and how it ended.
+        let span = tracing::info_span!(
+            "command",
+            action = tracing::field::Empty,
+            entity = tracing::field::Empty,
+            record_id = tracing::field::Empty,
+        );
+        self.db(move |conn| {
+            let _entered = span.enter();
+            let result = write_tx(conn, f);
+            match &result {
+                Ok(_) => tracing::info!(outcome = "done", "command"),
+                Err(e) => tracing::info!(
+                    outcome = e.kind(),
+                    status = e.status().as_u16(),
+                    rule = e.rule(),
+                    "command"
+                ),
+            }
+            result
+        })
+        .await
     }
 }

@@ -42,6 +42,9 @@ pub async fn authenticate(
             }
         }
     };
+    if let AuthOutcome::Authenticated(actor) = &outcome {
+        tracing::Span::current().record("actor", actor.user_id.as_str());
+    }
     req.extensions_mut().insert(outcome);
     next.call(req).await
 }

@@ -7,6 +7,7 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 use std::time::Instant;
+use tracing::Instrument;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -42,7 +43,17 @@ pub async fn observe(
         request_id: request_id.clone(),
         path: path.clone(),
     };
-    let result = context::scope(ctx, next.call(req)).await;
+    // The actor is filled in by `authenticate` once the credentials are resolved.
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %method,
+        path = %path,
+        actor = tracing::field::Empty,
+    );
+    let result = context::scope(ctx, next.call(req))
+        .instrument(span.clone())
+        .await;
     let latency = started.elapsed();
     let (status, route) = match &result {
         Ok(res) => (
@@ -59,15 +70,17 @@ pub async fn observe(
     if let Some(state) = &state {
         state.metrics.observe(&method, &route, status, latency);
     }
-    tracing::info!(
-        request_id = %request_id,
-        method = %method,
-        route = %route,
-        path = %path,
-        status,
-        latency_ms = latency.as_secs_f64() * 1000.0,
-        "request"
-    );
+    span.in_scope(|| {
+        tracing::info!(
+            request_id = %request_id,
+            method = %method,
+            route = %route,
+            path = %path,
+            status,
+            latency_ms = latency.as_secs_f64() * 1000.0,
+            "request"
+        )
+    });
     let mut res = result?.map_into_boxed_body();
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         res.headers_mut()
