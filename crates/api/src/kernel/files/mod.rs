@@ -8,31 +8,21 @@ mod thumbnail;
 pub mod upload;
 
 use crate::kernel::config::Config;
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use storage::{Storage, Variant};
 
-/// What an attachment is for; each kind has its own size limit and allowed content types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AttachmentKind {
-    /// JPEG, PNG, WebP or HEIF; 10 MiB by default.
-    Photo,
-    /// PDF, Office documents or images; 20 MiB by default.
-    Document,
-    /// A customer's signature: PNG, JPEG or WebP; 2 MiB by default. Its SHA-256 is what a
-    /// signed record seals.
-    Signature,
-}
-
-impl AttachmentKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttachmentKind::Photo => "photo",
-            AttachmentKind::Document => "document",
-            AttachmentKind::Signature => "signature",
-        }
+kefu_core::string_enum! {
+    /// What an attachment is for; each kind has its own size limit and allowed content types.
+    #[derive(ToSchema)]
+    pub enum AttachmentKind {
+        /// JPEG, PNG, WebP or HEIF; 10 MiB by default.
+        Photo = "photo",
+        /// PDF, Office documents or images; 20 MiB by default.
+        Document = "document",
+        /// A customer's signature: PNG, JPEG or WebP; 2 MiB by default. Its SHA-256 is what a
+        /// signed record seals.
+        Signature = "signature",
     }
 }
 

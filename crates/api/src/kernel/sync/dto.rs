@@ -52,21 +52,22 @@ pub struct SyncCommand {
     pub body: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// How one command of a batch went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SyncOutcome {
-    /// Done now: `record` is the record as written.
-    Applied,
-    /// The key was seen before: the first result is returned (see `first_outcome`) and
-    /// nothing was done again.
-    Duplicate,
-    /// The record changed on the server since the app read it (412): `record` and `version`
-    /// are the server's current ones, to merge and send again with a new key.
-    Conflict,
-    /// Refused: `problem` says why, as the command's own endpoint would have (404, 409,
-    /// 422, ...).
-    Error,
+kefu_core::string_enum! {
+    /// How one command of a batch went.
+    #[derive(ToSchema)]
+    pub enum SyncOutcome {
+        /// Done now: `record` is the record as written.
+        Applied = "applied",
+        /// The key was seen before: the first result is returned (see `first_outcome`) and
+        /// nothing was done again.
+        Duplicate = "duplicate",
+        /// The record changed on the server since the app read it (412): `record` and `version`
+        /// are the server's current ones, to merge and send again with a new key.
+        Conflict = "conflict",
+        /// Refused: `problem` says why, as the command's own endpoint would have (404, 409,
+        /// 422, ...).
+        Error = "error",
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -7,21 +7,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UserKind {
-    /// A person who logs in with a password.
-    Human,
-    /// An integration account that authenticates with API keys only.
-    Service,
-}
-
-impl UserKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserKind::Human => "human",
-            UserKind::Service => "service",
-        }
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum UserKind {
+        /// A person who logs in with a password.
+        Human = "human",
+        /// An integration account that authenticates with API keys only.
+        Service = "service",
     }
 }
 

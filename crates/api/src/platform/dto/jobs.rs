@@ -4,35 +4,16 @@ use kefu_store::jobs::JobRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum JobStatus {
-    /// Waiting for `run_at` (after a failed attempt too: then `last_error` says why).
-    Queued,
-    /// Leased by an instance (`leased_by`) until `lease_until`.
-    Running,
-    Succeeded,
-    /// Failed `max_attempts` times: the dead-letter list.
-    Dead,
-}
-
-impl JobStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Queued => kefu_store::jobs::QUEUED,
-            JobStatus::Running => kefu_store::jobs::RUNNING,
-            JobStatus::Succeeded => kefu_store::jobs::SUCCEEDED,
-            JobStatus::Dead => kefu_store::jobs::DEAD,
-        }
-    }
-
-    fn parse(s: &str) -> JobStatus {
-        match s {
-            kefu_store::jobs::RUNNING => JobStatus::Running,
-            kefu_store::jobs::SUCCEEDED => JobStatus::Succeeded,
-            kefu_store::jobs::DEAD => JobStatus::Dead,
-            _ => JobStatus::Queued,
-        }
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum JobStatus {
+        /// Waiting for `run_at` (after a failed attempt too: then `last_error` says why).
+        Queued = "queued",
+        /// Leased by an instance (`leased_by`) until `lease_until`.
+        Running = "running",
+        Succeeded = "succeeded",
+        /// Failed `max_attempts` times: the dead-letter list.
+        Dead = "dead",
     }
 }
 
@@ -71,7 +52,8 @@ impl From<&JobRow> for JobOut {
             kind: r.kind.clone(),
             payload: serde_json::from_str(&r.payload).unwrap_or_default(),
             run_at: from_db_time(r.run_at),
-            status: JobStatus::parse(&r.status),
+            // The column CHECK admits only the four names.
+            status: JobStatus::parse(&r.status).unwrap_or(JobStatus::Queued),
             attempts: r.attempts,
             max_attempts: r.max_attempts,
             last_error: r.last_error.clone(),
