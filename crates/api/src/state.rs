@@ -31,20 +31,26 @@ impl AppState {
             .date_naive()
     }
 
-    /// Runs `f` with a pooled connection on the blocking thread pool (diesel is synchronous).
+    /// Runs `f` with a pooled connection on the blocking thread pool (diesel is synchronous),
+    /// under the request's context (language, request id, path).
     pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        // Task-locals do not cross into the blocking pool: carry the request's context (its
+        // language above all) so whatever reads it there sees this request's.
+        let request = crate::context::current();
         web::block(move || {
-            let mut conn = pool.get().map_err(kefu_store::StoreError::from)?;
-            let result = f(&mut conn);
-            if let Err(ApiError::Unavailable(_)) = &result {
-                conn.mark_broken();
-            }
-            result
+            crate::context::sync_scope(request, || {
+                let mut conn = pool.get().map_err(kefu_store::StoreError::from)?;
+                let result = f(&mut conn);
+                if let Err(ApiError::Unavailable(_)) = &result {
+                    conn.mark_broken();
+                }
+                result
+            })
         })
         .await
         .map_err(ApiError::internal)?

@@ -26,7 +26,12 @@ pub enum DomainError {
     /// A business rule from domain.md refused the command (422 naming the rule id).
     #[error("{rule}: {message}")]
     Rule { rule: &'static str, message: String },
-    /// The record's state does not allow the command (409).
+    /// The record's state does not allow the command, by the named rule of domain.md (409
+    /// naming the rule id): an invalid transition (TKT-3), a signed form (TKT-7), ...
+    #[error("{rule}: {message}")]
+    State { rule: &'static str, message: String },
+    /// The record's state does not allow the command and no domain rule is involved (409),
+    /// e.g. an API key revoked already.
     #[error("conflict: {0}")]
     Conflict(String),
 }

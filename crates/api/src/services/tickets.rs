@@ -539,10 +539,13 @@ fn execute(
                 Status::Assigned | Status::InProgress | Status::WaitingCustomer
             ) || row.planned_start.is_none()
             {
-                return Err(ApiError::Conflict(format!(
-                    "TKT-4: only an assigned ticket with a planned visit window has an appointment to confirm (ticket is {})",
-                    from.as_str()
-                )));
+                return Err(ApiError::State {
+                    rule: "TKT-4",
+                    message: format!(
+                        "only an assigned ticket with a planned visit window has an appointment to confirm (ticket is {})",
+                        from.as_str()
+                    ),
+                });
             }
             changes.appointment_confirmed_at = Some(Some(now));
             changes.appointment_confirmed_with = Some(Some(confirmed_with.clone()));
@@ -561,10 +564,13 @@ fn execute(
                 Status::Assigned | Status::InProgress | Status::WaitingCustomer
             ) || row.planned_start.is_none()
             {
-                return Err(ApiError::Conflict(format!(
-                    "TKT-4: only an assigned ticket with a planned visit window can miss its appointment (ticket is {})",
-                    from.as_str()
-                )));
+                return Err(ApiError::State {
+                    rule: "TKT-4",
+                    message: format!(
+                        "only an assigned ticket with a planned visit window can miss its appointment (ticket is {})",
+                        from.as_str()
+                    ),
+                });
             }
             changes.appointment_confirmed_at = Some(None);
             changes.appointment_confirmed_with = Some(None);
