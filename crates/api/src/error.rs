@@ -84,6 +84,12 @@ impl ApiError {
         }
     }
 
+    /// A duplicate found before writing, answered as the unique key `key` (a name of
+    /// `kefu_store::UNIQUE_KEYS`) would answer a racing write: a field error, a generic detail.
+    pub fn duplicate(key: &'static str) -> Self {
+        ApiError::Duplicate(kefu_store::UniqueViolation::of(key))
+    }
+
     pub fn internal(e: impl std::fmt::Display) -> Self {
         ApiError::Internal(e.to_string())
     }
@@ -373,6 +379,7 @@ pub struct Problem {
     /// transition). A 409 without `rule` is a duplicate (see `errors`) or a conflict no rule
     /// names.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "TKT-3")]
     pub rule: Option<String>,
     /// For 412: the record's current version.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -383,7 +390,8 @@ pub struct Problem {
 pub struct ProblemFieldError {
     /// The field's path in the request, e.g. `roles[1]` or `query.limit`.
     pub field: String,
-    /// Stable machine code: `length`, `format`, `required`, `unknown_field`, `invalid_type`, ...
+    /// Stable machine code: `length`, `format`, `required`, `unknown_field`, `invalid_type`,
+    /// `duplicate` (on a 409: another record has this value), ...
     pub code: String,
     pub message: String,
 }

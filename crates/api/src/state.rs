@@ -41,17 +41,14 @@ impl AppState {
         let pool = self.pool.clone();
         // Task-locals do not cross into the blocking pool: carry the request's context (its
         // language above all) so whatever reads it there sees this request's.
-        let request = crate::context::current();
-        web::block(move || {
-            crate::context::sync_scope(request, || {
-                let mut conn = pool.get().map_err(kefu_store::StoreError::from)?;
-                let result = f(&mut conn);
-                if let Err(ApiError::Unavailable(_)) = &result {
-                    conn.mark_broken();
-                }
-                result
-            })
-        })
+        web::block(crate::context::carry(move || {
+            let mut conn = pool.get().map_err(kefu_store::StoreError::from)?;
+            let result = f(&mut conn);
+            if let Err(ApiError::Unavailable(_)) = &result {
+                conn.mark_broken();
+            }
+            result
+        }))
         .await
         .map_err(ApiError::internal)?
     }

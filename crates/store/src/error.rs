@@ -293,6 +293,17 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
 ];
 
 impl UniqueViolation {
+    /// The violation `key` (a name of [`UNIQUE_KEYS`]) would raise: for a duplicate found by
+    /// reading before the write, so it answers as the database would.
+    pub fn of(key: &'static str) -> Self {
+        let known = UNIQUE_KEYS.iter().find(|k| k.name == key);
+        UniqueViolation {
+            key: known.map(|k| k.name),
+            field: known.and_then(|k| k.field),
+            db_message: format!("{key} (checked before writing)"),
+        }
+    }
+
     /// Resolves a unique violation from PostgreSQL's constraint name or, without one, from
     /// SQLite's message.
     pub fn resolve(constraint: Option<&str>, message: &str) -> Self {
@@ -383,6 +394,12 @@ mod tests {
         ] {
             assert_eq!(UniqueViolation::resolve(None, m).key, None, "{m}");
         }
+    }
+
+    #[test]
+    fn a_key_checked_before_writing_names_its_field() {
+        let v = UniqueViolation::of("teams_name_key");
+        assert_eq!((v.key, v.field), (Some("teams_name_key"), Some("name")));
     }
 
     #[test]

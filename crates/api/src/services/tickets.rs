@@ -220,9 +220,7 @@ pub fn create(
         return if tickets::visible_to(&existing, &scope) {
             Ok((render(&existing, ctx.now)?, false))
         } else {
-            Err(ApiError::Conflict(
-                "this id belongs to another record".to_owned(),
-            ))
+            Err(ApiError::duplicate("tickets_pkey"))
         };
     }
     let staff = actor.has_any_role(&[
