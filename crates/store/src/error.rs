@@ -58,9 +58,10 @@ pub struct UniqueViolation {
 
 impl std::fmt::Display for UniqueViolation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.key {
-            Some(key) => write!(f, "unique key `{key}`"),
-            None => write!(f, "unknown unique key ({})", self.db_message),
+        match (self.field, self.key) {
+            (Some(field), Some(key)) => write!(f, "`{field}` is taken (unique key `{key}`)"),
+            (_, Some(key)) => write!(f, "unique key `{key}` is taken"),
+            (_, None) => write!(f, "a unique key is taken ({})", self.db_message),
         }
     }
 }
