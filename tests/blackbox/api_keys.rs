@@ -72,7 +72,7 @@ fn an_api_key_is_shown_once_acts_as_its_service_account_and_can_be_revoked() {
     app.post(&format!("/api/v1/api-keys/{key_id}/revoke"))
         .bearer(&admin)
         .send()
-        .problem(409, "conflict");
+        .plain_conflict();
     let trail = actions(&audit_of(&app, &admin, "api_key", &key_id));
     assert_eq!(trail, ["api_key.create", "api_key.revoke"]);
 

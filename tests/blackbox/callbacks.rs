@@ -122,7 +122,7 @@ fn tkt_9_a_satisfied_callback_closes_the_resolved_ticket() {
     assert_eq!(done["reached"], true);
     assert_eq!(done["completed_by"], clerk["id"]);
     assert_eq!(done["follow_up_id"], Value::Null);
-    cmd(&w, &clerk_token, &done, "complete", answers(true, 5, 5, 4)).problem(409, "conflict");
+    cmd(&w, &clerk_token, &done, "complete", answers(true, 5, 5, 4)).rule_conflict("TKT-9");
 
     // The ticket is closed, the log names the clerk and TKT-9.
     let t = get(&w, &w.eng1, &format!("/api/v1/tickets/{}", id(&t)));

@@ -107,7 +107,7 @@ fn tkt_12_a_change_request_goes_through_every_stage_with_its_log() {
         (json!("reviewed"), json!("2026-03-20"), json!("同意修改"))
     );
     // Out of turn is a conflict.
-    cmd(&w, &w.eng1, &cr, "deliver", json!({})).problem(409, "conflict");
+    cmd(&w, &w.eng1, &cr, "deliver", json!({})).rule_conflict("TKT-12");
     let cr = ok(&w, &w.manager, &cr, "start-development", json!({}));
     let cr = ok(
         &w,
@@ -142,7 +142,7 @@ fn tkt_12_a_change_request_goes_through_every_stage_with_its_log() {
         "delay",
         json!({"new_promised_date": "2026-03-27", "reason": "x", "notified_contact": "王工"}),
     )
-    .problem(409, "conflict");
+    .rule_conflict("TKT-12");
     let cr = ok(
         &w,
         &w.eng1,

@@ -187,7 +187,7 @@ fn tkt_10_a_valid_complaint_counts_for_the_employee_and_an_invalid_one_does_not(
         "judge",
         json!({"validity": "invalid", "reason": "x"}),
     )
-    .problem(409, "conflict");
+    .rule_conflict("TKT-10");
 
     // An invalid complaint closes after judgement without a reply.
     let invalid = ok(

@@ -166,6 +166,44 @@ fn problems_speak_the_callers_language() {
     assert_eq!(invalid["detail"], "2 field(s) failed validation");
 }
 
+/// A duplicate answers in the caller's language and names the field, never the database's
+/// text, whether the service finds it before writing or the unique index refuses a racing
+/// write on the blocking pool.
+#[test]
+fn a_duplicate_create_asked_in_english_answers_in_english() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let team = |lang: &str| {
+        app.post("/api/v1/teams")
+            .bearer(&admin)
+            .header("Accept-Language", lang)
+            .json(&json!({"name": "华南组"}))
+            .send()
+    };
+    let racing: Vec<_> = std::thread::scope(|s| {
+        let writers: Vec<_> = (0..6).map(|_| s.spawn(|| team("en"))).collect();
+        writers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let created = racing.iter().filter(|r| r.status == 201).count();
+    assert_eq!(created, 1, "{racing:?}");
+    for res in racing.iter().filter(|r| r.status != 201) {
+        let p = res.duplicate("name");
+        assert_eq!(p["title"], "Conflict");
+        assert_eq!(
+            p["detail"],
+            "duplicate record: another record already has this name"
+        );
+        assert_eq!(p["errors"][0]["message"], "already used by another record");
+    }
+    let p = team("en").duplicate("name");
+    assert_eq!(
+        p["detail"],
+        "duplicate record: another record already has this name"
+    );
+    let p = team("zh-CN").duplicate("name");
+    assert_eq!(p["detail"], "记录重复：已有记录使用相同的 name");
+}
+
 #[test]
 fn a_known_path_with_the_wrong_method_is_405_with_allow() {
     let app = TestApp::spawn();

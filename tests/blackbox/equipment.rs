@@ -130,7 +130,7 @@ fn products_crud_with_price_rules_roles_and_search() {
         .bearer(&admin)
         .json(&json!({"model": "GST-200", "name": "x", "unit_price_fen": 1, "unit_cost_fen": 1, "floor_price_fen": 1}))
         .send();
-    dup.problem(409, "conflict");
+    dup.duplicate("model");
     let bad = app
         .post("/api/v1/products")
         .bearer(&admin)
@@ -197,7 +197,7 @@ fn products_crud_with_price_rules_roles_and_search() {
     // Delete is refused while live equipment uses the product.
     two_customers(&app, None);
     let e = equipment(&app, &admin, "site-a", &pid, "SN-1");
-    delete(&app, &admin, &format!("/api/v1/products/{pid}"), "\"2\"").problem(409, "conflict");
+    delete(&app, &admin, &format!("/api/v1/products/{pid}"), "\"2\"").plain_conflict();
     let e_path = format!("/api/v1/equipment/{}", id(&e));
     assert_eq!(delete(&app, &admin, &e_path, "\"1\"").status, 200);
     delete(&app, &admin, &format!("/api/v1/products/{pid}"), "\"1\"")
@@ -329,11 +329,8 @@ fn serials_are_unique_per_product_among_live_equipment() {
         &admin,
         json!({"site_id": "site-b", "product_id": p1, "serial": "SN-1"}),
     )
-    .problem(409, "conflict");
-    assert!(
-        dup["detail"].as_str().unwrap().contains("duplicate serial"),
-        "{dup}"
-    );
+    .duplicate("serial");
+    assert!(dup["detail"].as_str().unwrap().contains("serial"), "{dup}");
     // The same serial of another product is another device.
     let other = equipment(&app, &admin, "site-b", &p2, "SN-1");
     // Moving it onto the first product would duplicate the serial.
@@ -342,7 +339,7 @@ fn serials_are_unique_per_product_among_live_equipment() {
         .if_match("\"1\"")
         .json(&json!({"product_id": p1}))
         .send()
-        .problem(409, "conflict");
+        .duplicate("serial");
     // A deleted record's serial can be used again.
     let path = format!("/api/v1/equipment/{}", id(&first));
     assert_eq!(delete(&app, &admin, &path, "\"1\"").status, 200);

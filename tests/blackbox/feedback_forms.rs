@@ -185,7 +185,7 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
         .bearer(&w.eng1)
         .json(&json!({"work_done": "x", "result": "resolved"}))
         .send();
-    again.problem(409, "conflict");
+    again.rule_conflict("TKT-7");
 
     let form = form_ok(
         &w,
@@ -232,7 +232,7 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
         "",
         json!({"customer_opinion": "很好"}),
     )
-    .problem(409, "conflict");
+    .rule_conflict("TKT-7");
     assert!(p["detail"].as_str().unwrap().contains("TKT-7"), "{p}");
     let unchanged = get(
         &w,
@@ -299,7 +299,7 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
         "/amendments",
         json!({"reason": "再改"}),
     )
-    .problem(409, "conflict");
+    .rule_conflict("TKT-7");
     // The amendment's draft may be edited; both versions are readable.
     let form = form_ok(
         &w,
@@ -344,7 +344,7 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
     assert_eq!(form["signed_version"]["version_no"], 2);
     assert_eq!(form["signed_version"]["signer_contact_id"], boss.as_str());
     assert_eq!(form["amendment_pending"], false);
-    form_cmd(&w, &w.eng1, "PATCH", &form, "", json!({"work_done": "x"})).problem(409, "conflict");
+    form_cmd(&w, &w.eng1, "PATCH", &form, "", json!({"work_done": "x"})).rule_conflict("TKT-7");
 
     let audit = audit_of(&w.app, &w.admin, "feedback_form", id(&form));
     assert_eq!(
@@ -511,7 +511,7 @@ fn tkt_7_a_form_received_after_its_due_day_is_late_on_the_work_calendar() {
     let friday = draft(&w, &friday_visit);
     assert_eq!(friday["due_date"], "2026-03-09");
     // A draft is not handed in.
-    form_cmd(&w, &w.manager, "POST", &friday, "/receive", json!({})).problem(409, "conflict");
+    form_cmd(&w, &w.manager, "POST", &friday, "/receive", json!({})).rule_conflict("TKT-7");
     let sig = upload_signature(&w, &w.eng1, ("feedback_form", id(&friday)), &png);
     let friday = form_ok(
         &w,
@@ -554,7 +554,7 @@ fn tkt_7_a_form_received_after_its_due_day_is_late_on_the_work_calendar() {
         json!({"received_at": "2026-02-24T18:00:00+08:00"}),
     );
     assert_eq!(festive["late"], false);
-    form_cmd(&w, &w.manager, "POST", &festive, "/receive", json!({})).problem(409, "conflict");
+    form_cmd(&w, &w.manager, "POST", &festive, "/receive", json!({})).rule_conflict("TKT-7");
 
     let late = get(&w, &w.manager, "/api/v1/feedback-forms?late=true");
     assert_eq!(ids(&late), [id(&friday)]);

@@ -170,7 +170,7 @@ fn a_job_failing_max_attempts_times_is_dead_until_rerun() {
         .bearer(&admin)
         .if_match(&format!("\"{}\"", done["version"]))
         .send()
-        .problem(409, "conflict");
+        .plain_conflict();
 }
 
 #[test]

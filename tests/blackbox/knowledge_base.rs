@@ -137,7 +137,7 @@ fn kb_1_customer_contacts_read_published_articles_only() {
     assert_eq!(res.status, 200, "{}", res.body);
     let a = res.json();
     assert_eq!(a["status"], "published");
-    command(app, &clerk, &a, "publish").problem(409, "conflict");
+    command(app, &clerk, &a, "publish").rule_conflict("KB-1");
     assert_eq!(search(app, &contact, &q("缓存")), vec!["网站无法登录"]);
     let got = app.get(&path).bearer(&contact).send();
     assert_eq!(got.status, 200);

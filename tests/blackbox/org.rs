@@ -100,7 +100,7 @@ fn teams_are_created_read_changed_and_soft_deleted_with_an_audit_trail() {
     create_team(&app, &engineer, json!({"name": "x"})).problem(403, "forbidden");
 
     // Duplicate names and non-supervisors are refused.
-    create_team(&app, &admin, json!({"name": "华东一组"})).problem(409, "conflict");
+    create_team(&app, &admin, json!({"name": "华东一组"})).duplicate("name");
     let bad = create_team(
         &app,
         &admin,
@@ -158,7 +158,7 @@ fn teams_are_created_read_changed_and_soft_deleted_with_an_audit_trail() {
         .bearer(&admin)
         .if_match("\"2\"")
         .send()
-        .problem(409, "conflict");
+        .plain_conflict();
     app.req("DELETE", &format!("/api/v1/employees/{}", id_of(&member)))
         .bearer(&admin)
         .if_match("\"1\"")
@@ -251,7 +251,7 @@ fn employees_crud_checks_fields_and_audits_every_write() {
     assert_eq!(created["deleted"], false);
 
     // One employee record per login.
-    create_employee(&app, &hr, with("name", json!("别人"))).problem(409, "conflict");
+    create_employee(&app, &hr, with("name", json!("别人"))).duplicate("user_id");
 
     let path = format!("/api/v1/employees/{id}");
     assert_eq!(app.get(&path).bearer(&admin).send().json(), created);
@@ -465,7 +465,7 @@ fn employment_status_follows_org2_and_keeps_its_history() {
         Some("\"1\""),
         json!({"status": "regular", "effective_on": "2026-02-01"}),
     )
-    .problem(409, "conflict");
+    .rule_conflict("ORG-2");
     assert!(p["detail"].as_str().unwrap().contains("ORG-2"), "{p}");
     let p = change(
         &hr,
@@ -502,7 +502,7 @@ fn employment_status_follows_org2_and_keeps_its_history() {
         Some("\"3\""),
         json!({"status": "regular", "effective_on": "2026-04-01"}),
     )
-    .problem(409, "conflict");
+    .rule_conflict("ORG-2");
     assert!(p["detail"].as_str().unwrap().contains("ORG-2"), "{p}");
     let stored = app
         .get(&format!("/api/v1/employees/{id}"))

@@ -134,7 +134,7 @@ fn a_change_from_april_leaves_march_on_the_old_rate() {
     .bearer(&admin)
     .if_match("\"3\"")
     .send()
-    .problem(409, "conflict");
+    .plain_conflict();
 }
 
 #[test]

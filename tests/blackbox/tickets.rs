@@ -271,7 +271,7 @@ fn tkt_3_every_transition_is_logged_and_invalid_ones_are_409() {
     assert_eq!(t["status"], "resolved");
     let p = w
         .cmd(&w.manager, &t, "assign", json!({"assignee_id": w.eng2_id}))
-        .problem(409, "conflict");
+        .rule_conflict("TKT-3");
     assert!(
         p["detail"]
             .as_str()
@@ -363,9 +363,9 @@ fn tkt_3_every_transition_is_logged_and_invalid_ones_are_409() {
         .bearer(&w.eng1)
         .json(&json!({"planned_date": "2026-03-10", "purpose": "检修"}))
         .send()
-        .problem(409, "conflict");
+        .rule_conflict("TKT-5");
     w.cmd(&w.eng1, &c, "start", json!({}))
-        .problem(409, "conflict");
+        .rule_conflict("TKT-3");
 }
 
 #[test]

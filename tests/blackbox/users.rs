@@ -170,7 +170,7 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_written() {
 
     assert_eq!(create(&app, &admin, base.clone()).status, 201);
     let dup = create(&app, &admin, with("username", json!("LI.WEI")));
-    dup.problem(409, "conflict");
+    dup.duplicate("username");
 }
 
 #[test]
@@ -319,13 +319,13 @@ fn the_last_enabled_admin_cannot_be_removed() {
         .bearer(&admin)
         .if_match(&me.etag())
         .send()
-        .problem(409, "conflict");
+        .plain_conflict();
     app.patch(&path)
         .bearer(&admin)
         .if_match(&me.etag())
         .json(&json!({"roles": ["manager"]}))
         .send()
-        .problem(409, "conflict");
+        .plain_conflict();
     // With a second admin, the first may step down.
     app.create_user(&admin, "admin2", &["admin"], "Admin-pass-2222");
     let demoted = app

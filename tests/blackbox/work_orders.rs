@@ -164,7 +164,7 @@ fn tkt_11_a_work_order_blocks_resolution_until_closed_with_its_kb_article() {
     assert_eq!(wo["status"], "closed");
     assert_eq!(wo["kb_article_id"], id(&kb));
     assert!(wo["closed_by"].as_str().is_some());
-    wo_cmd(&w, &w.manager, &wo, "cancel", json!({"reason": "x"})).problem(409, "conflict");
+    wo_cmd(&w, &w.manager, &wo, "cancel", json!({"reason": "x"})).rule_conflict("TKT-11");
 
     let res = resolve(&t);
     assert_eq!(res.status, 200, "{}", res.body);
@@ -222,5 +222,5 @@ fn tkt_11_a_cancelled_work_order_lets_the_ticket_resolve() {
         .bearer(&w.manager)
         .json(&json!({"target": "technical", "title": "x", "description": "y"}))
         .send()
-        .problem(409, "conflict");
+        .rule_conflict("TKT-11");
 }

@@ -46,6 +46,38 @@ impl Resp {
         v
     }
 
+    /// Asserts a 409 a domain rule refused (an invalid transition, a signed form, ...): type
+    /// `conflict` and `rule` naming the rule id; returns the body.
+    pub fn rule_conflict(&self, rule: &str) -> Value {
+        let v = self.problem(409, "conflict");
+        assert_eq!(v["rule"], rule, "body: {}", self.body);
+        v
+    }
+
+    /// Asserts a 409 no domain rule names: type `conflict`, no `rule`; returns the body.
+    pub fn plain_conflict(&self) -> Value {
+        let v = self.problem(409, "conflict");
+        assert!(v.get("rule").is_none(), "body: {}", self.body);
+        v
+    }
+
+    /// Asserts a 409 duplicate: no `rule`, one field error `{field, code: "duplicate"}`, and
+    /// none of the database's own text; returns the body.
+    pub fn duplicate(&self, field: &str) -> Value {
+        let v = self.plain_conflict();
+        let errors = v["errors"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        assert_eq!(errors.len(), 1, "body: {}", self.body);
+        assert_eq!(errors[0]["field"], field, "body: {}", self.body);
+        assert_eq!(errors[0]["code"], "duplicate", "body: {}", self.body);
+        for db_text in ["UNIQUE constraint", "duplicate key value", "violates"] {
+            assert!(!self.body.contains(db_text), "body: {}", self.body);
+        }
+        v
+    }
+
     pub fn etag(&self) -> String {
         self.header("etag").expect("ETag header")
     }

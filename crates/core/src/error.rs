@@ -26,13 +26,14 @@ pub enum DomainError {
     /// A business rule from domain.md refused the command (422 naming the rule id).
     #[error("{rule}: {message}")]
     Rule { rule: &'static str, message: String },
-    /// The record's state does not allow the command (409).
-    #[error("conflict: {0}")]
-    Conflict(String),
-    /// The record's state does not allow the command, by a named rule (409 with `rule`), e.g.
-    /// TKT-3 for an invalid transition or TKT-4 for an appointment without a planned window.
+    /// The record's state does not allow the command, by the named rule of domain.md (409
+    /// naming the rule id): an invalid transition (TKT-3), a signed form (TKT-7), ...
     #[error("{rule}: {message}")]
     State { rule: &'static str, message: String },
+    /// The record's state does not allow the command and no domain rule is involved (409),
+    /// e.g. an API key revoked already.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The actor may not run the command on this record (403). `rule` names where the
     /// permission comes from (ORG-5, or the rule id of the command's table).
     #[error("forbidden ({rule}): {message}")]

@@ -56,10 +56,13 @@ impl EmploymentStatus {
         if self.can_change_to(next) {
             Ok(next)
         } else {
-            Err(DomainError::Conflict(format!(
-                "ORG-2: employment status cannot change from `{self}` to `{next}` \
-                 (training → probation → regular, or → left)"
-            )))
+            Err(DomainError::State {
+                rule: "ORG-2",
+                message: format!(
+                    "employment status cannot change from `{self}` to `{next}` \
+                     (training → probation → regular, or → left)"
+                ),
+            })
         }
     }
 }
@@ -88,7 +91,7 @@ mod tests {
         );
         assert!(matches!(
             Regular.change_to(Training),
-            Err(DomainError::Conflict(m)) if m.starts_with("ORG-2")
+            Err(DomainError::State { rule: "ORG-2", .. })
         ));
     }
 

@@ -5,9 +5,10 @@ pub enum StoreError {
     /// No connection could be had in time: the database is down or saturated (503).
     #[error("database unavailable: {0}")]
     Unavailable(String),
-    /// A unique constraint refused the write; carries the constraint's message (409).
+    /// A unique constraint or index refused the write; names the key, not the database's
+    /// text (409).
     #[error("duplicate: {0}")]
-    Duplicate(String),
+    Duplicate(UniqueViolation),
     #[error("database error: {0}")]
     Database(DieselError),
     #[error("migration failed: {0}")]
@@ -20,7 +21,10 @@ impl From<DieselError> for StoreError {
     fn from(e: DieselError) -> Self {
         match e {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                StoreError::Duplicate(info.message().to_owned())
+                StoreError::Duplicate(UniqueViolation::resolve(
+                    info.constraint_name(),
+                    info.message(),
+                ))
             }
             DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, info)
             | DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
@@ -34,5 +38,381 @@ impl From<DieselError> for StoreError {
 impl From<r2d2::Error> for StoreError {
     fn from(e: r2d2::Error) -> Self {
         StoreError::Unavailable(e.to_string())
+    }
+}
+
+/// Which unique key refused a write, resolved against the schema's known keys: PostgreSQL names
+/// the constraint or index; SQLite names the table and columns (`UNIQUE constraint failed:
+/// table.col, ...`) or the index (`... failed: index 'name'`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UniqueViolation {
+    /// The key's name as the PostgreSQL migrations create it (e.g. `users_username_key`); `None`
+    /// when the key is not one of [`UNIQUE_KEYS`].
+    pub key: Option<&'static str>,
+    /// The record field a client writes whose value is taken (e.g. `username`); `None` for an
+    /// unknown key or one no client writes (token hashes, counters, dedupe keys).
+    pub field: Option<&'static str>,
+    /// The database's own message: for the log only, never shown to a client.
+    pub db_message: String,
+}
+
+impl std::fmt::Display for UniqueViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.field, self.key) {
+            (Some(field), Some(key)) => write!(f, "`{field}` is taken (unique key `{key}`)"),
+            (_, Some(key)) => write!(f, "unique key `{key}` is taken"),
+            (_, None) => write!(f, "a unique key is taken ({})", self.db_message),
+        }
+    }
+}
+
+/// A unique key of the schema (a `UNIQUE` column or table constraint, a primary key, or a
+/// `CREATE UNIQUE INDEX`), the same in `migrations/postgres` and `migrations/sqlite`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UniqueKey {
+    /// PostgreSQL's name: the index name, or `{table}_{columns}_key` / `{table}_pkey`.
+    pub name: &'static str,
+    pub table: &'static str,
+    pub columns: &'static [&'static str],
+    /// The field a client sees the key as; `None` when no client writes it.
+    pub field: Option<&'static str>,
+}
+
+const fn key(
+    name: &'static str,
+    table: &'static str,
+    columns: &'static [&'static str],
+    field: Option<&'static str>,
+) -> UniqueKey {
+    UniqueKey {
+        name,
+        table,
+        columns,
+        field,
+    }
+}
+
+const ID: Option<&str> = Some("id");
+
+/// Every unique key of the migrations. A record whose id a client may supply or that a client
+/// names maps its primary key to `id`; internal keys map to no field.
+pub const UNIQUE_KEYS: &[UniqueKey] = &[
+    // 000001_chassis
+    key("users_pkey", "users", &["id"], ID),
+    key(
+        "users_username_key",
+        "users",
+        &["username"],
+        Some("username"),
+    ),
+    key(
+        "user_roles_pkey",
+        "user_roles",
+        &["user_id", "role"],
+        Some("roles"),
+    ),
+    key("refresh_tokens_pkey", "refresh_tokens", &["id"], None),
+    key(
+        "refresh_tokens_token_hash_key",
+        "refresh_tokens",
+        &["token_hash"],
+        None,
+    ),
+    key("api_keys_pkey", "api_keys", &["id"], ID),
+    key("api_keys_key_hash_key", "api_keys", &["key_hash"], None),
+    key(
+        "login_throttle_pkey",
+        "login_throttle",
+        &["throttle_key"],
+        None,
+    ),
+    key("audit_log_pkey", "audit_log", &["seq"], None),
+    key("audit_log_id_key", "audit_log", &["id"], None),
+    key("audit_head_pkey", "audit_head", &["id"], None),
+    key(
+        "idempotency_keys_pkey",
+        "idempotency_keys",
+        &["actor_id", "idem_key"],
+        None,
+    ),
+    // 000002_rule_tables
+    key("rule_sets_pkey", "rule_sets", &["rule_key"], None),
+    key(
+        "rule_versions_pkey",
+        "rule_versions",
+        &["rule_key", "effective_from"],
+        Some("effective_from"),
+    ),
+    // 000003_work_calendar
+    key("calendar_days_pkey", "calendar_days", &["day"], Some("day")),
+    key("calendar_meta_pkey", "calendar_meta", &["id"], None),
+    // 000004_master_data
+    key("cities_pkey", "cities", &["id"], ID),
+    key("cities_name_key", "cities", &["name"], Some("name")),
+    key("teams_pkey", "teams", &["id"], ID),
+    key("teams_name_key", "teams", &["name"], Some("name")),
+    key("employees_pkey", "employees", &["id"], ID),
+    key(
+        "employees_user_id_key",
+        "employees",
+        &["user_id"],
+        Some("user_id"),
+    ),
+    key("employment_events_pkey", "employment_events", &["id"], None),
+    key("customers_pkey", "customers", &["id"], ID),
+    key("sites_pkey", "sites", &["id"], ID),
+    key("contacts_pkey", "contacts", &["id"], ID),
+    key(
+        "contacts_user_id_key",
+        "contacts",
+        &["user_id"],
+        Some("user_id"),
+    ),
+    key("products_pkey", "products", &["id"], ID),
+    key("products_model_key", "products", &["model"], Some("model")),
+    key("equipment_pkey", "equipment", &["id"], ID),
+    key(
+        "equipment_serial_key",
+        "equipment",
+        &["product_id", "serial"],
+        Some("serial"),
+    ),
+    // 000005_attachments
+    key("attachments_pkey", "attachments", &["id"], ID),
+    // 000006_jobs_notifications
+    key("jobs_pkey", "jobs", &["id"], None),
+    key("jobs_dedupe_key", "jobs", &["dedupe_key"], None),
+    key("notifications_pkey", "notifications", &["id"], None),
+    key(
+        "notifications_dedupe_key",
+        "notifications",
+        &["user_id", "dedupe_key"],
+        None,
+    ),
+    // 000007_webhooks
+    key(
+        "webhook_subscriptions_pkey",
+        "webhook_subscriptions",
+        &["id"],
+        ID,
+    ),
+    key(
+        "webhook_deliveries_pkey",
+        "webhook_deliveries",
+        &["id"],
+        None,
+    ),
+    key("webhook_attempts_pkey", "webhook_attempts", &["id"], None),
+    key(
+        "webhook_attempts_delivery_id_attempt_key",
+        "webhook_attempts",
+        &["delivery_id", "attempt"],
+        None,
+    ),
+    // 000010_tickets
+    key("ticket_counters_pkey", "ticket_counters", &["day"], None),
+    key("tickets_pkey", "tickets", &["id"], ID),
+    key("tickets_number_key", "tickets", &["number"], Some("number")),
+    key(
+        "ticket_transitions_pkey",
+        "ticket_transitions",
+        &["id"],
+        None,
+    ),
+    key("visits_pkey", "visits", &["id"], ID),
+    key("service_records_pkey", "service_records", &["id"], ID),
+    // 000011_feedback_forms
+    key("feedback_forms_pkey", "feedback_forms", &["id"], ID),
+    key(
+        "feedback_forms_visit_id_key",
+        "feedback_forms",
+        &["visit_id"],
+        Some("visit_id"),
+    ),
+    key(
+        "feedback_form_versions_pkey",
+        "feedback_form_versions",
+        &["id"],
+        None,
+    ),
+    key(
+        "feedback_form_versions_form_id_version_no_key",
+        "feedback_form_versions",
+        &["form_id", "version_no"],
+        None,
+    ),
+    // 000012_callbacks
+    key("callbacks_pkey", "callbacks", &["id"], ID),
+    key(
+        "callbacks_form_idx",
+        "callbacks",
+        &["feedback_form_id"],
+        Some("feedback_form_id"),
+    ),
+    key(
+        "callback_follow_ups_pkey",
+        "callback_follow_ups",
+        &["id"],
+        None,
+    ),
+    key(
+        "callback_follow_ups_callback_id_key",
+        "callback_follow_ups",
+        &["callback_id"],
+        None,
+    ),
+    // 000013_complaints_change_requests
+    key("complaints_pkey", "complaints", &["id"], ID),
+    key("change_requests_pkey", "change_requests", &["id"], ID),
+    key(
+        "change_request_events_pkey",
+        "change_request_events",
+        &["id"],
+        None,
+    ),
+    key(
+        "change_request_delays_pkey",
+        "change_request_delays",
+        &["id"],
+        None,
+    ),
+    // 000014_work_orders_kb
+    key("kb_articles_pkey", "kb_articles", &["id"], ID),
+    key(
+        "kb_article_versions_pkey",
+        "kb_article_versions",
+        &["id"],
+        None,
+    ),
+    key(
+        "kb_article_versions_article_id_version_no_key",
+        "kb_article_versions",
+        &["article_id", "version_no"],
+        None,
+    ),
+    key("work_orders_pkey", "work_orders", &["id"], ID),
+];
+
+impl UniqueViolation {
+    /// The violation `key` (a name of [`UNIQUE_KEYS`]) would raise: for a duplicate found by
+    /// reading before the write, so it answers as the database would.
+    pub fn of(key: &'static str) -> Self {
+        let known = UNIQUE_KEYS.iter().find(|k| k.name == key);
+        UniqueViolation {
+            key: known.map(|k| k.name),
+            field: known.and_then(|k| k.field),
+            db_message: format!("{key} (checked before writing)"),
+        }
+    }
+
+    /// Resolves a unique violation from PostgreSQL's constraint name or, without one, from
+    /// SQLite's message.
+    pub fn resolve(constraint: Option<&str>, message: &str) -> Self {
+        let known = match constraint {
+            Some(name) => UNIQUE_KEYS.iter().find(|k| k.name == name),
+            None => sqlite_key(message),
+        };
+        UniqueViolation {
+            key: known.map(|k| k.name),
+            field: known.and_then(|k| k.field),
+            db_message: message.to_owned(),
+        }
+    }
+}
+
+/// `UNIQUE constraint failed: equipment.product_id, equipment.serial` (columns in index order)
+/// or `UNIQUE constraint failed: index 'equipment_serial_key'`.
+fn sqlite_key(message: &str) -> Option<&'static UniqueKey> {
+    let rest = message.strip_prefix("UNIQUE constraint failed: ")?.trim();
+    if let Some(index) = rest.strip_prefix("index '") {
+        let name = index.strip_suffix('\'')?;
+        return UNIQUE_KEYS.iter().find(|k| k.name == name);
+    }
+    let mut table = None;
+    let mut columns = Vec::new();
+    for part in rest.split(',') {
+        let (t, c) = part.trim().split_once('.')?;
+        if table.is_some_and(|known| known != t) {
+            return None;
+        }
+        table = Some(t);
+        columns.push(c);
+    }
+    let table = table?;
+    UNIQUE_KEYS
+        .iter()
+        .find(|k| k.table == table && k.columns == columns.as_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_keys_resolve_by_constraint_name() {
+        let v = UniqueViolation::resolve(
+            Some("users_username_key"),
+            "duplicate key value violates unique constraint \"users_username_key\"",
+        );
+        assert_eq!(v.key, Some("users_username_key"));
+        assert_eq!(v.field, Some("username"));
+        let v = UniqueViolation::resolve(Some("equipment_serial_key"), "whatever");
+        assert_eq!(v.field, Some("serial"));
+        let v = UniqueViolation::resolve(Some("tickets_pkey"), "whatever");
+        assert_eq!(v.field, Some("id"));
+        let v = UniqueViolation::resolve(Some("no_such_key"), "secret text");
+        assert_eq!((v.key, v.field), (None, None));
+    }
+
+    #[test]
+    fn sqlite_keys_resolve_by_table_and_columns() {
+        let v = UniqueViolation::resolve(None, "UNIQUE constraint failed: users.username");
+        assert_eq!(v.key, Some("users_username_key"));
+        assert_eq!(v.field, Some("username"));
+        let v = UniqueViolation::resolve(
+            None,
+            "UNIQUE constraint failed: equipment.product_id, equipment.serial",
+        );
+        assert_eq!(v.key, Some("equipment_serial_key"));
+        let v = UniqueViolation::resolve(
+            None,
+            "UNIQUE constraint failed: index 'equipment_serial_key'",
+        );
+        assert_eq!(v.key, Some("equipment_serial_key"));
+        let v = UniqueViolation::resolve(None, "UNIQUE constraint failed: tickets.id");
+        assert_eq!((v.key, v.field), (Some("tickets_pkey"), Some("id")));
+        let v = UniqueViolation::resolve(
+            None,
+            "UNIQUE constraint failed: user_roles.user_id, user_roles.role",
+        );
+        assert_eq!(v.key, Some("user_roles_pkey"));
+        // Columns in another order, another table, or an unknown shape: unmapped.
+        for m in [
+            "UNIQUE constraint failed: equipment.serial, equipment.product_id",
+            "UNIQUE constraint failed: users.username, teams.name",
+            "UNIQUE constraint failed: nowhere.x",
+            "something else",
+        ] {
+            assert_eq!(UniqueViolation::resolve(None, m).key, None, "{m}");
+        }
+    }
+
+    #[test]
+    fn a_key_checked_before_writing_names_its_field() {
+        let v = UniqueViolation::of("teams_name_key");
+        assert_eq!((v.key, v.field), (Some("teams_name_key"), Some("name")));
+    }
+
+    #[test]
+    fn every_key_is_listed_once() {
+        let mut names: Vec<_> = UNIQUE_KEYS.iter().map(|k| k.name).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before);
+        let mut shapes: Vec<_> = UNIQUE_KEYS.iter().map(|k| (k.table, k.columns)).collect();
+        shapes.sort_unstable();
+        shapes.dedup();
+        assert_eq!(shapes.len(), before);
     }
 }

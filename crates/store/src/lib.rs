@@ -43,7 +43,7 @@ pub use conn::{
     Backend, DbConnection, DbManager, DbPool, PoolConfig, PooledDb, build_pool, savepoint, write_tx,
 };
 pub use diesel::result::Error as DieselError;
-pub use error::StoreError;
+pub use error::{StoreError, UNIQUE_KEYS, UniqueKey, UniqueViolation};
 pub use migrate::{pending_migrations, run_migrations};
 pub use time::{from_db_time, to_db_time};
 

@@ -82,12 +82,13 @@ pub fn cr_transition(from: Stage, command: CrCommand) -> Result<Stage, DomainErr
         }),
         _ => None,
     };
-    next.ok_or_else(|| {
-        DomainError::Conflict(format!(
-            "TKT-12: cannot {} a change request that is {}",
+    next.ok_or_else(|| DomainError::State {
+        rule: "TKT-12",
+        message: format!(
+            "cannot {} a change request that is {}",
             command.as_str(),
             from.as_str()
-        ))
+        ),
     })
 }
 
@@ -197,7 +198,10 @@ mod tests {
             assert_eq!(s, want);
         }
         for c in [C::Cancel, C::Delay, C::Deliver] {
-            assert!(matches!(cr_transition(s, c), Err(DomainError::Conflict(_))));
+            assert!(matches!(
+                cr_transition(s, c),
+                Err(DomainError::State { rule: "TKT-12", .. })
+            ));
         }
     }
 
@@ -205,11 +209,11 @@ mod tests {
     fn tkt_12_out_of_turn_is_a_conflict_and_rejection_follows_confirmation() {
         assert!(matches!(
             cr_transition(Stage::Requested, CrCommand::Review),
-            Err(DomainError::Conflict(_))
+            Err(DomainError::State { rule: "TKT-12", .. })
         ));
         assert!(matches!(
             cr_transition(Stage::InDevelopment, CrCommand::Deliver),
-            Err(DomainError::Conflict(_))
+            Err(DomainError::State { rule: "TKT-12", .. })
         ));
         assert_eq!(
             cr_transition(Stage::RequirementsConfirmed, CrCommand::Reject),

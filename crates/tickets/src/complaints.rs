@@ -67,11 +67,14 @@ pub fn complaint_transition(
             check_closable(held)?;
             Ok(S::Closed)
         }
-        _ => Err(DomainError::Conflict(format!(
-            "TKT-10: cannot {} a complaint that is {}",
-            command.as_str(),
-            from.as_str()
-        ))),
+        _ => Err(DomainError::State {
+            rule: "TKT-10",
+            message: format!(
+                "cannot {} a complaint that is {}",
+                command.as_str(),
+                from.as_str()
+            ),
+        }),
     }
 }
 
@@ -169,7 +172,7 @@ mod tests {
         let h = held(Some(Validity::Invalid), None, None);
         assert!(matches!(
             complaint_transition(ComplaintStatus::Judged, ComplaintCommand::Judge, h),
-            Err(DomainError::Conflict(_))
+            Err(DomainError::State { rule: "TKT-10", .. })
         ));
         for c in [
             ComplaintCommand::Judge,
@@ -178,7 +181,7 @@ mod tests {
         ] {
             assert!(matches!(
                 complaint_transition(ComplaintStatus::Closed, c, h),
-                Err(DomainError::Conflict(_))
+                Err(DomainError::State { rule: "TKT-10", .. })
             ));
         }
         assert_eq!(

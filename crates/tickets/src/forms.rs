@@ -32,10 +32,11 @@ kefu_core::string_enum! {
 /// TKT-7: only an unsigned version may change; a signed one is kept as the customer signed it.
 pub fn check_editable(version_signed: bool) -> Result<(), DomainError> {
     if version_signed {
-        Err(DomainError::Conflict(
-            "TKT-7: the form's current version is signed and cannot change; file an amendment"
+        Err(DomainError::State {
+            rule: "TKT-7",
+            message: "the form's current version is signed and cannot change; file an amendment"
                 .to_owned(),
-        ))
+        })
     } else {
         Ok(())
     }
@@ -47,12 +48,14 @@ pub fn check_amendable(
     signed_version_no: Option<i64>,
 ) -> Result<(), DomainError> {
     match signed_version_no {
-        None => Err(DomainError::Conflict(
-            "TKT-7: the form is not signed yet; edit the draft instead".to_owned(),
-        )),
-        Some(signed) if signed != current_version_no => Err(DomainError::Conflict(
-            "TKT-7: an amendment is already waiting for its signature".to_owned(),
-        )),
+        None => Err(DomainError::State {
+            rule: "TKT-7",
+            message: "the form is not signed yet; edit the draft instead".to_owned(),
+        }),
+        Some(signed) if signed != current_version_no => Err(DomainError::State {
+            rule: "TKT-7",
+            message: "an amendment is already waiting for its signature".to_owned(),
+        }),
         Some(_) => Ok(()),
     }
 }
@@ -115,16 +118,16 @@ mod tests {
         assert!(check_editable(false).is_ok());
         assert!(matches!(
             check_editable(true),
-            Err(DomainError::Conflict(_))
+            Err(DomainError::State { rule: "TKT-7", .. })
         ));
         assert!(matches!(
             check_amendable(1, None),
-            Err(DomainError::Conflict(_))
+            Err(DomainError::State { rule: "TKT-7", .. })
         ));
         assert!(check_amendable(1, Some(1)).is_ok());
         assert!(matches!(
             check_amendable(2, Some(1)),
-            Err(DomainError::Conflict(_))
+            Err(DomainError::State { rule: "TKT-7", .. })
         ));
     }
 

@@ -37,12 +37,13 @@ pub fn article_transition(
         (S::Draft | S::Published, C::Edit) => Some(from),
         _ => None,
     };
-    next.ok_or_else(|| {
-        DomainError::Conflict(format!(
-            "KB-1: cannot {} an article that is {}",
+    next.ok_or_else(|| DomainError::State {
+        rule: "KB-1",
+        message: format!(
+            "cannot {} an article that is {}",
             command.as_str(),
             from.as_str()
-        ))
+        ),
     })
 }
 
@@ -99,7 +100,7 @@ mod tests {
         ] {
             assert!(matches!(
                 article_transition(from, cmd),
-                Err(DomainError::Conflict(_))
+                Err(DomainError::State { rule: "KB-1", .. })
             ));
         }
     }

@@ -76,13 +76,16 @@ pub fn transition(from: Status, command: Command) -> Result<Status, DomainError>
     if command.sources().contains(&from) {
         Ok(command.target())
     } else {
-        Err(DomainError::Conflict(format!(
-            "TKT-3: invalid transition {} → {} ({} is not allowed in state {})",
-            from.as_str(),
-            command.target().as_str(),
-            command.as_str(),
-            from.as_str()
-        )))
+        Err(DomainError::State {
+            rule: "TKT-3",
+            message: format!(
+                "invalid transition {} → {} ({} is not allowed in state {})",
+                from.as_str(),
+                command.target().as_str(),
+                command.as_str(),
+                from.as_str()
+            ),
+        })
     }
 }
 
@@ -118,8 +121,9 @@ mod tests {
     #[test]
     fn tkt_3_resolved_to_assigned_is_a_conflict_naming_both_states() {
         match transition(Status::Resolved, Command::Assign) {
-            Err(DomainError::Conflict(m)) => {
-                assert!(m.contains("resolved → assigned"), "{m}")
+            Err(DomainError::State { rule, message }) => {
+                assert_eq!(rule, "TKT-3");
+                assert!(message.contains("resolved → assigned"), "{message}")
             }
             other => panic!("{other:?}"),
         }
@@ -159,7 +163,7 @@ mod tests {
                         }
                         state = next;
                     }
-                    Err(DomainError::Conflict(_)) => {
+                    Err(DomainError::State { rule: "TKT-3", .. }) => {
                         prop_assert!(!c.sources().contains(&state));
                     }
                     Err(other) => prop_assert!(false, "unexpected {:?}", other),

@@ -57,12 +57,13 @@ pub fn visit_transition(
         (S::Departed | S::Arrived | S::Finished, C::Escalate) => Some(from),
         _ => None,
     };
-    next.ok_or_else(|| {
-        DomainError::Conflict(format!(
-            "TKT-5: cannot {} a visit that is {}",
+    next.ok_or_else(|| DomainError::State {
+        rule: "TKT-5",
+        message: format!(
+            "cannot {} a visit that is {}",
             command.as_str(),
             from.as_str()
-        ))
+        ),
     })
 }
 
@@ -95,7 +96,7 @@ mod tests {
         );
         assert!(matches!(
             visit_transition(VisitStatus::Finished, VisitCommand::Depart),
-            Err(DomainError::Conflict(_))
+            Err(DomainError::State { rule: "TKT-5", .. })
         ));
     }
 

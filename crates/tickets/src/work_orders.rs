@@ -76,12 +76,13 @@ pub fn work_order_transition(
         (S::Open | S::InProgress, C::Cancel) => Some(S::Cancelled),
         _ => None,
     };
-    next.ok_or_else(|| {
-        DomainError::Conflict(format!(
-            "TKT-11: cannot {} a work order that is {}",
+    next.ok_or_else(|| DomainError::State {
+        rule: "TKT-11",
+        message: format!(
+            "cannot {} a work order that is {}",
             command.as_str(),
             from.as_str()
-        ))
+        ),
     })
 }
 
@@ -157,7 +158,7 @@ mod tests {
             assert!(
                 matches!(
                     work_order_transition(from, cmd, true),
-                    Err(DomainError::Conflict(_))
+                    Err(DomainError::State { rule: "TKT-11", .. })
                 ),
                 "{from:?} {cmd:?}"
             );

@@ -39,6 +39,13 @@ pub fn sync_scope<R>(ctx: Option<RequestContext>, f: impl FnOnce() -> R) -> R {
     }
 }
 
+/// Wraps blocking `f` so that it runs under the context current where `carry` is called, on
+/// whatever thread runs it: call it in the request's future, hand the result to `web::block`.
+pub fn carry<R>(f: impl FnOnce() -> R) -> impl FnOnce() -> R {
+    let ctx = current();
+    move || sync_scope(ctx, f)
+}
+
 pub fn lang() -> Lang {
     CONTEXT.try_with(|c| c.lang).unwrap_or(Lang::Zh)
 }
@@ -91,5 +98,25 @@ mod tests {
         assert_eq!(negotiate(Some("fr, en;q=0.5, zh;q=0.7")), Lang::Zh);
         assert_eq!(negotiate(Some("de")), Lang::Zh);
         assert_eq!(negotiate(Some("zh;q=0, en")), Lang::En);
+    }
+
+    #[actix_web::test]
+    async fn carry_takes_the_request_context_onto_the_blocking_pool() {
+        let ctx = RequestContext {
+            lang: Lang::En,
+            request_id: "req-7".to_owned(),
+            path: "/api/v1/teams".to_owned(),
+        };
+        let (carried, lost) = scope(ctx, async {
+            let carried = actix_web::web::block(carry(|| (lang(), request_id())))
+                .await
+                .unwrap();
+            let lost = actix_web::web::block(lang).await.unwrap();
+            (carried, lost)
+        })
+        .await;
+        assert_eq!(carried, (Lang::En, Some("req-7".to_owned())));
+        // Without it the blocking thread sees no request: the default language.
+        assert_eq!(lost, Lang::Zh);
     }
 }

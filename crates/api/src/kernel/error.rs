@@ -37,8 +37,18 @@ pub enum ApiError {
     /// The account holds a temporary password and may only change it.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The record's state does not allow the command and no domain rule is involved.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The record's state does not allow the command, by the named rule of domain.md: a 409
+    /// of type `urn:kefu:problem:conflict` whose `rule` member names the rule id.
+    #[error("{rule}: {message}")]
+    State { rule: &'static str, message: String },
+    /// A unique key refused the write: a 409 of type `urn:kefu:problem:conflict` with a generic
+    /// detail and, when the key is one a client writes, a field error `{field, code:
+    /// "duplicate"}`. The database's own text stays in the log.
+    #[error("duplicate: {0}")]
+    Duplicate(kefu_store::UniqueViolation),
     #[error("If-Match required")]
     PreconditionRequired,
     #[error("version mismatch, current version {current}")]
@@ -74,6 +84,12 @@ impl ApiError {
         }
     }
 
+    /// A duplicate found before writing, answered as the unique key `key` (a name of
+    /// `kefu_store::UNIQUE_KEYS`) would answer a racing write: a field error, a generic detail.
+    pub fn duplicate(key: &'static str) -> Self {
+        ApiError::Duplicate(kefu_store::UniqueViolation::of(key))
+    }
+
     pub fn internal(e: impl std::fmt::Display) -> Self {
         ApiError::Internal(e.to_string())
     }
@@ -81,7 +97,7 @@ impl ApiError {
     /// The rule id of domain.md a refusal names, if it names one.
     pub fn rule(&self) -> Option<&'static str> {
         match self {
-            ApiError::Rule { rule, .. } => Some(rule),
+            ApiError::Rule { rule, .. } | ApiError::State { rule, .. } => Some(rule),
             _ => None,
         }
     }
@@ -105,7 +121,8 @@ impl ApiError {
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::PasswordChangeRequired => "password-change-required",
-            ApiError::Conflict(_) => "conflict",
+            // One type for every 409 state conflict; `rule` and `errors` tell them apart.
+            ApiError::Conflict(_) | ApiError::State { .. } | ApiError::Duplicate(_) => "conflict",
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
@@ -130,7 +147,9 @@ impl ApiError {
             ApiError::NotFound => ("资源不存在", "Not found"),
             ApiError::MethodNotAllowed { .. } => ("方法不允许", "Method not allowed"),
             ApiError::PasswordChangeRequired => ("须先修改密码", "Password change required"),
-            ApiError::Conflict(_) => ("状态冲突", "Conflict"),
+            ApiError::Conflict(_) | ApiError::State { .. } | ApiError::Duplicate(_) => {
+                ("状态冲突", "Conflict")
+            }
             ApiError::PreconditionRequired => ("缺少 If-Match", "Precondition required"),
             ApiError::PreconditionFailed { .. } => ("版本不匹配", "Precondition failed"),
             ApiError::PayloadTooLarge { .. } => ("请求体过大", "Payload too large"),
@@ -183,6 +202,17 @@ impl ApiError {
             )
             .to_owned(),
             ApiError::Conflict(message) => message.clone(),
+            ApiError::State { rule, message } => format!("{rule}: {message}"),
+            ApiError::Duplicate(unique) => match (unique.field, lang) {
+                (Some(field), Lang::Zh) => format!("记录重复：已有记录使用相同的 {field}"),
+                (Some(field), Lang::En) => {
+                    format!("duplicate record: another record already has this {field}")
+                }
+                (None, Lang::Zh) => "记录重复：已有相同键值的记录".to_owned(),
+                (None, Lang::En) => {
+                    "duplicate record: a record with the same key already exists".to_owned()
+                }
+            },
             ApiError::PreconditionRequired => pick(
                 lang,
                 "修改已有记录须带 If-Match 头（取自 GET 返回的 ETag）",
@@ -246,6 +276,12 @@ impl ApiError {
             ApiError::BadRequest { errors, .. } | ApiError::Invalid(errors) => {
                 Some(errors.iter().map(|e| field_problem(e, lang)).collect())
             }
+            ApiError::Duplicate(kefu_store::UniqueViolation {
+                field: Some(field), ..
+            }) => Some(vec![field_problem(
+                &FieldError::new(*field, "duplicate", "already used by another record"),
+                lang,
+            )]),
             _ => None,
         };
         Problem {
@@ -315,6 +351,7 @@ fn field_problem(e: &FieldError, lang: Lang) -> ProblemFieldError {
         ("range", Lang::Zh) => Some("超出允许范围"),
         ("unknown_role", Lang::Zh) => Some("未知角色"),
         ("not_allowed", Lang::Zh) => Some("不允许的取值"),
+        ("duplicate", Lang::Zh) => Some("与已有记录重复"),
         _ => None,
     };
     let message = match template {
@@ -344,11 +381,17 @@ pub struct Problem {
     /// Correlation id, also in the `X-Request-Id` header and the server log.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// For validation failures: one entry per rejected field.
+    /// For validation failures: one entry per rejected field; on a 409 duplicate, the field
+    /// whose value another record has (code `duplicate`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ProblemFieldError>>,
-    /// For business-rule violations: the rule id of domain.md, e.g. `CON-5`.
+    /// The rule id of domain.md that refused the command, e.g. `CON-5`: on every 422 of type
+    /// `urn:kefu:problem:rule-violation` and on a 409 of type `urn:kefu:problem:conflict` when
+    /// a rule forbids the command in the record's state (e.g. `TKT-3` for an invalid ticket
+    /// transition). A 409 without `rule` is a duplicate (see `errors`) or a conflict no rule
+    /// names.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "TKT-3")]
     pub rule: Option<String>,
     /// For 412: the record's current version.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -359,7 +402,8 @@ pub struct Problem {
 pub struct ProblemFieldError {
     /// The field's path in the request, e.g. `roles[1]` or `query.limit`.
     pub field: String,
-    /// Stable machine code: `length`, `format`, `required`, `unknown_field`, `invalid_type`, ...
+    /// Stable machine code: `length`, `format`, `required`, `unknown_field`, `invalid_type`,
+    /// `duplicate` (on a 409: another record has this value), ...
     pub code: String,
     pub message: String,
 }
@@ -375,7 +419,10 @@ impl ResponseError for ApiError {
             ApiError::Forbidden | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
+            ApiError::Conflict(_)
+            | ApiError::State { .. }
+            | ApiError::Duplicate(_)
+            | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -395,6 +442,13 @@ impl ResponseError for ApiError {
                 request_id = context::request_id().unwrap_or_default(),
                 error = %cause,
                 "request failed"
+            ),
+            // The database's text never reaches the client; the log keeps it.
+            ApiError::Duplicate(unique) => tracing::info!(
+                request_id = context::request_id().unwrap_or_default(),
+                key = unique.key.unwrap_or("unknown"),
+                error = %unique.db_message,
+                "unique key refused a write"
             ),
             _ => {}
         }
@@ -428,10 +482,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Unavailable(m) => ApiError::Unavailable(m),
-            StoreError::Duplicate(m) => ApiError::Conflict(match context::lang() {
-                Lang::Zh => format!("记录重复：{m}"),
-                Lang::En => format!("duplicate record: {m}"),
-            }),
+            StoreError::Duplicate(unique) => ApiError::Duplicate(unique),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -448,10 +499,8 @@ impl From<DomainError> for ApiError {
         match e {
             DomainError::Invalid(errors) => ApiError::Invalid(errors),
             DomainError::Rule { rule, message } => ApiError::Rule { rule, message },
+            DomainError::State { rule, message } => ApiError::State { rule, message },
             DomainError::Conflict(message) => ApiError::Conflict(message),
-            DomainError::State { rule, message } => {
-                ApiError::Conflict(format!("{rule}: {message}"))
-            }
             DomainError::Forbidden { .. } => ApiError::Forbidden,
         }
     }
@@ -519,5 +568,104 @@ fn static_code(code: &str) -> &'static str {
         "required" => "required",
         "regex" | "format" => "format",
         _ => "invalid",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::context::RequestContext;
+    use kefu_store::UniqueViolation;
+
+    fn in_english<R>(f: impl FnOnce() -> R) -> R {
+        context::sync_scope(
+            Some(RequestContext {
+                lang: Lang::En,
+                request_id: "req-1".to_owned(),
+                path: "/api/v1/teams".to_owned(),
+            }),
+            f,
+        )
+    }
+
+    #[test]
+    fn a_state_refusal_is_a_409_conflict_naming_its_rule() {
+        let e = ApiError::from(DomainError::State {
+            rule: "TKT-3",
+            message: "invalid transition resolved → assigned".to_owned(),
+        });
+        assert_eq!(e.status_code(), StatusCode::CONFLICT);
+        let p = e.problem();
+        assert_eq!(p.r#type, "urn:kefu:problem:conflict");
+        assert_eq!(p.status, 409);
+        assert_eq!(p.rule.as_deref(), Some("TKT-3"));
+        assert_eq!(p.detail, "TKT-3: invalid transition resolved → assigned");
+        assert!(p.errors.is_none());
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["rule"], "TKT-3");
+    }
+
+    #[test]
+    fn a_conflict_no_rule_names_has_no_rule() {
+        let p = ApiError::from(DomainError::Conflict("already revoked".to_owned())).problem();
+        assert_eq!((p.status, p.rule), (409, None));
+        assert_eq!(p.r#type, "urn:kefu:problem:conflict");
+    }
+
+    #[test]
+    fn a_rule_violation_stays_a_422_naming_its_rule() {
+        let e = ApiError::from(DomainError::Rule {
+            rule: "CON-5",
+            message: "checks failed".to_owned(),
+        });
+        let p = e.problem();
+        assert_eq!(p.status, 422);
+        assert_eq!(p.r#type, "urn:kefu:problem:rule-violation");
+        assert_eq!(p.rule.as_deref(), Some("CON-5"));
+    }
+
+    #[test]
+    fn a_duplicate_names_its_field_never_the_database_text() {
+        let db_text = "UNIQUE constraint failed: teams.name";
+        let e = ApiError::from(StoreError::Duplicate(UniqueViolation::resolve(
+            None, db_text,
+        )));
+        assert_eq!(e.status_code(), StatusCode::CONFLICT);
+        let p = e.problem();
+        assert_eq!(p.r#type, "urn:kefu:problem:conflict");
+        assert!(p.rule.is_none());
+        assert!(!p.detail.contains("UNIQUE"), "{}", p.detail);
+        let errors = p.errors.unwrap();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("name", "duplicate")
+        );
+        let en = in_english(|| e.problem());
+        assert_eq!(
+            en.detail,
+            "duplicate record: another record already has this name"
+        );
+        assert_eq!(
+            en.errors.unwrap()[0].message,
+            "already used by another record"
+        );
+    }
+
+    #[test]
+    fn an_unknown_unique_key_gets_a_generic_detail() {
+        let db_text = "duplicate key value violates unique constraint \"secret_idx\"";
+        let e = ApiError::from(StoreError::Duplicate(UniqueViolation::resolve(
+            Some("secret_idx"),
+            db_text,
+        )));
+        let p = in_english(|| e.problem());
+        assert_eq!(p.status, 409);
+        assert!(p.errors.is_none());
+        assert!(!p.detail.contains("secret"), "{}", p.detail);
+        assert_eq!(
+            p.detail,
+            "duplicate record: a record with the same key already exists"
+        );
     }
 }

@@ -22,7 +22,10 @@ use utoipa::{IntoParams, Modify, OpenApi};
         description = "Customer service and field service: tickets, dispatch, feedback forms, \
 callbacks, contracts, spare parts, scoring, billing and payroll.\n\n\
 Conventions: errors are RFC 9457 `application/problem+json` in the `Accept-Language` \
-(zh-CN default, en); lists use `limit`/`cursor` and return `{items, next_cursor}`; \
+(zh-CN default, en); a 409 or 422 that a rule of the domain refuses names it in `rule` \
+(e.g. `TKT-3` on an invalid ticket transition, type `urn:kefu:problem:conflict` for 409 and \
+`urn:kefu:problem:rule-violation` for 422); a duplicate is a 409 conflict without `rule` whose \
+`errors` name the field (code `duplicate`); lists use `limit`/`cursor` and return `{items, next_cursor}`; \
 changes to existing records need `If-Match` with the record's `ETag`; every POST accepts \
 `Idempotency-Key` (same key and body within 24 h replays the first response); money is \
 integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 3339."

@@ -32,7 +32,8 @@ impl AppState {
             .date_naive()
     }
 
-    /// Runs `f` with a pooled connection on the blocking thread pool (diesel is synchronous).
+    /// Runs `f` with a pooled connection on the blocking thread pool (diesel is synchronous),
+    /// under the request's context (language, request id, path).
     pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,

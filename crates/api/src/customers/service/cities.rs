@@ -16,7 +16,7 @@ fn counties_json(counties: &[String]) -> Result<String, ApiError> {
 
 pub fn create(conn: &mut DbConnection, ctx: &Ctx, input: CreateCity) -> Result<CityRow, ApiError> {
     if cities::find_by_name(conn, &input.name)?.is_some() {
-        return Err(ApiError::Conflict(format!("city `{}` exists", input.name)));
+        return Err(ApiError::duplicate("cities_name_key"));
     }
     let now = to_db_time(ctx.now);
     let row = CityRow {
@@ -55,7 +55,7 @@ pub fn update(
     if let Some(name) = &input.name
         && cities::find_by_name(conn, name)?.is_some_and(|c| c.id != id)
     {
-        return Err(ApiError::Conflict(format!("city `{name}` exists")));
+        return Err(ApiError::duplicate("cities_name_key"));
     }
     if input.name.as_ref().is_some_and(|n| *n != before.name)
         && kefu_store::sites::count_in_city(conn, &before.name)? > 0

@@ -56,9 +56,8 @@ pub fn create(
     {
         return match contacts::find_live(conn, id, scope.as_deref())? {
             Some(row) => Ok((row, false)),
-            None => Err(ApiError::Conflict(
-                "this id belongs to another record".to_owned(),
-            )),
+            // Another record, not visible to the caller, has the id.
+            None => Err(ApiError::duplicate("contacts_pkey")),
         };
     }
     let visible = access::visible(conn, actor)?;

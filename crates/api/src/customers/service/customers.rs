@@ -59,9 +59,8 @@ pub fn create(
     {
         return match customers::find_visible(conn, id, &visible)? {
             Some(row) => Ok((row, false)),
-            None => Err(ApiError::Conflict(
-                "this id belongs to another record".to_owned(),
-            )),
+            // Another record, not visible to the caller, has the id.
+            None => Err(ApiError::duplicate("customers_pkey")),
         };
     }
     let owner = match input.owner_user_id {

@@ -91,9 +91,8 @@ pub fn create(
     {
         return match sites::find_live(conn, id, scope.as_deref())? {
             Some(row) => Ok((row, false)),
-            None => Err(ApiError::Conflict(
-                "this id belongs to another record".to_owned(),
-            )),
+            // Another record, not visible to the caller, has the id.
+            None => Err(ApiError::duplicate("sites_pkey")),
         };
     }
     let visible = access::visible(conn, actor)?;

@@ -99,10 +99,8 @@ fn check_warranty(install: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<
     Ok(())
 }
 
-fn duplicate_serial(serial: &str) -> ApiError {
-    ApiError::Conflict(format!(
-        "duplicate serial: `{serial}` is already installed for this product"
-    ))
+fn duplicate_serial(_serial: &str) -> ApiError {
+    ApiError::duplicate("equipment_serial_key")
 }
 
 /// A clear 409 before writing; the partial unique index decides races the same way.

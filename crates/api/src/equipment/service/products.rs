@@ -21,8 +21,8 @@ fn check_floor(unit_price_fen: i64, floor_price_fen: i64) -> Result<(), ApiError
     Ok(())
 }
 
-fn model_taken(model: &str) -> ApiError {
-    ApiError::Conflict(format!("product model `{model}` already exists"))
+fn model_taken(_model: &str) -> ApiError {
+    ApiError::duplicate("products_model_key")
 }
 
 /// 409 when another product (deleted ones included: the column is unique) has `model`.

@@ -61,10 +61,9 @@ fn check_user_link(
         )]));
     }
     match employees::find_by_user(conn, user_id)? {
-        Some(other) if Some(other.id.as_str()) != except_id => Err(ApiError::Conflict(format!(
-            "user `{user_id}` is already linked to employee `{}`",
-            other.id
-        ))),
+        Some(other) if Some(other.id.as_str()) != except_id => {
+            Err(ApiError::duplicate("employees_user_id_key"))
+        }
         _ => Ok(()),
     }
 }

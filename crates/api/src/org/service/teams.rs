@@ -33,9 +33,9 @@ fn check_name_free(
     except_id: Option<&str>,
 ) -> Result<(), ApiError> {
     match teams::find_by_name(conn, name)? {
-        Some(other) if Some(other.id.as_str()) != except_id => Err(ApiError::Conflict(format!(
-            "a team named `{name}` already exists"
-        ))),
+        Some(other) if Some(other.id.as_str()) != except_id => {
+            Err(ApiError::duplicate("teams_name_key"))
+        }
         _ => Ok(()),
     }
 }

@@ -94,10 +94,7 @@ pub fn prepare(input: CreateUser, now: chrono::DateTime<chrono::Utc>) -> Result<
 
 pub fn create(conn: &mut DbConnection, ctx: &Ctx, new: NewUser) -> Result<UserRecord, ApiError> {
     if users::find_by_username(conn, &new.row.username)?.is_some() {
-        return Err(ApiError::Conflict(format!(
-            "username `{}` is taken",
-            new.row.username
-        )));
+        return Err(ApiError::duplicate("users_username_key"));
     }
     users::insert(conn, &new.row, &new.roles)?;
     let record = UserRecord {

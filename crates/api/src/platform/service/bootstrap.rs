@@ -52,7 +52,7 @@ pub fn ensure_admin(
         Ok(true) => Ok(generated),
         Ok(false) => Ok(None),
         // Another instance bootstrapped at the same moment.
-        Err(ApiError::Conflict(_)) => Ok(None),
+        Err(ApiError::Conflict(_) | ApiError::Duplicate(_)) => Ok(None),
         Err(e) => Err(e),
     }
 }

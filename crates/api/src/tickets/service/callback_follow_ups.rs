@@ -41,11 +41,10 @@ pub(crate) fn open_follow_up(
     let owner = match &callback.manager_id {
         Some(m) => m.clone(),
         None => least_loaded(conn, &[Role::Manager], store::open_follow_up_counts)?.ok_or_else(
-            || {
-                ApiError::Conflict(
-                    "TKT-9: there is no enabled manager to follow up the dissatisfied customer"
-                        .to_owned(),
-                )
+            || ApiError::State {
+                rule: "TKT-9",
+                message: "there is no enabled manager to follow up the dissatisfied customer"
+                    .to_owned(),
             },
         )?,
     };
@@ -155,9 +154,10 @@ pub fn answer_follow_up(
         });
     }
     if row.status != FollowUpStatus::Open.as_str() {
-        return Err(ApiError::Conflict(
-            "TKT-9: the follow-up is answered already".to_owned(),
-        ));
+        return Err(ApiError::State {
+            rule: "TKT-9",
+            message: "the follow-up is answered already".to_owned(),
+        });
     }
     let today = today_of(tz, ctx.now);
     let changes = store::FollowUpChanges {

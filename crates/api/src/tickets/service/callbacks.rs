@@ -213,11 +213,10 @@ fn create_task(
         }
         None => least_loaded(conn, CALLERS, store::open_counts)?
             .or(new.fallback_assignee)
-            .ok_or_else(|| {
-                ApiError::Conflict(
-                    "TKT-9: there is no enabled callback agent or clerk to take the callback"
-                        .to_owned(),
-                )
+            .ok_or_else(|| ApiError::State {
+                rule: "TKT-9",
+                message: "there is no enabled callback agent or clerk to take the callback"
+                    .to_owned(),
             })?,
     };
     if let Some(m) = &new.manager_id {
@@ -343,9 +342,10 @@ pub fn create(
             other => other,
         })?;
     if status_of(&ticket)? == Status::Cancelled {
-        return Err(ApiError::Conflict(
-            "a cancelled ticket gets no callback".to_owned(),
-        ));
+        return Err(ApiError::State {
+            rule: "TKT-9",
+            message: "a cancelled ticket gets no callback".to_owned(),
+        });
     }
     let today = today_of(tz, ctx.now);
     let (due, shipped_on) = match input.source {
@@ -425,10 +425,10 @@ fn load_open(
         });
     }
     if row.status != CallbackStatus::Open.as_str() {
-        return Err(ApiError::Conflict(format!(
-            "TKT-9: the callback is {}",
-            row.status
-        )));
+        return Err(ApiError::State {
+            rule: "TKT-9",
+            message: format!("the callback is {}", row.status),
+        });
     }
     Ok((row, ticket))
 }

@@ -220,9 +220,10 @@ pub fn create(
     let scope = ticket_scope(conn, actor)?;
     let ticket = get_ticket(conn, &scope, ticket_id)?;
     if status_of(&ticket)? == Status::Cancelled {
-        return Err(ApiError::Conflict(
-            "a cancelled ticket cannot get change requests".to_owned(),
-        ));
+        return Err(ApiError::State {
+            rule: "TKT-12",
+            message: "a cancelled ticket cannot get change requests".to_owned(),
+        });
     }
     let row = insert_new(
         conn,

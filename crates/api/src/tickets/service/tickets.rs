@@ -221,9 +221,7 @@ pub fn create(
         return if tickets::visible_to(&existing, &scope) {
             Ok((render(&existing, ctx.now)?, false))
         } else {
-            Err(ApiError::Conflict(
-                "this id belongs to another record".to_owned(),
-            ))
+            Err(ApiError::duplicate("tickets_pkey"))
         };
     }
     let staff = actor.has_any_role(&[
@@ -540,10 +538,13 @@ fn execute(
                 Status::Assigned | Status::InProgress | Status::WaitingCustomer
             ) || row.planned_start.is_none()
             {
-                return Err(ApiError::Conflict(format!(
-                    "TKT-4: only an assigned ticket with a planned visit window has an appointment to confirm (ticket is {})",
-                    from.as_str()
-                )));
+                return Err(ApiError::State {
+                    rule: "TKT-4",
+                    message: format!(
+                        "only an assigned ticket with a planned visit window has an appointment to confirm (ticket is {})",
+                        from.as_str()
+                    ),
+                });
             }
             changes.appointment_confirmed_at = Some(Some(now));
             changes.appointment_confirmed_with = Some(Some(confirmed_with.clone()));
@@ -562,10 +563,13 @@ fn execute(
                 Status::Assigned | Status::InProgress | Status::WaitingCustomer
             ) || row.planned_start.is_none()
             {
-                return Err(ApiError::Conflict(format!(
-                    "TKT-4: only an assigned ticket with a planned visit window can miss its appointment (ticket is {})",
-                    from.as_str()
-                )));
+                return Err(ApiError::State {
+                    rule: "TKT-4",
+                    message: format!(
+                        "only an assigned ticket with a planned visit window can miss its appointment (ticket is {})",
+                        from.as_str()
+                    ),
+                });
             }
             changes.appointment_confirmed_at = Some(None);
             changes.appointment_confirmed_with = Some(None);

@@ -103,10 +103,10 @@ pub fn get_row(
 fn check_workable(ticket: &TicketRow, what: &str) -> Result<Status, ApiError> {
     let status = status_of(ticket)?;
     match status {
-        Status::Cancelled | Status::Resolved | Status::Closed => Err(ApiError::Conflict(format!(
-            "a {} ticket cannot get {what}",
-            status.as_str()
-        ))),
+        Status::Cancelled | Status::Resolved | Status::Closed => Err(ApiError::State {
+            rule: "TKT-5",
+            message: format!("a {} ticket cannot get {what}", status.as_str()),
+        }),
         _ => Ok(status),
     }
 }
@@ -147,9 +147,10 @@ pub fn request(
     let lead = actor.has_any_role(&[Role::Admin, Role::Manager, Role::Supervisor]);
     let Some(engineer) = ticket.assignee_id.clone() else {
         check_workable(&ticket, "visits")?;
-        return Err(ApiError::Conflict(
-            "TKT-5: assign the ticket to an engineer before requesting a visit".to_owned(),
-        ));
+        return Err(ApiError::State {
+            rule: "TKT-5",
+            message: "assign the ticket to an engineer before requesting a visit".to_owned(),
+        });
     };
     if engineer != actor.user_id && !lead {
         return Err(ApiError::Forbidden);
@@ -366,9 +367,10 @@ pub fn act(
         }
         VisitAction::Escalate { reason } => {
             if visit.escalated_at.is_some() {
-                return Err(ApiError::Conflict(
-                    "TKT-8: the visit is already escalated".to_owned(),
-                ));
+                return Err(ApiError::State {
+                    rule: "TKT-8",
+                    message: "the visit is already escalated".to_owned(),
+                });
             }
             changes.escalated_at = Some(Some(now));
             changes.escalated_by = Some(Some(actor.user_id.clone()));
@@ -466,9 +468,10 @@ pub fn create_record(
     let scope = ticket_scope(conn, actor)?;
     let ticket = get_ticket(conn, &scope, ticket_id)?;
     if status_of(&ticket)? == Status::Cancelled {
-        return Err(ApiError::Conflict(
-            "a cancelled ticket cannot get service records".to_owned(),
-        ));
+        return Err(ApiError::State {
+            rule: "TKT-6",
+            message: "a cancelled ticket cannot get service records".to_owned(),
+        });
     }
     if let Some(visit_id) = &input.visit_id
         && visits::find(conn, visit_id)?

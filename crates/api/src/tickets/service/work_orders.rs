@@ -128,10 +128,10 @@ pub fn create(
         status,
         Status::Resolved | Status::Closed | Status::Cancelled
     ) {
-        return Err(ApiError::Conflict(format!(
-            "TKT-11: a {} ticket cannot raise work orders",
-            status.as_str()
-        )));
+        return Err(ApiError::State {
+            rule: "TKT-11",
+            message: format!("a {} ticket cannot raise work orders", status.as_str()),
+        });
     }
     if let Some(a) = &input.assignee_id {
         check_assignee(conn, a)?;

@@ -253,15 +253,19 @@ pub fn create(
     let status = VisitStatus::parse(&visit.status)
         .ok_or_else(|| ApiError::internal(format!("stored visit status `{}`", visit.status)))?;
     if !matches!(status, VisitStatus::Arrived | VisitStatus::Finished) {
-        return Err(ApiError::Conflict(format!(
-            "TKT-7: a feedback form is written on site or after the visit; this visit is {}",
-            status.as_str()
-        )));
+        return Err(ApiError::State {
+            rule: "TKT-7",
+            message: format!(
+                "a feedback form is written on site or after the visit; this visit is {}",
+                status.as_str()
+            ),
+        });
     }
     if store::find_by_visit(conn, &visit.id)?.is_some() {
-        return Err(ApiError::Conflict(
-            "TKT-7: this visit has its feedback form already".to_owned(),
-        ));
+        return Err(ApiError::State {
+            rule: "TKT-7",
+            message: "this visit has its feedback form already".to_owned(),
+        });
     }
     let due = due_of(conn, tz, &visit)?;
     let now = to_db_time(ctx.now);
@@ -345,9 +349,10 @@ pub fn update(
         ..store::VersionChanges::default()
     };
     if !store::update_unsigned_version(conn, &draft.id, &changes, ctx.now)? {
-        return Err(ApiError::Conflict(
-            "TKT-7: the form's current version is signed and cannot change".to_owned(),
-        ));
+        return Err(ApiError::State {
+            rule: "TKT-7",
+            message: "the form's current version is signed and cannot change".to_owned(),
+        });
     }
     let mut form_changes = FormChanges {
         current_version_no: Some(form.current_version_no),

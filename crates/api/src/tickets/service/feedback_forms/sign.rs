@@ -115,9 +115,10 @@ pub fn sign(
     check_version(&form, expected_version)?;
     let draft = version_of(conn, &form.id, form.current_version_no)?;
     if draft.signed_at.is_some() {
-        return Err(ApiError::Conflict(
-            "TKT-7: the form's current version is signed already".to_owned(),
-        ));
+        return Err(ApiError::State {
+            rule: "TKT-7",
+            message: "the form's current version is signed already".to_owned(),
+        });
     }
     let ticket = get_ticket(conn, &Visible::everything(), &form.ticket_id)?;
     let (attachment_id, seal) = signature(
@@ -141,9 +142,10 @@ pub fn sign(
         ..VersionChanges::default()
     };
     if !store::update_unsigned_version(conn, &draft.id, &changes, ctx.now)? {
-        return Err(ApiError::Conflict(
-            "TKT-7: the form's current version is signed already".to_owned(),
-        ));
+        return Err(ApiError::State {
+            rule: "TKT-7",
+            message: "the form's current version is signed already".to_owned(),
+        });
     }
     let status = if form.status == FormStatus::Draft.as_str() {
         FormStatus::Signed.as_str().to_owned()
@@ -187,20 +189,23 @@ pub fn receive(
     match FormStatus::parse(&form.status) {
         Some(FormStatus::Signed) => {}
         Some(FormStatus::Received) => {
-            return Err(ApiError::Conflict(
-                "TKT-7: the form was received already".to_owned(),
-            ));
+            return Err(ApiError::State {
+                rule: "TKT-7",
+                message: "the form was received already".to_owned(),
+            });
         }
         _ => {
-            return Err(ApiError::Conflict(
-                "TKT-7: only a form the customer signed is handed in".to_owned(),
-            ));
+            return Err(ApiError::State {
+                rule: "TKT-7",
+                message: "only a form the customer signed is handed in".to_owned(),
+            });
         }
     }
     if visit.finished_at.is_none() {
-        return Err(ApiError::Conflict(
-            "TKT-7: the visit has not finished yet".to_owned(),
-        ));
+        return Err(ApiError::State {
+            rule: "TKT-7",
+            message: "the visit has not finished yet".to_owned(),
+        });
     }
     let received_at = client_time("received_at", input.received_at, form.created_at, ctx.now)?;
     let before = render(conn, &form, ctx.now)?;
