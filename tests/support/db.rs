@@ -93,10 +93,11 @@ impl TestDb {
                 .unwrap();
         } else {
             let path = self.url.trim_start_matches("sqlite://");
-            SqliteConnection::establish(path)
-                .unwrap()
-                .batch_execute(sql)
-                .unwrap();
+            let mut conn = SqliteConnection::establish(path).unwrap();
+            // The server may be writing too (its background jobs run every minute): wait for
+            // its lock as the server itself does, instead of failing at once.
+            conn.batch_execute("PRAGMA busy_timeout = 10000").unwrap();
+            conn.batch_execute(sql).unwrap();
         }
     }
 }
