@@ -12,12 +12,15 @@ use crate::tickets::dto::tickets::{
     AssignTicket, AtRiskQuery, ConfirmAppointment, CreateTicket, EXPORT, MissedAppointment,
     NoteBody, ReasonBody, ResolveTicket, TicketOut, TicketQuery, TransitionOut,
 };
-use crate::tickets::service::tickets::{self as svc, TicketCommand};
+use crate::tickets::service::tickets as svc;
+use crate::tickets::service::transition;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::{FieldError, Role};
+use kefu_core::FieldError;
 use kefu_store::tickets::{self as store, TicketFilter};
 use kefu_store::to_db_time;
+use kefu_tickets::access::{self, Action};
+use kefu_tickets::decide::TicketCommand;
 use kefu_tickets::lifecycle::Command;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -38,21 +41,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(confirm_appointment)
         .service(missed_appointment);
 }
-
-/// Who opens tickets: staff who take requests, and customer contacts through the web.
-const OPENERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::Engineer,
-    Role::CallbackAgent,
-    Role::Executive,
-    Role::CustomerContact,
-];
-/// Who works on tickets (the service decides per ticket: assignee or lead).
-const WORKERS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer];
-const LEADS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor];
 
 /// List or delta-sync tickets
 ///
@@ -197,7 +185,7 @@ async fn create_ticket(
     caller: Caller,
     ValidJson(input): ValidJson<CreateTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(OPENERS)?;
+    access::require(Action::TicketCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -278,17 +266,17 @@ async fn list_ticket_transitions(
 async fn command(
     state: web::Data<AppState>,
     caller: Caller,
-    roles: &[Role],
     id: String,
     version: i64,
     command: TicketCommand,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(roles)?;
+    // The role check before loading: a stranger is refused before learning the ticket exists.
+    access::require(command.action(), &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
     let out = state
-        .tx(move |conn| svc::run(conn, &ctx, &actor, tz, &id, version, command))
+        .tx(move |conn| transition::run(conn, &ctx, &actor, tz, &id, version, command))
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))
 }
@@ -331,16 +319,16 @@ async fn assign_ticket(
     ValidJson(input): ValidJson<AssignTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let cmd = TicketCommand::Assign {
-        assignee_id: input.assignee_id,
+        assignee_id: input.assignee_id.into(),
         planned_start: input.planned_start,
         planned_end: input.planned_end,
         reason: input.reason,
     };
-    command(state, caller, LEADS, id.into_inner(), version, cmd).await
+    command(state, caller, id.into_inner(), version, cmd).await
 }
 
 macro_rules! lifecycle_route {
-    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $roles:expr, $cmd:expr, $reason:expr) => {
+    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $cmd:expr, $reason:expr) => {
         #[doc = $doc]
         #[utoipa::path(
             tag = "tickets",
@@ -364,7 +352,7 @@ macro_rules! lifecycle_route {
         ) -> Result<HttpResponse, ApiError> {
             #[allow(clippy::redundant_closure_call)]
             let reason = ($reason)(input);
-            command(state, caller, $roles, id.into_inner(), version, lifecycle($cmd, reason)).await
+            command(state, caller, id.into_inner(), version, lifecycle($cmd, reason)).await
         }
     };
 }
@@ -376,7 +364,6 @@ lifecycle_route!(
     "Start work on a ticket",
     "Start work (`assigned` → `in_progress`; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. The first start records the response (TKT-2: meets the response target). Writes the log entry `start` and the audit entry `ticket.start`.",
     NoteBody,
-    WORKERS,
     Command::Start,
     |b: NoteBody| b.reason
 );
@@ -387,7 +374,6 @@ lifecycle_route!(
     "Wait for the customer",
     "Wait for the customer (`in_progress` → `waiting_customer`, `reason` required; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. The SLA clock stops until the ticket resumes (TKT-2), and the SLA watch skips it meanwhile. Writes the log entry `wait` and the audit entry `ticket.wait`.",
     ReasonBody,
-    WORKERS,
     Command::Wait,
     |b: ReasonBody| Some(b.reason)
 );
@@ -398,7 +384,6 @@ lifecycle_route!(
     "Resume a waiting ticket",
     "Resume (`waiting_customer` → `in_progress`; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. Unmet due instants move by the working time spent waiting (TKT-2, work calendar CAL-1). Writes the log entry `resume` and the audit entry `ticket.resume`.",
     NoteBody,
-    WORKERS,
     Command::Resume,
     |b: NoteBody| b.reason
 );
@@ -409,7 +394,6 @@ lifecycle_route!(
     "Close a resolved ticket",
     "Close (`resolved` → `closed`; TKT-3: 409 from any other state). Who: admins, managers and clerks (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. A satisfied callback closes its ticket itself (TKT-9). Writes the log entry `close` and the audit entry `ticket.close`.",
     NoteBody,
-    &[Role::Admin, Role::Manager, Role::Clerk],
     Command::Close,
     |b: NoteBody| b.reason
 );
@@ -420,7 +404,6 @@ lifecycle_route!(
     "Cancel a ticket",
     "Cancel (from `new`, `assigned`, `in_progress` or `waiting_customer`, `reason` required; TKT-3: 409 once resolved, closed or cancelled). Who: admins, managers, supervisors and clerks (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. Writes the log entry `cancel` and the audit entry `ticket.cancel`.",
     ReasonBody,
-    &[Role::Admin, Role::Manager, Role::Supervisor, Role::Clerk],
     Command::Cancel,
     |b: ReasonBody| Some(b.reason)
 );
@@ -431,13 +414,6 @@ lifecycle_route!(
     "Reopen a ticket",
     "Reopen (`resolved` or `closed` → `in_progress`, `reason` required; TKT-3: 409 from any other state). Who: admins, managers, supervisors, clerks and callback agents (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. Clears the resolved and closed instants; a dissatisfied callback reopens its ticket itself (TKT-9). Writes the log entry `reopen` and the audit entry `ticket.reopen`.",
     ReasonBody,
-    &[
-        Role::Admin,
-        Role::Manager,
-        Role::Supervisor,
-        Role::Clerk,
-        Role::CallbackAgent
-    ],
     Command::Reopen,
     |b: ReasonBody| Some(b.reason)
 );
@@ -476,7 +452,7 @@ async fn resolve_ticket(
     let cmd = TicketCommand::Resolve {
         summary: input.resolution_summary,
     };
-    command(state, caller, WORKERS, id.into_inner(), version, cmd).await
+    command(state, caller, id.into_inner(), version, cmd).await
 }
 
 /// Confirm the appointment
@@ -509,15 +485,7 @@ async fn confirm_appointment(
     let cmd = TicketCommand::ConfirmAppointment {
         confirmed_with: input.confirmed_with,
     };
-    command(
-        state,
-        caller,
-        &[Role::Engineer],
-        id.into_inner(),
-        version,
-        cmd,
-    )
-    .await
+    command(state, caller, id.into_inner(), version, cmd).await
 }
 
 /// Report a missed appointment
@@ -552,13 +520,5 @@ async fn missed_appointment(
         reason: input.reason,
         customer_consented: input.customer_consented,
     };
-    command(
-        state,
-        caller,
-        &[Role::Engineer],
-        id.into_inner(),
-        version,
-        cmd,
-    )
-    .await
+    command(state, caller, id.into_inner(), version, cmd).await
 }

@@ -10,9 +10,8 @@ use crate::kernel::notify;
 use crate::tickets::dto::callbacks::{
     CallbackAttempt, CallbackOut, CompleteCallback, CreateCallback,
 };
-use crate::tickets::service::tickets::{
-    TicketCommand, field, run_for_rule, status_of, ticket_scope,
-};
+use crate::tickets::service::tickets::{field, status_of, ticket_scope};
+use crate::tickets::service::transition::run_for_rule;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use kefu_core::{Actor, Role};
@@ -20,9 +19,9 @@ use kefu_store::callbacks::{self as store, CallbackChanges, CallbackRow};
 use kefu_store::tickets::{self, TicketRow};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::callbacks::{self as rules, Answers, CallbackSource, CallbackStatus, FeeKind};
+use kefu_tickets::callbacks::{self as rules, Answers, guards, CallbackSource, CallbackStatus, FeeKind};
 use kefu_tickets::deadlines::ServiceDeadlines;
-use kefu_tickets::lifecycle::{Command, Status};
+use kefu_tickets::lifecycle::Status;
 
 /// The callback desk and those above it, who see every callback: the desk works the whole
 /// queue, not only the calls assigned to it.
@@ -532,37 +531,14 @@ pub fn complete(
     )?)?;
     let after = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
     let status = status_of(&ticket)?;
-    if answers.satisfied {
-        if status == Status::Resolved {
-            run_for_rule(
-                conn,
-                ctx,
-                actor,
-                tz,
-                &ticket.id,
-                TicketCommand::Lifecycle {
-                    command: Command::Close,
-                    reason: Some("TKT-9: the customer is satisfied on the callback".to_owned()),
-                },
-            )?;
-        }
-    } else {
+    if !answers.satisfied {
         crate::tickets::service::callback_follow_ups::open_follow_up(
             conn, ctx, tz, &after, &ticket, today,
         )?;
-        if matches!(status, Status::Resolved | Status::Closed) {
-            run_for_rule(
-                conn,
-                ctx,
-                actor,
-                tz,
-                &ticket.id,
-                TicketCommand::Lifecycle {
-                    command: Command::Reopen,
-                    reason: Some("TKT-9: the customer is dissatisfied on the callback".to_owned()),
-                },
-            )?;
-        }
+    }
+    // TKT-9: a satisfied customer closes the resolved ticket, a dissatisfied one reopens it.
+    if let Some(command) = guards::ticket_command(answers.satisfied, status) {
+        run_for_rule(conn, ctx, actor, tz, &ticket.id, command)?;
     }
     let out = render(conn, &after, today)?;
     ctx.audit(
