@@ -15,7 +15,7 @@ use crate::tickets::service::tickets::ticket_scope;
 use crate::tickets::service::visits::{self as svc, VisitAction};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::Role;
+use kefu_tickets::access::{self, Action};
 use kefu_store::to_db_time;
 use kefu_store::visits::{self as store, VisitFilter};
 use kefu_tickets::visits::VisitCommand;
@@ -65,7 +65,7 @@ async fn request_visit(
     id: web::Path<String>,
     ValidJson(input): ValidJson<CreateVisit>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer])?;
+    access::require(Action::VisitRequest, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let id = id.into_inner();
@@ -158,12 +158,12 @@ async fn get_visit(
 async fn act(
     state: web::Data<AppState>,
     caller: Caller,
-    roles: &[Role],
     id: String,
     version: i64,
     action: VisitAction,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(roles)?;
+    // The role check before loading: a stranger is refused before learning the visit exists.
+    access::require(action.action(), &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let out = state
@@ -173,7 +173,7 @@ async fn act(
 }
 
 macro_rules! visit_route {
-    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $roles:expr, $extra:literal, $make:expr) => {
+    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $extra:literal, $make:expr) => {
         #[doc = $doc]
         #[utoipa::path(
             tag = "visits",
@@ -197,13 +197,10 @@ macro_rules! visit_route {
         ) -> Result<HttpResponse, ApiError> {
             #[allow(clippy::redundant_closure_call)]
             let action = ($make)(input);
-            act(state, caller, $roles, id.into_inner(), version, action).await
+            act(state, caller, id.into_inner(), version, action).await
         }
     };
 }
-
-const MANAGERS: &[Role] = &[Role::Admin, Role::Manager];
-const ENGINEERS: &[Role] = &[Role::Engineer];
 
 visit_route!(
     approve_visit,
@@ -212,7 +209,6 @@ visit_route!(
     "Approve a visit request",
     "Approves a requested visit (TKT-5): admins and managers only (403 for others), on a visit they see (ORG-5: otherwise 404). Needs `If-Match`. 409 unless the visit is `requested`. Triggers the audit entry `visit.approve` and the `visit.approved` notification to the visit's engineer, with the note.",
     DecideVisit,
-    MANAGERS,
     "The visit is not requested",
     |b: DecideVisit| VisitAction::Decide {
         approve: true,
@@ -226,7 +222,6 @@ visit_route!(
     "Reject a visit request",
     "Rejects a requested visit (TKT-5): admins and managers only (403 for others), on a visit they see (ORG-5: otherwise 404). Needs `If-Match`. 409 unless the visit is `requested`; a rejected visit cannot depart. Triggers the audit entry `visit.reject` and the `visit.rejected` notification to the visit's engineer, with the note.",
     DecideVisit,
-    MANAGERS,
     "The visit is not requested",
     |b: DecideVisit| VisitAction::Decide {
         approve: false,
@@ -240,7 +235,6 @@ visit_route!(
     "Report departure",
     "The visit's engineer reports departure (only the engineer the visit is for: 403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. TKT-5: only an approved visit may depart — a requested or rejected one gives 422 with rule `TKT-5`; 409 when already departed or when the ticket is cancelled, resolved or closed. `at` may be a client reading taken offline (at most 5 minutes ahead of the server, not before the request). Triggers the audit entry `visit.depart`.",
     FieldReport,
-    ENGINEERS,
     "Already departed, or the ticket is cancelled, resolved or closed",
     |b: FieldReport| VisitAction::Report {
         command: VisitCommand::Depart,
@@ -255,7 +249,6 @@ visit_route!(
     "Report arrival",
     "The visit's engineer reports arrival after departing, with an optional GPS point; `at` as for departure. Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. 409 unless the visit is `departed`. Triggers the audit entry `visit.arrive`.",
     FieldReport,
-    ENGINEERS,
     "The visit has not departed or has arrived already",
     |b: FieldReport| VisitAction::Report {
         command: VisitCommand::Arrive,
@@ -270,7 +263,6 @@ visit_route!(
     "Report the end of a visit",
     "The visit's engineer finishes (after departing or arriving) and says whether the problem was resolved; an unresolved visit must be escalated (TKT-8) or it is flagged `unresolved_not_escalated`. Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. 409 unless the visit is `departed` or `arrived`. Triggers the audit entry `visit.finish`; the feedback form (TKT-7) is then due.",
     FinishVisit,
-    ENGINEERS,
     "The visit has not departed or has finished already",
     |b: FinishVisit| VisitAction::Finish {
         at: b.at,
@@ -286,7 +278,6 @@ visit_route!(
     "Escalate from the site",
     "The visit's engineer escalates to the managers from the site (TKT-8), once: after departing, on site, or right after finishing (409 before departure; 409 naming TKT-8 when already escalated). Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. Triggers an `escalate` entry in the ticket's log, the audit entry `visit.escalate` and the `visit.escalated` notification to every enabled manager, with the reason.",
     ReasonBody,
-    ENGINEERS,
     "The visit has not departed, or is escalated already",
     |b: ReasonBody| VisitAction::Escalate { reason: b.reason }
 );
@@ -320,13 +311,7 @@ async fn create_service_record(
     id: web::Path<String>,
     ValidJson(input): ValidJson<CreateServiceRecord>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[
-        Role::Admin,
-        Role::Manager,
-        Role::Supervisor,
-        Role::Clerk,
-        Role::Engineer,
-    ])?;
+    access::require(Action::ServiceRecordCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let id = id.into_inner();
@@ -385,7 +370,7 @@ async fn dispatch_board(
     caller: Caller,
     StrictQuery(query): StrictQuery<BoardQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor])?;
+    access::require(Action::DispatchBoard, &caller.actor.roles)?;
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
     let now = state.clock.now();
@@ -414,7 +399,7 @@ async fn my_agenda(
     caller: Caller,
     StrictQuery(query): StrictQuery<AgendaQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Engineer, Role::Supervisor, Role::Manager, Role::Admin])?;
+    access::require(Action::MyAgenda, &caller.actor.roles)?;
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
     let now = state.clock.now();
