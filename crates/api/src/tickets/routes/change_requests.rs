@@ -14,7 +14,7 @@ use crate::tickets::service::change_requests::{self as svc, CrAction};
 use crate::tickets::service::tickets::ticket_scope;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::Role;
+use kefu_tickets::access::{self, Action};
 use kefu_store::change_requests::{self as store, ChangeRequestFilter};
 use kefu_store::to_db_time;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -61,7 +61,7 @@ async fn create_change_request(
     id: web::Path<String>,
     ValidJson(input): ValidJson<CreateChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer])?;
+    access::require(Action::ChangeRequestCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let id = id.into_inner();
@@ -157,12 +157,12 @@ async fn get_change_request(
 async fn act(
     state: web::Data<AppState>,
     caller: Caller,
-    roles: &[Role],
     id: String,
     version: i64,
     action: CrAction,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(roles)?;
+    // The role check before loading: a stranger is refused before learning the request exists.
+    access::require(action.action(), &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -173,7 +173,7 @@ async fn act(
 }
 
 macro_rules! cr_route {
-    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $roles:expr, $extra:literal, $make:expr) => {
+    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $extra:literal, $make:expr) => {
         #[doc = $doc]
         #[utoipa::path(
             tag = "change-requests",
@@ -197,22 +197,10 @@ macro_rules! cr_route {
         ) -> Result<HttpResponse, ApiError> {
             #[allow(clippy::redundant_closure_call)]
             let action = ($make)(input);
-            act(state, caller, $roles, id.into_inner(), version, action).await
+            act(state, caller, id.into_inner(), version, action).await
         }
     };
 }
-
-const ENGINEERS: &[Role] = &[Role::Engineer, Role::Supervisor, Role::Manager, Role::Admin];
-const MANAGERS: &[Role] = &[Role::Manager, Role::Admin];
-/// There is no developer role: leads mark development started and finished.
-const LEADS: &[Role] = &[Role::Manager, Role::Admin, Role::Supervisor];
-const ANNOUNCERS: &[Role] = &[
-    Role::Engineer,
-    Role::Supervisor,
-    Role::Manager,
-    Role::Admin,
-    Role::Clerk,
-];
 
 cr_route!(
     confirm_requirements,
@@ -221,7 +209,6 @@ cr_route!(
     "Confirm the requirements with the customer",
     "The engineer has confirmed the requirements with the customer (`requested` → `requirements_confirmed`; 409 from any other stage), optionally restating them. Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. TKT-12: the customer's stamped application must be on file (given now or at the request), otherwise 422 with rule `TKT-12`. Triggers the stage-log entry and the audit entry `change_request.confirm_requirements`.",
     ConfirmRequirements,
-    ENGINEERS,
     "The request is not `requested`",
     CrAction::ConfirmRequirements
 );
@@ -232,7 +219,6 @@ cr_route!(
     "Review a change request",
     "The manager's review (TKT-12) of a request with confirmed requirements (409 from any other stage): approving (`reviewed`) sets the completion date promised to the customer (`promised_date` required and not in the past, 422 naming it otherwise); `approve: false` rejects the request (`rejected`). Admins and managers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.review` or `change_request.reject`.",
     ReviewChangeRequest,
-    MANAGERS,
     "The requirements are not confirmed",
     CrAction::Review
 );
@@ -243,7 +229,6 @@ cr_route!(
     "Start development",
     "Development of a reviewed request starts (`reviewed` → `in_development`; 409 from any other stage): admins, managers and supervisors (403 for others; there is no developer role), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.start_development`.",
     NoteBody,
-    LEADS,
     "The request is not `reviewed`",
     |b: NoteBody| CrAction::StartDevelopment(b.reason)
 );
@@ -254,7 +239,6 @@ cr_route!(
     "Finish development",
     "Development is finished and the change goes to the requesting engineer for testing (`in_development` → `testing`; 409 from any other stage): admins, managers and supervisors (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry, the audit entry `change_request.submit_for_test` and the `change_request.ready_for_test` notification to the requesting engineer (TKT-12).",
     NoteBody,
-    LEADS,
     "The request is not `in_development`",
     |b: NoteBody| CrAction::SubmitForTest(b.reason)
 );
@@ -265,7 +249,6 @@ cr_route!(
     "Pass the test",
     "The requesting engineer tested the change and it passed (`testing` → `tested`; 409 from any other stage). Role `engineer` (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. TKT-12: anyone but the engineer who requested it gets 422 with rule `TKT-12`. Triggers the stage-log entry and the audit entry `change_request.pass_test`.",
     NoteBody,
-    &[Role::Engineer],
     "The request is not `testing`",
     |b: NoteBody| CrAction::PassTest(b.reason)
 );
@@ -276,7 +259,6 @@ cr_route!(
     "Deliver the change",
     "The engineer helped the customer update to the tested change (`tested` → `delivered`; 409 from any other stage); the delay watch stops. Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.deliver`.",
     NoteBody,
-    ENGINEERS,
     "The request is not `tested`",
     |b: NoteBody| CrAction::Deliver(b.reason)
 );
@@ -287,7 +269,6 @@ cr_route!(
     "Record the customer's opinion",
     "The customer's opinion of the delivered change (`delivered` → `feedback_recorded`; 409 from any other stage). Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.record_feedback`.",
     RecordFeedback,
-    ENGINEERS,
     "The request is not `delivered`",
     |b: RecordFeedback| CrAction::RecordFeedback(b.feedback)
 );
@@ -298,7 +279,6 @@ cr_route!(
     "Announce a delay",
     "A delay notice (TKT-12) on an undelivered request (409 once delivered, rejected or cancelled): the customer's contact is told of a later completion date strictly before the current promised date (company date) — on or after it, or with no date promised yet, it is 422 with rule `TKT-12`; the new date must be after the current one (422 `new_promised_date`). The old and new dates are kept in `delay_notices`, and the delay watch watches the new date. Admins, managers, supervisors, engineers and clerks (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.delay`.",
     DelayNotice,
-    ANNOUNCERS,
     "The request is delivered, rejected or cancelled",
     CrAction::Delay
 );
@@ -309,7 +289,6 @@ cr_route!(
     "Cancel a change request",
     "Cancels an undelivered request with the reason (409 once delivered, rejected or cancelled): admins and managers (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.cancel`.",
     ReasonBody,
-    MANAGERS,
     "The request is delivered, rejected or cancelled",
     |b: ReasonBody| CrAction::Cancel(b.reason)
 );

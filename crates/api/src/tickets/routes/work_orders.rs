@@ -9,12 +9,11 @@ use crate::tickets::dto::tickets::ReasonBody;
 use crate::tickets::dto::work_orders::{
     CloseWorkOrder, CreateWorkOrder, SolveWorkOrder, StartWorkOrder, WorkOrderOut, WorkOrderQuery,
 };
-use crate::tickets::service::kb::STAFF;
 use crate::tickets::service::tickets::ticket_scope;
 use crate::tickets::service::work_orders::{self as svc, WorkOrderAction};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::Role;
+use kefu_tickets::access::{self, Action};
 use kefu_store::work_orders::{self as store, WorkOrderFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -62,7 +61,7 @@ async fn create_work_order(
     id: web::Path<String>,
     ValidJson(input): ValidJson<CreateWorkOrder>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer])?;
+    access::require(Action::WorkOrderCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let id = id.into_inner();
@@ -93,7 +92,7 @@ async fn list_work_orders(
     caller: Caller,
     StrictQuery(query): StrictQuery<WorkOrderQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(STAFF)?;
+    access::require(Action::WorkOrderList, &caller.actor.roles)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let mode = list_mode(None, query.cursor.as_deref())?;
     let filter = WorkOrderFilter {
@@ -130,7 +129,7 @@ async fn get_work_order(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(STAFF)?;
+    access::require(Action::WorkOrderGet, &caller.actor.roles)?;
     let id = id.into_inner();
     let actor = caller.actor.clone();
     let out = state.db(move |conn| svc::get(conn, &actor, &id)).await?;
@@ -144,7 +143,8 @@ async fn act(
     version: i64,
     action: WorkOrderAction,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(STAFF)?;
+    // The role check before loading: a stranger is refused before learning the order exists.
+    access::require(action.action(), &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let out = state
