@@ -435,7 +435,9 @@ impl From<DomainError> for ApiError {
             DomainError::Invalid(errors) => ApiError::Invalid(errors),
             DomainError::Rule { rule, message } => ApiError::Rule { rule, message },
             DomainError::Conflict(message) => ApiError::Conflict(message),
-            DomainError::State { rule, message } => ApiError::Conflict(format!("{rule}: {message}")),
+            DomainError::State { rule, message } => {
+                ApiError::Conflict(format!("{rule}: {message}"))
+            }
             DomainError::Forbidden { .. } => ApiError::Forbidden,
         }
     }

@@ -15,9 +15,9 @@ use crate::tickets::service::callbacks as svc;
 use crate::tickets::service::satisfaction;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_tickets::access::{self, Action};
 use kefu_store::callbacks::{self as store, CallbackFilter, FollowUpFilter};
 use kefu_store::to_db_time;
+use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {

@@ -14,9 +14,9 @@ use crate::tickets::service::change_requests::{self as svc, CrAction};
 use crate::tickets::service::tickets::ticket_scope;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_tickets::access::{self, Action};
 use kefu_store::change_requests::{self as store, ChangeRequestFilter};
 use kefu_store::to_db_time;
+use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {

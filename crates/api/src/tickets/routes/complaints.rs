@@ -9,14 +9,12 @@ use crate::tickets::dto::complaints::{
     CloseComplaint, ComplaintCounts, ComplaintCountsQuery, ComplaintOut, ComplaintQuery,
     CreateComplaint, JudgeComplaint, ReplyComplaint,
 };
-use crate::tickets::service::complaints::{
-    self as svc, ComplaintAction,
-};
+use crate::tickets::service::complaints::{self as svc, ComplaintAction};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_tickets::access::{self, Action};
 use kefu_store::complaints::{self as store, ComplaintFilter};
 use kefu_store::to_db_time;
+use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {

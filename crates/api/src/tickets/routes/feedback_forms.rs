@@ -18,9 +18,9 @@ use crate::tickets::service::tickets::ticket_scope;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use kefu_core::Seal;
-use kefu_tickets::access::{self, Action};
 use kefu_store::feedback_forms::{self as store, FormFilter};
 use kefu_store::to_db_time;
+use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {

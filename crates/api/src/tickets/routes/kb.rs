@@ -9,10 +9,10 @@ use crate::tickets::dto::kb::{
     ArticleOut, ArticleQuery, ArticleVersionOut, CreateArticle, UpdateArticle,
 };
 use crate::tickets::service::kb as svc;
-use kefu_tickets::access::{self, Action};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use kefu_store::kb as store;
+use kefu_tickets::access::{self, Action};
 use kefu_tickets::kb::ArticleCommand;
 use utoipa_actix_web::service_config::ServiceConfig;
 

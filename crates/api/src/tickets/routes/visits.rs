@@ -15,9 +15,9 @@ use crate::tickets::service::tickets::ticket_scope;
 use crate::tickets::service::visits::{self as svc, VisitAction};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_tickets::access::{self, Action};
 use kefu_store::to_db_time;
 use kefu_store::visits::{self as store, VisitFilter};
+use kefu_tickets::access::{self, Action};
 use kefu_tickets::visits::VisitCommand;
 use utoipa_actix_web::service_config::ServiceConfig;
 

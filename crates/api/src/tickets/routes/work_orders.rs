@@ -13,8 +13,8 @@ use crate::tickets::service::tickets::ticket_scope;
 use crate::tickets::service::work_orders::{self as svc, WorkOrderAction};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_tickets::access::{self, Action};
 use kefu_store::work_orders::{self as store, WorkOrderFilter};
+use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {

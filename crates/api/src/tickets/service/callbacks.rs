@@ -19,8 +19,10 @@ use kefu_store::callbacks::{self as store, CallbackChanges, CallbackRow};
 use kefu_store::tickets::{self, TicketRow};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::callbacks::{self as rules, Answers, guards, CallbackSource, CallbackStatus, FeeKind};
 use kefu_tickets::access::{self, Action};
+use kefu_tickets::callbacks::{
+    self as rules, Answers, CallbackSource, CallbackStatus, FeeKind, guards,
+};
 use kefu_tickets::deadlines::ServiceDeadlines;
 
 /// The callback desk and those above it, who see every callback: the desk works the whole
@@ -346,7 +348,13 @@ pub fn create(
     let guards::DueDay {
         due_date: due,
         shipped_on,
-    } = guards::hand_made_due(input.source, input.shipped_on, input.due_date, today, within)?;
+    } = guards::hand_made_due(
+        input.source,
+        input.shipped_on,
+        input.due_date,
+        today,
+        within,
+    )?;
     create_task(
         conn,
         ctx,
@@ -381,8 +389,8 @@ fn load_open(
             current: row.version,
         });
     }
-    let status =
-        CallbackStatus::parse(&row.status).ok_or_else(|| corrupt("callback status", &row.status))?;
+    let status = CallbackStatus::parse(&row.status)
+        .ok_or_else(|| corrupt("callback status", &row.status))?;
     guards::check_open(status)?;
     Ok((row, ticket))
 }

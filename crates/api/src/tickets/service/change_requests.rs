@@ -25,11 +25,9 @@ use kefu_store::tickets::TicketRow;
 use kefu_store::visibility::Visible;
 use kefu_store::visits::ServiceRecordRow;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::change_requests::{
-    CrCommand, Stage, check_delay, check_review, cr_transition,
-};
 use kefu_tickets::access::{Action, ActorFacts, Relation};
 use kefu_tickets::change_requests::guards;
+use kefu_tickets::change_requests::{CrCommand, Stage, check_delay, check_review, cr_transition};
 use kefu_tickets::deadlines::ServiceDeadlines;
 
 fn stage_of(s: &str) -> Result<Stage, ApiError> {
@@ -367,8 +365,8 @@ pub fn act(
             trimmed(r)
         }
         CrAction::PassTest(r) => {
-            let facts = ActorFacts::of(actor)
-                .with(Relation::Requester, row.requested_by == actor.user_id);
+            let facts =
+                ActorFacts::of(actor).with(Relation::Requester, row.requested_by == actor.user_id);
             guards::check_tester_facts(&facts)?;
             changes.tested_by = Some(me.clone());
             changes.tested_at = Some(Some(now));

@@ -22,8 +22,8 @@ use kefu_core::{Actor, CustomerId, Role};
 use kefu_store::complaints::{self as store, ComplaintChanges, ComplaintRow, ComplaintScope};
 use kefu_store::visibility as facts;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::channel::Channel;
 use kefu_tickets::access::{self, Action, ActorFacts, Relation};
+use kefu_tickets::channel::Channel;
 use kefu_tickets::complaints::{
     ComplaintCommand, ComplaintStatus, Resolution, Validity, complaint_transition, guards,
 };

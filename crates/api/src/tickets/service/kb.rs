@@ -7,9 +7,9 @@ use crate::kernel::error::ApiError;
 use crate::tickets::dto::kb::{ArticleOut, ArticleVersionOut, CreateArticle, UpdateArticle};
 use crate::tickets::service::tickets::field;
 use kefu_core::Actor;
-use kefu_tickets::access::{self, Action};
 use kefu_store::kb::{self, ArticleChanges, ArticleFilter, ArticleRow, ArticleVersionRow};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
+use kefu_tickets::access::{self, Action};
 use kefu_tickets::kb::{
     ArticleCommand, ArticleStatus, article_transition, normalize_tags, search_key, search_text,
 };

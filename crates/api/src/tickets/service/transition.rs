@@ -134,8 +134,8 @@ fn load_facts(
         let calendar = working_time_calendar(conn, since_local.date())?;
         let waited = clock::waited_minutes(&calendar, since_local, local(tz, to_db_time(now)));
         out.shifted_due = Some(decide::shift_due(ticket, |due| {
-            let moved = clock::extend(&calendar, local(tz, to_db_time(due)), waited)
-                .map_err(rule_error)?;
+            let moved =
+                clock::extend(&calendar, local(tz, to_db_time(due)), waited).map_err(rule_error)?;
             Ok::<_, ApiError>(from_db_time(utc_of(tz, moved)))
         })?);
     }

@@ -16,7 +16,9 @@ use kefu_store::visits::{self, ServiceRecordRow, VisitChanges, VisitRow};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action, ActorFacts, Relation};
 use kefu_tickets::service::{ServiceDetails, ServiceFields, ServiceKind, ServiceMode};
-use kefu_tickets::visits::{VisitCommand, guards, VisitStatus, unresolved_not_escalated, visit_transition};
+use kefu_tickets::visits::{
+    VisitCommand, VisitStatus, guards, unresolved_not_escalated, visit_transition,
+};
 
 /// How far ahead of the server's clock a client-reported instant may be (clock skew).
 const MAX_SKEW: Duration = Duration::minutes(5);
@@ -133,9 +135,12 @@ pub fn request(
     let scope = ticket_scope(conn, actor)?;
     let ticket = get_ticket(conn, &scope, ticket_id)?;
     let assignee = ticket.assignee_id.clone().map(UserId::from);
-    let engineer =
-        guards::check_request(status_of(&ticket)?, assignee.as_ref(), &ActorFacts::of(actor))?
-            .into_string();
+    let engineer = guards::check_request(
+        status_of(&ticket)?,
+        assignee.as_ref(),
+        &ActorFacts::of(actor),
+    )?
+    .into_string();
     let now = to_db_time(ctx.now);
     let row = VisitRow {
         id: new_id(),

@@ -19,8 +19,7 @@ use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action, ActorFacts, Relation};
 use kefu_tickets::work_orders::guards::WorkOrderNotice;
 use kefu_tickets::work_orders::{
-    WorkOrderCommand, WorkOrderStatus, WorkOrderTarget, guards,
-    work_order_transition,
+    WorkOrderCommand, WorkOrderStatus, WorkOrderTarget, guards, work_order_transition,
 };
 
 fn corrupt(what: &str, value: &str) -> ApiError {

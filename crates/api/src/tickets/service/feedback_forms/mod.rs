@@ -24,8 +24,8 @@ use kefu_store::feedback_forms::{self as store, FormChanges, FormRow, FormVersio
 use kefu_store::visibility::Visible;
 use kefu_store::visits::VisitRow;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::deadlines::ServiceDeadlines;
 use kefu_tickets::access::{self, Action, ActorFacts, Relation};
+use kefu_tickets::deadlines::ServiceDeadlines;
 use kefu_tickets::forms::{self, FormResult, FormStatus, guards};
 use kefu_tickets::visits::VisitStatus;
 
