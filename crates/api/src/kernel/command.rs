@@ -3,7 +3,12 @@
 
 use crate::kernel::auth::Caller;
 use crate::kernel::error::ApiError;
+use crate::kernel::respond::versioned;
+use crate::kernel::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
+use kefu_core::Actor;
 use kefu_store::DbConnection;
 use kefu_store::audit::{self, NewAuditEntry};
 
@@ -91,4 +96,33 @@ pub fn written(outcome: kefu_store::VersionedWrite) -> Result<(), ApiError> {
 /// The public representation of a record as its audit snapshot.
 pub fn snapshot<T: serde::Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()
+}
+
+/// A record's representation that carries the version its `ETag` names.
+pub trait Versioned {
+    fn version(&self) -> i64;
+}
+
+/// The one handler of a command on a versioned record (`POST /<records>/{id}/<command>` with
+/// `If-Match`): the caller's command context, one write transaction around `run` on the
+/// blocking pool, and 200 with the record and its `ETag`. The route checks the caller's roles
+/// before calling it, so a stranger learns nothing of the record; `run` loads, decides and
+/// saves, answering 404, 403 and 412 itself.
+pub async fn run_command<T, F>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: String,
+    version: i64,
+    run: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: serde::Serialize + Versioned + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Ctx, &Actor, &str, i64) -> Result<T, ApiError> + Send + 'static,
+{
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor;
+    let out = state
+        .tx(move |conn| run(conn, &ctx, &actor, &id, version))
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version(), &out))
 }

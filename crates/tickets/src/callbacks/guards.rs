@@ -11,9 +11,10 @@ use kefu_core::DomainError;
 /// A cancelled ticket gets no callback (there is no service to ask about).
 pub fn check_ticket(ticket: Status) -> Result<(), DomainError> {
     if ticket == Status::Cancelled {
-        Err(DomainError::Conflict(
-            "a cancelled ticket gets no callback".to_owned(),
-        ))
+        Err(DomainError::State {
+            rule: "TKT-9",
+            message: "a cancelled ticket gets no callback".to_owned(),
+        })
     } else {
         Ok(())
     }

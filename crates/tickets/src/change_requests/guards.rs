@@ -8,9 +8,10 @@ use kefu_core::DomainError;
 /// lead to a program change).
 pub fn check_ticket(ticket: Status) -> Result<(), DomainError> {
     if ticket == Status::Cancelled {
-        Err(DomainError::Conflict(
-            "a cancelled ticket cannot get change requests".to_owned(),
-        ))
+        Err(DomainError::State {
+            rule: "TKT-12",
+            message: "a cancelled ticket cannot get change requests".to_owned(),
+        })
     } else {
         Ok(())
     }

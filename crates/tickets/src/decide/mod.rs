@@ -377,17 +377,9 @@ fn entry(action: &'static str, from: Status, to: Status, reason: Option<String>)
     }
 }
 
-/// TKT-3 through [`lifecycle::transition`], its refusal as a state conflict naming the rule.
+/// TKT-3 through [`lifecycle::transition`] (a state conflict naming the rule).
 fn transition(from: Status, command: Command) -> Result<Status, DomainError> {
-    lifecycle::transition(from, command).map_err(|e| match e {
-        DomainError::Conflict(message) => DomainError::State {
-            rule: "TKT-3",
-            message: message
-                .strip_prefix("TKT-3: ")
-                .map_or_else(|| message.clone(), str::to_owned),
-        },
-        other => other,
-    })
+    lifecycle::transition(from, command)
 }
 
 /// A planned visit window: both ends, or none.

@@ -9,9 +9,10 @@ use kefu_core::{DomainError, UserId};
 /// Visits and service records need a ticket that is still being worked on.
 pub fn check_workable(ticket: Status, what: &str) -> Result<(), DomainError> {
     match ticket {
-        Status::Cancelled | Status::Resolved | Status::Closed => Err(DomainError::Conflict(
-            format!("a {} ticket cannot get {what}", ticket.as_str()),
-        )),
+        Status::Cancelled | Status::Resolved | Status::Closed => Err(DomainError::State {
+            rule: "TKT-5",
+            message: format!("a {} ticket cannot get {what}", ticket.as_str()),
+        }),
         _ => Ok(()),
     }
 }
@@ -43,9 +44,10 @@ pub fn check_request(
 /// ticket still gets the record of the service that resolved it).
 pub fn check_service_record(ticket: Status) -> Result<(), DomainError> {
     if ticket == Status::Cancelled {
-        Err(DomainError::Conflict(
-            "a cancelled ticket cannot get service records".to_owned(),
-        ))
+        Err(DomainError::State {
+            rule: "TKT-6",
+            message: "a cancelled ticket cannot get service records".to_owned(),
+        })
     } else {
         Ok(())
     }
@@ -110,9 +112,10 @@ mod tests {
         }
         assert_eq!(
             check_workable(Status::Closed, "visits"),
-            Err(DomainError::Conflict(
-                "a closed ticket cannot get visits".into()
-            ))
+            Err(DomainError::State {
+                rule: "TKT-5",
+                message: "a closed ticket cannot get visits".into()
+            })
         );
     }
 
@@ -142,7 +145,7 @@ mod tests {
         // stranger comes before the state.
         assert!(matches!(
             check_request(Status::Cancelled, None, &lead),
-            Err(DomainError::Conflict(_))
+            Err(DomainError::State { rule: "TKT-5", .. })
         ));
         assert!(matches!(
             check_request(Status::Closed, Some(&eng), &other),
@@ -150,7 +153,7 @@ mod tests {
         ));
         assert!(matches!(
             check_request(Status::Closed, Some(&eng), &me),
-            Err(DomainError::Conflict(_))
+            Err(DomainError::State { rule: "TKT-5", .. })
         ));
     }
 

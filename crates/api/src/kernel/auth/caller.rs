@@ -2,7 +2,7 @@ use crate::kernel::access::{self, Action};
 use crate::kernel::error::ApiError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use kefu_core::{Actor, Role};
+use kefu_core::Actor;
 use std::future::{Ready, ready};
 
 /// What the authentication middleware concluded about the request's credentials.
@@ -34,15 +34,6 @@ impl Caller {
     /// 403 unless the caller holds a role that may run `action` (the access table).
     pub fn require(&self, action: Action) -> Result<(), ApiError> {
         access::require(&self.actor, action)
-    }
-
-    /// 403 unless the caller holds one of `roles`.
-    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if self.actor.has_any_role(roles) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden)
-        }
     }
 
     pub fn user_id(&self) -> &str {

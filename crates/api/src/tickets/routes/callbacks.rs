@@ -10,14 +10,14 @@ use crate::tickets::dto::callbacks::{
     AnswerFollowUp, CallbackAttempt, CallbackOut, CallbackQuery, CompleteCallback, CreateCallback,
     FollowUpOut, FollowUpQuery, SATISFACTION_EXPORT, SatisfactionQuery, SatisfactionReport,
 };
-use crate::tickets::service::callback_follow_ups::{self as follow_ups, FOLLOW_UP_READERS};
-use crate::tickets::service::callbacks::{self as svc, DESK};
+use crate::tickets::service::callback_follow_ups as follow_ups;
+use crate::tickets::service::callbacks as svc;
 use crate::tickets::service::satisfaction;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::Role;
 use kefu_store::callbacks::{self as store, CallbackFilter, FollowUpFilter};
 use kefu_store::to_db_time;
+use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -62,7 +62,7 @@ async fn create_callback(
     caller: Caller,
     ValidJson(input): ValidJson<CreateCallback>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(DESK)?;
+    access::require(Action::CallbackCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -184,7 +184,7 @@ async fn attempt_callback(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<CallbackAttempt>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(DESK)?;
+    access::require(Action::CallbackAttempt, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -228,7 +228,7 @@ async fn complete_callback(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<CompleteCallback>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(DESK)?;
+    access::require(Action::CallbackComplete, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -257,7 +257,7 @@ async fn list_follow_ups(
     caller: Caller,
     StrictQuery(query): StrictQuery<FollowUpQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(FOLLOW_UP_READERS)?;
+    access::require(Action::FollowUpList, &caller.actor.roles)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let since = query
         .updated_since
@@ -306,7 +306,7 @@ async fn get_follow_up(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(FOLLOW_UP_READERS)?;
+    access::require(Action::FollowUpGet, &caller.actor.roles)?;
     let id = id.into_inner();
     let actor = caller.actor.clone();
     let today = state.today();
@@ -343,7 +343,7 @@ async fn answer_follow_up(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<AnswerFollowUp>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Admin, Role::Manager])?;
+    access::require(Action::FollowUpAnswer, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -377,7 +377,7 @@ async fn satisfaction_report(
     caller: Caller,
     listed: Listed<SatisfactionQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(satisfaction::READERS)?;
+    access::require(Action::SatisfactionReport, &caller.actor.roles)?;
     let Listed(query, export) = listed;
     let actor = caller.actor.clone();
     let data = state.clone();

@@ -1,5 +1,5 @@
 use crate::kernel::auth::Caller;
-use crate::kernel::command::Ctx;
+use crate::kernel::command::{Ctx, Versioned, run_command};
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
 use crate::kernel::page::{Page, fetch_size, list_mode, paginate, row_key};
@@ -14,9 +14,9 @@ use crate::tickets::service::change_requests::{self as svc, CrAction};
 use crate::tickets::service::tickets::ticket_scope;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::Role;
 use kefu_store::change_requests::{self as store, ChangeRequestFilter};
 use kefu_store::to_db_time;
+use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -61,7 +61,7 @@ async fn create_change_request(
     id: web::Path<String>,
     ValidJson(input): ValidJson<CreateChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer])?;
+    access::require(Action::ChangeRequestCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let id = id.into_inner();
@@ -157,159 +157,250 @@ async fn get_change_request(
 async fn act(
     state: web::Data<AppState>,
     caller: Caller,
-    roles: &[Role],
     id: String,
     version: i64,
     action: CrAction,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(roles)?;
-    let ctx = Ctx::of(&caller, state.clock.now());
-    let actor = caller.actor.clone();
+    // The role check before loading: a stranger is refused before learning the request exists.
+    access::require(action.action(), &caller.actor.roles)?;
     let tz = state.config.timezone;
-    let out = state
-        .tx(move |conn| svc::act(conn, &ctx, &actor, tz, &id, version, action))
-        .await?;
-    Ok(versioned(StatusCode::OK, out.request.version, &out))
+    run_command(
+        state,
+        caller,
+        id,
+        version,
+        move |conn, ctx, actor, id, version| svc::act(conn, ctx, actor, tz, id, version, action),
+    )
+    .await
 }
 
-macro_rules! cr_route {
-    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $roles:expr, $extra:literal, $make:expr) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "change-requests",
-            operation_id = $op,
-            summary = $summary,
-            description = $doc,
-            params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
-            request_body = $body,
-            responses(
-                (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
-                (status = 409, description = $extra, body = Problem, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($path)]
-        async fn $fn(
-            state: web::Data<AppState>,
-            caller: Caller,
-            id: web::Path<String>,
-            IfMatch(version): IfMatch,
-            ValidJson(input): ValidJson<$body>,
-        ) -> Result<HttpResponse, ApiError> {
-            #[allow(clippy::redundant_closure_call)]
-            let action = ($make)(input);
-            act(state, caller, $roles, id.into_inner(), version, action).await
-        }
-    };
+impl Versioned for ChangeRequestDetail {
+    fn version(&self) -> i64 {
+        self.request.version
+    }
 }
 
-const ENGINEERS: &[Role] = &[Role::Engineer, Role::Supervisor, Role::Manager, Role::Admin];
-const MANAGERS: &[Role] = &[Role::Manager, Role::Admin];
-/// There is no developer role: leads mark development started and finished.
-const LEADS: &[Role] = &[Role::Manager, Role::Admin, Role::Supervisor];
-const ANNOUNCERS: &[Role] = &[
-    Role::Engineer,
-    Role::Supervisor,
-    Role::Manager,
-    Role::Admin,
-    Role::Clerk,
-];
+#[doc = "The engineer has confirmed the requirements with the customer (`requested` → `requirements_confirmed`; 409 from any other stage), optionally restating them. Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. TKT-12: the customer's stamped application must be on file (given now or at the request), otherwise 422 with rule `TKT-12`. Triggers the stage-log entry and the audit entry `change_request.confirm_requirements`."]
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "confirmChangeRequirements",
+    summary = "Confirm the requirements with the customer",
+    description = "The engineer has confirmed the requirements with the customer (`requested` → `requirements_confirmed`; 409 from any other stage), optionally restating them. Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. TKT-12: the customer's stamped application must be on file (given now or at the request), otherwise 422 with rule `TKT-12`. Triggers the stage-log entry and the audit entry `change_request.confirm_requirements`.",
+    params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ConfirmRequirements,
+    responses(
+        (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
+        (status = 409, description = "The request is not `requested`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/confirm-requirements")]
+async fn confirm_requirements(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<ConfirmRequirements>,
+) -> Result<HttpResponse, ApiError> {
+    let action = CrAction::ConfirmRequirements(input);
+    act(state, caller, id.into_inner(), version, action).await
+}
 
-cr_route!(
-    confirm_requirements,
-    "/change-requests/{id}/confirm-requirements",
-    "confirmChangeRequirements",
-    "Confirm the requirements with the customer",
-    "The engineer has confirmed the requirements with the customer (`requested` → `requirements_confirmed`; 409 from any other stage), optionally restating them. Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. TKT-12: the customer's stamped application must be on file (given now or at the request), otherwise 422 with rule `TKT-12`. Triggers the stage-log entry and the audit entry `change_request.confirm_requirements`.",
-    ConfirmRequirements,
-    ENGINEERS,
-    "The request is not `requested`",
-    CrAction::ConfirmRequirements
-);
-cr_route!(
-    review_change_request,
-    "/change-requests/{id}/review",
-    "reviewChangeRequest",
-    "Review a change request",
-    "The manager's review (TKT-12) of a request with confirmed requirements (409 from any other stage): approving (`reviewed`) sets the completion date promised to the customer (`promised_date` required and not in the past, 422 naming it otherwise); `approve: false` rejects the request (`rejected`). Admins and managers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.review` or `change_request.reject`.",
-    ReviewChangeRequest,
-    MANAGERS,
-    "The requirements are not confirmed",
-    CrAction::Review
-);
-cr_route!(
-    start_development,
-    "/change-requests/{id}/start-development",
-    "startChangeDevelopment",
-    "Start development",
-    "Development of a reviewed request starts (`reviewed` → `in_development`; 409 from any other stage): admins, managers and supervisors (403 for others; there is no developer role), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.start_development`.",
-    NoteBody,
-    LEADS,
-    "The request is not `reviewed`",
-    |b: NoteBody| CrAction::StartDevelopment(b.reason)
-);
-cr_route!(
-    submit_for_test,
-    "/change-requests/{id}/submit-for-test",
-    "submitChangeForTest",
-    "Finish development",
-    "Development is finished and the change goes to the requesting engineer for testing (`in_development` → `testing`; 409 from any other stage): admins, managers and supervisors (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry, the audit entry `change_request.submit_for_test` and the `change_request.ready_for_test` notification to the requesting engineer (TKT-12).",
-    NoteBody,
-    LEADS,
-    "The request is not `in_development`",
-    |b: NoteBody| CrAction::SubmitForTest(b.reason)
-);
-cr_route!(
-    pass_test,
-    "/change-requests/{id}/pass-test",
-    "passChangeTest",
-    "Pass the test",
-    "The requesting engineer tested the change and it passed (`testing` → `tested`; 409 from any other stage). Role `engineer` (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. TKT-12: anyone but the engineer who requested it gets 422 with rule `TKT-12`. Triggers the stage-log entry and the audit entry `change_request.pass_test`.",
-    NoteBody,
-    &[Role::Engineer],
-    "The request is not `testing`",
-    |b: NoteBody| CrAction::PassTest(b.reason)
-);
-cr_route!(
-    deliver_change,
-    "/change-requests/{id}/deliver",
-    "deliverChange",
-    "Deliver the change",
-    "The engineer helped the customer update to the tested change (`tested` → `delivered`; 409 from any other stage); the delay watch stops. Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.deliver`.",
-    NoteBody,
-    ENGINEERS,
-    "The request is not `tested`",
-    |b: NoteBody| CrAction::Deliver(b.reason)
-);
-cr_route!(
-    record_feedback,
-    "/change-requests/{id}/record-feedback",
-    "recordChangeFeedback",
-    "Record the customer's opinion",
-    "The customer's opinion of the delivered change (`delivered` → `feedback_recorded`; 409 from any other stage). Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.record_feedback`.",
-    RecordFeedback,
-    ENGINEERS,
-    "The request is not `delivered`",
-    |b: RecordFeedback| CrAction::RecordFeedback(b.feedback)
-);
-cr_route!(
-    delay_change_request,
-    "/change-requests/{id}/delay",
-    "delayChangeRequest",
-    "Announce a delay",
-    "A delay notice (TKT-12) on an undelivered request (409 once delivered, rejected or cancelled): the customer's contact is told of a later completion date strictly before the current promised date (company date) — on or after it, or with no date promised yet, it is 422 with rule `TKT-12`; the new date must be after the current one (422 `new_promised_date`). The old and new dates are kept in `delay_notices`, and the delay watch watches the new date. Admins, managers, supervisors, engineers and clerks (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.delay`.",
-    DelayNotice,
-    ANNOUNCERS,
-    "The request is delivered, rejected or cancelled",
-    CrAction::Delay
-);
-cr_route!(
-    cancel_change_request,
-    "/change-requests/{id}/cancel",
-    "cancelChangeRequest",
-    "Cancel a change request",
-    "Cancels an undelivered request with the reason (409 once delivered, rejected or cancelled): admins and managers (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.cancel`.",
-    ReasonBody,
-    MANAGERS,
-    "The request is delivered, rejected or cancelled",
-    |b: ReasonBody| CrAction::Cancel(b.reason)
-);
+#[doc = "The manager's review (TKT-12) of a request with confirmed requirements (409 from any other stage): approving (`reviewed`) sets the completion date promised to the customer (`promised_date` required and not in the past, 422 naming it otherwise); `approve: false` rejects the request (`rejected`). Admins and managers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.review` or `change_request.reject`."]
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "reviewChangeRequest",
+    summary = "Review a change request",
+    description = "The manager's review (TKT-12) of a request with confirmed requirements (409 from any other stage): approving (`reviewed`) sets the completion date promised to the customer (`promised_date` required and not in the past, 422 naming it otherwise); `approve: false` rejects the request (`rejected`). Admins and managers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.review` or `change_request.reject`.",
+    params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ReviewChangeRequest,
+    responses(
+        (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
+        (status = 409, description = "The requirements are not confirmed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/review")]
+async fn review_change_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<ReviewChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let action = CrAction::Review(input);
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "Development of a reviewed request starts (`reviewed` → `in_development`; 409 from any other stage): admins, managers and supervisors (403 for others; there is no developer role), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.start_development`."]
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "startChangeDevelopment",
+    summary = "Start development",
+    description = "Development of a reviewed request starts (`reviewed` → `in_development`; 409 from any other stage): admins, managers and supervisors (403 for others; there is no developer role), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.start_development`.",
+    params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = NoteBody,
+    responses(
+        (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
+        (status = 409, description = "The request is not `reviewed`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/start-development")]
+async fn start_development(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<NoteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let action = CrAction::StartDevelopment(b.reason);
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "Development is finished and the change goes to the requesting engineer for testing (`in_development` → `testing`; 409 from any other stage): admins, managers and supervisors (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry, the audit entry `change_request.submit_for_test` and the `change_request.ready_for_test` notification to the requesting engineer (TKT-12)."]
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "submitChangeForTest",
+    summary = "Finish development",
+    description = "Development is finished and the change goes to the requesting engineer for testing (`in_development` → `testing`; 409 from any other stage): admins, managers and supervisors (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry, the audit entry `change_request.submit_for_test` and the `change_request.ready_for_test` notification to the requesting engineer (TKT-12).",
+    params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = NoteBody,
+    responses(
+        (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
+        (status = 409, description = "The request is not `in_development`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/submit-for-test")]
+async fn submit_for_test(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<NoteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let action = CrAction::SubmitForTest(b.reason);
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "The requesting engineer tested the change and it passed (`testing` → `tested`; 409 from any other stage). Role `engineer` (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. TKT-12: anyone but the engineer who requested it gets 422 with rule `TKT-12`. Triggers the stage-log entry and the audit entry `change_request.pass_test`."]
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "passChangeTest",
+    summary = "Pass the test",
+    description = "The requesting engineer tested the change and it passed (`testing` → `tested`; 409 from any other stage). Role `engineer` (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. TKT-12: anyone but the engineer who requested it gets 422 with rule `TKT-12`. Triggers the stage-log entry and the audit entry `change_request.pass_test`.",
+    params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = NoteBody,
+    responses(
+        (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
+        (status = 409, description = "The request is not `testing`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/pass-test")]
+async fn pass_test(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<NoteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let action = CrAction::PassTest(b.reason);
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "The engineer helped the customer update to the tested change (`tested` → `delivered`; 409 from any other stage); the delay watch stops. Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.deliver`."]
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "deliverChange",
+    summary = "Deliver the change",
+    description = "The engineer helped the customer update to the tested change (`tested` → `delivered`; 409 from any other stage); the delay watch stops. Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.deliver`.",
+    params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = NoteBody,
+    responses(
+        (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
+        (status = 409, description = "The request is not `tested`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/deliver")]
+async fn deliver_change(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<NoteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let action = CrAction::Deliver(b.reason);
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "The customer's opinion of the delivered change (`delivered` → `feedback_recorded`; 409 from any other stage). Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.record_feedback`."]
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "recordChangeFeedback",
+    summary = "Record the customer's opinion",
+    description = "The customer's opinion of the delivered change (`delivered` → `feedback_recorded`; 409 from any other stage). Admins, managers, supervisors and engineers (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.record_feedback`.",
+    params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = RecordFeedback,
+    responses(
+        (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
+        (status = 409, description = "The request is not `delivered`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/record-feedback")]
+async fn record_feedback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<RecordFeedback>,
+) -> Result<HttpResponse, ApiError> {
+    let action = CrAction::RecordFeedback(b.feedback);
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "A delay notice (TKT-12) on an undelivered request (409 once delivered, rejected or cancelled): the customer's contact is told of a later completion date strictly before the current promised date (company date) — on or after it, or with no date promised yet, it is 422 with rule `TKT-12`; the new date must be after the current one (422 `new_promised_date`). The old and new dates are kept in `delay_notices`, and the delay watch watches the new date. Admins, managers, supervisors, engineers and clerks (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.delay`."]
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "delayChangeRequest",
+    summary = "Announce a delay",
+    description = "A delay notice (TKT-12) on an undelivered request (409 once delivered, rejected or cancelled): the customer's contact is told of a later completion date strictly before the current promised date (company date) — on or after it, or with no date promised yet, it is 422 with rule `TKT-12`; the new date must be after the current one (422 `new_promised_date`). The old and new dates are kept in `delay_notices`, and the delay watch watches the new date. Admins, managers, supervisors, engineers and clerks (403 for others) who see the request (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.delay`.",
+    params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = DelayNotice,
+    responses(
+        (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
+        (status = 409, description = "The request is delivered, rejected or cancelled", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/delay")]
+async fn delay_change_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<DelayNotice>,
+) -> Result<HttpResponse, ApiError> {
+    let action = CrAction::Delay(input);
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "Cancels an undelivered request with the reason (409 once delivered, rejected or cancelled): admins and managers (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.cancel`."]
+#[utoipa::path(
+    tag = "change-requests",
+    operation_id = "cancelChangeRequest",
+    summary = "Cancel a change request",
+    description = "Cancels an undelivered request with the reason (409 once delivered, rejected or cancelled): admins and managers (403 for others), on a request they see (ORG-5: otherwise 404); needs `If-Match`. Triggers the stage-log entry and the audit entry `change_request.cancel`.",
+    params(("id" = String, Path, description = "Change request id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ReasonBody,
+    responses(
+        (status = 200, description = "Done", body = ChangeRequestDetail, headers(("ETag" = String))),
+        (status = 409, description = "The request is delivered, rejected or cancelled", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/change-requests/{id}/cancel")]
+async fn cancel_change_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<ReasonBody>,
+) -> Result<HttpResponse, ApiError> {
+    let action = CrAction::Cancel(b.reason);
+    act(state, caller, id.into_inner(), version, action).await
+}

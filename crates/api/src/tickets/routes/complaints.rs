@@ -9,14 +9,12 @@ use crate::tickets::dto::complaints::{
     CloseComplaint, ComplaintCounts, ComplaintCountsQuery, ComplaintOut, ComplaintQuery,
     CreateComplaint, JudgeComplaint, ReplyComplaint,
 };
-use crate::tickets::service::complaints::{
-    self as svc, ComplaintAction, LEADS, RECORDERS, REPLIERS,
-};
+use crate::tickets::service::complaints::{self as svc, ComplaintAction};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::Role;
 use kefu_store::complaints::{self as store, ComplaintFilter};
 use kefu_store::to_db_time;
+use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -58,7 +56,7 @@ async fn create_complaint(
     caller: Caller,
     ValidJson(input): ValidJson<CreateComplaint>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(RECORDERS)?;
+    access::require(Action::ComplaintCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let out = state
@@ -163,12 +161,12 @@ async fn get_complaint(
 async fn act(
     state: web::Data<AppState>,
     caller: Caller,
-    roles: &[Role],
     id: String,
     version: i64,
     action: ComplaintAction,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(roles)?;
+    // The role check before loading: a stranger is refused before learning the complaint exists.
+    access::require(action.action(), &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let out = state
@@ -207,7 +205,6 @@ async fn judge_complaint(
     act(
         state,
         caller,
-        LEADS,
         id.into_inner(),
         version,
         ComplaintAction::Judge(input),
@@ -245,7 +242,6 @@ async fn reply_complaint(
     act(
         state,
         caller,
-        REPLIERS,
         id.into_inner(),
         version,
         ComplaintAction::Reply(input),
@@ -284,7 +280,7 @@ async fn close_complaint(
     let action = ComplaintAction::Close {
         reason: trimmed(input.reason),
     };
-    act(state, caller, LEADS, id.into_inner(), version, action).await
+    act(state, caller, id.into_inner(), version, action).await
 }
 
 /// Count valid complaints per employee

@@ -17,9 +17,10 @@ use crate::tickets::service::feedback_forms::{self as svc, SignInput};
 use crate::tickets::service::tickets::ticket_scope;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
-use kefu_core::{Role, Seal};
+use kefu_core::Seal;
 use kefu_store::feedback_forms::{self as store, FormFilter};
 use kefu_store::to_db_time;
+use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -34,9 +35,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(receive_feedback_form)
         .service(list_feedback_form_versions);
 }
-
-/// Who records the hand-in of a signed form (the clerk, 内勤) and may see the late list.
-const OFFICE: &[Role] = &[Role::Admin, Role::Manager, Role::Clerk];
 
 /// Draft a visit's feedback form
 ///
@@ -63,7 +61,7 @@ async fn create_feedback_form(
     id: web::Path<String>,
     ValidJson(input): ValidJson<CreateFeedbackForm>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Engineer])?;
+    access::require(Action::FormCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -149,7 +147,7 @@ async fn late_feedback_forms(
     caller: Caller,
     StrictQuery(query): StrictQuery<LateFormsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(OFFICE)?;
+    access::require(Action::FormListLate, &caller.actor.roles)?;
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
     let now = state.clock.now();
@@ -214,7 +212,7 @@ async fn update_feedback_form(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateFeedbackForm>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Engineer])?;
+    access::require(Action::FormUpdate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -255,7 +253,7 @@ async fn sign_feedback_form(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<SignFeedbackForm>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Engineer])?;
+    access::require(Action::FormSign, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -298,7 +296,7 @@ async fn amend_feedback_form(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<AmendFeedbackForm>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Engineer])?;
+    access::require(Action::FormAmend, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -341,7 +339,7 @@ async fn receive_feedback_form(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<ReceiveFeedbackForm>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(OFFICE)?;
+    access::require(Action::FormReceive, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;

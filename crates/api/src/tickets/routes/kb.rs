@@ -8,10 +8,11 @@ use crate::kernel::state::AppState;
 use crate::tickets::dto::kb::{
     ArticleOut, ArticleQuery, ArticleVersionOut, CreateArticle, UpdateArticle,
 };
-use crate::tickets::service::kb::{self as svc, EDITORS, READERS, STAFF, WRITERS};
+use crate::tickets::service::kb as svc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
 use kefu_store::kb as store;
+use kefu_tickets::access::{self, Action};
 use kefu_tickets::kb::ArticleCommand;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -48,7 +49,7 @@ async fn create_article(
     caller: Caller,
     ValidJson(input): ValidJson<CreateArticle>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(WRITERS)?;
+    access::require(Action::KbCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let out = state
@@ -79,7 +80,7 @@ async fn list_articles(
     caller: Caller,
     StrictQuery(query): StrictQuery<ArticleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(READERS)?;
+    access::require(Action::KbList, &caller.actor.roles)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let mode = list_mode(None, query.cursor.as_deref())?;
     let filter = svc::filter_for(
@@ -115,7 +116,7 @@ async fn get_article(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(READERS)?;
+    access::require(Action::KbGet, &caller.actor.roles)?;
     let id = id.into_inner();
     let actor = caller.actor.clone();
     let out = state
@@ -150,7 +151,7 @@ async fn update_article(
     IfMatch(version): IfMatch,
     ValidJson(input): ValidJson<UpdateArticle>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(WRITERS)?;
+    access::require(Action::KbUpdate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let id = id.into_inner();
@@ -176,7 +177,7 @@ async fn list_article_versions(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(STAFF)?;
+    access::require(Action::KbVersions, &caller.actor.roles)?;
     let id = id.into_inner();
     let actor = caller.actor.clone();
     let items = state
@@ -207,7 +208,7 @@ async fn get_article_version(
     caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(STAFF)?;
+    access::require(Action::KbVersions, &caller.actor.roles)?;
     let (id, n) = path.into_inner();
     // Not a version number: no such version (a problem body, not actix's plain-text 404).
     let n: i64 = n.parse().map_err(|_| ApiError::NotFound)?;
@@ -225,7 +226,12 @@ async fn act(
     version: i64,
     command: ArticleCommand,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(EDITORS)?;
+    let action = match command {
+        ArticleCommand::Publish => Action::KbPublish,
+        ArticleCommand::Archive => Action::KbArchive,
+        ArticleCommand::Edit => Action::KbEditPublished,
+    };
+    access::require(action, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let out = state

@@ -1,5 +1,5 @@
 use crate::kernel::auth::Caller;
-use crate::kernel::command::Ctx;
+use crate::kernel::command::{Ctx, Versioned, run_command};
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
@@ -12,12 +12,15 @@ use crate::tickets::dto::tickets::{
     AssignTicket, AtRiskQuery, ConfirmAppointment, CreateTicket, EXPORT, MissedAppointment,
     NoteBody, ReasonBody, ResolveTicket, TicketOut, TicketQuery, TransitionOut,
 };
-use crate::tickets::service::tickets::{self as svc, TicketCommand};
+use crate::tickets::service::tickets as svc;
+use crate::tickets::service::transition;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::{FieldError, Role};
+use kefu_core::FieldError;
 use kefu_store::tickets::{self as store, TicketFilter};
 use kefu_store::to_db_time;
+use kefu_tickets::access::{self, Action};
+use kefu_tickets::decide::TicketCommand;
 use kefu_tickets::lifecycle::Command;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -38,21 +41,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(confirm_appointment)
         .service(missed_appointment);
 }
-
-/// Who opens tickets: staff who take requests, and customer contacts through the web.
-const OPENERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::Engineer,
-    Role::CallbackAgent,
-    Role::Executive,
-    Role::CustomerContact,
-];
-/// Who works on tickets (the service decides per ticket: assignee or lead).
-const WORKERS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer];
-const LEADS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor];
 
 /// List or delta-sync tickets
 ///
@@ -197,7 +185,7 @@ async fn create_ticket(
     caller: Caller,
     ValidJson(input): ValidJson<CreateTicket>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(OPENERS)?;
+    access::require(Action::TicketCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
@@ -278,19 +266,29 @@ async fn list_ticket_transitions(
 async fn command(
     state: web::Data<AppState>,
     caller: Caller,
-    roles: &[Role],
     id: String,
     version: i64,
     command: TicketCommand,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(roles)?;
-    let ctx = Ctx::of(&caller, state.clock.now());
-    let actor = caller.actor.clone();
+    // The role check before loading: a stranger is refused before learning the ticket exists.
+    access::require(command.action(), &caller.actor.roles)?;
     let tz = state.config.timezone;
-    let out = state
-        .tx(move |conn| svc::run(conn, &ctx, &actor, tz, &id, version, command))
-        .await?;
-    Ok(versioned(StatusCode::OK, out.version, &out))
+    run_command(
+        state,
+        caller,
+        id,
+        version,
+        move |conn, ctx, actor, id, version| {
+            transition::run(conn, ctx, actor, tz, id, version, command)
+        },
+    )
+    .await
+}
+
+impl Versioned for TicketOut {
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
 fn lifecycle(command: Command, reason: Option<String>) -> TicketCommand {
@@ -331,116 +329,205 @@ async fn assign_ticket(
     ValidJson(input): ValidJson<AssignTicket>,
 ) -> Result<HttpResponse, ApiError> {
     let cmd = TicketCommand::Assign {
-        assignee_id: input.assignee_id,
+        assignee_id: input.assignee_id.into(),
         planned_start: input.planned_start,
         planned_end: input.planned_end,
         reason: input.reason,
     };
-    command(state, caller, LEADS, id.into_inner(), version, cmd).await
+    command(state, caller, id.into_inner(), version, cmd).await
 }
 
-macro_rules! lifecycle_route {
-    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $roles:expr, $cmd:expr, $reason:expr) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "tickets",
-            operation_id = $op,
-            summary = $summary,
-            description = $doc,
-            params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
-            request_body = $body,
-            responses(
-                (status = 200, description = "Done", body = TicketOut, headers(("ETag" = String))),
-                (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($path)]
-        async fn $fn(
-            state: web::Data<AppState>,
-            caller: Caller,
-            id: web::Path<String>,
-            IfMatch(version): IfMatch,
-            ValidJson(input): ValidJson<$body>,
-        ) -> Result<HttpResponse, ApiError> {
-            #[allow(clippy::redundant_closure_call)]
-            let reason = ($reason)(input);
-            command(state, caller, $roles, id.into_inner(), version, lifecycle($cmd, reason)).await
-        }
-    };
+#[doc = "Start work (`assigned` → `in_progress`; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. The first start records the response (TKT-2: meets the response target). Writes the log entry `start` and the audit entry `ticket.start`."]
+#[utoipa::path(
+    tag = "tickets",
+    operation_id = "startTicket",
+    summary = "Start work on a ticket",
+    description = "Start work (`assigned` → `in_progress`; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. The first start records the response (TKT-2: meets the response target). Writes the log entry `start` and the audit entry `ticket.start`.",
+    params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = NoteBody,
+    responses(
+        (status = 200, description = "Done", body = TicketOut, headers(("ETag" = String))),
+        (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{id}/start")]
+async fn start_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<NoteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = b.reason;
+    command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        lifecycle(Command::Start, reason),
+    )
+    .await
 }
 
-lifecycle_route!(
-    start_ticket,
-    "/tickets/{id}/start",
-    "startTicket",
-    "Start work on a ticket",
-    "Start work (`assigned` → `in_progress`; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. The first start records the response (TKT-2: meets the response target). Writes the log entry `start` and the audit entry `ticket.start`.",
-    NoteBody,
-    WORKERS,
-    Command::Start,
-    |b: NoteBody| b.reason
-);
-lifecycle_route!(
-    wait_ticket,
-    "/tickets/{id}/wait",
-    "waitTicket",
-    "Wait for the customer",
-    "Wait for the customer (`in_progress` → `waiting_customer`, `reason` required; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. The SLA clock stops until the ticket resumes (TKT-2), and the SLA watch skips it meanwhile. Writes the log entry `wait` and the audit entry `ticket.wait`.",
-    ReasonBody,
-    WORKERS,
-    Command::Wait,
-    |b: ReasonBody| Some(b.reason)
-);
-lifecycle_route!(
-    resume_ticket,
-    "/tickets/{id}/resume",
-    "resumeTicket",
-    "Resume a waiting ticket",
-    "Resume (`waiting_customer` → `in_progress`; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. Unmet due instants move by the working time spent waiting (TKT-2, work calendar CAL-1). Writes the log entry `resume` and the audit entry `ticket.resume`.",
-    NoteBody,
-    WORKERS,
-    Command::Resume,
-    |b: NoteBody| b.reason
-);
-lifecycle_route!(
-    close_ticket,
-    "/tickets/{id}/close",
-    "closeTicket",
-    "Close a resolved ticket",
-    "Close (`resolved` → `closed`; TKT-3: 409 from any other state). Who: admins, managers and clerks (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. A satisfied callback closes its ticket itself (TKT-9). Writes the log entry `close` and the audit entry `ticket.close`.",
-    NoteBody,
-    &[Role::Admin, Role::Manager, Role::Clerk],
-    Command::Close,
-    |b: NoteBody| b.reason
-);
-lifecycle_route!(
-    cancel_ticket,
-    "/tickets/{id}/cancel",
-    "cancelTicket",
-    "Cancel a ticket",
-    "Cancel (from `new`, `assigned`, `in_progress` or `waiting_customer`, `reason` required; TKT-3: 409 once resolved, closed or cancelled). Who: admins, managers, supervisors and clerks (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. Writes the log entry `cancel` and the audit entry `ticket.cancel`.",
-    ReasonBody,
-    &[Role::Admin, Role::Manager, Role::Supervisor, Role::Clerk],
-    Command::Cancel,
-    |b: ReasonBody| Some(b.reason)
-);
-lifecycle_route!(
-    reopen_ticket,
-    "/tickets/{id}/reopen",
-    "reopenTicket",
-    "Reopen a ticket",
-    "Reopen (`resolved` or `closed` → `in_progress`, `reason` required; TKT-3: 409 from any other state). Who: admins, managers, supervisors, clerks and callback agents (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. Clears the resolved and closed instants; a dissatisfied callback reopens its ticket itself (TKT-9). Writes the log entry `reopen` and the audit entry `ticket.reopen`.",
-    ReasonBody,
-    &[
-        Role::Admin,
-        Role::Manager,
-        Role::Supervisor,
-        Role::Clerk,
-        Role::CallbackAgent
-    ],
-    Command::Reopen,
-    |b: ReasonBody| Some(b.reason)
-);
+#[doc = "Wait for the customer (`in_progress` → `waiting_customer`, `reason` required; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. The SLA clock stops until the ticket resumes (TKT-2), and the SLA watch skips it meanwhile. Writes the log entry `wait` and the audit entry `ticket.wait`."]
+#[utoipa::path(
+    tag = "tickets",
+    operation_id = "waitTicket",
+    summary = "Wait for the customer",
+    description = "Wait for the customer (`in_progress` → `waiting_customer`, `reason` required; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. The SLA clock stops until the ticket resumes (TKT-2), and the SLA watch skips it meanwhile. Writes the log entry `wait` and the audit entry `ticket.wait`.",
+    params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ReasonBody,
+    responses(
+        (status = 200, description = "Done", body = TicketOut, headers(("ETag" = String))),
+        (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{id}/wait")]
+async fn wait_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<ReasonBody>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = Some(b.reason);
+    command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        lifecycle(Command::Wait, reason),
+    )
+    .await
+}
+
+#[doc = "Resume (`waiting_customer` → `in_progress`; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. Unmet due instants move by the working time spent waiting (TKT-2, work calendar CAL-1). Writes the log entry `resume` and the audit entry `ticket.resume`."]
+#[utoipa::path(
+    tag = "tickets",
+    operation_id = "resumeTicket",
+    summary = "Resume a waiting ticket",
+    description = "Resume (`waiting_customer` → `in_progress`; TKT-3: 409 from any other state). Who: the ticket's assignee, or an admin, manager or supervisor (403 for others); the ticket must be visible (ORG-5: otherwise 404). Needs `If-Match`. Unmet due instants move by the working time spent waiting (TKT-2, work calendar CAL-1). Writes the log entry `resume` and the audit entry `ticket.resume`.",
+    params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = NoteBody,
+    responses(
+        (status = 200, description = "Done", body = TicketOut, headers(("ETag" = String))),
+        (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{id}/resume")]
+async fn resume_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<NoteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = b.reason;
+    command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        lifecycle(Command::Resume, reason),
+    )
+    .await
+}
+
+#[doc = "Close (`resolved` → `closed`; TKT-3: 409 from any other state). Who: admins, managers and clerks (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. A satisfied callback closes its ticket itself (TKT-9). Writes the log entry `close` and the audit entry `ticket.close`."]
+#[utoipa::path(
+    tag = "tickets",
+    operation_id = "closeTicket",
+    summary = "Close a resolved ticket",
+    description = "Close (`resolved` → `closed`; TKT-3: 409 from any other state). Who: admins, managers and clerks (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. A satisfied callback closes its ticket itself (TKT-9). Writes the log entry `close` and the audit entry `ticket.close`.",
+    params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = NoteBody,
+    responses(
+        (status = 200, description = "Done", body = TicketOut, headers(("ETag" = String))),
+        (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{id}/close")]
+async fn close_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<NoteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = b.reason;
+    command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        lifecycle(Command::Close, reason),
+    )
+    .await
+}
+
+#[doc = "Cancel (from `new`, `assigned`, `in_progress` or `waiting_customer`, `reason` required; TKT-3: 409 once resolved, closed or cancelled). Who: admins, managers, supervisors and clerks (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. Writes the log entry `cancel` and the audit entry `ticket.cancel`."]
+#[utoipa::path(
+    tag = "tickets",
+    operation_id = "cancelTicket",
+    summary = "Cancel a ticket",
+    description = "Cancel (from `new`, `assigned`, `in_progress` or `waiting_customer`, `reason` required; TKT-3: 409 once resolved, closed or cancelled). Who: admins, managers, supervisors and clerks (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. Writes the log entry `cancel` and the audit entry `ticket.cancel`.",
+    params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ReasonBody,
+    responses(
+        (status = 200, description = "Done", body = TicketOut, headers(("ETag" = String))),
+        (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{id}/cancel")]
+async fn cancel_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<ReasonBody>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = Some(b.reason);
+    command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        lifecycle(Command::Cancel, reason),
+    )
+    .await
+}
+
+#[doc = "Reopen (`resolved` or `closed` → `in_progress`, `reason` required; TKT-3: 409 from any other state). Who: admins, managers, supervisors, clerks and callback agents (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. Clears the resolved and closed instants; a dissatisfied callback reopens its ticket itself (TKT-9). Writes the log entry `reopen` and the audit entry `ticket.reopen`."]
+#[utoipa::path(
+    tag = "tickets",
+    operation_id = "reopenTicket",
+    summary = "Reopen a ticket",
+    description = "Reopen (`resolved` or `closed` → `in_progress`, `reason` required; TKT-3: 409 from any other state). Who: admins, managers, supervisors, clerks and callback agents (403 for others), on a visible ticket (ORG-5: otherwise 404). Needs `If-Match`. Clears the resolved and closed instants; a dissatisfied callback reopens its ticket itself (TKT-9). Writes the log entry `reopen` and the audit entry `ticket.reopen`.",
+    params(("id" = String, Path, description = "Ticket id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ReasonBody,
+    responses(
+        (status = 200, description = "Done", body = TicketOut, headers(("ETag" = String))),
+        (status = 409, description = "TKT-3: not allowed in the ticket's state", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{id}/reopen")]
+async fn reopen_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<ReasonBody>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = Some(b.reason);
+    command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        lifecycle(Command::Reopen, reason),
+    )
+    .await
+}
 
 /// Resolve a ticket
 ///
@@ -476,7 +563,7 @@ async fn resolve_ticket(
     let cmd = TicketCommand::Resolve {
         summary: input.resolution_summary,
     };
-    command(state, caller, WORKERS, id.into_inner(), version, cmd).await
+    command(state, caller, id.into_inner(), version, cmd).await
 }
 
 /// Confirm the appointment
@@ -509,15 +596,7 @@ async fn confirm_appointment(
     let cmd = TicketCommand::ConfirmAppointment {
         confirmed_with: input.confirmed_with,
     };
-    command(
-        state,
-        caller,
-        &[Role::Engineer],
-        id.into_inner(),
-        version,
-        cmd,
-    )
-    .await
+    command(state, caller, id.into_inner(), version, cmd).await
 }
 
 /// Report a missed appointment
@@ -552,13 +631,5 @@ async fn missed_appointment(
         reason: input.reason,
         customer_consented: input.customer_consented,
     };
-    command(
-        state,
-        caller,
-        &[Role::Engineer],
-        id.into_inner(),
-        version,
-        cmd,
-    )
-    .await
+    command(state, caller, id.into_inner(), version, cmd).await
 }

@@ -1,5 +1,5 @@
 use crate::kernel::auth::Caller;
-use crate::kernel::command::Ctx;
+use crate::kernel::command::{Ctx, Versioned, run_command};
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
 use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
@@ -15,9 +15,9 @@ use crate::tickets::service::tickets::ticket_scope;
 use crate::tickets::service::visits::{self as svc, VisitAction};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::Role;
 use kefu_store::to_db_time;
 use kefu_store::visits::{self as store, VisitFilter};
+use kefu_tickets::access::{self, Action};
 use kefu_tickets::visits::VisitCommand;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -65,7 +65,7 @@ async fn request_visit(
     id: web::Path<String>,
     ValidJson(input): ValidJson<CreateVisit>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer])?;
+    access::require(Action::VisitRequest, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let id = id.into_inner();
@@ -158,138 +158,196 @@ async fn get_visit(
 async fn act(
     state: web::Data<AppState>,
     caller: Caller,
-    roles: &[Role],
     id: String,
     version: i64,
     action: VisitAction,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(roles)?;
-    let ctx = Ctx::of(&caller, state.clock.now());
-    let actor = caller.actor.clone();
-    let out = state
-        .tx(move |conn| svc::act(conn, &ctx, &actor, &id, version, action))
-        .await?;
-    Ok(versioned(StatusCode::OK, out.version, &out))
+    // The role check before loading: a stranger is refused before learning the visit exists.
+    access::require(action.action(), &caller.actor.roles)?;
+    run_command(
+        state,
+        caller,
+        id,
+        version,
+        move |conn, ctx, actor, id, version| svc::act(conn, ctx, actor, id, version, action),
+    )
+    .await
 }
 
-macro_rules! visit_route {
-    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $roles:expr, $extra:literal, $make:expr) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "visits",
-            operation_id = $op,
-            summary = $summary,
-            description = $doc,
-            params(("id" = String, Path, description = "Visit id"), crate::kernel::openapi::IfMatchHeader),
-            request_body = $body,
-            responses(
-                (status = 200, description = "Done", body = VisitOut, headers(("ETag" = String))),
-                (status = 409, description = $extra, body = Problem, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($path)]
-        async fn $fn(
-            state: web::Data<AppState>,
-            caller: Caller,
-            id: web::Path<String>,
-            IfMatch(version): IfMatch,
-            ValidJson(input): ValidJson<$body>,
-        ) -> Result<HttpResponse, ApiError> {
-            #[allow(clippy::redundant_closure_call)]
-            let action = ($make)(input);
-            act(state, caller, $roles, id.into_inner(), version, action).await
-        }
-    };
+impl Versioned for VisitOut {
+    fn version(&self) -> i64 {
+        self.version
+    }
 }
 
-const MANAGERS: &[Role] = &[Role::Admin, Role::Manager];
-const ENGINEERS: &[Role] = &[Role::Engineer];
-
-visit_route!(
-    approve_visit,
-    "/visits/{id}/approve",
-    "approveVisit",
-    "Approve a visit request",
-    "Approves a requested visit (TKT-5): admins and managers only (403 for others), on a visit they see (ORG-5: otherwise 404). Needs `If-Match`. 409 unless the visit is `requested`. Triggers the audit entry `visit.approve` and the `visit.approved` notification to the visit's engineer, with the note.",
-    DecideVisit,
-    MANAGERS,
-    "The visit is not requested",
-    |b: DecideVisit| VisitAction::Decide {
+#[doc = "Approves a requested visit (TKT-5): admins and managers only (403 for others), on a visit they see (ORG-5: otherwise 404). Needs `If-Match`. 409 unless the visit is `requested`. Triggers the audit entry `visit.approve` and the `visit.approved` notification to the visit's engineer, with the note."]
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "approveVisit",
+    summary = "Approve a visit request",
+    description = "Approves a requested visit (TKT-5): admins and managers only (403 for others), on a visit they see (ORG-5: otherwise 404). Needs `If-Match`. 409 unless the visit is `requested`. Triggers the audit entry `visit.approve` and the `visit.approved` notification to the visit's engineer, with the note.",
+    params(("id" = String, Path, description = "Visit id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = DecideVisit,
+    responses(
+        (status = 200, description = "Done", body = VisitOut, headers(("ETag" = String))),
+        (status = 409, description = "The visit is not requested", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/visits/{id}/approve")]
+async fn approve_visit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<DecideVisit>,
+) -> Result<HttpResponse, ApiError> {
+    let action = VisitAction::Decide {
         approve: true,
-        note: b.note
-    }
-);
-visit_route!(
-    reject_visit,
-    "/visits/{id}/reject",
-    "rejectVisit",
-    "Reject a visit request",
-    "Rejects a requested visit (TKT-5): admins and managers only (403 for others), on a visit they see (ORG-5: otherwise 404). Needs `If-Match`. 409 unless the visit is `requested`; a rejected visit cannot depart. Triggers the audit entry `visit.reject` and the `visit.rejected` notification to the visit's engineer, with the note.",
-    DecideVisit,
-    MANAGERS,
-    "The visit is not requested",
-    |b: DecideVisit| VisitAction::Decide {
+        note: b.note,
+    };
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "Rejects a requested visit (TKT-5): admins and managers only (403 for others), on a visit they see (ORG-5: otherwise 404). Needs `If-Match`. 409 unless the visit is `requested`; a rejected visit cannot depart. Triggers the audit entry `visit.reject` and the `visit.rejected` notification to the visit's engineer, with the note."]
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "rejectVisit",
+    summary = "Reject a visit request",
+    description = "Rejects a requested visit (TKT-5): admins and managers only (403 for others), on a visit they see (ORG-5: otherwise 404). Needs `If-Match`. 409 unless the visit is `requested`; a rejected visit cannot depart. Triggers the audit entry `visit.reject` and the `visit.rejected` notification to the visit's engineer, with the note.",
+    params(("id" = String, Path, description = "Visit id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = DecideVisit,
+    responses(
+        (status = 200, description = "Done", body = VisitOut, headers(("ETag" = String))),
+        (status = 409, description = "The visit is not requested", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/visits/{id}/reject")]
+async fn reject_visit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<DecideVisit>,
+) -> Result<HttpResponse, ApiError> {
+    let action = VisitAction::Decide {
         approve: false,
-        note: b.note
-    }
-);
-visit_route!(
-    depart_visit,
-    "/visits/{id}/depart",
-    "departVisit",
-    "Report departure",
-    "The visit's engineer reports departure (only the engineer the visit is for: 403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. TKT-5: only an approved visit may depart — a requested or rejected one gives 422 with rule `TKT-5`; 409 when already departed or when the ticket is cancelled, resolved or closed. `at` may be a client reading taken offline (at most 5 minutes ahead of the server, not before the request). Triggers the audit entry `visit.depart`.",
-    FieldReport,
-    ENGINEERS,
-    "Already departed, or the ticket is cancelled, resolved or closed",
-    |b: FieldReport| VisitAction::Report {
+        note: b.note,
+    };
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "The visit's engineer reports departure (only the engineer the visit is for: 403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. TKT-5: only an approved visit may depart — a requested or rejected one gives 422 with rule `TKT-5`; 409 when already departed or when the ticket is cancelled, resolved or closed. `at` may be a client reading taken offline (at most 5 minutes ahead of the server, not before the request). Triggers the audit entry `visit.depart`."]
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "departVisit",
+    summary = "Report departure",
+    description = "The visit's engineer reports departure (only the engineer the visit is for: 403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. TKT-5: only an approved visit may depart — a requested or rejected one gives 422 with rule `TKT-5`; 409 when already departed or when the ticket is cancelled, resolved or closed. `at` may be a client reading taken offline (at most 5 minutes ahead of the server, not before the request). Triggers the audit entry `visit.depart`.",
+    params(("id" = String, Path, description = "Visit id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = FieldReport,
+    responses(
+        (status = 200, description = "Done", body = VisitOut, headers(("ETag" = String))),
+        (status = 409, description = "Already departed, or the ticket is cancelled, resolved or closed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/visits/{id}/depart")]
+async fn depart_visit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<FieldReport>,
+) -> Result<HttpResponse, ApiError> {
+    let action = VisitAction::Report {
         command: VisitCommand::Depart,
         at: b.at,
-        gps: b.gps
-    }
-);
-visit_route!(
-    arrive_visit,
-    "/visits/{id}/arrive",
-    "arriveVisit",
-    "Report arrival",
-    "The visit's engineer reports arrival after departing, with an optional GPS point; `at` as for departure. Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. 409 unless the visit is `departed`. Triggers the audit entry `visit.arrive`.",
-    FieldReport,
-    ENGINEERS,
-    "The visit has not departed or has arrived already",
-    |b: FieldReport| VisitAction::Report {
+        gps: b.gps,
+    };
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "The visit's engineer reports arrival after departing, with an optional GPS point; `at` as for departure. Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. 409 unless the visit is `departed`. Triggers the audit entry `visit.arrive`."]
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "arriveVisit",
+    summary = "Report arrival",
+    description = "The visit's engineer reports arrival after departing, with an optional GPS point; `at` as for departure. Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. 409 unless the visit is `departed`. Triggers the audit entry `visit.arrive`.",
+    params(("id" = String, Path, description = "Visit id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = FieldReport,
+    responses(
+        (status = 200, description = "Done", body = VisitOut, headers(("ETag" = String))),
+        (status = 409, description = "The visit has not departed or has arrived already", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/visits/{id}/arrive")]
+async fn arrive_visit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<FieldReport>,
+) -> Result<HttpResponse, ApiError> {
+    let action = VisitAction::Report {
         command: VisitCommand::Arrive,
         at: b.at,
-        gps: b.gps
-    }
-);
-visit_route!(
-    finish_visit,
-    "/visits/{id}/finish",
-    "finishVisit",
-    "Report the end of a visit",
-    "The visit's engineer finishes (after departing or arriving) and says whether the problem was resolved; an unresolved visit must be escalated (TKT-8) or it is flagged `unresolved_not_escalated`. Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. 409 unless the visit is `departed` or `arrived`. Triggers the audit entry `visit.finish`; the feedback form (TKT-7) is then due.",
-    FinishVisit,
-    ENGINEERS,
-    "The visit has not departed or has finished already",
-    |b: FinishVisit| VisitAction::Finish {
+        gps: b.gps,
+    };
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "The visit's engineer finishes (after departing or arriving) and says whether the problem was resolved; an unresolved visit must be escalated (TKT-8) or it is flagged `unresolved_not_escalated`. Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. 409 unless the visit is `departed` or `arrived`. Triggers the audit entry `visit.finish`; the feedback form (TKT-7) is then due."]
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "finishVisit",
+    summary = "Report the end of a visit",
+    description = "The visit's engineer finishes (after departing or arriving) and says whether the problem was resolved; an unresolved visit must be escalated (TKT-8) or it is flagged `unresolved_not_escalated`. Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. 409 unless the visit is `departed` or `arrived`. Triggers the audit entry `visit.finish`; the feedback form (TKT-7) is then due.",
+    params(("id" = String, Path, description = "Visit id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = FinishVisit,
+    responses(
+        (status = 200, description = "Done", body = VisitOut, headers(("ETag" = String))),
+        (status = 409, description = "The visit has not departed or has finished already", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/visits/{id}/finish")]
+async fn finish_visit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<FinishVisit>,
+) -> Result<HttpResponse, ApiError> {
+    let action = VisitAction::Finish {
         at: b.at,
         gps: b.gps,
         resolved: b.resolved,
-        note: b.note
-    }
-);
-visit_route!(
-    escalate_visit,
-    "/visits/{id}/escalate",
-    "escalateVisit",
-    "Escalate from the site",
-    "The visit's engineer escalates to the managers from the site (TKT-8), once: after departing, on site, or right after finishing (409 before departure; 409 naming TKT-8 when already escalated). Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. Triggers an `escalate` entry in the ticket's log, the audit entry `visit.escalate` and the `visit.escalated` notification to every enabled manager, with the reason.",
-    ReasonBody,
-    ENGINEERS,
-    "The visit has not departed, or is escalated already",
-    |b: ReasonBody| VisitAction::Escalate { reason: b.reason }
-);
+        note: b.note,
+    };
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "The visit's engineer escalates to the managers from the site (TKT-8), once: after departing, on site, or right after finishing (409 before departure; 409 naming TKT-8 when already escalated). Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. Triggers an `escalate` entry in the ticket's log, the audit entry `visit.escalate` and the `visit.escalated` notification to every enabled manager, with the reason."]
+#[utoipa::path(
+    tag = "visits",
+    operation_id = "escalateVisit",
+    summary = "Escalate from the site",
+    description = "The visit's engineer escalates to the managers from the site (TKT-8), once: after departing, on site, or right after finishing (409 before departure; 409 naming TKT-8 when already escalated). Only the visit's engineer (403 for anyone else; an invisible visit is 404, ORG-5). Needs `If-Match`. Triggers an `escalate` entry in the ticket's log, the audit entry `visit.escalate` and the `visit.escalated` notification to every enabled manager, with the reason.",
+    params(("id" = String, Path, description = "Visit id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ReasonBody,
+    responses(
+        (status = 200, description = "Done", body = VisitOut, headers(("ETag" = String))),
+        (status = 409, description = "The visit has not departed, or is escalated already", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/visits/{id}/escalate")]
+async fn escalate_visit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<ReasonBody>,
+) -> Result<HttpResponse, ApiError> {
+    let action = VisitAction::Escalate { reason: b.reason };
+    act(state, caller, id.into_inner(), version, action).await
+}
 
 /// Record a service
 ///
@@ -320,13 +378,7 @@ async fn create_service_record(
     id: web::Path<String>,
     ValidJson(input): ValidJson<CreateServiceRecord>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[
-        Role::Admin,
-        Role::Manager,
-        Role::Supervisor,
-        Role::Clerk,
-        Role::Engineer,
-    ])?;
+    access::require(Action::ServiceRecordCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let id = id.into_inner();
@@ -385,7 +437,7 @@ async fn dispatch_board(
     caller: Caller,
     StrictQuery(query): StrictQuery<BoardQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor])?;
+    access::require(Action::DispatchBoard, &caller.actor.roles)?;
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
     let now = state.clock.now();
@@ -414,7 +466,7 @@ async fn my_agenda(
     caller: Caller,
     StrictQuery(query): StrictQuery<AgendaQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Engineer, Role::Supervisor, Role::Manager, Role::Admin])?;
+    access::require(Action::MyAgenda, &caller.actor.roles)?;
     let actor = caller.actor.clone();
     let tz = state.config.timezone;
     let now = state.clock.now();

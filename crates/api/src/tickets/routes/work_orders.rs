@@ -1,5 +1,5 @@
 use crate::kernel::auth::Caller;
-use crate::kernel::command::Ctx;
+use crate::kernel::command::{Ctx, Versioned, run_command};
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson};
 use crate::kernel::page::{Page, fetch_size, list_mode, paginate};
@@ -9,13 +9,12 @@ use crate::tickets::dto::tickets::ReasonBody;
 use crate::tickets::dto::work_orders::{
     CloseWorkOrder, CreateWorkOrder, SolveWorkOrder, StartWorkOrder, WorkOrderOut, WorkOrderQuery,
 };
-use crate::tickets::service::kb::STAFF;
 use crate::tickets::service::tickets::ticket_scope;
 use crate::tickets::service::work_orders::{self as svc, WorkOrderAction};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use kefu_core::Role;
 use kefu_store::work_orders::{self as store, WorkOrderFilter};
+use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -62,7 +61,7 @@ async fn create_work_order(
     id: web::Path<String>,
     ValidJson(input): ValidJson<CreateWorkOrder>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Admin, Role::Manager, Role::Supervisor, Role::Engineer])?;
+    access::require(Action::WorkOrderCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
     let id = id.into_inner();
@@ -93,7 +92,7 @@ async fn list_work_orders(
     caller: Caller,
     StrictQuery(query): StrictQuery<WorkOrderQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(STAFF)?;
+    access::require(Action::WorkOrderList, &caller.actor.roles)?;
     let (limit, fetch) = fetch_size(query.limit)?;
     let mode = list_mode(None, query.cursor.as_deref())?;
     let filter = WorkOrderFilter {
@@ -130,7 +129,7 @@ async fn get_work_order(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(STAFF)?;
+    access::require(Action::WorkOrderGet, &caller.actor.roles)?;
     let id = id.into_inner();
     let actor = caller.actor.clone();
     let out = state.db(move |conn| svc::get(conn, &actor, &id)).await?;
@@ -144,88 +143,126 @@ async fn act(
     version: i64,
     action: WorkOrderAction,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(STAFF)?;
-    let ctx = Ctx::of(&caller, state.clock.now());
-    let actor = caller.actor.clone();
-    let out = state
-        .tx(move |conn| svc::act(conn, &ctx, &actor, &id, version, action))
-        .await?;
-    Ok(versioned(StatusCode::OK, out.version, &out))
+    // The role check before loading: a stranger is refused before learning the order exists.
+    access::require(action.action(), &caller.actor.roles)?;
+    run_command(
+        state,
+        caller,
+        id,
+        version,
+        move |conn, ctx, actor, id, version| svc::act(conn, ctx, actor, id, version, action),
+    )
+    .await
 }
 
-macro_rules! work_order_route {
-    ($fn:ident, $path:literal, $op:literal, $summary:literal, $doc:literal, $body:ty, $conflict:literal, $make:expr) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "work-orders",
-            operation_id = $op,
-            summary = $summary,
-            description = $doc,
-            params(("id" = String, Path, description = "Work order id"), crate::kernel::openapi::IfMatchHeader),
-            request_body = $body,
-            responses(
-                (status = 200, description = "Done", body = WorkOrderOut, headers(("ETag" = String))),
-                (status = 409, description = $conflict, body = Problem, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($path)]
-        async fn $fn(
-            state: web::Data<AppState>,
-            caller: Caller,
-            id: web::Path<String>,
-            IfMatch(version): IfMatch,
-            ValidJson(input): ValidJson<$body>,
-        ) -> Result<HttpResponse, ApiError> {
-            #[allow(clippy::redundant_closure_call)]
-            let action = ($make)(input);
-            act(state, caller, id.into_inner(), version, action).await
-        }
+impl Versioned for WorkOrderOut {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+#[doc = "The assignee starts work (`open` → `in_progress`; 409 from any other status); a supervisor, manager or admin may start it for someone, naming or changing the assignee (an enabled staff user, else 422). Anyone else is 403; a work order not visible to the caller (with its ticket, ORG-5, or as assignee) is 404. Needs `If-Match`. Triggers the audit entry `work_order.start` and, when the assignee changes, the `work_order.assigned` notification to the new assignee (unless that is the caller)."]
+#[utoipa::path(
+    tag = "work-orders",
+    operation_id = "startWorkOrder",
+    summary = "Start a work order",
+    description = "The assignee starts work (`open` → `in_progress`; 409 from any other status); a supervisor, manager or admin may start it for someone, naming or changing the assignee (an enabled staff user, else 422). Anyone else is 403; a work order not visible to the caller (with its ticket, ORG-5, or as assignee) is 404. Needs `If-Match`. Triggers the audit entry `work_order.start` and, when the assignee changes, the `work_order.assigned` notification to the new assignee (unless that is the caller).",
+    params(("id" = String, Path, description = "Work order id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = StartWorkOrder,
+    responses(
+        (status = 200, description = "Done", body = WorkOrderOut, headers(("ETag" = String))),
+        (status = 409, description = "The work order is not open", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/work-orders/{id}/start")]
+async fn start_work_order(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<StartWorkOrder>,
+) -> Result<HttpResponse, ApiError> {
+    let action = WorkOrderAction::Start {
+        assignee_id: b.assignee_id,
     };
+    act(state, caller, id.into_inner(), version, action).await
 }
 
-work_order_route!(
-    start_work_order,
-    "/work-orders/{id}/start",
-    "startWorkOrder",
-    "Start a work order",
-    "The assignee starts work (`open` → `in_progress`; 409 from any other status); a supervisor, manager or admin may start it for someone, naming or changing the assignee (an enabled staff user, else 422). Anyone else is 403; a work order not visible to the caller (with its ticket, ORG-5, or as assignee) is 404. Needs `If-Match`. Triggers the audit entry `work_order.start` and, when the assignee changes, the `work_order.assigned` notification to the new assignee (unless that is the caller).",
-    StartWorkOrder,
-    "The work order is not open",
-    |b: StartWorkOrder| WorkOrderAction::Start {
-        assignee_id: b.assignee_id
-    }
-);
-work_order_route!(
-    solve_work_order,
-    "/work-orders/{id}/solve",
-    "solveWorkOrder",
-    "Solve a work order",
-    "The assignee (or a supervisor, manager or admin; 403 for anyone else) records the solution (`open`/`in_progress` → `solved`; 409 once solved, closed or cancelled). Needs `If-Match`; an invisible work order is 404 (ORG-5). Triggers the audit entry `work_order.solve` and the `work_order.solved` notification to the raiser (unless the raiser solved it). The support specialist then writes the customer-facing wording into the knowledge base and closes the work order with it (TKT-11).",
-    SolveWorkOrder,
-    "The work order is solved, closed or cancelled already",
-    |b: SolveWorkOrder| WorkOrderAction::Solve {
-        solution: b.solution
-    }
-);
-work_order_route!(
-    close_work_order,
-    "/work-orders/{id}/close",
-    "closeWorkOrder",
-    "Close a solved work order with its KB article",
-    "TKT-11: closes a solved work order (409 unless `solved`) with the knowledge-base article (`kb_article_id`, a live article, else 422 naming the field) holding the customer-facing wording; without one, 422 with rule `TKT-11`. Clerks (support specialists), the raiser, supervisors, managers and admins (403 for anyone else); an invisible work order is 404 (ORG-5). Needs `If-Match`. Triggers the audit entry `work_order.close`; a closed work order no longer holds its ticket's resolution back.",
-    CloseWorkOrder,
-    "The work order is not solved",
-    |b: CloseWorkOrder| WorkOrderAction::Close {
-        kb_article_id: b.kb_article_id
-    }
-);
-work_order_route!(
-    cancel_work_order,
-    "/work-orders/{id}/cancel",
-    "cancelWorkOrder",
-    "Cancel a work order",
-    "Cancels an open or in-progress work order with a reason (409 once solved, closed or cancelled): the raiser, supervisors, managers and admins (403 for anyone else); an invisible work order is 404 (ORG-5). Needs `If-Match`. A cancelled work order no longer holds its ticket back (TKT-11). Triggers the audit entry `work_order.cancel`.",
-    ReasonBody,
-    "The work order is solved, closed or cancelled already",
-    |b: ReasonBody| WorkOrderAction::Cancel { reason: b.reason }
-);
+#[doc = "The assignee (or a supervisor, manager or admin; 403 for anyone else) records the solution (`open`/`in_progress` → `solved`; 409 once solved, closed or cancelled). Needs `If-Match`; an invisible work order is 404 (ORG-5). Triggers the audit entry `work_order.solve` and the `work_order.solved` notification to the raiser (unless the raiser solved it). The support specialist then writes the customer-facing wording into the knowledge base and closes the work order with it (TKT-11)."]
+#[utoipa::path(
+    tag = "work-orders",
+    operation_id = "solveWorkOrder",
+    summary = "Solve a work order",
+    description = "The assignee (or a supervisor, manager or admin; 403 for anyone else) records the solution (`open`/`in_progress` → `solved`; 409 once solved, closed or cancelled). Needs `If-Match`; an invisible work order is 404 (ORG-5). Triggers the audit entry `work_order.solve` and the `work_order.solved` notification to the raiser (unless the raiser solved it). The support specialist then writes the customer-facing wording into the knowledge base and closes the work order with it (TKT-11).",
+    params(("id" = String, Path, description = "Work order id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = SolveWorkOrder,
+    responses(
+        (status = 200, description = "Done", body = WorkOrderOut, headers(("ETag" = String))),
+        (status = 409, description = "The work order is solved, closed or cancelled already", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/work-orders/{id}/solve")]
+async fn solve_work_order(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<SolveWorkOrder>,
+) -> Result<HttpResponse, ApiError> {
+    let action = WorkOrderAction::Solve {
+        solution: b.solution,
+    };
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "TKT-11: closes a solved work order (409 unless `solved`) with the knowledge-base article (`kb_article_id`, a live article, else 422 naming the field) holding the customer-facing wording; without one, 422 with rule `TKT-11`. Clerks (support specialists), the raiser, supervisors, managers and admins (403 for anyone else); an invisible work order is 404 (ORG-5). Needs `If-Match`. Triggers the audit entry `work_order.close`; a closed work order no longer holds its ticket's resolution back."]
+#[utoipa::path(
+    tag = "work-orders",
+    operation_id = "closeWorkOrder",
+    summary = "Close a solved work order with its KB article",
+    description = "TKT-11: closes a solved work order (409 unless `solved`) with the knowledge-base article (`kb_article_id`, a live article, else 422 naming the field) holding the customer-facing wording; without one, 422 with rule `TKT-11`. Clerks (support specialists), the raiser, supervisors, managers and admins (403 for anyone else); an invisible work order is 404 (ORG-5). Needs `If-Match`. Triggers the audit entry `work_order.close`; a closed work order no longer holds its ticket's resolution back.",
+    params(("id" = String, Path, description = "Work order id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = CloseWorkOrder,
+    responses(
+        (status = 200, description = "Done", body = WorkOrderOut, headers(("ETag" = String))),
+        (status = 409, description = "The work order is not solved", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/work-orders/{id}/close")]
+async fn close_work_order(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<CloseWorkOrder>,
+) -> Result<HttpResponse, ApiError> {
+    let action = WorkOrderAction::Close {
+        kb_article_id: b.kb_article_id,
+    };
+    act(state, caller, id.into_inner(), version, action).await
+}
+
+#[doc = "Cancels an open or in-progress work order with a reason (409 once solved, closed or cancelled): the raiser, supervisors, managers and admins (403 for anyone else); an invisible work order is 404 (ORG-5). Needs `If-Match`. A cancelled work order no longer holds its ticket back (TKT-11). Triggers the audit entry `work_order.cancel`."]
+#[utoipa::path(
+    tag = "work-orders",
+    operation_id = "cancelWorkOrder",
+    summary = "Cancel a work order",
+    description = "Cancels an open or in-progress work order with a reason (409 once solved, closed or cancelled): the raiser, supervisors, managers and admins (403 for anyone else); an invisible work order is 404 (ORG-5). Needs `If-Match`. A cancelled work order no longer holds its ticket back (TKT-11). Triggers the audit entry `work_order.cancel`.",
+    params(("id" = String, Path, description = "Work order id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ReasonBody,
+    responses(
+        (status = 200, description = "Done", body = WorkOrderOut, headers(("ETag" = String))),
+        (status = 409, description = "The work order is solved, closed or cancelled already", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/work-orders/{id}/cancel")]
+async fn cancel_work_order(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(b): ValidJson<ReasonBody>,
+) -> Result<HttpResponse, ApiError> {
+    let action = WorkOrderAction::Cancel { reason: b.reason };
+    act(state, caller, id.into_inner(), version, action).await
+}

@@ -14,15 +14,8 @@ use kefu_core::{Actor, Role};
 use kefu_store::callbacks::{self as store, CallbackRow, FollowUpRow};
 use kefu_store::tickets::TicketRow;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::callbacks::{self as rules, FollowUpStatus};
-
-/// Who may see follow-ups (managers see all of them).
-pub const FOLLOW_UP_READERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::QaInspector,
-    Role::Executive,
-];
+use kefu_tickets::access::{self, Action};
+use kefu_tickets::callbacks::{self as rules, FollowUpStatus, guards};
 
 fn corrupt(what: &str, value: &str) -> ApiError {
     ApiError::internal(format!("stored {what} `{value}` is unknown"))
@@ -126,7 +119,8 @@ pub fn get_follow_up(
     actor: &Actor,
     id: &str,
 ) -> Result<FollowUpRow, ApiError> {
-    if !actor.has_any_role(FOLLOW_UP_READERS) {
+    // Follow-ups have no ORG-5 scope of their own: a caller who may not read them sees none.
+    if !access::may(Action::FollowUpGet, &actor.roles) {
         return Err(ApiError::NotFound);
     }
     store::find_follow_up(conn, id)?
@@ -145,20 +139,15 @@ pub fn answer_follow_up(
     answer: String,
 ) -> Result<FollowUpOut, ApiError> {
     let row = get_follow_up(conn, actor, id)?;
-    if !actor.has_any_role(&[Role::Admin, Role::Manager]) {
-        return Err(ApiError::Forbidden);
-    }
+    access::require(Action::FollowUpAnswer, &actor.roles)?;
     if row.version != expected_version {
         return Err(ApiError::PreconditionFailed {
             current: row.version,
         });
     }
-    if row.status != FollowUpStatus::Open.as_str() {
-        return Err(ApiError::State {
-            rule: "TKT-9",
-            message: "the follow-up is answered already".to_owned(),
-        });
-    }
+    let status = FollowUpStatus::parse(&row.status)
+        .ok_or_else(|| corrupt("follow-up status", &row.status))?;
+    guards::check_follow_up_open(status)?;
     let today = today_of(tz, ctx.now);
     let changes = store::FollowUpChanges {
         status: Some(FollowUpStatus::Answered.as_str().to_owned()),

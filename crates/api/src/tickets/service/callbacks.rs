@@ -10,9 +10,8 @@ use crate::kernel::notify;
 use crate::tickets::dto::callbacks::{
     CallbackAttempt, CallbackOut, CompleteCallback, CreateCallback,
 };
-use crate::tickets::service::tickets::{
-    TicketCommand, field, run_for_rule, status_of, ticket_scope,
-};
+use crate::tickets::service::tickets::{field, status_of, ticket_scope};
+use crate::tickets::service::transition::run_for_rule;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use kefu_core::{Actor, Role};
@@ -20,9 +19,11 @@ use kefu_store::callbacks::{self as store, CallbackChanges, CallbackRow};
 use kefu_store::tickets::{self, TicketRow};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::callbacks::{self as rules, Answers, CallbackSource, CallbackStatus, FeeKind};
+use kefu_tickets::access::{self, Action};
+use kefu_tickets::callbacks::{
+    self as rules, Answers, CallbackSource, CallbackStatus, FeeKind, guards,
+};
 use kefu_tickets::deadlines::ServiceDeadlines;
-use kefu_tickets::lifecycle::{Command, Status};
 
 /// The callback desk and those above it, who see every callback: the desk works the whole
 /// queue, not only the calls assigned to it.
@@ -34,9 +35,6 @@ pub const SEE_ALL_CALLBACKS: &[Role] = &[
     Role::Clerk,
     Role::CallbackAgent,
 ];
-
-/// Who may create, call and complete callbacks.
-pub const DESK: &[Role] = &[Role::Admin, Role::Manager, Role::Clerk, Role::CallbackAgent];
 
 /// Who takes a new callback.
 const CALLERS: &[Role] = &[Role::CallbackAgent, Role::Clerk];
@@ -341,54 +339,21 @@ pub fn create(
             ApiError::NotFound => field("ticket_id", "unknown", "no such ticket"),
             other => other,
         })?;
-    if status_of(&ticket)? == Status::Cancelled {
-        return Err(ApiError::State {
-            rule: "TKT-9",
-            message: "a cancelled ticket gets no callback".to_owned(),
-        });
-    }
+    guards::check_ticket(status_of(&ticket)?)?;
     let today = today_of(tz, ctx.now);
-    let (due, shipped_on) = match input.source {
-        CallbackSource::FeedbackForm => {
-            return Err(field(
-                "source",
-                "not_allowed",
-                "feedback_form callbacks are made when the form is received",
-            ));
-        }
-        CallbackSource::RepairReturn => {
-            let Some(shipped) = input.shipped_on else {
-                return Err(field(
-                    "shipped_on",
-                    "required",
-                    "the day the repaired device was shipped back",
-                ));
-            };
-            if shipped > today {
-                return Err(field(
-                    "shipped_on",
-                    "range",
-                    "the device cannot have been shipped after today",
-                ));
-            }
-            // The deadline is the one in force when the task is made: a shipping day before
-            // the rule set's first version must not leave the callback without one.
-            let within = deadlines(conn, today)?.callback_after_repair_days;
-            let due = rules::due_after_repair(shipped, within)
-                .ok_or_else(|| field("shipped_on", "range", "out of range"))?;
-            (input.due_date.map_or(due, |d| d.min(due)), Some(shipped))
-        }
-        CallbackSource::Manual => {
-            if input.shipped_on.is_some() {
-                return Err(field(
-                    "shipped_on",
-                    "not_allowed",
-                    "only a repair_return callback has a shipping day",
-                ));
-            }
-            (input.due_date.unwrap_or(today), None)
-        }
-    };
+    // The deadline is the one in force when the task is made: a shipping day before the rule
+    // set's first version must not leave the callback without one.
+    let within = deadlines(conn, today)?.callback_after_repair_days;
+    let guards::DueDay {
+        due_date: due,
+        shipped_on,
+    } = guards::hand_made_due(
+        input.source,
+        input.shipped_on,
+        input.due_date,
+        today,
+        within,
+    )?;
     create_task(
         conn,
         ctx,
@@ -411,25 +376,21 @@ pub fn create(
 fn load_open(
     conn: &mut DbConnection,
     actor: &Actor,
+    action: Action,
     id: &str,
     expected_version: i64,
 ) -> Result<(CallbackRow, TicketRow), ApiError> {
     let scope = callback_scope(conn, actor)?;
     let (row, ticket) = get_row(conn, &scope, id)?;
-    if !actor.has_any_role(DESK) {
-        return Err(ApiError::Forbidden);
-    }
+    access::require(action, &actor.roles)?;
     if row.version != expected_version {
         return Err(ApiError::PreconditionFailed {
             current: row.version,
         });
     }
-    if row.status != CallbackStatus::Open.as_str() {
-        return Err(ApiError::State {
-            rule: "TKT-9",
-            message: format!("the callback is {}", row.status),
-        });
-    }
+    let status = CallbackStatus::parse(&row.status)
+        .ok_or_else(|| corrupt("callback status", &row.status))?;
+    guards::check_open(status)?;
     Ok((row, ticket))
 }
 
@@ -443,7 +404,7 @@ pub fn attempt(
     expected_version: i64,
     input: CallbackAttempt,
 ) -> Result<CallbackOut, ApiError> {
-    let (row, _) = load_open(conn, actor, id, expected_version)?;
+    let (row, _) = load_open(conn, actor, Action::CallbackAttempt, id, expected_version)?;
     let today = today_of(tz, ctx.now);
     let changes = CallbackChanges {
         attempts: Some(row.attempts + 1),
@@ -484,7 +445,7 @@ pub fn complete(
     expected_version: i64,
     input: CompleteCallback,
 ) -> Result<CallbackOut, ApiError> {
-    let (row, ticket) = load_open(conn, actor, id, expected_version)?;
+    let (row, ticket) = load_open(conn, actor, Action::CallbackComplete, id, expected_version)?;
     let answers = Answers {
         form_signed: input.form_signed,
         timeliness: input.timeliness,
@@ -532,37 +493,14 @@ pub fn complete(
     )?)?;
     let after = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
     let status = status_of(&ticket)?;
-    if answers.satisfied {
-        if status == Status::Resolved {
-            run_for_rule(
-                conn,
-                ctx,
-                actor,
-                tz,
-                &ticket.id,
-                TicketCommand::Lifecycle {
-                    command: Command::Close,
-                    reason: Some("TKT-9: the customer is satisfied on the callback".to_owned()),
-                },
-            )?;
-        }
-    } else {
+    if !answers.satisfied {
         crate::tickets::service::callback_follow_ups::open_follow_up(
             conn, ctx, tz, &after, &ticket, today,
         )?;
-        if matches!(status, Status::Resolved | Status::Closed) {
-            run_for_rule(
-                conn,
-                ctx,
-                actor,
-                tz,
-                &ticket.id,
-                TicketCommand::Lifecycle {
-                    command: Command::Reopen,
-                    reason: Some("TKT-9: the customer is dissatisfied on the callback".to_owned()),
-                },
-            )?;
-        }
+    }
+    // TKT-9: a satisfied customer closes the resolved ticket, a dissatisfied one reopens it.
+    if let Some(command) = guards::ticket_command(answers.satisfied, status) {
+        run_for_rule(conn, ctx, actor, tz, &ticket.id, command)?;
     }
     let out = render(conn, &after, today)?;
     ctx.audit(

@@ -25,11 +25,10 @@ use kefu_store::tickets::TicketRow;
 use kefu_store::visibility::Visible;
 use kefu_store::visits::ServiceRecordRow;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::change_requests::{
-    CrCommand, Stage, check_delay, check_review, check_tester, cr_transition,
-};
+use kefu_tickets::access::{Action, ActorFacts, Relation};
+use kefu_tickets::change_requests::guards;
+use kefu_tickets::change_requests::{CrCommand, Stage, check_delay, check_review, cr_transition};
 use kefu_tickets::deadlines::ServiceDeadlines;
-use kefu_tickets::lifecycle::Status;
 
 fn stage_of(s: &str) -> Result<Stage, ApiError> {
     Stage::parse(s).ok_or_else(|| ApiError::internal(format!("stored change request stage `{s}`")))
@@ -219,12 +218,7 @@ pub fn create(
 ) -> Result<ChangeRequestDetail, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let ticket = get_ticket(conn, &scope, ticket_id)?;
-    if status_of(&ticket)? == Status::Cancelled {
-        return Err(ApiError::State {
-            rule: "TKT-12",
-            message: "a cancelled ticket cannot get change requests".to_owned(),
-        });
-    }
+    guards::check_ticket(status_of(&ticket)?)?;
     let row = insert_new(
         conn,
         ctx,
@@ -293,6 +287,23 @@ pub enum CrAction {
     Cancel(String),
 }
 
+impl CrAction {
+    /// The row of the access table the action is checked against.
+    pub fn action(&self) -> Action {
+        match self {
+            CrAction::ConfirmRequirements(_) => Action::ChangeRequestConfirmRequirements,
+            CrAction::Review(_) => Action::ChangeRequestReview,
+            CrAction::StartDevelopment(_) => Action::ChangeRequestStartDevelopment,
+            CrAction::SubmitForTest(_) => Action::ChangeRequestSubmitForTest,
+            CrAction::PassTest(_) => Action::ChangeRequestPassTest,
+            CrAction::Deliver(_) => Action::ChangeRequestDeliver,
+            CrAction::RecordFeedback(_) => Action::ChangeRequestRecordFeedback,
+            CrAction::Delay(_) => Action::ChangeRequestDelay,
+            CrAction::Cancel(_) => Action::ChangeRequestCancel,
+        }
+    }
+}
+
 pub fn act(
     conn: &mut DbConnection,
     ctx: &Ctx,
@@ -330,14 +341,11 @@ pub fn act(
     let mut delay = None;
     let reason = match action {
         CrAction::ConfirmRequirements(c) => {
-            let stamp = trimmed(c.customer_stamp_ref).or(row.customer_stamp_ref.clone());
-            if stamp.is_none() {
-                return Err(ApiError::Rule {
-                    rule: "TKT-12",
-                    message: "a program change needs the customer's stamped application: give customer_stamp_ref".to_owned(),
-                });
-            }
-            changes.customer_stamp_ref = Some(stamp);
+            let stamp = guards::stamp_for_confirm(
+                c.customer_stamp_ref.as_deref(),
+                row.customer_stamp_ref.as_deref(),
+            )?;
+            changes.customer_stamp_ref = Some(Some(stamp));
             changes.requirements = trimmed(c.requirements);
             trimmed(c.reason)
         }
@@ -357,7 +365,9 @@ pub fn act(
             trimmed(r)
         }
         CrAction::PassTest(r) => {
-            check_tester(&row.requested_by, &actor.user_id)?;
+            let facts =
+                ActorFacts::of(actor).with(Relation::Requester, row.requested_by == actor.user_id);
+            guards::check_tester_facts(&facts)?;
             changes.tested_by = Some(me.clone());
             changes.tested_at = Some(Some(now));
             trimmed(r)

@@ -18,13 +18,14 @@ use crate::tickets::dto::complaints::{
 use crate::tickets::service::tickets::{field, get_row as get_ticket, ticket_scope, utc_of};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use kefu_core::{Actor, Role};
+use kefu_core::{Actor, CustomerId, Role};
 use kefu_store::complaints::{self as store, ComplaintChanges, ComplaintRow, ComplaintScope};
 use kefu_store::visibility as facts;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
+use kefu_tickets::access::{self, Action, ActorFacts, Relation};
 use kefu_tickets::channel::Channel;
 use kefu_tickets::complaints::{
-    ComplaintCommand, ComplaintStatus, Resolution, Validity, complaint_transition,
+    ComplaintCommand, ComplaintStatus, Resolution, Validity, complaint_transition, guards,
 };
 
 /// Roles that see every complaint.
@@ -34,30 +35,6 @@ const SEE_ALL: &[Role] = &[
     Role::Executive,
     Role::Hr,
     Role::QaInspector,
-];
-
-/// Roles that record complaints (the office that takes customers' calls, and leads); a
-/// customer contact records their own customer's.
-pub const RECORDERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::CallbackAgent,
-    Role::QaInspector,
-    Role::CustomerContact,
-];
-
-/// Roles that may judge and close (supervisors only for their teams' members).
-pub const LEADS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor];
-
-/// Roles that may record the corrective measures and the reply to the customer.
-pub const REPLIERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::CallbackAgent,
 ];
 
 pub fn complaint_scope(conn: &mut DbConnection, actor: &Actor) -> Result<ComplaintScope, ApiError> {
@@ -154,13 +131,10 @@ pub fn create(
         let scope = ticket_scope(conn, actor)?;
         let ticket = get_ticket(conn, &scope, ticket_id)
             .map_err(|_| field("ticket_id", "not_found", "no such ticket"))?;
-        if ticket.customer_id != input.customer_id {
-            return Err(field(
-                "ticket_id",
-                "other_customer",
-                "the ticket belongs to another customer",
-            ));
-        }
+        guards::check_ticket_customer(
+            &CustomerId::from(ticket.customer_id),
+            &CustomerId::from(input.customer_id.clone()),
+        )?;
     }
     let received_at = match input.received_at {
         Some(at) if at > ctx.now + Duration::minutes(5) => {
@@ -216,22 +190,32 @@ pub enum ComplaintAction {
     Close { reason: Option<String> },
 }
 
-/// Whether `actor` leads the employee: an admin or manager, or the supervisor of a team the
-/// employee belongs to. Nobody judges a complaint about themselves.
-fn leads(conn: &mut DbConnection, actor: &Actor, employee_id: &str) -> Result<bool, ApiError> {
-    if actor.user_id == employee_id {
-        return Ok(false);
+impl ComplaintAction {
+    /// The row of the access table the action is checked against.
+    pub fn action(&self) -> Action {
+        match self {
+            ComplaintAction::Judge(_) => Action::ComplaintJudge,
+            ComplaintAction::Reply(_) => Action::ComplaintReply,
+            ComplaintAction::Close { .. } => Action::ComplaintClose,
+        }
     }
-    if actor.has_any_role(&[Role::Admin, Role::Manager]) {
-        return Ok(true);
-    }
-    if actor.has_role(Role::Supervisor) {
-        let teams = facts::teams_supervised_by(conn, &actor.user_id)?;
-        return Ok(facts::member_user_ids(conn, &teams)?
+}
+
+/// TKT-10: how the actor stands to the employee complained about — the employee themselves,
+/// or the supervisor of a team they belong to (no team supervised: no such relation).
+fn facts_on(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    employee_id: &str,
+) -> Result<ActorFacts, ApiError> {
+    let teams = facts::teams_supervised_by(conn, &actor.user_id)?;
+    let supervises = !teams.is_empty()
+        && facts::member_user_ids(conn, &teams)?
             .iter()
-            .any(|m| m == employee_id));
-    }
-    Ok(false)
+            .any(|m| m == employee_id);
+    Ok(ActorFacts::of(actor)
+        .with(Relation::Subject, actor.user_id == employee_id)
+        .with(Relation::SupervisesSubject, supervises))
 }
 
 pub fn act(
@@ -245,17 +229,8 @@ pub fn act(
     let scope = complaint_scope(conn, actor)?;
     let row = get_row(conn, &scope, id)?;
     // The employee complained about reads, never handles, their own complaint.
-    let allowed = match &action {
-        ComplaintAction::Reply(_) => {
-            row.employee_id != actor.user_id
-                && (actor.has_any_role(&[Role::Clerk, Role::CallbackAgent])
-                    || leads(conn, actor, &row.employee_id)?)
-        }
-        _ => leads(conn, actor, &row.employee_id)?,
-    };
-    if !allowed {
-        return Err(ApiError::Forbidden);
-    }
+    let facts = facts_on(conn, actor, &row.employee_id)?;
+    access::require_on_record(action.action(), &facts)?;
     if row.version != expected_version {
         return Err(ApiError::PreconditionFailed {
             current: row.version,
@@ -285,19 +260,8 @@ pub fn act(
             changes.judged_at = Some(Some(now));
         }
         ComplaintAction::Reply(r) => {
-            let measures = r
-                .corrective_measures
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty());
-            if validity == Some(Validity::Valid) && measures.is_none() {
-                return Err(ApiError::Rule {
-                    rule: "TKT-10",
-                    message: "a valid complaint needs corrective_measures with the reply"
-                        .to_owned(),
-                });
-            }
-            changes.corrective_measures = Some(measures.map(str::to_owned));
+            let measures = guards::check_reply(validity, r.corrective_measures.as_deref())?;
+            changes.corrective_measures = Some(measures);
             changes.reply_to_customer = Some(Some(r.reply_to_customer.trim().to_owned()));
             changes.replied_by = Some(me.clone());
             changes.replied_at = Some(Some(now));

@@ -6,53 +6,13 @@ use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::tickets::dto::kb::{ArticleOut, ArticleVersionOut, CreateArticle, UpdateArticle};
 use crate::tickets::service::tickets::field;
-use kefu_core::{Actor, Role};
+use kefu_core::Actor;
 use kefu_store::kb::{self, ArticleChanges, ArticleFilter, ArticleRow, ArticleVersionRow};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
+use kefu_tickets::access::{self, Action};
 use kefu_tickets::kb::{
     ArticleCommand, ArticleStatus, article_transition, normalize_tags, search_key, search_text,
 };
-
-/// Who writes articles: the office (业务支撑专员 are clerks), leads and engineers.
-pub const WRITERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::Engineer,
-];
-
-/// Who publishes and archives, and edits published articles; engineers write drafts only.
-pub const EDITORS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor, Role::Clerk];
-
-/// Every staff role: they read every article and its versions.
-pub const STAFF: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::Engineer,
-    Role::CallbackAgent,
-    Role::QaInspector,
-    Role::Finance,
-    Role::Hr,
-    Role::Executive,
-];
-
-/// Everyone signed in reads the knowledge base (customer contacts: published only).
-pub const READERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Supervisor,
-    Role::Clerk,
-    Role::Engineer,
-    Role::CallbackAgent,
-    Role::QaInspector,
-    Role::Finance,
-    Role::Hr,
-    Role::Executive,
-    Role::CustomerContact,
-];
 
 fn tags_of(json: &str) -> Result<Vec<String>, ApiError> {
     serde_json::from_str(json)
@@ -103,7 +63,7 @@ pub fn render_version(row: &ArticleVersionRow) -> Result<ArticleVersionOut, ApiE
 
 /// Whether the caller sees only published articles (a customer contact without a staff role).
 pub fn published_only(actor: &Actor) -> bool {
-    !actor.has_any_role(STAFF)
+    access::kb_published_only(&actor.roles)
 }
 
 /// A live article the caller may read; anything else is 404.
@@ -235,8 +195,9 @@ pub fn update(
 ) -> Result<ArticleOut, ApiError> {
     let row = get_row(conn, actor, id)?;
     let from = status_of(&row)?;
-    if from != ArticleStatus::Draft && !actor.has_any_role(EDITORS) {
-        return Err(ApiError::Forbidden);
+    // KB-1: engineers edit drafts; editing a published or archived article is the editors'.
+    if from != ArticleStatus::Draft {
+        access::require(Action::KbEditPublished, &actor.roles)?;
     }
     if row.version != expected_version {
         return Err(ApiError::PreconditionFailed {

@@ -7,5 +7,6 @@ pub mod feedback_forms;
 pub mod kb;
 pub mod satisfaction;
 pub mod tickets;
+pub mod transition;
 pub mod visits;
 pub mod work_orders;

@@ -7,27 +7,11 @@ use crate::tickets::dto::callbacks::{
     GroupBy, SatisfactionQuery, SatisfactionReport, SatisfactionRow,
 };
 use crate::tickets::service::tickets::field;
-use kefu_core::{Actor, Role, YearMonth};
+use kefu_core::{Actor, YearMonth};
 use kefu_store::DbConnection;
 use kefu_store::visibility::{Visible, teams_supervised_by};
+use kefu_tickets::access::{ReportScope, satisfaction_scope};
 use kefu_tickets::satisfaction::{Period, Scored, by_group, figures};
-
-/// Who sees the report of every team.
-pub const SEE_ALL_REPORTS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::QaInspector,
-    Role::Executive,
-];
-
-/// Who may read the report at all.
-pub const READERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::QaInspector,
-    Role::Executive,
-    Role::Supervisor,
-];
 
 fn period(query: &SatisfactionQuery) -> Result<Period, ApiError> {
     match (&query.month, &query.quarter) {
@@ -73,12 +57,9 @@ pub fn report(
         .days()
         .ok_or_else(|| field("query.month", "range", "out of range"))?;
     let group_by = query.group_by.unwrap_or(GroupBy::Engineer);
-    let teams = if actor.has_any_role(SEE_ALL_REPORTS) {
-        None
-    } else if actor.has_role(Role::Supervisor) {
-        Some(teams_supervised_by(conn, &actor.user_id)?)
-    } else {
-        return Err(ApiError::Forbidden);
+    let teams = match satisfaction_scope(&actor.roles)? {
+        ReportScope::All => None,
+        ReportScope::SupervisedTeams => Some(teams_supervised_by(conn, &actor.user_id)?),
     };
     let rows = kefu_store::callbacks::completed_due_between(conn, from, to, teams.as_deref())?;
     let scored: Vec<Scored> = rows

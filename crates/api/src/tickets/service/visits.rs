@@ -9,14 +9,16 @@ use crate::tickets::dto::visits::{
 };
 use crate::tickets::service::tickets::{field, get_row as get_ticket, status_of, ticket_scope};
 use chrono::{DateTime, Duration, Utc};
-use kefu_core::{Actor, Role};
+use kefu_core::{Actor, Role, UserId};
 use kefu_store::tickets::{self, TicketRow, TransitionRow};
 use kefu_store::visibility::Visible;
 use kefu_store::visits::{self, ServiceRecordRow, VisitChanges, VisitRow};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::lifecycle::Status;
+use kefu_tickets::access::{self, Action, ActorFacts, Relation};
 use kefu_tickets::service::{ServiceDetails, ServiceFields, ServiceKind, ServiceMode};
-use kefu_tickets::visits::{VisitCommand, VisitStatus, unresolved_not_escalated, visit_transition};
+use kefu_tickets::visits::{
+    VisitCommand, VisitStatus, guards, unresolved_not_escalated, visit_transition,
+};
 
 /// How far ahead of the server's clock a client-reported instant may be (clock skew).
 const MAX_SKEW: Duration = Duration::minutes(5);
@@ -99,18 +101,6 @@ pub fn get_row(
     }
 }
 
-/// Visits and service records need a ticket that is still being worked on.
-fn check_workable(ticket: &TicketRow, what: &str) -> Result<Status, ApiError> {
-    let status = status_of(ticket)?;
-    match status {
-        Status::Cancelled | Status::Resolved | Status::Closed => Err(ApiError::State {
-            rule: "TKT-5",
-            message: format!("a {} ticket cannot get {what}", status.as_str()),
-        }),
-        _ => Ok(status),
-    }
-}
-
 fn log_on_ticket(
     conn: &mut DbConnection,
     ctx: &Ctx,
@@ -144,18 +134,13 @@ pub fn request(
 ) -> Result<VisitOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let ticket = get_ticket(conn, &scope, ticket_id)?;
-    let lead = actor.has_any_role(&[Role::Admin, Role::Manager, Role::Supervisor]);
-    let Some(engineer) = ticket.assignee_id.clone() else {
-        check_workable(&ticket, "visits")?;
-        return Err(ApiError::State {
-            rule: "TKT-5",
-            message: "assign the ticket to an engineer before requesting a visit".to_owned(),
-        });
-    };
-    if engineer != actor.user_id && !lead {
-        return Err(ApiError::Forbidden);
-    }
-    check_workable(&ticket, "visits")?;
+    let assignee = ticket.assignee_id.clone().map(UserId::from);
+    let engineer = guards::check_request(
+        status_of(&ticket)?,
+        assignee.as_ref(),
+        &ActorFacts::of(actor),
+    )?
+    .into_string();
     let now = to_db_time(ctx.now);
     let row = VisitRow {
         id: new_id(),
@@ -267,26 +252,30 @@ pub enum VisitAction {
     },
 }
 
-/// The instant of a field report: the client's (offline) reading, bounded by the server's
-/// clock plus a small skew and by the visit's creation.
+impl VisitAction {
+    /// The row of the access table the action is checked against.
+    pub fn action(&self) -> Action {
+        match self {
+            VisitAction::Decide { approve: true, .. } => Action::VisitApprove,
+            VisitAction::Decide { approve: false, .. } => Action::VisitReject,
+            VisitAction::Report {
+                command: VisitCommand::Depart,
+                ..
+            } => Action::VisitDepart,
+            VisitAction::Report { .. } => Action::VisitArrive,
+            VisitAction::Finish { .. } => Action::VisitFinish,
+            VisitAction::Escalate { .. } => Action::VisitEscalate,
+        }
+    }
+}
+
+/// The instant of a field report (TKT-5), as stored.
 fn report_time(
     at: Option<DateTime<Utc>>,
     visit: &VisitRow,
     now: DateTime<Utc>,
 ) -> Result<chrono::NaiveDateTime, ApiError> {
-    let Some(at) = at else {
-        return Ok(to_db_time(now));
-    };
-    if at > now + MAX_SKEW {
-        return Err(field("at", "range", "must not lie in the future"));
-    }
-    if to_db_time(at) < visit.created_at {
-        return Err(field(
-            "at",
-            "range",
-            "must not be before the visit was requested",
-        ));
-    }
+    let at = guards::report_time(at, from_db_time(visit.created_at), now, MAX_SKEW)?;
     Ok(to_db_time(at))
 }
 
@@ -300,14 +289,8 @@ pub fn act(
 ) -> Result<VisitOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (visit, ticket) = get_row(conn, &scope, id)?;
-    let engineer = visit.engineer_id == actor.user_id;
-    let allowed = match &action {
-        VisitAction::Decide { .. } => actor.has_any_role(&[Role::Admin, Role::Manager]),
-        _ => engineer,
-    };
-    if !allowed {
-        return Err(ApiError::Forbidden);
-    }
+    let facts = ActorFacts::of(actor).with(Relation::Assignee, visit.engineer_id == actor.user_id);
+    access::require_on_record(action.action(), &facts)?;
     if visit.version != expected_version {
         return Err(ApiError::PreconditionFailed {
             current: visit.version,
@@ -333,7 +316,7 @@ pub fn act(
     };
     let to = visit_transition(from, command)?;
     if matches!(command, VisitCommand::Depart) {
-        check_workable(&ticket, "visits")?;
+        guards::check_workable(status_of(&ticket)?, "visits")?;
     }
     match action {
         VisitAction::Decide { note, .. } => {
@@ -366,12 +349,7 @@ pub fn act(
             changes.outcome_note = Some(note);
         }
         VisitAction::Escalate { reason } => {
-            if visit.escalated_at.is_some() {
-                return Err(ApiError::State {
-                    rule: "TKT-8",
-                    message: "the visit is already escalated".to_owned(),
-                });
-            }
+            guards::check_escalate(visit.escalated_at.is_some())?;
             changes.escalated_at = Some(Some(now));
             changes.escalated_by = Some(Some(actor.user_id.clone()));
             changes.escalation_reason = Some(Some(reason.clone()));
@@ -467,12 +445,7 @@ pub fn create_record(
 ) -> Result<ServiceRecordOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let ticket = get_ticket(conn, &scope, ticket_id)?;
-    if status_of(&ticket)? == Status::Cancelled {
-        return Err(ApiError::State {
-            rule: "TKT-6",
-            message: "a cancelled ticket cannot get service records".to_owned(),
-        });
-    }
+    guards::check_service_record(status_of(&ticket)?)?;
     if let Some(visit_id) = &input.visit_id
         && visits::find(conn, visit_id)?
             .is_none_or(|v| v.ticket_id != ticket.id || v.deleted_at.is_some())

@@ -11,19 +11,16 @@ use crate::tickets::dto::work_orders::{CreateWorkOrder, WorkOrderOut};
 use crate::tickets::service::tickets::{
     field, get_row as get_ticket, status_of as ticket_status, ticket_scope,
 };
-use kefu_core::{Actor, Role};
+use kefu_core::{Actor, UserId};
 use kefu_store::tickets::{self, TicketRow};
 use kefu_store::visibility::Visible;
 use kefu_store::work_orders::{self, WorkOrderChanges, WorkOrderRow};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::lifecycle::Status;
+use kefu_tickets::access::{self, Action, ActorFacts, Relation};
+use kefu_tickets::work_orders::guards::WorkOrderNotice;
 use kefu_tickets::work_orders::{
-    WorkOrderCommand, WorkOrderStatus, WorkOrderTarget, check_ticket_resolvable,
-    work_order_transition,
+    WorkOrderCommand, WorkOrderStatus, WorkOrderTarget, guards, work_order_transition,
 };
-
-/// Leads: raise on any visible ticket, start, solve, close and cancel any visible work order.
-const LEADS: &[Role] = &[Role::Admin, Role::Manager, Role::Supervisor];
 
 fn corrupt(what: &str, value: &str) -> ApiError {
     ApiError::internal(format!("stored work order {what} `{value}` is unknown"))
@@ -91,12 +88,12 @@ pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<WorkOrder
     render(&get_row(conn, &scope, actor, id)?.0)
 }
 
-/// The assignee must be an enabled staff user.
+/// The assignee must be an enabled user who may work work orders (staff).
 fn check_assignee(conn: &mut DbConnection, user_id: &str) -> Result<(), ApiError> {
     if kefu_store::users::is_enabled_with_any_role(
         conn,
         user_id,
-        crate::tickets::service::kb::STAFF,
+        access::roles_for(Action::WorkOrderSolve),
     )? {
         Ok(())
     } else {
@@ -119,20 +116,11 @@ pub fn create(
 ) -> Result<WorkOrderOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let ticket = get_ticket(conn, &scope, ticket_id)?;
+    // For a new work order the ticket's engineer stands as its assignee.
     let engineer = ticket.assignee_id.as_deref() == Some(actor.user_id.as_str());
-    if !engineer && !actor.has_any_role(LEADS) {
-        return Err(ApiError::Forbidden);
-    }
-    let status = ticket_status(&ticket)?;
-    if matches!(
-        status,
-        Status::Resolved | Status::Closed | Status::Cancelled
-    ) {
-        return Err(ApiError::State {
-            rule: "TKT-11",
-            message: format!("a {} ticket cannot raise work orders", status.as_str()),
-        });
-    }
+    let facts = ActorFacts::of(actor).with(Relation::Assignee, engineer);
+    access::require_on_record(Action::WorkOrderCreate, &facts)?;
+    guards::check_ticket(ticket_status(&ticket)?)?;
     if let Some(a) = &input.assignee_id {
         check_assignee(conn, a)?;
     }
@@ -178,9 +166,7 @@ pub fn create(
         None,
         snapshot(&out),
     )?;
-    if let Some(a) = stored.assignee_id.as_deref() {
-        tell_assignee(conn, ctx, actor, &ticket, &stored, a)?;
-    }
+    send_notices(conn, ctx, actor, &ticket, None, &stored, false)?;
     Ok(out)
 }
 
@@ -213,14 +199,10 @@ fn tell(
 fn tell_assignee(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    actor: &Actor,
     ticket: &TicketRow,
     row: &WorkOrderRow,
     assignee: &str,
 ) -> Result<(), ApiError> {
-    if assignee == actor.user_id {
-        return Ok(());
-    }
     let title = format!("新内部工单：{}（{}）", row.title, ticket.number);
     tell(
         conn,
@@ -253,19 +235,60 @@ impl WorkOrderAction {
     }
 }
 
-/// Who may run `action` on `row`: the assignee works it (start, solve); the support
-/// specialist (clerk) closes it with the wording; the raiser may cancel or close it; leads
-/// do anything. A lead names the assignee on start.
-fn may(row: &WorkOrderRow, actor: &Actor, action: &WorkOrderAction) -> bool {
-    let lead = actor.has_any_role(LEADS);
-    let assignee = row.assignee_id.as_deref() == Some(actor.user_id.as_str());
-    let raiser = row.raised_by == actor.user_id;
-    match action {
-        WorkOrderAction::Start { assignee_id } => lead || (assignee && assignee_id.is_none()),
-        WorkOrderAction::Solve { .. } => lead || assignee,
-        WorkOrderAction::Close { .. } => lead || raiser || actor.has_role(Role::Clerk),
-        WorkOrderAction::Cancel { .. } => lead || raiser,
+impl WorkOrderAction {
+    /// The row of the access table the action is checked against: only a lead names who
+    /// works the order on start.
+    pub fn action(&self) -> Action {
+        match self {
+            WorkOrderAction::Start { assignee_id: None } => Action::WorkOrderStart,
+            WorkOrderAction::Start { .. } => Action::WorkOrderStartNamingAssignee,
+            WorkOrderAction::Solve { .. } => Action::WorkOrderSolve,
+            WorkOrderAction::Close { .. } => Action::WorkOrderClose,
+            WorkOrderAction::Cancel { .. } => Action::WorkOrderCancel,
+        }
     }
+}
+
+/// Tells whom [`guards::notices`] names of a work order's change, after the audit entry.
+fn send_notices(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    ticket: &TicketRow,
+    before: Option<&str>,
+    after: &WorkOrderRow,
+    solved: bool,
+) -> Result<(), ApiError> {
+    let before = before.map(UserId::from);
+    let assignee = after.assignee_id.clone().map(UserId::from);
+    let notices = guards::notices(
+        &UserId::from(actor.user_id.as_str()),
+        before.as_ref(),
+        assignee.as_ref(),
+        &UserId::from(after.raised_by.as_str()),
+        solved,
+    );
+    for notice in notices {
+        match notice {
+            WorkOrderNotice::Assigned { to } => {
+                tell_assignee(conn, ctx, ticket, after, to.as_str())?;
+            }
+            WorkOrderNotice::Solved { to } => {
+                let title = format!("内部工单已解决：{}（{}）", after.title, ticket.number);
+                let body = after.solution.clone().unwrap_or_default();
+                tell(
+                    conn,
+                    ctx,
+                    to.as_str(),
+                    after,
+                    "work_order.solved",
+                    &title,
+                    &body,
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub fn act(
@@ -278,9 +301,13 @@ pub fn act(
 ) -> Result<WorkOrderOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (row, ticket) = get_row(conn, &scope, actor, id)?;
-    if !may(&row, actor, &action) {
-        return Err(ApiError::Forbidden);
-    }
+    let facts = ActorFacts::of(actor)
+        .with(
+            Relation::Assignee,
+            row.assignee_id.as_deref() == Some(actor.user_id.as_str()),
+        )
+        .with(Relation::Raiser, row.raised_by == actor.user_id);
+    access::require_on_record(action.action(), &facts)?;
     if row.version != expected_version {
         return Err(ApiError::PreconditionFailed {
             current: row.version,
@@ -338,33 +365,14 @@ pub fn act(
         snapshot(&before),
         snapshot(&out),
     )?;
-    if after.assignee_id != row.assignee_id
-        && let Some(a) = after.assignee_id.as_deref()
-    {
-        tell_assignee(conn, ctx, actor, &ticket, &after, a)?;
-    }
-    if command == WorkOrderCommand::Solve && after.raised_by != actor.user_id {
-        let title = format!("内部工单已解决：{}（{}）", after.title, ticket.number);
-        let body = after.solution.clone().unwrap_or_default();
-        tell(
-            conn,
-            ctx,
-            &after.raised_by,
-            &after,
-            "work_order.solved",
-            &title,
-            &body,
-        )?;
-    }
+    send_notices(
+        conn,
+        ctx,
+        actor,
+        &ticket,
+        row.assignee_id.as_deref(),
+        &after,
+        command == WorkOrderCommand::Solve,
+    )?;
     Ok(out)
-}
-
-/// TKT-11: the ticket resolves only when each of its work orders is closed (solved, with
-/// its knowledge-base wording) or cancelled. Called by the ticket's resolve command.
-pub fn check_resolvable(conn: &mut DbConnection, ticket_id: &str) -> Result<(), ApiError> {
-    let statuses = work_orders::statuses_of_ticket(conn, ticket_id)?
-        .iter()
-        .map(|s| WorkOrderStatus::parse(s).ok_or_else(|| corrupt("status", s)))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(check_ticket_resolvable(&statuses)?)
 }

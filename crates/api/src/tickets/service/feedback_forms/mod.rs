@@ -24,8 +24,9 @@ use kefu_store::feedback_forms::{self as store, FormChanges, FormRow, FormVersio
 use kefu_store::visibility::Visible;
 use kefu_store::visits::VisitRow;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
+use kefu_tickets::access::{self, Action, ActorFacts, Relation};
 use kefu_tickets::deadlines::ServiceDeadlines;
-use kefu_tickets::forms::{self, FormResult, FormStatus};
+use kefu_tickets::forms::{self, FormResult, FormStatus, guards};
 use kefu_tickets::visits::VisitStatus;
 
 fn corrupt(what: &str, value: &str) -> ApiError {
@@ -191,13 +192,10 @@ fn parts_json(parts: &[PartUsed]) -> Result<String, ApiError> {
     serde_json::to_string(parts).map_err(ApiError::internal)
 }
 
-/// Only the engineer of the visit writes, signs and amends the form.
-fn require_engineer(actor: &Actor, form_engineer: &str) -> Result<(), ApiError> {
-    if actor.user_id == form_engineer {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
+/// TKT-7: only the engineer of the visit writes, signs and amends the form.
+fn require_engineer(actor: &Actor, form_engineer: &str, action: Action) -> Result<(), ApiError> {
+    let facts = ActorFacts::of(actor).with(Relation::Assignee, actor.user_id == form_engineer);
+    Ok(access::require_on_record(action, &facts)?)
 }
 
 fn check_version(form: &FormRow, expected: i64) -> Result<(), ApiError> {
@@ -249,24 +247,10 @@ pub fn create(
 ) -> Result<FeedbackFormOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (visit, _) = get_visit(conn, &scope, visit_id)?;
-    require_engineer(actor, &visit.engineer_id)?;
+    require_engineer(actor, &visit.engineer_id, Action::FormCreate)?;
     let status = VisitStatus::parse(&visit.status)
         .ok_or_else(|| ApiError::internal(format!("stored visit status `{}`", visit.status)))?;
-    if !matches!(status, VisitStatus::Arrived | VisitStatus::Finished) {
-        return Err(ApiError::State {
-            rule: "TKT-7",
-            message: format!(
-                "a feedback form is written on site or after the visit; this visit is {}",
-                status.as_str()
-            ),
-        });
-    }
-    if store::find_by_visit(conn, &visit.id)?.is_some() {
-        return Err(ApiError::State {
-            rule: "TKT-7",
-            message: "this visit has its feedback form already".to_owned(),
-        });
-    }
+    guards::check_create(status, store::find_by_visit(conn, &visit.id)?.is_some())?;
     let due = due_of(conn, tz, &visit)?;
     let now = to_db_time(ctx.now);
     let form = FormRow {
@@ -336,7 +320,7 @@ pub fn update(
 ) -> Result<FeedbackFormOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (form, visit) = get_row(conn, &scope, id)?;
-    require_engineer(actor, &form.engineer_id)?;
+    require_engineer(actor, &form.engineer_id, Action::FormUpdate)?;
     check_version(&form, expected_version)?;
     let draft = version_of(conn, &form.id, form.current_version_no)?;
     forms::check_editable(draft.signed_at.is_some())?;
@@ -383,7 +367,7 @@ pub fn amend(
 ) -> Result<FeedbackFormOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (form, visit) = get_row(conn, &scope, id)?;
-    require_engineer(actor, &form.engineer_id)?;
+    require_engineer(actor, &form.engineer_id, Action::FormAmend)?;
     check_version(&form, expected_version)?;
     forms::check_amendable(form.current_version_no, form.signed_version_no)?;
     let signed = version_of(conn, &form.id, form.current_version_no)?;

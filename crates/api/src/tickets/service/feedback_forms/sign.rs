@@ -15,7 +15,8 @@ use kefu_store::DbConnection;
 use kefu_store::feedback_forms::{self as store, FormChanges, FormRow, VersionChanges};
 use kefu_store::visibility::Visible;
 use kefu_store::{attachments, contacts, from_db_time};
-use kefu_tickets::forms::{self, FormStatus};
+use kefu_tickets::access::Action;
+use kefu_tickets::forms::{self, FormStatus, guards};
 
 /// What the customer signed with and who signed.
 #[derive(Debug, Clone)]
@@ -97,6 +98,11 @@ fn signature(
     Ok((row.id, seal))
 }
 
+fn form_status(form: &FormRow) -> Result<FormStatus, ApiError> {
+    FormStatus::parse(&form.status)
+        .ok_or_else(|| ApiError::internal(format!("stored form status `{}`", form.status)))
+}
+
 /// TKT-7: the customer signs the draft version. The signature file's SHA-256 is sealed into
 /// the version, which is never written again; it becomes the version in effect. A signer
 /// who is not an authorised contact of the site is accepted and flagged.
@@ -111,15 +117,10 @@ pub fn sign(
 ) -> Result<FeedbackFormOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (form, visit) = get_row(conn, &scope, id)?;
-    require_engineer(actor, &form.engineer_id)?;
+    require_engineer(actor, &form.engineer_id, Action::FormSign)?;
     check_version(&form, expected_version)?;
     let draft = version_of(conn, &form.id, form.current_version_no)?;
-    if draft.signed_at.is_some() {
-        return Err(ApiError::State {
-            rule: "TKT-7",
-            message: "the form's current version is signed already".to_owned(),
-        });
-    }
+    guards::check_signable(draft.signed_at.is_some())?;
     let ticket = get_ticket(conn, &Visible::everything(), &form.ticket_id)?;
     let (attachment_id, seal) = signature(
         conn,
@@ -141,17 +142,13 @@ pub fn sign(
         signed_recorded_by: Some(Some(actor.user_id.clone())),
         ..VersionChanges::default()
     };
-    if !store::update_unsigned_version(conn, &draft.id, &changes, ctx.now)? {
-        return Err(ApiError::State {
-            rule: "TKT-7",
-            message: "the form's current version is signed already".to_owned(),
-        });
-    }
-    let status = if form.status == FormStatus::Draft.as_str() {
-        FormStatus::Signed.as_str().to_owned()
-    } else {
-        form.status.clone()
-    };
+    // Signed by a concurrent request since it was loaded: the same refusal.
+    guards::check_signable(!store::update_unsigned_version(
+        conn, &draft.id, &changes, ctx.now,
+    )?)?;
+    let status = guards::status_after_sign(form_status(&form)?)
+        .as_str()
+        .to_owned();
     let mut form_changes = FormChanges {
         status: Some(status),
         current_version_no: Some(form.current_version_no),
@@ -186,27 +183,7 @@ pub fn receive(
     let scope = ticket_scope(conn, actor)?;
     let (form, visit) = get_row(conn, &scope, id)?;
     check_version(&form, expected_version)?;
-    match FormStatus::parse(&form.status) {
-        Some(FormStatus::Signed) => {}
-        Some(FormStatus::Received) => {
-            return Err(ApiError::State {
-                rule: "TKT-7",
-                message: "the form was received already".to_owned(),
-            });
-        }
-        _ => {
-            return Err(ApiError::State {
-                rule: "TKT-7",
-                message: "only a form the customer signed is handed in".to_owned(),
-            });
-        }
-    }
-    if visit.finished_at.is_none() {
-        return Err(ApiError::State {
-            rule: "TKT-7",
-            message: "the visit has not finished yet".to_owned(),
-        });
-    }
+    guards::check_receivable(form_status(&form)?, visit.finished_at.is_some())?;
     let received_at = client_time("received_at", input.received_at, form.created_at, ctx.now)?;
     let before = render(conn, &form, ctx.now)?;
     let mut changes = FormChanges {
