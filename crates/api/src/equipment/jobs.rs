@@ -2,7 +2,7 @@
 //! is about to leave warranty (the `warranty-reminders` rule set says how far ahead). Sent
 //! once per (equipment, warranty end): a changed warranty end is reminded again.
 
-use crate::kernel::access::roles::WARRANTY_ALWAYS_TOLD;
+use crate::kernel::access::roles::{WARRANTY_ALWAYS_TOLD, role_names};
 use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::notify::{Notice, notify};
@@ -40,13 +40,7 @@ impl JobHandler for WarrantyReminderScan {
         let keys: Vec<String> = ending.iter().map(dedupe_key).collect();
         let reminded: BTreeSet<String> =
             inbox::dedupe_keys_used(conn, &keys)?.into_iter().collect();
-        let always = inbox::enabled_holders_of(
-            conn,
-            &WARRANTY_ALWAYS_TOLD
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>(),
-        )?;
+        let always = inbox::enabled_holders_of(conn, &role_names(WARRANTY_ALWAYS_TOLD))?;
         for e in ending {
             let key = dedupe_key(&e);
             if !reminded.contains(&key) {

@@ -56,11 +56,46 @@ pub const EMPLOYEES_SEE_ALL: &[Role] = &[
     Role::Finance,
 ];
 
+/// The callback desk and those above it, who see every callback: the desk works the whole
+/// queue, not only the calls assigned to it.
+pub const CALLBACKS_SEE_ALL: &[Role] = &[
+    Role::Admin,
+    Role::Manager,
+    Role::QaInspector,
+    Role::Executive,
+    Role::Clerk,
+    Role::CallbackAgent,
+];
+
+/// ORG-5: roles that see every complaint.
+pub const COMPLAINTS_SEE_ALL: &[Role] = &[
+    Role::Admin,
+    Role::Manager,
+    Role::Executive,
+    Role::Hr,
+    Role::QaInspector,
+];
+
+/// TKT-9: who takes a new callback (seed 002: the desk that received the form calls).
+pub const CALLBACK_CALLERS: &[Role] = &[Role::CallbackAgent, Role::Clerk];
+
+/// Who hears of every visit request, missed deadline and dissatisfied customer, and answers
+/// follow-ups.
+pub const MANAGERS: &[Role] = &[Role::Manager];
+
+/// Who a ticket can be assigned to.
+pub const ASSIGNEES: &[Role] = &[Role::Engineer];
+
 /// Roles a team's (or an employee's) supervisor must hold.
 pub const SUPERVISOR_ROLES: &[Role] = &[Role::Supervisor, Role::Manager];
 
 /// Told about every customer's warranty endings (they see every customer, ORG-5).
 pub const WARRANTY_ALWAYS_TOLD: &[Role] = ADMIN_MANAGER;
+
+/// The stored names of `roles`, for queries over users' role lists.
+pub fn role_names(roles: &[Role]) -> Vec<&'static str> {
+    roles.iter().map(|r| r.as_str()).collect()
+}
 
 /// Who may run each action. Every [`Action`] has exactly one row (a test checks it).
 pub const ROLES: &[(Action, &[Role])] = &[

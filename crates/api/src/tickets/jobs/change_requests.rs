@@ -4,11 +4,11 @@
 //! told, once per (request, promised date): a delay notice moves the date, and the new date
 //! is watched again.
 
+use crate::kernel::access::roles::{MANAGERS, role_names};
 use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::notify::{Notice, notify};
 use crate::tickets::service::change_requests::{delay_notice_threshold, undelivered_stages};
-use kefu_core::Role;
 use kefu_store::change_requests::{self as store, ChangeRequestRow};
 use kefu_store::notifications as inbox;
 use kefu_store::{DbConnection, write_tx};
@@ -35,7 +35,7 @@ impl JobHandler for DelayWatch {
         let rows = store::promised_by(conn, &undelivered_stages(), by)?;
         let keys: Vec<String> = rows.iter().map(key).collect();
         let sent: BTreeSet<String> = inbox::dedupe_keys_used(conn, &keys)?.into_iter().collect();
-        let managers = inbox::enabled_holders_of(conn, &[Role::Manager.as_str()])?;
+        let managers = inbox::enabled_holders_of(conn, &role_names(MANAGERS))?;
         for row in rows.iter().filter(|r| !sent.contains(&key(r))) {
             // One transaction per request: a failure leaves the others told.
             write_tx(conn, |conn| announce(conn, job, row, &managers))?;

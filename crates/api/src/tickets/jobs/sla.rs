@@ -5,13 +5,13 @@
 //! moved by waiting for the customer is announced again. Waiting tickets are skipped, their
 //! clock stands still.
 
+use crate::kernel::access::roles::{MANAGERS, role_names};
 use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::notify::{Notice, notify};
 use crate::tickets::service::tickets::local;
 use chrono::{Duration, NaiveDateTime};
 use chrono_tz::Tz;
-use kefu_core::Role;
 use kefu_store::notifications as inbox;
 use kefu_store::tickets::{self, TicketRow};
 use kefu_store::visibility::Visible;
@@ -92,7 +92,7 @@ impl JobHandler for SlaWatch {
         let policy = crate::kernel::rules::load_in_force::<SlaPolicy>(conn, job.today)?.value;
         let now = to_db_time(job.now);
         let horizon = to_db_time(job.now + Duration::minutes(i64::from(policy.due_soon_minutes)));
-        let managers = inbox::enabled_holders_of(conn, &[Role::Manager.as_str()])?;
+        let managers = inbox::enabled_holders_of(conn, &role_names(MANAGERS))?;
         let mut after: Option<String> = None;
         loop {
             let rows = tickets::breached_or_at_risk(

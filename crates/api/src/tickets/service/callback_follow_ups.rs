@@ -3,6 +3,7 @@
 //! admins) see all follow-ups.
 
 use crate::calendar::service::{load_work_calendar_from, rule_error};
+use crate::kernel::access::roles::MANAGERS;
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify;
@@ -10,7 +11,7 @@ use crate::tickets::dto::callbacks::FollowUpOut;
 use crate::tickets::service::callbacks::{days, deadlines, least_loaded, today_of};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use kefu_core::{Actor, Role};
+use kefu_core::Actor;
 use kefu_store::callbacks::{self as store, CallbackRow, FollowUpRow};
 use kefu_store::tickets::TicketRow;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
@@ -33,13 +34,13 @@ pub(crate) fn open_follow_up(
 ) -> Result<(), ApiError> {
     let owner = match &callback.manager_id {
         Some(m) => m.clone(),
-        None => least_loaded(conn, &[Role::Manager], store::open_follow_up_counts)?.ok_or_else(
-            || ApiError::State {
+        None => least_loaded(conn, MANAGERS, store::open_follow_up_counts)?.ok_or_else(|| {
+            ApiError::State {
                 rule: "TKT-9",
                 message: "there is no enabled manager to follow up the dissatisfied customer"
                     .to_owned(),
-            },
-        )?,
+            }
+        })?,
     };
     let within = days(deadlines(conn, day)?.follow_up_working_days)?;
     let calendar = load_work_calendar_from(conn, day)?;

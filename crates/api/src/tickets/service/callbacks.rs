@@ -4,13 +4,16 @@
 //! follow-up owned by a manager. Visible per ORG-5 (see [`callback_scope`]).
 
 use crate::calendar::service::{load_work_calendar_from, rule_error};
+use crate::kernel::access::roles::CALLBACK_CALLERS;
+use crate::kernel::access::roles::MANAGERS;
+pub use crate::kernel::access::scope::callbacks as callback_scope;
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify;
 use crate::tickets::dto::callbacks::{
     CallbackAttempt, CallbackOut, CompleteCallback, CreateCallback,
 };
-use crate::tickets::service::tickets::{field, status_of, ticket_scope};
+use crate::tickets::service::tickets::{field, status_of};
 use crate::tickets::service::transition::run_for_rule;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -24,32 +27,6 @@ use kefu_tickets::callbacks::{
     self as rules, Answers, CallbackSource, CallbackStatus, FeeKind, guards,
 };
 use kefu_tickets::deadlines::ServiceDeadlines;
-
-/// The callback desk and those above it, who see every callback: the desk works the whole
-/// queue, not only the calls assigned to it.
-pub const SEE_ALL_CALLBACKS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::QaInspector,
-    Role::Executive,
-    Role::Clerk,
-    Role::CallbackAgent,
-];
-
-/// Who takes a new callback.
-const CALLERS: &[Role] = &[Role::CallbackAgent, Role::Clerk];
-
-/// ORG-5 for callbacks: the desk and the roles above see all; everyone else the callbacks of
-/// the tickets they see (engineers their own tickets', supervisors their teams'); a
-/// customer contact none (the call is about them, not for them).
-pub fn callback_scope(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiError> {
-    if actor.has_any_role(SEE_ALL_CALLBACKS) {
-        return Ok(Visible::everything());
-    }
-    let mut scope = ticket_scope(conn, actor)?;
-    scope.customer_ids.clear();
-    Ok(scope)
-}
 
 fn corrupt(what: &str, value: &str) -> ApiError {
     ApiError::internal(format!("stored {what} `{value}` is unknown"))
@@ -169,7 +146,7 @@ pub(crate) fn least_loaded(
 }
 
 fn check_manager(conn: &mut DbConnection, name: &str, id: &str) -> Result<(), ApiError> {
-    if kefu_store::users::is_enabled_with_any_role(conn, id, &[Role::Manager])? {
+    if kefu_store::users::is_enabled_with_any_role(conn, id, MANAGERS)? {
         Ok(())
     } else {
         Err(field(name, "unknown", "no such enabled manager"))
@@ -200,7 +177,7 @@ fn create_task(
 ) -> Result<CallbackOut, ApiError> {
     let assignee = match new.assignee_id {
         Some(id) => {
-            if !kefu_store::users::is_enabled_with_any_role(conn, &id, CALLERS)? {
+            if !kefu_store::users::is_enabled_with_any_role(conn, &id, CALLBACK_CALLERS)? {
                 return Err(field(
                     "assignee_id",
                     "unknown",
@@ -209,7 +186,7 @@ fn create_task(
             }
             id
         }
-        None => least_loaded(conn, CALLERS, store::open_counts)?
+        None => least_loaded(conn, CALLBACK_CALLERS, store::open_counts)?
             .or(new.fallback_assignee)
             .ok_or_else(|| ApiError::State {
                 rule: "TKT-9",
@@ -315,7 +292,7 @@ pub fn on_form_received(
             due_date: due,
             // Seed 002: the clerk who takes the form in makes the call that day.
             assignee_id: receiver
-                .has_any_role(CALLERS)
+                .has_any_role(CALLBACK_CALLERS)
                 .then(|| receiver.user_id.clone()),
             manager_id: None,
             notes: None,

@@ -8,6 +8,7 @@
 //! themselves once judged, read-only (the HR-S6 spirit: one sees what counts against one,
 //! but not an unjudged accusation). Anything else is 404.
 
+pub use crate::kernel::access::scope::complaints as complaint_scope;
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify;
@@ -18,7 +19,7 @@ use crate::tickets::dto::complaints::{
 use crate::tickets::service::tickets::{field, get_row as get_ticket, ticket_scope, utc_of};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use kefu_core::{Actor, CustomerId, Role};
+use kefu_core::{Actor, CustomerId};
 use kefu_store::complaints::{self as store, ComplaintChanges, ComplaintRow, ComplaintScope};
 use kefu_store::visibility as facts;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
@@ -27,37 +28,6 @@ use kefu_tickets::channel::Channel;
 use kefu_tickets::complaints::{
     ComplaintCommand, ComplaintStatus, Resolution, Validity, complaint_transition, guards,
 };
-
-/// Roles that see every complaint.
-const SEE_ALL: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Executive,
-    Role::Hr,
-    Role::QaInspector,
-];
-
-pub fn complaint_scope(conn: &mut DbConnection, actor: &Actor) -> Result<ComplaintScope, ApiError> {
-    if actor.has_any_role(SEE_ALL) {
-        return Ok(ComplaintScope {
-            all: true,
-            ..ComplaintScope::default()
-        });
-    }
-    let mut scope = ComplaintScope {
-        judged_employee_ids: vec![actor.user_id.clone()],
-        recorded_by: vec![actor.user_id.clone()],
-        ..ComplaintScope::default()
-    };
-    if actor.has_role(Role::Supervisor) {
-        let teams = facts::teams_supervised_by(conn, &actor.user_id)?;
-        scope.employee_ids = facts::member_user_ids(conn, &teams)?;
-    }
-    if actor.has_role(Role::CustomerContact) {
-        scope.customer_ids = facts::customers_of_contact_user(conn, &actor.user_id)?;
-    }
-    Ok(scope)
-}
 
 fn corrupt(what: &str, value: &str) -> ApiError {
     ApiError::internal(format!("stored {what} `{value}` is unknown"))

@@ -2,15 +2,15 @@
 //! their log (TKT-3), dispatch (TKT-4); every read and write under ORG-5.
 
 use crate::calendar::service::{rule_error, working_time_calendar};
-use crate::kernel::access::SEE_ALL;
+pub use crate::kernel::access::scope::tickets as ticket_scope;
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::tickets::dto::tickets::{CreateTicket, TicketOut, TransitionOut};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
-use kefu_core::{Actor, CustomerId, FieldError, Role, SiteId};
+use kefu_core::{Actor, CustomerId, FieldError, SiteId};
 use kefu_store::tickets::{self, TicketRow, TransitionRow};
-use kefu_store::visibility::{self as facts, Visible};
+use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::channel::Channel;
 use kefu_tickets::clock;
@@ -18,30 +18,6 @@ use kefu_tickets::decide::open::{self, EquipmentAt, OpenFacts};
 use kefu_tickets::kinds::{Priority, TicketType};
 use kefu_tickets::lifecycle::Status;
 use kefu_tickets::sla::SlaPolicy;
-
-/// ORG-5 for tickets: an engineer sees the tickets assigned to them or that they took (not
-/// their whole team's); a supervisor also those of the teams they supervise and of those
-/// teams' members; managers and the office see all; a customer contact their customer's.
-pub fn ticket_scope(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiError> {
-    if actor.has_any_role(SEE_ALL) {
-        return Ok(Visible::everything());
-    }
-    let mut scope = Visible::default();
-    if actor.has_any_role(&[Role::Engineer, Role::Supervisor]) {
-        scope.user_ids.push(actor.user_id.clone());
-    }
-    if actor.has_role(Role::Supervisor) {
-        let teams = facts::teams_supervised_by(conn, &actor.user_id)?;
-        scope.user_ids.extend(facts::member_user_ids(conn, &teams)?);
-        scope.team_ids.extend(teams);
-    }
-    if actor.has_role(Role::CustomerContact) {
-        scope
-            .customer_ids
-            .extend(facts::customers_of_contact_user(conn, &actor.user_id)?);
-    }
-    Ok(scope)
-}
 
 pub fn field(name: &str, code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::Invalid(vec![FieldError::new(name, code, message)])

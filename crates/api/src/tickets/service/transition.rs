@@ -4,6 +4,7 @@
 //! the work orders, the due instants moved by the time spent waiting) and writes what it says.
 
 use crate::calendar::service::{rule_error, working_time_calendar};
+use crate::kernel::access::roles::ASSIGNEES;
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify;
@@ -11,7 +12,7 @@ use crate::tickets::dto::tickets::TicketOut;
 use crate::tickets::service::tickets::{get_row, local, render, status_of, ticket_scope, utc_of};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use kefu_core::{Actor, Role};
+use kefu_core::Actor;
 use kefu_store::tickets::{self, TicketChanges, TicketRow, TransitionRow};
 use kefu_store::visibility as facts;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
@@ -103,11 +104,8 @@ fn load_facts(
         TicketCommand::Assign { assignee_id, .. } => {
             // Only an engineer is ever assigned a ticket (TKT-4): which role makes one is the
             // fact asked, not a permission.
-            let enabled_engineer = kefu_store::users::is_enabled_with_any_role(
-                conn,
-                assignee_id.as_str(),
-                &[Role::Engineer],
-            )?;
+            let enabled_engineer =
+                kefu_store::users::is_enabled_with_any_role(conn, assignee_id.as_str(), ASSIGNEES)?;
             let team_id = facts::team_of_user(conn, assignee_id.as_str())?.map(Into::into);
             out.assignee = Some(AssigneeFacts {
                 enabled_engineer,

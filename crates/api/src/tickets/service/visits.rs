@@ -1,6 +1,7 @@
 //! On-site visits (TKT-5, TKT-8) and service records (TKT-6), visible with their ticket
 //! (ORG-5) and to the engineer who makes the visit.
 
+use crate::kernel::access::roles::{MANAGERS, role_names};
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify;
@@ -9,7 +10,7 @@ use crate::tickets::dto::visits::{
 };
 use crate::tickets::service::tickets::{field, get_row as get_ticket, status_of, ticket_scope};
 use chrono::{DateTime, Duration, Utc};
-use kefu_core::{Actor, Role, UserId};
+use kefu_core::{Actor, UserId};
 use kefu_store::tickets::{self, TicketRow, TransitionRow};
 use kefu_store::visibility::Visible;
 use kefu_store::visits::{self, ServiceRecordRow, VisitChanges, VisitRow};
@@ -197,7 +198,7 @@ fn tell_managers(
     title: &str,
     body: &str,
 ) -> Result<(), ApiError> {
-    for manager in kefu_store::notifications::enabled_holders_of(conn, &[Role::Manager.as_str()])? {
+    for manager in kefu_store::notifications::enabled_holders_of(conn, &role_names(MANAGERS))? {
         tell(conn, ctx, &manager, visit, kind, title, body)?;
     }
     Ok(())
