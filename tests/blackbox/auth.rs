@@ -168,6 +168,28 @@ fn forged_malformed_and_missing_tokens_are_401() {
 }
 
 #[test]
+fn the_bearer_scheme_name_is_case_insensitive() {
+    let app = TestApp::spawn();
+    let token = app.admin_token();
+    // RFC 9110 §11.1: the scheme name is case-insensitive.
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let me = app
+            .get("/api/v1/me")
+            .header("Authorization", &format!("{scheme} {token}"))
+            .send();
+        assert_eq!(me.status, 200, "{scheme}: {}", me.body);
+        assert_eq!(me.json()["username"], "admin", "{scheme}");
+    }
+    // Another scheme is still no credentials of ours.
+    let basic = app
+        .get("/api/v1/me")
+        .header("Authorization", &format!("Basic {token}"))
+        .send();
+    let body = basic.problem(401, "unauthenticated");
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+}
+
+#[test]
 fn a_token_signed_with_another_secret_is_refused() {
     let other = TestApp::builder()
         .env("KEFU_JWT_SECRET", "another-secret-another-secret-0123")
