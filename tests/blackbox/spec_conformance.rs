@@ -4,8 +4,10 @@
 use kefu_blackbox::TestApp;
 use serde_json::json;
 
-/// If-Match takes exactly the spec's pattern `^(W/)?"[0-9]{1,18}"$`; anything else is 400
-/// (`*`, bare numbers, signs and spaces inside the quotes used to be read as a version).
+/// If-Match takes exactly the spec's pattern `^"[0-9]{1,18}"$`; anything else is 400 (`*`, bare
+/// numbers, signs and spaces inside the quotes used to be read as a version). A weak tag is
+/// refused too: If-Match uses the strong comparison (RFC 9110 §13.1.1), and `W/"1"` used to
+/// be applied as if it were `"1"`.
 #[test]
 fn if_match_accepts_only_etags_of_this_api() {
     let app = TestApp::spawn();
@@ -18,24 +20,37 @@ fn if_match_accepts_only_etags_of_this_api() {
         "\"+1\"",
         "\"-1\"",
         "\" 1\"",
+        "W/\"1\"",
+        "w/\"1\"",
         "W/W/\"1\"",
         "\"1234567890123456789\"",
     ] {
-        app.patch(&path)
+        let res = app
+            .patch(&path)
             .bearer(&admin)
+            .header("Accept-Language", "en")
             .if_match(bad)
-            .json(&json!({"display_name": "x"}))
-            .send()
-            .problem(400, "bad-request");
+            .json(&json!({"display_name": "弱标签"}))
+            .send();
+        let body = res.problem(400, "bad-request");
+        assert!(
+            body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("strong ETag")),
+            "{bad}: {}",
+            res.body
+        );
     }
+    // Nothing was applied: the record is still at version 1, and the strong tag works.
     let res = app
         .patch(&path)
         .bearer(&admin)
-        .if_match("W/\"1\"")
-        .json(&json!({"display_name": "弱标签"}))
+        .if_match("\"1\"")
+        .json(&json!({"display_name": "强标签"}))
         .send();
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.etag(), "\"2\"");
+    assert_eq!(res.json()["display_name"], "强标签");
 }
 
 /// Every string matching the cursor pattern of the spec is a cursor (a page that starts after
