@@ -260,3 +260,84 @@ fn users_change_their_own_password_with_the_current_one() {
         "{trail:?}"
     );
 }
+
+/// Sends `logins` (username, password) all at once, one thread each; returns the responses in
+/// the same order.
+fn parallel_logins(app: &TestApp, logins: &[(String, String)]) -> Vec<kefu_blackbox::Resp> {
+    let barrier = std::sync::Barrier::new(logins.len());
+    let barrier = &barrier;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = logins
+            .iter()
+            .map(|(user, password)| {
+                scope.spawn(move || {
+                    barrier.wait();
+                    app.login(user, password)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// Issue 11, defect 3: argon2 runs a few at a time. 30 parallel logins of 30 accounts still all
+/// succeed (they queue), and successes give their slot of the address limit back.
+#[test]
+fn thirty_parallel_logins_all_succeed_through_the_bounded_hashing() {
+    let app = TestApp::builder()
+        .env("KEFU_PASSWORD_HASH_CONCURRENCY", "2")
+        .env("KEFU_PASSWORD_HASH_WAIT_SECS", "120")
+        .env("KEFU_LOGIN_MAX_FAILURES_PER_IP", "35")
+        .spawn();
+    let admin = app.admin_token();
+    let logins: Vec<(String, String)> = (0..30)
+        .map(|i| {
+            let name = format!("para.{i:02}");
+            app.create_user(&admin, &name, &["clerk"], "Clerk-pass-001");
+            (name, "Clerk-pass-001".to_owned())
+        })
+        .collect();
+    let answers = parallel_logins(&app, &logins);
+    for (res, (name, _)) in answers.iter().zip(&logins) {
+        assert_eq!(res.status, 200, "{name}: {}", res.body);
+        assert_eq!(res.json()["user"]["username"], name.as_str());
+    }
+    // Twice more than the address limit of 35 succeeded: successes are not failures.
+    let again = parallel_logins(&app, &logins);
+    assert!(
+        again.iter().all(|r| r.status == 200),
+        "{:?}",
+        again.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+}
+
+/// When hashing stays busy for longer than a request may wait, the login is 503 `overloaded`
+/// with `Retry-After` rather than another argon2 run in memory.
+#[test]
+fn logins_that_cannot_get_a_hashing_slot_are_503_with_retry_after() {
+    let app = TestApp::builder()
+        .env("KEFU_PASSWORD_HASH_CONCURRENCY", "1")
+        .env("KEFU_PASSWORD_HASH_WAIT_SECS", "0")
+        .spawn();
+    let logins: Vec<(String, String)> = (0..30)
+        .map(|i| (format!("ghost{i:02}"), "wrong-password-1".to_owned()))
+        .collect();
+    let answers = parallel_logins(&app, &logins);
+    let mut busy = 0;
+    for res in &answers {
+        if res.status == 503 {
+            let body = res.problem(503, "overloaded");
+            assert_eq!(body["detail"], "服务繁忙，请在 1 秒后重试");
+            assert_eq!(res.header("retry-after").as_deref(), Some("1"));
+            busy += 1;
+        } else {
+            let body = res.problem(401, "unauthenticated");
+            assert_eq!(body["detail"], "用户名或密码错误");
+        }
+    }
+    assert!(
+        (1..30).contains(&busy),
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+}

@@ -25,7 +25,8 @@ fn duration(d: std::time::Duration) -> chrono::Duration {
 /// the client address out for a while (429 with `Retry-After`).
 ///
 /// Public: no credentials. A wrong username or password, a service account or a disabled account is
-/// 401. Triggers the audit entry `auth.login`, or on failure `auth.login_failed` against an
+/// 401. Password checks run a few at a time; one that cannot start within
+/// `KEFU_PASSWORD_HASH_WAIT_SECS` is 503 with `Retry-After`. Triggers the audit entry `auth.login`, or on failure `auth.login_failed` against an
 /// existing account (`auth.locked_out` when it caused a lock-out). While the account's password is
 /// a generated or reset one, its token is accepted only by `GET /me` and `POST /me/password` (403
 /// elsewhere) until it is changed.
@@ -37,6 +38,8 @@ fn duration(d: std::time::Duration) -> chrono::Duration {
         (status = 200, description = "Logged in", body = TokenPair),
         (status = 401, description = "Wrong username or password, or account disabled", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed logins", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Password checking busy (`overloaded`), or the database unavailable", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
     security(())
@@ -85,9 +88,11 @@ async fn login(
         .as_ref()
         .filter(|u| u.row.kind == "human")
         .and_then(|u| u.row.password_hash.clone());
-    let verified = web::block(move || password::verify(&input.password, stored.as_deref()))
-        .await
-        .map_err(ApiError::internal)?;
+    // Bounded with every other hashing (see `HashingLimiter`): a 503 when it stays busy.
+    let verified = state
+        .password_hashing
+        .run(move || password::verify(&input.password, stored.as_deref()))
+        .await?;
     let ctx = Ctx::anonymous(&request_id.0, now);
     match user {
         Some(user) if verified && !user.row.disabled => {
