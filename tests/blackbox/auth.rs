@@ -280,6 +280,98 @@ fn parallel_logins(app: &TestApp, logins: &[(String, String)]) -> Vec<kefu_black
     })
 }
 
+/// Issue 11, defect 1: the lock-out was checked before argon2 and the failure recorded after
+/// it, so 40 parallel wrong passwords all got 401. Counted before the check, 20 parallel wrong
+/// passwords against a limit of 5 let at most 5 be checked; the rest are 429, and then even the
+/// right password is 429.
+#[test]
+fn parallel_wrong_logins_never_exceed_the_account_limit() {
+    let app = TestApp::builder()
+        .env("KEFU_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")
+        .env("KEFU_PASSWORD_HASH_WAIT_SECS", "60")
+        .spawn();
+    let admin = app.admin_token();
+    app.create_user(&admin, "li.na", &["clerk"], "Clerk-pass-001");
+    let guesses: Vec<(String, String)> = (0..20)
+        .map(|i| ("li.na".to_owned(), format!("wrong-guess-{i:02}")))
+        .collect();
+    let answers = parallel_logins(&app, &guesses);
+    let mut checked = 0;
+    for res in &answers {
+        match res.status {
+            401 => {
+                let body = res.problem(401, "unauthenticated");
+                assert_eq!(body["detail"], "用户名或密码错误");
+                checked += 1;
+            }
+            _ => {
+                let body = res.problem(429, "rate-limited");
+                assert!(body["detail"].as_str().unwrap().starts_with("请在 "));
+                let retry: u64 = res.header("retry-after").unwrap().parse().unwrap();
+                assert!(retry > 0 && retry <= 900, "{retry}");
+            }
+        }
+    }
+    assert!(
+        (1..=5).contains(&checked),
+        "{checked} of 20 parallel guesses were checked against a limit of 5"
+    );
+    // Locked: the right password is refused too.
+    let locked = app.login("li.na", "Clerk-pass-001");
+    let body = locked.problem(429, "rate-limited");
+    assert!(body["detail"].as_str().unwrap().starts_with("请在 "));
+    // Every checked guess is audited; the one that took the last slot as the lock-out.
+    let me = app
+        .get("/api/v1/users?q=li.na")
+        .bearer(&admin)
+        .send()
+        .json();
+    let id = me["items"][0]["id"].as_str().unwrap().to_owned();
+    let trail = actions(&audit_of(&app, &admin, "user", &id));
+    let failed = trail
+        .iter()
+        .filter(|a| *a == "auth.login_failed" || *a == "auth.locked_out")
+        .count();
+    assert_eq!(failed, checked, "{trail:?}");
+    assert_eq!(
+        trail.iter().filter(|a| *a == "auth.locked_out").count(),
+        1,
+        "{trail:?}"
+    );
+}
+
+/// The same for the per-address limit: 20 parallel wrong logins for 20 accounts from one
+/// address against a limit of 5.
+#[test]
+fn parallel_wrong_logins_never_exceed_the_address_limit() {
+    let app = TestApp::builder()
+        .env("KEFU_LOGIN_MAX_FAILURES_PER_IP", "5")
+        .env("KEFU_PASSWORD_HASH_WAIT_SECS", "60")
+        .spawn();
+    let guesses: Vec<(String, String)> = (0..20)
+        .map(|i| (format!("nobody{i:02}"), "wrong-guess-1".to_owned()))
+        .collect();
+    let answers = parallel_logins(&app, &guesses);
+    let checked = answers
+        .iter()
+        .filter(|res| {
+            if res.status == 401 {
+                assert_eq!(
+                    res.problem(401, "unauthenticated")["detail"],
+                    "用户名或密码错误"
+                );
+                true
+            } else {
+                res.problem(429, "rate-limited");
+                false
+            }
+        })
+        .count();
+    assert!((1..=5).contains(&checked), "{checked} checked, limit 5");
+    app.login("admin", ADMIN_PASSWORD)
+        .problem(429, "rate-limited");
+}
+
 /// Issue 11, defect 3: argon2 runs a few at a time. 30 parallel logins of 30 accounts still all
 /// succeed (they queue), and successes give their slot of the address limit back.
 #[test]

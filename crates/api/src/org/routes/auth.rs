@@ -25,7 +25,8 @@ fn duration(d: std::time::Duration) -> chrono::Duration {
 /// the client address out for a while (429 with `Retry-After`).
 ///
 /// Public: no credentials. A wrong username or password, a service account or a disabled account is
-/// 401. Password checks run a few at a time; one that cannot start within
+/// 401. Every attempt is counted before its password is checked, so parallel attempts cannot
+/// exceed the limits. Password checks run a few at a time; one that cannot start within
 /// `KEFU_PASSWORD_HASH_WAIT_SECS` is 503 with `Retry-After`. Triggers the audit entry `auth.login`, or on failure `auth.login_failed` against an
 /// existing account (`auth.locked_out` when it caused a lock-out). While the account's password is
 /// a generated or reset one, its token is accepted only by `GET /me` and `POST /me/password` (403
@@ -76,23 +77,37 @@ async fn login(
             },
         ),
     ];
-    let key_names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
     let username = input.username.trim().to_ascii_lowercase();
-    let user = state
-        .db(move |conn| {
-            svc::check_lockout(conn, &key_names, now)?;
-            Ok(users::find_by_username(conn, &username)?)
+    // Counted before the password is checked, so parallel guesses cannot all pass the limit.
+    let reserve_keys = keys.clone();
+    let (user, locks) = state
+        .tx(move |conn| {
+            let locks = svc::reserve_attempt(conn, &reserve_keys, now)?;
+            Ok((users::find_by_username(conn, &username)?, locks))
         })
         .await?;
     let stored = user
         .as_ref()
         .filter(|u| u.row.kind == "human")
         .and_then(|u| u.row.password_hash.clone());
-    // Bounded with every other hashing (see `HashingLimiter`): a 503 when it stays busy.
-    let verified = state
+    let verified = match state
         .password_hashing
         .run(move || password::verify(&input.password, stored.as_deref()))
-        .await?;
+        .await
+    {
+        Ok(verified) => verified,
+        Err(e) => {
+            // Never checked: give the slots back, then answer with why (503 when busy).
+            let release_keys = keys;
+            if let Err(release) = state
+                .tx(move |conn| svc::release_attempt(conn, &release_keys))
+                .await
+            {
+                tracing::warn!(error = %release, "could not release a login attempt's slots");
+            }
+            return Err(e);
+        }
+    };
     let ctx = Ctx::anonymous(&request_id.0, now);
     match user {
         Some(user) if verified && !user.row.disabled => {
@@ -103,7 +118,7 @@ async fn login(
                 ..ctx
             };
             let pair = state
-                .tx(move |conn| svc::login_succeeded(conn, &ctx, &jwt, ttl, &user))
+                .tx(move |conn| svc::login_succeeded(conn, &ctx, &jwt, ttl, &user, &keys))
                 .await?;
             Ok(HttpResponse::Ok().json(pair))
         }
@@ -113,7 +128,7 @@ async fn login(
         }
         user => {
             state
-                .tx(move |conn| svc::record_failure(conn, &ctx, &keys, user.as_ref()))
+                .tx(move |conn| svc::record_failure(conn, &ctx, locks, user.as_ref()))
                 .await?;
             Err(ApiError::Unauthenticated("invalid_credentials"))
         }
