@@ -433,3 +433,77 @@ fn logins_that_cannot_get_a_hashing_slot_are_503_with_retry_after() {
         answers.iter().map(|r| r.status).collect::<Vec<_>>()
     );
 }
+
+/// Issue 11, defect 7: a disabled account's right password is answered exactly as a wrong one
+/// (it used to say "account disabled", confirming the guess), and counted as a failure.
+#[test]
+fn a_disabled_account_with_the_right_password_reads_as_a_wrong_password() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let user = app.create_user(&admin, "zhou.min", &["clerk"], "Clerk-pass-001");
+    let id = user["id"].as_str().unwrap();
+    let disabled = app
+        .post(&format!("/api/v1/users/{id}/disable"))
+        .bearer(&admin)
+        .if_match("\"1\"")
+        .send();
+    assert_eq!(disabled.status, 200, "{}", disabled.body);
+    for lang in ["zh-CN", "en"] {
+        let login = |password: &str| {
+            app.post("/api/v1/auth/login")
+                .header("Accept-Language", lang)
+                .json(&json!({"username": "zhou.min", "password": password}))
+                .send()
+        };
+        let right = login("Clerk-pass-001");
+        let wrong = login("Wrong-pass-001");
+        let (mut right_body, mut wrong_body) = (
+            right.problem(401, "unauthenticated"),
+            wrong.problem(401, "unauthenticated"),
+        );
+        // Everything but the request's own `instance` and `request_id` is the same.
+        for key in ["instance", "request_id"] {
+            right_body[key] = json!(null);
+            wrong_body[key] = json!(null);
+        }
+        assert_eq!(right_body, wrong_body, "{lang}");
+        assert_eq!(
+            right.header("www-authenticate"),
+            wrong.header("www-authenticate")
+        );
+    }
+    assert_eq!(
+        app.login("zhou.min", "Wrong-pass-001")
+            .problem(401, "unauthenticated")["detail"],
+        "用户名或密码错误"
+    );
+    // Five failures (the fifth, at the default limit of 5, locks the account).
+    let trail = actions(&audit_of(&app, &admin, "user", id));
+    let failed = trail
+        .iter()
+        .filter(|a| *a == "auth.login_failed" || *a == "auth.locked_out")
+        .count();
+    assert_eq!(failed, 5, "{trail:?}");
+    assert_eq!(trail.last().map(String::as_str), Some("auth.locked_out"));
+}
+
+/// Issue 11, defect 7: token responses must not be cached (RFC 6749 §5.1).
+#[test]
+fn token_responses_are_not_cacheable() {
+    let app = TestApp::spawn();
+    let login = app.login("admin", ADMIN_PASSWORD);
+    assert_eq!(login.status, 200, "{}", login.body);
+    assert_eq!(login.header("cache-control").as_deref(), Some("no-store"));
+    assert_eq!(login.header("pragma").as_deref(), Some("no-cache"));
+    let refreshed = app
+        .post("/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": login.json()["refresh_token"] }))
+        .send();
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+    assert_eq!(refreshed.json()["token_type"], "Bearer");
+    assert_eq!(
+        refreshed.header("cache-control").as_deref(),
+        Some("no-store")
+    );
+    assert_eq!(refreshed.header("pragma").as_deref(), Some("no-cache"));
+}
