@@ -168,6 +168,28 @@ fn forged_malformed_and_missing_tokens_are_401() {
 }
 
 #[test]
+fn the_bearer_scheme_name_is_case_insensitive() {
+    let app = TestApp::spawn();
+    let token = app.admin_token();
+    // RFC 9110 §11.1: the scheme name is case-insensitive.
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let me = app
+            .get("/api/v1/me")
+            .header("Authorization", &format!("{scheme} {token}"))
+            .send();
+        assert_eq!(me.status, 200, "{scheme}: {}", me.body);
+        assert_eq!(me.json()["username"], "admin", "{scheme}");
+    }
+    // Another scheme is still no credentials of ours.
+    let basic = app
+        .get("/api/v1/me")
+        .header("Authorization", &format!("Basic {token}"))
+        .send();
+    let body = basic.problem(401, "unauthenticated");
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+}
+
+#[test]
 fn a_token_signed_with_another_secret_is_refused() {
     let other = TestApp::builder()
         .env("KEFU_JWT_SECRET", "another-secret-another-secret-0123")
@@ -237,4 +259,251 @@ fn users_change_their_own_password_with_the_current_one() {
         trail.contains(&"user.change_password".to_owned()),
         "{trail:?}"
     );
+}
+
+/// Sends `logins` (username, password) all at once, one thread each; returns the responses in
+/// the same order.
+fn parallel_logins(app: &TestApp, logins: &[(String, String)]) -> Vec<kefu_blackbox::Resp> {
+    let barrier = std::sync::Barrier::new(logins.len());
+    let barrier = &barrier;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = logins
+            .iter()
+            .map(|(user, password)| {
+                scope.spawn(move || {
+                    barrier.wait();
+                    app.login(user, password)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// Issue 11, defect 1: the lock-out was checked before argon2 and the failure recorded after
+/// it, so 40 parallel wrong passwords all got 401. Counted before the check, 20 parallel wrong
+/// passwords against a limit of 5 let at most 5 be checked; the rest are 429, and then even the
+/// right password is 429.
+#[test]
+fn parallel_wrong_logins_never_exceed_the_account_limit() {
+    let app = TestApp::builder()
+        .env("KEFU_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")
+        .env("KEFU_PASSWORD_HASH_WAIT_SECS", "60")
+        .spawn();
+    let admin = app.admin_token();
+    app.create_user(&admin, "li.na", &["clerk"], "Clerk-pass-001");
+    let guesses: Vec<(String, String)> = (0..20)
+        .map(|i| ("li.na".to_owned(), format!("wrong-guess-{i:02}")))
+        .collect();
+    let answers = parallel_logins(&app, &guesses);
+    let mut checked = 0;
+    for res in &answers {
+        match res.status {
+            401 => {
+                let body = res.problem(401, "unauthenticated");
+                assert_eq!(body["detail"], "用户名或密码错误");
+                checked += 1;
+            }
+            _ => {
+                let body = res.problem(429, "rate-limited");
+                assert!(body["detail"].as_str().unwrap().starts_with("请在 "));
+                let retry: u64 = res.header("retry-after").unwrap().parse().unwrap();
+                assert!(retry > 0 && retry <= 900, "{retry}");
+            }
+        }
+    }
+    assert!(
+        (1..=5).contains(&checked),
+        "{checked} of 20 parallel guesses were checked against a limit of 5"
+    );
+    // Locked: the right password is refused too.
+    let locked = app.login("li.na", "Clerk-pass-001");
+    let body = locked.problem(429, "rate-limited");
+    assert!(body["detail"].as_str().unwrap().starts_with("请在 "));
+    // Every checked guess is audited; the one that took the last slot as the lock-out.
+    let me = app
+        .get("/api/v1/users?q=li.na")
+        .bearer(&admin)
+        .send()
+        .json();
+    let id = me["items"][0]["id"].as_str().unwrap().to_owned();
+    let trail = actions(&audit_of(&app, &admin, "user", &id));
+    let failed = trail
+        .iter()
+        .filter(|a| *a == "auth.login_failed" || *a == "auth.locked_out")
+        .count();
+    assert_eq!(failed, checked, "{trail:?}");
+    assert_eq!(
+        trail.iter().filter(|a| *a == "auth.locked_out").count(),
+        1,
+        "{trail:?}"
+    );
+}
+
+/// The same for the per-address limit: 20 parallel wrong logins for 20 accounts from one
+/// address against a limit of 5.
+#[test]
+fn parallel_wrong_logins_never_exceed_the_address_limit() {
+    let app = TestApp::builder()
+        .env("KEFU_LOGIN_MAX_FAILURES_PER_IP", "5")
+        .env("KEFU_PASSWORD_HASH_WAIT_SECS", "60")
+        .spawn();
+    let guesses: Vec<(String, String)> = (0..20)
+        .map(|i| (format!("nobody{i:02}"), "wrong-guess-1".to_owned()))
+        .collect();
+    let answers = parallel_logins(&app, &guesses);
+    let checked = answers
+        .iter()
+        .filter(|res| {
+            if res.status == 401 {
+                assert_eq!(
+                    res.problem(401, "unauthenticated")["detail"],
+                    "用户名或密码错误"
+                );
+                true
+            } else {
+                res.problem(429, "rate-limited");
+                false
+            }
+        })
+        .count();
+    assert!((1..=5).contains(&checked), "{checked} checked, limit 5");
+    app.login("admin", ADMIN_PASSWORD)
+        .problem(429, "rate-limited");
+}
+
+/// Issue 11, defect 3: argon2 runs a few at a time. 30 parallel logins of 30 accounts still all
+/// succeed (they queue), and successes give their slot of the address limit back.
+#[test]
+fn thirty_parallel_logins_all_succeed_through_the_bounded_hashing() {
+    let app = TestApp::builder()
+        .env("KEFU_PASSWORD_HASH_CONCURRENCY", "2")
+        .env("KEFU_PASSWORD_HASH_WAIT_SECS", "120")
+        .env("KEFU_LOGIN_MAX_FAILURES_PER_IP", "35")
+        .spawn();
+    let admin = app.admin_token();
+    let logins: Vec<(String, String)> = (0..30)
+        .map(|i| {
+            let name = format!("para.{i:02}");
+            app.create_user(&admin, &name, &["clerk"], "Clerk-pass-001");
+            (name, "Clerk-pass-001".to_owned())
+        })
+        .collect();
+    let answers = parallel_logins(&app, &logins);
+    for (res, (name, _)) in answers.iter().zip(&logins) {
+        assert_eq!(res.status, 200, "{name}: {}", res.body);
+        assert_eq!(res.json()["user"]["username"], name.as_str());
+    }
+    // Twice more than the address limit of 35 succeeded: successes are not failures.
+    let again = parallel_logins(&app, &logins);
+    assert!(
+        again.iter().all(|r| r.status == 200),
+        "{:?}",
+        again.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+}
+
+/// When hashing stays busy for longer than a request may wait, the login is 503 `overloaded`
+/// with `Retry-After` rather than another argon2 run in memory.
+#[test]
+fn logins_that_cannot_get_a_hashing_slot_are_503_with_retry_after() {
+    let app = TestApp::builder()
+        .env("KEFU_PASSWORD_HASH_CONCURRENCY", "1")
+        .env("KEFU_PASSWORD_HASH_WAIT_SECS", "0")
+        .spawn();
+    let logins: Vec<(String, String)> = (0..30)
+        .map(|i| (format!("ghost{i:02}"), "wrong-password-1".to_owned()))
+        .collect();
+    let answers = parallel_logins(&app, &logins);
+    let mut busy = 0;
+    for res in &answers {
+        if res.status == 503 {
+            let body = res.problem(503, "overloaded");
+            assert_eq!(body["detail"], "服务繁忙，请在 1 秒后重试");
+            assert_eq!(res.header("retry-after").as_deref(), Some("1"));
+            busy += 1;
+        } else {
+            let body = res.problem(401, "unauthenticated");
+            assert_eq!(body["detail"], "用户名或密码错误");
+        }
+    }
+    assert!(
+        (1..30).contains(&busy),
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+}
+
+/// Issue 11, defect 7: a disabled account's right password is answered exactly as a wrong one
+/// (it used to say "account disabled", confirming the guess), and counted as a failure.
+#[test]
+fn a_disabled_account_with_the_right_password_reads_as_a_wrong_password() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let user = app.create_user(&admin, "zhou.min", &["clerk"], "Clerk-pass-001");
+    let id = user["id"].as_str().unwrap();
+    let disabled = app
+        .post(&format!("/api/v1/users/{id}/disable"))
+        .bearer(&admin)
+        .if_match("\"1\"")
+        .send();
+    assert_eq!(disabled.status, 200, "{}", disabled.body);
+    for lang in ["zh-CN", "en"] {
+        let login = |password: &str| {
+            app.post("/api/v1/auth/login")
+                .header("Accept-Language", lang)
+                .json(&json!({"username": "zhou.min", "password": password}))
+                .send()
+        };
+        let right = login("Clerk-pass-001");
+        let wrong = login("Wrong-pass-001");
+        let (mut right_body, mut wrong_body) = (
+            right.problem(401, "unauthenticated"),
+            wrong.problem(401, "unauthenticated"),
+        );
+        // Everything but the request's own `instance` and `request_id` is the same.
+        for key in ["instance", "request_id"] {
+            right_body[key] = json!(null);
+            wrong_body[key] = json!(null);
+        }
+        assert_eq!(right_body, wrong_body, "{lang}");
+        assert_eq!(
+            right.header("www-authenticate"),
+            wrong.header("www-authenticate")
+        );
+    }
+    assert_eq!(
+        app.login("zhou.min", "Wrong-pass-001")
+            .problem(401, "unauthenticated")["detail"],
+        "用户名或密码错误"
+    );
+    // Five failures (the fifth, at the default limit of 5, locks the account).
+    let trail = actions(&audit_of(&app, &admin, "user", id));
+    let failed = trail
+        .iter()
+        .filter(|a| *a == "auth.login_failed" || *a == "auth.locked_out")
+        .count();
+    assert_eq!(failed, 5, "{trail:?}");
+    assert_eq!(trail.last().map(String::as_str), Some("auth.locked_out"));
+}
+
+/// Issue 11, defect 7: token responses must not be cached (RFC 6749 §5.1).
+#[test]
+fn token_responses_are_not_cacheable() {
+    let app = TestApp::spawn();
+    let login = app.login("admin", ADMIN_PASSWORD);
+    assert_eq!(login.status, 200, "{}", login.body);
+    assert_eq!(login.header("cache-control").as_deref(), Some("no-store"));
+    assert_eq!(login.header("pragma").as_deref(), Some("no-cache"));
+    let refreshed = app
+        .post("/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": login.json()["refresh_token"] }))
+        .send();
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+    assert_eq!(refreshed.json()["token_type"], "Bearer");
+    assert_eq!(
+        refreshed.header("cache-control").as_deref(),
+        Some("no-store")
+    );
+    assert_eq!(refreshed.header("pragma").as_deref(), Some("no-cache"));
 }

@@ -4,8 +4,10 @@
 use kefu_blackbox::TestApp;
 use serde_json::json;
 
-/// If-Match takes exactly the spec's pattern `^(W/)?"[0-9]{1,18}"$`; anything else is 400
-/// (`*`, bare numbers, signs and spaces inside the quotes used to be read as a version).
+/// If-Match takes exactly the spec's pattern `^"[0-9]{1,18}"$`; anything else is 400 (`*`, bare
+/// numbers, signs and spaces inside the quotes used to be read as a version). A weak tag is
+/// refused too: If-Match uses the strong comparison (RFC 9110 §13.1.1), and `W/"1"` used to
+/// be applied as if it were `"1"`.
 #[test]
 fn if_match_accepts_only_etags_of_this_api() {
     let app = TestApp::spawn();
@@ -18,24 +20,37 @@ fn if_match_accepts_only_etags_of_this_api() {
         "\"+1\"",
         "\"-1\"",
         "\" 1\"",
+        "W/\"1\"",
+        "w/\"1\"",
         "W/W/\"1\"",
         "\"1234567890123456789\"",
     ] {
-        app.patch(&path)
+        let res = app
+            .patch(&path)
             .bearer(&admin)
+            .header("Accept-Language", "en")
             .if_match(bad)
-            .json(&json!({"display_name": "x"}))
-            .send()
-            .problem(400, "bad-request");
+            .json(&json!({"display_name": "弱标签"}))
+            .send();
+        let body = res.problem(400, "bad-request");
+        assert!(
+            body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("strong ETag")),
+            "{bad}: {}",
+            res.body
+        );
     }
+    // Nothing was applied: the record is still at version 1, and the strong tag works.
     let res = app
         .patch(&path)
         .bearer(&admin)
-        .if_match("W/\"1\"")
-        .json(&json!({"display_name": "弱标签"}))
+        .if_match("\"1\"")
+        .json(&json!({"display_name": "强标签"}))
         .send();
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.etag(), "\"2\"");
+    assert_eq!(res.json()["display_name"], "强标签");
 }
 
 /// Every string matching the cursor pattern of the spec is a cursor (a page that starts after
@@ -105,4 +120,66 @@ fn a_service_account_with_a_password_is_refused() {
         res.problem(422, "validation")["errors"][0]["field"],
         "password"
     );
+}
+
+/// `q` is at most 200 characters on every list (the spec's `maxLength`); longer text is a 400
+/// naming `query.q`, where 50,000 characters used to be a 500 on SQLite ("LIKE or GLOB pattern
+/// too complex"). One list per domain; 200 characters, Chinese included, still search.
+#[test]
+fn search_text_longer_than_200_characters_is_400() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let long = "a".repeat(50_000);
+    let just_over = "报".repeat(201);
+    let at_most = "报".repeat(200);
+    for list in [
+        "/api/v1/users",
+        "/api/v1/teams",
+        "/api/v1/customers",
+        "/api/v1/products",
+        "/api/v1/equipment",
+        "/api/v1/tickets",
+        "/api/v1/kb-articles",
+    ] {
+        for q in [&long, &just_over] {
+            let res = app
+                .get(&format!("{list}?q={}", urlencode(q)))
+                .bearer(&admin)
+                .send();
+            let body = res.problem(400, "bad-request");
+            assert_eq!(
+                body["errors"][0]["field"], "query.q",
+                "{list}: {}",
+                res.body
+            );
+            assert_eq!(body["errors"][0]["code"], "length", "{list}: {}", res.body);
+            assert!(
+                body["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("at most 200 characters")),
+                "{list}: {}",
+                res.body
+            );
+        }
+        let res = app
+            .get(&format!("{list}?q={}", urlencode(&at_most)))
+            .bearer(&admin)
+            .send();
+        assert_eq!(res.status, 200, "{list}: {}", res.body);
+        assert_eq!(res.json()["items"], json!([]), "{list}");
+    }
+}
+
+/// Percent-encodes all but ASCII letters and digits (which stay as they are, so 50,000 of
+/// them still fit in the request line).
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

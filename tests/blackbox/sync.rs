@@ -406,3 +406,44 @@ fn a_batch_needs_a_caller_and_known_commands_within_the_cap() {
         "commands[0].op"
     );
 }
+
+/// An offline command's `if_match` is compared strongly like the header: a weak tag is a
+/// validation error naming the field, and the record is left as it was.
+#[test]
+fn a_weak_if_match_in_a_batch_is_refused() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let created = app
+        .post("/api/v1/customers")
+        .bearer(&admin)
+        .json(&json!({"name": "弱标签客户"}))
+        .send();
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post("/api/v1/sync/batch")
+        .bearer(&admin)
+        .json(&json!({"commands": [{
+            "idempotency_key": "weak-1", "op": "customers.update", "id": id,
+            "if_match": "W/\"1\"", "body": {"note": "弱"}
+        }]}))
+        .send();
+    let p = res.problem(422, "validation");
+    assert_eq!(
+        p["errors"][0]["field"], "commands[0].if_match",
+        "{}",
+        res.body
+    );
+    assert_eq!(p["errors"][0]["code"], "format", "{}", res.body);
+    let now = app
+        .get(&format!("/api/v1/customers/{id}"))
+        .bearer(&admin)
+        .send();
+    assert_eq!(now.status, 200, "{}", now.body);
+    assert_eq!(now.etag(), "\"1\"");
+    assert!(
+        now.json()["note"].is_null() || now.json()["note"] == "",
+        "{}",
+        now.body
+    );
+}

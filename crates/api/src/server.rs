@@ -2,6 +2,7 @@
 
 use crate::app;
 use crate::kernel::auth::jwt::JwtKeys;
+use crate::kernel::auth::password::HashingLimiter;
 use crate::kernel::command::Ctx;
 use crate::kernel::config::Config;
 use crate::kernel::error::ApiError;
@@ -106,6 +107,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             config.rate_limit_per_ip,
         )),
         storage: Arc::new(Storage::open(&config)?),
+        password_hashing: Arc::new(HashingLimiter::new(
+            config.password_hash_concurrency,
+            config.password_hash_wait,
+        )),
     });
     let spec = app::openapi();
     let mut server =

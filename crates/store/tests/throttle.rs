@@ -227,3 +227,89 @@ fn concurrent_first_failures_of_a_new_key_are_all_counted() {
         }
     }
 }
+
+fn reserve(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> throttle::Reservation {
+    write_tx(conn, |conn| throttle::reserve(conn, key, now, POLICY)).expect("reserve")
+}
+
+#[test]
+fn reserving_counts_before_the_check_and_locks_on_the_last_slot() {
+    use throttle::Reservation::{Locked, Reserved};
+    for db in fresh_databases() {
+        let name = db.name();
+        let mut conn = db.conn();
+        let key = "user:dora";
+        assert_eq!(
+            reserve(&mut conn, key, t0()),
+            Reserved { locks: false },
+            "{name}"
+        );
+        assert_eq!(
+            reserve(&mut conn, key, t0()),
+            Reserved { locks: false },
+            "{name}"
+        );
+        // The third slot is the last: taking it locks the key while it is being checked.
+        assert_eq!(
+            reserve(&mut conn, key, t0()),
+            Reserved { locks: true },
+            "{name}"
+        );
+        let until = t0() + POLICY.lockout;
+        assert_eq!(reserve(&mut conn, key, t0()), Locked(until), "{name}");
+        // A success gives its slot back and lifts the lock its slot caused.
+        write_tx(&mut conn, |conn| throttle::release(conn, key, POLICY)).expect("release");
+        assert_eq!(
+            row(&mut conn, key).map(|r| (r.0, r.2)),
+            Some((2, None)),
+            "{name}"
+        );
+        assert_eq!(
+            reserve(&mut conn, key, t0()),
+            Reserved { locks: true },
+            "{name}"
+        );
+        // A lock that has ended starts a fresh window.
+        assert_eq!(
+            reserve(&mut conn, key, until),
+            Reserved { locks: false },
+            "{name}"
+        );
+        assert_eq!(row(&mut conn, key).map(|r| r.0), Some(1), "{name}");
+    }
+}
+
+#[test]
+fn parallel_reservations_never_exceed_the_limit() {
+    // More parallel attempts on one key, new or known, than it has slots: exactly
+    // `max_failures` get one.
+    const THREADS: usize = 6;
+    for db in fresh_databases() {
+        let name = db.name();
+        for round in 0..3 {
+            let key = format!("user:racer{round}");
+            if round == 2 {
+                reserve(&mut db.conn(), &key, t0());
+            }
+            let racing_key = key.clone();
+            let results = race(&db, THREADS, move |_, conn| {
+                write_tx(conn, |conn| {
+                    throttle::reserve(conn, &racing_key, t0(), POLICY)
+                })
+                .map_err(|e| e.to_string())
+            });
+            assert!(results.iter().all(Result::is_ok), "{name}: {results:?}");
+            let reserved = results
+                .iter()
+                .filter(|r| matches!(r, Ok(throttle::Reservation::Reserved { .. })))
+                .count();
+            let expected = if round == 2 { 2 } else { 3 };
+            assert_eq!(reserved, expected, "{name} round {round}: {results:?}");
+            assert_eq!(
+                row(&mut db.conn(), &key).map(|r| r.0),
+                Some(POLICY.max_failures),
+                "{name} round {round}"
+            );
+        }
+    }
+}

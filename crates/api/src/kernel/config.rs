@@ -34,6 +34,10 @@ pub struct Config {
     pub login_max_failures_per_ip: i64,
     pub login_failure_window: Duration,
     pub login_lockout: Duration,
+    /// Password hashes and verifications running at once (argon2id takes ~19 MiB each).
+    pub password_hash_concurrency: usize,
+    /// How long a login or password change waits for a hashing slot before a 503.
+    pub password_hash_wait: Duration,
     pub trust_forwarded_for: bool,
     pub workers: Option<usize>,
     pub idempotency_ttl: Duration,
@@ -224,6 +228,22 @@ impl Config {
             )?,
             login_failure_window: secs("KEFU_LOGIN_FAILURE_WINDOW_SECS", 15 * 60)?,
             login_lockout: secs("KEFU_LOGIN_LOCKOUT_SECS", 15 * 60)?,
+            // One argon2 verification keeps a core busy, so more at once than there are cores
+            // only adds memory (19 MiB each), never throughput.
+            password_hash_concurrency: match number(
+                get("KEFU_PASSWORD_HASH_CONCURRENCY"),
+                "KEFU_PASSWORD_HASH_CONCURRENCY",
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )? {
+                0 => {
+                    return Err(invalid(
+                        "KEFU_PASSWORD_HASH_CONCURRENCY",
+                        "must be a positive integer",
+                    ));
+                }
+                n => n,
+            },
+            password_hash_wait: secs("KEFU_PASSWORD_HASH_WAIT_SECS", 10)?,
             trust_forwarded_for: number(
                 get("KEFU_TRUST_FORWARDED_FOR"),
                 "KEFU_TRUST_FORWARDED_FOR",

@@ -36,3 +36,27 @@ where
 {
     Option::<T>::deserialize(d).map(Some)
 }
+
+/// The longest search text (`q`) a list accepts, in characters, as the spec's `maxLength`
+/// states. Longer text is refused before any query runs: SQLite fails a LIKE pattern past
+/// its own limit with a 500, and no real search needs more.
+pub const SEARCH_TEXT_MAX_CHARS: usize = 200;
+
+/// A list's `q` parameter: refused (400 naming `query.q`) when longer than
+/// [`SEARCH_TEXT_MAX_CHARS`].
+pub fn search_text<'de, D>(d: D) -> Result<Option<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let text = Option::<String>::deserialize(d)?;
+    if let Some(t) = &text {
+        let chars = t.chars().count();
+        if chars > SEARCH_TEXT_MAX_CHARS {
+            return Err(serde::de::Error::invalid_length(
+                chars,
+                &"at most 200 characters",
+            ));
+        }
+    }
+    Ok(text)
+}

@@ -95,8 +95,9 @@ impl Modify for BearerAuth {
 #[derive(IntoParams)]
 #[into_params(names("If-Match"), parameter_in = Header)]
 pub struct IfMatchHeader(
-    /// The `ETag` from the last read of the record, e.g. `"3"`.
-    #[param(example = "\"3\"", pattern = "^(W/)?\"[0-9]{1,18}\"$")]
+    /// The strong `ETag` from the last read of the record, e.g. `"3"`. A weak tag (`W/"3"`) is
+    /// refused with 400: If-Match uses the strong comparison (RFC 9110 §13.1.1).
+    #[param(example = "\"3\"", pattern = "^\"[0-9]{1,18}\"$")]
     #[allow(dead_code)]
     String,
 );

@@ -1,4 +1,5 @@
 use crate::kernel::auth::jwt::JwtKeys;
+use crate::kernel::auth::password::HashingLimiter;
 use crate::kernel::config::Config;
 use crate::kernel::context;
 use crate::kernel::error::ApiError;
@@ -21,6 +22,8 @@ pub struct AppState {
     /// Shared by every worker of this instance.
     pub rate_limiter: Arc<RateLimiter>,
     pub storage: Arc<Storage>,
+    /// Bounds concurrent password hashing (see [`HashingLimiter`]).
+    pub password_hashing: Arc<HashingLimiter>,
 }
 
 impl AppState {

@@ -75,6 +75,9 @@ pub struct UpdateCity {
 #[into_params(parameter_in = Query)]
 pub struct CitiesQuery {
     /// Substring of the city or province name.
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     pub has_station: Option<bool>,
     pub limit: Option<u32>,

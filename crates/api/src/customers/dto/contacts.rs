@@ -119,6 +119,9 @@ pub struct ContactsQuery {
     pub site_id: Option<String>,
     pub authorised_signer: Option<bool>,
     /// Substring of the name or phone.
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     /// Delta sync: every contact changed after this instant, tombstones included.
     pub updated_since: Option<DateTime<Utc>>,

@@ -121,6 +121,9 @@ pub struct UpdateCustomer {
 #[into_params(parameter_in = Query)]
 pub struct CustomersQuery {
     /// Substring of the name, the phone number or a site's city (Chinese text included).
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     pub key_account: Option<bool>,
     pub owner_user_id: Option<String>,

@@ -110,6 +110,9 @@ pub struct SitesQuery {
     pub customer_id: Option<String>,
     pub city: Option<String>,
     /// Substring of the name or address.
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     /// Delta sync: every site changed after this instant, tombstones included.
     pub updated_since: Option<DateTime<Utc>>,

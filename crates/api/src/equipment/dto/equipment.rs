@@ -178,6 +178,9 @@ pub struct EquipmentQuery {
     /// Exact serial.
     pub serial: Option<String>,
     /// Substring of the serial or the note.
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     /// Delta sync: records changed after this instant (RFC 3339), deleted ones
     /// included as tombstones (`deleted: true`), in update order. Without it, only records

@@ -106,6 +106,9 @@ pub struct UpdateProduct {
 #[into_params(parameter_in = Query)]
 pub struct ProductsQuery {
     /// Substring of the model or name (Chinese included).
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     pub category: Option<String>,
     /// Page size, 1–200 (default 50).

@@ -21,11 +21,7 @@ pub async fn authenticate(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-                .map(|t| t.trim().to_owned())
-        });
+        .map(bearer_credentials);
     let outcome = match (token, req.app_data::<web::Data<AppState>>().cloned()) {
         (None, _) => AuthOutcome::Absent,
         (Some(None), _) => AuthOutcome::Rejected("missing_credentials"),
@@ -47,6 +43,15 @@ pub async fn authenticate(
     }
     req.extensions_mut().insert(outcome);
     next.call(req).await
+}
+
+/// The credentials of `Bearer <credentials>`, `None` for any other scheme. The scheme name is
+/// case-insensitive (RFC 9110 §11.1), so `BEARER` and `bEaReR` are the same scheme.
+fn bearer_credentials(value: &str) -> Option<String> {
+    let (scheme, credentials) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| credentials.trim().to_owned())
 }
 
 /// What an account with a temporary password may still do: see itself and change it.
@@ -116,5 +121,26 @@ async fn resolve(state: &AppState, token: String) -> (AuthOutcome, bool) {
         Ok(Err(reason)) => (AuthOutcome::Rejected(reason), false),
         Err(ApiError::Unavailable(cause)) => (AuthOutcome::Unavailable(cause), false),
         Err(other) => (AuthOutcome::Unavailable(other.to_string()), false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_credentials;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for value in [
+            "Bearer abc",
+            "bearer abc",
+            "BEARER abc",
+            "bEaReR abc",
+            "Bearer  abc ",
+        ] {
+            assert_eq!(bearer_credentials(value).as_deref(), Some("abc"), "{value}");
+        }
+        for value in ["Basic abc", "Bearerabc", "Bearer", "Token abc"] {
+            assert_eq!(bearer_credentials(value), None, "{value}");
+        }
     }
 }

@@ -72,6 +72,13 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A bounded resource (password hashing) stayed busy for as long as a request may wait:
+    /// 503 with `Retry-After`, the client retries later.
+    #[error("overloaded: {what}")]
+    Overloaded {
+        what: &'static str,
+        retry_after_secs: u64,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -133,6 +140,7 @@ impl ApiError {
             ApiError::IdempotencyInProgress => "idempotency-in-progress",
             ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Overloaded { .. } => "overloaded",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -160,6 +168,7 @@ impl ApiError {
             ApiError::IdempotencyInProgress => ("相同幂等键的请求正在处理", "Request in progress"),
             ApiError::TooManyRequests { .. } => ("请求过于频繁", "Too many requests"),
             ApiError::Unavailable(_) => ("服务暂不可用", "Service unavailable"),
+            ApiError::Overloaded { .. } => ("服务繁忙", "Service busy"),
             ApiError::Internal(_) => ("服务器内部错误", "Internal server error"),
         };
         pick(lang, zh, en)
@@ -254,6 +263,12 @@ impl ApiError {
             ApiError::TooManyRequests { retry_after_secs } => match lang {
                 Lang::Zh => format!("请在 {retry_after_secs} 秒后重试"),
                 Lang::En => format!("Retry after {retry_after_secs} seconds"),
+            },
+            ApiError::Overloaded {
+                retry_after_secs, ..
+            } => match lang {
+                Lang::Zh => format!("服务繁忙，请在 {retry_after_secs} 秒后重试"),
+                Lang::En => format!("The service is busy; retry after {retry_after_secs} seconds"),
             },
             ApiError::Unavailable(_) => pick(
                 lang,
@@ -430,7 +445,9 @@ impl ResponseError for ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Overloaded { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -462,6 +479,11 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) => {
                 res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::Overloaded {
+                retry_after_secs, ..
+            } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::MethodNotAllowed { allowed } => {
                 res.insert_header((header::ALLOW, allowed.join(", ")));

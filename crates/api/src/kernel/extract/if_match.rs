@@ -14,10 +14,11 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// `"<version>"` or `W/"<version>"`, the version being 1 to 18 ASCII digits: exactly what the
-/// spec's `If-Match` pattern admits.
+/// `"<version>"`, the version being 1 to 18 ASCII digits: exactly what the spec's `If-Match`
+/// pattern admits. A weak tag (`W/"3"`) is refused: If-Match uses the strong comparison (RFC
+/// 9110 §13.1.1), under which a weak tag matches nothing, and this API only ever sends strong
+/// tags, so a weak one is a client error, answered 400 before the record is looked at.
 pub fn parse_etag(value: &str) -> Option<i64> {
-    let value = value.strip_prefix("W/").unwrap_or(value);
     let digits = value.strip_prefix('"')?.strip_suffix('"')?;
     if (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
         digits.parse().ok()
@@ -36,7 +37,9 @@ impl FromRequest for IfMatch {
         };
         let parsed = raw.to_str().ok().and_then(parse_etag);
         ready(parsed.map(IfMatch).ok_or_else(|| {
-            ApiError::bad_request("If-Match must be an ETag returned by this API, e.g. \"3\"")
+            ApiError::bad_request(
+                "If-Match must be a strong ETag returned by this API, e.g. \"3\" (not W/\"3\")",
+            )
         }))
     }
 }
@@ -48,7 +51,7 @@ mod tests {
     #[test]
     fn only_etags_of_this_api_parse() {
         assert_eq!(parse_etag("\"3\""), Some(3));
-        assert_eq!(parse_etag("W/\"12\""), Some(12));
+        assert_eq!(parse_etag("\"12\""), Some(12));
         for bad in [
             "*",
             "3",
@@ -56,6 +59,8 @@ mod tests {
             "\"+3\"",
             "\"-3\"",
             "\" 3\"",
+            "W/\"3\"",
+            "w/\"3\"",
             "W/W/\"3\"",
             "\"1234567890123456789\"",
         ] {

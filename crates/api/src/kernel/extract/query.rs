@@ -30,6 +30,9 @@ pub fn strict_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             "unknown_field"
         } else if message.contains("missing field") {
             "required"
+        } else if message.contains("invalid length") {
+            // A text parameter past its `maxLength` (see `fields::search_text`).
+            "length"
         } else {
             "invalid_type"
         };
@@ -37,8 +40,8 @@ pub fn strict_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         // the path to it.
         let named = message.split('`').nth(1);
         let name = match code {
-            "invalid_type" if !path.is_empty() && path != "." => Some(path.as_str()),
-            "invalid_type" => None,
+            "invalid_type" | "length" if !path.is_empty() && path != "." => Some(path.as_str()),
+            "invalid_type" | "length" => None,
             _ => named,
         };
         let field = name

@@ -109,7 +109,8 @@ fn key_ok(key: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-/// The version of an `if_match`: an ETag of this API or a bare version number.
+/// The version of an `if_match`: a strong ETag of this API or a bare version number. A weak tag
+/// is refused as for the `If-Match` header (strong comparison, RFC 9110 §13.1.1).
 pub fn if_match_version(raw: &str) -> Option<i64> {
     crate::kernel::extract::parse_etag(raw).or_else(|| {
         (raw.len() <= 18 && !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()))
@@ -123,7 +124,7 @@ fn if_match_ok(raw: &str) -> Result<(), validator::ValidationError> {
         Some(_) => Ok(()),
         None => {
             let mut e = validator::ValidationError::new("format");
-            e.message = Some("must be an ETag of this API, e.g. \"3\", or a version".into());
+            e.message = Some("must be a strong ETag of this API, e.g. \"3\", or a version".into());
             Err(e)
         }
     }
@@ -143,7 +144,7 @@ fn if_match_schema() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
         .pattern(Some(format!(
-            r#"^[{WS}]*(?:(?:W/)?"[0-9]{{1,18}}"|[0-9]{{1,18}})[{WS}]*$"#
+            r#"^[{WS}]*(?:"[0-9]{{1,18}}"|[0-9]{{1,18}})[{WS}]*$"#
         )))
         .examples([serde_json::json!("\"3\"")])
 }

@@ -229,6 +229,9 @@ pub struct EmployeesQuery {
     pub team_id: Option<String>,
     pub employment_status: Option<EmploymentStatus>,
     /// Substring of the name.
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     /// Delta sync: only records changed after this instant (RFC 3339 with offset), deleted
     /// ones included as tombstones, in update order. Without it, records that are not

@@ -79,6 +79,9 @@ pub struct UpdateTeam {
 #[into_params(parameter_in = Query)]
 pub struct TeamsQuery {
     /// Substring of the name.
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<u32>,

@@ -184,6 +184,9 @@ pub struct UsersQuery {
     pub kind: Option<UserKind>,
     pub disabled: Option<bool>,
     /// Substring of the username or display name.
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]

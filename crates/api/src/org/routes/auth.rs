@@ -6,6 +6,7 @@ use crate::kernel::extract::ValidJson;
 use crate::kernel::state::AppState;
 use crate::org::dto::auth::{LoginRequest, RefreshRequest, TokenPair};
 use crate::org::service::auth::{self as svc, Refreshed};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use kefu_store::throttle::ThrottlePolicy;
 use kefu_store::users;
@@ -25,7 +26,10 @@ fn duration(d: std::time::Duration) -> chrono::Duration {
 /// the client address out for a while (429 with `Retry-After`).
 ///
 /// Public: no credentials. A wrong username or password, a service account or a disabled account is
-/// 401. Triggers the audit entry `auth.login`, or on failure `auth.login_failed` against an
+/// 401, all with the same answer. Every attempt is counted before its password is checked, so
+/// parallel attempts cannot exceed the limits. Password checks run a few at a time; one that
+/// cannot start within `KEFU_PASSWORD_HASH_WAIT_SECS` is 503 with `Retry-After`. The tokens are
+/// sent with `Cache-Control: no-store`. Triggers the audit entry `auth.login`, or on failure `auth.login_failed` against an
 /// existing account (`auth.locked_out` when it caused a lock-out). While the account's password is
 /// a generated or reset one, its token is accepted only by `GET /me` and `POST /me/password` (403
 /// elsewhere) until it is changed.
@@ -34,9 +38,12 @@ fn duration(d: std::time::Duration) -> chrono::Duration {
     operation_id = "login",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Logged in", body = TokenPair),
+        (status = 200, description = "Logged in", body = TokenPair,
+            headers(("Cache-Control" = String, description = "`no-store`"), ("Pragma" = String, description = "`no-cache`"))),
         (status = 401, description = "Wrong username or password, or account disabled", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed logins", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Password checking busy (`overloaded`), or the database unavailable", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
     security(())
@@ -73,21 +80,37 @@ async fn login(
             },
         ),
     ];
-    let key_names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
     let username = input.username.trim().to_ascii_lowercase();
-    let user = state
-        .db(move |conn| {
-            svc::check_lockout(conn, &key_names, now)?;
-            Ok(users::find_by_username(conn, &username)?)
+    // Counted before the password is checked, so parallel guesses cannot all pass the limit.
+    let reserve_keys = keys.clone();
+    let (user, locks) = state
+        .tx(move |conn| {
+            let locks = svc::reserve_attempt(conn, &reserve_keys, now)?;
+            Ok((users::find_by_username(conn, &username)?, locks))
         })
         .await?;
     let stored = user
         .as_ref()
         .filter(|u| u.row.kind == "human")
         .and_then(|u| u.row.password_hash.clone());
-    let verified = web::block(move || password::verify(&input.password, stored.as_deref()))
+    let verified = match state
+        .password_hashing
+        .run(move || password::verify(&input.password, stored.as_deref()))
         .await
-        .map_err(ApiError::internal)?;
+    {
+        Ok(verified) => verified,
+        Err(e) => {
+            // Never checked: give the slots back, then answer with why (503 when busy).
+            let release_keys = keys;
+            if let Err(release) = state
+                .tx(move |conn| svc::release_attempt(conn, &release_keys))
+                .await
+            {
+                tracing::warn!(error = %release, "could not release a login attempt's slots");
+            }
+            return Err(e);
+        }
+    };
     let ctx = Ctx::anonymous(&request_id.0, now);
     match user {
         Some(user) if verified && !user.row.disabled => {
@@ -98,21 +121,27 @@ async fn login(
                 ..ctx
             };
             let pair = state
-                .tx(move |conn| svc::login_succeeded(conn, &ctx, &jwt, ttl, &user))
+                .tx(move |conn| svc::login_succeeded(conn, &ctx, &jwt, ttl, &user, &keys))
                 .await?;
-            Ok(HttpResponse::Ok().json(pair))
+            Ok(token_response(&pair))
         }
-        Some(user) if verified => {
-            let _ = user;
-            Err(ApiError::Unauthenticated("account_disabled"))
-        }
+        // A disabled account is answered exactly as a wrong password (and counted as one):
+        // saying "disabled" would confirm the password to whoever guessed it.
         user => {
             state
-                .tx(move |conn| svc::record_failure(conn, &ctx, &keys, user.as_ref()))
+                .tx(move |conn| svc::record_failure(conn, &ctx, locks, user.as_ref()))
                 .await?;
             Err(ApiError::Unauthenticated("invalid_credentials"))
         }
     }
+}
+
+/// A 200 carrying tokens: never stored by a cache (RFC 6749 §5.1).
+fn token_response(pair: &TokenPair) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(pair)
 }
 
 /// Exchange a refresh token for a new token pair.
@@ -128,7 +157,8 @@ async fn login(
     operation_id = "refreshToken",
     request_body = RefreshRequest,
     responses(
-        (status = 200, description = "New token pair", body = TokenPair),
+        (status = 200, description = "New token pair", body = TokenPair,
+            headers(("Cache-Control" = String, description = "`no-store`"), ("Pragma" = String, description = "`no-cache`"))),
         (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = Problem, content_type = "application/problem+json"),
     ),
     security(())
@@ -146,7 +176,7 @@ async fn refresh(
         .tx(move |conn| svc::refresh(conn, &ctx, &jwt, ttl, &input.refresh_token))
         .await?;
     match outcome {
-        Refreshed::Issued(pair) => Ok(HttpResponse::Ok().json(pair)),
+        Refreshed::Issued(pair) => Ok(token_response(&pair)),
         Refreshed::Rejected(reason) => Err(ApiError::Unauthenticated(reason)),
     }
 }

@@ -61,14 +61,16 @@ async fn change_password(
     let id = caller.user_id().to_owned();
     let user = state.db(move |conn| svc::get(conn, &id)).await?;
     let stored = user.row.password_hash.clone();
-    let (ok, new_hash) = web::block(move || {
-        if !password::verify(&input.current_password, stored.as_deref()) {
-            return Ok((false, String::new()));
-        }
-        svc::new_password(Some(&input.new_password), "new_password").map(|(h, _)| (true, h))
-    })
-    .await
-    .map_err(ApiError::internal)??;
+    // Bounded with every other hashing (see `HashingLimiter`).
+    let (ok, new_hash) = state
+        .password_hashing
+        .run(move || {
+            if !password::verify(&input.current_password, stored.as_deref()) {
+                return Ok((false, String::new()));
+            }
+            svc::new_password(Some(&input.new_password), "new_password").map(|(h, _)| (true, h))
+        })
+        .await??;
     if !ok {
         return Err(ApiError::Unauthenticated("wrong_password"));
     }

@@ -97,9 +97,11 @@ async fn create_user(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::UserManage)?;
     let now = state.clock.now();
-    let new = web::block(move || svc::prepare(input, now))
-        .await
-        .map_err(ApiError::internal)??;
+    // Hashing the password is bounded with every other hashing (see `HashingLimiter`).
+    let new = state
+        .password_hashing
+        .run(move || svc::prepare(input, now))
+        .await??;
     let generated_password = new.generated_password.clone();
     let ctx = Ctx::of(&caller, now);
     let user = state.tx(move |conn| svc::create(conn, &ctx, new)).await?;
@@ -260,10 +262,10 @@ async fn reset_password(
     ValidJson(input): ValidJson<ResetPassword>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::UserManage)?;
-    let (hash, generated_password) =
-        web::block(move || svc::new_password(input.new_password.as_deref(), "new_password"))
-            .await
-            .map_err(ApiError::internal)??;
+    let (hash, generated_password) = state
+        .password_hashing
+        .run(move || svc::new_password(input.new_password.as_deref(), "new_password"))
+        .await??;
     let ctx = Ctx::of(&caller, state.clock.now());
     let id = id.into_inner();
     let user = state

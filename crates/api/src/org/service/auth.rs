@@ -8,7 +8,7 @@ use crate::org::dto::auth::TokenPair;
 use crate::org::dto::users::UserOut;
 use chrono::{DateTime, Duration, Utc};
 use kefu_store::credentials::{self, RefreshTokenRow};
-use kefu_store::throttle::{self, ThrottlePolicy};
+use kefu_store::throttle::{self, Reservation, ThrottlePolicy};
 use kefu_store::users::{self, UserRecord};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 
@@ -20,38 +20,50 @@ pub fn ip_key(ip: &str) -> String {
     format!("ip:{ip}")
 }
 
-/// Before checking a password: refuses (429) while the account or the address is locked out.
-pub fn check_lockout(
+/// Before checking a password: counts the attempt against every key at once (see
+/// `throttle::reserve`), or refuses it (429) while any key is locked or full. Refused, nothing
+/// is counted: the transaction rolls back. Returns whether this attempt's slot locked a key.
+pub fn reserve_attempt(
     conn: &mut DbConnection,
-    keys: &[String],
+    keys: &[(String, ThrottlePolicy)],
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
+    let mut locks = false;
     let mut until: Option<DateTime<Utc>> = None;
-    for key in keys {
-        if let Some(t) = throttle::locked_until(conn, key, now)? {
-            until = Some(until.map_or(t, |u| u.max(t)));
+    for (key, policy) in keys {
+        match throttle::reserve(conn, key, now, *policy)? {
+            Reservation::Reserved { locks: l } => locks |= l,
+            Reservation::Locked(t) => until = Some(until.map_or(t, |u| u.max(t))),
         }
     }
     match until {
         Some(t) => Err(ApiError::TooManyRequests {
             retry_after_secs: u64::try_from((t - now).num_seconds().max(1)).unwrap_or(1),
         }),
-        None => Ok(()),
+        None => Ok(locks),
     }
 }
 
-/// Counts a failed login against each throttle key, auditing it against the account when the
-/// username exists (and its lock-out when this failure caused one).
+/// Gives back the slots of an attempt whose password was never checked (hashing was busy, or
+/// the check itself failed): it is no failure of the caller's.
+pub fn release_attempt(
+    conn: &mut DbConnection,
+    keys: &[(String, ThrottlePolicy)],
+) -> Result<(), ApiError> {
+    for (key, policy) in keys {
+        throttle::release(conn, key, *policy)?;
+    }
+    Ok(())
+}
+
+/// Settles a failed login: its reserved slots stay counted; audits it against the account when
+/// the username exists (as `auth.locked_out` when its slot locked the account or address).
 pub fn record_failure(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    keys: &[(String, ThrottlePolicy)],
+    locked: bool,
     user: Option<&UserRecord>,
 ) -> Result<(), ApiError> {
-    let mut locked = false;
-    for (key, policy) in keys {
-        locked |= throttle::record_failure(conn, key, ctx.now, *policy)?.is_some();
-    }
     if let Some(user) = user {
         let action = if locked {
             "auth.locked_out"
@@ -105,8 +117,18 @@ pub fn login_succeeded(
     jwt: &JwtKeys,
     refresh_ttl: Duration,
     user: &UserRecord,
+    keys: &[(String, ThrottlePolicy)],
 ) -> Result<TokenPair, ApiError> {
-    throttle::clear(conn, &account_key(&user.row.username))?;
+    // The account's earlier failures are forgotten, as before; the other keys (the address)
+    // only get this attempt's slot back, so a success cannot wipe others' failures.
+    let account = account_key(&user.row.username);
+    for (key, policy) in keys {
+        if *key == account {
+            throttle::clear(conn, key)?;
+        } else {
+            throttle::release(conn, key, *policy)?;
+        }
+    }
     let pair = issue_tokens(conn, jwt, refresh_ttl, user, &new_id(), ctx.now)?;
     ctx.audit(conn, "auth.login", ("user", &user.row.id), None, None)?;
     Ok(pair)

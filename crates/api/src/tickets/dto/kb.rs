@@ -122,6 +122,9 @@ pub struct UpdateArticle {
 pub struct ArticleQuery {
     /// Full text: a substring of the title, problem, answer or a tag, case-insensitive,
     /// Chinese included (e.g. `报警`).
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     /// Articles carrying this tag (exactly).
     pub tag: Option<String>,

@@ -205,6 +205,9 @@ pub struct TicketQuery {
     /// Opened before this instant (RFC 3339).
     pub created_to: Option<DateTime<Utc>>,
     /// Substring of the number or the description.
+    /// At most 200 characters.
+    #[param(max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
     /// Delta sync: tickets changed after this instant (RFC 3339), deleted ones included as
     /// tombstones (`deleted: true`), in update order.
