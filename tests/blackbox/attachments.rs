@@ -626,3 +626,74 @@ fn tickets_and_visits_take_attachments_visible_with_the_ticket() {
     assert_eq!(content.status, 200);
     assert_eq!(sha256(&content.bytes), sha256(&png));
 }
+
+/// CRC-32 (ISO-HDLC), as PNG chunks carry it.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A PNG of a few hundred bytes whose header declares a `width` × `height` canvas: what a
+/// decompression bomb looks like before anything decodes it.
+fn bomb_png(width: u32, height: u32) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+        let mut typed = kind.to_vec();
+        typed.extend_from_slice(data);
+        out.extend_from_slice(&typed);
+        out.extend_from_slice(&crc32(&typed).to_be_bytes());
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB, no interlace
+    chunk(&mut out, b"IHDR", &ihdr);
+    // A stored (uncompressed) zlib block of zeros: a tiny start of the huge canvas.
+    let mut idat = vec![0x78, 0x01, 0x01, 0x00, 0x01, 0xff, 0xfe];
+    idat.extend_from_slice(&[0; 256]);
+    chunk(&mut out, b"IDAT", &idat);
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+#[test]
+fn an_image_declaring_a_huge_canvas_is_refused_before_it_is_decoded() {
+    let app = TestApp::builder()
+        .env("KEFU_ATTACHMENT_MAX_IMAGE_PIXELS", "20000000")
+        .spawn();
+    let admin = app.admin_token();
+    let (engineer, _) = engineers(&app, &admin);
+    let bomb = bomb_png(20_000, 20_000);
+    assert!(bomb.len() < 1_000, "{} bytes", bomb.len());
+    let problem = Upload::new(CUSTOMER_A, "photo", ("bomb.png", "image/png", &bomb))
+        .send(&app, &engineer)
+        .problem(422, "validation");
+    let error = &problem["errors"][0];
+    assert_eq!(
+        (&error["field"], &error["code"]),
+        (&"file".into(), &"range".into())
+    );
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("20000×20000") && message.contains("20000000"),
+        "{message}"
+    );
+    // Nothing was recorded; an image within the limit still goes through.
+    assert!(ids(&list(&app, &engineer, CUSTOMER_A, "")).is_empty());
+    let photo = noisy_png(400, 300, 3);
+    let res =
+        Upload::new(CUSTOMER_A, "photo", ("ok.png", "image/png", &photo)).send(&app, &engineer);
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(res.json()["has_thumbnail"], true);
+}

@@ -50,6 +50,9 @@ pub struct Config {
     pub attachment_max_photo_bytes: u64,
     pub attachment_max_document_bytes: u64,
     pub attachment_max_signature_bytes: u64,
+    /// The largest canvas an uploaded image may declare, in pixels: a small file can declare
+    /// a huge one (a decompression bomb), and its thumbnail would be decoded in memory.
+    pub attachment_max_image_pixels: u64,
     /// Test-only: `KEFU_CLOCK_FIXED` / `KEFU_CLOCK_FILE` (see `crate::kernel::clock`).
     pub clock: crate::kernel::clock::ClockSource,
     pub sync_max_commands: usize,
@@ -281,6 +284,7 @@ impl Config {
                 "KEFU_ATTACHMENT_MAX_SIGNATURE_BYTES",
                 2 << 20,
             )?,
+            attachment_max_image_pixels: pixels_limit(get("KEFU_ATTACHMENT_MAX_IMAGE_PIXELS"))?,
             clock,
             sync_max_commands: number(
                 get("KEFU_SYNC_MAX_COMMANDS"),
@@ -351,6 +355,17 @@ fn bytes_limit(raw: Option<String>, name: &'static str, default: u64) -> Result<
     }
 }
 
+/// 40 megapixels by default: a phone camera's photo, and at most about 160 MB to decode.
+fn pixels_limit(raw: Option<String>) -> Result<u64, ConfigError> {
+    const NAME: &str = "KEFU_ATTACHMENT_MAX_IMAGE_PIXELS";
+    let n = number(raw, NAME, 40_000_000)?;
+    if (1..=400_000_000).contains(&n) {
+        Ok(n)
+    } else {
+        Err(invalid(NAME, "must be between 1 and 400000000 pixels"))
+    }
+}
+
 fn parse_env_file(text: &str) -> Vec<(String, String)> {
     text.lines()
         .map(str::trim)
@@ -390,6 +405,7 @@ mod tests {
         assert_eq!(c.storage_dir, "./data/objects");
         assert_eq!(c.storage_url, None);
         assert_eq!(c.attachment_max_photo_bytes, 10 << 20);
+        assert_eq!(c.attachment_max_image_pixels, 40_000_000);
     }
 
     #[test]

@@ -28,6 +28,15 @@ pub fn make(file: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// The width and height an image's header declares, read without decoding it.
+pub fn dimensions(file: &[u8]) -> Option<(u32, u32)> {
+    ImageReader::new(Cursor::new(file))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
 fn render(file: &[u8]) -> image::ImageResult<Vec<u8>> {
     let mut reader = ImageReader::new(Cursor::new(file)).with_guessed_format()?;
     let mut limits = Limits::default();

@@ -239,6 +239,8 @@ fn too_large(limit: u64) -> ApiError {
 pub struct Policy {
     pub max_bytes: u64,
     pub allowed: &'static [&'static str],
+    /// The largest canvas an image may declare (`KEFU_ATTACHMENT_MAX_IMAGE_PIXELS`).
+    pub max_pixels: u64,
 }
 
 impl Policy {
@@ -246,6 +248,7 @@ impl Policy {
         Policy {
             max_bytes: kind.max_bytes(config),
             allowed: kind.allowed_types(),
+            max_pixels: config.attachment_max_image_pixels,
         }
     }
 
@@ -263,6 +266,7 @@ impl Policy {
             .max()
             .unwrap_or(0),
             allowed: crate::kernel::files::ANY_KIND,
+            max_pixels: config.attachment_max_image_pixels,
         }
     }
 
@@ -340,7 +344,13 @@ pub async fn receive(
     let mut writer = storage.begin(&key).await.map_err(ApiError::internal)?;
     let keep = thumbnail::supports(content_type);
     let streamed = pump(&mut writer, head, ended, &mut part, max_bytes, keep).await;
-    let (sha256, size, image) = match streamed {
+    let checked = streamed.and_then(|(sha256, size, image)| {
+        if let Some(image) = &image {
+            check_canvas(image, policy.max_pixels)?;
+        }
+        Ok((sha256, size, image))
+    });
+    let (sha256, size, image) = match checked {
         Ok(done) => done,
         Err(e) => {
             writer.abort().await;
@@ -392,7 +402,33 @@ async fn pump(
     Ok((Seal::from_digest(&hasher.finalize().into()), size, image))
 }
 
+/// Refuses an image whose header declares more than `max_pixels`, before anything decodes it.
+/// An image whose header cannot be read is kept (it gets no thumbnail).
+fn check_canvas(image: &[u8], max_pixels: u64) -> Result<(), ApiError> {
+    match thumbnail::dimensions(image) {
+        Some((w, h)) if u64::from(w) * u64::from(h) > max_pixels => {
+            Err(ApiError::Invalid(vec![FieldError::new(
+                "file",
+                "range",
+                format!(
+                    "the image declares {w}×{h} pixels; at most {max_pixels} pixels are accepted"
+                ),
+            )]))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Decoding a thumbnail holds the whole canvas in memory: at most one per core at a time,
+/// whatever the number of parallel uploads.
+static THUMBNAILS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
+});
+
 async fn store_thumbnail(storage: &Storage, id: &str, image: Vec<u8>) -> bool {
+    let Ok(_permit) = THUMBNAILS.acquire().await else {
+        return false;
+    };
     let made = web::block(move || thumbnail::make(&image)).await;
     let Ok(Some(jpeg)) = made else {
         return false;
