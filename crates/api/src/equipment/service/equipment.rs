@@ -99,7 +99,7 @@ fn check_warranty(install: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<
     Ok(())
 }
 
-fn duplicate_serial(_serial: &str) -> ApiError {
+fn duplicate_serial() -> ApiError {
     ApiError::duplicate("equipment_serial_key")
 }
 
@@ -111,14 +111,14 @@ fn check_serial(
     except_id: Option<&str>,
 ) -> Result<(), ApiError> {
     if equipment::serial_taken(conn, product_id, serial, except_id)? {
-        return Err(duplicate_serial(serial));
+        return Err(duplicate_serial());
     }
     Ok(())
 }
 
-fn map_duplicate(serial: &str) -> impl Fn(StoreError) -> ApiError + '_ {
-    move |e| match e {
-        StoreError::Duplicate(_) => duplicate_serial(serial),
+fn map_duplicate(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Duplicate(_) => duplicate_serial(),
         other => ApiError::from(other),
     }
 }
@@ -150,7 +150,7 @@ pub fn create(
         version: 1,
         deleted_at: None,
     };
-    equipment::insert(conn, &row).map_err(map_duplicate(&row.serial))?;
+    equipment::insert(conn, &row).map_err(map_duplicate)?;
     // Read back: the database's precision is what later reads (and sync cursors) see.
     let stored = equipment::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
     let out = render_one(conn, &stored, today)?;
@@ -198,12 +198,11 @@ fn write(
     before: &EquipmentRow,
     expected_version: i64,
     changes: &EquipmentChanges,
-    serial: &str,
 ) -> Result<EquipmentOut, ApiError> {
     let before_out = render_one(conn, before, today)?;
     crate::kernel::command::written(
         equipment::update(conn, &before.id, expected_version, changes, ctx.now)
-            .map_err(map_duplicate(serial))?,
+            .map_err(map_duplicate)?,
     )?;
     let after = equipment::find(conn, &before.id)?.ok_or(ApiError::NotFound)?;
     let out = render_one(conn, &after, today)?;
@@ -264,7 +263,6 @@ pub fn update(
         &before,
         expected_version,
         &changes,
-        &serial,
     )
 }
 
@@ -282,7 +280,6 @@ pub fn delete(
         deleted_at: Some(Some(to_db_time(ctx.now))),
         ..EquipmentChanges::default()
     };
-    let serial = before.serial.clone();
     write(
         conn,
         ctx,
@@ -291,6 +288,5 @@ pub fn delete(
         &before,
         expected_version,
         &changes,
-        &serial,
     )
 }

@@ -21,7 +21,7 @@ fn check_floor(unit_price_fen: i64, floor_price_fen: i64) -> Result<(), ApiError
     Ok(())
 }
 
-fn model_taken(_model: &str) -> ApiError {
+fn model_taken() -> ApiError {
     ApiError::duplicate("products_model_key")
 }
 
@@ -32,15 +32,15 @@ fn check_model_free(
     except_id: Option<&str>,
 ) -> Result<(), ApiError> {
     match products::find_by_model(conn, model)? {
-        Some(other) if Some(other.id.as_str()) != except_id => Err(model_taken(model)),
+        Some(other) if Some(other.id.as_str()) != except_id => Err(model_taken()),
         _ => Ok(()),
     }
 }
 
 /// A concurrent writer may still win the race to the unique index: its violation is the same 409.
-fn map_duplicate(model: &str) -> impl Fn(StoreError) -> ApiError + '_ {
-    move |e| match e {
-        StoreError::Duplicate(_) => model_taken(model),
+fn map_duplicate(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Duplicate(_) => model_taken(),
         other => ApiError::from(other),
     }
 }
@@ -66,7 +66,7 @@ pub fn create(
         version: 1,
         deleted_at: None,
     };
-    products::insert(conn, &row).map_err(map_duplicate(&row.model))?;
+    products::insert(conn, &row).map_err(map_duplicate)?;
     // Read back: the database's precision is what later reads return.
     let stored = get(conn, &row.id)?;
     ctx.audit(
@@ -94,10 +94,9 @@ fn write(
     expected_version: i64,
     changes: &ProductChanges,
 ) -> Result<ProductRow, ApiError> {
-    let model = changes.model.as_deref().unwrap_or(&before.model);
     crate::kernel::command::written(
         products::update(conn, &before.id, expected_version, changes, ctx.now)
-            .map_err(map_duplicate(model))?,
+            .map_err(map_duplicate)?,
     )?;
     let after = products::find(conn, &before.id)?.ok_or(ApiError::NotFound)?;
     ctx.audit(
