@@ -59,8 +59,9 @@ impl From<ParseEnumError> for String {
 /// API (its schema is then a string `enum` of the wire names, in declaration order).
 ///
 /// Generated: `ALL: [Self; N]` and `NAMES: [&str; N]` in declaration order, `as_str`,
-/// `parse(&str) -> Option<Self>`, `Display` (the wire name) and `FromStr` failing with
-/// [`ParseEnumError`]. Further methods go in a separate `impl` block next to the macro.
+/// `parse(&str) -> Option<Self>`, `Display` (the wire name), `FromStr` failing with
+/// [`ParseEnumError`], and `TryFrom<String>` / `Into<String>` (what the store's rows use to be
+/// read and written as the enum). Further methods go in a separate `impl` block next to the macro.
 ///
 /// A trailing `impl FromStr<Err = T>;` makes `FromStr` fail with `T` instead, for any `T`
 /// that is `From<ParseEnumError>` (e.g. `String`, for callers bound to `Err = String`).
@@ -112,6 +113,25 @@ macro_rules! string_enum {
         impl ::core::fmt::Display for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        /// For the store: a row's text becomes the variant once, where it is read.
+        impl ::core::convert::TryFrom<::std::string::String> for $name {
+            type Error = $crate::ParseEnumError;
+
+            fn try_from(
+                s: ::std::string::String,
+            ) -> ::core::result::Result<Self, $crate::ParseEnumError> {
+                Self::parse(&s).ok_or_else(|| {
+                    $crate::ParseEnumError::new(::core::stringify!($name), &s, &Self::NAMES)
+                })
+            }
+        }
+
+        impl ::core::convert::From<$name> for ::std::string::String {
+            fn from(value: $name) -> ::std::string::String {
+                ::std::borrow::ToOwned::to_owned(value.as_str())
             }
         }
 

@@ -2,7 +2,9 @@
 //! the request, above all to error rendering. Set by the outermost middleware for the whole
 //! request future.
 
+use std::any::Any;
 use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -15,6 +17,67 @@ pub struct RequestContext {
     pub lang: Lang,
     pub request_id: String,
     pub path: String,
+    pub memo: Memo,
+}
+
+impl RequestContext {
+    pub fn new(lang: Lang, request_id: String, path: String) -> RequestContext {
+        RequestContext {
+            lang,
+            request_id,
+            path,
+            memo: Memo::default(),
+        }
+    }
+}
+
+/// Values a request computes at most once (the caller's ORG-5 place, read by every list and
+/// record check it makes), shared by the request's future and every blocking call it makes:
+/// clones of a context share one memo.
+#[derive(Clone, Default)]
+pub struct Memo(Arc<Mutex<Vec<Arc<dyn Any + Send + Sync>>>>);
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
+}
+
+impl Memo {
+    fn find<T: Any + Send + Sync>(&self, accept: &impl Fn(&T) -> bool) -> Option<Arc<T>> {
+        let slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        slots
+            .iter()
+            .filter_map(|slot| slot.clone().downcast::<T>().ok())
+            .find(|value| accept(value))
+    }
+
+    fn keep<T: Any + Send + Sync>(&self, value: Arc<T>) {
+        let mut slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.retain(|slot| !slot.is::<T>());
+        slots.push(value);
+    }
+}
+
+/// The current request's memoised `T` that `accept` takes (e.g. one computed for this very
+/// caller), else `compute`'s, kept for the rest of the request. Outside a request (jobs, the
+/// command line) it is computed every time.
+pub fn memoised<T, E>(
+    accept: impl Fn(&T) -> bool,
+    compute: impl FnOnce() -> Result<T, E>,
+) -> Result<Arc<T>, E>
+where
+    T: Any + Send + Sync,
+{
+    let memo = CONTEXT.try_with(|c| c.memo.clone()).ok();
+    if let Some(found) = memo.as_ref().and_then(|m| m.find(&accept)) {
+        return Ok(found);
+    }
+    let value = Arc::new(compute()?);
+    if let Some(memo) = memo {
+        memo.keep(value.clone());
+    }
+    Ok(value)
 }
 
 tokio::task_local! {
@@ -37,13 +100,6 @@ pub fn sync_scope<R>(ctx: Option<RequestContext>, f: impl FnOnce() -> R) -> R {
         Some(ctx) => CONTEXT.sync_scope(ctx, f),
         None => f(),
     }
-}
-
-/// Wraps blocking `f` so that it runs under the context current where `carry` is called, on
-/// whatever thread runs it: call it in the request's future, hand the result to `web::block`.
-pub fn carry<R>(f: impl FnOnce() -> R) -> impl FnOnce() -> R {
-    let ctx = current();
-    move || sync_scope(ctx, f)
 }
 
 pub fn lang() -> Lang {
@@ -100,23 +156,43 @@ mod tests {
         assert_eq!(negotiate(Some("zh;q=0, en")), Lang::En);
     }
 
-    #[actix_web::test]
-    async fn carry_takes_the_request_context_onto_the_blocking_pool() {
-        let ctx = RequestContext {
-            lang: Lang::En,
-            request_id: "req-7".to_owned(),
-            path: "/api/v1/teams".to_owned(),
+    fn request() -> RequestContext {
+        RequestContext::new(Lang::En, "req-7".to_owned(), "/api/v1/tickets".to_owned())
+    }
+
+    #[test]
+    fn a_memoised_value_is_computed_once_per_request_and_shared_by_its_clones() {
+        let computed = std::cell::Cell::new(0);
+        let compute = || {
+            computed.set(computed.get() + 1);
+            Ok::<_, ()>(("u1".to_owned(), computed.get()))
         };
-        let (carried, lost) = scope(ctx, async {
-            let carried = actix_web::web::block(carry(|| (lang(), request_id())))
-                .await
-                .unwrap();
-            let lost = actix_web::web::block(lang).await.unwrap();
-            (carried, lost)
-        })
-        .await;
-        assert_eq!(carried, (Lang::En, Some("req-7".to_owned())));
-        // Without it the blocking thread sees no request: the default language.
-        assert_eq!(lost, Lang::Zh);
+        let for_u1 = |v: &(String, i32)| v.0 == "u1";
+        let ctx = request();
+        let first = CONTEXT
+            .sync_scope(ctx.clone(), || memoised(for_u1, compute))
+            .unwrap();
+        // The blocking pool runs under a clone of the request's context: it sees the same memo.
+        let again = CONTEXT
+            .sync_scope(ctx, || memoised(for_u1, compute))
+            .unwrap();
+        assert_eq!((first.1, again.1, computed.get()), (1, 1, 1));
+        // Another request starts afresh, and so does code outside any request.
+        let other = CONTEXT
+            .sync_scope(request(), || memoised(for_u1, compute))
+            .unwrap();
+        let outside = memoised(for_u1, compute).unwrap();
+        assert_eq!((other.1, outside.1, computed.get()), (2, 3, 3));
+    }
+
+    #[test]
+    fn a_memoised_value_for_someone_else_is_not_taken() {
+        CONTEXT.sync_scope(request(), || {
+            let a = memoised(|v: &String| v == "a", || Ok::<_, ()>("a".to_owned())).unwrap();
+            let b = memoised(|v: &String| v == "b", || Ok::<_, ()>("b".to_owned())).unwrap();
+            assert_eq!((a.as_str(), b.as_str()), ("a", "b"));
+            let failed = memoised(|v: &String| v == "c", || Err::<String, _>("db down"));
+            assert_eq!(failed.unwrap_err(), "db down");
+        });
     }
 }

@@ -4,43 +4,65 @@
 //! customer contact sees only their own customer. Every read and write of a customer record
 //! (and of what hangs off it: sites, contacts, equipment) goes through [`visible`], and a record
 //! outside it reads as 404.
+//!
+//! What the builders need to know about the caller beyond their roles — their team, the teams
+//! they supervise and those teams' members, the customers they are a contact of — is their
+//! [`Place`]: read from the database at most once per request (memoised in the request
+//! context), whichever and however many scopes the request then builds.
 
 use super::roles::{CALLBACKS_SEE_ALL, COMPLAINTS_SEE_ALL, EMPLOYEES_SEE_ALL, SEE_ALL};
+use crate::kernel::context;
 use crate::kernel::error::ApiError;
 use kefu_core::{Actor, Role};
 use kefu_store::DbConnection;
 use kefu_store::complaints::ComplaintScope;
 use kefu_store::visibility::{self as facts, Visible};
+use std::sync::Arc;
+
+/// Where an actor sits in the organisation, as far as ORG-5 cares. Only what the actor's
+/// roles make relevant is read: an engineer's team, a supervisor's teams and members, a
+/// customer contact's customers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    user_id: String,
+    team_id: Option<String>,
+    supervised_team_ids: Vec<String>,
+    supervised_member_ids: Vec<String>,
+    customer_ids: Vec<String>,
+}
+
+/// The caller's [`Place`], read once per request.
+pub fn place(conn: &mut DbConnection, actor: &Actor) -> Result<Arc<Place>, ApiError> {
+    context::memoised(
+        |place: &Place| place.user_id == actor.user_id,
+        || read_place(conn, actor),
+    )
+}
+
+fn read_place(conn: &mut DbConnection, actor: &Actor) -> Result<Place, ApiError> {
+    let mut place = Place {
+        user_id: actor.user_id.clone(),
+        ..Place::default()
+    };
+    if actor.has_any_role(&[Role::Engineer, Role::Supervisor]) {
+        place.team_id = facts::team_of_user(conn, &actor.user_id)?;
+    }
+    if actor.has_role(Role::Supervisor) {
+        place.supervised_team_ids = facts::teams_supervised_by(conn, &actor.user_id)?;
+        place.supervised_member_ids = facts::member_user_ids(conn, &place.supervised_team_ids)?;
+    }
+    if actor.has_role(Role::CustomerContact) {
+        place.customer_ids = facts::customers_of_contact_user(conn, &actor.user_id)?;
+    }
+    Ok(place)
+}
 
 /// ORG-5 for customer records (customers, sites, contacts, equipment).
 pub fn visible(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiError> {
     if actor.has_any_role(SEE_ALL) {
         return Ok(Visible::everything());
     }
-    let mut scope = Visible::default();
-    if actor.has_any_role(&[Role::Engineer, Role::Supervisor]) {
-        scope.user_ids.push(actor.user_id.clone());
-        if let Some(team) = facts::team_of_user(conn, &actor.user_id)? {
-            scope.team_ids.push(team);
-        }
-    }
-    if actor.has_role(Role::Supervisor) {
-        let supervised = facts::teams_supervised_by(conn, &actor.user_id)?;
-        scope
-            .user_ids
-            .extend(facts::member_user_ids(conn, &supervised)?);
-        scope.team_ids.extend(supervised);
-    }
-    if actor.has_role(Role::CustomerContact) {
-        scope
-            .customer_ids
-            .extend(facts::customers_of_contact_user(conn, &actor.user_id)?);
-    }
-    scope.user_ids.sort();
-    scope.user_ids.dedup();
-    scope.team_ids.sort();
-    scope.team_ids.dedup();
-    Ok(scope)
+    Ok(customers_seen_from(actor, &place(conn, actor)?))
 }
 
 /// ORG-5 for employee records: [`EMPLOYEES_SEE_ALL`] see every one (salaries included); a
@@ -50,14 +72,7 @@ pub fn employees(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiE
     if actor.has_any_role(EMPLOYEES_SEE_ALL) {
         return Ok(Visible::everything());
     }
-    let mut scope = Visible {
-        user_ids: vec![actor.user_id.clone()],
-        ..Visible::default()
-    };
-    if actor.has_role(Role::Supervisor) {
-        scope.team_ids = facts::teams_supervised_by(conn, &actor.user_id)?;
-    }
-    Ok(scope)
+    Ok(employees_seen_from(actor, &place(conn, actor)?))
 }
 
 /// ORG-5 for tickets: an engineer sees the tickets assigned to them or that they took (not
@@ -67,21 +82,7 @@ pub fn tickets(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiErr
     if actor.has_any_role(SEE_ALL) {
         return Ok(Visible::everything());
     }
-    let mut scope = Visible::default();
-    if actor.has_any_role(&[Role::Engineer, Role::Supervisor]) {
-        scope.user_ids.push(actor.user_id.clone());
-    }
-    if actor.has_role(Role::Supervisor) {
-        let teams = facts::teams_supervised_by(conn, &actor.user_id)?;
-        scope.user_ids.extend(facts::member_user_ids(conn, &teams)?);
-        scope.team_ids.extend(teams);
-    }
-    if actor.has_role(Role::CustomerContact) {
-        scope
-            .customer_ids
-            .extend(facts::customers_of_contact_user(conn, &actor.user_id)?);
-    }
-    Ok(scope)
+    Ok(tickets_seen_from(actor, &place(conn, actor)?))
 }
 
 /// ORG-5 for callbacks: the desk and the roles above see all; everyone else the callbacks of
@@ -106,17 +107,137 @@ pub fn complaints(conn: &mut DbConnection, actor: &Actor) -> Result<ComplaintSco
             ..ComplaintScope::default()
         });
     }
-    let mut scope = ComplaintScope {
+    Ok(complaints_seen_from(actor, &place(conn, actor)?))
+}
+
+fn customers_seen_from(actor: &Actor, place: &Place) -> Visible {
+    let mut scope = Visible::default();
+    if actor.has_any_role(&[Role::Engineer, Role::Supervisor]) {
+        scope.user_ids.push(actor.user_id.clone());
+        scope.team_ids.extend(place.team_id.clone());
+    }
+    scope
+        .user_ids
+        .extend_from_slice(&place.supervised_member_ids);
+    scope.team_ids.extend_from_slice(&place.supervised_team_ids);
+    scope.customer_ids.extend_from_slice(&place.customer_ids);
+    scope.user_ids.sort();
+    scope.user_ids.dedup();
+    scope.team_ids.sort();
+    scope.team_ids.dedup();
+    scope
+}
+
+fn employees_seen_from(actor: &Actor, place: &Place) -> Visible {
+    Visible {
+        user_ids: vec![actor.user_id.clone()],
+        team_ids: place.supervised_team_ids.clone(),
+        ..Visible::default()
+    }
+}
+
+fn tickets_seen_from(actor: &Actor, place: &Place) -> Visible {
+    let mut scope = Visible::default();
+    if actor.has_any_role(&[Role::Engineer, Role::Supervisor]) {
+        scope.user_ids.push(actor.user_id.clone());
+    }
+    scope
+        .user_ids
+        .extend_from_slice(&place.supervised_member_ids);
+    scope.team_ids.extend_from_slice(&place.supervised_team_ids);
+    scope.customer_ids.extend_from_slice(&place.customer_ids);
+    scope
+}
+
+fn complaints_seen_from(actor: &Actor, place: &Place) -> ComplaintScope {
+    ComplaintScope {
         judged_employee_ids: vec![actor.user_id.clone()],
         recorded_by: vec![actor.user_id.clone()],
+        employee_ids: place.supervised_member_ids.clone(),
+        customer_ids: place.customer_ids.clone(),
         ..ComplaintScope::default()
-    };
-    if actor.has_role(Role::Supervisor) {
-        let teams = facts::teams_supervised_by(conn, &actor.user_id)?;
-        scope.employee_ids = facts::member_user_ids(conn, &teams)?;
     }
-    if actor.has_role(Role::CustomerContact) {
-        scope.customer_ids = facts::customers_of_contact_user(conn, &actor.user_id)?;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kefu_core::ActorKind;
+
+    fn actor(roles: &[Role]) -> Actor {
+        Actor {
+            user_id: "me".to_owned(),
+            username: "me".to_owned(),
+            roles: roles.to_vec(),
+            kind: ActorKind::Session,
+        }
     }
-    Ok(scope)
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// A supervisor of teams t2 and t3 (members m1, m2, and "me" again), in team t1, who is
+    /// also the contact of customer c1.
+    fn place() -> Place {
+        Place {
+            user_id: "me".to_owned(),
+            team_id: Some("t1".to_owned()),
+            supervised_team_ids: strings(&["t3", "t2"]),
+            supervised_member_ids: strings(&["m2", "me", "m1"]),
+            customer_ids: strings(&["c1"]),
+        }
+    }
+
+    #[test]
+    fn org_5_an_engineer_sees_customers_of_their_team_but_tickets_of_their_own() {
+        let engineer = actor(&[Role::Engineer]);
+        let place = Place {
+            team_id: Some("t1".to_owned()),
+            ..Place::default()
+        };
+        let customers = customers_seen_from(&engineer, &place);
+        assert_eq!(
+            (customers.user_ids, customers.team_ids),
+            (strings(&["me"]), strings(&["t1"]))
+        );
+        let tickets = tickets_seen_from(&engineer, &place);
+        assert_eq!(
+            (tickets.user_ids, tickets.team_ids),
+            (strings(&["me"]), vec![])
+        );
+    }
+
+    #[test]
+    fn org_5_a_supervisor_sees_their_teams_and_their_members_once_each() {
+        let supervisor = actor(&[Role::Supervisor, Role::CustomerContact]);
+        let customers = customers_seen_from(&supervisor, &place());
+        assert_eq!(customers.user_ids, strings(&["m1", "m2", "me"]));
+        assert_eq!(customers.team_ids, strings(&["t1", "t2", "t3"]));
+        assert_eq!(customers.customer_ids, strings(&["c1"]));
+        let tickets = tickets_seen_from(&supervisor, &place());
+        assert_eq!(tickets.team_ids, strings(&["t3", "t2"]));
+        let employees = employees_seen_from(&supervisor, &place());
+        assert_eq!(
+            (employees.user_ids, employees.team_ids),
+            (strings(&["me"]), strings(&["t3", "t2"]))
+        );
+        let complaints = complaints_seen_from(&supervisor, &place());
+        assert_eq!(complaints.employee_ids, strings(&["m2", "me", "m1"]));
+        assert_eq!(complaints.recorded_by, strings(&["me"]));
+        assert!(!complaints.all);
+    }
+
+    #[test]
+    fn org_5_a_customer_contact_sees_only_their_customers() {
+        let contact = actor(&[Role::CustomerContact]);
+        let place = Place {
+            customer_ids: strings(&["c1", "c2"]),
+            ..Place::default()
+        };
+        let tickets = tickets_seen_from(&contact, &place);
+        assert_eq!(tickets.user_ids, Vec::<String>::new());
+        assert_eq!(tickets.customer_ids, strings(&["c1", "c2"]));
+        assert!(!tickets.all);
+    }
 }

@@ -4,11 +4,11 @@ use kefu_store::UniqueViolation;
 
 fn in_english<R>(f: impl FnOnce() -> R) -> R {
     context::sync_scope(
-        Some(RequestContext {
-            lang: Lang::En,
-            request_id: "req-1".to_owned(),
-            path: "/api/v1/teams".to_owned(),
-        }),
+        Some(RequestContext::new(
+            Lang::En,
+            "req-1".to_owned(),
+            "/api/v1/teams".to_owned(),
+        )),
         f,
     )
 }

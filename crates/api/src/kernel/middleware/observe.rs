@@ -38,11 +38,7 @@ pub async fn observe(
     let path = req.path().to_owned();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     req.extensions_mut().insert(RequestId(request_id.clone()));
-    let ctx = RequestContext {
-        lang,
-        request_id: request_id.clone(),
-        path: path.clone(),
-    };
+    let ctx = RequestContext::new(lang, request_id.clone(), path.clone());
     // The actor is filled in by `authenticate` once the credentials are resolved.
     let span = tracing::info_span!(
         "request",

@@ -4,7 +4,6 @@
 use crate::customers::routes::{contacts, customers, sites};
 use crate::equipment::routes::equipment;
 use crate::kernel::auth::Caller;
-use crate::kernel::context;
 use crate::kernel::error::ApiError;
 use crate::kernel::extract::{JsonValue, parse_value};
 use crate::kernel::state::AppState;
@@ -130,13 +129,8 @@ async fn sync_batch(
     };
     let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
         .unwrap_or(chrono::Duration::hours(24));
-    let request = context::current();
     let results = state
-        .db(move |conn| {
-            Ok(context::sync_scope(request, || {
-                REGISTRY.run(conn, &env, ttl, batch.commands)
-            }))
-        })
+        .db(move |conn| Ok(REGISTRY.run(conn, &env, ttl, batch.commands)))
         .await?;
     Ok(HttpResponse::Ok().json(SyncBatchOut { results }))
 }
