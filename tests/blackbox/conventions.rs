@@ -54,6 +54,66 @@ fn an_idempotent_post_runs_once_and_replays_its_first_response() {
     assert_eq!(theirs.status, 201, "{}", theirs.body);
 }
 
+/// A request killed with its server (kill -9, power loss) leaves its key claimed and never
+/// finished. The retry is told to wait while the claim's lease lasts, then runs afresh.
+#[test]
+fn a_key_left_claimed_by_a_crashed_request_is_retried_once_its_lease_ends() {
+    use sha2::{Digest, Sha256};
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let admin_id = app.get("/api/v1/me").bearer(&admin).send().json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = user_body("crash.survivor");
+    let hash = hex::encode(Sha256::digest(body.to_string().as_bytes()));
+    let now = chrono::Utc::now().naive_utc();
+    let at = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
+    // What the dead request left: a claim, no response, a lease still running.
+    app.db.execute(&format!(
+        "INSERT INTO idempotency_keys (actor_id, idem_key, method, path, request_hash, \
+         created_at, lease_until) VALUES ('{admin_id}', 'crashed-1', 'POST', '/api/v1/users', \
+         '{hash}', '{}', '{}')",
+        at(now),
+        at(now + chrono::Duration::seconds(30)),
+    ));
+    let post = || {
+        app.post("/api/v1/users")
+            .bearer(&admin)
+            .header("Idempotency-Key", "crashed-1")
+            .json(&body)
+            .send()
+    };
+    let waiting = post();
+    waiting.problem(409, "idempotency-in-progress");
+    let retry_after: u64 = waiting.header("retry-after").unwrap().parse().unwrap();
+    assert!((25..=30).contains(&retry_after), "{retry_after}");
+    let users = || {
+        app.get("/api/v1/users?q=crash.survivor")
+            .bearer(&admin)
+            .send()
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(users(), 0, "nothing ran while the claim was held");
+
+    // The lease has run out: the retry runs the command, and later retries replay it.
+    app.db.execute(&format!(
+        "UPDATE idempotency_keys SET lease_until = '{}' WHERE idem_key = 'crashed-1'",
+        at(now - chrono::Duration::seconds(1)),
+    ));
+    let fresh = post();
+    assert_eq!(fresh.status, 201, "{}", fresh.body);
+    assert!(fresh.header("idempotent-replayed").is_none());
+    let again = post();
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(again.json()["id"], fresh.json()["id"]);
+    assert_eq!(users(), 1);
+}
+
 #[test]
 fn failed_commands_replay_too_but_a_bad_key_is_refused() {
     let app = TestApp::spawn();

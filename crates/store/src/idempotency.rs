@@ -2,7 +2,7 @@
 
 use crate::schema::idempotency_keys as ik;
 use crate::{DbConnection, StoreError, to_db_time, write_tx};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +20,21 @@ pub enum Claim {
     Replay(StoredResponse),
     /// The key was used with another request body (or another endpoint).
     Mismatch,
-    /// The first request with this key is still running.
-    InProgress,
+    /// The first request with this key is still running; its claim lapses at `until` unless
+    /// it finishes first.
+    InProgress {
+        until: DateTime<Utc>,
+    },
+}
+
+/// How long keys and their claims last.
+#[derive(Debug, Clone, Copy)]
+pub struct Terms {
+    /// A stored response is replayed for this long after the request that made it.
+    pub ttl: Duration,
+    /// A claim whose request has not finished within this long is taken to have died with its
+    /// process, and the next request with the key runs the command afresh.
+    pub lease: Duration,
 }
 
 /// One use of a key: who sent it, and what the request was.
@@ -43,18 +56,21 @@ struct Stored {
     status_code: Option<i64>,
     response_body: Option<String>,
     response_headers: Option<String>,
+    lease_until: Option<NaiveDateTime>,
 }
 
-/// Claims the key for this request, or says why not. Keys older than `ttl` are forgotten.
+/// Claims the key for this request, or says why not. Keys older than the ttl are forgotten.
 pub fn claim(
     conn: &mut DbConnection,
     request: &KeyUse<'_>,
     now: DateTime<Utc>,
-    ttl: Duration,
+    terms: Terms,
 ) -> Result<Claim, StoreError> {
-    match write_tx(conn, |conn| claim_within(conn, request, now, ttl)) {
+    match write_tx(conn, |conn| claim_within(conn, request, now, terms)) {
         // Another instance inserted the same key between our read and our insert.
-        Err(StoreError::Duplicate(_)) => Ok(Claim::InProgress),
+        Err(StoreError::Duplicate(_)) => Ok(Claim::InProgress {
+            until: now + terms.lease,
+        }),
         other => other,
     }
 }
@@ -66,9 +82,10 @@ pub fn claim_within(
     conn: &mut DbConnection,
     request: &KeyUse<'_>,
     now: DateTime<Utc>,
-    ttl: Duration,
+    terms: Terms,
 ) -> Result<Claim, StoreError> {
-    diesel::delete(ik::table.filter(ik::created_at.lt(to_db_time(now - ttl)))).execute(conn)?;
+    diesel::delete(ik::table.filter(ik::created_at.lt(to_db_time(now - terms.ttl))))
+        .execute(conn)?;
     let existing: Option<Stored> = ik::table
         .find((request.actor_id, request.key))
         .select(Stored::as_select())
@@ -92,7 +109,7 @@ pub fn claim_within(
             body: response_body.unwrap_or_default(),
             headers: response_headers.unwrap_or_else(|| "{}".to_owned()),
         })),
-        Some(_) => Ok(Claim::InProgress),
+        Some(Stored { lease_until, .. }) => take_over(conn, request, now, terms, lease_until),
         None => {
             diesel::insert_into(ik::table)
                 .values((
@@ -102,11 +119,49 @@ pub fn claim_within(
                     ik::path.eq(request.path),
                     ik::request_hash.eq(request.request_hash),
                     ik::created_at.eq(to_db_time(now)),
+                    ik::lease_until.eq(to_db_time(now + terms.lease)),
                 ))
                 .execute(conn)?;
             Ok(Claim::Fresh)
         }
     }
+}
+
+/// An unfinished claim: still running while its lease lasts, else abandoned by a request that
+/// died with its process, and this request's to run. The update is conditional on the lease
+/// being over, so of two retries racing for an abandoned key only one takes it.
+fn take_over(
+    conn: &mut DbConnection,
+    request: &KeyUse<'_>,
+    now: DateTime<Utc>,
+    terms: Terms,
+    lease_until: Option<NaiveDateTime>,
+) -> Result<Claim, StoreError> {
+    let now_db = to_db_time(now);
+    if let Some(until) = lease_until.filter(|until| *until > now_db) {
+        return Ok(Claim::InProgress {
+            until: until.and_utc(),
+        });
+    }
+    let taken = diesel::update(
+        ik::table
+            .find((request.actor_id, request.key))
+            .filter(ik::status_code.is_null())
+            .filter(ik::lease_until.is_null().or(ik::lease_until.le(now_db))),
+    )
+    .set((
+        ik::created_at.eq(now_db),
+        ik::lease_until.eq(to_db_time(now + terms.lease)),
+    ))
+    .execute(conn)?;
+    Ok(if taken == 1 {
+        Claim::Fresh
+    } else {
+        // Another retry took it over first and holds a lease as long as ours would have been.
+        Claim::InProgress {
+            until: now + terms.lease,
+        }
+    })
 }
 
 pub fn complete(

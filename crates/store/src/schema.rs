@@ -98,6 +98,7 @@ diesel::table! {
         response_body -> Nullable<Text>,
         response_headers -> Nullable<Text>,
         created_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
     }
 }
 

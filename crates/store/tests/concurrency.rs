@@ -11,7 +11,7 @@ use common::{TestDb, fresh_databases, race};
 use diesel::prelude::*;
 use kefu_store::audit::{self, AuditFilter, NewAuditEntry};
 use kefu_store::credentials::{self, RefreshTokenRow};
-use kefu_store::idempotency::{self, Claim, KeyUse, StoredResponse};
+use kefu_store::idempotency::{self, Claim, KeyUse, StoredResponse, Terms};
 use kefu_store::schema::{idempotency_keys, refresh_tokens};
 use kefu_store::users::{self, ProfileChanges, UserRow, VersionedWrite};
 use kefu_store::{DbConnection, StoreError, new_id, to_db_time, write_tx};
@@ -178,7 +178,21 @@ fn concurrent_versioned_updates_have_one_winner() {
     }
 }
 
+const TERMS: Terms = Terms {
+    ttl: Duration::hours(24),
+    lease: Duration::seconds(60),
+};
+
 fn claim_as(conn: &mut DbConnection, key: &str, request_hash: &str) -> Result<Claim, StoreError> {
+    claim_at(conn, key, request_hash, base_time())
+}
+
+fn claim_at(
+    conn: &mut DbConnection,
+    key: &str,
+    request_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Claim, StoreError> {
     idempotency::claim(
         conn,
         &KeyUse {
@@ -188,8 +202,8 @@ fn claim_as(conn: &mut DbConnection, key: &str, request_hash: &str) -> Result<Cl
             path: "/api/v1/users",
             request_hash,
         },
-        base_time(),
-        Duration::hours(24),
+        now,
+        TERMS,
     )
 }
 
@@ -219,7 +233,10 @@ fn concurrent_claims_of_one_key_have_one_winner() {
                 .map(|c| c.unwrap_or_else(|e| panic!("{name}: claim failed: {e}")))
                 .collect();
             let fresh = claims.iter().filter(|c| **c == Claim::Fresh).count();
-            let in_progress = claims.iter().filter(|c| **c == Claim::InProgress).count();
+            let in_progress = claims
+                .iter()
+                .filter(|c| matches!(c, Claim::InProgress { .. }))
+                .count();
             assert_eq!(
                 (fresh, in_progress),
                 (1, THREADS - 1),
@@ -265,6 +282,63 @@ fn concurrent_claims_of_one_key_have_one_winner() {
             claim_as(&mut conn, "key-1", "h1").expect("claim"),
             Claim::Fresh,
             "{name}"
+        );
+    }
+}
+
+/// A request killed with its process never completes nor releases its claim: until the lease
+/// ends, a retry is told to wait (and until when); after it, exactly one of several racing
+/// retries runs the command afresh, and a completed key is never taken over.
+#[test]
+fn an_abandoned_claim_is_taken_over_by_one_retry_once_its_lease_ends() {
+    const THREADS: usize = 6;
+    for db in fresh_databases() {
+        let name = db.name();
+        let mut conn = db.conn();
+        assert_eq!(claim_as(&mut conn, "dead", "h1").unwrap(), Claim::Fresh);
+        let lease_end = base_time() + TERMS.lease;
+        assert_eq!(
+            claim_at(&mut conn, "dead", "h1", lease_end - Duration::seconds(1)).unwrap(),
+            Claim::InProgress { until: lease_end },
+            "{name}: the lease still runs"
+        );
+        // Another body under the key is still refused, whatever the lease.
+        assert_eq!(
+            claim_at(&mut conn, "dead", "h2", lease_end).unwrap(),
+            Claim::Mismatch,
+            "{name}"
+        );
+        drop(conn);
+
+        let claims = race(&db, THREADS, move |thread, conn| {
+            claim_at(
+                conn,
+                "dead",
+                "h1",
+                lease_end + Duration::seconds(thread as i64),
+            )
+            .unwrap()
+        });
+        let fresh = claims.iter().filter(|c| **c == Claim::Fresh).count();
+        assert_eq!(fresh, 1, "{name}: one retry takes it over: {claims:?}");
+        assert!(
+            claims.iter().all(|c| *c == Claim::Fresh
+                || matches!(c, Claim::InProgress { until } if *until > lease_end)),
+            "{name}: the others wait for the new lease: {claims:?}"
+        );
+
+        let response = StoredResponse {
+            status: 201,
+            body: "{}".to_owned(),
+            headers: "{}".to_owned(),
+        };
+        let mut conn = db.conn();
+        idempotency::complete(&mut conn, "caller-1", "dead", &response).unwrap();
+        let much_later = lease_end + Duration::hours(1);
+        assert_eq!(
+            claim_at(&mut conn, "dead", "h1", much_later).unwrap(),
+            Claim::Replay(response),
+            "{name}: a finished key replays, lease or not"
         );
     }
 }

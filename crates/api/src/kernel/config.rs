@@ -41,6 +41,10 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     pub workers: Option<usize>,
     pub idempotency_ttl: Duration,
+    /// How long an unfinished request holds its `Idempotency-Key`: past it, the request is
+    /// taken to have died with its process and a retry runs the command afresh. Longer than
+    /// any command runs.
+    pub idempotency_lease: Duration,
     /// Where attachments are stored: a local directory, unless `storage_url` names an
     /// S3-compatible bucket (`s3://bucket/prefix`, credentials from the usual `AWS_*`
     /// variables).
@@ -115,6 +119,17 @@ fn invalid(name: &'static str, message: impl Into<String>) -> ConfigError {
 }
 
 impl Config {
+    /// How long idempotency keys and their claims last.
+    pub fn idempotency_terms(&self) -> kefu_store::idempotency::Terms {
+        // Configured in seconds, so only an absurd value fails to convert: a decade is forever.
+        let seconds =
+            |d: Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::days(3650));
+        kefu_store::idempotency::Terms {
+            ttl: seconds(self.idempotency_ttl),
+            lease: seconds(self.idempotency_lease),
+        }
+    }
+
     /// Reads the process environment (and the `KEFU_CONFIG` file, if set).
     pub fn from_env() -> Result<Config, ConfigError> {
         let mut vars: HashMap<String, String> = HashMap::new();
@@ -259,6 +274,7 @@ impl Config {
                 })
                 .transpose()?,
             idempotency_ttl: secs("KEFU_IDEMPOTENCY_TTL_SECS", 24 * 3600)?,
+            idempotency_lease: secs("KEFU_IDEMPOTENCY_LEASE_SECS", 60)?,
             storage_dir: get("KEFU_STORAGE_DIR").unwrap_or_else(|| "./data/objects".to_owned()),
             storage_url: get("KEFU_STORAGE_URL")
                 .map(|url| {

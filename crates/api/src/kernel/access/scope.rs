@@ -62,7 +62,7 @@ pub fn visible(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiErr
     if actor.has_any_role(SEE_ALL) {
         return Ok(Visible::everything());
     }
-    Ok(customers_seen_from(actor, &place(conn, actor)?))
+    Ok(customers_seen_from(actor, &*place(conn, actor)?))
 }
 
 /// ORG-5 for employee records: [`EMPLOYEES_SEE_ALL`] see every one (salaries included); a
@@ -72,7 +72,7 @@ pub fn employees(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiE
     if actor.has_any_role(EMPLOYEES_SEE_ALL) {
         return Ok(Visible::everything());
     }
-    Ok(employees_seen_from(actor, &place(conn, actor)?))
+    Ok(employees_seen_from(actor, &*place(conn, actor)?))
 }
 
 /// ORG-5 for tickets: an engineer sees the tickets assigned to them or that they took (not
@@ -82,7 +82,7 @@ pub fn tickets(conn: &mut DbConnection, actor: &Actor) -> Result<Visible, ApiErr
     if actor.has_any_role(SEE_ALL) {
         return Ok(Visible::everything());
     }
-    Ok(tickets_seen_from(actor, &place(conn, actor)?))
+    Ok(tickets_seen_from(actor, &*place(conn, actor)?))
 }
 
 /// ORG-5 for callbacks: the desk and the roles above see all; everyone else the callbacks of
@@ -107,7 +107,7 @@ pub fn complaints(conn: &mut DbConnection, actor: &Actor) -> Result<ComplaintSco
             ..ComplaintScope::default()
         });
     }
-    Ok(complaints_seen_from(actor, &place(conn, actor)?))
+    Ok(complaints_seen_from(actor, &*place(conn, actor)?))
 }
 
 fn customers_seen_from(actor: &Actor, place: &Place) -> Visible {

@@ -67,7 +67,7 @@ pub enum ApiError {
     #[error("Idempotency-Key reused with a different request")]
     IdempotencyKeyReused,
     #[error("a request with this Idempotency-Key is still being processed")]
-    IdempotencyInProgress,
+    IdempotencyInProgress { retry_after_secs: u64 },
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
@@ -137,7 +137,7 @@ impl ApiError {
                 "unsupported-media-type"
             }
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
-            ApiError::IdempotencyInProgress => "idempotency-in-progress",
+            ApiError::IdempotencyInProgress { .. } => "idempotency-in-progress",
             ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Overloaded { .. } => "overloaded",
@@ -165,7 +165,9 @@ impl ApiError {
                 ("不支持的媒体类型", "Unsupported media type")
             }
             ApiError::IdempotencyKeyReused => ("幂等键已被其他请求使用", "Idempotency key reused"),
-            ApiError::IdempotencyInProgress => ("相同幂等键的请求正在处理", "Request in progress"),
+            ApiError::IdempotencyInProgress { .. } => {
+                ("相同幂等键的请求正在处理", "Request in progress")
+            }
             ApiError::TooManyRequests { .. } => ("请求过于频繁", "Too many requests"),
             ApiError::Unavailable(_) => ("服务暂不可用", "Service unavailable"),
             ApiError::Overloaded { .. } => ("服务繁忙", "Service busy"),
@@ -254,12 +256,15 @@ impl ApiError {
                 "This Idempotency-Key was already used with a different request",
             )
             .to_owned(),
-            ApiError::IdempotencyInProgress => pick(
-                lang,
-                "使用该 Idempotency-Key 的第一个请求尚未完成，请稍后重试",
-                "The first request with this Idempotency-Key is still running; retry shortly",
-            )
-            .to_owned(),
+            ApiError::IdempotencyInProgress { retry_after_secs } => match lang {
+                Lang::Zh => format!(
+                    "使用该 Idempotency-Key 的第一个请求尚未完成，请在 {retry_after_secs} 秒后重试"
+                ),
+                Lang::En => format!(
+                    "The first request with this Idempotency-Key is still running; retry after \
+                     {retry_after_secs} seconds"
+                ),
+            },
             ApiError::TooManyRequests { retry_after_secs } => match lang {
                 Lang::Zh => format!("请在 {retry_after_secs} 秒后重试"),
                 Lang::En => format!("Retry after {retry_after_secs} seconds"),
@@ -437,7 +442,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_)
             | ApiError::State { .. }
             | ApiError::Duplicate(_)
-            | ApiError::IdempotencyInProgress => StatusCode::CONFLICT,
+            | ApiError::IdempotencyInProgress { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -474,7 +479,8 @@ impl ResponseError for ApiError {
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
         match self {
-            ApiError::TooManyRequests { retry_after_secs } => {
+            ApiError::TooManyRequests { retry_after_secs }
+            | ApiError::IdempotencyInProgress { retry_after_secs } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::Unavailable(_) => {

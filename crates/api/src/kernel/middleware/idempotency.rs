@@ -10,6 +10,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::mime;
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
+use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use kefu_store::idempotency::{self, Claim, KeyUse, StoredResponse};
 
@@ -105,8 +106,7 @@ pub async fn idempotency(
         .map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned());
     let request_hash = hash.finish();
     let now = state.clock.now();
-    let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
-        .unwrap_or(chrono::Duration::hours(24));
+    let terms = state.config.idempotency_terms();
 
     let claim = {
         let (actor_id, key, method, path) = (actor_id.clone(), key.clone(), method, path);
@@ -119,7 +119,7 @@ pub async fn idempotency(
                     path: &path,
                     request_hash: &request_hash,
                 };
-                Ok(idempotency::claim(conn, &request, now, ttl)?)
+                Ok(idempotency::claim(conn, &request, now, terms)?)
             })
             .await
     };
@@ -128,8 +128,11 @@ pub async fn idempotency(
         Ok(Claim::Mismatch) => {
             Ok(req.into_response(ApiError::IdempotencyKeyReused.error_response()))
         }
-        Ok(Claim::InProgress) => {
-            Ok(req.into_response(ApiError::IdempotencyInProgress.error_response()))
+        Ok(Claim::InProgress { until }) => {
+            let err = ApiError::IdempotencyInProgress {
+                retry_after_secs: seconds_until(now, until),
+            };
+            Ok(req.into_response(err.error_response()))
         }
         Ok(Claim::Replay(stored)) => Ok(req.into_response(replay(&stored))),
         Ok(Claim::Fresh) => {
@@ -182,6 +185,12 @@ pub async fn idempotency(
             Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(bytes))))
         }
     }
+}
+
+/// Whole seconds from `now` to `until`, at least one: what `Retry-After` says.
+pub fn seconds_until(now: DateTime<Utc>, until: DateTime<Utc>) -> u64 {
+    let millis = u64::try_from((until - now).num_milliseconds()).unwrap_or(0);
+    millis.div_ceil(1000).max(1)
 }
 
 fn without_secrets(body: &[u8]) -> String {

@@ -1,7 +1,7 @@
 //! Cross-cutting request handling: request ids, language, access log and metrics
 //! ([`observe`]), and replay of idempotent POSTs ([`idempotency`]).
 
-mod idempotency;
+pub mod idempotency;
 mod nul;
 mod observe;
 pub mod rate_limit;

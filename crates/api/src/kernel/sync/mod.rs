@@ -11,12 +11,13 @@ use crate::kernel::access::{self, Action};
 use crate::kernel::command::Ctx;
 use crate::kernel::error::ApiError;
 use crate::kernel::extract::parse_value;
+use crate::kernel::middleware::idempotency::seconds_until;
 use crate::kernel::sync::dto::{SyncCommand, SyncOutcome, SyncResult, if_match_version};
 use actix_web::ResponseError;
 use actix_web::http::StatusCode;
 use chrono::NaiveDate;
 use kefu_core::{Actor, Clock, FieldError};
-use kefu_store::idempotency::{self, Claim, KeyUse, StoredResponse};
+use kefu_store::idempotency::{self, Claim, KeyUse, StoredResponse, Terms};
 use kefu_store::{DbConnection, StoreError, savepoint, write_tx};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -197,12 +198,12 @@ impl Registry {
         &self,
         conn: &mut DbConnection,
         env: &OpEnv,
-        ttl: chrono::Duration,
+        terms: Terms,
         commands: Vec<SyncCommand>,
     ) -> Vec<SyncResult> {
         commands
             .into_iter()
-            .map(|command| self.run_one(conn, env, ttl, command))
+            .map(|command| self.run_one(conn, env, terms, command))
             .collect()
     }
 
@@ -210,7 +211,7 @@ impl Registry {
         &self,
         conn: &mut DbConnection,
         env: &OpEnv,
-        ttl: chrono::Duration,
+        terms: Terms,
         command: SyncCommand,
     ) -> SyncResult {
         let now = env.clock.now();
@@ -236,14 +237,16 @@ impl Registry {
         // that a refusal keeps the claim) and its stored result commit together. A server
         // error rolls everything back, the claim included: a retry runs the command again.
         let step = write_tx(conn, |conn| -> Result<SyncResult, Abort> {
-            match idempotency::claim_within(conn, &key, now, ttl) {
+            match idempotency::claim_within(conn, &key, now, terms) {
                 Ok(Claim::Fresh) => {}
                 Ok(Claim::Replay(stored)) => return Ok(duplicate(&command, &stored)),
                 Ok(Claim::Mismatch) => {
                     return Ok(failed(&command, &ApiError::IdempotencyKeyReused));
                 }
-                Ok(Claim::InProgress) => {
-                    return Ok(failed(&command, &ApiError::IdempotencyInProgress));
+                Ok(Claim::InProgress { until }) => {
+                    let retry_after_secs = seconds_until(now, until);
+                    let busy = ApiError::IdempotencyInProgress { retry_after_secs };
+                    return Ok(failed(&command, &busy));
                 }
                 Err(StoreError::Duplicate(_)) => return Err(Abort::KeyRace),
                 Err(e) => return Err(Abort::Failed(ApiError::from(e))),
@@ -263,7 +266,13 @@ impl Registry {
         });
         match step {
             Ok(result) => result,
-            Err(Abort::KeyRace) => failed(&command, &ApiError::IdempotencyInProgress),
+            // The racing request with the same key is running right now.
+            Err(Abort::KeyRace) => failed(
+                &command,
+                &ApiError::IdempotencyInProgress {
+                    retry_after_secs: 1,
+                },
+            ),
             Err(Abort::Failed(err)) => failed(&command, &err),
         }
     }

@@ -127,10 +127,9 @@ async fn sync_batch(
         clock: state.clock.clone(),
         timezone: state.config.timezone,
     };
-    let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
-        .unwrap_or(chrono::Duration::hours(24));
+    let terms = state.config.idempotency_terms();
     let results = state
-        .db(move |conn| Ok(REGISTRY.run(conn, &env, ttl, batch.commands)))
+        .db(move |conn| Ok(REGISTRY.run(conn, &env, terms, batch.commands)))
         .await?;
     Ok(HttpResponse::Ok().json(SyncBatchOut { results }))
 }
