@@ -91,6 +91,10 @@ fn tkt_12_a_change_request_goes_through_every_stage_with_its_log() {
     .problem(403, "forbidden");
     let p = cmd(&w, &w.manager, &cr, "review", json!({"note": "同意"})).problem(422, "validation");
     assert_eq!(p["errors"][0]["field"], "promised_date");
+    assert_eq!(
+        (&p["rule"], &p["errors"][0]["rule"]),
+        (&json!("TKT-12"), &json!("TKT-12"))
+    );
     let cr = ok(
         &w,
         &w.manager,

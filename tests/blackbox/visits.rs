@@ -146,6 +146,10 @@ fn tkt_5_departing_needs_an_approved_request_and_the_visit_is_recorded() {
         .json(&json!({"mode": "onsite", "visit_id": v["id"], "kind": "data_clearing", "work_done": "清除记录", "tool": "SSMS"}))
         .send().problem(422, "validation");
     assert_eq!(p["errors"][0]["field"], "sql");
+    assert_eq!(
+        (&p["rule"], &p["errors"][0]["rule"]),
+        (&json!("TKT-6"), &json!("TKT-6"))
+    );
     assert!(
         p["errors"][0]["message"]
             .as_str()

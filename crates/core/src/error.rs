@@ -5,6 +5,9 @@ pub struct FieldError {
     pub field: String,
     pub code: &'static str,
     pub message: String,
+    /// The rule id of domain.md that makes this value wrong (e.g. `TKT-6` for a field its
+    /// service kind does not have), when a business rule rather than the field's format does.
+    pub rule: Option<&'static str>,
 }
 
 impl FieldError {
@@ -13,8 +16,26 @@ impl FieldError {
             field: field.into(),
             code,
             message: message.into(),
+            rule: None,
         }
     }
+
+    /// The same error, refused by `rule`.
+    pub fn by_rule(self, rule: &'static str) -> Self {
+        FieldError {
+            rule: Some(rule),
+            ..self
+        }
+    }
+}
+
+/// The one rule a set of field errors cites, if they cite exactly one: a 422 whose fields break
+/// one rule (and maybe a format besides) names that rule; one that breaks several names none
+/// at the top and each on its field.
+pub fn single_rule(errors: &[FieldError]) -> Option<&'static str> {
+    let mut rules = errors.iter().filter_map(|e| e.rule);
+    let first = rules.next()?;
+    rules.all(|r| r == first).then_some(first)
 }
 
 /// What a domain rule can say "no" with. The API maps each variant to a problem+json status.
@@ -55,7 +76,8 @@ impl DomainError {
             DomainError::Rule { rule, .. }
             | DomainError::State { rule, .. }
             | DomainError::Forbidden { rule, .. } => Some(rule),
-            DomainError::Invalid(_) | DomainError::Conflict(_) => None,
+            DomainError::Invalid(errors) => single_rule(errors),
+            DomainError::Conflict(_) => None,
         }
     }
 }
@@ -63,6 +85,18 @@ impl DomainError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_errors_name_their_rule_when_they_cite_one_alone() {
+        let format = FieldError::new("phone", "format", "digits only");
+        let tkt6 = FieldError::new("sql", "required", "TKT-6: needs the SQL").by_rule("TKT-6");
+        let tkt9 = FieldError::new("attitude", "range", "TKT-9: 1 to 5").by_rule("TKT-9");
+        let rule = |errors: Vec<FieldError>| DomainError::Invalid(errors).rule();
+        assert_eq!(rule(vec![format.clone()]), None);
+        assert_eq!(rule(vec![format.clone(), tkt6.clone()]), Some("TKT-6"));
+        assert_eq!(rule(vec![tkt6.clone(), tkt6.clone()]), Some("TKT-6"));
+        assert_eq!(rule(vec![tkt6, format, tkt9]), None);
+    }
 
     #[test]
     fn a_state_conflict_names_its_rule() {

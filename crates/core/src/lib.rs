@@ -25,7 +25,7 @@ pub use calendar::{
     CalendarError, DayKind, MAX_SEARCH_DAYS, ParseDayKindError, WorkCalendar, WorkPeriod,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{DomainError, FieldError};
+pub use error::{DomainError, FieldError, single_rule};
 pub use ids::{
     CallbackId, ChangeRequestId, ComplaintId, ContactId, CustomerId, EquipmentId, FeedbackFormId,
     FollowUpId, KbArticleId, ServiceRecordId, SiteId, TeamId, TicketId, UserId, VisitId,

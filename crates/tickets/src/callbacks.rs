@@ -77,11 +77,14 @@ impl Answers {
             ("technical", self.technical),
         ] {
             if !(MIN_SCORE..=MAX_SCORE).contains(&score) {
-                errors.push(FieldError::new(
-                    field,
-                    "range",
-                    format!("TKT-9: a score from {MIN_SCORE} to {MAX_SCORE}"),
-                ));
+                errors.push(
+                    FieldError::new(
+                        field,
+                        "range",
+                        format!("TKT-9: a score from {MIN_SCORE} to {MAX_SCORE}"),
+                    )
+                    .by_rule("TKT-9"),
+                );
             }
         }
         match (self.fee_charged_fen, self.fee_kind) {
@@ -232,7 +235,9 @@ mod tests {
         let mut a = answers();
         a.attitude = 0;
         a.technical = 6;
-        let err = format!("{:?}", a.validate().unwrap_err());
+        let refused = a.validate().unwrap_err();
+        assert_eq!(refused.rule(), Some("TKT-9"));
+        let err = format!("{refused:?}");
         assert!(
             err.contains("attitude") && err.contains("technical"),
             "{err}"

@@ -9,7 +9,7 @@
 //! than a flag on `testing`.
 
 use chrono::NaiveDate;
-use kefu_core::DomainError;
+use kefu_core::{DomainError, FieldError};
 use utoipa::ToSchema;
 
 pub mod guards;
@@ -99,11 +99,14 @@ pub fn check_review(
     today: NaiveDate,
 ) -> Result<NaiveDate, DomainError> {
     match promised {
-        None => Err(DomainError::invalid(
-            "promised_date",
-            "required",
-            "TKT-12: the review sets the completion date promised to the customer",
-        )),
+        None => Err(DomainError::Invalid(vec![
+            FieldError::new(
+                "promised_date",
+                "required",
+                "TKT-12: the review sets the completion date promised to the customer",
+            )
+            .by_rule("TKT-12"),
+        ])),
         Some(d) if d < today => Err(DomainError::invalid(
             "promised_date",
             "range",
@@ -229,7 +232,12 @@ mod tests {
     #[test]
     fn tkt_12_review_needs_a_promised_date() {
         match check_review(None, d("2026-03-06")) {
-            Err(DomainError::Invalid(e)) => assert_eq!(e[0].field, "promised_date"),
+            Err(DomainError::Invalid(e)) => {
+                assert_eq!(
+                    (e[0].field.as_str(), e[0].rule),
+                    ("promised_date", Some("TKT-12"))
+                );
+            }
             other => panic!("{other:?}"),
         }
         assert!(check_review(Some(d("2026-03-05")), d("2026-03-06")).is_err());

@@ -134,11 +134,14 @@ impl ServiceDetails {
             ("promised_date", f.promised_date.is_some()),
         ] {
             if present && !belongs(name, kind) {
-                errors.push(FieldError::new(
-                    name,
-                    "not_allowed",
-                    format!("TKT-6: not a field of a {} record", kind_name(kind)),
-                ));
+                errors.push(
+                    FieldError::new(
+                        name,
+                        "not_allowed",
+                        format!("TKT-6: not a field of a {} record", kind_name(kind)),
+                    )
+                    .by_rule("TKT-6"),
+                );
             }
         }
         if errors.is_empty() {
@@ -176,6 +179,7 @@ fn required(field: &str, kind: ServiceKind) -> FieldError {
         "required",
         format!("TKT-6: a {} record needs {field}", kind_name(kind)),
     )
+    .by_rule("TKT-6")
 }
 
 #[cfg(test)]
@@ -200,6 +204,7 @@ mod tests {
             },
         )
         .unwrap_err();
+        assert_eq!(e.rule(), Some("TKT-6"));
         assert_eq!(fields_of(e), vec!["sql"]);
         let ok = ServiceDetails::build(
             ServiceKind::DataClearing,
@@ -247,6 +252,7 @@ mod tests {
             },
         )
         .unwrap_err();
+        assert_eq!(e.rule(), Some("TKT-6"));
         assert_eq!(fields_of(e), vec!["sql"]);
     }
 }

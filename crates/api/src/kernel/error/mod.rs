@@ -105,6 +105,7 @@ impl ApiError {
     pub fn rule(&self) -> Option<&'static str> {
         match self {
             ApiError::Rule { rule, .. } | ApiError::State { rule, .. } => Some(rule),
+            ApiError::Invalid(errors) => kefu_core::single_rule(errors),
             _ => None,
         }
     }
@@ -382,6 +383,7 @@ fn field_problem(e: &FieldError, lang: Lang) -> ProblemFieldError {
         field: e.field.clone(),
         code: e.code.to_owned(),
         message,
+        rule: e.rule.map(str::to_owned),
     }
 }
 
@@ -406,7 +408,8 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ProblemFieldError>>,
     /// The rule id of domain.md that refused the command, e.g. `CON-5`: on every 422 of type
-    /// `urn:kefu:problem:rule-violation` and on a 409 of type `urn:kefu:problem:conflict` when
+    /// `urn:kefu:problem:rule-violation`, on a 422 `validation` whose field errors all cite the
+    /// same rule (each field error then names it too), and on a 409 of type `urn:kefu:problem:conflict` when
     /// a rule forbids the command in the record's state (e.g. `TKT-3` for an invalid ticket
     /// transition). A 409 without `rule` is a duplicate (see `errors`) or a conflict no rule
     /// names.
@@ -426,6 +429,11 @@ pub struct ProblemFieldError {
     /// `duplicate` (on a 409: another record has this value), ...
     pub code: String,
     pub message: String,
+    /// The rule id of domain.md that makes the value wrong, when a business rule rather than
+    /// the field's own format does (e.g. `TKT-6`: a field the record's service kind lacks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "TKT-6")]
+    pub rule: Option<String>,
 }
 
 impl ResponseError for ApiError {
