@@ -113,6 +113,11 @@ fn refresh_rotates_and_a_replayed_token_ends_the_login() {
         "{body}"
     );
     refresh(&rt2).problem(401, "unauthenticated");
+    // The access token of the stolen login ends with it.
+    app.get("/api/v1/me")
+        .bearer(&token)
+        .send()
+        .problem(401, "unauthenticated");
 
     let admin = app.admin_token();
     let me = app.get("/api/v1/me").bearer(&admin).send().json();
@@ -141,6 +146,53 @@ fn logout_revokes_the_refresh_token_and_is_idempotent() {
         .json(&json!({ "refresh_token": rt }))
         .send()
         .problem(401, "unauthenticated");
+}
+
+/// Logout, a password change and a replayed refresh token end the access tokens issued before
+/// them at once, not when they expire 15 minutes later. Another device's login keeps its
+/// refresh token and gets a new access token with it.
+#[test]
+fn access_tokens_end_with_their_session() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    app.create_user(&admin, "qian.bo", &["clerk"], "Clerk-pass-001");
+    let phone = app.login("qian.bo", "Clerk-pass-001").json();
+    let laptop = app.login("qian.bo", "Clerk-pass-001").json();
+    let token = |pair: &serde_json::Value| pair["access_token"].as_str().unwrap().to_owned();
+    let me = |token: &str| app.get("/api/v1/me").bearer(token).send();
+    assert_eq!(me(&token(&phone)).status, 200);
+    assert_eq!(me(&token(&laptop)).status, 200);
+
+    let logout = app
+        .post("/api/v1/auth/logout")
+        .json(&json!({ "refresh_token": phone["refresh_token"] }))
+        .send();
+    assert_eq!(logout.status, 204);
+    let ended = me(&token(&phone)).problem(401, "unauthenticated");
+    assert!(
+        ended["detail"].as_str().unwrap().contains("会话已结束"),
+        "{ended}"
+    );
+    // The laptop's access token went too; its refresh token still works.
+    me(&token(&laptop)).problem(401, "unauthenticated");
+    let refreshed = app
+        .post("/api/v1/auth/refresh")
+        .json(&json!({ "refresh_token": laptop["refresh_token"] }))
+        .send();
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+    let laptop = refreshed.json();
+    assert_eq!(me(&token(&laptop)).json()["username"], "qian.bo");
+
+    // A password change ends every session, the one that made it included.
+    let changed = app
+        .post("/api/v1/me/password")
+        .bearer(&token(&laptop))
+        .json(&json!({ "current_password": "Clerk-pass-001", "new_password": "Clerk-pass-002" }))
+        .send();
+    assert_eq!(changed.status, 204, "{}", changed.body);
+    me(&token(&laptop)).problem(401, "unauthenticated");
+    let fresh = app.token("qian.bo", "Clerk-pass-002");
+    assert_eq!(me(&fresh).status, 200);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Refresh-token families and API keys. Only hashes of secrets are stored.
 
-use crate::schema::{api_keys, refresh_tokens};
+use crate::schema::{api_keys, refresh_tokens, users};
 use crate::{DbConnection, StoreError, to_db_time};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -57,11 +57,21 @@ pub fn spend_refresh_token(
     Ok(n == 1)
 }
 
+/// Ends one login (logout, a replayed refresh token): its refresh tokens are revoked, and the
+/// user's access tokens end with it (see [`end_access_tokens`]).
 pub fn revoke_family(
     conn: &mut DbConnection,
     family_id: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
+    let owners = refresh_tokens::table
+        .filter(refresh_tokens::family_id.eq(family_id))
+        .select(refresh_tokens::user_id)
+        .distinct()
+        .load::<String>(conn)?;
+    for user_id in &owners {
+        end_access_tokens(conn, user_id)?;
+    }
     Ok(diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family_id))
@@ -71,12 +81,13 @@ pub fn revoke_family(
     .execute(conn)?)
 }
 
-/// Ends every session of a user (password reset, disabling).
+/// Ends every session of a user (password change or reset, disabling).
 pub fn revoke_user_sessions(
     conn: &mut DbConnection,
     user_id: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
+    end_access_tokens(conn, user_id)?;
     Ok(diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))
@@ -84,6 +95,16 @@ pub fn revoke_user_sessions(
     )
     .set(refresh_tokens::revoked_at.eq(Some(to_db_time(now))))
     .execute(conn)?)
+}
+
+/// Raises the user's session version, so every access token issued so far is refused. Access
+/// tokens are not tracked one by one: the user's other logins lose theirs too, and get new
+/// ones with their (still valid) refresh tokens.
+fn end_access_tokens(conn: &mut DbConnection, user_id: &str) -> Result<(), StoreError> {
+    diesel::update(users::table.find(user_id))
+        .set(users::session_version.eq(users::session_version + 1))
+        .execute(conn)?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]

@@ -23,6 +23,9 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    /// Raised whenever the user's sessions end (logout, password change, disabling): an access
+    /// token issued under an older value is refused.
+    pub session_version: i64,
 }
 
 /// A user with the roles they hold, sorted.

@@ -40,6 +40,7 @@ fn insert_user(conn: &mut DbConnection, username: &str) -> String {
         created_at: now,
         updated_at: now,
         version: 1,
+        session_version: 0,
     };
     users::insert(conn, &row, &[]).expect("insert a user");
     row.id

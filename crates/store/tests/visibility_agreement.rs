@@ -155,6 +155,7 @@ fn seed_users_and_teams(conn: &mut DbConnection) {
             created_at: t0(),
             updated_at: t0(),
             version: 1,
+            session_version: 0,
         };
         diesel::insert_into(users::table)
             .values(&user)

@@ -14,6 +14,10 @@ pub struct Claims {
     pub exp: i64,
     /// Informational: authorisation always re-reads the user's current roles.
     pub roles: Vec<Role>,
+    /// The user's session version when the token was issued: a token from before a logout,
+    /// password change or disabling is refused although it has not expired.
+    #[serde(default)]
+    pub sv: i64,
 }
 
 /// Clock skew tolerated on `exp` and `nbf`.
@@ -61,6 +65,7 @@ impl JwtKeys {
         &self,
         user_id: &str,
         roles: &[Role],
+        session_version: i64,
         now: DateTime<Utc>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let mut header = Header::new(Algorithm::HS256);
@@ -73,6 +78,7 @@ impl JwtKeys {
             nbf: now.timestamp(),
             exp: (now + self.ttl).timestamp(),
             roles: roles.to_vec(),
+            sv: session_version,
         };
         encode(&header, &claims, &self.encoding)
     }
@@ -108,7 +114,7 @@ mod tests {
     #[test]
     fn issued_tokens_verify_and_carry_the_subject() {
         let k = keys("secret-one");
-        let token = k.issue("u1", &[Role::Admin], Utc::now()).unwrap();
+        let token = k.issue("u1", &[Role::Admin], 0, Utc::now()).unwrap();
         let claims = k.verify(&token, Utc::now()).unwrap();
         assert_eq!(claims.sub, "u1");
         assert_eq!(claims.roles, vec![Role::Admin]);
@@ -118,10 +124,10 @@ mod tests {
     #[test]
     fn other_keys_expired_tokens_and_alg_none_are_refused() {
         let k = keys("secret-one");
-        let other = keys("secret-two").issue("u1", &[], Utc::now()).unwrap();
+        let other = keys("secret-two").issue("u1", &[], 0, Utc::now()).unwrap();
         assert!(k.verify(&other, Utc::now()).is_err());
         let old = k
-            .issue("u1", &[], Utc::now() - chrono::Duration::hours(1))
+            .issue("u1", &[], 0, Utc::now() - chrono::Duration::hours(1))
             .unwrap();
         assert!(k.verify(&old, Utc::now()).is_err());
         // A hand-made unsigned token.

@@ -103,6 +103,9 @@ async fn resolve(state: &AppState, token: String) -> (AuthOutcome, bool) {
                 if user.row.disabled {
                     return Ok(Err("account_disabled"));
                 }
+                if claims.sv != user.row.session_version {
+                    return Ok(Err("session_ended"));
+                }
                 let must_change = user.row.must_change_password;
                 Ok(Ok((
                     Actor {

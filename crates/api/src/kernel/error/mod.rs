@@ -333,6 +333,10 @@ fn unauthenticated_en(reason: &str) -> &'static str {
     match reason {
         "missing_credentials" => "No credentials: send Authorization: Bearer <token>",
         "invalid_token" => "The access token is invalid or expired",
+        "session_ended" => {
+            "The session this access token belongs to has ended (logout, password change); \
+             refresh it or log in again"
+        }
         "invalid_api_key" => "The API key is invalid, expired or revoked",
         "invalid_credentials" => "Wrong username or password",
         "invalid_refresh_token" => "The refresh token is invalid, expired or revoked",
@@ -349,6 +353,7 @@ fn unauthenticated_zh(reason: &str) -> &'static str {
     match reason {
         "missing_credentials" => "缺少凭证：请发送 Authorization: Bearer <token>",
         "invalid_token" => "访问令牌无效或已过期",
+        "session_ended" => "该访问令牌所属的会话已结束（已登出或已改密码），请刷新令牌或重新登录",
         "invalid_api_key" => "API 密钥无效、已过期或已吊销",
         "invalid_credentials" => "用户名或密码错误",
         "invalid_refresh_token" => "刷新令牌无效、已过期或已吊销",

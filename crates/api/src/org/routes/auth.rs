@@ -183,8 +183,9 @@ async fn refresh(
 
 /// Log out: revoke the login the refresh token belongs to.
 ///
-/// Idempotent: an unknown or already revoked token also gives 204. Access tokens already issued
-/// stay valid until they expire (at most their `expires_in`).
+/// Idempotent: an unknown or already revoked token also gives 204. The user's access tokens
+/// issued so far end at once (401 `unauthenticated`), on every device: the user's other logins
+/// get new ones with their refresh tokens.
 ///
 /// Public: no credentials besides the refresh token. Triggers the audit entry `auth.logout` when a
 /// login was revoked.

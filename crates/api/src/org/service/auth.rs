@@ -99,7 +99,7 @@ pub fn issue_tokens(
         },
     )?;
     let access_token = jwt
-        .issue(&user.row.id, &user.roles, now)
+        .issue(&user.row.id, &user.roles, user.row.session_version, now)
         .map_err(ApiError::internal)?;
     Ok(TokenPair {
         access_token,

@@ -86,6 +86,7 @@ pub fn prepare(input: CreateUser, now: chrono::DateTime<chrono::Utc>) -> Result<
             created_at: now,
             updated_at: now,
             version: 1,
+            session_version: 0,
         },
         roles,
         generated_password,
