@@ -35,6 +35,7 @@ pub struct JwtKeys {
 
 impl JwtKeys {
     pub fn new(config: &Config) -> Self {
+        crate::kernel::auth::hs256::install();
         let secret = config.jwt_secret.as_bytes();
         // Pinned to one algorithm: a token claiming any other `alg` is refused.
         let mut validation = Validation::new(Algorithm::HS256);

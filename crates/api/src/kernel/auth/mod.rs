@@ -3,6 +3,7 @@
 //! the request's [`Caller`].
 
 pub mod caller;
+mod hs256;
 pub mod jwt;
 pub mod middleware;
 pub mod password;
