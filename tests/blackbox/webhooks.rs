@@ -333,3 +333,118 @@ fn internal_addresses_are_refused_and_only_admins_manage_webhooks() {
     assert!(types.contains(&"customer.update"));
     assert!(!types.iter().any(|t| t.starts_with("user.")));
 }
+
+/// The audit chain's head is signed and published outside the database, as the webhook event
+/// `audit.checkpoint` and a log line. Someone who cuts off the log's tail and rewrites the head
+/// row too leaves a chain that verifies on its own, but not against the published checkpoint:
+/// API and CLI both say where it was cut.
+#[test]
+fn a_published_audit_checkpoint_catches_a_cut_off_tail_with_a_rewritten_head() {
+    let app = TestApp::builder()
+        .env("KEFU_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+        .env("KEFU_JOBS_ENABLED", "0")
+        .spawn();
+    let admin = app.admin_token();
+    app.create_user(&admin, "e.f", &["engineer"], "Engineer-pass-1");
+    let receiver = Receiver::start(0);
+    let sub = subscribe(&app, &admin, &receiver.url, json!(["audit.checkpoint"]));
+    assert_eq!(sub.status, 201, "{}", sub.body);
+    let secret = sub.json()["secret"].as_str().unwrap().to_owned();
+
+    // A scheduler instance publishes the checkpoint at its first poll.
+    let scheduler =
+        app.another_instance(&[("KEFU_JOBS_ENABLED", "1"), ("KEFU_JOBS_POLL_MS", "100")]);
+    let got = receiver.wait_for(1);
+    assert_eq!(got.len(), 1, "one checkpoint delivered");
+    assert!(signature_valid(&secret, &got[0]));
+    let event: Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(event["type"], "audit.checkpoint");
+    let checkpoint = event["data"].clone();
+    let (seq, hash) = (
+        checkpoint["seq"].as_i64().unwrap(),
+        checkpoint["hash"].as_str().unwrap().to_owned(),
+    );
+    assert!(seq >= 3, "{checkpoint}");
+    assert_eq!(checkpoint["signature"].as_str().unwrap().len(), 64);
+    let logged = scheduler
+        .logs()
+        .into_iter()
+        .filter_map(|l| serde_json::from_str::<Value>(&l).ok())
+        .find(|l| l["message"] == "audit checkpoint")
+        .expect("the checkpoint is logged");
+    assert_eq!(
+        (&logged["seq"], &logged["hash"], &logged["signature"]),
+        (
+            &checkpoint["seq"],
+            &checkpoint["hash"],
+            &checkpoint["signature"]
+        )
+    );
+    drop(scheduler);
+
+    let verify = |query: &str| {
+        let res = app
+            .get(&format!("/api/v1/audit/verify{query}"))
+            .bearer(&admin)
+            .send();
+        assert_eq!(res.status, 200, "{}", res.body);
+        res.json()
+    };
+    let against = format!("?checkpoint_seq={seq}&checkpoint_hash={hash}");
+    assert_eq!(verify(&against)["intact"], true);
+
+    // Cut the log back to before the checkpointed entry and make the head row agree.
+    let kept = app
+        .get("/api/v1/audit?limit=200")
+        .bearer(&admin)
+        .send()
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["seq"] == seq - 1)
+        .unwrap()["hash"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let drop_triggers = if app.db.backend == "postgres" {
+        "DROP TRIGGER audit_log_no_update ON audit_log;"
+    } else {
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+    };
+    app.db.execute(&format!(
+        "{drop_triggers} DELETE FROM audit_log WHERE seq >= {seq}; \
+         UPDATE audit_head SET seq = {}, hash = '{kept}' WHERE id = 1;",
+        seq - 1
+    ));
+    let alone = verify("");
+    assert_eq!(
+        (&alone["intact"], &alone["head_seq"]),
+        (&json!(true), &json!(seq - 1)),
+        "the chain alone is fooled"
+    );
+    let caught = verify(&against);
+    assert_eq!(caught["intact"], false);
+    assert_eq!(caught["first_broken_seq"], seq);
+    assert!(
+        caught["reason"].as_str().unwrap().contains("cut off"),
+        "{caught}"
+    );
+    let (code, out, _) = app.cli(
+        &["verify-audit", "--checkpoint", &format!("{seq}:{hash}")],
+        None,
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["first_broken_seq"],
+        seq
+    );
+
+    // Half a checkpoint is refused, naming the missing half.
+    let half = app
+        .get(&format!("/api/v1/audit/verify?checkpoint_seq={seq}"))
+        .bearer(&admin)
+        .send()
+        .problem(400, "bad-request");
+    assert_eq!(half["errors"][0]["field"], "query.checkpoint_hash");
+}

@@ -209,6 +209,10 @@ pub fn job_registry(config: &Config) -> Registry {
             tickets::jobs::callbacks::CallbackOverdueWatch,
         )
         .every(
+            config.audit_checkpoint_every,
+            platform::jobs::audit_checkpoint::AuditCheckpoint::new(config),
+        )
+        .every(
             Duration::from_secs(3_600),
             platform::jobs::purge::PurgeJobs {
                 retention: config.jobs.retention,

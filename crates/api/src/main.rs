@@ -38,7 +38,12 @@ enum Command {
     /// Print the OpenAPI document.
     Openapi,
     /// Recompute the audit hash chain; exits 1 when it is broken.
-    VerifyAudit,
+    VerifyAudit {
+        /// A published checkpoint (`SEQ:HASH`, from the `audit.checkpoint` event or log line)
+        /// the chain must still hold: catches a cut-off tail whose head row was rewritten too.
+        #[arg(long, value_parser = kefu_api::platform::jobs::audit_checkpoint::parse_checkpoint)]
+        checkpoint: Option<kefu_store::audit::Checkpoint>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -102,25 +107,26 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             })
         }
-        Command::VerifyAudit => server::verify_audit(&config).map(|report| {
-            let report = AuditVerification::from(report);
-            let intact = report.intact;
-            println!(
-                "{}",
-                serde_json::json!({
-                    "intact": report.intact,
-                    "entries_checked": report.entries_checked,
-                    "head_seq": report.head_seq,
-                    "first_broken_seq": report.first_broken_seq,
-                    "reason": report.reason,
-                })
-            );
-            if intact {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
-        }),
+        Command::VerifyAudit { checkpoint } => server::verify_audit(&config, checkpoint.as_ref())
+            .map(|report| {
+                let report = AuditVerification::from(report);
+                let intact = report.intact;
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "intact": report.intact,
+                        "entries_checked": report.entries_checked,
+                        "head_seq": report.head_seq,
+                        "first_broken_seq": report.first_broken_seq,
+                        "reason": report.reason,
+                    })
+                );
+                if intact {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }),
     };
     result.unwrap_or_else(fail)
 }

@@ -172,9 +172,13 @@ pub fn create_user(config: &Config, args: NewUserArgs) -> anyhow::Result<Option<
     Ok(generated)
 }
 
-/// Recomputes the audit chain; the report says whether it is intact.
-pub fn verify_audit(config: &Config) -> anyhow::Result<audit::ChainReport> {
+/// Recomputes the audit chain (against a published checkpoint, if given); the report says
+/// whether it is intact.
+pub fn verify_audit(
+    config: &Config,
+    checkpoint: Option<&audit::Checkpoint>,
+) -> anyhow::Result<audit::ChainReport> {
     let pool = pool(config)?;
     let mut conn = connection(&pool)?;
-    Ok(audit::verify(&mut conn)?)
+    Ok(audit::verify(&mut conn, checkpoint)?)
 }

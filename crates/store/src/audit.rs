@@ -149,14 +149,36 @@ pub struct ChainReport {
     pub broken: Option<(i64, String)>,
 }
 
-/// Recomputes the whole chain in pages: every entry's hash, its link to the previous entry,
-/// gap-free sequence numbers, and the stored head (so a truncated tail is caught too).
-pub fn verify(conn: &mut DbConnection) -> Result<ChainReport, StoreError> {
-    const PAGE: i64 = 1_000;
-    let (head_seq, head_hash): (i64, String) = audit_head::table
+/// A point of the chain published outside the database (a checkpoint): entry `seq` had
+/// `hash`. Someone who rewrites the head row along with a cut-off tail can fool [`verify`]
+/// alone, but not a checkpoint they cannot reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// The newest entry's sequence number and hash (0 and the genesis hash while empty).
+pub fn head(conn: &mut DbConnection) -> Result<Checkpoint, StoreError> {
+    let (seq, hash) = audit_head::table
         .find(1)
         .select((audit_head::seq, audit_head::hash))
         .first(conn)?;
+    Ok(Checkpoint { seq, hash })
+}
+
+/// Recomputes the whole chain in pages: every entry's hash, its link to the previous entry,
+/// gap-free sequence numbers, and the stored head (so a truncated tail is caught too). With a
+/// `checkpoint`, the chain must also still hold that entry with that hash.
+pub fn verify(
+    conn: &mut DbConnection,
+    checkpoint: Option<&Checkpoint>,
+) -> Result<ChainReport, StoreError> {
+    const PAGE: i64 = 1_000;
+    let Checkpoint {
+        seq: head_seq,
+        hash: head_hash,
+    } = head(conn)?;
     let mut expected_prev = GENESIS_HASH.to_owned();
     let mut expected_seq = 1;
     let mut checked = 0;
@@ -198,6 +220,12 @@ pub fn verify(conn: &mut DbConnection) -> Result<ChainReport, StoreError> {
                     Some((row.seq, "content does not match its hash".to_owned())),
                 ));
             }
+            if checkpoint.is_some_and(|c| c.seq == row.seq && c.hash != row.hash) {
+                return Ok(report(
+                    checked,
+                    Some((row.seq, "differs from the published checkpoint".to_owned())),
+                ));
+            }
             checked += 1;
             expected_seq += 1;
             expected_prev = row.hash;
@@ -205,6 +233,15 @@ pub fn verify(conn: &mut DbConnection) -> Result<ChainReport, StoreError> {
         if last_page {
             break;
         }
+    }
+    if let Some(c) = checkpoint.filter(|c| c.seq > checked) {
+        return Ok(report(
+            checked,
+            Some((
+                c.seq,
+                "the chain ends before a published checkpoint: its tail was cut off".to_owned(),
+            )),
+        ));
     }
     if checked != head_seq || expected_prev != head_hash {
         return Ok(report(

@@ -9,7 +9,9 @@ mod common;
 use chrono::{DateTime, Utc};
 use common::{TestDb, fresh_databases};
 use diesel::prelude::*;
-use kefu_store::audit::{self, AuditFilter, AuditRow, ChainReport, GENESIS_HASH, NewAuditEntry};
+use kefu_store::audit::{
+    self, AuditFilter, AuditRow, ChainReport, Checkpoint, GENESIS_HASH, NewAuditEntry,
+};
 use kefu_store::schema::{audit_head, audit_log};
 use kefu_store::{Backend, DbConnection, StoreError, write_tx};
 
@@ -62,7 +64,7 @@ fn head(conn: &mut DbConnection) -> (i64, String) {
 }
 
 fn verify(conn: &mut DbConnection) -> ChainReport {
-    audit::verify(conn).expect("verify the chain")
+    audit::verify(conn, None).expect("verify the chain")
 }
 
 fn intact(n: i64) -> ChainReport {
@@ -270,6 +272,63 @@ fn deleted_last_entry_leaves_the_chain_shorter_than_its_head() {
         let (seq, reason) = report.broken.expect("truncation detected");
         assert_eq!(seq, 5, "{name}: {reason}");
         assert!(reason.contains("shorter"), "{name}: {reason}");
+    }
+}
+
+/// The tail cut off and the head rewritten to match: the chain alone looks intact, but not
+/// against a checkpoint published before the cut.
+#[test]
+fn a_cut_off_tail_with_a_rewritten_head_is_caught_by_a_published_checkpoint() {
+    for db in fresh_databases() {
+        let name = db.name();
+        let mut conn = db.conn();
+        let rows = append_n(&mut conn, 6, "cut");
+        let published = audit::head(&mut conn).unwrap();
+        assert_eq!(
+            (published.seq, &published.hash),
+            (6, &rows[5].hash),
+            "{name}"
+        );
+        assert_eq!(
+            audit::verify(&mut conn, Some(&published)).unwrap(),
+            intact(6)
+        );
+
+        drop_append_only_triggers(&db);
+        db.raw_execute("DELETE FROM audit_log WHERE seq > 4")
+            .expect("tamper");
+        db.raw_execute(&format!(
+            "UPDATE audit_head SET seq = 4, hash = '{}' WHERE id = 1",
+            rows[3].hash
+        ))
+        .expect("tamper");
+        assert_eq!(
+            verify(&mut conn),
+            intact(4),
+            "{name}: the chain alone is fooled"
+        );
+
+        let report = audit::verify(&mut conn, Some(&published)).unwrap();
+        let (seq, reason) = report.broken.expect("the cut is detected");
+        assert_eq!(seq, 6, "{name}: {reason}");
+        assert!(reason.contains("cut off"), "{name}: {reason}");
+
+        // An older checkpoint still holds; one naming another hash for a kept entry does not.
+        let older = Checkpoint {
+            seq: 3,
+            hash: rows[2].hash.clone(),
+        };
+        assert_eq!(audit::verify(&mut conn, Some(&older)).unwrap(), intact(4));
+        let forged = Checkpoint {
+            seq: 3,
+            hash: rows[1].hash.clone(),
+        };
+        let report = audit::verify(&mut conn, Some(&forged)).unwrap();
+        assert_eq!(
+            report.broken,
+            Some((3, "differs from the published checkpoint".to_owned())),
+            "{name}"
+        );
     }
 }
 

@@ -79,7 +79,7 @@ fn concurrent_audit_appends_keep_the_chain_gap_free() {
 
         let total = (THREADS * EACH) as i64;
         let mut conn = db.conn();
-        let report = audit::verify(&mut conn).expect("verify");
+        let report = audit::verify(&mut conn, None).expect("verify");
         assert_eq!(report.broken, None, "{name}: {report:?}");
         assert_eq!(
             (report.entries_checked, report.head_seq),

@@ -45,6 +45,8 @@ pub struct Config {
     /// taken to have died with its process and a retry runs the command afresh. Longer than
     /// any command runs.
     pub idempotency_lease: Duration,
+    /// How often the audit chain's head is signed and published (`audit.checkpoint`).
+    pub audit_checkpoint_every: Duration,
     /// Where attachments are stored: a local directory, unless `storage_url` names an
     /// S3-compatible bucket (`s3://bucket/prefix`, credentials from the usual `AWS_*`
     /// variables).
@@ -275,6 +277,15 @@ impl Config {
                 .transpose()?,
             idempotency_ttl: secs("KEFU_IDEMPOTENCY_TTL_SECS", 24 * 3600)?,
             idempotency_lease: secs("KEFU_IDEMPOTENCY_LEASE_SECS", 60)?,
+            audit_checkpoint_every: secs("KEFU_AUDIT_CHECKPOINT_SECS", 24 * 3600).and_then(
+                |every| {
+                    if every < Duration::from_secs(60) {
+                        Err(invalid("KEFU_AUDIT_CHECKPOINT_SECS", "at least 60 seconds"))
+                    } else {
+                        Ok(every)
+                    }
+                },
+            )?,
             storage_dir: get("KEFU_STORAGE_DIR").unwrap_or_else(|| "./data/objects".to_owned()),
             storage_url: get("KEFU_STORAGE_URL")
                 .map(|url| {

@@ -9,9 +9,11 @@ use kefu_store::DbConnection;
 use kefu_store::webhooks::{self as store, DeliveryRow};
 
 /// The events subscribers can receive: the audit actions of the records integrations keep in
-/// step with. Security records (users, credentials, sessions, API keys) are never published.
+/// step with, and the audit log's signed checkpoints. Security records (users, credentials,
+/// sessions, API keys) are never published.
 /// A later record type adds its actions here.
 pub const EVENT_TYPES: &[&str] = &[
+    "audit.checkpoint",
     "city.create",
     "city.update",
     "contact.create",

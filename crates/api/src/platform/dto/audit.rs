@@ -4,6 +4,19 @@ use kefu_store::from_db_time;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+/// A published checkpoint to verify the chain against (both or neither).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct VerifyQuery {
+    /// `seq` of an `audit.checkpoint` event or log line.
+    #[param(minimum = 0)]
+    pub checkpoint_seq: Option<i64>,
+    /// `hash` of the same checkpoint: the SHA-256 of entry `checkpoint_seq`, hex.
+    #[param(pattern = "^[0-9a-fA-F]{64}$")]
+    pub checkpoint_hash: Option<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEntryOut {
     /// Position in the chain, from 1, without gaps.

@@ -1,2 +1,3 @@
+pub mod audit_checkpoint;
 pub mod purge;
 pub mod testing;
