@@ -4,22 +4,25 @@
 use crate::delta::ListMode;
 use crate::schema::{callback_follow_ups, callbacks, tickets};
 use crate::visibility::{self, Visible};
-use crate::{DbConnection, StoreError, VersionedWrite};
+use crate::{DbConnection, NullableText, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use kefu_tickets::callbacks::{CallbackSource, CallbackStatus, FeeKind, FollowUpStatus};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = callbacks)]
 pub struct CallbackRow {
     pub id: String,
     pub ticket_id: String,
-    pub source: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub source: CallbackSource,
     pub feedback_form_id: Option<String>,
     pub shipped_on: Option<NaiveDate>,
     pub assignee_id: String,
     pub manager_id: Option<String>,
     pub due_date: NaiveDate,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: CallbackStatus,
     pub attempts: i64,
     pub last_attempt_at: Option<NaiveDateTime>,
     pub last_attempt_note: Option<String>,
@@ -31,7 +34,8 @@ pub struct CallbackRow {
     pub result_ok: Option<bool>,
     pub satisfied: Option<bool>,
     pub fee_charged_fen: Option<i64>,
-    pub fee_kind: Option<String>,
+    #[diesel(deserialize_as = NullableText, serialize_as = NullableText)]
+    pub fee_kind: Option<FeeKind>,
     pub fee_refunded: Option<bool>,
     pub invoice_given: Option<bool>,
     pub notes: Option<String>,
@@ -46,7 +50,7 @@ pub struct CallbackRow {
 
 pub fn insert(conn: &mut DbConnection, row: &CallbackRow) -> Result<(), StoreError> {
     diesel::insert_into(callbacks::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -75,7 +79,7 @@ pub fn find_by_form(
 pub struct CallbackFilter {
     pub assignee_id: Option<String>,
     pub ticket_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<CallbackStatus>,
     /// Open and due before this day.
     pub overdue_before: Option<NaiveDate>,
     pub due_from: Option<NaiveDate>,
@@ -102,12 +106,12 @@ pub fn list(
     if let Some(v) = &filter.ticket_id {
         query = query.filter(callbacks::ticket_id.eq(v.clone()));
     }
-    if let Some(v) = &filter.status {
-        query = query.filter(callbacks::status.eq(v.clone()));
+    if let Some(v) = filter.status {
+        query = query.filter(callbacks::status.eq(v.as_str()));
     }
     if let Some(day) = filter.overdue_before {
         query = query
-            .filter(callbacks::status.eq("open"))
+            .filter(callbacks::status.eq(CallbackStatus::Open.as_str()))
             .filter(callbacks::due_date.lt(day));
     }
     if let Some(v) = filter.due_from {
@@ -127,7 +131,7 @@ pub fn open_counts(
 ) -> Result<Vec<(String, i64)>, StoreError> {
     Ok(callbacks::table
         .filter(callbacks::assignee_id.eq_any(user_ids.to_vec()))
-        .filter(callbacks::status.eq("open"))
+        .filter(callbacks::status.eq(CallbackStatus::Open.as_str()))
         .filter(callbacks::deleted_at.is_null())
         .group_by(callbacks::assignee_id)
         .select((callbacks::assignee_id, diesel::dsl::count_star()))
@@ -137,7 +141,7 @@ pub fn open_counts(
 /// Live open callbacks due before `day`.
 pub fn overdue(conn: &mut DbConnection, day: NaiveDate) -> Result<Vec<CallbackRow>, StoreError> {
     Ok(callbacks::table
-        .filter(callbacks::status.eq("open"))
+        .filter(callbacks::status.eq(CallbackStatus::Open.as_str()))
         .filter(callbacks::deleted_at.is_null())
         .filter(callbacks::due_date.lt(day))
         .select(CallbackRow::as_select())
@@ -158,7 +162,7 @@ pub fn completed_due_between(
 ) -> Result<Vec<ReportRow>, StoreError> {
     let mut query = callbacks::table
         .inner_join(tickets::table)
-        .filter(callbacks::status.eq("done"))
+        .filter(callbacks::status.eq(CallbackStatus::Done.as_str()))
         .filter(callbacks::deleted_at.is_null())
         .filter(callbacks::due_date.ge(from))
         .filter(callbacks::due_date.le(to))
@@ -180,7 +184,8 @@ pub fn completed_due_between(
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = callbacks)]
 pub struct CallbackChanges {
-    pub status: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<CallbackStatus>,
     pub attempts: Option<i64>,
     pub last_attempt_at: Option<Option<NaiveDateTime>>,
     pub last_attempt_note: Option<Option<String>>,
@@ -192,7 +197,8 @@ pub struct CallbackChanges {
     pub result_ok: Option<Option<bool>>,
     pub satisfied: Option<Option<bool>>,
     pub fee_charged_fen: Option<Option<i64>>,
-    pub fee_kind: Option<Option<String>>,
+    #[diesel(serialize_as = NullableText)]
+    pub fee_kind: Option<Option<FeeKind>>,
     pub fee_refunded: Option<Option<bool>>,
     pub invoice_given: Option<Option<bool>>,
     pub notes: Option<Option<String>>,
@@ -208,7 +214,7 @@ pub fn update(
     changes: &CallbackChanges,
     now: DateTime<Utc>,
 ) -> Result<VersionedWrite, StoreError> {
-    crate::versioned_update!(conn, callbacks, id, expected_version, changes, now)
+    crate::versioned_update!(conn, callbacks, id, expected_version, changes.clone(), now)
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -219,7 +225,8 @@ pub struct FollowUpRow {
     pub ticket_id: String,
     pub owner_id: String,
     pub due_date: NaiveDate,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: FollowUpStatus,
     pub answer: Option<String>,
     pub answered_at: Option<NaiveDateTime>,
     pub answered_by: Option<String>,
@@ -231,7 +238,7 @@ pub struct FollowUpRow {
 
 pub fn insert_follow_up(conn: &mut DbConnection, row: &FollowUpRow) -> Result<(), StoreError> {
     diesel::insert_into(callback_follow_ups::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -261,7 +268,7 @@ pub fn follow_up_of(
 #[derive(Debug, Clone, Default)]
 pub struct FollowUpFilter {
     pub owner_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<FollowUpStatus>,
     pub ticket_id: Option<String>,
 }
 
@@ -278,8 +285,8 @@ pub fn list_follow_ups(
     if let Some(v) = &filter.owner_id {
         query = query.filter(callback_follow_ups::owner_id.eq(v.clone()));
     }
-    if let Some(v) = &filter.status {
-        query = query.filter(callback_follow_ups::status.eq(v.clone()));
+    if let Some(v) = filter.status {
+        query = query.filter(callback_follow_ups::status.eq(v.as_str()));
     }
     if let Some(v) = &filter.ticket_id {
         query = query.filter(callback_follow_ups::ticket_id.eq(v.clone()));
@@ -295,7 +302,7 @@ pub fn open_follow_up_counts(
 ) -> Result<Vec<(String, i64)>, StoreError> {
     Ok(callback_follow_ups::table
         .filter(callback_follow_ups::owner_id.eq_any(user_ids.to_vec()))
-        .filter(callback_follow_ups::status.eq("open"))
+        .filter(callback_follow_ups::status.eq(FollowUpStatus::Open.as_str()))
         .filter(callback_follow_ups::deleted_at.is_null())
         .group_by(callback_follow_ups::owner_id)
         .select((callback_follow_ups::owner_id, diesel::dsl::count_star()))
@@ -308,7 +315,7 @@ pub fn overdue_follow_ups(
     day: NaiveDate,
 ) -> Result<Vec<FollowUpRow>, StoreError> {
     Ok(callback_follow_ups::table
-        .filter(callback_follow_ups::status.eq("open"))
+        .filter(callback_follow_ups::status.eq(FollowUpStatus::Open.as_str()))
         .filter(callback_follow_ups::deleted_at.is_null())
         .filter(callback_follow_ups::due_date.lt(day))
         .select(FollowUpRow::as_select())
@@ -319,7 +326,8 @@ pub fn overdue_follow_ups(
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = callback_follow_ups)]
 pub struct FollowUpChanges {
-    pub status: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<FollowUpStatus>,
     pub answer: Option<Option<String>>,
     pub answered_at: Option<Option<NaiveDateTime>>,
     pub answered_by: Option<Option<String>>,
@@ -337,7 +345,7 @@ pub fn update_follow_up(
         callback_follow_ups,
         id,
         expected_version,
-        changes,
+        changes.clone(),
         now
     )
 }

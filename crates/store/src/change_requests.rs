@@ -4,9 +4,10 @@
 use crate::delta::ListMode;
 use crate::schema::{change_request_delays, change_request_events, change_requests};
 use crate::visibility::{self, Visible};
-use crate::{DbConnection, StoreError, VersionedWrite};
+use crate::{DbConnection, NullableText, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use kefu_tickets::change_requests::Stage;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = change_requests)]
@@ -19,7 +20,8 @@ pub struct ChangeRequestRow {
     pub requirements: String,
     pub customer_stamp_ref: Option<String>,
     pub requested_by: String,
-    pub stage: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub stage: Stage,
     pub review_note: Option<String>,
     pub promised_date: Option<NaiveDate>,
     pub reviewed_by: Option<String>,
@@ -39,9 +41,12 @@ pub struct ChangeRequestRow {
 pub struct EventRow {
     pub id: String,
     pub change_request_id: String,
+    /// A command's wire name, or `create`: not one closed set.
     pub action: String,
-    pub from_stage: Option<String>,
-    pub to_stage: String,
+    #[diesel(deserialize_as = NullableText, serialize_as = NullableText)]
+    pub from_stage: Option<Stage>,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub to_stage: Stage,
     pub actor_id: Option<String>,
     pub reason: Option<String>,
     pub at: NaiveDateTime,
@@ -62,7 +67,7 @@ pub struct DelayRow {
 
 pub fn insert(conn: &mut DbConnection, row: &ChangeRequestRow) -> Result<(), StoreError> {
     diesel::insert_into(change_requests::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -90,12 +95,12 @@ pub fn id_of_service_record(
 
 #[derive(Debug, Clone, Default)]
 pub struct ChangeRequestFilter {
-    pub stage: Option<String>,
+    pub stage: Option<Stage>,
     pub ticket_id: Option<String>,
     pub customer_id: Option<String>,
     /// Only undelivered requests in one of these stages whose promised date is on or before
     /// this day (delay notice due, TKT-12).
-    pub promised_by: Option<(Vec<String>, NaiveDate)>,
+    pub promised_by: Option<(Vec<Stage>, NaiveDate)>,
 }
 
 /// One page of the change requests visible in `scope`.
@@ -116,8 +121,8 @@ pub fn list(
                 .or(change_requests::requested_by.eq_any(scope.user_ids.clone())),
         );
     }
-    if let Some(v) = &filter.stage {
-        query = query.filter(change_requests::stage.eq(v.clone()));
+    if let Some(v) = filter.stage {
+        query = query.filter(change_requests::stage.eq(v.as_str()));
     }
     if let Some(v) = &filter.ticket_id {
         query = query.filter(change_requests::ticket_id.eq(v.clone()));
@@ -127,7 +132,7 @@ pub fn list(
     }
     if let Some((stages, by)) = &filter.promised_by {
         query = query
-            .filter(change_requests::stage.eq_any(stages.clone()))
+            .filter(change_requests::stage.eq_any(crate::wire_names(stages)))
             .filter(change_requests::promised_date.le(*by));
     }
     let query = crate::apply_list_mode!(query, change_requests, mode);
@@ -138,12 +143,12 @@ pub fn list(
 /// visibility (the delay watch job).
 pub fn promised_by(
     conn: &mut DbConnection,
-    stages: &[String],
+    stages: &[Stage],
     by: NaiveDate,
 ) -> Result<Vec<ChangeRequestRow>, StoreError> {
     Ok(change_requests::table
         .filter(change_requests::deleted_at.is_null())
-        .filter(change_requests::stage.eq_any(stages))
+        .filter(change_requests::stage.eq_any(crate::wire_names(stages)))
         .filter(change_requests::promised_date.le(by))
         .select(ChangeRequestRow::as_select())
         .order(change_requests::id.asc())
@@ -154,7 +159,8 @@ pub fn promised_by(
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = change_requests)]
 pub struct ChangeRequestChanges {
-    pub stage: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub stage: Option<Stage>,
     pub requirements: Option<String>,
     pub customer_stamp_ref: Option<Option<String>>,
     pub review_note: Option<Option<String>>,
@@ -174,12 +180,19 @@ pub fn update(
     changes: &ChangeRequestChanges,
     now: DateTime<Utc>,
 ) -> Result<VersionedWrite, StoreError> {
-    crate::versioned_update!(conn, change_requests, id, expected_version, changes, now)
+    crate::versioned_update!(
+        conn,
+        change_requests,
+        id,
+        expected_version,
+        changes.clone(),
+        now
+    )
 }
 
 pub fn insert_event(conn: &mut DbConnection, row: &EventRow) -> Result<(), StoreError> {
     diesel::insert_into(change_request_events::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }

@@ -4,10 +4,12 @@
 
 use crate::delta::ListMode;
 use crate::schema::complaints;
-use crate::{DbConnection, StoreError, VersionedWrite};
+use crate::{DbConnection, NullableText, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
+use kefu_tickets::channel::Channel;
+use kefu_tickets::complaints::{ComplaintStatus, Validity};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = complaints)]
@@ -16,12 +18,15 @@ pub struct ComplaintRow {
     pub ticket_id: Option<String>,
     pub customer_id: String,
     pub employee_id: String,
-    pub channel: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub channel: Channel,
     pub description: String,
     pub received_at: NaiveDateTime,
     pub recorded_by: String,
-    pub status: String,
-    pub validity: Option<String>,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: ComplaintStatus,
+    #[diesel(deserialize_as = NullableText, serialize_as = NullableText)]
+    pub validity: Option<Validity>,
     pub validity_reason: Option<String>,
     pub judged_by: Option<String>,
     pub judged_at: Option<NaiveDateTime>,
@@ -53,7 +58,8 @@ impl ComplaintScope {
     pub fn admits(&self, row: &ComplaintRow) -> bool {
         self.all
             || self.employee_ids.contains(&row.employee_id)
-            || (row.status != "open" && self.judged_employee_ids.contains(&row.employee_id))
+            || (row.status != ComplaintStatus::Open
+                && self.judged_employee_ids.contains(&row.employee_id))
             || self.customer_ids.contains(&row.customer_id)
             || self.recorded_by.contains(&row.recorded_by)
     }
@@ -71,7 +77,7 @@ fn predicate(scope: &ComplaintScope) -> Option<Predicate> {
         complaints::employee_id
             .eq_any(scope.employee_ids.clone())
             .or(complaints::status
-                .ne("open")
+                .ne(ComplaintStatus::Open.as_str())
                 .and(complaints::employee_id.eq_any(scope.judged_employee_ids.clone())))
             .or(complaints::customer_id.eq_any(scope.customer_ids.clone()))
             .or(complaints::recorded_by.eq_any(scope.recorded_by.clone())),
@@ -80,7 +86,7 @@ fn predicate(scope: &ComplaintScope) -> Option<Predicate> {
 
 pub fn insert(conn: &mut DbConnection, row: &ComplaintRow) -> Result<(), StoreError> {
     diesel::insert_into(complaints::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -98,8 +104,8 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ComplaintRow>, S
 pub struct ComplaintFilter {
     pub employee_id: Option<String>,
     pub customer_id: Option<String>,
-    pub validity: Option<String>,
-    pub status: Option<String>,
+    pub validity: Option<Validity>,
+    pub status: Option<ComplaintStatus>,
     /// `received_at` at or after (UTC).
     pub received_from: Option<NaiveDateTime>,
     /// `received_at` before (UTC).
@@ -126,11 +132,11 @@ pub fn list(
     if let Some(v) = &filter.customer_id {
         query = query.filter(complaints::customer_id.eq(v.clone()));
     }
-    if let Some(v) = &filter.validity {
-        query = query.filter(complaints::validity.eq(v.clone()));
+    if let Some(v) = filter.validity {
+        query = query.filter(complaints::validity.eq(v.as_str()));
     }
-    if let Some(v) = &filter.status {
-        query = query.filter(complaints::status.eq(v.clone()));
+    if let Some(v) = filter.status {
+        query = query.filter(complaints::status.eq(v.as_str()));
     }
     if let Some(v) = filter.received_from {
         query = query.filter(complaints::received_at.ge(v));
@@ -146,8 +152,10 @@ pub fn list(
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = complaints)]
 pub struct ComplaintChanges {
-    pub status: Option<String>,
-    pub validity: Option<Option<String>>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<ComplaintStatus>,
+    #[diesel(serialize_as = NullableText)]
+    pub validity: Option<Option<Validity>>,
     pub validity_reason: Option<Option<String>>,
     pub judged_by: Option<Option<String>>,
     pub judged_at: Option<Option<NaiveDateTime>>,
@@ -166,7 +174,7 @@ pub fn update(
     changes: &ComplaintChanges,
     now: DateTime<Utc>,
 ) -> Result<VersionedWrite, StoreError> {
-    crate::versioned_update!(conn, complaints, id, expected_version, changes, now)
+    crate::versioned_update!(conn, complaints, id, expected_version, changes.clone(), now)
 }
 
 /// HR-C1 / HR-S5: per employee (user id), the number of live complaints judged valid that
@@ -200,7 +208,7 @@ pub fn valid_counts_in(
 ) -> Result<Vec<(String, i64)>, StoreError> {
     let mut query = complaints::table
         .filter(complaints::deleted_at.is_null())
-        .filter(complaints::validity.eq("valid"))
+        .filter(complaints::validity.eq(Validity::Valid.as_str()))
         .filter(complaints::received_at.ge(from))
         .filter(complaints::received_at.lt(to))
         .into_boxed();

@@ -30,6 +30,9 @@ impl From<DieselError> for StoreError {
             | DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 StoreError::Unavailable(info.message().to_owned())
             }
+            // A value the row's type refuses (a status that is no wire name): the data is
+            // wrong, not the query.
+            DieselError::DeserializationError(e) => StoreError::Corrupt(e.to_string()),
             other => StoreError::Database(other),
         }
     }

@@ -8,6 +8,8 @@ use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use kefu_tickets::forms::{FormResult, FormStatus};
+use kefu_tickets::visits::VisitStatus;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = feedback_forms)]
@@ -16,7 +18,8 @@ pub struct FormRow {
     pub ticket_id: String,
     pub visit_id: String,
     pub engineer_id: String,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: FormStatus,
     pub current_version_no: i64,
     pub signed_version_no: Option<i64>,
     pub signer_authorised: Option<bool>,
@@ -38,7 +41,8 @@ pub struct FormVersionRow {
     pub form_id: String,
     pub version_no: i64,
     pub work_done: String,
-    pub result: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub result: FormResult,
     pub parts_used: String,
     pub customer_opinion: Option<String>,
     pub amendment_reason: Option<String>,
@@ -56,7 +60,7 @@ pub struct FormVersionRow {
 
 pub fn insert(conn: &mut DbConnection, row: &FormRow) -> Result<(), StoreError> {
     diesel::insert_into(feedback_forms::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -97,7 +101,7 @@ pub struct FormFilter {
     pub ticket_id: Option<String>,
     pub visit_id: Option<String>,
     pub engineer_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<FormStatus>,
     /// TKT-7: received after the due day, or not received and past it, as of `now`.
     pub late: Option<bool>,
     /// TKT-7: the effective signature is not an authorised contact's.
@@ -132,8 +136,8 @@ pub fn list(
     if let Some(v) = &filter.engineer_id {
         query = query.filter(feedback_forms::engineer_id.eq(v.clone()));
     }
-    if let Some(v) = &filter.status {
-        query = query.filter(feedback_forms::status.eq(v.clone()));
+    if let Some(v) = filter.status {
+        query = query.filter(feedback_forms::status.eq(v.as_str()));
     }
     if let Some(flag) = filter.late {
         let now = crate::to_db_time(now);
@@ -176,7 +180,8 @@ pub fn list(
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = feedback_forms)]
 pub struct FormChanges {
-    pub status: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<FormStatus>,
     pub current_version_no: Option<i64>,
     pub signed_version_no: Option<Option<i64>>,
     pub signer_authorised: Option<Option<bool>>,
@@ -193,12 +198,19 @@ pub fn update(
     changes: &FormChanges,
     now: DateTime<Utc>,
 ) -> Result<VersionedWrite, StoreError> {
-    crate::versioned_update!(conn, feedback_forms, id, expected_version, changes, now)
+    crate::versioned_update!(
+        conn,
+        feedback_forms,
+        id,
+        expected_version,
+        changes.clone(),
+        now
+    )
 }
 
 pub fn insert_version(conn: &mut DbConnection, row: &FormVersionRow) -> Result<(), StoreError> {
     diesel::insert_into(feedback_form_versions::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -230,7 +242,8 @@ pub fn versions(conn: &mut DbConnection, form_id: &str) -> Result<Vec<FormVersio
 #[diesel(table_name = feedback_form_versions)]
 pub struct VersionChanges {
     pub work_done: Option<String>,
-    pub result: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub result: Option<FormResult>,
     pub parts_used: Option<String>,
     pub customer_opinion: Option<Option<String>>,
     pub signer_contact_id: Option<Option<String>>,
@@ -256,7 +269,7 @@ pub fn update_unsigned_version(
             .filter(feedback_form_versions::signed_at.is_null()),
     )
     .set((
-        changes,
+        changes.clone(),
         feedback_form_versions::updated_at.eq(crate::to_db_time(now)),
     ))
     .execute(conn)?;
@@ -274,7 +287,7 @@ pub fn finished_visits(
 ) -> Result<Vec<crate::visits::VisitRow>, StoreError> {
     let mut query = visits::table
         .select(crate::visits::VisitRow::as_select())
-        .filter(visits::status.eq("finished"))
+        .filter(visits::status.eq(VisitStatus::Finished.as_str()))
         .filter(visits::deleted_at.is_null())
         .filter(visits::finished_at.assume_not_null().ge(from))
         .filter(visits::finished_at.assume_not_null().lt(to))

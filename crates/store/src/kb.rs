@@ -7,6 +7,7 @@ use crate::users::escape_like;
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use kefu_tickets::kb::ArticleStatus;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = kb_articles)]
@@ -19,7 +20,8 @@ pub struct ArticleRow {
     pub tags: String,
     pub search_text: String,
     pub product_id: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: ArticleStatus,
     pub version_no: i64,
     pub created_by: String,
     pub created_at: NaiveDateTime,
@@ -46,7 +48,7 @@ pub struct ArticleVersionRow {
 
 pub fn insert(conn: &mut DbConnection, row: &ArticleRow) -> Result<(), StoreError> {
     diesel::insert_into(kb_articles::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -65,9 +67,9 @@ pub struct ArticleFilter {
     pub q: Option<String>,
     pub tag: Option<String>,
     pub product_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ArticleStatus>,
     /// The statuses the caller may see at all (customer contacts: published only).
-    pub only_statuses: Option<Vec<String>>,
+    pub only_statuses: Option<Vec<ArticleStatus>>,
 }
 
 /// One page of articles not deleted, in id order after the cursor.
@@ -102,11 +104,11 @@ pub fn list(
     if let Some(v) = &filter.product_id {
         query = query.filter(kb_articles::product_id.eq(v.clone()));
     }
-    if let Some(v) = &filter.status {
-        query = query.filter(kb_articles::status.eq(v.clone()));
+    if let Some(v) = filter.status {
+        query = query.filter(kb_articles::status.eq(v.as_str()));
     }
     if let Some(only) = &filter.only_statuses {
-        query = query.filter(kb_articles::status.eq_any(only.clone()));
+        query = query.filter(kb_articles::status.eq_any(crate::wire_names(only)));
     }
     let query = crate::apply_list_mode!(query, kb_articles, mode);
     Ok(query.limit(limit).load(conn)?)
@@ -122,7 +124,8 @@ pub struct ArticleChanges {
     pub tags: Option<String>,
     pub search_text: Option<String>,
     pub product_id: Option<Option<String>>,
-    pub status: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<ArticleStatus>,
     pub version_no: Option<i64>,
 }
 
@@ -133,7 +136,14 @@ pub fn update(
     changes: &ArticleChanges,
     now: DateTime<Utc>,
 ) -> Result<VersionedWrite, StoreError> {
-    crate::versioned_update!(conn, kb_articles, id, expected_version, changes, now)
+    crate::versioned_update!(
+        conn,
+        kb_articles,
+        id,
+        expected_version,
+        changes.clone(),
+        now
+    )
 }
 
 pub fn insert_version(conn: &mut DbConnection, row: &ArticleVersionRow) -> Result<(), StoreError> {

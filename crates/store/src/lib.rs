@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod kb;
 mod migrate;
 pub mod notifications;
+mod nullable_text;
 pub mod products;
 pub mod rules;
 pub mod schema;
@@ -45,6 +46,7 @@ pub use conn::{
 pub use diesel::result::Error as DieselError;
 pub use error::{StoreError, UNIQUE_KEYS, UniqueKey, UniqueViolation};
 pub use migrate::{pending_migrations, run_migrations};
+pub use nullable_text::NullableText;
 pub use time::{from_db_time, to_db_time};
 
 /// The outcome of a versioned write on an existing record.
@@ -59,4 +61,9 @@ pub enum VersionedWrite {
 /// A new record id: UUIDv7 text, so ids sort by creation time (stable keyset pagination).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// The wire names of `values`, for an `IN (...)` over a string-enum column.
+pub(crate) fn wire_names<E: Copy + Into<String>>(values: &[E]) -> Vec<String> {
+    values.iter().map(|&v| v.into()).collect()
 }

@@ -6,20 +6,27 @@ use crate::delta::ListMode;
 use crate::schema::{ticket_counters, ticket_transitions, tickets};
 use crate::users::escape_like;
 use crate::visibility::{self, Visible};
-use crate::{DbConnection, StoreError, VersionedWrite};
+use crate::{DbConnection, NullableText, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
+use kefu_tickets::channel::Channel;
+use kefu_tickets::kinds::{Priority, TicketType};
+use kefu_tickets::lifecycle::Status;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = tickets)]
 pub struct TicketRow {
     pub id: String,
     pub number: String,
-    pub channel: String,
-    pub ticket_type: String,
-    pub priority: String,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub channel: Channel,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub ticket_type: TicketType,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub priority: Priority,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: Status,
     pub customer_id: String,
     pub site_id: Option<String>,
     pub contact_id: Option<String>,
@@ -53,9 +60,12 @@ pub struct TicketRow {
 pub struct TransitionRow {
     pub id: String,
     pub ticket_id: String,
+    /// A command's wire name, or `open` and the visit events: not one closed set.
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    #[diesel(deserialize_as = NullableText, serialize_as = NullableText)]
+    pub from_status: Option<Status>,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub to_status: Status,
     pub actor_id: Option<String>,
     pub reason: Option<String>,
     pub at: NaiveDateTime,
@@ -99,7 +109,7 @@ pub fn next_number(conn: &mut DbConnection, day: NaiveDate) -> Result<String, St
 
 pub fn insert(conn: &mut DbConnection, row: &TicketRow) -> Result<(), StoreError> {
     diesel::insert_into(tickets::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -155,11 +165,11 @@ fn breached_predicate(now: NaiveDateTime) -> Predicate {
 
 #[derive(Debug, Clone, Default)]
 pub struct TicketFilter {
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub assignee_id: Option<String>,
     pub customer_id: Option<String>,
-    pub ticket_type: Option<String>,
-    pub priority: Option<String>,
+    pub ticket_type: Option<TicketType>,
+    pub priority: Option<Priority>,
     /// With the instant to judge at.
     pub breached: Option<(bool, NaiveDateTime)>,
     pub created_from: Option<NaiveDateTime>,
@@ -180,8 +190,8 @@ pub fn list(
     if let Some(p) = visibility::ticket_visible(scope) {
         query = query.filter(p);
     }
-    if let Some(v) = &filter.status {
-        query = query.filter(tickets::status.eq(v.clone()));
+    if let Some(v) = filter.status {
+        query = query.filter(tickets::status.eq(v.as_str()));
     }
     if let Some(v) = &filter.assignee_id {
         query = query.filter(tickets::assignee_id.eq(v.clone()));
@@ -189,11 +199,11 @@ pub fn list(
     if let Some(v) = &filter.customer_id {
         query = query.filter(tickets::customer_id.eq(v.clone()));
     }
-    if let Some(v) = &filter.ticket_type {
-        query = query.filter(tickets::ticket_type.eq(v.clone()));
+    if let Some(v) = filter.ticket_type {
+        query = query.filter(tickets::ticket_type.eq(v.as_str()));
     }
-    if let Some(v) = &filter.priority {
-        query = query.filter(tickets::priority.eq(v.clone()));
+    if let Some(v) = filter.priority {
+        query = query.filter(tickets::priority.eq(v.as_str()));
     }
     if let Some((wanted, now)) = filter.breached {
         query = if wanted {
@@ -234,7 +244,11 @@ pub fn breached_or_at_risk(
     let mut query = tickets::table
         .select(TicketRow::as_select())
         .filter(tickets::deleted_at.is_null())
-        .filter(tickets::status.eq_any(["new", "assigned", "in_progress"]))
+        .filter(tickets::status.eq_any(crate::wire_names(&[
+            Status::New,
+            Status::Assigned,
+            Status::InProgress,
+        ])))
         .filter(
             tickets::resolution_due_at
                 .le(horizon)
@@ -263,7 +277,11 @@ pub fn planned_between(
     let mut query = tickets::table
         .select(TicketRow::as_select())
         .filter(tickets::deleted_at.is_null())
-        .filter(tickets::status.eq_any(["assigned", "in_progress", "waiting_customer"]))
+        .filter(tickets::status.eq_any(crate::wire_names(&[
+            Status::Assigned,
+            Status::InProgress,
+            Status::WaitingCustomer,
+        ])))
         .filter(tickets::planned_start.ge(from))
         .filter(tickets::planned_start.lt(to))
         .into_boxed();
@@ -280,7 +298,8 @@ pub fn planned_between(
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = tickets)]
 pub struct TicketChanges {
-    pub status: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<Status>,
     pub assignee_id: Option<Option<String>>,
     pub team_id: Option<Option<String>>,
     pub planned_start: Option<Option<NaiveDateTime>>,
@@ -307,12 +326,12 @@ pub fn update(
     changes: &TicketChanges,
     now: DateTime<Utc>,
 ) -> Result<VersionedWrite, StoreError> {
-    crate::versioned_update!(conn, tickets, id, expected_version, changes, now)
+    crate::versioned_update!(conn, tickets, id, expected_version, changes.clone(), now)
 }
 
 pub fn insert_transition(conn: &mut DbConnection, row: &TransitionRow) -> Result<(), StoreError> {
     diesel::insert_into(ticket_transitions::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }

@@ -7,6 +7,8 @@ use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use kefu_tickets::service::{ServiceKind, ServiceMode};
+use kefu_tickets::visits::VisitStatus;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = visits)]
@@ -16,7 +18,8 @@ pub struct VisitRow {
     pub engineer_id: String,
     pub planned_date: NaiveDate,
     pub purpose: String,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: VisitStatus,
     pub decided_by: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
     pub decision_note: Option<String>,
@@ -42,7 +45,7 @@ pub struct VisitRow {
 
 pub fn insert(conn: &mut DbConnection, row: &VisitRow) -> Result<(), StoreError> {
     diesel::insert_into(visits::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -59,7 +62,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<VisitRow>, Store
 pub struct VisitFilter {
     pub ticket_id: Option<String>,
     pub engineer_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<VisitStatus>,
     pub planned_date: Option<NaiveDate>,
     /// TKT-8: finished unresolved without an escalation.
     pub unresolved_not_escalated: Option<bool>,
@@ -87,15 +90,15 @@ pub fn list(
     if let Some(v) = &filter.engineer_id {
         query = query.filter(visits::engineer_id.eq(v.clone()));
     }
-    if let Some(v) = &filter.status {
-        query = query.filter(visits::status.eq(v.clone()));
+    if let Some(v) = filter.status {
+        query = query.filter(visits::status.eq(v.as_str()));
     }
     if let Some(v) = filter.planned_date {
         query = query.filter(visits::planned_date.eq(v));
     }
     if let Some(flag) = filter.unresolved_not_escalated {
         let flagged = visits::status
-            .eq("finished")
+            .eq(VisitStatus::Finished.as_str())
             .and(visits::resolved.eq(false))
             .and(visits::escalated_at.is_null());
         query = if flag {
@@ -122,7 +125,7 @@ pub fn of_day(
         ..VisitFilter::default()
     };
     let mut rows = list(conn, scope, &filter, &mode, i64::from(u16::MAX))?;
-    rows.retain(|v| v.status != "rejected");
+    rows.retain(|v| v.status != VisitStatus::Rejected);
     Ok(rows)
 }
 
@@ -130,7 +133,8 @@ pub fn of_day(
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = visits)]
 pub struct VisitChanges {
-    pub status: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<VisitStatus>,
     pub decided_by: Option<Option<String>>,
     pub decided_at: Option<Option<NaiveDateTime>>,
     pub decision_note: Option<Option<String>>,
@@ -157,7 +161,7 @@ pub fn update(
     changes: &VisitChanges,
     now: DateTime<Utc>,
 ) -> Result<VersionedWrite, StoreError> {
-    crate::versioned_update!(conn, visits, id, expected_version, changes, now)
+    crate::versioned_update!(conn, visits, id, expected_version, changes.clone(), now)
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -166,8 +170,10 @@ pub struct ServiceRecordRow {
     pub id: String,
     pub ticket_id: String,
     pub visit_id: Option<String>,
-    pub mode: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub mode: ServiceMode,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: ServiceKind,
     pub work_done: String,
     pub details: String,
     pub promised_date: Option<NaiveDate>,
@@ -180,7 +186,7 @@ pub struct ServiceRecordRow {
 
 pub fn insert_record(conn: &mut DbConnection, row: &ServiceRecordRow) -> Result<(), StoreError> {
     diesel::insert_into(service_records::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }

@@ -6,18 +6,21 @@ use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use kefu_tickets::work_orders::{WorkOrderStatus, WorkOrderTarget};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = work_orders)]
 pub struct WorkOrderRow {
     pub id: String,
     pub ticket_id: String,
-    pub target: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub target: WorkOrderTarget,
     pub title: String,
     pub description: String,
     pub raised_by: String,
     pub assignee_id: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: WorkOrderStatus,
     pub started_at: Option<NaiveDateTime>,
     pub solution: Option<String>,
     pub solved_by: Option<String>,
@@ -35,7 +38,7 @@ pub struct WorkOrderRow {
 
 pub fn insert(conn: &mut DbConnection, row: &WorkOrderRow) -> Result<(), StoreError> {
     diesel::insert_into(work_orders::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -50,8 +53,8 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<WorkOrderRow>, S
 
 #[derive(Debug, Clone, Default)]
 pub struct WorkOrderFilter {
-    pub target: Option<String>,
-    pub status: Option<String>,
+    pub target: Option<WorkOrderTarget>,
+    pub status: Option<WorkOrderStatus>,
     pub ticket_id: Option<String>,
     pub assignee_id: Option<String>,
 }
@@ -78,11 +81,11 @@ pub fn list(
                     .eq(assignee_self.to_owned())),
         );
     }
-    if let Some(v) = &filter.target {
-        query = query.filter(work_orders::target.eq(v.clone()));
+    if let Some(v) = filter.target {
+        query = query.filter(work_orders::target.eq(v.as_str()));
     }
-    if let Some(v) = &filter.status {
-        query = query.filter(work_orders::status.eq(v.clone()));
+    if let Some(v) = filter.status {
+        query = query.filter(work_orders::status.eq(v.as_str()));
     }
     if let Some(v) = &filter.ticket_id {
         query = query.filter(work_orders::ticket_id.eq(v.clone()));
@@ -98,19 +101,24 @@ pub fn list(
 pub fn statuses_of_ticket(
     conn: &mut DbConnection,
     ticket_id: &str,
-) -> Result<Vec<String>, StoreError> {
-    Ok(work_orders::table
+) -> Result<Vec<WorkOrderStatus>, StoreError> {
+    let names: Vec<String> = work_orders::table
         .filter(work_orders::ticket_id.eq(ticket_id))
         .filter(work_orders::deleted_at.is_null())
         .select(work_orders::status)
-        .load(conn)?)
+        .load(conn)?;
+    names
+        .into_iter()
+        .map(|name| WorkOrderStatus::try_from(name).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .collect()
 }
 
 /// Fields a command changes; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = work_orders)]
 pub struct WorkOrderChanges {
-    pub status: Option<String>,
+    #[diesel(serialize_as = String)]
+    pub status: Option<WorkOrderStatus>,
     pub assignee_id: Option<Option<String>>,
     pub started_at: Option<Option<NaiveDateTime>>,
     pub solution: Option<Option<String>>,
@@ -130,5 +138,12 @@ pub fn update(
     changes: &WorkOrderChanges,
     now: DateTime<Utc>,
 ) -> Result<VersionedWrite, StoreError> {
-    crate::versioned_update!(conn, work_orders, id, expected_version, changes, now)
+    crate::versioned_update!(
+        conn,
+        work_orders,
+        id,
+        expected_version,
+        changes.clone(),
+        now
+    )
 }

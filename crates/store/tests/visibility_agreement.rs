@@ -31,6 +31,10 @@ use kefu_store::tickets::TicketRow;
 use kefu_store::users::UserRow;
 use kefu_store::visibility::{self, Visible};
 use kefu_store::{DbConnection, equipment};
+use kefu_tickets::channel::Channel;
+use kefu_tickets::complaints::ComplaintStatus;
+use kefu_tickets::kinds::{Priority, TicketType};
+use kefu_tickets::lifecycle::Status;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::collections::BTreeSet;
@@ -202,10 +206,10 @@ fn ticket_row(n: usize, spec: &TicketSpec) -> TicketRow {
     TicketRow {
         id: format!("k{n:02}"),
         number: format!("T20260105-{n:04}"),
-        channel: "phone".to_owned(),
-        ticket_type: "fault".to_owned(),
-        priority: "normal".to_owned(),
-        status: "new".to_owned(),
+        channel: Channel::Phone,
+        ticket_type: TicketType::Fault,
+        priority: Priority::Normal,
+        status: Status::New,
         customer_id: spec.customer.to_owned(),
         site_id: None,
         contact_id: None,
@@ -495,7 +499,7 @@ fn edge_scopes_see_all_or_nothing() {
 #[derive(Debug, Clone)]
 struct ComplaintSpec {
     employee: &'static str,
-    status: &'static str,
+    status: ComplaintStatus,
     customer: &'static str,
     recorded_by: &'static str,
 }
@@ -522,7 +526,7 @@ fn complaint_scope() -> impl Strategy<Value = ComplaintScope> {
 fn complaint_case() -> impl Strategy<Value = (ComplaintScope, Vec<ComplaintSpec>)> {
     let complaint = (
         pick(USERS),
-        pick(&["open", "judged", "replied", "closed"]),
+        prop::sample::select(ComplaintStatus::ALL.to_vec()),
         pick(CUSTOMERS),
         pick(USERS),
     )
@@ -541,11 +545,11 @@ fn complaint_row(n: usize, spec: &ComplaintSpec) -> ComplaintRow {
         ticket_id: None,
         customer_id: spec.customer.to_owned(),
         employee_id: spec.employee.to_owned(),
-        channel: "phone".to_owned(),
+        channel: Channel::Phone,
         description: String::new(),
         received_at: t0(),
         recorded_by: spec.recorded_by.to_owned(),
-        status: spec.status.to_owned(),
+        status: spec.status,
         validity: None,
         validity_reason: None,
         judged_by: None,

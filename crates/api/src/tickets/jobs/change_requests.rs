@@ -8,10 +8,11 @@ use crate::kernel::access::roles::{MANAGERS, role_names};
 use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::notify::{Notice, notify};
-use crate::tickets::service::change_requests::{delay_notice_threshold, undelivered_stages};
+use crate::tickets::service::change_requests::delay_notice_threshold;
 use kefu_store::change_requests::{self as store, ChangeRequestRow};
 use kefu_store::notifications as inbox;
 use kefu_store::{DbConnection, write_tx};
+use kefu_tickets::change_requests::Stage;
 use std::collections::BTreeSet;
 
 pub struct DelayWatch;
@@ -32,7 +33,7 @@ impl JobHandler for DelayWatch {
 
     fn run(&self, conn: &mut DbConnection, job: &JobRun<'_>) -> Result<(), ApiError> {
         let by = delay_notice_threshold(conn, job.today)?;
-        let rows = store::promised_by(conn, &undelivered_stages(), by)?;
+        let rows = store::promised_by(conn, &Stage::UNDELIVERED, by)?;
         let keys: Vec<String> = rows.iter().map(key).collect();
         let sent: BTreeSet<String> = inbox::dedupe_keys_used(conn, &keys)?.into_iter().collect();
         let managers = inbox::enabled_holders_of(conn, &role_names(MANAGERS))?;

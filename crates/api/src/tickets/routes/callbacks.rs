@@ -107,7 +107,7 @@ async fn list_callbacks(
     let filter = CallbackFilter {
         assignee_id: trimmed(query.assignee_id),
         ticket_id: trimmed(query.ticket_id),
-        status: query.status.map(|s| s.as_str().to_owned()),
+        status: query.status,
         overdue_before: query.overdue.filter(|o| *o).map(|_| today),
         due_from: query.due_from,
         due_to: query.due_to,
@@ -268,7 +268,7 @@ async fn list_follow_ups(
     let today = state.today();
     let filter = FollowUpFilter {
         owner_id: trimmed(query.owner_id),
-        status: query.status.map(|s| s.as_str().to_owned()),
+        status: query.status,
         ticket_id: trimmed(query.ticket_id),
     };
     let (mode, items) = state
@@ -277,7 +277,7 @@ async fn list_follow_ups(
             let items = rows
                 .iter()
                 .map(|r| follow_ups::render_follow_up(r, today))
-                .collect::<Result<Vec<_>, _>>()?;
+                .collect();
             Ok((mode, items))
         })
         .await?;
@@ -312,7 +312,8 @@ async fn get_follow_up(
     let today = state.today();
     let out = state
         .db(move |conn| {
-            follow_ups::render_follow_up(&follow_ups::get_follow_up(conn, &actor, &id)?, today)
+            let row = follow_ups::get_follow_up(conn, &actor, &id)?;
+            Ok(follow_ups::render_follow_up(&row, today))
         })
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))

@@ -17,6 +17,7 @@ use actix_web::{HttpResponse, get, post, web};
 use kefu_store::change_requests::{self as store, ChangeRequestFilter};
 use kefu_store::to_db_time;
 use kefu_tickets::access::{self, Action};
+use kefu_tickets::change_requests::Stage;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -97,7 +98,7 @@ async fn list_change_requests(
     let (limit, fetch) = fetch_size(query.limit)?;
     let mode = list_mode(None, query.cursor.as_deref())?;
     let mut filter = ChangeRequestFilter {
-        stage: query.stage.map(|s| s.as_str().to_owned()),
+        stage: query.stage,
         ticket_id: trimmed(query.ticket_id),
         customer_id: trimmed(query.customer_id),
         promised_by: None,
@@ -109,11 +110,11 @@ async fn list_change_requests(
         .db(move |conn| {
             if due {
                 let by = svc::delay_notice_threshold(conn, today)?;
-                filter.promised_by = Some((svc::undelivered_stages(), by));
+                filter.promised_by = Some((Stage::UNDELIVERED.to_vec(), by));
             }
             let scope = ticket_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(&rows)?))
+            Ok((mode, svc::render_all(&rows)))
         })
         .await?;
     let page = paginate(

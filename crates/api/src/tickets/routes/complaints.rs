@@ -109,8 +109,8 @@ async fn list_complaints(
     let filter = ComplaintFilter {
         employee_id: trimmed(query.employee_id),
         customer_id: trimmed(query.customer_id),
-        validity: query.validity.map(|v| v.as_str().to_owned()),
-        status: query.status.map(|s| s.as_str().to_owned()),
+        validity: query.validity,
+        status: query.status,
         received_from,
         received_before,
     };
@@ -119,7 +119,7 @@ async fn list_complaints(
         .db(move |conn| {
             let scope = svc::complaint_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(&rows)?))
+            Ok((mode, svc::render_all(&rows)))
         })
         .await?;
     let page = paginate(
@@ -152,7 +152,7 @@ async fn get_complaint(
     let out = state
         .db(move |conn| {
             let scope = svc::complaint_scope(conn, &actor)?;
-            svc::render(&svc::get_row(conn, &scope, &id)?)
+            Ok(svc::render(&svc::get_row(conn, &scope, &id)?))
         })
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))

@@ -106,7 +106,7 @@ async fn list_feedback_forms(
         ticket_id: trimmed(query.ticket_id),
         visit_id: trimmed(query.visit_id),
         engineer_id: trimmed(query.engineer_id),
-        status: query.status.map(|s| s.as_str().to_owned()),
+        status: query.status,
         late: query.late,
         signer_unauthorised: query.signer_unauthorised,
     };

@@ -83,11 +83,11 @@ async fn tickets_page(
     let mode = list_mode(since, query.cursor.as_deref())?;
     let now = state.clock.now();
     let filter = TicketFilter {
-        status: query.status.map(|s| s.as_str().to_owned()),
+        status: query.status,
         assignee_id: trimmed(query.assignee_id),
         customer_id: trimmed(query.customer_id),
-        ticket_type: query.ticket_type.map(|t| t.as_str().to_owned()),
-        priority: query.priority.map(|p| p.as_str().to_owned()),
+        ticket_type: query.ticket_type,
+        priority: query.priority,
         breached: query.breached.map(|b| (b, to_db_time(now))),
         created_from: query.created_from.map(to_db_time),
         created_to: query.created_to.map(to_db_time),
@@ -98,7 +98,7 @@ async fn tickets_page(
         .db(move |conn| {
             let scope = svc::ticket_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(&rows, now)?))
+            Ok((mode, svc::render_all(&rows, now)))
         })
         .await?;
     Ok(paginate(
@@ -145,7 +145,7 @@ async fn at_risk_tickets(
         .db(move |conn| {
             let scope = svc::ticket_scope(conn, &actor)?;
             let rows = store::breached_or_at_risk(conn, &scope, horizon, after.as_deref(), fetch)?;
-            svc::render_all(&rows, now)
+            Ok(svc::render_all(&rows, now))
         })
         .await?;
     Ok(HttpResponse::Ok().json(paginate(items, limit, |t| t.id.clone(), |t| t)))
@@ -224,7 +224,7 @@ async fn get_ticket(
     let out = state
         .db(move |conn| {
             let scope = svc::ticket_scope(conn, &actor)?;
-            svc::render(&svc::get_row(conn, &scope, &id)?, now)
+            Ok(svc::render(&svc::get_row(conn, &scope, &id)?, now))
         })
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))

@@ -107,7 +107,7 @@ async fn list_visits(
     let filter = VisitFilter {
         ticket_id: trimmed(query.ticket_id),
         engineer_id: trimmed(query.engineer_id),
-        status: query.status.map(|s| s.as_str().to_owned()),
+        status: query.status,
         planned_date: query.planned_date,
         unresolved_not_escalated: query.unresolved_not_escalated,
     };
@@ -116,7 +116,7 @@ async fn list_visits(
         .db(move |conn| {
             let scope = ticket_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(&rows)?))
+            Ok((mode, svc::render_all(&rows)))
         })
         .await?;
     let page = paginate(
@@ -149,7 +149,7 @@ async fn get_visit(
     let out = state
         .db(move |conn| {
             let scope = ticket_scope(conn, &actor)?;
-            svc::render(&svc::get_row(conn, &scope, &id)?.0)
+            Ok(svc::render(&svc::get_row(conn, &scope, &id)?.0))
         })
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))

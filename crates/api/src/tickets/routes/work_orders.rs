@@ -96,8 +96,8 @@ async fn list_work_orders(
     let (limit, fetch) = fetch_size(query.limit)?;
     let mode = list_mode(None, query.cursor.as_deref())?;
     let filter = WorkOrderFilter {
-        target: query.target.map(|t| t.as_str().to_owned()),
-        status: query.status.map(|s| s.as_str().to_owned()),
+        target: query.target,
+        status: query.status,
         ticket_id: trimmed(query.ticket_id),
         assignee_id: trimmed(query.assignee_id),
     };
@@ -106,7 +106,7 @@ async fn list_work_orders(
         .db(move |conn| {
             let scope = ticket_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &actor.user_id, &filter, &mode, fetch)?;
-            svc::render_all(&rows)
+            Ok(svc::render_all(&rows))
         })
         .await?;
     let page = paginate(items, limit, |w| w.id.clone(), |w| w);

@@ -18,10 +18,6 @@ use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action};
 use kefu_tickets::callbacks::{self as rules, FollowUpStatus, guards};
 
-fn corrupt(what: &str, value: &str) -> ApiError {
-    ApiError::internal(format!("stored {what} `{value}` is unknown"))
-}
-
 /// TKT-9: the manager's follow-up of a dissatisfied customer: owned by the callback's manager,
 /// else the enabled manager with the fewest open follow-ups (ties by id), who is told.
 pub(crate) fn open_follow_up(
@@ -52,7 +48,7 @@ pub(crate) fn open_follow_up(
         ticket_id: ticket.id.clone(),
         owner_id: owner,
         due_date: due,
-        status: FollowUpStatus::Open.as_str().to_owned(),
+        status: FollowUpStatus::Open,
         answer: None,
         answered_at: None,
         answered_by: None,
@@ -63,7 +59,7 @@ pub(crate) fn open_follow_up(
     };
     store::insert_follow_up(conn, &row)?;
     let stored = store::find_follow_up(conn, &row.id)?.ok_or(ApiError::NotFound)?;
-    let out = render_follow_up(&stored, today_of(tz, ctx.now))?;
+    let out = render_follow_up(&stored, today_of(tz, ctx.now));
     ctx.audit(
         conn,
         "callback_follow_up.create",
@@ -93,17 +89,15 @@ pub(crate) fn open_follow_up(
     Ok(())
 }
 
-pub fn render_follow_up(row: &FollowUpRow, today: NaiveDate) -> Result<FollowUpOut, ApiError> {
-    let status = FollowUpStatus::parse(&row.status)
-        .ok_or_else(|| corrupt("follow-up status", &row.status))?;
-    Ok(FollowUpOut {
+pub fn render_follow_up(row: &FollowUpRow, today: NaiveDate) -> FollowUpOut {
+    FollowUpOut {
         id: row.id.clone(),
         callback_id: row.callback_id.clone(),
         ticket_id: row.ticket_id.clone(),
         owner_id: row.owner_id.clone(),
         due_date: row.due_date,
-        status,
-        overdue: status == FollowUpStatus::Open && row.due_date < today,
+        status: row.status,
+        overdue: row.status == FollowUpStatus::Open && row.due_date < today,
         answer: row.answer.clone(),
         answered_at: row.answered_at.map(from_db_time),
         answered_by: row.answered_by.clone(),
@@ -111,7 +105,7 @@ pub fn render_follow_up(row: &FollowUpRow, today: NaiveDate) -> Result<FollowUpO
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
-    })
+    }
 }
 
 /// A live follow-up for a reader of follow-ups (the route checks the role); else 404.
@@ -146,17 +140,15 @@ pub fn answer_follow_up(
             current: row.version,
         });
     }
-    let status = FollowUpStatus::parse(&row.status)
-        .ok_or_else(|| corrupt("follow-up status", &row.status))?;
-    guards::check_follow_up_open(status)?;
+    guards::check_follow_up_open(row.status)?;
     let today = today_of(tz, ctx.now);
     let changes = store::FollowUpChanges {
-        status: Some(FollowUpStatus::Answered.as_str().to_owned()),
+        status: Some(FollowUpStatus::Answered),
         answer: Some(Some(answer)),
         answered_at: Some(Some(to_db_time(ctx.now))),
         answered_by: Some(Some(actor.user_id.clone())),
     };
-    let before = render_follow_up(&row, today)?;
+    let before = render_follow_up(&row, today);
     crate::kernel::command::written(store::update_follow_up(
         conn,
         id,
@@ -165,7 +157,7 @@ pub fn answer_follow_up(
         ctx.now,
     )?)?;
     let after = store::find_follow_up(conn, id)?.ok_or(ApiError::NotFound)?;
-    let out = render_follow_up(&after, today)?;
+    let out = render_follow_up(&after, today);
     ctx.audit(
         conn,
         "callback_follow_up.answer",

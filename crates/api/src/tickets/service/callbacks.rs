@@ -13,7 +13,7 @@ use crate::kernel::notify;
 use crate::tickets::dto::callbacks::{
     CallbackAttempt, CallbackOut, CompleteCallback, CreateCallback,
 };
-use crate::tickets::service::tickets::{field, status_of};
+use crate::tickets::service::tickets::field;
 use crate::tickets::service::transition::run_for_rule;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -23,29 +23,14 @@ use kefu_store::tickets::{self, TicketRow};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action};
-use kefu_tickets::callbacks::{
-    self as rules, Answers, CallbackSource, CallbackStatus, FeeKind, guards,
-};
+use kefu_tickets::callbacks::{self as rules, Answers, CallbackSource, CallbackStatus, guards};
 use kefu_tickets::deadlines::ServiceDeadlines;
-
-fn corrupt(what: &str, value: &str) -> ApiError {
-    ApiError::internal(format!("stored {what} `{value}` is unknown"))
-}
 
 pub fn render(
     conn: &mut DbConnection,
     row: &CallbackRow,
     today: NaiveDate,
 ) -> Result<CallbackOut, ApiError> {
-    let status = CallbackStatus::parse(&row.status)
-        .ok_or_else(|| corrupt("callback status", &row.status))?;
-    let source = CallbackSource::parse(&row.source)
-        .ok_or_else(|| corrupt("callback source", &row.source))?;
-    let fee_kind = row
-        .fee_kind
-        .as_deref()
-        .map(|k| FeeKind::parse(k).ok_or_else(|| corrupt("fee kind", k)))
-        .transpose()?;
     let follow_up_id = if row.satisfied == Some(false) {
         store::follow_up_of(conn, &row.id)?.map(|f| f.id)
     } else {
@@ -55,14 +40,14 @@ pub fn render(
     Ok(CallbackOut {
         id: row.id.clone(),
         ticket_id: row.ticket_id.clone(),
-        source,
+        source: row.source,
         feedback_form_id: row.feedback_form_id.clone(),
         shipped_on: row.shipped_on,
         assignee_id: row.assignee_id.clone(),
         manager_id: row.manager_id.clone(),
         due_date: row.due_date,
-        status,
-        overdue: status == CallbackStatus::Open && row.due_date < today,
+        status: row.status,
+        overdue: row.status == CallbackStatus::Open && row.due_date < today,
         attempts: row.attempts,
         last_attempt_at: t(row.last_attempt_at),
         last_attempt_note: row.last_attempt_note.clone(),
@@ -74,7 +59,7 @@ pub fn render(
         result_ok: row.result_ok,
         satisfied: row.satisfied,
         fee_charged_fen: row.fee_charged_fen,
-        fee_kind,
+        fee_kind: row.fee_kind,
         fee_refunded: row.fee_refunded,
         invoice_given: row.invoice_given,
         notes: row.notes.clone(),
@@ -201,13 +186,13 @@ fn create_task(
     let row = CallbackRow {
         id: new_id(),
         ticket_id: ticket.id.clone(),
-        source: new.source.as_str().to_owned(),
+        source: new.source,
         feedback_form_id: new.feedback_form_id,
         shipped_on: new.shipped_on,
         assignee_id: assignee,
         manager_id: new.manager_id,
         due_date: new.due_date,
-        status: CallbackStatus::Open.as_str().to_owned(),
+        status: CallbackStatus::Open,
         attempts: 0,
         last_attempt_at: None,
         last_attempt_note: None,
@@ -316,7 +301,7 @@ pub fn create(
             ApiError::NotFound => field("ticket_id", "unknown", "no such ticket"),
             other => other,
         })?;
-    guards::check_ticket(status_of(&ticket)?)?;
+    guards::check_ticket(ticket.status)?;
     let today = today_of(tz, ctx.now);
     // The deadline is the one in force when the task is made: a shipping day before the rule
     // set's first version must not leave the callback without one.
@@ -365,9 +350,7 @@ fn load_open(
             current: row.version,
         });
     }
-    let status = CallbackStatus::parse(&row.status)
-        .ok_or_else(|| corrupt("callback status", &row.status))?;
-    guards::check_open(status)?;
+    guards::check_open(row.status)?;
     Ok((row, ticket))
 }
 
@@ -442,7 +425,7 @@ pub fn complete(
     let today = today_of(tz, ctx.now);
     let now = to_db_time(ctx.now);
     let changes = CallbackChanges {
-        status: Some(CallbackStatus::Done.as_str().to_owned()),
+        status: Some(CallbackStatus::Done),
         reached: Some(Some(true)),
         form_signed: Some(Some(answers.form_signed)),
         timeliness: Some(Some(answers.timeliness)),
@@ -451,7 +434,7 @@ pub fn complete(
         result_ok: Some(Some(answers.result_ok)),
         satisfied: Some(Some(answers.satisfied)),
         fee_charged_fen: Some(answers.fee_charged_fen),
-        fee_kind: Some(answers.fee_kind.map(|k| k.as_str().to_owned())),
+        fee_kind: Some(answers.fee_kind),
         fee_refunded: Some(answers.fee_refunded),
         invoice_given: Some(answers.invoice_given),
         notes: Some(input.notes.or(row.notes.clone())),
@@ -469,7 +452,7 @@ pub fn complete(
         ctx.now,
     )?)?;
     let after = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let status = status_of(&ticket)?;
+    let status = ticket.status;
     if !answers.satisfied {
         crate::tickets::service::callback_follow_ups::open_follow_up(
             conn, ctx, tz, &after, &ticket, today,

@@ -14,7 +14,7 @@ use crate::tickets::dto::change_requests::{
     ChangeRequestDetail, ChangeRequestEventOut, ChangeRequestOut, ConfirmRequirements,
     CreateChangeRequest, DelayNotice, DelayNoticeOut, ReviewChangeRequest,
 };
-use crate::tickets::service::tickets::{get_row as get_ticket, status_of, ticket_scope};
+use crate::tickets::service::tickets::{get_row as get_ticket, ticket_scope};
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use kefu_core::Actor;
@@ -30,13 +30,9 @@ use kefu_tickets::change_requests::guards;
 use kefu_tickets::change_requests::{CrCommand, Stage, check_delay, check_review, cr_transition};
 use kefu_tickets::deadlines::ServiceDeadlines;
 
-fn stage_of(s: &str) -> Result<Stage, ApiError> {
-    Stage::parse(s).ok_or_else(|| ApiError::internal(format!("stored change request stage `{s}`")))
-}
-
-pub fn render(row: &ChangeRequestRow) -> Result<ChangeRequestOut, ApiError> {
+pub fn render(row: &ChangeRequestRow) -> ChangeRequestOut {
     let t = |v: Option<NaiveDateTime>| v.map(from_db_time);
-    Ok(ChangeRequestOut {
+    ChangeRequestOut {
         id: row.id.clone(),
         ticket_id: row.ticket_id.clone(),
         customer_id: row.customer_id.clone(),
@@ -45,7 +41,7 @@ pub fn render(row: &ChangeRequestRow) -> Result<ChangeRequestOut, ApiError> {
         requirements: row.requirements.clone(),
         customer_stamp_ref: row.customer_stamp_ref.clone(),
         requested_by: row.requested_by.clone(),
-        stage: stage_of(&row.stage)?,
+        stage: row.stage,
         review_note: row.review_note.clone(),
         promised_date: row.promised_date,
         reviewed_by: row.reviewed_by.clone(),
@@ -57,10 +53,10 @@ pub fn render(row: &ChangeRequestRow) -> Result<ChangeRequestOut, ApiError> {
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
-    })
+    }
 }
 
-pub fn render_all(rows: &[ChangeRequestRow]) -> Result<Vec<ChangeRequestOut>, ApiError> {
+pub fn render_all(rows: &[ChangeRequestRow]) -> Vec<ChangeRequestOut> {
     rows.iter().map(render).collect()
 }
 
@@ -71,17 +67,15 @@ pub fn detail(
 ) -> Result<ChangeRequestDetail, ApiError> {
     let events = store::events_of(conn, &row.id)?
         .into_iter()
-        .map(|e| {
-            Ok(ChangeRequestEventOut {
-                action: e.action,
-                from_stage: e.from_stage.as_deref().map(stage_of).transpose()?,
-                to_stage: stage_of(&e.to_stage)?,
-                actor_id: e.actor_id,
-                reason: e.reason,
-                at: from_db_time(e.at),
-            })
+        .map(|e| ChangeRequestEventOut {
+            action: e.action,
+            from_stage: e.from_stage,
+            to_stage: e.to_stage,
+            actor_id: e.actor_id,
+            reason: e.reason,
+            at: from_db_time(e.at),
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .collect();
     let delay_notices = store::delays_of(conn, &row.id)?
         .into_iter()
         .map(|d| DelayNoticeOut {
@@ -94,7 +88,7 @@ pub fn detail(
         })
         .collect();
     Ok(ChangeRequestDetail {
-        request: render(row)?,
+        request: render(row),
         events,
         delay_notices,
     })
@@ -136,8 +130,8 @@ fn log(
             id: new_id(),
             change_request_id: id.to_owned(),
             action: action.to_owned(),
-            from_stage: from.map(|s| s.as_str().to_owned()),
-            to_stage: to.as_str().to_owned(),
+            from_stage: from,
+            to_stage: to,
             actor_id: ctx.actor_id.clone(),
             reason,
             at: to_db_time(ctx.now),
@@ -173,7 +167,7 @@ fn insert_new(
         requirements: new.requirements,
         customer_stamp_ref: new.customer_stamp_ref,
         requested_by: new.requested_by,
-        stage: Stage::Requested.as_str().to_owned(),
+        stage: Stage::Requested,
         review_note: None,
         promised_date: new.promised_date,
         reviewed_by: None,
@@ -203,7 +197,7 @@ fn insert_new(
         "change_request.create",
         ("change_request", &stored.id),
         None,
-        snapshot(&render(&stored)?),
+        snapshot(&render(&stored)),
     )?;
     Ok(stored)
 }
@@ -218,7 +212,7 @@ pub fn create(
 ) -> Result<ChangeRequestDetail, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let ticket = get_ticket(conn, &scope, ticket_id)?;
-    guards::check_ticket(status_of(&ticket)?)?;
+    guards::check_ticket(ticket.status)?;
     let row = insert_new(
         conn,
         ctx,
@@ -320,7 +314,7 @@ pub fn act(
             current: row.version,
         });
     }
-    let from = stage_of(&row.stage)?;
+    let from = row.stage;
     let today = ctx.now.with_timezone(&tz).date_naive();
     let now = to_db_time(ctx.now);
     let me = Some(actor.user_id.clone());
@@ -401,9 +395,9 @@ pub fn act(
         CrAction::Cancel(r) => Some(r.trim().to_owned()),
     };
     if to != from {
-        changes.stage = Some(to.as_str().to_owned());
+        changes.stage = Some(to);
     }
-    let before = render(&row)?;
+    let before = render(&row);
     crate::kernel::command::written(store::update(
         conn,
         id,
@@ -455,12 +449,4 @@ pub fn delay_notice_threshold(
         .change_request_delay_notice_working_days;
     let days = u32::try_from(days).map_err(ApiError::internal)?;
     crate::calendar::service::add_working_days(conn, today, days)
-}
-
-/// The stages a delay notice can still be due in.
-pub fn undelivered_stages() -> Vec<String> {
-    Stage::UNDELIVERED
-        .iter()
-        .map(|s| s.as_str().to_owned())
-        .collect()
 }

@@ -24,35 +24,23 @@ use kefu_store::complaints::{self as store, ComplaintChanges, ComplaintRow, Comp
 use kefu_store::visibility as facts;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action, ActorFacts, Relation};
-use kefu_tickets::channel::Channel;
 use kefu_tickets::complaints::{
     ComplaintCommand, ComplaintStatus, Resolution, Validity, complaint_transition, guards,
 };
 
-fn corrupt(what: &str, value: &str) -> ApiError {
-    ApiError::internal(format!("stored {what} `{value}` is unknown"))
-}
-
-pub fn render(row: &ComplaintRow) -> Result<ComplaintOut, ApiError> {
+pub fn render(row: &ComplaintRow) -> ComplaintOut {
     let t = |v: Option<NaiveDateTime>| v.map(from_db_time);
-    let validity = row
-        .validity
-        .as_deref()
-        .map(|v| Validity::parse(v).ok_or_else(|| corrupt("complaint validity", v)))
-        .transpose()?;
-    Ok(ComplaintOut {
+    ComplaintOut {
         id: row.id.clone(),
         ticket_id: row.ticket_id.clone(),
         customer_id: row.customer_id.clone(),
         employee_id: row.employee_id.clone(),
-        channel: Channel::parse(&row.channel)
-            .ok_or_else(|| corrupt("complaint channel", &row.channel))?,
+        channel: row.channel,
         description: row.description.clone(),
         received_at: from_db_time(row.received_at),
         recorded_by: row.recorded_by.clone(),
-        status: ComplaintStatus::parse(&row.status)
-            .ok_or_else(|| corrupt("complaint status", &row.status))?,
-        validity,
+        status: row.status,
+        validity: row.validity,
         validity_reason: row.validity_reason.clone(),
         judged_by: row.judged_by.clone(),
         judged_at: t(row.judged_at),
@@ -65,10 +53,10 @@ pub fn render(row: &ComplaintRow) -> Result<ComplaintOut, ApiError> {
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
-    })
+    }
 }
 
-pub fn render_all(rows: &[ComplaintRow]) -> Result<Vec<ComplaintOut>, ApiError> {
+pub fn render_all(rows: &[ComplaintRow]) -> Vec<ComplaintOut> {
     rows.iter().map(render).collect()
 }
 
@@ -119,11 +107,11 @@ pub fn create(
         ticket_id: input.ticket_id,
         customer_id: input.customer_id,
         employee_id: input.employee_id,
-        channel: input.channel.as_str().to_owned(),
+        channel: input.channel,
         description: input.description,
         received_at,
         recorded_by: actor.user_id.clone(),
-        status: ComplaintStatus::Open.as_str().to_owned(),
+        status: ComplaintStatus::Open,
         validity: None,
         validity_reason: None,
         judged_by: None,
@@ -141,7 +129,7 @@ pub fn create(
     };
     store::insert(conn, &row)?;
     let stored = store::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&stored)?;
+    let out = render(&stored);
     ctx.audit(
         conn,
         "complaint.create",
@@ -206,8 +194,7 @@ pub fn act(
             current: row.version,
         });
     }
-    let from = ComplaintStatus::parse(&row.status)
-        .ok_or_else(|| corrupt("complaint status", &row.status))?;
+    let from = row.status;
     let now = to_db_time(ctx.now);
     let me = Some(actor.user_id.clone());
     let mut changes = ComplaintChanges::default();
@@ -216,7 +203,7 @@ pub fn act(
         ComplaintAction::Reply(_) => (ComplaintCommand::Reply, "complaint.reply"),
         ComplaintAction::Close { .. } => (ComplaintCommand::Close, "complaint.close"),
     };
-    let validity = row.validity.as_deref().and_then(Validity::parse);
+    let validity = row.validity;
     let mut held = Resolution {
         validity,
         corrective_measures: row.corrective_measures.as_deref(),
@@ -224,7 +211,7 @@ pub fn act(
     };
     match &action {
         ComplaintAction::Judge(j) => {
-            changes.validity = Some(Some(j.validity.as_str().to_owned()));
+            changes.validity = Some(Some(j.validity));
             changes.validity_reason = Some(Some(j.reason.trim().to_owned()));
             changes.judged_by = Some(me.clone());
             changes.judged_at = Some(Some(now));
@@ -245,8 +232,8 @@ pub fn act(
         held.validity = Some(j.validity);
     }
     let to = complaint_transition(from, command, held)?;
-    changes.status = Some(to.as_str().to_owned());
-    let before = render(&row)?;
+    changes.status = Some(to);
+    let before = render(&row);
     crate::kernel::command::written(store::update(
         conn,
         id,
@@ -255,7 +242,7 @@ pub fn act(
         ctx.now,
     )?)?;
     let after = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&after)?;
+    let out = render(&after);
     let mut after_snapshot = snapshot(&out);
     if let (Some(v), ComplaintAction::Close { reason: Some(r) }) =
         (after_snapshot.as_mut(), &action)

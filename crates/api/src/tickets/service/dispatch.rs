@@ -67,7 +67,7 @@ pub fn board(
             .entry(v.engineer_id.clone())
             .or_insert_with(|| entry(&v.engineer_id))
             .visits
-            .push(render_visit(v)?);
+            .push(render_visit(v));
     }
     for t in &planned {
         let Some(engineer) = t.assignee_id.as_deref().filter(|e| wanted(e)) else {
@@ -77,7 +77,7 @@ pub fn board(
             .entry(engineer.to_owned())
             .or_insert_with(|| entry(engineer))
             .planned_tickets
-            .push(render_ticket(t, now)?);
+            .push(render_ticket(t, now));
     }
     let mut engineers = Vec::with_capacity(by_engineer.len());
     for (id, mut e) in by_engineer {
@@ -151,8 +151,8 @@ fn item(
         None => None,
     };
     Ok(AgendaItem {
-        visit: visit.map(render_visit).transpose()?,
-        ticket: render_ticket(ticket, now)?,
+        visit: visit.map(render_visit),
+        ticket: render_ticket(ticket, now),
         customer: customer.map(|c| AgendaCustomer {
             id: c.id,
             name: c.name,

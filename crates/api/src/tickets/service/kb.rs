@@ -23,11 +23,6 @@ fn tags_json(tags: &[String]) -> Result<String, ApiError> {
     serde_json::to_string(tags).map_err(ApiError::internal)
 }
 
-pub fn status_of(row: &ArticleRow) -> Result<ArticleStatus, ApiError> {
-    ArticleStatus::parse(&row.status)
-        .ok_or_else(|| ApiError::internal(format!("stored article status `{}`", row.status)))
-}
-
 pub fn render(row: &ArticleRow) -> Result<ArticleOut, ApiError> {
     Ok(ArticleOut {
         id: row.id.clone(),
@@ -36,7 +31,7 @@ pub fn render(row: &ArticleRow) -> Result<ArticleOut, ApiError> {
         answer: row.answer.clone(),
         tags: tags_of(&row.tags)?,
         product_id: row.product_id.clone(),
-        status: status_of(row)?,
+        status: row.status,
         version_no: row.version_no,
         created_by: row.created_by.clone(),
         deleted: row.deleted_at.is_some(),
@@ -71,7 +66,7 @@ pub fn get_row(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Artic
     let row = kb::find(conn, id)?
         .filter(|r| r.deleted_at.is_none())
         .ok_or(ApiError::NotFound)?;
-    if published_only(actor) && row.status != ArticleStatus::Published.as_str() {
+    if published_only(actor) && row.status != ArticleStatus::Published {
         return Err(ApiError::NotFound);
     }
     Ok(row)
@@ -108,9 +103,8 @@ pub fn filter_for(
         q: clean(q).map(|q| search_key(&q)),
         tag: clean(tag),
         product_id: clean(product_id),
-        status: status.map(|s| s.as_str().to_owned()),
-        only_statuses: published_only(actor)
-            .then(|| vec![ArticleStatus::Published.as_str().to_owned()]),
+        status,
+        only_statuses: published_only(actor).then(|| vec![ArticleStatus::Published]),
     }
 }
 
@@ -136,7 +130,7 @@ pub fn create(
         answer,
         tags: tags_text,
         product_id: input.product_id,
-        status: ArticleStatus::Draft.as_str().to_owned(),
+        status: ArticleStatus::Draft,
         version_no: 1,
         created_by: actor.user_id.clone(),
         created_at: now,
@@ -194,7 +188,7 @@ pub fn update(
     input: UpdateArticle,
 ) -> Result<ArticleOut, ApiError> {
     let row = get_row(conn, actor, id)?;
-    let from = status_of(&row)?;
+    let from = row.status;
     // KB-1: engineers edit drafts; editing a published or archived article is the editors'.
     if from != ArticleStatus::Draft {
         access::require(Action::KbEditPublished, &actor.roles)?;
@@ -272,9 +266,9 @@ pub fn act(
             current: row.version,
         });
     }
-    let to = article_transition(status_of(&row)?, command)?;
+    let to = article_transition(row.status, command)?;
     let changes = ArticleChanges {
-        status: Some(to.as_str().to_owned()),
+        status: Some(to),
         ..ArticleChanges::default()
     };
     let before = render(&row)?;
@@ -314,7 +308,7 @@ pub fn version(
 /// TKT-11: the article a work order closes with must exist, not deleted or archived.
 pub fn live_article(conn: &mut DbConnection, id: &str) -> Result<ArticleRow, ApiError> {
     kb::find(conn, id)?
-        .filter(|r| r.deleted_at.is_none() && r.status != ArticleStatus::Archived.as_str())
+        .filter(|r| r.deleted_at.is_none() && r.status != ArticleStatus::Archived)
         .ok_or_else(|| {
             field(
                 "kb_article_id",

@@ -12,19 +12,14 @@ use kefu_core::{Actor, CustomerId, FieldError, SiteId};
 use kefu_store::tickets::{self, TicketRow, TransitionRow};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::channel::Channel;
 use kefu_tickets::clock;
 use kefu_tickets::decide::open::{self, EquipmentAt, OpenFacts};
-use kefu_tickets::kinds::{Priority, TicketType};
+use kefu_tickets::kinds::Priority;
 use kefu_tickets::lifecycle::Status;
 use kefu_tickets::sla::SlaPolicy;
 
 pub fn field(name: &str, code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::Invalid(vec![FieldError::new(name, code, message)])
-}
-
-fn corrupt(what: &str, value: &str) -> ApiError {
-    ApiError::internal(format!("stored {what} `{value}` is unknown"))
 }
 
 /// A UTC instant (as stored) in the company's local time.
@@ -42,21 +37,8 @@ pub fn utc_of(tz: Tz, t: NaiveDateTime) -> NaiveDateTime {
     }
 }
 
-pub fn status_of(row: &TicketRow) -> Result<Status, ApiError> {
-    Status::parse(&row.status).ok_or_else(|| corrupt("ticket status", &row.status))
-}
-
-pub fn render(row: &TicketRow, now: DateTime<Utc>) -> Result<TicketOut, ApiError> {
+pub fn render(row: &TicketRow, now: DateTime<Utc>) -> TicketOut {
     let now = to_db_time(now);
-    let ticket_type = TicketType::ALL
-        .into_iter()
-        .find(|t| t.as_str() == row.ticket_type)
-        .ok_or_else(|| corrupt("ticket type", &row.ticket_type))?;
-    let priority = Priority::ALL
-        .into_iter()
-        .find(|p| p.as_str() == row.priority)
-        .ok_or_else(|| corrupt("priority", &row.priority))?;
-    let channel = Channel::parse(&row.channel).ok_or_else(|| corrupt("channel", &row.channel))?;
     let stopped = row.waiting_since.or(row.cancelled_at);
     let cancelled = row.cancelled_at.is_some();
     let response_breached =
@@ -64,13 +46,13 @@ pub fn render(row: &TicketRow, now: DateTime<Utc>) -> Result<TicketOut, ApiError
     let resolution_breached =
         !cancelled && clock::breached(row.resolution_due_at, row.resolved_at, stopped, now);
     let t = |v: Option<NaiveDateTime>| v.map(from_db_time);
-    Ok(TicketOut {
+    TicketOut {
         id: row.id.clone(),
         number: row.number.clone(),
-        channel,
-        ticket_type,
-        priority,
-        status: status_of(row)?,
+        channel: row.channel,
+        ticket_type: row.ticket_type,
+        priority: row.priority,
+        status: row.status,
         customer_id: row.customer_id.clone(),
         site_id: row.site_id.clone(),
         contact_id: row.contact_id.clone(),
@@ -100,10 +82,10 @@ pub fn render(row: &TicketRow, now: DateTime<Utc>) -> Result<TicketOut, ApiError
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
-    })
+    }
 }
 
-pub fn render_all(rows: &[TicketRow], now: DateTime<Utc>) -> Result<Vec<TicketOut>, ApiError> {
+pub fn render_all(rows: &[TicketRow], now: DateTime<Utc>) -> Vec<TicketOut> {
     rows.iter().map(|r| render(r, now)).collect()
 }
 
@@ -175,7 +157,7 @@ pub fn create(
         && let Some(existing) = tickets::find(conn, id)?
     {
         return if tickets::visible_to(&existing, &scope) {
-            Ok((render(&existing, ctx.now)?, false))
+            Ok((render(&existing, ctx.now), false))
         } else {
             Err(ApiError::duplicate("tickets_pkey"))
         };
@@ -201,10 +183,10 @@ pub fn create(
     let row = TicketRow {
         id: input.id.unwrap_or_else(new_id),
         number: tickets::next_number(conn, day)?,
-        channel: channel.as_str().to_owned(),
-        ticket_type: input.ticket_type.as_str().to_owned(),
-        priority: priority.as_str().to_owned(),
-        status: Status::New.as_str().to_owned(),
+        channel,
+        ticket_type: input.ticket_type,
+        priority,
+        status: Status::New,
         customer_id: input.customer_id,
         site_id: input.site_id,
         contact_id: input.contact_id,
@@ -241,13 +223,13 @@ pub fn create(
             ticket_id: stored.id.clone(),
             action: "open".to_owned(),
             from_status: None,
-            to_status: Status::New.as_str().to_owned(),
+            to_status: Status::New,
             actor_id: ctx.actor_id.clone(),
             reason: None,
             at: to_db_time(ctx.now),
         },
     )?;
-    let out = render(&stored, ctx.now)?;
+    let out = render(&stored, ctx.now);
     ctx.audit(
         conn,
         "ticket.create",
@@ -265,19 +247,16 @@ pub fn transitions(
 ) -> Result<Vec<TransitionOut>, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     get_row(conn, &scope, id)?;
-    tickets::transitions(conn, id)?
+    Ok(tickets::transitions(conn, id)?
         .into_iter()
-        .map(|t| {
-            let status = |s: &str| Status::parse(s).ok_or_else(|| corrupt("status", s));
-            Ok(TransitionOut {
-                from_status: t.from_status.as_deref().map(status).transpose()?,
-                to_status: status(&t.to_status)?,
-                id: t.id,
-                action: t.action,
-                actor_id: t.actor_id,
-                reason: t.reason,
-                at: from_db_time(t.at),
-            })
+        .map(|t| TransitionOut {
+            from_status: t.from_status,
+            to_status: t.to_status,
+            id: t.id,
+            action: t.action,
+            actor_id: t.actor_id,
+            reason: t.reason,
+            at: from_db_time(t.at),
         })
-        .collect()
+        .collect())
 }

@@ -9,7 +9,7 @@ use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify;
 use crate::tickets::dto::tickets::TicketOut;
-use crate::tickets::service::tickets::{get_row, local, render, status_of, ticket_scope, utc_of};
+use crate::tickets::service::tickets::{get_row, local, render, ticket_scope, utc_of};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use kefu_core::Actor;
@@ -21,7 +21,6 @@ use kefu_tickets::clock;
 use kefu_tickets::decide::{
     self, AssigneeFacts, Ticket, TicketCommand, TicketFacts, TicketNotice, TicketOutcome,
 };
-use kefu_tickets::work_orders::WorkOrderStatus;
 
 /// Runs `command` on the ticket `id` at `expected_version` for `actor`: 404 outside the
 /// actor's ORG-5 scope, then 403 when they may not run it on this ticket (before the version,
@@ -38,7 +37,7 @@ pub fn run(
 ) -> Result<TicketOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let row = get_row(conn, &scope, id)?;
-    let ticket = ticket_of(&row)?;
+    let ticket = ticket_of(&row);
     let actor_facts = ActorFacts::of(actor);
     decide::authorize(&ticket, &actor_facts, &command)?;
     if row.version != expected_version {
@@ -65,7 +64,7 @@ pub fn run_for_rule(
     let row = tickets::find(conn, id)?
         .filter(|r| r.deleted_at.is_none())
         .ok_or(ApiError::NotFound)?;
-    let ticket = ticket_of(&row)?;
+    let ticket = ticket_of(&row);
     let facts = load_facts(conn, tz, &row, &ticket, &command, ctx.now)?;
     let outcome =
         decide::decide_for_rule(&ticket, &ActorFacts::of(actor), &command, &facts, ctx.now)?;
@@ -73,11 +72,11 @@ pub fn run_for_rule(
 }
 
 /// The ticket as the rules read it.
-fn ticket_of(row: &TicketRow) -> Result<Ticket, ApiError> {
+fn ticket_of(row: &TicketRow) -> Ticket {
     let t = |v: Option<chrono::NaiveDateTime>| v.map(from_db_time);
-    Ok(Ticket {
+    Ticket {
         id: row.id.clone().into(),
-        status: status_of(row)?,
+        status: row.status,
         customer_id: row.customer_id.clone().into(),
         assignee_id: row.assignee_id.clone().map(Into::into),
         team_id: row.team_id.clone().map(Into::into),
@@ -87,7 +86,7 @@ fn ticket_of(row: &TicketRow) -> Result<Ticket, ApiError> {
         waiting_since: t(row.waiting_since),
         response_due_at: from_db_time(row.response_due_at),
         resolution_due_at: from_db_time(row.resolution_due_at),
-    })
+    }
 }
 
 /// The facts the decision of `command` asks for; the others stay unknown (their safe default).
@@ -113,14 +112,7 @@ fn load_facts(
             });
         }
         TicketCommand::Resolve { .. } => {
-            out.work_orders = kefu_store::work_orders::statuses_of_ticket(conn, &row.id)?
-                .iter()
-                .map(|s| {
-                    WorkOrderStatus::parse(s).ok_or_else(|| {
-                        ApiError::internal(format!("stored work order status `{s}` is unknown"))
-                    })
-                })
-                .collect::<Result<_, _>>()?;
+            out.work_orders = kefu_store::work_orders::statuses_of_ticket(conn, &row.id)?;
         }
         _ => {}
     }
@@ -145,7 +137,7 @@ fn changes_of(c: decide::TicketChanges) -> TicketChanges {
     let t = |v: Option<Option<DateTime<Utc>>>| v.map(|o| o.map(to_db_time));
     let s = |v: Option<Option<_>>| v.map(|o: Option<_>| o.map(String::from));
     TicketChanges {
-        status: c.status.map(|s| s.as_str().to_owned()),
+        status: c.status,
         assignee_id: s(c.assignee_id),
         team_id: c.team_id.map(|o| o.map(String::from)),
         planned_start: t(c.planned_start),
@@ -175,7 +167,7 @@ fn save(
     outcome: TicketOutcome,
 ) -> Result<TicketOut, ApiError> {
     let id = row.id.as_str();
-    let before = render(&row, ctx.now)?;
+    let before = render(&row, ctx.now);
     let action = outcome.audit_action();
     written(tickets::update(
         conn,
@@ -185,7 +177,7 @@ fn save(
         ctx.now,
     )?)?;
     let after = tickets::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&after, ctx.now)?;
+    let out = render(&after, ctx.now);
     for entry in outcome.log {
         tickets::insert_transition(
             conn,
@@ -193,8 +185,8 @@ fn save(
                 id: new_id(),
                 ticket_id: id.to_owned(),
                 action: entry.action.to_owned(),
-                from_status: Some(entry.from.as_str().to_owned()),
-                to_status: entry.to.as_str().to_owned(),
+                from_status: Some(entry.from),
+                to_status: entry.to,
                 actor_id: ctx.actor_id.clone(),
                 reason: entry.reason,
                 at: to_db_time(ctx.now),

@@ -8,7 +8,7 @@ use crate::kernel::notify;
 use crate::tickets::dto::visits::{
     CreateServiceRecord, CreateVisit, GpsPoint, ServiceRecordOut, VisitOut,
 };
-use crate::tickets::service::tickets::{field, get_row as get_ticket, status_of, ticket_scope};
+use crate::tickets::service::tickets::{field, get_row as get_ticket, ticket_scope};
 use chrono::{DateTime, Duration, Utc};
 use kefu_core::{Actor, UserId};
 use kefu_store::tickets::{self, TicketRow, TransitionRow};
@@ -16,7 +16,7 @@ use kefu_store::visibility::Visible;
 use kefu_store::visits::{self, ServiceRecordRow, VisitChanges, VisitRow};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action, ActorFacts, Relation};
-use kefu_tickets::service::{ServiceDetails, ServiceFields, ServiceKind, ServiceMode};
+use kefu_tickets::service::{ServiceDetails, ServiceFields};
 use kefu_tickets::visits::{
     VisitCommand, VisitStatus, guards, unresolved_not_escalated, visit_transition,
 };
@@ -36,17 +36,15 @@ fn gps(lat: Option<i64>, lng: Option<i64>, accuracy_m: Option<i64>) -> Option<Gp
     })
 }
 
-pub fn render(row: &VisitRow) -> Result<VisitOut, ApiError> {
-    let status = VisitStatus::parse(&row.status)
-        .ok_or_else(|| ApiError::internal(format!("stored visit status `{}`", row.status)))?;
+pub fn render(row: &VisitRow) -> VisitOut {
     let t = |v: Option<chrono::NaiveDateTime>| v.map(from_db_time);
-    Ok(VisitOut {
+    VisitOut {
         id: row.id.clone(),
         ticket_id: row.ticket_id.clone(),
         engineer_id: row.engineer_id.clone(),
         planned_date: row.planned_date,
         purpose: row.purpose.clone(),
-        status,
+        status: row.status,
         decided_by: row.decided_by.clone(),
         decided_at: t(row.decided_at),
         decision_note: row.decision_note.clone(),
@@ -69,7 +67,7 @@ pub fn render(row: &VisitRow) -> Result<VisitOut, ApiError> {
         escalated_by: row.escalated_by.clone(),
         escalation_reason: row.escalation_reason.clone(),
         unresolved_not_escalated: unresolved_not_escalated(
-            status,
+            row.status,
             row.resolved,
             row.escalated_at.is_some(),
         ),
@@ -77,10 +75,10 @@ pub fn render(row: &VisitRow) -> Result<VisitOut, ApiError> {
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
-    })
+    }
 }
 
-pub fn render_all(rows: &[VisitRow]) -> Result<Vec<VisitOut>, ApiError> {
+pub fn render_all(rows: &[VisitRow]) -> Vec<VisitOut> {
     rows.iter().map(render).collect()
 }
 
@@ -115,8 +113,8 @@ fn log_on_ticket(
             id: new_id(),
             ticket_id: ticket.id.clone(),
             action: action.to_owned(),
-            from_status: Some(ticket.status.clone()),
-            to_status: ticket.status.clone(),
+            from_status: Some(ticket.status),
+            to_status: ticket.status,
             actor_id: ctx.actor_id.clone(),
             reason,
             at: to_db_time(ctx.now),
@@ -136,12 +134,8 @@ pub fn request(
     let scope = ticket_scope(conn, actor)?;
     let ticket = get_ticket(conn, &scope, ticket_id)?;
     let assignee = ticket.assignee_id.clone().map(UserId::from);
-    let engineer = guards::check_request(
-        status_of(&ticket)?,
-        assignee.as_ref(),
-        &ActorFacts::of(actor),
-    )?
-    .into_string();
+    let engineer = guards::check_request(ticket.status, assignee.as_ref(), &ActorFacts::of(actor))?
+        .into_string();
     let now = to_db_time(ctx.now);
     let row = VisitRow {
         id: new_id(),
@@ -149,7 +143,7 @@ pub fn request(
         engineer_id: engineer,
         planned_date: input.planned_date,
         purpose: input.purpose,
-        status: VisitStatus::Requested.as_str().to_owned(),
+        status: VisitStatus::Requested,
         decided_by: None,
         decided_at: None,
         decision_note: None,
@@ -174,7 +168,7 @@ pub fn request(
     };
     visits::insert(conn, &row)?;
     let stored = visits::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&stored)?;
+    let out = render(&stored);
     ctx.audit(
         conn,
         "visit.request",
@@ -297,8 +291,7 @@ pub fn act(
             current: visit.version,
         });
     }
-    let from = VisitStatus::parse(&visit.status)
-        .ok_or_else(|| ApiError::internal(format!("stored visit status `{}`", visit.status)))?;
+    let from = visit.status;
     let now = to_db_time(ctx.now);
     let mut changes = VisitChanges::default();
     let (command, name) = match &action {
@@ -317,7 +310,7 @@ pub fn act(
     };
     let to = visit_transition(from, command)?;
     if matches!(command, VisitCommand::Depart) {
-        guards::check_workable(status_of(&ticket)?, "visits")?;
+        guards::check_workable(ticket.status, "visits")?;
     }
     match action {
         VisitAction::Decide { note, .. } => {
@@ -364,9 +357,9 @@ pub fn act(
         }
     }
     if to != from {
-        changes.status = Some(to.as_str().to_owned());
+        changes.status = Some(to);
     }
-    let before = render(&visit)?;
+    let before = render(&visit);
     crate::kernel::command::written(visits::update(
         conn,
         id,
@@ -375,7 +368,7 @@ pub fn act(
         ctx.now,
     )?)?;
     let after = visits::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&after)?;
+    let out = render(&after);
     ctx.audit(conn, name, ("visit", id), snapshot(&before), snapshot(&out))?;
     match command {
         VisitCommand::Approve | VisitCommand::Reject => {
@@ -409,15 +402,11 @@ fn details_json(details: &ServiceDetails) -> Result<serde_json::Value, ApiError>
 pub fn render_record(row: &ServiceRecordRow) -> Result<ServiceRecordOut, ApiError> {
     let details: ServiceDetails = serde_json::from_str(&row.details)
         .map_err(|e| ApiError::internal(format!("stored service record is corrupt: {e}")))?;
-    let mode = match row.mode.as_str() {
-        "remote" => ServiceMode::Remote,
-        _ => ServiceMode::Onsite,
-    };
     Ok(ServiceRecordOut {
         id: row.id.clone(),
         ticket_id: row.ticket_id.clone(),
         visit_id: row.visit_id.clone(),
-        mode,
+        mode: row.mode,
         kind: details.kind(),
         work_done: row.work_done.clone(),
         details: details_json(&details)?,
@@ -427,13 +416,6 @@ pub fn render_record(row: &ServiceRecordRow) -> Result<ServiceRecordOut, ApiErro
         created_at: from_db_time(row.created_at),
         version: row.version,
     })
-}
-
-fn kind_name(kind: ServiceKind) -> Result<String, ApiError> {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .ok_or_else(|| ApiError::internal("service kind has no name"))
 }
 
 /// TKT-6: records a remote or on-site service with the fields its kind requires.
@@ -446,7 +428,7 @@ pub fn create_record(
 ) -> Result<ServiceRecordOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let ticket = get_ticket(conn, &scope, ticket_id)?;
-    guards::check_service_record(status_of(&ticket)?)?;
+    guards::check_service_record(ticket.status)?;
     if let Some(visit_id) = &input.visit_id
         && visits::find(conn, visit_id)?
             .is_none_or(|v| v.ticket_id != ticket.id || v.deleted_at.is_some())
@@ -493,8 +475,8 @@ pub fn create_record(
         id: new_id(),
         ticket_id: ticket.id.clone(),
         visit_id: input.visit_id,
-        mode: input.mode.as_str().to_owned(),
-        kind: kind_name(details.kind())?,
+        mode: input.mode,
+        kind: details.kind(),
         work_done: input.work_done,
         details: serde_json::to_string(&details).map_err(ApiError::internal)?,
         promised_date,

@@ -8,9 +8,7 @@ use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify;
 use crate::tickets::dto::work_orders::{CreateWorkOrder, WorkOrderOut};
-use crate::tickets::service::tickets::{
-    field, get_row as get_ticket, status_of as ticket_status, ticket_scope,
-};
+use crate::tickets::service::tickets::{field, get_row as get_ticket, ticket_scope};
 use kefu_core::{Actor, UserId};
 use kefu_store::tickets::{self, TicketRow};
 use kefu_store::visibility::Visible;
@@ -18,30 +16,19 @@ use kefu_store::work_orders::{self, WorkOrderChanges, WorkOrderRow};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action, ActorFacts, Relation};
 use kefu_tickets::work_orders::guards::WorkOrderNotice;
-use kefu_tickets::work_orders::{
-    WorkOrderCommand, WorkOrderStatus, WorkOrderTarget, guards, work_order_transition,
-};
+use kefu_tickets::work_orders::{WorkOrderCommand, WorkOrderStatus, guards, work_order_transition};
 
-fn corrupt(what: &str, value: &str) -> ApiError {
-    ApiError::internal(format!("stored work order {what} `{value}` is unknown"))
-}
-
-pub fn status_of(row: &WorkOrderRow) -> Result<WorkOrderStatus, ApiError> {
-    WorkOrderStatus::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))
-}
-
-pub fn render(row: &WorkOrderRow) -> Result<WorkOrderOut, ApiError> {
+pub fn render(row: &WorkOrderRow) -> WorkOrderOut {
     let t = |v: Option<chrono::NaiveDateTime>| v.map(from_db_time);
-    Ok(WorkOrderOut {
+    WorkOrderOut {
         id: row.id.clone(),
         ticket_id: row.ticket_id.clone(),
-        target: WorkOrderTarget::parse(&row.target)
-            .ok_or_else(|| corrupt("target", &row.target))?,
+        target: row.target,
         title: row.title.clone(),
         description: row.description.clone(),
         raised_by: row.raised_by.clone(),
         assignee_id: row.assignee_id.clone(),
-        status: status_of(row)?,
+        status: row.status,
         started_at: t(row.started_at),
         solution: row.solution.clone(),
         solved_by: row.solved_by.clone(),
@@ -55,10 +42,10 @@ pub fn render(row: &WorkOrderRow) -> Result<WorkOrderOut, ApiError> {
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
-    })
+    }
 }
 
-pub fn render_all(rows: &[WorkOrderRow]) -> Result<Vec<WorkOrderOut>, ApiError> {
+pub fn render_all(rows: &[WorkOrderRow]) -> Vec<WorkOrderOut> {
     rows.iter().map(render).collect()
 }
 
@@ -85,7 +72,7 @@ pub fn get_row(
 
 pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<WorkOrderOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
-    render(&get_row(conn, &scope, actor, id)?.0)
+    Ok(render(&get_row(conn, &scope, actor, id)?.0))
 }
 
 /// The assignee must be an enabled user who may work work orders (staff).
@@ -120,7 +107,7 @@ pub fn create(
     let engineer = ticket.assignee_id.as_deref() == Some(actor.user_id.as_str());
     let facts = ActorFacts::of(actor).with(Relation::Assignee, engineer);
     access::require_on_record(Action::WorkOrderCreate, &facts)?;
-    guards::check_ticket(ticket_status(&ticket)?)?;
+    guards::check_ticket(ticket.status)?;
     if let Some(a) = &input.assignee_id {
         check_assignee(conn, a)?;
     }
@@ -136,12 +123,12 @@ pub fn create(
     let row = WorkOrderRow {
         id: new_id(),
         ticket_id: ticket.id.clone(),
-        target: input.target.as_str().to_owned(),
+        target: input.target,
         title,
         description,
         raised_by: actor.user_id.clone(),
         assignee_id: input.assignee_id,
-        status: WorkOrderStatus::Open.as_str().to_owned(),
+        status: WorkOrderStatus::Open,
         started_at: None,
         solution: None,
         solved_by: None,
@@ -158,7 +145,7 @@ pub fn create(
     };
     work_orders::insert(conn, &row)?;
     let stored = work_orders::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&stored)?;
+    let out = render(&stored);
     ctx.audit(
         conn,
         "work_order.create",
@@ -322,7 +309,7 @@ pub fn act(
         } => Some(crate::tickets::service::kb::live_article(conn, a)?.id),
         _ => None,
     };
-    let from = status_of(&row)?;
+    let from = row.status;
     let to = work_order_transition(from, command, kb_article.is_some())?;
     match action {
         WorkOrderAction::Start { assignee_id } => {
@@ -347,8 +334,8 @@ pub fn act(
             changes.cancel_reason = Some(Some(reason.trim().to_owned()));
         }
     }
-    changes.status = Some(to.as_str().to_owned());
-    let before = render(&row)?;
+    changes.status = Some(to);
+    let before = render(&row);
     crate::kernel::command::written(work_orders::update(
         conn,
         id,
@@ -357,7 +344,7 @@ pub fn act(
         ctx.now,
     )?)?;
     let after = work_orders::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&after)?;
+    let out = render(&after);
     ctx.audit(
         conn,
         &format!("work_order.{}", command.as_str()),

@@ -26,21 +26,15 @@ use kefu_store::visits::VisitRow;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action, ActorFacts, Relation};
 use kefu_tickets::deadlines::ServiceDeadlines;
-use kefu_tickets::forms::{self, FormResult, FormStatus, guards};
-use kefu_tickets::visits::VisitStatus;
-
-fn corrupt(what: &str, value: &str) -> ApiError {
-    ApiError::internal(format!("stored feedback form {what} `{value}` is unknown"))
-}
+use kefu_tickets::forms::{self, FormStatus, guards};
 
 pub fn render_version(row: &FormVersionRow) -> Result<FeedbackFormVersionOut, ApiError> {
-    let result = FormResult::parse(&row.result).ok_or_else(|| corrupt("result", &row.result))?;
     let parts_used: Vec<PartUsed> = serde_json::from_str(&row.parts_used)
         .map_err(|e| ApiError::internal(format!("stored parts list is corrupt: {e}")))?;
     Ok(FeedbackFormVersionOut {
         version_no: row.version_no,
         work_done: row.work_done.clone(),
-        result,
+        result: row.result,
         parts_used,
         customer_opinion: row.customer_opinion.clone(),
         amendment_reason: row.amendment_reason.clone(),
@@ -74,7 +68,6 @@ pub fn render(
     row: &FormRow,
     now: DateTime<Utc>,
 ) -> Result<FeedbackFormOut, ApiError> {
-    let status = FormStatus::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?;
     let current = render_version(&version_of(conn, &row.id, row.current_version_no)?)?;
     let signed = match row.signed_version_no {
         Some(no) if no == row.current_version_no => Some(current.clone()),
@@ -86,7 +79,7 @@ pub fn render(
         ticket_id: row.ticket_id.clone(),
         visit_id: row.visit_id.clone(),
         engineer_id: row.engineer_id.clone(),
-        status,
+        status: row.status,
         amendment_pending: row
             .signed_version_no
             .is_some_and(|no| no != row.current_version_no),
@@ -248,9 +241,10 @@ pub fn create(
     let scope = ticket_scope(conn, actor)?;
     let (visit, _) = get_visit(conn, &scope, visit_id)?;
     require_engineer(actor, &visit.engineer_id, Action::FormCreate)?;
-    let status = VisitStatus::parse(&visit.status)
-        .ok_or_else(|| ApiError::internal(format!("stored visit status `{}`", visit.status)))?;
-    guards::check_create(status, store::find_by_visit(conn, &visit.id)?.is_some())?;
+    guards::check_create(
+        visit.status,
+        store::find_by_visit(conn, &visit.id)?.is_some(),
+    )?;
     let due = due_of(conn, tz, &visit)?;
     let now = to_db_time(ctx.now);
     let form = FormRow {
@@ -258,7 +252,7 @@ pub fn create(
         ticket_id: visit.ticket_id.clone(),
         visit_id: visit.id.clone(),
         engineer_id: visit.engineer_id.clone(),
-        status: FormStatus::Draft.as_str().to_owned(),
+        status: FormStatus::Draft,
         current_version_no: 1,
         signed_version_no: None,
         signer_authorised: None,
@@ -280,7 +274,7 @@ pub fn create(
             form_id: form.id.clone(),
             version_no: 1,
             work_done: input.work_done,
-            result: input.result.as_str().to_owned(),
+            result: input.result,
             parts_used: parts_json(&input.parts_used)?,
             customer_opinion: input.customer_opinion,
             amendment_reason: None,
@@ -327,7 +321,7 @@ pub fn update(
     let before = render(conn, &form, ctx.now)?;
     let changes = store::VersionChanges {
         work_done: input.work_done,
-        result: input.result.map(|r| r.as_str().to_owned()),
+        result: input.result,
         parts_used: input.parts_used.as_deref().map(parts_json).transpose()?,
         customer_opinion: input.customer_opinion,
         ..store::VersionChanges::default()
@@ -381,9 +375,7 @@ pub fn amend(
             form_id: form.id.clone(),
             version_no: no,
             work_done: input.work_done.unwrap_or(signed.work_done),
-            result: input
-                .result
-                .map_or(signed.result, |r| r.as_str().to_owned()),
+            result: input.result.unwrap_or(signed.result),
             parts_used: match input.parts_used {
                 Some(parts) => parts_json(&parts)?,
                 None => signed.parts_used,

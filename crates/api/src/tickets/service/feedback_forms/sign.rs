@@ -98,11 +98,6 @@ fn signature(
     Ok((row.id, seal))
 }
 
-fn form_status(form: &FormRow) -> Result<FormStatus, ApiError> {
-    FormStatus::parse(&form.status)
-        .ok_or_else(|| ApiError::internal(format!("stored form status `{}`", form.status)))
-}
-
 /// TKT-7: the customer signs the draft version. The signature file's SHA-256 is sealed into
 /// the version, which is never written again; it becomes the version in effect. A signer
 /// who is not an authorised contact of the site is accepted and flagged.
@@ -146,11 +141,8 @@ pub fn sign(
     guards::check_signable(!store::update_unsigned_version(
         conn, &draft.id, &changes, ctx.now,
     )?)?;
-    let status = guards::status_after_sign(form_status(&form)?)
-        .as_str()
-        .to_owned();
     let mut form_changes = FormChanges {
-        status: Some(status),
+        status: Some(guards::status_after_sign(form.status)),
         current_version_no: Some(form.current_version_no),
         signed_version_no: Some(Some(form.current_version_no)),
         signer_authorised: Some(Some(authorised)),
@@ -183,11 +175,11 @@ pub fn receive(
     let scope = ticket_scope(conn, actor)?;
     let (form, visit) = get_row(conn, &scope, id)?;
     check_version(&form, expected_version)?;
-    guards::check_receivable(form_status(&form)?, visit.finished_at.is_some())?;
+    guards::check_receivable(form.status, visit.finished_at.is_some())?;
     let received_at = client_time("received_at", input.received_at, form.created_at, ctx.now)?;
     let before = render(conn, &form, ctx.now)?;
     let mut changes = FormChanges {
-        status: Some(FormStatus::Received.as_str().to_owned()),
+        status: Some(FormStatus::Received),
         current_version_no: Some(form.current_version_no),
         received_at: Some(Some(received_at)),
         received_by: Some(Some(actor.user_id.clone())),
