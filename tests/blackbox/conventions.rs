@@ -114,6 +114,41 @@ fn a_key_left_claimed_by_a_crashed_request_is_retried_once_its_lease_ends() {
     assert_eq!(users(), 1);
 }
 
+/// A request killed after its command committed but before its response was stored: the
+/// command's own transaction marked the key, so a retry after the lease is not run twice; it
+/// is told the outcome was lost and which record was written.
+#[test]
+fn a_key_whose_command_committed_before_a_crash_is_never_run_twice() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let post = || {
+        app.post("/api/v1/users")
+            .bearer(&admin)
+            .header("Idempotency-Key", "committed-1")
+            .json(&user_body("written.once"))
+            .send()
+    };
+    let first = post();
+    assert_eq!(first.status, 201, "{}", first.body);
+    let written = first.json()["id"].as_str().unwrap().to_owned();
+    // What a crash between the commit and the stored response leaves behind.
+    let past = (chrono::Utc::now() - chrono::Duration::seconds(5)).naive_utc();
+    app.db.execute(&format!(
+        "UPDATE idempotency_keys SET status_code = NULL, response_body = NULL, \
+         response_headers = NULL, lease_until = '{}' WHERE idem_key = 'committed-1'",
+        past.format("%Y-%m-%d %H:%M:%S%.6f")
+    ));
+    let lost = post().problem(409, "idempotency-outcome-lost");
+    assert_eq!(lost["entity_type"], "user");
+    assert_eq!(lost["entity_id"], written.as_str());
+    let list = app
+        .get("/api/v1/users?q=written.once")
+        .bearer(&admin)
+        .send()
+        .json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "written once");
+}
+
 #[test]
 fn failed_commands_replay_too_but_a_bad_key_is_refused() {
     let app = TestApp::spawn();

@@ -25,6 +25,12 @@ pub enum Claim {
     InProgress {
         until: DateTime<Utc>,
     },
+    /// The first request with this key committed its command (writing the named record, if
+    /// it names one) and then died before its response was stored: running it again would
+    /// write twice, and its answer is lost.
+    Committed {
+        entity: Option<(String, String)>,
+    },
 }
 
 /// How long keys and their claims last.
@@ -57,6 +63,9 @@ struct Stored {
     response_body: Option<String>,
     response_headers: Option<String>,
     lease_until: Option<NaiveDateTime>,
+    committed_at: Option<NaiveDateTime>,
+    committed_entity_type: Option<String>,
+    committed_entity_id: Option<String>,
 }
 
 /// Claims the key for this request, or says why not. Keys older than the ttl are forgotten.
@@ -109,6 +118,15 @@ pub fn claim_within(
             body: response_body.unwrap_or_default(),
             headers: response_headers.unwrap_or_else(|| "{}".to_owned()),
         })),
+        Some(Stored {
+            lease_until,
+            committed_at: Some(_),
+            committed_entity_type,
+            committed_entity_id,
+            ..
+        }) if lease_until.is_none_or(|until| until <= to_db_time(now)) => Ok(Claim::Committed {
+            entity: committed_entity_type.zip(committed_entity_id),
+        }),
         Some(Stored { lease_until, .. }) => take_over(conn, request, now, terms, lease_until),
         None => {
             diesel::insert_into(ik::table)
@@ -164,6 +182,29 @@ fn take_over(
     })
 }
 
+/// Marks the claim as committed, inside the command's own transaction: the mark commits with
+/// the command's writes or not at all. `entity` is the record the command wrote, if any.
+pub fn mark_committed(
+    conn: &mut DbConnection,
+    actor_id: &str,
+    key: &str,
+    entity: Option<(&str, &str)>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(
+        ik::table
+            .find((actor_id, key))
+            .filter(ik::status_code.is_null()),
+    )
+    .set((
+        ik::committed_at.eq(Some(to_db_time(now))),
+        ik::committed_entity_type.eq(entity.map(|e| e.0)),
+        ik::committed_entity_id.eq(entity.map(|e| e.1)),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
 pub fn complete(
     conn: &mut DbConnection,
     actor_id: &str,
@@ -181,12 +222,14 @@ pub fn complete(
 }
 
 /// Forgets a claim whose command failed without a result worth replaying (a 5xx), so the
-/// client's retry runs the command again.
+/// client's retry runs the command again; unless the command committed before the failure,
+/// which a retry must not repeat.
 pub fn release(conn: &mut DbConnection, actor_id: &str, key: &str) -> Result<(), StoreError> {
     diesel::delete(
         ik::table
             .find((actor_id, key))
-            .filter(ik::status_code.is_null()),
+            .filter(ik::status_code.is_null())
+            .filter(ik::committed_at.is_null()),
     )
     .execute(conn)?;
     Ok(())

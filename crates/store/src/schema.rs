@@ -100,6 +100,9 @@ diesel::table! {
         response_headers -> Nullable<Text>,
         created_at -> Timestamp,
         lease_until -> Nullable<Timestamp>,
+        committed_at -> Nullable<Timestamp>,
+        committed_entity_type -> Nullable<Text>,
+        committed_entity_id -> Nullable<Text>,
     }
 }
 

@@ -328,12 +328,41 @@ fn an_abandoned_claim_is_taken_over_by_one_retry_once_its_lease_ends() {
             "{name}: the others wait for the new lease: {claims:?}"
         );
 
+        // The retry's command commits, and its process dies before the response is stored:
+        // the next retry after the lease must not run it a third time.
+        let mut conn = db.conn();
+        let retry_lease_end = lease_end + TERMS.lease * 2;
+        write_tx(&mut conn, |conn| {
+            idempotency::mark_committed(
+                conn,
+                "caller-1",
+                "dead",
+                Some(("customer", "c-9")),
+                lease_end,
+            )
+        })
+        .unwrap();
+        idempotency::release(&mut conn, "caller-1", "dead").unwrap();
+        assert!(
+            matches!(
+                claim_at(&mut conn, "dead", "h1", lease_end + Duration::seconds(1)).unwrap(),
+                Claim::InProgress { .. }
+            ),
+            "{name}: still leased"
+        );
+        assert_eq!(
+            claim_at(&mut conn, "dead", "h1", retry_lease_end).unwrap(),
+            Claim::Committed {
+                entity: Some(("customer".to_owned(), "c-9".to_owned()))
+            },
+            "{name}: committed, not released, never re-run"
+        );
+
         let response = StoredResponse {
             status: 201,
             body: "{}".to_owned(),
             headers: "{}".to_owned(),
         };
-        let mut conn = db.conn();
         idempotency::complete(&mut conn, "caller-1", "dead", &response).unwrap();
         let much_later = lease_end + Duration::hours(1);
         assert_eq!(

@@ -2,6 +2,7 @@
 //! decides (with the domain crates' rules), writes, and records its audit entry.
 
 use crate::kernel::auth::Caller;
+use crate::kernel::context;
 use crate::kernel::error::ApiError;
 use crate::kernel::respond::versioned;
 use crate::kernel::state::AppState;
@@ -54,6 +55,14 @@ impl Ctx {
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
     ) -> Result<(), ApiError> {
+        // The request's first audited record is what its idempotency claim names when
+        // marked committed (see `AppState::tx`).
+        if context::recall::<AuditedRecord>().is_none() {
+            context::remember(AuditedRecord {
+                entity_type: entity.0.to_owned(),
+                entity_id: entity.1.to_owned(),
+            });
+        }
         let span = tracing::Span::current();
         span.record("action", action);
         span.record("entity", entity.0);
@@ -81,6 +90,13 @@ impl Ctx {
         )?;
         Ok(())
     }
+}
+
+/// The first record a request's commands audited.
+#[derive(Debug, Clone)]
+pub struct AuditedRecord {
+    pub entity_type: String,
+    pub entity_id: String,
 }
 
 /// A versioned write's outcome as the API answers it: 404 when the record is gone, 412 with

@@ -59,6 +59,22 @@ impl Memo {
     }
 }
 
+/// Keeps `value` for the rest of the current request (replacing an earlier `T`); outside a
+/// request it is dropped.
+pub fn remember<T: Any + Send + Sync>(value: T) {
+    if let Ok(memo) = CONTEXT.try_with(|c| c.memo.clone()) {
+        memo.keep(Arc::new(value));
+    }
+}
+
+/// The `T` the current request remembered, if any.
+pub fn recall<T: Any + Send + Sync>() -> Option<Arc<T>> {
+    CONTEXT
+        .try_with(|c| c.memo.find(&|_: &T| true))
+        .ok()
+        .flatten()
+}
+
 /// The current request's memoised `T` that `accept` takes (e.g. one computed for this very
 /// caller), else `compute`'s, kept for the rest of the request. Outside a request (jobs, the
 /// command line) it is computed every time.
@@ -183,6 +199,23 @@ mod tests {
             .unwrap();
         let outside = memoised(for_u1, compute).unwrap();
         assert_eq!((other.1, outside.1, computed.get()), (2, 3, 3));
+    }
+
+    #[test]
+    fn a_remembered_value_is_recalled_within_its_request_only() {
+        #[derive(Debug, PartialEq)]
+        struct Claimed(&'static str);
+        let ctx = request();
+        CONTEXT.sync_scope(ctx.clone(), || {
+            assert_eq!(recall::<Claimed>(), None);
+            remember(Claimed("k1"));
+            remember(Claimed("k2"));
+        });
+        let seen = CONTEXT.sync_scope(ctx, recall::<Claimed>);
+        assert_eq!(seen.as_deref(), Some(&Claimed("k2")));
+        assert_eq!(CONTEXT.sync_scope(request(), recall::<Claimed>), None);
+        remember(Claimed("nowhere"));
+        assert_eq!(recall::<Claimed>(), None);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 use crate::kernel::auth::jwt::JwtKeys;
 use crate::kernel::auth::password::HashingLimiter;
+use crate::kernel::command::AuditedRecord;
 use crate::kernel::config::Config;
 use crate::kernel::context;
 use crate::kernel::error::ApiError;
 use crate::kernel::files::Storage;
 use crate::kernel::metrics::Metrics;
+use crate::kernel::middleware::idempotency::ClaimedKey;
 use crate::kernel::middleware::rate_limit::RateLimiter;
 use actix_web::web;
 use kefu_core::Clock;
@@ -74,9 +76,14 @@ impl AppState {
             entity = tracing::field::Empty,
             record_id = tracing::field::Empty,
         );
+        let now = self.clock.now();
         self.db(move |conn| {
             let _entered = span.enter();
-            let result = write_tx(conn, f);
+            let result: Result<T, ApiError> = write_tx(conn, |conn| {
+                let out = f(conn)?;
+                mark_claim_committed(conn, now)?;
+                Ok(out)
+            });
             match &result {
                 Ok(_) => tracing::info!(outcome = "done", "command"),
                 Err(e) => tracing::info!(
@@ -90,4 +97,22 @@ impl AppState {
         })
         .await
     }
+}
+
+/// In the command's transaction: the request's Idempotency-Key claim (if it made one) is
+/// marked committed, naming the record written, so that a retry after a crash between this
+/// commit and the stored response does not run the command twice.
+fn mark_claim_committed(
+    conn: &mut DbConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    let Some(claim) = context::recall::<ClaimedKey>() else {
+        return Ok(());
+    };
+    let record = context::recall::<AuditedRecord>();
+    let entity = record
+        .as_deref()
+        .map(|r| (r.entity_type.as_str(), r.entity_id.as_str()));
+    kefu_store::idempotency::mark_committed(conn, &claim.actor_id, &claim.key, entity, now)?;
+    Ok(())
 }

@@ -68,6 +68,10 @@ pub enum ApiError {
     IdempotencyKeyReused,
     #[error("a request with this Idempotency-Key is still being processed")]
     IdempotencyInProgress { retry_after_secs: u64 },
+    /// The first request with the key was carried out, but its process died before the
+    /// response was stored: it is not run again. `entity` is the record it wrote, if any.
+    #[error("the request with this Idempotency-Key was carried out but its response was lost")]
+    IdempotencyOutcomeLost { entity: Option<(String, String)> },
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
@@ -99,6 +103,13 @@ impl ApiError {
 
     pub fn internal(e: impl std::fmt::Display) -> Self {
         ApiError::Internal(e.to_string())
+    }
+
+    fn lost_entity(&self) -> Option<&(String, String)> {
+        match self {
+            ApiError::IdempotencyOutcomeLost { entity } => entity.as_ref(),
+            _ => None,
+        }
     }
 
     /// The rule id of domain.md a refusal names, if it names one.
@@ -139,6 +150,7 @@ impl ApiError {
             }
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::IdempotencyInProgress { .. } => "idempotency-in-progress",
+            ApiError::IdempotencyOutcomeLost { .. } => "idempotency-outcome-lost",
             ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Overloaded { .. } => "overloaded",
@@ -169,6 +181,10 @@ impl ApiError {
             ApiError::IdempotencyInProgress { .. } => {
                 ("相同幂等键的请求正在处理", "Request in progress")
             }
+            ApiError::IdempotencyOutcomeLost { .. } => (
+                "请求已执行，响应已丢失",
+                "Request carried out, response lost",
+            ),
             ApiError::TooManyRequests { .. } => ("请求过于频繁", "Too many requests"),
             ApiError::Unavailable(_) => ("服务暂不可用", "Service unavailable"),
             ApiError::Overloaded { .. } => ("服务繁忙", "Service busy"),
@@ -266,6 +282,22 @@ impl ApiError {
                      {retry_after_secs} seconds"
                 ),
             },
+            ApiError::IdempotencyOutcomeLost { entity } => {
+                let wrote = entity.as_ref().map(|(kind, id)| match lang {
+                    Lang::Zh => format!("；它写入了 {kind} {id}"),
+                    Lang::En => format!("; it wrote {kind} {id}"),
+                });
+                let wrote = wrote.unwrap_or_default();
+                match lang {
+                    Lang::Zh => format!(
+                        "使用该 Idempotency-Key 的第一个请求已执行，但服务在应答前停止，不会再次执行{wrote}"
+                    ),
+                    Lang::En => format!(
+                        "The first request with this Idempotency-Key was carried out, but the \
+                         server stopped before answering it; it is not run again{wrote}"
+                    ),
+                }
+            }
             ApiError::TooManyRequests { retry_after_secs } => match lang {
                 Lang::Zh => format!("请在 {retry_after_secs} 秒后重试"),
                 Lang::En => format!("Retry after {retry_after_secs} seconds"),
@@ -314,6 +346,8 @@ impl ApiError {
             request_id: context::request_id(),
             errors,
             rule: self.rule().map(str::to_owned),
+            entity_type: self.lost_entity().map(|(kind, _)| kind.clone()),
+            entity_id: self.lost_entity().map(|(_, id)| id.clone()),
             current_version: match self {
                 ApiError::PreconditionFailed { current } => Some(*current),
                 _ => None,
@@ -424,6 +458,13 @@ pub struct Problem {
     /// For 412: the record's current version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// For 409 `idempotency-outcome-lost`: the kind of record the lost request wrote (as in
+    /// the audit log, e.g. `customer`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// For 409 `idempotency-outcome-lost`: the id of the record the lost request wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -455,7 +496,8 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_)
             | ApiError::State { .. }
             | ApiError::Duplicate(_)
-            | ApiError::IdempotencyInProgress { .. } => StatusCode::CONFLICT,
+            | ApiError::IdempotencyInProgress { .. }
+            | ApiError::IdempotencyOutcomeLost { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,

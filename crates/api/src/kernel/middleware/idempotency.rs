@@ -1,4 +1,5 @@
 use crate::kernel::auth::caller::AuthOutcome;
+use crate::kernel::context;
 use crate::kernel::error::ApiError;
 use crate::kernel::files::{UPLOAD_PATH, max_upload_body};
 use crate::kernel::middleware::spool::{BodyHash, Spool};
@@ -15,6 +16,13 @@ use futures_util::StreamExt;
 use kefu_store::idempotency::{self, Claim, KeyUse, StoredResponse};
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The key this request claimed, for the command's transaction to mark as committed.
+#[derive(Debug, Clone)]
+pub struct ClaimedKey {
+    pub actor_id: String,
+    pub key: String,
+}
 pub const REPLAYED: &str = "idempotent-replayed";
 /// Secrets a response shows once (generated passwords, new API keys) are never written to the
 /// idempotency store: a replay returns the response without them.
@@ -135,7 +143,16 @@ pub async fn idempotency(
             Ok(req.into_response(err.error_response()))
         }
         Ok(Claim::Replay(stored)) => Ok(req.into_response(replay(&stored))),
+        Ok(Claim::Committed { entity }) => {
+            let err = ApiError::IdempotencyOutcomeLost { entity };
+            Ok(req.into_response(err.error_response()))
+        }
         Ok(Claim::Fresh) => {
+            // The command's transaction marks the claim committed (see `AppState::tx`).
+            context::remember(ClaimedKey {
+                actor_id: actor_id.clone(),
+                key: key.clone(),
+            });
             match body.into_payload().await {
                 Ok(payload) => req.set_payload(payload),
                 Err(e) => {

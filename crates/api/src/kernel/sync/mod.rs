@@ -243,6 +243,12 @@ impl Registry {
                 Ok(Claim::Mismatch) => {
                     return Ok(failed(&command, &ApiError::IdempotencyKeyReused));
                 }
+                // Claims made here commit with their result; a lost outcome can only be
+                // that of a plain HTTP request that used the same key.
+                Ok(Claim::Committed { entity }) => {
+                    let lost = ApiError::IdempotencyOutcomeLost { entity };
+                    return Ok(failed(&command, &lost));
+                }
                 Ok(Claim::InProgress { until }) => {
                     let retry_after_secs = seconds_until(now, until);
                     let busy = ApiError::IdempotencyInProgress { retry_after_secs };
