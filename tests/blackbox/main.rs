@@ -12,6 +12,7 @@ mod change_requests;
 mod cli;
 mod complaints;
 mod conventions;
+mod crash;
 mod customers;
 mod equipment;
 mod exports;

@@ -129,6 +129,13 @@ impl Req {
     }
 
     pub fn send(self) -> Resp {
+        let what = format!("{} {}", self.method, self.url);
+        self.try_send().unwrap_or_else(|e| panic!("{what}: {e}"))
+    }
+
+    /// Like [`Req::send`], but a request that gets no HTTP answer at all (the server died,
+    /// the connection was refused or reset) is an `Err` instead of a panic.
+    pub fn try_send(self) -> Result<Resp, String> {
         let agent = ureq::AgentBuilder::new()
             .timeout(Duration::from_secs(60))
             .redirects(0)
@@ -144,7 +151,7 @@ impl Req {
         let response = match result {
             Ok(r) => r,
             Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("{} {}: {e}", self.method, self.url),
+            Err(e) => return Err(e.to_string()),
         };
         let status = response.status();
         let headers = response
@@ -157,11 +164,11 @@ impl Req {
             .collect();
         let mut bytes = Vec::new();
         let _ = std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes);
-        Resp {
+        Ok(Resp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
             bytes,
-        }
+        })
     }
 }
