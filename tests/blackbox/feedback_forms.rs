@@ -5,7 +5,7 @@
 use crate::tickets::{World, id, world};
 use crate::{actions, audit_of};
 use image::{ImageFormat, Rgb, RgbImage};
-use kefu_blackbox::Resp;
+use kefu_blackbox::{Resp, TestApp};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::io::Cursor;
@@ -30,12 +30,25 @@ fn sha256(bytes: &[u8]) -> String {
 
 /// Uploads `png` as a `signature` attachment of `owner`; returns its id.
 pub fn upload_signature(w: &World, token: &str, owner: (&str, &str), png: &[u8]) -> String {
+    let res = upload_png(&w.app, token, owner, ("signature", "签名.png"), png);
+    res["id"].as_str().unwrap().to_owned()
+}
+
+/// Uploads `png` as an attachment of `owner` of the given (kind, file name); asserts 201 and
+/// returns the attachment.
+pub fn upload_png(
+    app: &TestApp,
+    token: &str,
+    owner: (&str, &str),
+    (kind, filename): (&str, &str),
+    png: &[u8],
+) -> Value {
     let boundary = "kefu-forms-boundary";
     let mut body = Vec::new();
     for (name, value) in [
         ("owner_type", owner.0),
         ("owner_id", owner.1),
-        ("kind", "signature"),
+        ("kind", kind),
     ] {
         body.extend_from_slice(
             format!(
@@ -46,21 +59,20 @@ pub fn upload_signature(w: &World, token: &str, owner: (&str, &str), png: &[u8])
     }
     body.extend_from_slice(
         format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"签名.png\"\r\n\
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
              Content-Type: image/png\r\n\r\n"
         )
         .as_bytes(),
     );
     body.extend_from_slice(png);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let res = w
-        .app
+    let res = app
         .post("/api/v1/attachments")
         .bearer(token)
         .bytes(&format!("multipart/form-data; boundary={boundary}"), body)
         .send();
     assert_eq!(res.status, 201, "{}", res.body);
-    res.json()["id"].as_str().unwrap().to_owned()
+    res.json()
 }
 
 fn visit_ok(w: &World, token: &str, visit: &Value, verb: &str, body: Value) -> Value {

@@ -2,6 +2,7 @@
 //! (`KEFU_TEST_DB=postgres` with `KEFU_TEST_PG_URL`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_matrix;
 mod api_keys;
 mod attachments;
 mod audit;

@@ -1,0 +1,393 @@
+//! The world the access matrix probes: one record per resource prefix, all on the owner side
+//! (customer X, engineer A of team TA), and the callers who must not reach them.
+
+use crate::tickets::id;
+use kefu_blackbox::{Resp, TestApp};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Written into the owner side's text fields, so a body that shows one of them is caught even
+/// when it does not repeat the record's id.
+pub const MARKER: &str = "MXSECRET";
+
+/// The values of a record's path parameters, by parameter name.
+pub type Params = BTreeMap<&'static str, String>;
+
+pub struct Fixture {
+    pub app: TestApp,
+    clock: PathBuf,
+    /// The strangers, by name; `None` sends no token at all.
+    pub callers: Vec<(&'static str, Option<String>)>,
+    /// Resource prefix (`tickets`, `me/notifications`, ...) → the owner side's record.
+    pub records: BTreeMap<&'static str, Params>,
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.clock);
+    }
+}
+
+struct Admin<'a> {
+    app: &'a TestApp,
+    token: String,
+}
+
+impl Admin<'_> {
+    fn send(&self, token: &str, method: &str, path: &str, etag: Option<&str>, body: Value) -> Resp {
+        let mut req = self.app.req(method, path).bearer(token);
+        if !body.is_null() {
+            req = req.json(&body);
+        }
+        if let Some(etag) = etag {
+            req = req.if_match(etag);
+        }
+        req.send()
+    }
+
+    /// A create as `token`; asserts 201.
+    fn create(&self, token: &str, path: &str, body: Value) -> Value {
+        let res = self.send(token, "POST", path, None, body);
+        assert_eq!(res.status, 201, "POST {path}: {}", res.body);
+        res.json()
+    }
+
+    /// A command on `record` with its current version; asserts 200.
+    fn run(&self, token: &str, path: &str, record: &Value, body: Value) -> Value {
+        let etag = format!("\"{}\"", record["version"]);
+        let res = self.send(token, "POST", path, Some(&etag), body);
+        assert_eq!(res.status, 200, "POST {path}: {}", res.body);
+        res.json()
+    }
+
+    fn get(&self, token: &str, path: &str) -> Value {
+        let res = self.app.get(path).bearer(token).send();
+        assert_eq!(res.status, 200, "GET {path}: {}", res.body);
+        res.json()
+    }
+
+    fn user(&self, name: &str, role: &str) -> (String, String) {
+        let password = format!("{name}-Pass-1");
+        let user = self.app.create_user(&self.token, name, &[role], &password);
+        (id(&user).to_owned(), self.app.token(name, &password))
+    }
+
+    fn team(&self, name: &str, supervisor: &str) -> String {
+        let team = self.create(
+            &self.token,
+            "/api/v1/teams",
+            json!({"name": name, "supervisor_user_id": supervisor}),
+        );
+        id(&team).to_owned()
+    }
+
+    fn employee(&self, user: &str, name: &str, team: &str, supervisor: &str) -> String {
+        let e = self.create(
+            &self.token,
+            "/api/v1/employees",
+            json!({"user_id": user, "name": name, "team_id": team,
+                   "supervisor_user_id": supervisor, "track": "aftersales", "level": "junior",
+                   "station_city": "杭州", "base_salary_fen": 650000}),
+        );
+        id(&e).to_owned()
+    }
+
+    /// A customer with a site and a contact that has a login; returns (customer, site,
+    /// contact, the contact's token).
+    fn customer(&self, name: &str, owner: Value, login: &str) -> (Value, Value, Value, String) {
+        let mut body = json!({"name": name});
+        body.as_object_mut()
+            .unwrap()
+            .extend(owner.as_object().unwrap().clone());
+        let customer = self.create(&self.token, "/api/v1/customers", body);
+        let site = self.create(
+            &self.token,
+            "/api/v1/sites",
+            json!({"customer_id": customer["id"], "name": format!("{name}厂区"),
+                   "address": "一路 1 号", "city": "杭州市"}),
+        );
+        let contact = self.create(
+            &self.token,
+            "/api/v1/contacts",
+            json!({"customer_id": customer["id"], "site_id": site["id"],
+                   "name": format!("{name}联系人"), "phone": "13900000000"}),
+        );
+        let res = self.send(
+            &self.token,
+            "POST",
+            &format!("/api/v1/contacts/{}/login", id(&contact)),
+            Some("\"1\""),
+            json!({"username": login}),
+        );
+        assert_eq!(res.status, 201, "{}", res.body);
+        let temporary = res.json()["generated_password"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // A generated password is only good for choosing one's own.
+        let first = self.app.token(login, &temporary);
+        let res = self.send(
+            &first,
+            "POST",
+            "/api/v1/me/password",
+            None,
+            json!({"current_password": temporary, "new_password": "Contact-pass-1"}),
+        );
+        assert_eq!(res.status, 204, "{}", res.body);
+        let token = self.app.token(login, "Contact-pass-1");
+        (customer, site, contact, token)
+    }
+}
+
+fn one(id: &str) -> Params {
+    BTreeMap::from([("id", id.to_owned())])
+}
+
+/// Builds the world through the API, as the admin and the manager would.
+pub fn build() -> Fixture {
+    let clock = std::env::temp_dir().join(format!("kefu-clock-{}", uuid::Uuid::new_v4()));
+    // A Tuesday in working hours: visits planned for today, callbacks due today.
+    std::fs::write(&clock, "2026-03-10T10:00:00+08:00").unwrap();
+    let app = TestApp::builder()
+        .env("KEFU_CLOCK_FILE", clock.to_str().unwrap())
+        // Webhook deliveries and jobs stay queued: the matrix only needs their ids.
+        .env("KEFU_JOBS_ENABLED", "0")
+        .env("KEFU_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+        // Every probe comes from one address; the per-address limit is not under test.
+        .env("KEFU_RATE_LIMIT_PER_IP", "0")
+        .spawn();
+    let a = Admin {
+        token: app.admin_token(),
+        app: &app,
+    };
+    let admin = a.token.clone();
+    let mut records = BTreeMap::new();
+
+    let webhook = a.create(
+        &admin,
+        "/api/v1/webhooks",
+        json!({"name": format!("CRM {MARKER}"), "url": "http://127.0.0.1:9/hooks",
+               "event_types": ["customer.*"]}),
+    );
+    records.insert("webhooks", one(id(&webhook["webhook"])));
+
+    let (mgr_id, mgr) = a.user("mgr", "manager");
+    let (eng_a_id, eng_a) = a.user("eng.a", "engineer");
+    let (eng_b_id, eng_b) = a.user("eng.b", "engineer");
+    let (sup_b_id, sup_b) = a.user("sup.b", "supervisor");
+    let (_, finance) = a.user("fin", "finance");
+    let (_, clerk) = a.user("clerk", "clerk");
+    records.insert("users", one(&eng_a_id));
+
+    let team_a = a.team(&format!("A 组 {MARKER}"), &mgr_id);
+    let team_b = a.team("B 组", &sup_b_id);
+    records.insert("teams", one(&team_a));
+    let employee_a = a.employee(&eng_a_id, &format!("工程师甲 {MARKER}"), &team_a, &mgr_id);
+    a.employee(&eng_b_id, "工程师乙", &team_b, &sup_b_id);
+    records.insert("employees", one(&employee_a));
+
+    let city = a.create(
+        &admin,
+        "/api/v1/cities",
+        json!({"name": "杭州市", "province": "浙江省", "has_station": true, "counties": []}),
+    );
+    records.insert("cities", one(id(&city)));
+    let product = a.create(
+        &admin,
+        "/api/v1/products",
+        json!({"model": "GST200", "name": "报警控制器 GST200", "category": "controller",
+               "unit_price_fen": 100_000, "unit_cost_fen": 60_000, "floor_price_fen": 90_000}),
+    );
+    records.insert("products", one(id(&product)));
+
+    let (x, site_x, contact_x, _) = a.customer(
+        &format!("甲公司 {MARKER}"),
+        json!({"owner_user_id": eng_a_id, "team_id": team_a}),
+        "x.contact",
+    );
+    let (_, _, _, contact_y) = a.customer("乙公司", json!({}), "y.contact");
+    records.insert("customers", one(id(&x)));
+    records.insert("sites", one(id(&site_x)));
+    records.insert("contacts", one(id(&contact_x)));
+    let equipment = a.create(
+        &admin,
+        "/api/v1/equipment",
+        json!({"site_id": site_x["id"], "product_id": product["id"], "serial": "SN-MXSECRET",
+               "controller_points": 64}),
+    );
+    records.insert("equipment", one(id(&equipment)));
+
+    // Ticket 1 of X, worked by A: a visit, its feedback form, resolved, called back with a
+    // dissatisfied customer, so a follow-up exists.
+    let fault = |text: &str| {
+        let t = a.create(
+            &admin,
+            "/api/v1/tickets",
+            json!({"channel": "phone", "ticket_type": "fault", "priority": "normal",
+                   "customer_id": x["id"], "site_id": site_x["id"],
+                   "description": format!("{text} {MARKER}")}),
+        );
+        a.run(
+            &mgr,
+            &format!("/api/v1/tickets/{}/assign", id(&t)),
+            &t,
+            json!({"assignee_id": eng_a_id,
+                   "planned_start": "2026-03-10T14:00:00+08:00",
+                   "planned_end": "2026-03-10T16:00:00+08:00"}),
+        )
+    };
+    let t1 = fault("报警主机通讯故障");
+    let visit = a.create(
+        &eng_a,
+        &format!("/api/v1/tickets/{}/visits", id(&t1)),
+        json!({"planned_date": "2026-03-10", "purpose": format!("现场检修 {MARKER}")}),
+    );
+    let visit_path = |verb: &str| format!("/api/v1/visits/{}/{verb}", id(&visit));
+    let v = a.run(&mgr, &visit_path("approve"), &visit, json!({}));
+    let v = a.run(&eng_a, &visit_path("depart"), &v, json!({}));
+    let v = a.run(&eng_a, &visit_path("arrive"), &v, json!({}));
+    let v = a.run(&eng_a, &visit_path("finish"), &v, json!({"resolved": true}));
+    records.insert("visits", one(id(&v)));
+    let form = a.create(
+        &eng_a,
+        &format!("/api/v1/visits/{}/feedback-form", id(&v)),
+        json!({"work_done": format!("更换通讯板 {MARKER}"), "result": "resolved", "parts_used": []}),
+    );
+    records.insert("feedback-forms", one(id(&form)));
+    let t1 = a.get(&admin, &format!("/api/v1/tickets/{}", id(&t1)));
+    let t1 = if t1["status"] == "assigned" {
+        a.run(
+            &eng_a,
+            &format!("/api/v1/tickets/{}/start", id(&t1)),
+            &t1,
+            json!({}),
+        )
+    } else {
+        t1
+    };
+    a.run(
+        &eng_a,
+        &format!("/api/v1/tickets/{}/resolve", id(&t1)),
+        &t1,
+        json!({"resolution_summary": "更换通讯板"}),
+    );
+    let callback = a.create(
+        &clerk,
+        "/api/v1/callbacks",
+        json!({"ticket_id": id(&t1), "source": "manual"}),
+    );
+    records.insert("callbacks", one(id(&callback)));
+    let done = a.run(
+        &clerk,
+        &format!("/api/v1/callbacks/{}/complete", id(&callback)),
+        &callback,
+        json!({"form_signed": true, "timeliness": 2, "attitude": 2, "technical": 2,
+               "result_ok": false, "satisfied": false, "notes": format!("不满意 {MARKER}")}),
+    );
+    records.insert(
+        "callback-follow-ups",
+        one(done["follow_up_id"].as_str().unwrap()),
+    );
+
+    // Ticket 2 of X, in progress: its work order, change request and attachment.
+    let t2 = fault("报表无法导出");
+    let t2 = a.run(
+        &eng_a,
+        &format!("/api/v1/tickets/{}/start", id(&t2)),
+        &t2,
+        json!({}),
+    );
+    records.insert("tickets", one(id(&t2)));
+    let wo = a.create(
+        &eng_a,
+        &format!("/api/v1/tickets/{}/work-orders", id(&t2)),
+        json!({"target": "technical", "title": format!("固件升级 {MARKER}"),
+               "description": "升级后无法上报"}),
+    );
+    records.insert("work-orders", one(id(&wo)));
+    let cr = a.create(
+        &eng_a,
+        &format!("/api/v1/tickets/{}/change-requests", id(&t2)),
+        json!({"title": format!("报表汇总 {MARKER}"), "requirements": "增加按防区汇总页签",
+               "customer_stamp_ref": "FAX-0310-01"}),
+    );
+    records.insert("change-requests", one(id(&cr)));
+    let photo = crate::feedback_forms::upload_png(
+        &app,
+        &eng_a,
+        ("ticket", id(&t2)),
+        ("photo", &format!("{MARKER}.png")),
+        &crate::feedback_forms::signature_png(7),
+    );
+    records.insert("attachments", one(id(&photo)));
+
+    let complaint = a.create(
+        &admin,
+        "/api/v1/complaints",
+        json!({"customer_id": x["id"], "employee_id": eng_a_id, "channel": "phone",
+               "description": format!("上门迟到 {MARKER}"),
+               "received_at": "2026-03-10T09:00:00+08:00"}),
+    );
+    records.insert("complaints", one(id(&complaint)));
+
+    let article = a.create(
+        &mgr,
+        "/api/v1/kb-articles",
+        json!({"title": format!("报警主机离线 {MARKER}"), "problem": "云平台显示设备未连接",
+               "answer": "请重启路由器。", "tags": ["网络"]}),
+    );
+    let article = a.run(
+        &mgr,
+        &format!("/api/v1/kb-articles/{}/publish", id(&article)),
+        &article,
+        Value::Null,
+    );
+    let mut params = one(id(&article));
+    params.insert("n", "1".to_owned());
+    records.insert("kb-articles", params);
+
+    // The assignments above told A; the first entry of A's inbox is theirs alone.
+    let inbox = a.get(&eng_a, "/api/v1/me/notifications");
+    records.insert("me/notifications", one(id(&inbox["items"][0])));
+
+    let service = a.create(
+        &admin,
+        "/api/v1/users",
+        json!({"username": "crm-sync", "display_name": "CRM", "kind": "service", "roles": ["finance"]}),
+    );
+    let key = a.create(
+        &admin,
+        "/api/v1/api-keys",
+        json!({"user_id": service["id"], "name": format!("key {MARKER}")}),
+    );
+    records.insert("api-keys", one(id(&key)));
+    let delivery = a.get(&admin, "/api/v1/webhook-deliveries");
+    records.insert("webhook-deliveries", one(id(&delivery["items"][0])));
+    let jobs = a.get(&admin, "/api/v1/jobs");
+    records.insert("jobs", one(id(&jobs["items"][0])));
+
+    let rule = a.get(&admin, "/api/v1/rules/commissioning-rates");
+    let mut params = BTreeMap::from([("key", "commissioning-rates".to_owned())]);
+    params.insert(
+        "effective_from",
+        rule["versions"][0]["effective_from"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    );
+    records.insert("rules", params);
+
+    Fixture {
+        callers: vec![
+            ("engineer B", Some(eng_b)),
+            ("supervisor of B", Some(sup_b)),
+            ("contact of Y", Some(contact_y)),
+            ("finance", Some(finance)),
+            ("no token", None),
+        ],
+        records,
+        app,
+        clock,
+    }
+}
