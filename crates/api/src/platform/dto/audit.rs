@@ -4,17 +4,18 @@ use kefu_store::from_db_time;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// A published checkpoint to verify the chain against (both or neither).
+/// A published checkpoint to verify the chain against.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct VerifyQuery {
-    /// `seq` of an `audit.checkpoint` event or log line.
-    #[param(minimum = 0)]
-    pub checkpoint_seq: Option<i64>,
-    /// `hash` of the same checkpoint: the SHA-256 of entry `checkpoint_seq`, hex.
-    #[param(pattern = "^[0-9a-fA-F]{64}$")]
-    pub checkpoint_hash: Option<String>,
+    /// `SEQ:HASH` of an `audit.checkpoint` webhook event or log line: the chain must still
+    /// hold entry `SEQ` with that SHA-256.
+    #[param(
+        pattern = "^[0-9]{1,18}:[0-9a-fA-F]{64}$",
+        example = "42:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    )]
+    pub checkpoint: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -64,11 +64,10 @@ async fn list_audit(
 /// Recompute the audit chain and report the first entry that does not verify.
 ///
 /// Recomputes every entry's hash from its content and the previous entry's hash, and names the
-/// first entry that does not verify (tampering). With `checkpoint_seq` and `checkpoint_hash`
-/// (from an `audit.checkpoint` webhook event or log line, published daily outside the
-/// database), the chain must also still hold that entry with that hash: this catches a tail
-/// cut off together with a rewritten head. Both or neither (400). Admins only (403 for
-/// others). Read-only.
+/// first entry that does not verify (tampering). With `checkpoint=SEQ:HASH` (from an
+/// `audit.checkpoint` webhook event or log line, published daily outside the database), the
+/// chain must also still hold that entry with that hash: this catches a tail cut off together
+/// with a rewritten head. Admins only (403 for others). Read-only.
 #[utoipa::path(
     tag = "audit",
     operation_id = "verifyAuditChain",
@@ -82,30 +81,15 @@ async fn verify_audit(
     StrictQuery(query): StrictQuery<VerifyQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::AuditRead)?;
-    let checkpoint = match (query.checkpoint_seq, query.checkpoint_hash) {
-        (None, None) => None,
-        (Some(seq), Some(hash)) => Some(parse_checkpoint(&format!("{seq}:{hash}")).map_err(
-            |message| ApiError::BadRequest {
-                detail: message.clone(),
-                errors: vec![FieldError::new("query.checkpoint_seq", "format", message)],
-            },
-        )?),
-        (seq, _) => {
-            let missing = if seq.is_some() {
-                "query.checkpoint_hash"
-            } else {
-                "query.checkpoint_seq"
-            };
-            return Err(ApiError::BadRequest {
-                detail: "a checkpoint needs both checkpoint_seq and checkpoint_hash".to_owned(),
-                errors: vec![FieldError::new(
-                    missing,
-                    "required",
-                    "part of the checkpoint",
-                )],
-            });
-        }
-    };
+    let checkpoint = query
+        .checkpoint
+        .as_deref()
+        .map(parse_checkpoint)
+        .transpose()
+        .map_err(|message| ApiError::BadRequest {
+            detail: message.clone(),
+            errors: vec![FieldError::new("query.checkpoint", "format", message)],
+        })?;
     let report = state
         .db(move |conn| Ok(audit::verify(conn, checkpoint.as_ref())?))
         .await?;
