@@ -20,6 +20,7 @@ use kefu_core::{Clock, Role, SystemClock};
 use kefu_store::{DbConnection, DbPool, PoolConfig, audit, build_pool, write_tx};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 pub fn init_logging(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
@@ -107,6 +108,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             config.rate_limit_per_ip,
         )),
         storage: Arc::new(Storage::open(&config)?),
+        db_slots: Arc::new(Semaphore::new(config.db_pool_size.max(1) as usize)),
         password_hashing: Arc::new(HashingLimiter::new(
             config.password_hash_concurrency,
             config.password_hash_wait,

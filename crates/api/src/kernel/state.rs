@@ -12,6 +12,7 @@ use actix_web::web;
 use kefu_core::Clock;
 use kefu_store::{DbConnection, DbPool, write_tx};
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// What every handler shares: built once at start, cloned per worker.
 #[derive(Clone)]
@@ -26,6 +27,11 @@ pub struct AppState {
     pub storage: Arc<Storage>,
     /// Bounds concurrent password hashing (see [`HashingLimiter`]).
     pub password_hashing: Arc<HashingLimiter>,
+    /// One slot per pooled connection: database work waits for a slot here, in the request's
+    /// future, rather than on a blocking thread of its own. Without it a burst of N requests
+    /// parked N threads on the pool (150 parallel logins: 150 threads), and their allocator
+    /// arenas kept the burst's memory for good.
+    pub db_slots: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -44,6 +50,17 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        let wait = self.config.db_timeout;
+        let slot = match tokio::time::timeout(wait, self.db_slots.clone().acquire_owned()).await {
+            Ok(Ok(slot)) => slot,
+            Ok(Err(closed)) => return Err(ApiError::internal(closed)),
+            Err(_) => {
+                return Err(ApiError::Unavailable(format!(
+                    "no database connection free within {} ms",
+                    wait.as_millis()
+                )));
+            }
+        };
         let pool = self.pool.clone();
         // Neither the request's context (its language, for errors rendered in there) nor its
         // span crosses into the blocking pool by itself.
@@ -56,6 +73,7 @@ impl AppState {
             if let Err(ApiError::Unavailable(_)) = &result {
                 conn.mark_broken();
             }
+            drop(slot);
             result
         })
         .await
