@@ -7,7 +7,7 @@ KEFU_DEBUG_BIN := $(or $(CARGO_TARGET_DIR),target)/debug/kefu
 DOMAIN_CRATES := core tickets contracts inventory scoring billing
 FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libsqlite3-sys|hyper|reqwest) v
 
-.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles openapi openapi-check fuzz
+.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles openapi openapi-check fuzz proof
 
 ## Build and start the server on the embedded SQLite database (./data/kefu.db).
 run: build
@@ -73,3 +73,9 @@ openapi-check: build
 ## Schemathesis against openapi/openapi.json on a fresh, seeded server (see scripts/fuzz/run.sh).
 fuzz: build
 	./scripts/fuzz/run.sh
+
+## The robustness proof (scripts/proof/run.sh): access matrix, kill -9, contention, hostile
+## input, memory under a login storm, advisories; one summary. PROOF_RECORD=1 keeps it in
+## docs/robustness.md.
+proof:
+	./scripts/proof/run.sh
