@@ -110,17 +110,13 @@ pub fn complaints(conn: &mut DbConnection, actor: &Actor) -> Result<ComplaintSco
     Ok(complaints_seen_from(actor, &*place(conn, actor)?))
 }
 
+/// What an actor sees of tickets, plus (for field staff) everything of their own team's:
+/// customer records are shared by a team, tickets are not.
 fn customers_seen_from(actor: &Actor, place: &Place) -> Visible {
-    let mut scope = Visible::default();
+    let mut scope = tickets_seen_from(actor, place);
     if actor.has_any_role(&[Role::Engineer, Role::Supervisor]) {
-        scope.user_ids.push(actor.user_id.clone());
         scope.team_ids.extend(place.team_id.clone());
     }
-    scope
-        .user_ids
-        .extend_from_slice(&place.supervised_member_ids);
-    scope.team_ids.extend_from_slice(&place.supervised_team_ids);
-    scope.customer_ids.extend_from_slice(&place.customer_ids);
     scope.user_ids.sort();
     scope.user_ids.dedup();
     scope.team_ids.sort();
