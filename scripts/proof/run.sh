@@ -4,7 +4,8 @@
 #   1. The proof's black-box tests, on SQLite and (with KEFU_TEST_PG_URL) on PostgreSQL:
 #      the authorisation matrix generated from the spec, kill -9 under load, idempotency
 #      contention and crashed claims, parallel logins against the lock-out, a lost database,
-#      hostile input (NUL, oversized bodies, image bombs, long search text), two schedulers.
+#      hostile input (NUL, nesting, invalid UTF-8, SQL/HTML text, climbing file names, oversized
+#      bodies, queries and headers, image bombs, long search text), two schedulers.
 #   2. Memory under 150 parallel logins, on the release binary (scripts/proof/logins_rss.py).
 #   3. Advisories: cargo audit against the local RustSec snapshot (ADVISORY_DB, default
 #      ../shared/advisory-db; no network), every finding fixed or listed in .cargo/audit.toml.
@@ -20,7 +21,7 @@ failures=0
 summary=()
 
 # The proof's tests, by name: each one fails on the defect it guards against.
-filter='test(/access_matrix|crash::|idempotent|key_left_claimed|committed_before_a_crash|parallel_wrong_logins|thirty_parallel_logins|hashing_slot|lost_database|nul_characters|huge_canvas|over_limit_upload|bodies_must_be_json|search_text_longer|two_instances|lease_expired|replayed_twice/)'
+filter='test(/access_matrix|crash::|hostile::|idempotent|key_left_claimed|committed_before_a_crash|parallel_wrong_logins|thirty_parallel_logins|hashing_slot|lost_database|nul_characters|huge_canvas|over_limit_upload|bodies_must_be_json|search_text_longer|two_instances|lease_expired|replayed_twice/)'
 
 run_tests() { # NAME, then env assignments
     local name=$1 out

@@ -19,6 +19,7 @@ mod equipment;
 mod exports;
 mod feedback_forms;
 mod form_callbacks;
+mod hostile;
 mod jobs;
 mod knowledge_base;
 mod notifications;
