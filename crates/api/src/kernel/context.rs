@@ -53,9 +53,14 @@ impl Memo {
     }
 
     fn keep<T: Any + Send + Sync>(&self, value: Arc<T>) {
+        self.drop_all::<T>();
+        let mut slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.push(value);
+    }
+
+    fn drop_all<T: Any + Send + Sync>(&self) {
         let mut slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         slots.retain(|slot| !slot.is::<T>());
-        slots.push(value);
     }
 }
 
@@ -64,6 +69,13 @@ impl Memo {
 pub fn remember<T: Any + Send + Sync>(value: T) {
     if let Ok(memo) = CONTEXT.try_with(|c| c.memo.clone()) {
         memo.keep(Arc::new(value));
+    }
+}
+
+/// Forgets the `T` the current request remembered, if any.
+pub fn forget<T: Any + Send + Sync>() {
+    if let Ok(memo) = CONTEXT.try_with(|c| c.memo.clone()) {
+        memo.drop_all::<T>();
     }
 }
 
@@ -211,8 +223,10 @@ mod tests {
             remember(Claimed("k1"));
             remember(Claimed("k2"));
         });
-        let seen = CONTEXT.sync_scope(ctx, recall::<Claimed>);
+        let seen = CONTEXT.sync_scope(ctx.clone(), recall::<Claimed>);
         assert_eq!(seen.as_deref(), Some(&Claimed("k2")));
+        CONTEXT.sync_scope(ctx.clone(), forget::<Claimed>);
+        assert_eq!(CONTEXT.sync_scope(ctx, recall::<Claimed>), None);
         assert_eq!(CONTEXT.sync_scope(request(), recall::<Claimed>), None);
         remember(Claimed("nowhere"));
         assert_eq!(recall::<Claimed>(), None);

@@ -97,6 +97,9 @@ impl AppState {
         let now = self.clock.now();
         self.db(move |conn| {
             let _entered = span.enter();
+            // A record audited by an earlier, rolled-back transaction of this request is not
+            // what this one wrote.
+            context::forget::<AuditedRecord>();
             let result: Result<T, ApiError> = write_tx(conn, |conn| {
                 let out = f(conn)?;
                 mark_claim_committed(conn, now)?;
