@@ -1,5 +1,14 @@
-use kefu_blackbox::TestApp;
+use kefu_blackbox::{Resp, TestApp};
 use serde_json::json;
+
+/// `POST /users` as `token` with an Idempotency-Key.
+fn create_user_keyed(app: &TestApp, token: &str, key: &str, body: &serde_json::Value) -> Resp {
+    app.post("/api/v1/users")
+        .bearer(token)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+}
 
 fn user_body(name: &str) -> serde_json::Value {
     json!({"username": name, "display_name": name, "roles": ["engineer"]})
@@ -9,13 +18,7 @@ fn user_body(name: &str) -> serde_json::Value {
 fn an_idempotent_post_runs_once_and_replays_its_first_response() {
     let app = TestApp::spawn();
     let admin = app.admin_token();
-    let post = |body: serde_json::Value| {
-        app.post("/api/v1/users")
-            .bearer(&admin)
-            .header("Idempotency-Key", "create-li-1")
-            .json(&body)
-            .send()
-    };
+    let post = |body: serde_json::Value| create_user_keyed(&app, &admin, "create-li-1", &body);
     let first = post(user_body("li.ming"));
     assert_eq!(first.status, 201, "{}", first.body);
     assert!(first.header("idempotent-replayed").is_none());
@@ -77,13 +80,7 @@ fn a_key_left_claimed_by_a_crashed_request_is_retried_once_its_lease_ends() {
         at(now),
         at(now + chrono::Duration::seconds(30)),
     ));
-    let post = || {
-        app.post("/api/v1/users")
-            .bearer(&admin)
-            .header("Idempotency-Key", "crashed-1")
-            .json(&body)
-            .send()
-    };
+    let post = || create_user_keyed(&app, &admin, "crashed-1", &body);
     let waiting = post();
     waiting.problem(409, "idempotency-in-progress");
     let retry_after: u64 = waiting.header("retry-after").unwrap().parse().unwrap();
@@ -121,13 +118,7 @@ fn a_key_left_claimed_by_a_crashed_request_is_retried_once_its_lease_ends() {
 fn a_key_whose_command_committed_before_a_crash_is_never_run_twice() {
     let app = TestApp::spawn();
     let admin = app.admin_token();
-    let post = || {
-        app.post("/api/v1/users")
-            .bearer(&admin)
-            .header("Idempotency-Key", "committed-1")
-            .json(&user_body("written.once"))
-            .send()
-    };
+    let post = || create_user_keyed(&app, &admin, "committed-1", &user_body("written.once"));
     let first = post();
     assert_eq!(first.status, 201, "{}", first.body);
     let written = first.json()["id"].as_str().unwrap().to_owned();
@@ -153,25 +144,14 @@ fn a_key_whose_command_committed_before_a_crash_is_never_run_twice() {
 fn failed_commands_replay_too_but_a_bad_key_is_refused() {
     let app = TestApp::spawn();
     let admin = app.admin_token();
-    let bad = || {
-        app.post("/api/v1/users")
-            .bearer(&admin)
-            .header("Idempotency-Key", "k-bad")
-            .json(&json!({"username": "x"}))
-            .send()
-    };
+    let bad = || create_user_keyed(&app, &admin, "k-bad", &json!({"username": "x"}));
     let first = bad();
     first.problem(400, "bad-request");
     let again = bad();
     assert_eq!(again.body, first.body);
     assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
     let long = "k".repeat(300);
-    app.post("/api/v1/users")
-        .bearer(&admin)
-        .header("Idempotency-Key", &long)
-        .json(&user_body("x1"))
-        .send()
-        .problem(400, "bad-request");
+    create_user_keyed(&app, &admin, &long, &user_body("x1")).problem(400, "bad-request");
 }
 
 #[test]

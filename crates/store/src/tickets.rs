@@ -244,11 +244,7 @@ pub fn breached_or_at_risk(
     let mut query = tickets::table
         .select(TicketRow::as_select())
         .filter(tickets::deleted_at.is_null())
-        .filter(tickets::status.eq_any(crate::wire_names(&[
-            Status::New,
-            Status::Assigned,
-            Status::InProgress,
-        ])))
+        .filter(tickets::status.eq_any(crate::wire_names(&Status::CLOCK_RUNNING)))
         .filter(
             tickets::resolution_due_at
                 .le(horizon)
@@ -277,11 +273,7 @@ pub fn planned_between(
     let mut query = tickets::table
         .select(TicketRow::as_select())
         .filter(tickets::deleted_at.is_null())
-        .filter(tickets::status.eq_any(crate::wire_names(&[
-            Status::Assigned,
-            Status::InProgress,
-            Status::WaitingCustomer,
-        ])))
+        .filter(tickets::status.eq_any(crate::wire_names(&Status::WITH_ASSIGNEE)))
         .filter(tickets::planned_start.ge(from))
         .filter(tickets::planned_start.lt(to))
         .into_boxed();

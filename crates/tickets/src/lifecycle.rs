@@ -21,6 +21,17 @@ kefu_core::string_enum! {
 }
 
 impl Status {
+    /// TKT-2: the statuses whose SLA clock runs: open, and not waiting for the customer.
+    pub const CLOCK_RUNNING: [Status; 3] = [Status::New, Status::Assigned, Status::InProgress];
+
+    /// TKT-4: an engineer holds the ticket and still works it, so its planned visit window is
+    /// an appointment on their calendar.
+    pub const WITH_ASSIGNEE: [Status; 3] = [
+        Status::Assigned,
+        Status::InProgress,
+        Status::WaitingCustomer,
+    ];
+
     /// Work is still owed on the ticket: its SLA clock may run.
     pub fn is_open(self) -> bool {
         !matches!(self, Status::Resolved | Status::Closed | Status::Cancelled)
@@ -91,6 +102,25 @@ pub fn transition(from: Status, command: Command) -> Result<Status, DomainError>
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn tkt_2_the_clock_runs_on_open_tickets_not_waiting_for_the_customer() {
+        let running: Vec<Status> = Status::ALL
+            .into_iter()
+            .filter(|s| s.is_open() && *s != Status::WaitingCustomer)
+            .collect();
+        assert_eq!(running, Status::CLOCK_RUNNING);
+    }
+
+    #[test]
+    fn tkt_4_an_assignee_holds_every_open_ticket_but_a_new_one() {
+        let held: Vec<Status> = Status::ALL
+            .into_iter()
+            .filter(|s| s.is_open() && *s != Status::New)
+            .collect();
+        assert_eq!(held, Status::WITH_ASSIGNEE);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

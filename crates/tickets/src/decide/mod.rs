@@ -414,10 +414,7 @@ pub fn planned_window(
 /// TKT-4: only an assigned, still-worked ticket with a planned visit window has an
 /// appointment.
 fn check_appointment(ticket: &Ticket, what: &str) -> Result<(), DomainError> {
-    let assigned = matches!(
-        ticket.status,
-        Status::Assigned | Status::InProgress | Status::WaitingCustomer
-    );
+    let assigned = Status::WITH_ASSIGNEE.contains(&ticket.status);
     if assigned && ticket.planned_start.is_some() {
         Ok(())
     } else {

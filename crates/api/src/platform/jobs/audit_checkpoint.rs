@@ -16,6 +16,7 @@ use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::outbox;
 use chrono::{DateTime, SecondsFormat, Utc};
+use hmac::digest::InvalidLength;
 use hmac::{Hmac, Mac};
 use kefu_store::DbConnection;
 use kefu_store::audit::{self, Checkpoint};
@@ -24,39 +25,38 @@ use sha2::Sha256;
 pub const KIND: &str = "audit.checkpoint";
 
 pub struct AuditCheckpoint {
-    key: Vec<u8>,
+    secret: String,
 }
 
 impl AuditCheckpoint {
     pub fn new(config: &Config) -> AuditCheckpoint {
         AuditCheckpoint {
-            key: signing_key(&config.jwt_secret),
+            secret: config.jwt_secret.clone(),
         }
     }
 }
 
 /// A key of its own, derived from the server secret: a checkpoint signature can never be
 /// replayed as a token signature or the other way round.
-fn signing_key(secret: &str) -> Vec<u8> {
+fn signing_key(secret: &str) -> Result<Vec<u8>, InvalidLength> {
     keyed(secret.as_bytes(), b"kefu audit checkpoint v1")
 }
 
-fn keyed(key: &[u8], message: &[u8]) -> Vec<u8> {
-    // HMAC accepts a key of any length, so this cannot fail.
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+fn keyed(key: &[u8], message: &[u8]) -> Result<Vec<u8>, InvalidLength> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key)?;
     mac.update(message);
-    mac.finalize().into_bytes().to_vec()
+    Ok(mac.finalize().into_bytes().to_vec())
 }
 
 /// The signature of a checkpoint: HMAC-SHA256 over `seq:hash:at`, hex.
-pub fn sign(key: &[u8], head: &Checkpoint, at: DateTime<Utc>) -> String {
+pub fn sign(key: &[u8], head: &Checkpoint, at: DateTime<Utc>) -> Result<String, InvalidLength> {
     let message = format!(
         "{}:{}:{}",
         head.seq,
         head.hash,
         at.to_rfc3339_opts(SecondsFormat::Secs, true)
     );
-    hex::encode(keyed(key, message.as_bytes()))
+    Ok(hex::encode(keyed(key, message.as_bytes())?))
 }
 
 impl JobHandler for AuditCheckpoint {
@@ -66,7 +66,8 @@ impl JobHandler for AuditCheckpoint {
 
     fn run(&self, conn: &mut DbConnection, job: &JobRun<'_>) -> Result<(), ApiError> {
         let head = audit::head(conn)?;
-        let signature = sign(&self.key, &head, job.now);
+        let key = signing_key(&self.secret).map_err(ApiError::internal)?;
+        let signature = sign(&key, &head, job.now).map_err(ApiError::internal)?;
         let published = serde_json::json!({
             "seq": head.seq,
             "hash": head.hash,
@@ -115,7 +116,7 @@ mod tests {
 
     #[test]
     fn a_signature_binds_the_entry_its_hash_and_the_time() {
-        let key = signing_key("s3cret");
+        let key = signing_key("s3cret").unwrap();
         let head = Checkpoint {
             seq: 7,
             hash: "ab".repeat(32),
@@ -123,6 +124,7 @@ mod tests {
         let at = DateTime::parse_from_rfc3339("2026-12-06T00:00:00Z")
             .unwrap()
             .to_utc();
+        let sign = |key: &[u8], head: &Checkpoint, at| sign(key, head, at).unwrap();
         let signature = sign(&key, &head, at);
         assert_eq!(signature.len(), 64);
         assert_eq!(sign(&key, &head, at), signature);
@@ -133,7 +135,7 @@ mod tests {
         };
         assert_ne!(sign(&key, &head, later), signature);
         assert_ne!(sign(&key, &other, at), signature);
-        assert_ne!(sign(&signing_key("other"), &head, at), signature);
+        assert_ne!(sign(&signing_key("other").unwrap(), &head, at), signature);
     }
 
     #[test]
