@@ -7,7 +7,7 @@ KEFU_DEBUG_BIN := $(or $(CARGO_TARGET_DIR),target)/debug/kefu
 DOMAIN_CRATES := core tickets contracts inventory scoring billing
 FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libsqlite3-sys|hyper|reqwest) v
 
-.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles openapi openapi-check fuzz proof
+.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles openapi openapi-check fuzz proof spec-lint
 
 ## Build and start the server on the embedded SQLite database (./data/kefu.db).
 run: build
@@ -69,6 +69,10 @@ openapi: build
 openapi-check: build
 	@$(KEFU_DEBUG_BIN) openapi | diff -u openapi/openapi.json - \
 		|| (echo "openapi/openapi.json is stale: run 'make openapi'"; exit 1)
+
+## Spectral (OWASP) and Redocly on openapi/openapi.json (scripts/spec-lint; pinned npm tools).
+spec-lint:
+	./scripts/spec-lint/run.sh
 
 ## Schemathesis against openapi/openapi.json on a fresh, seeded server (see scripts/fuzz/run.sh).
 fuzz: build

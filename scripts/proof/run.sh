@@ -6,8 +6,10 @@
 #      contention and crashed claims, parallel logins against the lock-out, a lost database,
 #      hostile input (NUL, nesting, invalid UTF-8, SQL/HTML text, climbing file names, oversized
 #      bodies, queries and headers, image bombs, long search text), two schedulers.
-#   2. Memory under 150 parallel logins, on the release binary (scripts/proof/logins_rss.py).
-#   3. Advisories: cargo audit against the local RustSec snapshot (ADVISORY_DB, default
+#   2. Memory under 150 parallel logins and after waves of hostile input, on the release
+#      binary (scripts/proof/logins_rss.py, hostile_rss.py).
+#   3. Spec lint: Spectral (spectral:oas + OWASP) and Redocly on openapi/openapi.json.
+#   4. Advisories: cargo audit against the local RustSec snapshot (ADVISORY_DB, default
 #      ../shared/advisory-db; no network), every finding fixed or listed in .cargo/audit.toml.
 #
 # PROOF_RECORD=1 appends the summary, dated, to docs/robustness.md.
@@ -21,7 +23,7 @@ failures=0
 summary=()
 
 # The proof's tests, by name: each one fails on the defect it guards against.
-filter='test(/access_matrix|crash::|hostile::|idempotent|key_left_claimed|committed_before_a_crash|parallel_wrong_logins|thirty_parallel_logins|hashing_slot|lost_database|nul_characters|huge_canvas|over_limit_upload|bodies_must_be_json|search_text_longer|two_instances|lease_expired|replayed_twice/)'
+filter='test(/access_matrix|crash::|hostile::|idempotent|key_left_claimed|committed_before_a_crash|parallel_wrong_logins|thirty_parallel_logins|hashing_slot|lost_database|database_lost_under_load|nul_characters|huge_canvas|over_limit_upload|bodies_must_be_json|search_text_longer|two_instances|lease_expired|replayed_twice/)'
 
 run_tests() { # NAME, then env assignments
     local name=$1 out
@@ -32,7 +34,7 @@ run_tests() { # NAME, then env assignments
     passed=$(grep -oE '[0-9]+ tests? run: [0-9]+ passed[^)]*' <<<"$out" | tail -n1)
     summary+=("$name: ${passed:-no summary}")
     while IFS= read -r line; do summary+=("  $line"); done \
-        < <(grep -E '^(access matrix|crash test):' <<<"$out")
+        < <(grep -E '^(access matrix|crash test|database outage):' <<<"$out")
     if [ $status != 0 ]; then
         failures=$((failures + 1))
         grep -E '^\s+FAIL|panicked' <<<"$out" | head -n 20 >&2
@@ -52,13 +54,23 @@ else
     summary+=("tests on PostgreSQL: skipped (KEFU_TEST_PG_URL not set)")
 fi
 
+measure() { # LABEL SCRIPT: one memory measurement on the release binary
+    local rss
+    if rss=$(python3 "scripts/proof/$2" "$target/release/kefu"); then
+        summary+=("$1: $rss")
+    else
+        summary+=("$1: FAILED $rss")
+        failures=$((failures + 1))
+    fi
+}
 log "memory under 150 parallel logins (release build)"
-if rss=$(python3 scripts/proof/logins_rss.py "$target/release/kefu"); then
-    summary+=("login storm: $rss")
-else
-    summary+=("login storm: FAILED $rss")
-    failures=$((failures + 1))
-fi
+measure "login storm" logins_rss.py
+log "memory after waves of hostile input (release build)"
+measure "hostile input" hostile_rss.py
+
+log "spec lint (Spectral OWASP, Redocly)"
+lint=$(scripts/spec-lint/run.sh) || failures=$((failures + 1))
+while IFS= read -r line; do summary+=("spec lint: $line"); done <<<"$lint"
 
 log "advisories"
 if ! cargo audit --version >/dev/null 2>&1; then

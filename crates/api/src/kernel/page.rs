@@ -12,6 +12,8 @@ pub const MAX_LIMIT: u32 = 200;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
+    /// At most `limit` records (1 to 200, default 50).
+    #[schema(max_items = 200)]
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,

@@ -17,7 +17,7 @@ use kefu_core::ActorKind;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, ResponseBuilder, Type};
+use utoipa::openapi::RefOr;
 
 pub const LIMIT: &str = "ratelimit-limit";
 pub const REMAINING: &str = "ratelimit-remaining";
@@ -158,32 +158,20 @@ pub async fn rate_limit(
 
 /// The 429 as the OpenAPI document states it, with the headers a client backs off by.
 pub fn documented() -> RefOr<utoipa::openapi::Response> {
-    let int = |description: &str| {
-        utoipa::openapi::HeaderBuilder::new()
-            .schema(Some(ObjectBuilder::new().schema_type(Type::Integer)))
-            .description(Some(description))
-            .build()
-    };
-    ResponseBuilder::new()
-        .description(
-            "Too many requests from this caller or address (limits per server instance); \
-             retry after `Retry-After` seconds",
-        )
-        .header("Retry-After", int("Seconds to wait before retrying"))
-        .header("RateLimit-Limit", int("Requests per minute allowed"))
-        .header("RateLimit-Remaining", int("Requests left now"))
-        .header(
-            "RateLimit-Reset",
-            int("Seconds until the full allowance is back"),
-        )
-        .content(
-            crate::kernel::error::PROBLEM_CONTENT_TYPE,
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build()
-        .into()
+    let mut response = crate::kernel::openapi::problem(
+        "Too many requests from this caller or address (limits per server instance); \
+         retry after `Retry-After` seconds",
+    );
+    if let RefOr::T(response) = &mut response {
+        let retry = crate::kernel::openapi::headers::count("Seconds to wait before retrying");
+        response
+            .headers
+            .insert("Retry-After".to_owned(), RefOr::T(retry));
+        response.headers.extend(
+            crate::kernel::openapi::headers::rate_limit_headers().map(|(n, h)| (n.to_owned(), h)),
+        );
+    }
+    response
 }
 
 #[cfg(test)]

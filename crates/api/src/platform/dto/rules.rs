@@ -51,7 +51,7 @@ pub struct RuleSetSummary {
     pub version: i64,
     /// The version in force today.
     pub in_force: Option<RuleVersionOut>,
-    pub version_count: usize,
+    pub version_count: u32,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -90,7 +90,7 @@ async fn list_rule_sets(
                 title: def.title().to_owned(),
                 version: record.version,
                 in_force: current.map(RuleVersionOut::from),
-                version_count: record.versions.len(),
+                version_count: u32::try_from(record.versions.len()).unwrap_or(u32::MAX),
             }
         })
         .collect();

@@ -4,20 +4,24 @@
 
 use crate::kernel::error::{Problem, ProblemFieldError};
 use crate::kernel::export::Exportable;
-use utoipa::openapi::link::LinkBuilder;
+use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ArrayItems, KnownFormat, Object, SchemaFormat, SchemaType};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
     ContentBuilder, ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, ResponseBuilder,
-    Schema, Type,
+    Schema, Server, Type,
 };
 use utoipa::{IntoParams, Modify, OpenApi};
+
+pub(crate) mod headers;
+mod links;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "kefu API",
+        contact(name = "kefu maintainers", url = "https://kefu.invalid/support"),
         version = "1.0.0",
         description = "Customer service and field service: tickets, dispatch, feedback forms, \
 callbacks, contracts, spare parts, scoring, billing and payroll.\n\n\
@@ -83,7 +87,11 @@ impl Modify for BearerAuth {
                     .bearer_format("JWT")
                     .description(Some(
                         "An access token from `POST /api/v1/auth/login`, or an API key \
-                         (`kefu_…`) of a service account.",
+                         (`kefu_…`) of a service account. Access tokens follow RFC8725 \
+                         (JSON Web Token Best Current Practices): HS256 only, the algorithm \
+                         pinned by the server and never taken from the token, issuer, audience \
+                         and expiry always checked, 15-minute lifetime; they end at once on \
+                         logout, password change or a disabled account.",
                     ))
                     .build(),
             ),
@@ -105,7 +113,7 @@ pub struct IfMatchHeader(
 /// What `Idempotency-Key` accepts (see `middleware::idempotency`).
 const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]{1,255}$";
 
-fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+pub(crate) fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
     ResponseBuilder::new()
         .description(description)
         .content(
@@ -254,208 +262,6 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
             "Language of error messages: zh-CN (default) or en.",
             None,
         ));
-}
-
-/// The id of the record a response is about, and its `ETag` for the `If-Match` of a change.
-const NEW_ID: &str = "$response.body#/id";
-const SAME_ID: &str = "$request.path.id";
-const ETAG: &str = "$response.header.ETag";
-
-/// OpenAPI links: which values of a response feed which later operation (a client can follow
-/// them; schemathesis' stateful phase chains requests along them). Each entry is
-/// (operation, status, link name, target operation, parameters as (name, expression)).
-type LinkSpec = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
-
-const LINKS: &[LinkSpec] = &[
-    ("createUser", "201", "GetUser", "getUser", &[("id", NEW_ID)]),
-    (
-        "createUser",
-        "201",
-        "UpdateUser",
-        "updateUser",
-        &[("id", NEW_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "createUser",
-        "201",
-        "DisableUser",
-        "disableUser",
-        &[("id", NEW_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "createUser",
-        "201",
-        "ResetUserPassword",
-        "resetUserPassword",
-        &[("id", NEW_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "getUser",
-        "200",
-        "UpdateUser",
-        "updateUser",
-        &[("id", SAME_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "getUser",
-        "200",
-        "DisableUser",
-        "disableUser",
-        &[("id", SAME_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "getUser",
-        "200",
-        "EnableUser",
-        "enableUser",
-        &[("id", SAME_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "getUser",
-        "200",
-        "ResetUserPassword",
-        "resetUserPassword",
-        &[("id", SAME_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "updateUser",
-        "200",
-        "GetUser",
-        "getUser",
-        &[("id", SAME_ID)],
-    ),
-    (
-        "updateUser",
-        "200",
-        "DisableUser",
-        "disableUser",
-        &[("id", SAME_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "disableUser",
-        "200",
-        "GetUser",
-        "getUser",
-        &[("id", SAME_ID)],
-    ),
-    (
-        "disableUser",
-        "200",
-        "EnableUser",
-        "enableUser",
-        &[("id", SAME_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "enableUser",
-        "200",
-        "GetUser",
-        "getUser",
-        &[("id", SAME_ID)],
-    ),
-    (
-        "enableUser",
-        "200",
-        "DisableUser",
-        "disableUser",
-        &[("id", SAME_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "resetUserPassword",
-        "200",
-        "GetUser",
-        "getUser",
-        &[("id", SAME_ID)],
-    ),
-    (
-        "createApiKey",
-        "201",
-        "GetApiKey",
-        "getApiKey",
-        &[("id", NEW_ID)],
-    ),
-    (
-        "createApiKey",
-        "201",
-        "RevokeApiKey",
-        "revokeApiKey",
-        &[("id", NEW_ID)],
-    ),
-    (
-        "getApiKey",
-        "200",
-        "RevokeApiKey",
-        "revokeApiKey",
-        &[("id", SAME_ID)],
-    ),
-    (
-        "revokeApiKey",
-        "200",
-        "GetApiKey",
-        "getApiKey",
-        &[("id", SAME_ID)],
-    ),
-    (
-        "createKbArticle",
-        "201",
-        "GetKbArticle",
-        "getKbArticle",
-        &[("id", NEW_ID)],
-    ),
-    (
-        "createKbArticle",
-        "201",
-        "UpdateKbArticle",
-        "updateKbArticle",
-        &[("id", NEW_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "createKbArticle",
-        "201",
-        "PublishKbArticle",
-        "publishKbArticle",
-        &[("id", NEW_ID), ("header.If-Match", ETAG)],
-    ),
-    (
-        "updateKbArticle",
-        "200",
-        "ListKbArticleVersions",
-        "listKbArticleVersions",
-        &[("id", SAME_ID)],
-    ),
-    (
-        "createWorkOrder",
-        "201",
-        "GetWorkOrder",
-        "getWorkOrder",
-        &[("id", NEW_ID)],
-    ),
-];
-
-fn add_links(op: &mut Operation) {
-    let Some(id) = op.operation_id.clone() else {
-        return;
-    };
-    for (from, status, name, target, params) in LINKS {
-        if *from != id {
-            continue;
-        }
-        let Some(RefOr::T(response)) = op.responses.responses.get_mut(*status) else {
-            panic!("link {name}: {id} has no {status} response");
-        };
-        let link = params
-            .iter()
-            .fold(LinkBuilder::new().operation_id(*target), |l, (p, expr)| {
-                l.parameter(*p, *expr)
-            })
-            .build();
-        response.links.insert((*name).to_owned(), RefOr::T(link));
-    }
 }
 
 /// Rules between fields that the derive cannot state: a service account has no password.
@@ -657,9 +463,21 @@ pub fn finish(mut doc: OpenApiDoc, exportable: &[&Exportable]) -> OpenApiDoc {
                 require_bearer(op);
                 add_query_rules(op);
                 complete(path, method, op);
-                add_links(op);
+                links::add_links(op);
             }
         }
     }
+    headers::declare_sent_headers(&mut doc);
+    doc.servers = Some(vec![this_server()]);
     doc
+}
+
+/// Paths are absolute, so the one server is whichever serves the document; it is public
+/// (`x-internal: false`) in every environment it runs in.
+fn this_server() -> Server {
+    let mut server = Server::new("/");
+    server.description =
+        Some("The server that serves this document: local, staging or production alike".to_owned());
+    server.extensions = Some(Extensions::builder().add("x-internal", false).build());
+    server
 }

@@ -1,0 +1,106 @@
+//! Response headers the middleware adds to every answer, declared on every response (as
+//! references to `components/headers`) so that a client generated from the spec can read them.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+use utoipa::openapi::{
+    Header, HeaderBuilder, ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Type,
+};
+
+const LIMIT: &str = "RateLimit-Limit";
+const REMAINING: &str = "RateLimit-Remaining";
+const RESET: &str = "RateLimit-Reset";
+const ALLOW_ORIGIN: &str = "Access-Control-Allow-Origin";
+
+/// A non-negative count of seconds or requests, as the server sends it (a `u64`).
+pub(crate) fn count(description: &str) -> Header {
+    HeaderBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(0))
+                .maximum(Some(i64::MAX)),
+        ))
+        .description(Some(description))
+        .build()
+}
+
+fn reference(name: &str) -> RefOr<Header> {
+    RefOr::Ref(Ref::new(format!("#/components/headers/{name}")))
+}
+
+/// The `RateLimit-*` headers (of the tighter of the caller's and the address's limits).
+pub(crate) fn rate_limit_headers() -> [(&'static str, RefOr<Header>); 3] {
+    [LIMIT, REMAINING, RESET].map(|name| (name, reference(name)))
+}
+
+fn register(doc: &mut OpenApiDoc) {
+    let components = doc.components.get_or_insert_with(Default::default);
+    let allow_origin = HeaderBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(2048)),
+        ))
+        .description(Some(
+            "Sent when the request's `Origin` is one of the configured browser origins \
+             (`KEFU_CORS_ORIGINS`); absent otherwise",
+        ))
+        .build();
+    for (name, header) in [
+        (
+            LIMIT,
+            count("Requests per minute allowed to this caller (or address), per server instance"),
+        ),
+        (REMAINING, count("Requests left in the current minute")),
+        (RESET, count("Seconds until the full allowance is back")),
+        (ALLOW_ORIGIN, allow_origin),
+    ] {
+        components.headers.insert(name.to_owned(), RefOr::T(header));
+    }
+}
+
+/// Adds to each response of each operation the headers every answer on its path carries:
+/// CORS on all; the rate-limit headers under `/api/v1`, where the limiter runs (sent while a
+/// limit is configured, as it is by default).
+pub(super) fn declare_sent_headers(doc: &mut OpenApiDoc) {
+    register(doc);
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let limited = path.starts_with("/api/v1/") && path != "/api/v1/openapi.json";
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            declare_on(op, limited);
+        }
+    }
+}
+
+fn declare_on(op: &mut Operation, limited: bool) {
+    for response in op.responses.responses.values_mut() {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        if limited {
+            for (name, header) in rate_limit_headers() {
+                response.headers.entry(name.to_owned()).or_insert(header);
+            }
+        }
+        // The handlers' annotations give `Retry-After` as a bare `u64`; state its range too.
+        if let Some(RefOr::T(retry)) = response.headers.get_mut("Retry-After") {
+            let description = retry.description.take().unwrap_or_default();
+            *retry = count(&description);
+        }
+        response
+            .headers
+            .entry(ALLOW_ORIGIN.to_owned())
+            .or_insert_with(|| reference(ALLOW_ORIGIN));
+    }
+}
