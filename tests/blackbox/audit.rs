@@ -34,9 +34,11 @@ fn the_audit_log_is_listed_newest_first_and_filtered() {
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert_eq!(newest, ["user.create", "auth.login", "user.create"]);
-    // First start seeded every rule set before anything else happened.
+    // First start seeded every rule set and loaded the shipped holiday schedule before
+    // anything else happened.
     let seeds = items.iter().filter(|e| e["action"] == "rule.seed").count() as i64;
-    assert_eq!(seeds, total - 3);
+    assert_eq!(seeds, total - 4);
+    assert_eq!(items[3]["action"], "calendar.import");
     assert_eq!(items[0]["entity_id"], u["id"]);
     assert_eq!(items[0]["prev_hash"], items[1]["hash"]);
 

@@ -36,7 +36,7 @@ pub fn year_2026() -> Value {
     json!({"from": "2026-01-01", "to": "2026-12-31", "days": days})
 }
 
-fn add(app: &TestApp, token: &str, date: &str, days: u32) -> Value {
+pub fn add(app: &TestApp, token: &str, date: &str, days: u32) -> Value {
     let res = app
         .get(&format!(
             "/api/v1/calendar/working-days/add?date={date}&days={days}"
@@ -47,7 +47,7 @@ fn add(app: &TestApp, token: &str, date: &str, days: u32) -> Value {
     res.json()
 }
 
-fn between(app: &TestApp, token: &str, from: &str, to: &str) -> Value {
+pub fn between(app: &TestApp, token: &str, from: &str, to: &str) -> Value {
     let res = app
         .get(&format!(
             "/api/v1/calendar/working-days/between?from={from}&to={to}"
@@ -79,21 +79,20 @@ fn cal_1_the_2026_spring_festival_through_the_api() {
     app.create_user(&admin, "eng.a", &["engineer"], "Engineer-pass-1");
     let eng = app.token("eng.a", "Engineer-pass-1");
 
-    // Before any upload: no overrides, the default week only.
-    let empty = get_days(&app, &eng, "2026-01-01", "2026-12-31");
-    assert_eq!(empty.status, 200, "{}", empty.body);
-    assert_eq!(empty.etag(), "\"1\"");
-    assert_eq!(
-        empty.json(),
-        json!({"from": "2026-01-01", "to": "2026-12-31", "version": 1, "updated_at": null, "days": []})
-    );
-    assert_eq!(add(&app, &eng, "2026-02-13", 1)["result"], "2026-02-16");
+    // Before any upload: the official 2026 schedule shipped with the product (version 2: it
+    // was loaded into the fresh calendar).
+    let shipped = get_days(&app, &eng, "2026-01-01", "2026-12-31");
+    assert_eq!(shipped.status, 200, "{}", shipped.body);
+    assert_eq!(shipped.etag(), "\"2\"");
+    assert_eq!(shipped.json()["days"].as_array().unwrap().len(), 39);
+    assert_eq!(add(&app, &eng, "2026-02-13", 1)["result"], "2026-02-14");
 
-    let res = put_days(&app, &admin, Some("\"1\""), &year_2026());
+    // An upload replaces it: here with the Spring Festival and New Year's Day only.
+    let res = put_days(&app, &admin, Some("\"2\""), &year_2026());
     assert_eq!(res.status, 200, "{}", res.body);
-    assert_eq!(res.etag(), "\"2\"");
+    assert_eq!(res.etag(), "\"3\"");
     let stored = res.json();
-    assert_eq!(stored["version"], 2);
+    assert_eq!(stored["version"], 3);
     assert!(stored["updated_at"].is_string());
     assert_eq!(stored["days"].as_array().unwrap().len(), 12);
     assert_eq!(
@@ -103,7 +102,7 @@ fn cal_1_the_2026_spring_festival_through_the_api() {
 
     // Any authenticated user reads the calendar and computes with it.
     let read = get_days(&app, &eng, "2026-02-01", "2026-02-28");
-    assert_eq!(read.etag(), "\"2\"");
+    assert_eq!(read.etag(), "\"3\"");
     assert_eq!(read.json()["days"].as_array().unwrap().len(), 11);
     assert_eq!(read.json()["days"][0]["day"], "2026-02-14");
     assert_eq!(
@@ -243,14 +242,14 @@ fn only_admins_upload_and_only_on_the_current_version() {
 
     put_days(&app, &admin, None, &year_2026()).problem(428, "precondition-required");
     let p = put_days(&app, &admin, Some("\"7\""), &year_2026()).problem(412, "precondition-failed");
-    assert_eq!(p["current_version"], 1);
+    assert_eq!(p["current_version"], 2);
 
     let first = put_days(&app, &admin, Some(&etag), &year_2026());
     assert_eq!(first.status, 200, "{}", first.body);
     // The same upload with the version it was based on is now stale.
     let p = put_days(&app, &admin, Some(&etag), &year_2026()).problem(412, "precondition-failed");
-    assert_eq!(p["current_version"], 2);
-    assert_eq!(current_etag(&app, &eng), "\"2\"");
+    assert_eq!(p["current_version"], 3);
+    assert_eq!(current_etag(&app, &eng), "\"3\"");
 }
 
 #[test]
@@ -258,7 +257,7 @@ fn an_upload_replaces_its_range_only_and_is_audited() {
     let app = TestApp::spawn();
     let admin = app.admin_token();
 
-    let res = put_days(&app, &admin, Some("\"1\""), &year_2026());
+    let res = put_days(&app, &admin, Some("\"2\""), &year_2026());
     assert_eq!(res.status, 200, "{}", res.body);
     let next_year = json!({"from": "2027-01-01", "to": "2027-12-31", "days": [
         {"day": "2027-01-01", "kind": "holiday", "note": "元旦"},
@@ -273,7 +272,7 @@ fn an_upload_replaces_its_range_only_and_is_audited() {
     ]});
     let res = put_days(&app, &admin, Some(&res.etag()), &smaller);
     assert_eq!(res.status, 200, "{}", res.body);
-    assert_eq!(res.etag(), "\"4\"");
+    assert_eq!(res.etag(), "\"5\"");
     let both_years = get_days(&app, &admin, "2026-01-01", "2027-12-31");
     assert_eq!(
         listed(&both_years),
@@ -300,14 +299,16 @@ fn an_upload_replaces_its_range_only_and_is_audited() {
     );
 
     let entries = audit_of(&app, &admin, "calendar", "company");
-    assert_eq!(actions(&entries), ["calendar.replace"; 4]);
-    let first = &entries[0];
-    assert_eq!(first["before"]["version"], 1);
-    assert_eq!(first["before"]["days"], json!([]));
-    assert_eq!(first["after"]["version"], 2);
+    // The shipped schedule's import, then the four uploads.
+    assert_eq!(actions(&entries[..1]), ["calendar.import"]);
+    assert_eq!(actions(&entries[1..]), ["calendar.replace"; 4]);
+    let first = &entries[1];
+    assert_eq!(first["before"]["version"], 2);
+    assert_eq!(first["before"]["days"].as_array().unwrap().len(), 39);
+    assert_eq!(first["after"]["version"], 3);
     assert_eq!(first["after"]["days"].as_array().unwrap().len(), 12);
     assert!(first["actor_id"].is_string());
-    let third = &entries[2];
+    let third = &entries[3];
     assert_eq!(third["before"]["from"], "2026-01-01");
     assert_eq!(third["before"]["days"].as_array().unwrap().len(), 12);
     assert_eq!(

@@ -445,3 +445,37 @@ fn tkt_13_the_satisfaction_report_averages_per_engineer_as_json_and_csv() {
     );
     assert_eq!(lines.len(), 3, "{}", res.body);
 }
+
+/// TKT-13 counts a callback in the period it was completed in (the survey is taken when the
+/// customer is reached), in the company's time zone: due Tuesday 31 March and completed half
+/// an hour into 1 April (Beijing time, still 31 March in UTC), it is April's.
+#[test]
+fn tkt_13_a_callback_counts_in_the_month_it_was_completed() {
+    let mut w = world();
+    w.app
+        .create_user(&w.admin, "clerk1", &["clerk"], CLERK_PASS);
+    let clerk = at(&mut w, "2026-03-30T10:00:00+08:00");
+    let (e1, e1_token) = (w.eng1_id.clone(), w.eng1.clone());
+    let t = resolved(&w, &e1, &e1_token);
+    let c = create(
+        &w,
+        &clerk,
+        json!({"ticket_id": id(&t), "source": "manual", "due_date": "2026-03-31"}),
+    );
+    assert_eq!(c["due_date"], "2026-03-31");
+    let clerk = at(&mut w, "2026-04-01T00:30:00+08:00");
+    let done = complete(&w, &clerk, &c, answers(true, 5, 5, 5));
+    assert_eq!(done["status"], "done");
+
+    let march = get(&w, &w.manager, "/api/v1/reports/satisfaction?month=2026-03");
+    assert_eq!(march["total"]["completed"], 0, "{march}");
+    let april = get(&w, &w.manager, "/api/v1/reports/satisfaction?month=2026-04");
+    assert_eq!(april["total"]["completed"], 1, "{april}");
+    assert_eq!(april["groups"][0]["key"], json!(e1));
+    let q2 = get(
+        &w,
+        &w.manager,
+        "/api/v1/reports/satisfaction?quarter=2026-Q2",
+    );
+    assert_eq!(q2["total"]["satisfied"], 1, "{q2}");
+}

@@ -275,16 +275,26 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
     );
     assert_eq!(got["status"], "signed");
     assert_eq!(got["amendment_pending"], true);
+    // The form reads as signed: its current version is the one in effect, the amendment
+    // waits beside it.
     assert_eq!(
         (
             &got["current_version"]["version_no"],
             &got["current_version"]["signed"]
         ),
+        (&json!(1), &json!(true))
+    );
+    assert_eq!(got["current_version"], got["signed_version"]);
+    assert_eq!(
+        (
+            &got["pending_amendment"]["version_no"],
+            &got["pending_amendment"]["signed"]
+        ),
         (&json!(2), &json!(false))
     );
-    assert_eq!(got["current_version"]["amendment_reason"], "漏填电源模块");
+    assert_eq!(got["pending_amendment"]["amendment_reason"], "漏填电源模块");
     assert_eq!(
-        got["current_version"]["parts_used"]
+        got["pending_amendment"]["parts_used"]
             .as_array()
             .unwrap()
             .len(),
@@ -356,6 +366,8 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
     assert_eq!(form["signed_version"]["version_no"], 2);
     assert_eq!(form["signed_version"]["signer_contact_id"], boss.as_str());
     assert_eq!(form["amendment_pending"], false);
+    assert_eq!(form["pending_amendment"], Value::Null);
+    assert_eq!(form["current_version"]["version_no"], 2);
     form_cmd(&w, &w.eng1, "PATCH", &form, "", json!({"work_done": "x"})).rule_conflict("TKT-7");
 
     let audit = audit_of(&w.app, &w.admin, "feedback_form", id(&form));
@@ -372,7 +384,8 @@ fn tkt_7_a_signed_form_is_immutable_and_an_amendment_needs_its_own_signature() {
     );
     assert_eq!(audit[2]["before"]["status"], "draft");
     assert_eq!(audit[2]["after"]["status"], "signed");
-    assert_eq!(audit[3]["after"]["current_version"]["version_no"], 2);
+    assert_eq!(audit[3]["after"]["current_version"]["version_no"], 1);
+    assert_eq!(audit[3]["after"]["pending_amendment"]["version_no"], 2);
 
     // Someone alters the first signature file on disk: version 1's seal no longer holds.
     let path = w.app.storage_dir.join("attachments").join(&sig1);

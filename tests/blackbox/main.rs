@@ -8,6 +8,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod calendar;
+mod calendar_schedules;
 mod callbacks;
 mod change_requests;
 mod cli;

@@ -196,6 +196,7 @@ pub fn job_registry(config: &Config) -> Registry {
             Duration::from_secs(60),
             equipment::jobs::WarrantyReminderScan,
         )
+        .every(Duration::from_secs(3_600), calendar::jobs::ScheduleWatch)
         .every(
             Duration::from_secs(60),
             tickets::jobs::sla::SlaWatch { tz: timezone },

@@ -37,6 +37,19 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Import a year's official holiday schedule into the work calendar (CAL-1), replacing
+    /// that year's holidays and make-up working days: a JSON file like the body of
+    /// `PUT /api/v1/calendar/schedules/{year}` plus `"year"`, or a CSV file (`.csv`) with the
+    /// header `day,kind,note`.
+    ImportCalendar {
+        file: std::path::PathBuf,
+        /// The year (CSV: defaults to that of the first day; JSON: must match the file's).
+        #[arg(long)]
+        year: Option<i32>,
+        /// The notice the schedule comes from (CSV: defaults to "imported YEAR schedule").
+        #[arg(long)]
+        source: Option<String>,
+    },
     /// Recompute the audit hash chain; exits 1 when it is broken.
     VerifyAudit {
         /// A published checkpoint (`SEQ:HASH`, from the `audit.checkpoint` event or log line)
@@ -104,6 +117,12 @@ fn main() -> ExitCode {
                     }
                     None => eprintln!("kefu: created user `{username}`"),
                 }
+                ExitCode::SUCCESS
+            })
+        }
+        Command::ImportCalendar { file, year, source } => {
+            server::import_calendar(&config, &file, year, source).map(|out| {
+                println!("{}", serde_json::to_string(&out).unwrap_or_default());
                 ExitCode::SUCCESS
             })
         }

@@ -60,6 +60,17 @@ pub fn prepare_database(pool: &DbPool, config: &Config) -> anyhow::Result<()> {
     for key in bootstrap::seed_rules(&mut conn, SystemClock.now()).map_err(api_error)? {
         tracing::info!(rule_set = key, "rule set seeded with defaults");
     }
+    let ctx = crate::kernel::command::Ctx::system(SystemClock.now());
+    let loaded = kefu_store::write_tx(&mut conn, |conn| {
+        crate::calendar::schedules::load_shipped(conn, &ctx)
+    })
+    .map_err(api_error)?;
+    for year in loaded {
+        tracing::info!(
+            year,
+            "official holiday schedule loaded into the work calendar"
+        );
+    }
     let generated = bootstrap::ensure_admin(
         &mut conn,
         config.admin_password.as_deref(),
@@ -172,6 +183,31 @@ pub fn create_user(config: &Config, args: NewUserArgs) -> anyhow::Result<Option<
     })
     .map_err(api_error)?;
     Ok(generated)
+}
+
+/// Imports a year's holiday schedule from a JSON or CSV file (CAL-1), as the command line's
+/// operator (the audit entry has no user).
+pub fn import_calendar(
+    config: &Config,
+    file: &std::path::Path,
+    year: Option<i32>,
+    source: Option<String>,
+) -> anyhow::Result<crate::calendar::dto::ScheduleOut> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let csv = file
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
+    let schedule = crate::calendar::schedules::parse_file(&text, csv, year, source)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let pool = pool(config)?;
+    let mut conn = connection(&pool)?;
+    let ctx = crate::kernel::command::Ctx::system(SystemClock.now());
+    kefu_store::write_tx(&mut conn, |conn| {
+        let version = kefu_store::calendar::meta(conn)?.version;
+        crate::calendar::schedules::import(conn, &ctx, version, schedule)
+    })
+    .map_err(api_error)
 }
 
 /// Recomputes the audit chain (against a published checkpoint, if given); the report says

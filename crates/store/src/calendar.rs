@@ -1,6 +1,6 @@
 //! The CAL-1 work calendar: per-date overrides and the calendar's version.
 
-use crate::schema::{calendar_days, calendar_meta};
+use crate::schema::{calendar_days, calendar_meta, calendar_schedules};
 use crate::users::VersionedWrite;
 use crate::{DbConnection, StoreError, to_db_time};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -142,4 +142,59 @@ pub fn replace_range(
             .execute(conn)?;
     }
     Ok(VersionedWrite::Written)
+}
+
+/// An official holiday schedule loaded for a year: where it came from and when.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = calendar_schedules)]
+pub struct ScheduleRow {
+    pub year: i32,
+    pub source: String,
+    pub day_count: i32,
+    pub imported_at: NaiveDateTime,
+    /// `None` for a schedule shipped with the product.
+    pub imported_by: Option<String>,
+}
+
+/// Records `row` as the year's schedule, replacing an earlier one of the same year. Runs in
+/// the transaction that replaced the year's days, after the calendar's version was bumped
+/// (which serialises concurrent imports).
+pub fn record_schedule(conn: &mut DbConnection, row: &ScheduleRow) -> Result<(), StoreError> {
+    diesel::delete(calendar_schedules::table.find(row.year)).execute(conn)?;
+    diesel::insert_into(calendar_schedules::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Every loaded schedule, by year.
+pub fn schedules(conn: &mut DbConnection) -> Result<Vec<ScheduleRow>, StoreError> {
+    Ok(calendar_schedules::table
+        .select(ScheduleRow::as_select())
+        .order(calendar_schedules::year.asc())
+        .load(conn)?)
+}
+
+/// Whether `year` has its days in the calendar: a schedule was loaded for it, or at least
+/// one day of it was entered by hand.
+pub fn year_is_covered(conn: &mut DbConnection, year: i32) -> Result<bool, StoreError> {
+    let scheduled: i64 = calendar_schedules::table
+        .filter(calendar_schedules::year.eq(year))
+        .count()
+        .get_result(conn)?;
+    if scheduled > 0 {
+        return Ok(true);
+    }
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Ok(false);
+    };
+    let entered: i64 = calendar_days::table
+        .filter(calendar_days::day.ge(day_key(first)))
+        .filter(calendar_days::day.le(day_key(last)))
+        .count()
+        .get_result(conn)?;
+    Ok(entered > 0)
 }

@@ -152,20 +152,20 @@ pub fn overdue(conn: &mut DbConnection, day: NaiveDate) -> Result<Vec<CallbackRo
 /// A completed callback with its ticket's assignee, team and customer.
 pub type ReportRow = (CallbackRow, Option<String>, Option<String>, String);
 
-/// Live completed callbacks due in `[from, to]`, with their ticket's (assignee, team,
+/// Live callbacks completed in `[from, until)` (UTC instants), with their ticket's (assignee, team,
 /// customer), for the satisfaction report (TKT-13); optionally only tickets of `team_ids`.
-pub fn completed_due_between(
+pub fn completed_between(
     conn: &mut DbConnection,
-    from: NaiveDate,
-    to: NaiveDate,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
     team_ids: Option<&[String]>,
 ) -> Result<Vec<ReportRow>, StoreError> {
     let mut query = callbacks::table
         .inner_join(tickets::table)
         .filter(callbacks::status.eq(CallbackStatus::Done.as_str()))
         .filter(callbacks::deleted_at.is_null())
-        .filter(callbacks::due_date.ge(from))
-        .filter(callbacks::due_date.le(to))
+        .filter(callbacks::completed_at.ge(from))
+        .filter(callbacks::completed_at.lt(until))
         .select((
             CallbackRow::as_select(),
             tickets::assignee_id,

@@ -313,6 +313,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    calendar_schedules (year) {
+        year -> Integer,
+        source -> Text,
+        day_count -> Integer,
+        imported_at -> Timestamp,
+        imported_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     jobs (id) {
         id -> Text,
         kind -> Text,

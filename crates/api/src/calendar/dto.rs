@@ -85,7 +85,7 @@ pub struct CalendarDaysQuery {
 }
 
 /// One override in an upload.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarDayIn {
     /// `YYYY-MM-DD`, inside the upload's `[from, to]`, at most once per upload.
@@ -226,4 +226,65 @@ pub struct WorkingTimeBetween {
     /// `to` is before `from`.
     #[schema(example = 600)]
     pub working_minutes: i64,
+}
+
+/// A year's official holiday schedule, as the State Council publishes it: every holiday and
+/// make-up working day of `year`, and the notice it comes from.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "year": 2027,
+    "source": "国务院办公厅关于2027年部分节假日安排的通知",
+    "days": [
+        {"day": "2027-01-01", "kind": "holiday", "note": "元旦"},
+        {"day": "2027-02-20", "kind": "workday", "note": "春节调休上班"}
+    ]
+}))]
+pub struct YearSchedule {
+    #[schema(minimum = 1900, maximum = 2999, example = 2027)]
+    pub year: i32,
+    /// The notice the schedule comes from, 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
+    pub source: String,
+    /// Every day of `year` that differs from the default week, each at most once.
+    #[schema(max_items = 400)]
+    pub days: Vec<CalendarDayIn>,
+}
+
+/// The body of `PUT /calendar/schedules/{year}`: the year is the path's.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSchedule {
+    /// The notice the schedule comes from, 1 to 200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "国务院办公厅关于2027年部分节假日安排的通知"
+    )]
+    pub source: String,
+    /// Every day of the year that differs from the default week, each at most once.
+    #[schema(max_items = 400)]
+    pub days: Vec<CalendarDayIn>,
+}
+
+/// A loaded schedule.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ScheduleOut {
+    #[schema(example = 2026)]
+    pub year: i32,
+    pub source: String,
+    /// Holidays and make-up working days it set.
+    #[schema(example = 39)]
+    pub day_count: i32,
+    pub imported_at: DateTime<Utc>,
+    /// The user who imported it through the API; `null` for a schedule shipped with the
+    /// product or imported with `kefu import-calendar`.
+    pub imported_by: Option<String>,
+}
+
+/// The loaded schedules, by year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SchedulesOut {
+    #[schema(max_items = 1100)]
+    pub items: Vec<ScheduleOut>,
 }

@@ -1,8 +1,10 @@
 use crate::calendar::dto::{
-    CalendarDaysOut, CalendarDaysQuery, ReplaceCalendarDays, WorkingDaysAddQuery, WorkingDaysAdded,
-    WorkingDaysBetween, WorkingDaysBetweenQuery, WorkingTimeAddQuery, WorkingTimeAdded,
-    WorkingTimeBetween, WorkingTimeBetweenQuery,
+    CalendarDaysOut, CalendarDaysQuery, ImportSchedule, ReplaceCalendarDays, ScheduleOut,
+    SchedulesOut, WorkingDaysAddQuery, WorkingDaysAdded, WorkingDaysBetween,
+    WorkingDaysBetweenQuery, WorkingTimeAddQuery, WorkingTimeAdded, WorkingTimeBetween,
+    WorkingTimeBetweenQuery, YearSchedule,
 };
+use crate::calendar::schedules;
 use crate::calendar::service as svc;
 use crate::kernel::access::Action;
 use crate::kernel::auth::Caller;
@@ -22,7 +24,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(add_working_days)
         .service(working_days_between)
         .service(add_working_time)
-        .service(working_time_between);
+        .service(working_time_between)
+        .service(list_schedules)
+        .service(import_schedule);
 }
 
 /// List the calendar's holidays and make-up working days in a date range.
@@ -229,4 +233,77 @@ async fn working_time_between(
         to: instant(&state, to)?,
         working_minutes,
     }))
+}
+
+/// The official holiday schedules loaded into the calendar.
+///
+/// One entry per year whose holidays and make-up working days were loaded as a whole: shipped
+/// with the product (`imported_by` null; 2026, the State Council's notice of 2025-11-04) or
+/// imported since. A year may also have days entered by hand with `PUT /calendar/days`. Any
+/// signed-in user (CAL-1). Read-only.
+#[utoipa::path(
+    tag = "calendar",
+    operation_id = "listCalendarSchedules",
+    responses((status = 200, description = "The loaded schedules, by year", body = SchedulesOut))
+)]
+#[get("/calendar/schedules")]
+async fn list_schedules(
+    state: web::Data<AppState>,
+    _caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let items = state.db(schedules::list).await?;
+    Ok(HttpResponse::Ok().json(SchedulesOut { items }))
+}
+
+/// Import a year's official holiday schedule (admin).
+///
+/// Replaces every holiday and make-up working day of `year` (1 January to 31 December) with
+/// `days`, atomically, and records `source` as where they come from; days of other years are
+/// kept. The same as `kefu import-calendar FILE` (JSON like this body with `year`, or CSV
+/// `day,kind,note`). Every working-day computation over that year uses them from then on;
+/// deadlines already computed keep their dates.
+///
+/// Admins only (CAL-1; 403 for others). Needs `If-Match` with the calendar's `ETag` from
+/// `GET /calendar/days`. Triggers the audit entry `calendar.import`; from December on, a
+/// missing schedule for the next year is a warning in `/readyz` and a notice
+/// (`calendar.schedule_missing`) to every administrator.
+#[utoipa::path(
+    tag = "calendar",
+    operation_id = "importCalendarSchedule",
+    params(
+        ("year" = i32, Path, minimum = 1900, maximum = 2999, description = "The year the schedule is for"),
+        crate::kernel::openapi::IfMatchHeader,
+    ),
+    request_body = ImportSchedule,
+    responses(
+        (status = 200, description = "The schedule as recorded; the calendar's new version is the `ETag`",
+            body = ScheduleOut, headers(("ETag" = String))),
+        (status = 422, description = "A day outside the year or listed twice, a note or source \
+            too long (see `errors`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/calendar/schedules/{year}")]
+async fn import_schedule(
+    state: web::Data<AppState>,
+    caller: Caller,
+    year: web::Path<i32>,
+    if_match: Result<IfMatch, ApiError>,
+    input: Result<ValidJson<ImportSchedule>, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::CalendarEdit)?;
+    let IfMatch(version) = if_match?;
+    let ValidJson(input) = input?;
+    let schedule = YearSchedule {
+        year: year.into_inner(),
+        source: input.source,
+        days: input.days,
+    };
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let (out, version) = state
+        .tx(move |conn| {
+            let out = schedules::import(conn, &ctx, version, schedule)?;
+            Ok((out, kefu_store::calendar::meta(conn)?.version))
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, version, &out))
 }

@@ -34,7 +34,7 @@ fn date_bounds() -> (NaiveDate, NaiveDate) {
 }
 
 /// The audit entity of the calendar: there is one, the company's.
-const ENTITY: (&str, &str) = ("calendar", "company");
+pub(crate) const ENTITY: (&str, &str) = ("calendar", "company");
 
 /// Field errors of a date that lies outside [`date_bounds`].
 pub fn check_date(field: &str, date: NaiveDate, errors: &mut Vec<FieldError>) {

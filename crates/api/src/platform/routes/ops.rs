@@ -21,6 +21,10 @@ pub struct Readiness {
     pub status: String,
     #[schema(example = "sqlite")]
     pub database: String,
+    /// What an operator should see to while the instance serves: from December on, a missing
+    /// holiday schedule for the next year (CAL-1). Empty when all is well.
+    #[schema(max_items = 16, example = json!([]))]
+    pub warnings: Vec<String>,
 }
 
 /// Liveness: the process answers.
@@ -43,7 +47,9 @@ async fn healthz() -> HttpResponse {
 /// Readiness: the database answers and every migration is applied.
 ///
 /// Public: no credentials. 200 when the database answers and every migration is applied; 503
-/// otherwise (a load balancer takes the instance out).
+/// otherwise (a load balancer takes the instance out). `warnings` lists what does not stop
+/// the instance from serving but needs an operator: from December on, a next year without
+/// its official holiday schedule (CAL-1).
 #[utoipa::path(
     tag = "ops",
     operation_id = "readyz",
@@ -55,8 +61,21 @@ async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let (backend, pending) = state
-        .db(|conn| Ok((conn.backend(), kefu_store::pending_migrations(conn)?)))
+    let today = state
+        .clock
+        .now()
+        .with_timezone(&state.config.timezone)
+        .date_naive();
+    let (backend, pending, unscheduled) = state
+        .db(move |conn| {
+            let pending = kefu_store::pending_migrations(conn)?;
+            // Before the migrations are in, the calendar's tables may not be there yet.
+            let unscheduled = match pending.is_empty() {
+                true => crate::calendar::schedules::missing_next_year(conn, today)?,
+                false => None,
+            };
+            Ok((conn.backend(), pending, unscheduled))
+        })
         .await?;
     if !pending.is_empty() {
         return Err(ApiError::Unavailable(format!(
@@ -67,6 +86,15 @@ async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(Readiness {
         status: "ready".to_owned(),
         database: backend.name().to_owned(),
+        warnings: unscheduled
+            .map(|year| {
+                format!(
+                    "no holiday schedule loaded for {year}: working-day deadlines in {year} \
+                     count public holidays as working days until one is imported (CAL-1)"
+                )
+            })
+            .into_iter()
+            .collect(),
     }))
 }
 

@@ -150,12 +150,17 @@ pub struct FeedbackFormOut {
     /// The engineer of the visit, who writes and has the form signed.
     pub engineer_id: String,
     pub status: FormStatus,
-    /// The version being written: the draft, or the signed one when no amendment is open.
+    /// The version in effect: the last one the customer signed, so a client never shows text
+    /// the customer has not signed as the form's; before the first signature, the draft.
     pub current_version: FeedbackFormVersionOut,
-    /// The version in effect: the last one the customer signed.
+    /// The last version the customer signed (`null` before the first signature): once signed,
+    /// the same as `current_version`.
     pub signed_version: Option<FeedbackFormVersionOut>,
     /// An amendment waits for the customer's signature.
     pub amendment_pending: bool,
+    /// The amendment being written (unsigned) while `amendment_pending`; `null` otherwise.
+    /// Its edits (`PATCH`) and the next signature apply to it.
+    pub pending_amendment: Option<FeedbackFormVersionOut>,
     /// TKT-7: the local day the form is due with the clerk (`null` until the visit finished).
     pub due_date: Option<NaiveDate>,
     pub received_at: Option<DateTime<Utc>>,

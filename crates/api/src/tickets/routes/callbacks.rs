@@ -360,7 +360,8 @@ async fn answer_follow_up(
 /// Get the satisfaction report
 ///
 /// The customer satisfaction report (TKT-13) of a `month` (`2026-03`) or `quarter` (`2026-Q1`): the
-/// callbacks due in the period and completed, per `group_by` team, engineer (the ticket's assignee,
+/// callbacks completed in the period (the day the customer was surveyed, in the company time zone,
+/// whatever day the callback was due), per `group_by` team, engineer (the ticket's assignee,
 /// default) or customer, with the satisfied rate in basis points and the average scores in
 /// hundredths. `format=csv` (or `Accept: text/csv`) downloads the groups.
 ///
@@ -386,8 +387,9 @@ async fn satisfaction_report(
         let state = state.clone();
         let actor = actor.clone();
         async move {
+            let tz = state.config.timezone;
             state
-                .db(move |conn| satisfaction::report(conn, &actor, &query))
+                .db(move |conn| satisfaction::report(conn, &actor, tz, &query))
                 .await
         }
     };

@@ -6,7 +6,9 @@ use crate::kernel::error::ApiError;
 use crate::tickets::dto::callbacks::{
     GroupBy, SatisfactionQuery, SatisfactionReport, SatisfactionRow,
 };
+use crate::tickets::service::complaints::day_start;
 use crate::tickets::service::tickets::field;
+use chrono_tz::Tz;
 use kefu_core::{Actor, YearMonth};
 use kefu_store::DbConnection;
 use kefu_store::visibility::{Visible, teams_supervised_by};
@@ -47,9 +49,12 @@ fn name_of(
     })
 }
 
+/// Counts each callback in the period it was completed in: the survey is taken when the
+/// customer is reached, so a callback due 31 July and completed 3 August is August's.
 pub fn report(
     conn: &mut DbConnection,
     actor: &Actor,
+    tz: Tz,
     query: &SatisfactionQuery,
 ) -> Result<SatisfactionReport, ApiError> {
     let period = period(query)?;
@@ -61,7 +66,15 @@ pub fn report(
         ReportScope::All => None,
         ReportScope::SupervisedTeams => Some(teams_supervised_by(conn, &actor.user_id)?),
     };
-    let rows = kefu_store::callbacks::completed_due_between(conn, from, to, teams.as_deref())?;
+    let after = to
+        .succ_opt()
+        .ok_or_else(|| field("query.month", "range", "out of range"))?;
+    let rows = kefu_store::callbacks::completed_between(
+        conn,
+        day_start(tz, from),
+        day_start(tz, after),
+        teams.as_deref(),
+    )?;
     let scored: Vec<Scored> = rows
         .into_iter()
         .map(|(c, assignee, team, customer)| Scored {

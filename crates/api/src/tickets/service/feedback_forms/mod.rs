@@ -62,17 +62,21 @@ pub fn is_late(row: &FormRow, now: DateTime<Utc>) -> bool {
         .is_some_and(|due| forms::is_late(due, row.received_at, to_db_time(now)))
 }
 
-/// The form with its current and signed versions.
+/// The form with the version in effect (the last one the customer signed; the draft before
+/// the first signature) and, while one is open, the amendment awaiting signature.
 pub fn render(
     conn: &mut DbConnection,
     row: &FormRow,
     now: DateTime<Utc>,
 ) -> Result<FeedbackFormOut, ApiError> {
-    let current = render_version(&version_of(conn, &row.id, row.current_version_no)?)?;
-    let signed = match row.signed_version_no {
-        Some(no) if no == row.current_version_no => Some(current.clone()),
-        Some(no) => Some(render_version(&version_of(conn, &row.id, no)?)?),
-        None => None,
+    let written = render_version(&version_of(conn, &row.id, row.current_version_no)?)?;
+    let (current, signed, pending) = match row.signed_version_no {
+        None => (written, None, None),
+        Some(no) if no == row.current_version_no => (written.clone(), Some(written), None),
+        Some(no) => {
+            let signed = render_version(&version_of(conn, &row.id, no)?)?;
+            (signed.clone(), Some(signed), Some(written))
+        }
     };
     Ok(FeedbackFormOut {
         id: row.id.clone(),
@@ -80,11 +84,10 @@ pub fn render(
         visit_id: row.visit_id.clone(),
         engineer_id: row.engineer_id.clone(),
         status: row.status,
-        amendment_pending: row
-            .signed_version_no
-            .is_some_and(|no| no != row.current_version_no),
+        amendment_pending: pending.is_some(),
         current_version: current,
         signed_version: signed,
+        pending_amendment: pending,
         due_date: row.due_date,
         received_at: row.received_at.map(from_db_time),
         received_by: row.received_by.clone(),
