@@ -36,6 +36,12 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         SIGNED_IN,
         "getRuleSet, getRuleInForce: any signed-in user",
     ),
+    (
+        &["calendar/schedules"],
+        SIGNED_IN,
+        "the work calendar is the company's, read by every signed-in user; importing is \
+         CalendarEdit, the admins'",
+    ),
     (&["products"], STAFF, "ProductRead is STAFF (roles.rs)"),
     (&["teams"], STAFF, "TeamRead is STAFF (roles.rs)"),
     (

@@ -30,6 +30,7 @@ mod rate_limit;
 mod rules;
 mod spec_conformance;
 mod sync;
+mod ticket_edits;
 mod tickets;
 mod users;
 mod visits;

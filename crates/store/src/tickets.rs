@@ -308,6 +308,14 @@ pub struct TicketChanges {
     pub resolution_summary: Option<Option<String>>,
     pub closed_at: Option<Option<NaiveDateTime>>,
     pub cancelled_at: Option<Option<NaiveDateTime>>,
+    #[diesel(serialize_as = String)]
+    pub ticket_type: Option<TicketType>,
+    #[diesel(serialize_as = String)]
+    pub priority: Option<Priority>,
+    pub site_id: Option<Option<String>>,
+    pub contact_id: Option<Option<String>>,
+    pub equipment_id: Option<Option<String>>,
+    pub description: Option<String>,
 }
 
 /// Applies `changes` if the ticket is at `expected_version`, bumping version and `updated_at`.

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod complaints;
 pub mod deadlines;
 pub mod decide;
+pub mod edit;
 pub mod forms;
 pub mod kb;
 pub mod kinds;

@@ -346,6 +346,11 @@ pub fn build() -> Fixture {
     let mut params = one(id(&article));
     params.insert("n", "1".to_owned());
     records.insert("kb-articles", params);
+    // The company's calendar: a year's schedule is no one's record.
+    records.insert(
+        "calendar/schedules",
+        BTreeMap::from([("year", "2027".to_owned())]),
+    );
 
     // The assignments above told A; the first entry of A's inbox is theirs alone.
     let inbox = a.get(&eng_a, "/api/v1/me/notifications");

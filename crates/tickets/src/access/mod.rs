@@ -22,6 +22,7 @@ pub use table::{RECORD, ROLES};
 pub enum Action {
     // Tickets (TKT-1..4)
     TicketCreate,
+    TicketUpdate,
     TicketList,
     TicketListAtRisk,
     TicketGet,
@@ -116,8 +117,9 @@ pub enum Action {
 
 impl Action {
     /// Every action, for tests that the table covers them all.
-    pub const ALL: [Action; 81] = [
+    pub const ALL: [Action; 82] = [
         Action::TicketCreate,
+        Action::TicketUpdate,
         Action::TicketList,
         Action::TicketListAtRisk,
         Action::TicketGet,
@@ -205,6 +207,7 @@ impl Action {
         use Action::*;
         match self {
             TicketCreate | TicketList | TicketListAtRisk | TicketGet | TicketTransitions => "ORG-5",
+            TicketUpdate => "TKT-1",
             TicketAssign | TicketConfirmAppointment | TicketMissedAppointment => "TKT-4",
             TicketStart | TicketWait | TicketResume | TicketResolve | TicketClose
             | TicketCancel | TicketReopen => "TKT-3",

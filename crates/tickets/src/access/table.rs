@@ -63,6 +63,8 @@ const KB_EDITORS: &[Role] = &[Admin, Manager, Supervisor, Clerk];
 /// Who may run each action at all.
 pub const ROLES: &[(Action, &[Role])] = &[
     (TicketCreate, OPENERS),
+    // Correcting a ticket: the desk, and the engineer on it (the equipment found on site).
+    (TicketUpdate, &[Admin, Manager, Supervisor, Clerk, Engineer]),
     (TicketList, ANYONE),
     (TicketListAtRisk, ANYONE),
     (TicketGet, ANYONE),

@@ -90,6 +90,7 @@ fn tkt_1_who_opens_a_ticket() {
         ],
     )]);
     assert!(!may(TicketCreate, &[Finance, Hr, QaInspector]));
+    assert_roles(&[(TicketUpdate, &[Admin, Manager, Supervisor, Clerk, Engineer])]);
 }
 
 #[test]

@@ -103,6 +103,38 @@ pub struct CreateTicket {
     pub description: String,
 }
 
+/// A correction of an open ticket (JSON merge patch, RFC 7396): a member left out stays as
+/// it is; `null` clears an optional one (`site_id`, `contact_id`, `equipment_id`).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"priority": "urgent", "reason": "客户机房停机，升级为紧急"}))]
+pub struct UpdateTicket {
+    pub ticket_type: Option<TicketType>,
+    pub priority: Option<Priority>,
+    /// A site of the ticket's customer; `null` clears it.
+    #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
+    #[validate(length(min = 1, max = 64))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub site_id: Option<Option<String>>,
+    /// A contact of the ticket's customer; `null` clears it.
+    #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
+    #[validate(length(min = 1, max = 64))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub contact_id: Option<Option<String>>,
+    /// Equipment at a site of the ticket's customer; `null` clears it.
+    #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
+    #[validate(length(min = 1, max = 64))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub equipment_id: Option<Option<String>>,
+    #[validate(length(min = 1, max = 4000))]
+    #[schema(min_length = 1, max_length = 4000)]
+    pub description: Option<String>,
+    /// Why the ticket is corrected, kept in its transition log.
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: Option<String>,
+}
+
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({

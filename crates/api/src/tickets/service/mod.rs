@@ -3,6 +3,7 @@ pub mod callbacks;
 pub mod change_requests;
 pub mod complaints;
 pub mod dispatch;
+pub mod edit;
 pub mod feedback_forms;
 pub mod kb;
 pub mod satisfaction;

@@ -96,29 +96,37 @@ pub fn get_row(conn: &mut DbConnection, scope: &Visible, id: &str) -> Result<Tic
         .ok_or(ApiError::NotFound)
 }
 
-/// TKT-1: what the database says of the parts a new ticket names, for
-/// [`open::check_parts`] to judge.
-fn open_facts(
+/// The parts of a ticket [`open::check_parts`] judges: its customer and what it names.
+pub struct Parts<'a> {
+    pub customer_id: &'a str,
+    pub site_id: Option<&'a str>,
+    pub contact_id: Option<&'a str>,
+    pub equipment_id: Option<&'a str>,
+}
+
+/// TKT-1: what the database says of the parts a ticket names, for [`open::check_parts`] to
+/// judge; a part not named is not looked up.
+pub fn part_facts(
     conn: &mut DbConnection,
     actor: &Actor,
-    input: &CreateTicket,
+    parts: &Parts<'_>,
 ) -> Result<OpenFacts, ApiError> {
     let customers_visible = crate::kernel::access::visible(conn, actor)?;
     let customer_visible =
-        kefu_store::customers::find_visible(conn, &input.customer_id, &customers_visible)?
-            .is_some();
-    let customer = std::slice::from_ref(&input.customer_id);
-    let site_of_customer = match &input.site_id {
+        kefu_store::customers::find_visible(conn, parts.customer_id, &customers_visible)?.is_some();
+    let owner = parts.customer_id.to_owned();
+    let customer = std::slice::from_ref(&owner);
+    let site_of_customer = match parts.site_id {
         Some(site) => Some(kefu_store::sites::find_live(conn, site, Some(customer))?.is_some()),
         None => None,
     };
-    let contact_of_customer = match &input.contact_id {
+    let contact_of_customer = match parts.contact_id {
         Some(contact) => {
             Some(kefu_store::contacts::find_live(conn, contact, Some(customer))?.is_some())
         }
         None => None,
     };
-    let equipment = match &input.equipment_id {
+    let equipment = match parts.equipment_id {
         Some(equipment) => {
             let row =
                 kefu_store::equipment::find(conn, equipment)?.filter(|e| e.deleted_at.is_none());
@@ -163,7 +171,16 @@ pub fn create(
         };
     }
     let channel = open::channel_for(&actor.roles, input.channel)?;
-    let facts = open_facts(conn, actor, &input)?;
+    let facts = part_facts(
+        conn,
+        actor,
+        &Parts {
+            customer_id: &input.customer_id,
+            site_id: input.site_id.as_deref(),
+            contact_id: input.contact_id.as_deref(),
+            equipment_id: input.equipment_id.as_deref(),
+        },
+    )?;
     let site_id = input.site_id.clone().map(SiteId::from);
     open::check_parts(
         &CustomerId::from(input.customer_id.clone()),

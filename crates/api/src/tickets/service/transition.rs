@@ -154,6 +154,7 @@ fn changes_of(c: decide::TicketChanges) -> TicketChanges {
         resolution_summary: c.resolution_summary,
         closed_at: t(c.closed_at),
         cancelled_at: t(c.cancelled_at),
+        ..TicketChanges::default()
     }
 }
 
