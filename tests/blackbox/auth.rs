@@ -90,7 +90,10 @@ fn failures_from_one_address_across_accounts_are_throttled() {
 
 #[test]
 fn refresh_rotates_and_a_replayed_token_ends_the_login() {
-    let app = TestApp::spawn();
+    // No grace window: every replay of a spent token is taken for theft.
+    let app = TestApp::builder()
+        .env("KEFU_REFRESH_GRACE_SECS", "0")
+        .spawn();
     let first = app.login("admin", ADMIN_PASSWORD).json();
     let rt1 = first["refresh_token"].as_str().unwrap();
     let refresh = |rt: &str| {
@@ -126,6 +129,73 @@ fn refresh_rotates_and_a_replayed_token_ends_the_login() {
         trail.contains(&"auth.refresh_token_reused".to_owned()),
         "{trail:?}"
     );
+}
+
+/// A refresh whose response was lost (one bar of signal) is retried with the spent token:
+/// within the grace window that retry gets the same new refresh token, once, and the login
+/// goes on; a second retry, or one after the window, is still taken for theft.
+#[test]
+fn a_retried_refresh_within_the_grace_window_keeps_the_login() {
+    let clock = std::env::temp_dir().join(format!("kefu-clock-{}", uuid::Uuid::new_v4()));
+    std::fs::write(&clock, "2026-03-02T09:00:00+08:00").unwrap();
+    let app = TestApp::builder()
+        .env("KEFU_CLOCK_FILE", clock.to_str().unwrap())
+        .spawn();
+    let refresh = |rt: &str| {
+        app.post("/api/v1/auth/refresh")
+            .json(&json!({ "refresh_token": rt }))
+            .send()
+    };
+    let rt1 = app.login("admin", ADMIN_PASSWORD).json()["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lost = refresh(&rt1);
+    assert_eq!(lost.status, 200, "{}", lost.body);
+    let rt2 = lost.json()["refresh_token"].as_str().unwrap().to_owned();
+
+    std::fs::write(&clock, "2026-03-02T09:00:30+08:00").unwrap();
+    let retried = refresh(&rt1);
+    assert_eq!(retried.status, 200, "{}", retried.body);
+    assert_eq!(retried.header("cache-control").as_deref(), Some("no-store"));
+    let pair = retried.json();
+    assert_eq!(
+        pair["refresh_token"],
+        rt2.as_str(),
+        "the same new refresh token"
+    );
+    assert_eq!(pair["refresh_expires_in"], 30 * 24 * 3600 - 30);
+    let access = pair["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(app.get("/api/v1/me").bearer(&access).send().status, 200);
+
+    // Only once: a second retry is a replay, and ends the login.
+    refresh(&rt1).problem(401, "unauthenticated");
+    refresh(&rt2).problem(401, "unauthenticated");
+    let admin = app.admin_token();
+    let me = app.get("/api/v1/me").bearer(&admin).send().json();
+    let trail = actions(&audit_of(&app, &admin, "user", me["id"].as_str().unwrap()));
+    assert!(
+        trail.contains(&"auth.refresh_retried".to_owned()),
+        "{trail:?}"
+    );
+    assert!(
+        trail.contains(&"auth.refresh_token_reused".to_owned()),
+        "{trail:?}"
+    );
+
+    // After the window a retry is a replay too, although the new token was never used.
+    let rt3 = app.login("admin", ADMIN_PASSWORD).json()["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rt4 = refresh(&rt3).json()["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    std::fs::write(&clock, "2026-03-02T09:01:31+08:00").unwrap();
+    refresh(&rt3).problem(401, "unauthenticated");
+    refresh(&rt4).problem(401, "unauthenticated");
+    let _ = std::fs::remove_file(&clock);
 }
 
 #[test]

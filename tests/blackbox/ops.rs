@@ -127,7 +127,10 @@ struct Answer {
 /// acknowledged write is there once, every refused key runs afresh, and the audit chain holds.
 #[test]
 fn a_database_lost_under_load_answers_every_request_quickly_and_loses_nothing() {
-    let app = TestApp::builder().env("KEFU_DB_TIMEOUT_MS", "1500").spawn();
+    let app = TestApp::builder()
+        .env("KEFU_DB_TIMEOUT_MS", "1500")
+        .env("KEFU_IDEMPOTENCY_LEASE_SECS", "2")
+        .spawn();
     if app.db.backend != "postgres" {
         eprintln!(
             "skipped on {}: needs a database server to stop",
@@ -222,13 +225,23 @@ fn a_database_lost_under_load_answers_every_request_quickly_and_loses_nothing() 
         );
     }
 
-    // Acknowledged creates are there once; refused ones run afresh when retried.
+    // Acknowledged creates are there once; refused ones run afresh when retried. A key whose
+    // claim was taken before the database went away (and could not be released) is busy
+    // until its lease ends, as `Retry-After` says; never longer.
     for a in answers.iter().filter(|a| !a.key.is_empty()) {
-        let retry = Req::new("POST", format!("{}/api/v1/customers", app.base))
-            .bearer(&admin)
-            .header("Idempotency-Key", &a.key)
-            .json(&json!({ "name": format!("停电 {}", a.key) }))
-            .send();
+        let retry = loop {
+            let res = Req::new("POST", format!("{}/api/v1/customers", app.base))
+                .bearer(&admin)
+                .header("Idempotency-Key", &a.key)
+                .json(&json!({ "name": format!("停电 {}", a.key) }))
+                .send();
+            if res.status != 409 || a.status != 503 {
+                break res;
+            }
+            let wait: u64 = res.header("retry-after").unwrap().parse().unwrap();
+            assert!(wait <= 2, "{}: busy beyond its lease: {}", a.key, res.body);
+            std::thread::sleep(Duration::from_millis(500));
+        };
         assert_eq!(retry.status, 201, "{}: {}", a.key, retry.body);
         let replayed = retry.header("idempotent-replayed").is_some();
         assert_eq!(

@@ -16,6 +16,12 @@ pub struct RefreshTokenRow {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    /// The token issued when this one was spent, and that token sealed with this one (see
+    /// the API's `auth::grace`), for a retried refresh whose response was lost.
+    pub successor_id: Option<String>,
+    pub successor_sealed: Option<String>,
+    /// When a retry within the grace window got the successor (once only).
+    pub grace_used_at: Option<NaiveDateTime>,
 }
 
 pub fn insert_refresh_token(
@@ -53,6 +59,53 @@ pub fn spend_refresh_token(
             .filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::used_at.eq(Some(to_db_time(now))))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn find_refresh_token_by_id(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<Option<RefreshTokenRow>, StoreError> {
+    Ok(refresh_tokens::table
+        .find(id)
+        .select(RefreshTokenRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Records the token issued for the spent token `id`, sealed.
+pub fn record_successor(
+    conn: &mut DbConnection,
+    id: &str,
+    successor_id: &str,
+    sealed: &str,
+) -> Result<(), StoreError> {
+    diesel::update(refresh_tokens::table.filter(refresh_tokens::id.eq(id)))
+        .set((
+            refresh_tokens::successor_id.eq(Some(successor_id)),
+            refresh_tokens::successor_sealed.eq(Some(sealed)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Claims the one retry of spent token `id` allowed within the grace window (it was spent
+/// at or after `spent_since`); `false` when it was claimed, revoked or spent too long ago.
+pub fn claim_grace(
+    conn: &mut DbConnection,
+    id: &str,
+    spent_since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::id.eq(id))
+            .filter(refresh_tokens::grace_used_at.is_null())
+            .filter(refresh_tokens::revoked_at.is_null())
+            .filter(refresh_tokens::used_at.ge(to_db_time(spent_since))),
+    )
+    .set(refresh_tokens::grace_used_at.eq(Some(to_db_time(now))))
     .execute(conn)?;
     Ok(n == 1)
 }

@@ -149,6 +149,13 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     // 000003_work_calendar
     key("calendar_days_pkey", "calendar_days", &["day"], Some("day")),
     key("calendar_meta_pkey", "calendar_meta", &["id"], None),
+    // 000018_calendar_schedules
+    key(
+        "calendar_schedules_pkey",
+        "calendar_schedules",
+        &["year"],
+        Some("year"),
+    ),
     // 000004_master_data
     key("cities_pkey", "cities", &["id"], ID),
     key("cities_name_key", "cities", &["name"], Some("name")),

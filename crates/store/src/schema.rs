@@ -36,6 +36,9 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        successor_id -> Nullable<Text>,
+        successor_sealed -> Nullable<Text>,
+        grace_used_at -> Nullable<Timestamp>,
     }
 }
 

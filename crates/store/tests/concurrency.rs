@@ -389,6 +389,9 @@ fn concurrent_refresh_token_spends_have_one_winner() {
                 expires_at: to_db_time(base_time() + Duration::days(30)),
                 used_at: None,
                 revoked_at: None,
+                successor_id: None,
+                successor_sealed: None,
+                grace_used_at: None,
             };
             credentials::insert_refresh_token(&mut db.conn(), &token).expect("insert token");
             let token_id = token.id.clone();

@@ -24,6 +24,9 @@ pub struct Config {
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub access_token_ttl: Duration,
+    /// How long a spent refresh token may be presented again to get the same successor once
+    /// (a retry after a lost response) instead of revoking the login.
+    pub refresh_grace: Duration,
     pub refresh_token_ttl: Duration,
     pub timezone: chrono_tz::Tz,
     pub log_filter: String,
@@ -219,6 +222,7 @@ impl Config {
             jwt_issuer: get("KEFU_JWT_ISSUER").unwrap_or_else(|| "kefu".to_owned()),
             jwt_audience: get("KEFU_JWT_AUDIENCE").unwrap_or_else(|| "kefu-api".to_owned()),
             access_token_ttl: secs("KEFU_ACCESS_TOKEN_TTL_SECS", 15 * 60)?,
+            refresh_grace: secs("KEFU_REFRESH_GRACE_SECS", 60)?,
             refresh_token_ttl: secs("KEFU_REFRESH_TOKEN_TTL_SECS", 30 * 24 * 3600)?,
             timezone,
             log_filter: get("KEFU_LOG").unwrap_or_else(|| "info".to_owned()),

@@ -146,8 +146,11 @@ fn token_response(pair: &TokenPair) -> HttpResponse {
 
 /// Exchange a refresh token for a new token pair.
 ///
-/// The presented token is spent. Presenting a spent token again is treated as theft: every token of
-/// that login is revoked and the client must log in again (audit entry
+/// The presented token is spent. A client whose response was lost may present the spent token
+/// again within `KEFU_REFRESH_GRACE_SECS` (60 s) of spending it, once, while the new refresh token
+/// is unused: it gets that same refresh token with a fresh access token (audit entry
+/// `auth.refresh_retried`). Any other presentation of a spent token is treated as theft: every
+/// token of that login is revoked and the client must log in again (audit entry
 /// `auth.refresh_token_reused`).
 ///
 /// Public: no credentials besides the refresh token; an invalid, expired, revoked or reused one is
@@ -171,9 +174,12 @@ async fn refresh(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = Ctx::anonymous(&request_id.0, state.clock.now());
     let jwt = state.jwt.clone();
-    let ttl = duration(state.config.refresh_token_ttl);
+    let ttls = (
+        duration(state.config.refresh_token_ttl),
+        duration(state.config.refresh_grace),
+    );
     let outcome = state
-        .tx(move |conn| svc::refresh(conn, &ctx, &jwt, ttl, &input.refresh_token))
+        .tx(move |conn| svc::refresh(conn, &ctx, &jwt, ttls, &input.refresh_token))
         .await?;
     match outcome {
         Refreshed::Issued(pair) => Ok(token_response(&pair)),

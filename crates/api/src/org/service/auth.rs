@@ -84,11 +84,24 @@ pub fn issue_tokens(
     family_id: &str,
     now: DateTime<Utc>,
 ) -> Result<TokenPair, ApiError> {
+    issue_tokens_as(conn, jwt, refresh_ttl, user, family_id, &new_id(), now)
+}
+
+/// [`issue_tokens`] with the new refresh token's row id chosen by the caller.
+fn issue_tokens_as(
+    conn: &mut DbConnection,
+    jwt: &JwtKeys,
+    refresh_ttl: Duration,
+    user: &UserRecord,
+    family_id: &str,
+    token_id: &str,
+    now: DateTime<Utc>,
+) -> Result<TokenPair, ApiError> {
     let refresh_token = secrets::random_token();
     credentials::insert_refresh_token(
         conn,
         &RefreshTokenRow {
-            id: new_id(),
+            id: token_id.to_owned(),
             user_id: user.row.id.clone(),
             family_id: family_id.to_owned(),
             token_hash: secrets::sha256_hex(&refresh_token),
@@ -96,6 +109,9 @@ pub fn issue_tokens(
             expires_at: to_db_time(now + refresh_ttl),
             used_at: None,
             revoked_at: None,
+            successor_id: None,
+            successor_sealed: None,
+            grace_used_at: None,
         },
     )?;
     let access_token = jwt
@@ -145,7 +161,7 @@ pub fn refresh(
     conn: &mut DbConnection,
     ctx: &Ctx,
     jwt: &JwtKeys,
-    refresh_ttl: Duration,
+    (refresh_ttl, grace): (Duration, Duration),
     presented: &str,
 ) -> Result<Refreshed, ApiError> {
     let Some(token) = credentials::find_refresh_token(conn, &secrets::sha256_hex(presented))?
@@ -156,6 +172,9 @@ pub fn refresh(
         return Ok(Refreshed::Rejected("invalid_refresh_token"));
     }
     if !credentials::spend_refresh_token(conn, &token.id, ctx.now)? {
+        if let Some(pair) = retried_within_grace(conn, ctx, jwt, grace, &token, presented)? {
+            return Ok(Refreshed::Issued(Box::new(pair)));
+        }
         // A spent token presented again: someone holds a copy. End the whole login.
         credentials::revoke_family(conn, &token.family_id, ctx.now)?;
         ctx.audit(
@@ -173,8 +192,73 @@ pub fn refresh(
     if user.row.disabled {
         return Ok(Refreshed::Rejected("account_disabled"));
     }
-    let pair = issue_tokens(conn, jwt, refresh_ttl, &user, &token.family_id, ctx.now)?;
+    let successor_id = new_id();
+    let pair = issue_tokens_as(
+        conn,
+        jwt,
+        refresh_ttl,
+        &user,
+        &token.family_id,
+        &successor_id,
+        ctx.now,
+    )?;
+    if let Some(sealed) = secrets::seal_successor(presented, &pair.refresh_token) {
+        credentials::record_successor(conn, &token.id, &successor_id, &sealed)?;
+    }
     Ok(Refreshed::Issued(Box::new(pair)))
+}
+
+/// A refresh whose response was lost is retried with the token it spent. Within `grace` of
+/// the spending, once, and while the successor is still unused, the retry gets that same
+/// successor (with a fresh access token) and the login goes on; otherwise `None`, and the
+/// caller treats the replay as theft.
+fn retried_within_grace(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    jwt: &JwtKeys,
+    grace: Duration,
+    spent: &RefreshTokenRow,
+    presented: &str,
+) -> Result<Option<TokenPair>, ApiError> {
+    let (Some(successor_id), Some(sealed)) = (&spent.successor_id, &spent.successor_sealed) else {
+        return Ok(None);
+    };
+    let Some(successor) = credentials::find_refresh_token_by_id(conn, successor_id)? else {
+        return Ok(None);
+    };
+    let unused = successor.used_at.is_none() && successor.revoked_at.is_none();
+    if !unused || from_db_time(successor.expires_at) <= ctx.now {
+        return Ok(None);
+    }
+    let Some(refresh_token) = secrets::open_successor(presented, sealed)
+        .filter(|t| secrets::sha256_hex(t) == successor.token_hash)
+    else {
+        return Ok(None);
+    };
+    let Some(user) = users::find(conn, &spent.user_id)?.filter(|u| !u.row.disabled) else {
+        return Ok(None);
+    };
+    if !credentials::claim_grace(conn, &spent.id, ctx.now - grace, ctx.now)? {
+        return Ok(None);
+    }
+    let access_token = jwt
+        .issue(&user.row.id, &user.roles, user.row.session_version, ctx.now)
+        .map_err(ApiError::internal)?;
+    ctx.audit(
+        conn,
+        "auth.refresh_retried",
+        ("user", &user.row.id),
+        None,
+        Some(serde_json::json!({ "family_id": spent.family_id })),
+    )?;
+    Ok(Some(TokenPair {
+        access_token,
+        token_type: "Bearer".to_owned(),
+        expires_in: jwt.ttl_secs(),
+        refresh_token,
+        refresh_expires_in: (from_db_time(successor.expires_at) - ctx.now).num_seconds(),
+        user: UserOut::from(&user),
+    }))
 }
 
 /// Ends the login the refresh token belongs to. Unknown tokens are ignored: logging out twice
