@@ -49,6 +49,11 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         "STOCK_SEE_ALL (kefu_inventory::access): every location; engineers only their own",
     ),
     (
+        &["part-loans"],
+        FINANCE,
+        "STOCK_SEE_ALL: every loan; engineers only their own; commands need other roles",
+    ),
+    (
         &["kb-articles"],
         SIGNED_IN,
         "KbGet is ANYONE and the article is published; KbVersions is STAFF",

@@ -6,12 +6,17 @@ use crate::{actions, audit_of};
 use kefu_blackbox::{Resp, TestApp};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+mod loans;
 
 const PASSWORD: &str = "Inventory-pass-1";
 
 struct Store {
     app: TestApp,
+    clock: PathBuf,
     admin: String,
+    manager: String,
     clerk: String,
     eng1: String,
     eng2: String,
@@ -27,10 +32,16 @@ fn created(res: Resp) -> Value {
     res.json()
 }
 
-/// A clerk, two engineers with their hands, a warehouse and a product to hang parts on.
+/// A manager, a clerk, two engineers with their hands, a warehouse and a product to hang parts
+/// on; the server's clock reads Monday 2026-03-09 10:00 in Beijing.
 fn store() -> Store {
-    let app = TestApp::spawn();
+    let clock = std::env::temp_dir().join(format!("kefu-clock-{}", uuid::Uuid::new_v4()));
+    std::fs::write(&clock, "2026-03-09T10:00:00+08:00").unwrap();
+    let app = TestApp::builder()
+        .env("KEFU_CLOCK_FILE", clock.to_str().unwrap())
+        .spawn();
     let admin = app.admin_token();
+    app.create_user(&admin, "mgr", &["manager"], PASSWORD);
     app.create_user(&admin, "kuguan", &["clerk"], PASSWORD);
     let e1 = app.create_user(&admin, "eng1", &["engineer"], PASSWORD);
     let e2 = app.create_user(&admin, "eng2", &["engineer"], PASSWORD);
@@ -61,6 +72,8 @@ fn store() -> Store {
         json!({"kind": "engineer", "name": "工程师二", "engineer_id": id(&e2)}),
     );
     Store {
+        manager: app.token("mgr", PASSWORD),
+        clock,
         eng1: app.token("eng1", PASSWORD),
         eng2: app.token("eng2", PASSWORD),
         contact: app.token("cc", PASSWORD),
@@ -74,7 +87,23 @@ fn store() -> Store {
     }
 }
 
+impl Drop for Store {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.clock);
+    }
+}
+
 impl Store {
+    /// Moves the server's clock; everyone signs in again (tokens are of their time).
+    fn set_clock(&mut self, instant: &str) {
+        std::fs::write(&self.clock, instant).unwrap();
+        self.admin = self.app.admin_token();
+        self.manager = self.app.token("mgr", PASSWORD);
+        self.clerk = self.app.token("kuguan", PASSWORD);
+        self.eng1 = self.app.token("eng1", PASSWORD);
+        self.eng2 = self.app.token("eng2", PASSWORD);
+    }
+
     fn part(&self, code: &str, kind: &str) -> Value {
         created(
             self.app

@@ -187,6 +187,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     tickets::routes::work_orders::routes(cfg);
     inventory::routes::catalogue::routes(cfg);
     inventory::routes::stock::routes(cfg);
+    inventory::routes::loans::routes(cfg);
 }
 
 /// Every kind of job this build runs.
@@ -210,6 +211,7 @@ pub fn job_registry(config: &Config) -> Registry {
             Duration::from_secs(60),
             tickets::jobs::callbacks::CallbackOverdueWatch,
         )
+        .every(Duration::from_secs(60), inventory::jobs::LoanOverdueWatch)
         .every(
             config.audit_checkpoint_every,
             platform::jobs::audit_checkpoint::AuditCheckpoint::new(config),

@@ -20,16 +20,49 @@ pub enum Action {
     LocationEdit,
     /// Record a movement: receipt, issue, return, consumption, loss, damage, count adjustment.
     StockMove,
+    /// INV-2: ask for a loan of parts into one's own hands.
+    LoanRequest,
+    /// INV-2: read loans (an engineer their own, ORG-5).
+    LoanRead,
+    /// INV-2: approve or reject a requested loan.
+    LoanDecide,
+    /// INV-2: hand the approved parts over, and take them back.
+    LoanIssue,
+    /// INV-2: sign for the parts issued (the loan's engineer only).
+    LoanSign,
+    /// INV-3: report loaned units lost or damaged (the loan's engineer, or the store's office).
+    LoanReportLoss,
+    /// INV-3: read the charges for lost or damaged units (an engineer their own, ORG-5).
+    ChargeRead,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 12] = [
         Action::PartRead,
         Action::PartEdit,
         Action::StockRead,
         Action::LocationEdit,
         Action::StockMove,
+        Action::LoanRequest,
+        Action::LoanRead,
+        Action::LoanDecide,
+        Action::LoanIssue,
+        Action::LoanSign,
+        Action::LoanReportLoss,
+        Action::ChargeRead,
     ];
+
+    /// The rule a refusal of this action names.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Action::PartRead | Action::StockRead | Action::LoanRead | Action::ChargeRead => "ORG-5",
+            Action::PartEdit | Action::LocationEdit | Action::StockMove => "INV-1",
+            Action::LoanRequest | Action::LoanDecide | Action::LoanIssue | Action::LoanSign => {
+                "INV-2"
+            }
+            Action::LoanReportLoss => "INV-3",
+        }
+    }
 }
 
 /// Every staff role: all but `customer_contact`, who sees nothing of inventory.
@@ -54,6 +87,14 @@ const STOCK_READERS: &[Role] = &[
     Admin, Manager, Clerk, Finance, Executive, Supervisor, Engineer,
 ];
 
+/// Who approves loans (INV-2: a manager).
+const APPROVERS: &[Role] = &[Admin, Manager];
+const ENGINEER: &[Role] = &[Engineer];
+/// Who reports a loaned unit lost or damaged: its engineer, or the office on their word.
+const LOSS_REPORTERS: &[Role] = &[Admin, Manager, Clerk, Engineer];
+/// Who reads charges: the office, finance and HR (payroll deductions), and engineers their own.
+const CHARGE_READERS: &[Role] = &[Admin, Manager, Clerk, Finance, Hr, Executive, Engineer];
+
 /// ORG-5: the roles that see every location's stock.
 pub const STOCK_SEE_ALL: &[Role] = &[Admin, Manager, Clerk, Finance, Executive];
 
@@ -64,6 +105,13 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::StockRead, STOCK_READERS),
     (Action::LocationEdit, KEEPERS),
     (Action::StockMove, KEEPERS),
+    (Action::LoanRequest, ENGINEER),
+    (Action::LoanRead, STOCK_READERS),
+    (Action::LoanDecide, APPROVERS),
+    (Action::LoanIssue, KEEPERS),
+    (Action::LoanSign, ENGINEER),
+    (Action::LoanReportLoss, LOSS_REPORTERS),
+    (Action::ChargeRead, CHARGE_READERS),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).
@@ -86,8 +134,20 @@ pub fn require(action: Action, roles: &[Role]) -> Result<(), DomainError> {
         Ok(())
     } else {
         Err(DomainError::Forbidden {
-            rule: "ORG-5",
+            rule: action.rule(),
             message: format!("not allowed to run {action:?}"),
+        })
+    }
+}
+
+/// INV-2: a loan's engineer alone signs for it (403 naming INV-2 for anyone else).
+pub fn require_own_loan(actor_id: &str, engineer_id: &str) -> Result<(), DomainError> {
+    if actor_id == engineer_id {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden {
+            rule: "INV-2",
+            message: "only the loan's engineer signs for it".into(),
         })
     }
 }
@@ -115,7 +175,7 @@ mod tests {
             assert!(!may(action, &[CustomerContact]), "{action:?}");
             assert_eq!(
                 require(action, &[CustomerContact]).unwrap_err().rule(),
-                Some("ORG-5")
+                Some(action.rule())
             );
         }
         assert!(!sees_all_stock(&[CustomerContact]));
@@ -130,6 +190,25 @@ mod tests {
         for action in [Action::StockMove, Action::PartEdit, Action::LocationEdit] {
             assert!(!may(action, &[Engineer]), "{action:?}");
         }
+    }
+
+    #[test]
+    fn inv_2_engineers_request_and_sign_managers_approve_the_office_issues() {
+        assert!(may(Action::LoanRequest, &[Engineer]));
+        assert!(!may(Action::LoanRequest, &[Clerk]));
+        assert!(may(Action::LoanDecide, &[Manager]));
+        assert!(!may(Action::LoanDecide, &[Clerk]));
+        assert!(may(Action::LoanIssue, &[Clerk]));
+        assert!(!may(Action::LoanIssue, &[Engineer]));
+        assert_eq!(
+            require(Action::LoanDecide, &[Engineer]).unwrap_err().rule(),
+            Some("INV-2")
+        );
+        assert!(require_own_loan("e1", "e1").is_ok());
+        assert_eq!(
+            require_own_loan("e2", "e1").unwrap_err().rule(),
+            Some("INV-2")
+        );
     }
 
     #[test]

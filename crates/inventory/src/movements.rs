@@ -133,14 +133,17 @@ fn unit_status(kind: RecordedKind, into_stock: bool) -> UnitStatus {
     }
 }
 
-/// INV-1: checks `cmd` against a part of `part_kind` and says what it moves. Bulk parts move
-/// a positive `quantity` and no serials; serialised parts move distinct serials, one unit
-/// each, and `quantity` when sent must equal their number.
-pub fn plan(part_kind: PartKind, cmd: &MovementCommand) -> Result<Movement, DomainError> {
-    let mut errors = Vec::new();
-    check_ends(cmd, &mut errors);
-    let serials: Vec<String> = cmd.serials.iter().map(|s| s.trim().to_owned()).collect();
-    let quantity = match part_kind {
+/// INV-1: the units a bulk `quantity` or a list of `serials` stand for, checked against the
+/// part's kind: bulk parts a positive quantity and no serials; serialised parts distinct
+/// serials, one unit each, and `quantity` when sent equal to their number.
+fn units(
+    part_kind: PartKind,
+    quantity: Option<i64>,
+    serials: &[String],
+    errors: &mut Vec<FieldError>,
+) -> (i64, Vec<String>) {
+    let serials: Vec<String> = serials.iter().map(|s| s.trim().to_owned()).collect();
+    let count = match part_kind {
         PartKind::Bulk => {
             if !serials.is_empty() {
                 errors.push(field(
@@ -149,7 +152,7 @@ pub fn plan(part_kind: PartKind, cmd: &MovementCommand) -> Result<Movement, Doma
                     "a bulk part is counted, not tracked by serial",
                 ));
             }
-            match cmd.quantity {
+            match quantity {
                 Some(q) if q > 0 => q,
                 Some(_) => {
                     errors.push(field("quantity", "range", "must be at least 1"));
@@ -187,7 +190,7 @@ pub fn plan(part_kind: PartKind, cmd: &MovementCommand) -> Result<Movement, Doma
                 errors.push(field("serials", "duplicate", "each serial once"));
             }
             let count = i64::try_from(serials.len()).unwrap_or(i64::MAX);
-            if cmd.quantity.is_some_and(|q| q != count) {
+            if quantity.is_some_and(|q| q != count) {
                 errors.push(field(
                     "quantity",
                     "mismatch",
@@ -197,6 +200,32 @@ pub fn plan(part_kind: PartKind, cmd: &MovementCommand) -> Result<Movement, Doma
             count
         }
     };
+    (count, serials)
+}
+
+/// [`units`] as a result: the count and the trimmed serials, or 422 naming the fields and
+/// `INV-1`. What a loan request (INV-2) asks for is checked with it.
+pub fn check_units(
+    part_kind: PartKind,
+    quantity: Option<i64>,
+    serials: &[String],
+) -> Result<(i64, Vec<String>), DomainError> {
+    let mut errors = Vec::new();
+    let out = units(part_kind, quantity, serials, &mut errors);
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(DomainError::Invalid(errors))
+    }
+}
+
+/// INV-1: checks `cmd` against a part of `part_kind` and says what it moves. Bulk parts move
+/// a positive `quantity` and no serials; serialised parts move distinct serials, one unit
+/// each, and `quantity` when sent must equal their number.
+pub fn plan(part_kind: PartKind, cmd: &MovementCommand) -> Result<Movement, DomainError> {
+    let mut errors = Vec::new();
+    check_ends(cmd, &mut errors);
+    let (quantity, serials) = units(part_kind, cmd.quantity, &cmd.serials, &mut errors);
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }

@@ -319,6 +319,9 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         Some("serials"),
     ),
     key("stock_movements_pkey", "stock_movements", &["id"], None),
+    // 000202_part_loans
+    key("part_loans_pkey", "part_loans", &["id"], ID),
+    key("part_charges_pkey", "part_charges", &["id"], ID),
 ];
 
 impl UniqueViolation {

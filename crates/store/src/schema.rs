@@ -884,3 +884,53 @@ diesel::allow_tables_to_appear_in_same_query!(
     serial_units,
     stock_movements
 );
+
+diesel::table! {
+    part_loans (id) {
+        id -> Text,
+        engineer_id -> Text,
+        location_id -> Text,
+        part_id -> Text,
+        quantity -> BigInt,
+        serials -> Text,
+        outstanding_serials -> Text,
+        returned_quantity -> BigInt,
+        unused_quantity -> BigInt,
+        lost_quantity -> BigInt,
+        status -> Text,
+        note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        issued_by -> Nullable<Text>,
+        issued_at -> Nullable<Timestamp>,
+        due_on -> Nullable<Date>,
+        signed_at -> Nullable<Timestamp>,
+        overdue_flagged_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    part_charges (id) {
+        id -> Text,
+        loan_id -> Text,
+        engineer_id -> Text,
+        part_id -> Text,
+        kind -> Text,
+        serials -> Text,
+        quantity -> BigInt,
+        unit_price_fen -> BigInt,
+        amount_fen -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(part_charges -> part_loans (loan_id));
+diesel::allow_tables_to_appear_in_same_query!(part_loans, part_charges);

@@ -216,6 +216,12 @@ pub fn build() -> Fixture {
                "engineer_id": eng_a_id}),
     );
     records.insert("stock-locations", one(id(&hands_a)));
+    let loan = a.create(
+        &eng_a,
+        "/api/v1/part-loans",
+        json!({"part_id": id(&part), "quantity": 1, "note": format!("借用 {MARKER}")}),
+    );
+    records.insert("part-loans", one(id(&loan)));
 
     let (x, site_x, contact_x, _) = a.customer(
         &format!("甲公司 {MARKER}"),

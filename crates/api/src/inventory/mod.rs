@@ -2,5 +2,6 @@
 //! and the movement ledger, with the decisions in `kefu_inventory`.
 
 pub mod dto;
+pub mod jobs;
 pub mod routes;
 pub mod service;

@@ -20,6 +20,8 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::stock::LEVELS_EXPORT,
     &inventory::dto::stock::UNITS_EXPORT,
     &inventory::dto::stock::MOVEMENTS_EXPORT,
+    &inventory::dto::loans::LOANS_EXPORT,
+    &inventory::dto::loans::CHARGES_EXPORT,
 ];
 
 #[cfg(test)]

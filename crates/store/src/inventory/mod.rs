@@ -2,6 +2,7 @@
 //! serialised units and the ledger ([`stock`]), changed by conditional updates only.
 
 pub mod catalogue;
+pub mod loans;
 pub mod stock;
 
 /// ORG-5 for stock: everything, or the locations in the caller's own hands.

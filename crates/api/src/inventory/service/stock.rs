@@ -59,16 +59,32 @@ pub fn record(
         .note
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty());
+    Ok(RecordedMovements {
+        items: apply(conn, ctx, &part, &movement, note.as_deref())?,
+    })
+}
+
+/// Applies a decided movement of `part`: units and levels change by conditional updates, then
+/// the ledger rows are appended and each audited as `stock_movement.<kind>` (with its webhook
+/// event). Loans (INV-2) move their stock through here too.
+pub fn apply(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    part: &PartRow,
+    movement: &Movement,
+    note: Option<&str>,
+) -> Result<Vec<MovementOut>, ApiError> {
+    let note = note.map(str::to_owned);
     let rows = match part.kind {
         PartKind::Bulk => vec![ledger_row(
             ctx,
-            &part,
-            &movement,
+            part,
+            movement,
             None,
             movement.quantity,
             &note,
         )],
-        PartKind::Serialised => move_units(conn, ctx, &part, &movement, &note)?,
+        PartKind::Serialised => move_units(conn, ctx, part, movement, &note)?,
     };
     // The level changes after the units moved, so a lost race names the unit, not the count.
     if let Some(from) = &movement.from_location_id
@@ -79,25 +95,21 @@ pub fn record(
     if let Some(to) = &movement.to_location_id {
         store::put(conn, &part.id, to, movement.quantity, ctx.now)?;
     }
-    let mut items = Vec::with_capacity(rows.len());
+    let mut ids = Vec::with_capacity(rows.len());
     for row in rows {
         store::insert_movement(conn, &row)?;
-        let out = MovementOut::from(&row);
         ctx.audit(
             conn,
             &format!("stock_movement.{}", row.kind),
             ("stock_movement", &row.id),
             None,
-            snapshot(&out),
+            snapshot(&MovementOut::from(&row)),
         )?;
-        items.push(out);
+        ids.push(row.id);
     }
     // Read back: the database's precision is what later reads return.
-    let ids: Vec<String> = items.iter().map(|m| m.id.clone()).collect();
     let stored = store::find_movements(conn, &ids)?;
-    Ok(RecordedMovements {
-        items: stored.iter().map(MovementOut::from).collect(),
-    })
+    Ok(stored.iter().map(MovementOut::from).collect())
 }
 
 fn ledger_row(
