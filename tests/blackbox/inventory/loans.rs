@@ -33,6 +33,19 @@ fn request(s: &Store, body: Value) -> Resp {
         .send()
 }
 
+/// The caller's inbox as (kind, record id).
+fn kinds(s: &Store, token: &str) -> Vec<(String, String)> {
+    s.items(token, "/api/v1/me/notifications")
+        .iter()
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap().to_owned(),
+                n["entity_id"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
 fn overdue_ids(s: &Store) -> Vec<String> {
     s.items(&s.manager, "/api/v1/part-loans?overdue=true")
         .iter()
@@ -73,8 +86,12 @@ fn inv_2_a_loan_from_request_to_return_overdue_after_two_working_days() {
     let p = cmd(&s, &s.clerk, &loan, "approve", None).problem(403, "forbidden");
     assert!(p.get("rule").is_none() || p["rule"] == "INV-2", "{p}");
     assert!(s.items(&s.eng2, "/api/v1/part-loans").is_empty());
+    assert!(
+        kinds(&s, &s.manager).contains(&("part_loan.requested".to_owned(), id(&loan).to_owned()))
+    );
     let loan = ok(&s, &s.manager, &loan, "approve", None);
     assert_eq!(loan["status"], "approved");
+    assert!(kinds(&s, &s.eng1).contains(&("part_loan.approved".to_owned(), id(&loan).to_owned())));
     // The clerk issues: a `loan` row per unit into the engineer's hands, due Wednesday.
     let loan = ok(
         &s,
@@ -86,6 +103,8 @@ fn inv_2_a_loan_from_request_to_return_overdue_after_two_working_days() {
     assert_eq!(loan["status"], "issued");
     assert_eq!(loan["due_on"], "2026-03-11");
     assert_eq!(loan["overdue"], false);
+    assert!(kinds(&s, &s.eng1).contains(&("part_loan.issued".to_owned(), id(&loan).to_owned())));
+    assert!(kinds(&s, &s.eng2).is_empty());
     assert_eq!(s.level(&boards, &s.hands1), 2);
     let rows = s.items(
         &s.clerk,

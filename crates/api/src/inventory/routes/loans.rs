@@ -46,7 +46,7 @@ impl Versioned for LoanOut {
 /// holds a loan still out after its due day, a new request is 422 with rule `INV-2` (the rule
 /// set `spare-part-loans`, `refuse_while_overdue`). Next a manager approves it, the clerk
 /// issues it and the engineer signs. Triggers the audit entry and webhook event
-/// `part_loan.request`.
+/// `part_loan.request` and the `part_loan.requested` notification to every manager.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "requestPartLoan",
@@ -203,7 +203,8 @@ async fn act(
 ///
 /// INV-2: a manager (or admin; 403 for others) approves a `requested` loan (409 `INV-2` from
 /// any other status); the clerk issues it next. Another engineer's loan is 404 (ORG-5). Needs
-/// `If-Match`. Triggers the audit entry and webhook event `part_loan.approve`.
+/// `If-Match`. Triggers the audit entry and webhook event `part_loan.approve` and the
+/// `part_loan.approved` notification to the engineer.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "approvePartLoan",
@@ -227,7 +228,7 @@ async fn approve_loan(
 ///
 /// INV-2: a manager (or admin; 403 for others) refuses a `requested` loan (409 `INV-2` from any
 /// other status). Needs `If-Match`. Triggers the audit entry and webhook event
-/// `part_loan.reject`.
+/// `part_loan.reject` and the `part_loan.rejected` notification to the engineer.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "rejectPartLoan",
@@ -255,7 +256,9 @@ async fn reject_loan(
 /// location does not hold them (a serial elsewhere, or too few) — and the loan is due back the
 /// policy's number of working days later (`spare-part-loans.return_due_days`, by the work
 /// calendar). Needs `If-Match`. Triggers the audit entries `stock_movement.loan` and
-/// `part_loan.issue`; the engineer signs next.
+/// `part_loan.issue` and the `part_loan.issued` notification to the engineer, who signs next.
+/// Still out after the due day, the loan is flagged once by the overdue watch, which tells the
+/// engineer and the managers (`part_loan.overdue`).
 #[utoipa::path(
     tag = "inventory",
     operation_id = "issuePartLoan",

@@ -6,8 +6,10 @@ use crate::calendar::service::add_working_days;
 use crate::inventory::dto::loans::{ChargeOut, LoanOut, RequestLoan};
 use crate::inventory::service::catalogue::{get_location, get_part};
 use crate::inventory::service::stock;
+use crate::kernel::access::roles::{MANAGERS, role_names};
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
+use crate::kernel::notify::{Notice, notify};
 use crate::kernel::rules::load_in_force;
 use chrono::NaiveDate;
 use kefu_core::{Actor, DomainError, FieldError};
@@ -21,6 +23,7 @@ use kefu_inventory::movements::{Movement, check_units};
 use kefu_store::inventory::StockScope;
 use kefu_store::inventory::catalogue::locations_of_engineer;
 use kefu_store::inventory::loans::{self as store, ChargeRow, LoanChanges, LoanRow};
+use kefu_store::notifications as inbox;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 
 fn list_of(json: &str) -> Vec<String> {
@@ -160,6 +163,16 @@ pub fn request(
         None,
         snapshot(&out),
     )?;
+    for manager in inbox::enabled_holders_of(conn, &role_names(MANAGERS))? {
+        tell(
+            conn,
+            ctx,
+            &manager,
+            &out,
+            "part_loan.requested",
+            "备品借用待审批",
+        )?;
+    }
     Ok(out)
 }
 
@@ -354,7 +367,49 @@ pub fn act(
         snapshot(&render(&before, today)),
         snapshot(&after),
     )?;
+    // The engineer hears of the manager's decision and of the hand-over.
+    let notice = match action {
+        LoanAction::Approve => Some(("part_loan.approved", "备品借用已批准，请到库房领取")),
+        LoanAction::Reject => Some(("part_loan.rejected", "备品借用未获批准")),
+        LoanAction::Issue { .. } => Some(("part_loan.issued", "备品已发放，请签收并按期归还")),
+        _ => None,
+    };
+    if let Some((kind, title)) = notice {
+        tell(conn, ctx, &after.engineer_id, &after, kind, title)?;
+    }
     Ok(after)
+}
+
+/// One notice per kind, loan and version.
+fn tell(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    user_id: &str,
+    loan: &LoanOut,
+    kind: &str,
+    title: &str,
+) -> Result<(), ApiError> {
+    let key = format!("{kind}:{}@{}", loan.id, loan.version);
+    let body = match loan.due_on {
+        Some(due) => format!(
+            "备品 {} 共 {} 件，应于 {due} 归还",
+            loan.part_id, loan.quantity
+        ),
+        None => format!("备品 {} 共 {} 件", loan.part_id, loan.quantity),
+    };
+    notify(
+        conn,
+        ctx.now,
+        user_id,
+        &Notice {
+            kind,
+            title,
+            body: &body,
+            entity: Some(("part_loan", &loan.id)),
+            dedupe_key: Some(&key),
+        },
+    )?;
+    Ok(())
 }
 
 /// INV-3: the charge for units lost or damaged, at the part's sale price, pending billing.
