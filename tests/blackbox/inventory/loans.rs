@@ -290,3 +290,46 @@ fn inv_2_a_bulk_loan_comes_back_in_parts_and_never_more_than_was_issued() {
     assert_eq!(s.level(&bulk, &s.hands1), 0);
     s.assert_levels_are_the_ledger();
 }
+
+#[test]
+fn inv_2_the_deadline_and_the_refusal_are_rule_table_values() {
+    let mut s = store();
+    let bulk = s.part("GST-DET-012", "bulk");
+    s.moved(
+        json!({"kind": "receipt", "part_id": id(&bulk), "quantity": 5,
+                   "to_location_id": id(&s.warehouse)}),
+    );
+    // From March on: three working days, and an overdue loan no longer blocks a request.
+    let set = s
+        .app
+        .get("/api/v1/rules/spare-part-loans")
+        .bearer(&s.admin)
+        .send();
+    assert_eq!(set.json()["versions"][0]["value"]["return_due_days"], 2);
+    let put = s
+        .app
+        .req("PUT", "/api/v1/rules/spare-part-loans/versions/2026-03-01")
+        .bearer(&s.admin)
+        .if_match(&set.etag())
+        .json(
+            &json!({"value": {"return_due_days": 3, "refuse_while_overdue": false},
+                      "note": "三个工作日，逾期不拦截"}),
+        )
+        .send();
+    assert_eq!(put.status, 200, "{}", put.body);
+
+    let loan = created(request(&s, json!({"part_id": id(&bulk), "quantity": 1})));
+    let loan = ok(&s, &s.manager, &loan, "approve", None);
+    let loan = ok(
+        &s,
+        &s.clerk,
+        &loan,
+        "issue",
+        Some(json!({"from_location_id": id(&s.warehouse)})),
+    );
+    assert_eq!(loan["due_on"], "2026-03-12");
+    s.set_clock("2026-03-13T09:00:00+08:00");
+    assert_eq!(overdue_ids(&s), vec![id(&loan).to_owned()]);
+    let next = created(request(&s, json!({"part_id": id(&bulk), "quantity": 1})));
+    assert_eq!(next["status"], "requested");
+}
