@@ -45,6 +45,21 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
     (&["products"], STAFF, "ProductRead is STAFF (roles.rs)"),
     (&["teams"], STAFF, "TeamRead is STAFF (roles.rs)"),
     (
+        &["parts"],
+        STAFF,
+        "PartRead is STAFF (kefu_inventory::access)",
+    ),
+    (
+        &["stock-locations"],
+        FINANCE,
+        "STOCK_SEE_ALL (kefu_inventory::access): every location; engineers only their own",
+    ),
+    (
+        &["part-loans"],
+        FINANCE,
+        "STOCK_SEE_ALL: every loan; engineers only their own; commands need other roles",
+    ),
+    (
         &["kb-articles"],
         SIGNED_IN,
         "KbGet is ANYONE and the article is published; KbVersions is STAFF",

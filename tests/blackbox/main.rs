@@ -21,6 +21,7 @@ mod exports;
 mod feedback_forms;
 mod form_callbacks;
 mod hostile;
+mod inventory;
 mod jobs;
 mod knowledge_base;
 mod notifications;

@@ -7,6 +7,7 @@ pub mod app;
 pub mod calendar;
 pub mod customers;
 pub mod equipment;
+pub mod inventory;
 pub mod kernel;
 pub mod org;
 pub mod platform;

@@ -1,3 +1,6 @@
 //! Spare parts and repair logistics (domain.md §3: INV-*): pure rules, no I/O.
 
+pub mod access;
+pub mod catalogue;
 pub mod loans;
+pub mod movements;

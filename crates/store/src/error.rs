@@ -301,6 +301,34 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         None,
     ),
     key("work_orders_pkey", "work_orders", &["id"], ID),
+    // 000201_inventory
+    key("parts_pkey", "parts", &["id"], ID),
+    key("parts_code_key", "parts", &["code"], Some("code")),
+    key("stock_locations_pkey", "stock_locations", &["id"], ID),
+    key(
+        "stock_locations_engineer_id_key",
+        "stock_locations",
+        &["engineer_id"],
+        Some("engineer_id"),
+    ),
+    key("stock_levels_pkey", "stock_levels", &["id"], None),
+    key(
+        "stock_levels_part_id_location_id_key",
+        "stock_levels",
+        &["part_id", "location_id"],
+        None,
+    ),
+    key("serial_units_pkey", "serial_units", &["id"], None),
+    key(
+        "serial_units_part_id_serial_key",
+        "serial_units",
+        &["part_id", "serial"],
+        Some("serials"),
+    ),
+    key("stock_movements_pkey", "stock_movements", &["id"], None),
+    // 000202_part_loans
+    key("part_loans_pkey", "part_loans", &["id"], ID),
+    key("part_charges_pkey", "part_charges", &["id"], ID),
 ];
 
 impl UniqueViolation {

@@ -21,6 +21,7 @@ pub mod equipment;
 mod error;
 pub mod feedback_forms;
 pub mod idempotency;
+pub mod inventory;
 pub mod jobs;
 pub mod kb;
 mod migrate;

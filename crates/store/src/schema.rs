@@ -816,3 +816,134 @@ diesel::allow_tables_to_appear_in_same_query!(
     tickets,
     complaints
 );
+
+diesel::table! {
+    parts (id) {
+        id -> Text,
+        product_id -> Text,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        sale_price_fen -> BigInt,
+        unit_cost_fen -> BigInt,
+        min_stock -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    stock_locations (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        engineer_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    stock_levels (id) {
+        id -> Text,
+        part_id -> Text,
+        location_id -> Text,
+        quantity -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    serial_units (id) {
+        id -> Text,
+        part_id -> Text,
+        serial -> Text,
+        status -> Text,
+        location_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock_movements (id) {
+        id -> Text,
+        kind -> Text,
+        part_id -> Text,
+        serial_unit_id -> Nullable<Text>,
+        serial -> Nullable<Text>,
+        quantity -> BigInt,
+        from_location_id -> Nullable<Text>,
+        to_location_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(parts -> products (product_id));
+diesel::joinable!(stock_levels -> parts (part_id));
+diesel::joinable!(stock_levels -> stock_locations (location_id));
+diesel::joinable!(serial_units -> parts (part_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    parts,
+    products,
+    stock_locations,
+    stock_levels,
+    serial_units,
+    stock_movements
+);
+
+diesel::table! {
+    part_loans (id) {
+        id -> Text,
+        engineer_id -> Text,
+        location_id -> Text,
+        part_id -> Text,
+        quantity -> BigInt,
+        serials -> Text,
+        outstanding_serials -> Text,
+        returned_quantity -> BigInt,
+        unused_quantity -> BigInt,
+        lost_quantity -> BigInt,
+        status -> Text,
+        note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        issued_by -> Nullable<Text>,
+        issued_at -> Nullable<Timestamp>,
+        due_on -> Nullable<Date>,
+        signed_at -> Nullable<Timestamp>,
+        overdue_flagged_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    part_charges (id) {
+        id -> Text,
+        loan_id -> Text,
+        engineer_id -> Text,
+        part_id -> Text,
+        kind -> Text,
+        serials -> Text,
+        quantity -> BigInt,
+        unit_price_fen -> BigInt,
+        amount_fen -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(part_charges -> part_loans (loan_id));
+diesel::allow_tables_to_appear_in_same_query!(part_loans, part_charges);

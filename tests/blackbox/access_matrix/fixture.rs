@@ -200,6 +200,28 @@ pub fn build() -> Fixture {
                "unit_price_fen": 100_000, "unit_cost_fen": 60_000, "floor_price_fen": 90_000}),
     );
     records.insert("products", one(id(&product)));
+    let part = a.create(
+        &admin,
+        "/api/v1/parts",
+        json!({"product_id": id(&product), "code": format!("P-{MARKER}"),
+               "name": format!("备件 {MARKER}"), "kind": "bulk", "sale_price_fen": 1_000,
+               "unit_cost_fen": 500, "min_stock": 1}),
+    );
+    records.insert("parts", one(id(&part)));
+    // Engineer A's hands: another engineer's stock is theirs alone (ORG-5).
+    let hands_a = a.create(
+        &admin,
+        "/api/v1/stock-locations",
+        json!({"kind": "engineer", "name": format!("甲的备件 {MARKER}"),
+               "engineer_id": eng_a_id}),
+    );
+    records.insert("stock-locations", one(id(&hands_a)));
+    let loan = a.create(
+        &eng_a,
+        "/api/v1/part-loans",
+        json!({"part_id": id(&part), "quantity": 1, "note": format!("借用 {MARKER}")}),
+    );
+    records.insert("part-loans", one(id(&loan)));
 
     let (x, site_x, contact_x, _) = a.customer(
         &format!("甲公司 {MARKER}"),

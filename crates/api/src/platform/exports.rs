@@ -1,7 +1,7 @@
 //! The exportable lists of every domain (see `kernel::export` for how an export is made).
 
 use crate::kernel::export::Exportable;
-use crate::{customers, equipment, org, tickets};
+use crate::{customers, equipment, inventory, org, tickets};
 
 /// Every exportable list; the OpenAPI document gets their export parameters and media types.
 pub const LISTS: &[&Exportable] = &[
@@ -15,6 +15,13 @@ pub const LISTS: &[&Exportable] = &[
     &org::dto::users::EXPORT,
     &tickets::dto::tickets::EXPORT,
     &tickets::dto::callbacks::SATISFACTION_EXPORT,
+    &inventory::dto::catalogue::PARTS_EXPORT,
+    &inventory::dto::catalogue::LOCATIONS_EXPORT,
+    &inventory::dto::stock::LEVELS_EXPORT,
+    &inventory::dto::stock::UNITS_EXPORT,
+    &inventory::dto::stock::MOVEMENTS_EXPORT,
+    &inventory::dto::loans::LOANS_EXPORT,
+    &inventory::dto::loans::CHARGES_EXPORT,
 ];
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use crate::kernel::error::ApiError;
 use kefu_core::{Actor, Role};
 use kefu_store::DbConnection;
 use kefu_store::complaints::ComplaintScope;
+use kefu_store::inventory::StockScope;
 use kefu_store::visibility::{self as facts, Visible};
 use std::sync::Arc;
 
@@ -108,6 +109,22 @@ pub fn complaints(conn: &mut DbConnection, actor: &Actor) -> Result<ComplaintSco
         });
     }
     Ok(complaints_seen_from(actor, &*place(conn, actor)?))
+}
+
+/// ORG-5 for stock (locations' levels, units, the ledger): the store's office and those above
+/// it see every location (`kefu_inventory::access::STOCK_SEE_ALL`); everyone else the stock in
+/// their own hands — an engineer's location — and the shared locations' records, not their stock.
+pub fn stock(conn: &mut DbConnection, actor: &Actor) -> Result<StockScope, ApiError> {
+    if kefu_inventory::access::sees_all_stock(&actor.roles) {
+        return Ok(StockScope::everything());
+    }
+    Ok(StockScope {
+        all: false,
+        location_ids: kefu_store::inventory::catalogue::locations_of_engineer(
+            conn,
+            &actor.user_id,
+        )?,
+    })
 }
 
 /// What an actor sees of tickets, plus (for field staff) everything of their own team's:

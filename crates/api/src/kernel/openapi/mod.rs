@@ -68,6 +68,9 @@ published articles"),
         (name = "work-orders", description = "Internal work orders (TKT-11) from a ticket to the \
 technical or web-operations centre, closed with their knowledge-base article; visible with the \
 ticket and to the assignee"),
+        (name = "inventory", description = "Spare parts (INV-1, INV-4): the parts catalogue on \
+the products, stock locations (warehouse, fault-service centre, engineers' hands), stock levels, \
+serialised units and the movement ledger; an engineer sees the stock in their own hands"),
     ),
     components(schemas(Problem, ProblemFieldError)),
     modifiers(&BearerAuth)

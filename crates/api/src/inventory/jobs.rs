@@ -1,0 +1,68 @@
+//! INV-2: flags each loan still out after its due day, exactly once (a conditional UPDATE on
+//! the flag), and tells the engineer and the managers in the same transaction. Overdue loans
+//! also count as breaches (INV-2) for HR scoring once that lands.
+
+use crate::kernel::access::roles::{MANAGERS, role_names};
+use crate::kernel::command::Ctx;
+use crate::kernel::error::ApiError;
+use crate::kernel::jobs::{JobHandler, JobRun};
+use crate::kernel::notify::{Notice, notify};
+use kefu_store::inventory::loans as store;
+use kefu_store::notifications as inbox;
+use kefu_store::{DbConnection, write_tx};
+
+pub struct LoanOverdueWatch;
+
+impl JobHandler for LoanOverdueWatch {
+    fn kind(&self) -> &'static str {
+        "part_loans.overdue_watch"
+    }
+
+    fn max_attempts(&self) -> i64 {
+        3
+    }
+
+    fn run(&self, conn: &mut DbConnection, job: &JobRun<'_>) -> Result<(), ApiError> {
+        for loan in store::overdue_unflagged(conn, job.today)? {
+            // One transaction per loan: a failure leaves the others flagged.
+            write_tx(conn, |conn| {
+                if !store::flag_overdue(conn, &loan.id, job.now)? {
+                    // Another instance flagged it first.
+                    return Ok::<_, ApiError>(());
+                }
+                let ctx = Ctx::system(job.now);
+                ctx.audit(
+                    conn,
+                    "part_loan.overdue",
+                    ("part_loan", &loan.id),
+                    None,
+                    Some(serde_json::json!({"id": loan.id, "due_on": loan.due_on})),
+                )?;
+                let due = loan.due_on.map(|d| d.to_string()).unwrap_or_default();
+                let title = "备品借用已逾期".to_owned();
+                let body = format!("应于 {due} 归还的备品尚未归还");
+                let mut told = inbox::enabled_holders_of(conn, &role_names(MANAGERS))?;
+                told.push(loan.engineer_id.clone());
+                told.sort();
+                told.dedup();
+                for user in told {
+                    let key = format!("part_loan.overdue:{}:{user}", loan.id);
+                    notify(
+                        conn,
+                        job.now,
+                        &user,
+                        &Notice {
+                            kind: "part_loan.overdue",
+                            title: &title,
+                            body: &body,
+                            entity: Some(("part_loan", &loan.id)),
+                            dedupe_key: Some(&key),
+                        },
+                    )?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,223 @@
+//! Who may run which command or read of the inventory domain (ORG-1 roles), as data: [`ROLES`]
+//! says which roles may run an action at all — what the routes check before loading anything,
+//! so a role without it is refused (403) whether or not the record exists. Which stock an actor
+//! sees (ORG-5: an engineer their own location, the store's office everything) is
+//! [`sees_all_stock`] and the store's location filter: stock outside it reads as 404.
+
+use Role::*;
+use kefu_core::{DomainError, Role};
+
+/// The guarded commands and reads of the inventory domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read the parts catalogue.
+    PartRead,
+    /// Create and change parts.
+    PartEdit,
+    /// Read locations, stock levels, serialised units and the ledger (within the ORG-5 scope).
+    StockRead,
+    /// Create stock locations.
+    LocationEdit,
+    /// Record a movement: receipt, issue, return, consumption, loss, damage, count adjustment.
+    StockMove,
+    /// INV-2: ask for a loan of parts into one's own hands.
+    LoanRequest,
+    /// INV-2: read loans (an engineer their own, ORG-5).
+    LoanRead,
+    /// INV-2: approve or reject a requested loan.
+    LoanDecide,
+    /// INV-2: hand the approved parts over, and take them back.
+    LoanIssue,
+    /// INV-2: sign for the parts issued (the loan's engineer only).
+    LoanSign,
+    /// INV-3: report loaned units lost or damaged (the loan's engineer, or the store's office).
+    LoanReportLoss,
+    /// INV-3: read the charges for lost or damaged units (an engineer their own, ORG-5).
+    ChargeRead,
+}
+
+impl Action {
+    pub const ALL: [Action; 12] = [
+        Action::PartRead,
+        Action::PartEdit,
+        Action::StockRead,
+        Action::LocationEdit,
+        Action::StockMove,
+        Action::LoanRequest,
+        Action::LoanRead,
+        Action::LoanDecide,
+        Action::LoanIssue,
+        Action::LoanSign,
+        Action::LoanReportLoss,
+        Action::ChargeRead,
+    ];
+
+    /// The rule a refusal of this action names.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Action::PartRead | Action::StockRead | Action::LoanRead | Action::ChargeRead => "ORG-5",
+            Action::PartEdit | Action::LocationEdit | Action::StockMove => "INV-1",
+            Action::LoanRequest | Action::LoanDecide | Action::LoanIssue | Action::LoanSign => {
+                "INV-2"
+            }
+            Action::LoanReportLoss => "INV-3",
+        }
+    }
+}
+
+/// Every staff role: all but `customer_contact`, who sees nothing of inventory.
+const STAFF: &[Role] = &[
+    Admin,
+    Manager,
+    Supervisor,
+    Clerk,
+    Engineer,
+    CallbackAgent,
+    QaInspector,
+    Finance,
+    Hr,
+    Executive,
+];
+/// The store's office: who keeps the catalogue and records movements (the clerk keeps the
+/// warehouse, managers approve).
+const KEEPERS: &[Role] = &[Admin, Manager, Clerk];
+/// Who reads stock: the keepers, finance (valuation, INV-9) and executives see all of it;
+/// engineers and supervisors see the stock in their own hands.
+const STOCK_READERS: &[Role] = &[
+    Admin, Manager, Clerk, Finance, Executive, Supervisor, Engineer,
+];
+
+/// Who approves loans (INV-2: a manager).
+const APPROVERS: &[Role] = &[Admin, Manager];
+const ENGINEER: &[Role] = &[Engineer];
+/// Who reports a loaned unit lost or damaged: its engineer, or the office on their word.
+const LOSS_REPORTERS: &[Role] = &[Admin, Manager, Clerk, Engineer];
+/// Who reads charges: the office, finance and HR (payroll deductions), and engineers their own.
+const CHARGE_READERS: &[Role] = &[Admin, Manager, Clerk, Finance, Hr, Executive, Engineer];
+
+/// ORG-5: the roles that see every location's stock.
+pub const STOCK_SEE_ALL: &[Role] = &[Admin, Manager, Clerk, Finance, Executive];
+
+/// Who may run each action. Every [`Action`] has exactly one row (a test checks it).
+pub const ROLES: &[(Action, &[Role])] = &[
+    (Action::PartRead, STAFF),
+    (Action::PartEdit, KEEPERS),
+    (Action::StockRead, STOCK_READERS),
+    (Action::LocationEdit, KEEPERS),
+    (Action::StockMove, KEEPERS),
+    (Action::LoanRequest, ENGINEER),
+    (Action::LoanRead, STOCK_READERS),
+    (Action::LoanDecide, APPROVERS),
+    (Action::LoanIssue, KEEPERS),
+    (Action::LoanSign, ENGINEER),
+    (Action::LoanReportLoss, LOSS_REPORTERS),
+    (Action::ChargeRead, CHARGE_READERS),
+];
+
+/// The roles that may run `action` (none when the table misses it: deny by default).
+pub fn roles_for(action: Action) -> &'static [Role] {
+    ROLES
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map_or(&[], |(_, roles)| roles)
+}
+
+/// Whether any of `roles` may run `action`.
+pub fn may(action: Action, roles: &[Role]) -> bool {
+    let allowed = roles_for(action);
+    roles.iter().any(|r| allowed.contains(r))
+}
+
+/// [`may`] as a result: the refusal the API answers with 403, naming ORG-5.
+pub fn require(action: Action, roles: &[Role]) -> Result<(), DomainError> {
+    if may(action, roles) {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden {
+            rule: action.rule(),
+            message: format!("not allowed to run {action:?}"),
+        })
+    }
+}
+
+/// INV-2: a loan's engineer alone signs for it (403 naming INV-2 for anyone else).
+pub fn require_own_loan(actor_id: &str, engineer_id: &str) -> Result<(), DomainError> {
+    if actor_id == engineer_id {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden {
+            rule: "INV-2",
+            message: "only the loan's engineer signs for it".into(),
+        })
+    }
+}
+
+/// ORG-5: whether `roles` see the stock of every location, not only their own.
+pub fn sees_all_stock(roles: &[Role]) -> bool {
+    roles.iter().any(|r| STOCK_SEE_ALL.contains(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_exactly_one_row() {
+        for action in Action::ALL {
+            assert_eq!(ROLES.iter().filter(|(a, _)| *a == action).count(), 1);
+        }
+        assert_eq!(ROLES.len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn org_5_customer_contacts_see_nothing_of_inventory() {
+        for action in Action::ALL {
+            assert!(!may(action, &[CustomerContact]), "{action:?}");
+            assert_eq!(
+                require(action, &[CustomerContact]).unwrap_err().rule(),
+                Some(action.rule())
+            );
+        }
+        assert!(!sees_all_stock(&[CustomerContact]));
+    }
+
+    #[test]
+    fn org_5_engineers_read_their_own_stock_and_move_none() {
+        assert!(may(Action::StockRead, &[Engineer]));
+        assert!(may(Action::PartRead, &[Engineer]));
+        assert!(!sees_all_stock(&[Engineer]));
+        assert!(!sees_all_stock(&[Supervisor]));
+        for action in [Action::StockMove, Action::PartEdit, Action::LocationEdit] {
+            assert!(!may(action, &[Engineer]), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn inv_2_engineers_request_and_sign_managers_approve_the_office_issues() {
+        assert!(may(Action::LoanRequest, &[Engineer]));
+        assert!(!may(Action::LoanRequest, &[Clerk]));
+        assert!(may(Action::LoanDecide, &[Manager]));
+        assert!(!may(Action::LoanDecide, &[Clerk]));
+        assert!(may(Action::LoanIssue, &[Clerk]));
+        assert!(!may(Action::LoanIssue, &[Engineer]));
+        assert_eq!(
+            require(Action::LoanDecide, &[Engineer]).unwrap_err().rule(),
+            Some("INV-2")
+        );
+        assert!(require_own_loan("e1", "e1").is_ok());
+        assert_eq!(
+            require_own_loan("e2", "e1").unwrap_err().rule(),
+            Some("INV-2")
+        );
+    }
+
+    #[test]
+    fn inv_1_the_keepers_move_stock_and_see_all_of_it() {
+        for role in [Admin, Manager, Clerk] {
+            assert!(may(Action::StockMove, &[role]));
+            assert!(sees_all_stock(&[role]));
+        }
+        assert!(!may(Action::StockMove, &[Finance]));
+        assert!(sees_all_stock(&[Finance]));
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE part_charges;
+DROP TABLE part_loans;
