@@ -8,7 +8,7 @@ use crate::kernel::jobs::Registry;
 use crate::kernel::middleware::{idempotency, observe, rate_limit, reject_nul};
 use crate::kernel::openapi::{self, ApiDoc};
 use crate::kernel::state::AppState;
-use crate::{calendar, customers, equipment, org, platform, tickets};
+use crate::{calendar, contracts, customers, equipment, org, platform, tickets};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ResourceDef, ServiceFactory, ServiceRequest, ServiceResponse};
@@ -185,6 +185,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     platform::routes::attachments::routes(cfg);
     tickets::routes::kb::routes(cfg);
     tickets::routes::work_orders::routes(cfg);
+    contracts::routes::routes(cfg);
 }
 
 /// Every kind of job this build runs.
@@ -208,6 +209,8 @@ pub fn job_registry(config: &Config) -> Registry {
             Duration::from_secs(60),
             tickets::jobs::callbacks::CallbackOverdueWatch,
         )
+        .every(Duration::from_secs(60), contracts::jobs::ContractLifecycle)
+        .every(Duration::from_secs(60), contracts::jobs::OverduePayments)
         .every(
             config.audit_checkpoint_every,
             platform::jobs::audit_checkpoint::AuditCheckpoint::new(config),

@@ -294,6 +294,21 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         None,
     ),
     key("work_orders_pkey", "work_orders", &["id"], ID),
+    // 000101_contracts
+    key("contracts_pkey", "contracts", &["id"], ID),
+    // CON-1: a contract is renewed at most once.
+    key(
+        "contracts_predecessor_idx",
+        "contracts",
+        &["predecessor_id"],
+        None,
+    ),
+    key(
+        "contract_items_pkey",
+        "contract_items",
+        &["contract_id", "kind", "item_id"],
+        None,
+    ),
 ];
 
 impl UniqueViolation {

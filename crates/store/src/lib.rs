@@ -13,6 +13,7 @@ pub mod cities;
 pub mod complaints;
 mod conn;
 pub mod contacts;
+pub mod contracts;
 pub mod credentials;
 pub mod customers;
 pub mod delta;

@@ -803,3 +803,41 @@ diesel::allow_tables_to_appear_in_same_query!(
     tickets,
     complaints
 );
+
+diesel::table! {
+    contracts (id) {
+        id -> Text,
+        title -> Text,
+        customer_id -> Text,
+        predecessor_id -> Nullable<Text>,
+        renewal_mode -> Text,
+        notice_days -> BigInt,
+        renewal_cancelled -> Bool,
+        period_start -> Date,
+        period_end -> Date,
+        amount_fen -> BigInt,
+        paid_fen -> BigInt,
+        signer_id -> Text,
+        status -> Text,
+        signed_on -> Nullable<Date>,
+        payment_due_on -> Nullable<Date>,
+        overdue_noticed_on -> Nullable<Date>,
+        termination_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contract_items (contract_id, kind, item_id) {
+        contract_id -> Text,
+        kind -> Text,
+        item_id -> Text,
+    }
+}
+
+diesel::joinable!(contract_items -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(contracts, contract_items, customers);

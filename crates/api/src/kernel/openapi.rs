@@ -64,6 +64,9 @@ published articles"),
         (name = "work-orders", description = "Internal work orders (TKT-11) from a ticket to the \
 technical or web-operations centre, closed with their knowledge-base article; visible with the \
 ticket and to the assignee"),
+        (name = "contracts", description = "Service contracts (CON-1, CON-2): covered sites, equipment \
+and executors, the status machine, express and tacit renewal, payment due after signing and \
+overdue; visible per ORG-5, with delta sync and export"),
     ),
     components(schemas(Problem, ProblemFieldError)),
     modifiers(&BearerAuth)

@@ -1,7 +1,7 @@
 //! The exportable lists of every domain (see `kernel::export` for how an export is made).
 
 use crate::kernel::export::Exportable;
-use crate::{customers, equipment, org, tickets};
+use crate::{contracts, customers, equipment, org, tickets};
 
 /// Every exportable list; the OpenAPI document gets their export parameters and media types.
 pub const LISTS: &[&Exportable] = &[
@@ -15,6 +15,7 @@ pub const LISTS: &[&Exportable] = &[
     &org::dto::users::EXPORT,
     &tickets::dto::tickets::EXPORT,
     &tickets::dto::callbacks::SATISFACTION_EXPORT,
+    &contracts::dto::EXPORT,
 ];
 
 #[cfg(test)]
