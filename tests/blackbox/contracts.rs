@@ -6,7 +6,7 @@ use kefu_blackbox::Resp;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
-fn create(w: &World, token: &str, body: Value) -> Value {
+pub fn create(w: &World, token: &str, body: Value) -> Value {
     let res = w
         .app
         .post("/api/v1/contracts")
@@ -44,7 +44,7 @@ fn ok(w: &World, token: &str, c: &Value, verb: &str, body: Value) -> Value {
     res.json()
 }
 
-fn get(w: &World, token: &str, contract_id: &str) -> Resp {
+pub fn get(w: &World, token: &str, contract_id: &str) -> Resp {
     w.app
         .get(&format!("/api/v1/contracts/{contract_id}"))
         .bearer(token)
@@ -430,7 +430,7 @@ fn con_1_a_tacit_contract_renews_itself_unless_cancelled_before_its_notice_perio
     drop(runner);
 }
 
-fn contact_token(w: &World) -> String {
+pub fn contact_token(w: &World) -> String {
     let res = w
         .app
         .post("/api/v1/contacts")

@@ -185,7 +185,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     platform::routes::attachments::routes(cfg);
     tickets::routes::kb::routes(cfg);
     tickets::routes::work_orders::routes(cfg);
-    contracts::routes::routes(cfg);
+    contracts::routes::contracts::routes(cfg);
+    contracts::routes::reminders::routes(cfg);
 }
 
 /// Every kind of job this build runs.
@@ -211,6 +212,7 @@ pub fn job_registry(config: &Config) -> Registry {
         )
         .every(Duration::from_secs(60), contracts::jobs::ContractLifecycle)
         .every(Duration::from_secs(60), contracts::jobs::OverduePayments)
+        .every(Duration::from_secs(60), contracts::jobs::ExpiryReminders)
         .every(
             config.audit_checkpoint_every,
             platform::jobs::audit_checkpoint::AuditCheckpoint::new(config),

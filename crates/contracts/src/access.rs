@@ -19,10 +19,14 @@ pub enum Action {
     ContractRenew,
     ContractCancelRenewal,
     ContractRecordPayment,
+    /// Read the expiry reminder and the customer notice (CON-3).
+    ContractReminderGet,
+    /// Record the customer's answer to the notice (CON-3).
+    ContractReminderAnswer,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 11] = [
         Action::ContractCreate,
         Action::ContractList,
         Action::ContractGet,
@@ -32,6 +36,8 @@ impl Action {
         Action::ContractRenew,
         Action::ContractCancelRenewal,
         Action::ContractRecordPayment,
+        Action::ContractReminderGet,
+        Action::ContractReminderAnswer,
     ];
 
     /// The rule a refusal of this action names.
@@ -39,6 +45,7 @@ impl Action {
         match self {
             Action::ContractList | Action::ContractGet => "ORG-5",
             Action::ContractRecordPayment => "CON-2",
+            Action::ContractReminderGet | Action::ContractReminderAnswer => "CON-3",
             _ => "CON-1",
         }
     }
@@ -63,6 +70,8 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::ContractRenew, DRAFTERS),
     (Action::ContractCancelRenewal, DRAFTERS),
     (Action::ContractRecordPayment, CASHIERS),
+    (Action::ContractReminderGet, ANYONE),
+    (Action::ContractReminderAnswer, DRAFTERS),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).

@@ -7,4 +7,5 @@
 pub mod access;
 pub mod contract;
 pub mod deadlines;
+pub mod expiry;
 pub mod reminders;

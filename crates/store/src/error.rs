@@ -309,6 +309,15 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["contract_id", "kind", "item_id"],
         None,
     ),
+    // 000102_contract_reminders
+    key("contract_reminders_pkey", "contract_reminders", &["id"], ID),
+    // CON-3: one reminder per contract period, however often the job runs.
+    key(
+        "contract_reminders_contract_id_period_end_key",
+        "contract_reminders",
+        &["contract_id", "period_end"],
+        None,
+    ),
 ];
 
 impl UniqueViolation {

@@ -13,6 +13,7 @@ pub mod cities;
 pub mod complaints;
 mod conn;
 pub mod contacts;
+pub mod contract_reminders;
 pub mod contracts;
 pub mod credentials;
 pub mod customers;

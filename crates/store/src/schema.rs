@@ -841,3 +841,23 @@ diesel::table! {
 
 diesel::joinable!(contract_items -> contracts (contract_id));
 diesel::allow_tables_to_appear_in_same_query!(contracts, contract_items, customers);
+
+diesel::table! {
+    contract_reminders (id) {
+        id -> Text,
+        contract_id -> Text,
+        period_end -> Date,
+        remind_on -> Date,
+        assignee_id -> Text,
+        answer -> Nullable<Text>,
+        answer_note -> Nullable<Text>,
+        answered_by -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(contract_reminders -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(contracts, contract_reminders);

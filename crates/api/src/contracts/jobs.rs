@@ -5,17 +5,24 @@
 //!   those whose period is over, and renews tacit ones that were not cancelled in time.
 //! - `contracts.overdue_payments` (CON-2): marks contracts unpaid after their due date and
 //!   tells their signer, once.
+//! - `contracts.expiry_reminders` (CON-3): one reminder task per contract period for the
+//!   signer, one month (the rule's value) before the end.
 
-use crate::contracts::service::{insert_successor, successor_of, typed};
+use crate::contracts::service::contracts::{insert_successor, successor_of, typed};
 use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::notify::{Notice, notify};
+use chrono::Months;
 use kefu_contracts::contract::{
     ContractStatus, Lifecycle, lifecycle, payment_due, status_from_start,
 };
 use kefu_contracts::deadlines::ContractRules;
+use kefu_contracts::expiry::reminder_due;
+use kefu_store::contract_reminders::{self as reminders, ReminderRow};
 use kefu_store::contracts::{self as store, ContractChanges, ContractRow};
-use kefu_store::{DbConnection, VersionedWrite, write_tx};
+use kefu_store::{
+    DbConnection, StoreError, VersionedWrite, new_id, savepoint, to_db_time, write_tx,
+};
 
 pub struct ContractLifecycle;
 
@@ -173,6 +180,88 @@ fn mark_overdue(
             "payment_due_on": row.payment_due_on, "paid_fen": row.paid_fen,
             "amount_fen": row.amount_fen, "notified_user_ids": [row.signer_id],
         })),
+    )?;
+    Ok(())
+}
+
+/// CON-3: the expiry reminder task for the responsible engineer (the signer), once per
+/// contract period. The unique key on `(contract_id, period_end)` is the claim: the insert of
+/// a second run or instance fails on it and that run moves on, telling nobody again.
+pub struct ExpiryReminders;
+
+pub const REMINDER_KIND: &str = "contract.expiry_reminder";
+
+impl JobHandler for ExpiryReminders {
+    fn kind(&self) -> &'static str {
+        "contracts.expiry_reminders"
+    }
+
+    fn run(&self, conn: &mut DbConnection, job: &JobRun<'_>) -> Result<(), ApiError> {
+        let rules = crate::kernel::rules::load_in_force::<ContractRules>(conn, job.today)?.value;
+        let months = u32::try_from(rules.expiry_reminder_months).unwrap_or(0);
+        let Some(ending_before) = job.today.checked_add_months(Months::new(months)) else {
+            return Ok(());
+        };
+        for candidate in reminders::candidates(conn, job.today, ending_before)? {
+            write_tx(conn, |conn| remind(conn, job, &rules, &candidate))?;
+        }
+        Ok(())
+    }
+}
+
+fn remind(
+    conn: &mut DbConnection,
+    job: &JobRun<'_>,
+    rules: &ContractRules,
+    (contract_id, title, signer_id, status, period_end): &reminders::Candidate,
+) -> Result<(), ApiError> {
+    let Some(status) = ContractStatus::parse(status) else {
+        return Ok(());
+    };
+    if !reminder_due(rules, status, *period_end, job.today) {
+        return Ok(());
+    }
+    let now = to_db_time(job.now);
+    let row = ReminderRow {
+        id: new_id(),
+        contract_id: contract_id.clone(),
+        period_end: *period_end,
+        remind_on: rules.expiry_reminder_on(*period_end),
+        assignee_id: signer_id.clone(),
+        answer: None,
+        answer_note: None,
+        answered_by: None,
+        answered_at: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    match savepoint(conn, |conn| reminders::insert(conn, &row)) {
+        Ok(()) => {}
+        // Another run or instance created it first.
+        Err(StoreError::Duplicate(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
+    let body = format!("合同「{title}」将于 {period_end} 到期，请联系客户续签，并发送到期通知函。");
+    let key = format!("{REMINDER_KIND}:{contract_id}:{period_end}");
+    notify(
+        conn,
+        job.now,
+        signer_id,
+        &Notice {
+            kind: REMINDER_KIND,
+            title: &format!("合同即将到期：{title}"),
+            body: &body,
+            entity: Some(("contract", contract_id)),
+            dedupe_key: Some(&key),
+        },
+    )?;
+    job.ctx().audit(
+        conn,
+        "contract_reminder.create",
+        ("contract_reminder", &row.id),
+        None,
+        crate::kernel::command::snapshot(&crate::contracts::service::reminders::render(&row)),
     )?;
     Ok(())
 }

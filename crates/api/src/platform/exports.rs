@@ -15,7 +15,7 @@ pub const LISTS: &[&Exportable] = &[
     &org::dto::users::EXPORT,
     &tickets::dto::tickets::EXPORT,
     &tickets::dto::callbacks::SATISFACTION_EXPORT,
-    &contracts::dto::EXPORT,
+    &contracts::dto::contracts::EXPORT,
 ];
 
 #[cfg(test)]

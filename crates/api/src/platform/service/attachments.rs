@@ -51,8 +51,8 @@ const OWNERS: &[(&str, OwnerCheck)] = &[
     }),
     // CON-1: the scanned signed contract, seen with the contract (its own ORG-5 scope).
     ("contract", |conn, actor, _, id| {
-        let scope = crate::contracts::service::contract_scope(conn, actor)?;
-        crate::contracts::service::get_row(conn, &scope, id).map(drop)
+        let scope = crate::contracts::service::contracts::contract_scope(conn, actor)?;
+        crate::contracts::service::contracts::get_row(conn, &scope, id).map(drop)
     }),
 ];
 

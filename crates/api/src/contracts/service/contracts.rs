@@ -6,7 +6,7 @@
 //! supervisor also their members' and their teams' customers'; a customer contact their own
 //! customer's. Anything else is 404.
 
-use crate::contracts::dto::{
+use crate::contracts::dto::contracts::{
     CancelRenewal, ContractOut, CreateContract, RecordPayment, RenewContract, SignContract,
     TerminateContract, UpdateContract,
 };

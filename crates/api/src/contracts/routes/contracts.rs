@@ -1,11 +1,11 @@
 //! `/contracts`: service contracts (CON-1) and their payment (CON-2). HTTP only: extract,
 //! check the action's roles before loading anything (403 before 404), run the service.
 
-use crate::contracts::dto::{
+use crate::contracts::dto::contracts::{
     CancelRenewal, ContractOut, ContractQuery, CreateContract, EXPORT, RecordPayment,
     RenewContract, SignContract, TerminateContract, UpdateContract,
 };
-use crate::contracts::service::{self as svc, ContractAction};
+use crate::contracts::service::contracts::{self as svc, ContractAction};
 use crate::kernel::auth::Caller;
 use crate::kernel::command::{Ctx, run_command};
 use crate::kernel::error::{ApiError, Problem};
