@@ -18,7 +18,7 @@ pub fn create(w: &World, token: &str, body: Value) -> Value {
 }
 
 /// A yearly contract of customer 甲 at its site, signed by `signer`.
-fn yearly(w: &World, signer: &str, mode: &str) -> Value {
+pub fn yearly(w: &World, signer: &str, mode: &str) -> Value {
     create(
         w,
         &w.admin,
@@ -38,7 +38,7 @@ fn cmd(w: &World, token: &str, c: &Value, verb: &str, body: Value) -> Resp {
         .send()
 }
 
-fn ok(w: &World, token: &str, c: &Value, verb: &str, body: Value) -> Value {
+pub fn ok(w: &World, token: &str, c: &Value, verb: &str, body: Value) -> Value {
     let res = cmd(w, token, c, verb, body);
     assert_eq!(res.status, 200, "{verb}: {}", res.body);
     res.json()
@@ -51,7 +51,7 @@ pub fn get(w: &World, token: &str, contract_id: &str) -> Resp {
         .send()
 }
 
-fn listed(w: &World, token: &str, query: &str) -> Vec<String> {
+pub fn listed(w: &World, token: &str, query: &str) -> Vec<String> {
     let res = w
         .app
         .get(&format!("/api/v1/contracts{query}"))
@@ -525,83 +525,4 @@ fn org_5_engineers_see_the_contracts_they_sign_or_carry_out_and_contacts_their_c
         .send()
         .problem(422, "validation");
     assert_eq!(p["errors"][0]["field"], "customer_id");
-}
-
-#[test]
-fn contracts_export_delta_sync_expiring_list_and_the_scanned_contract() {
-    let mut w = world();
-    let c = yearly(&w, &w.eng1_id, "express");
-    let res = w
-        .app
-        .get("/api/v1/contracts?format=csv")
-        .bearer(&w.admin)
-        .send();
-    assert_eq!(res.status, 200, "{}", res.body);
-    let header = res
-        .body
-        .lines()
-        .next()
-        .unwrap()
-        .trim_start_matches('\u{feff}')
-        .to_owned();
-    assert!(
-        header.starts_with("id,title,customer_id,predecessor_id,site_ids"),
-        "{header}"
-    );
-    assert!(res.body.contains("2026 年度维保合同") && res.body.contains(id(&c)));
-
-    // Delta sync: only what changed after the instant.
-    let since = "2026-03-06T10:00:00Z";
-    w.set_clock("2026-03-07T09:00:00+08:00");
-    let other = yearly(&w, &w.eng1_id.clone(), "tacit");
-    assert_eq!(
-        listed(&w, &w.admin, &format!("?updated_since={since}")),
-        [id(&other).to_owned()]
-    );
-
-    // CON-3's list: signed or active contracts ending within N days.
-    let short = create(
-        &w,
-        &w.admin,
-        json!({"title": "短期合同", "customer_id": w.customer["id"],
-        "signer_id": w.eng1_id, "period_start": "2026-03-01", "period_end": "2026-03-31",
-        "amount_fen": 1, "renewal_mode": "express"}),
-    );
-    assert!(
-        listed(&w, &w.admin, "?expiring_within_days=30").is_empty(),
-        "a draft is not expiring"
-    );
-    let short = ok(&w, &w.eng1, &short, "sign", json!({}));
-    assert_eq!(
-        listed(&w, &w.admin, "?expiring_within_days=30"),
-        [id(&short).to_owned()]
-    );
-    assert!(listed(&w, &w.admin, "?expiring_within_days=20").is_empty());
-    w.app
-        .get("/api/v1/contracts?expiring_within_days=4000")
-        .bearer(&w.admin)
-        .send()
-        .problem(422, "validation");
-
-    // The scanned signed contract hangs off the contract, seen with it.
-    let scan = crate::feedback_forms::upload_png(
-        &w.app,
-        &w.eng1,
-        ("contract", id(&short)),
-        ("document", "scan.png"),
-        &crate::feedback_forms::signature_png(3),
-    );
-    assert_eq!(scan["owner_type"], "contract");
-    let res = w
-        .app
-        .get(&format!("/api/v1/attachments/{}", id(&scan)))
-        .bearer(&w.eng2)
-        .send();
-    assert_eq!(res.status, 404, "{}", res.body);
-    let res = w
-        .app
-        .get(&format!("/api/v1/attachments/{}", id(&scan)))
-        .bearer(&w.eng1)
-        .send();
-    assert_eq!(res.status, 200, "{}", res.body);
 }

@@ -12,6 +12,7 @@ mod callbacks;
 mod change_requests;
 mod cli;
 mod complaints;
+mod contract_lists;
 mod contract_reminders;
 mod contracts;
 mod conventions;
