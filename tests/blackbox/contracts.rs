@@ -154,6 +154,31 @@ fn con_1_a_contract_is_drafted_signed_paid_renewed_and_terminated() {
         json!({"amount_fen": 300_000}),
     );
     assert_eq!(c["payment_status"], "paid");
+    let res = w
+        .app
+        .get(&format!("/api/v1/contracts/{}/payments", id(&c)))
+        .bearer(&w.eng1)
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+    let paid: Vec<(Value, Value)> = res.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["amount_fen"].clone(), p["paid_on"].clone()))
+        .collect();
+    assert_eq!(
+        paid,
+        [
+            (json!(1_000_000), json!("2026-03-02")),
+            (json!(300_000), json!("2026-03-02"))
+        ]
+    );
+    let res = w
+        .app
+        .get(&format!("/api/v1/contracts/{}/payments", id(&c)))
+        .bearer(&w.eng2)
+        .send();
+    assert_eq!(res.status, 404, "{}", res.body);
 
     // CON-1 express renewal: a new draft linked to this one, once.
     let res = cmd(

@@ -3,7 +3,7 @@
 //! in as a [`ContractScope`]; [`ContractScope::admits`] is the Rust twin of its SQL.
 
 use crate::delta::ListMode;
-use crate::schema::{contract_items, contracts, customers};
+use crate::schema::{contract_items, contract_payments, contracts, customers};
 use crate::visibility::{Visible, customer_visible};
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -344,4 +344,39 @@ pub fn claim_overdue_notice(
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// CON-2: one payment received against a contract.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = contract_payments)]
+pub struct PaymentRow {
+    pub id: String,
+    pub contract_id: String,
+    pub amount_fen: i64,
+    pub paid_on: NaiveDate,
+    pub recorded_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_payment(conn: &mut DbConnection, row: &PaymentRow) -> Result<(), StoreError> {
+    diesel::insert_into(contract_payments::table)
+        .values(row.clone())
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The contract's payments, in the order they were paid.
+pub fn payments_of(
+    conn: &mut DbConnection,
+    contract_id: &str,
+) -> Result<Vec<PaymentRow>, StoreError> {
+    Ok(contract_payments::table
+        .filter(contract_payments::contract_id.eq(contract_id))
+        .order((
+            contract_payments::paid_on,
+            contract_payments::created_at,
+            contract_payments::id,
+        ))
+        .select(PaymentRow::as_select())
+        .load(conn)?)
 }

@@ -318,6 +318,8 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["contract_id", "period_end"],
         None,
     ),
+    // 000103_contract_payments
+    key("contract_payments_pkey", "contract_payments", &["id"], ID),
 ];
 
 impl UniqueViolation {

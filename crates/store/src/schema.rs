@@ -861,3 +861,17 @@ diesel::table! {
 
 diesel::joinable!(contract_reminders -> contracts (contract_id));
 diesel::allow_tables_to_appear_in_same_query!(contracts, contract_reminders);
+
+diesel::table! {
+    contract_payments (id) {
+        id -> Text,
+        contract_id -> Text,
+        amount_fen -> BigInt,
+        paid_on -> Date,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(contract_payments -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(contracts, contract_payments);

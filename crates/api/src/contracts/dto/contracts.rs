@@ -194,6 +194,18 @@ pub struct RecordPayment {
     pub paid_on: Option<NaiveDate>,
 }
 
+/// CON-2: one payment received against a contract.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentOut {
+    pub id: String,
+    pub contract_id: String,
+    pub amount_fen: i64,
+    pub paid_on: NaiveDate,
+    /// Who booked it.
+    pub recorded_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]

@@ -2,7 +2,7 @@
 //! check the action's roles before loading anything (403 before 404), run the service.
 
 use crate::contracts::dto::contracts::{
-    CancelRenewal, ContractOut, ContractQuery, CreateContract, EXPORT, RecordPayment,
+    CancelRenewal, ContractOut, ContractQuery, CreateContract, EXPORT, PaymentOut, RecordPayment,
     RenewContract, SignContract, TerminateContract, UpdateContract,
 };
 use crate::contracts::service::contracts::{self as svc, ContractAction};
@@ -31,7 +31,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(terminate_contract)
         .service(renew_contract)
         .service(cancel_contract_renewal)
-        .service(record_contract_payment);
+        .service(record_contract_payment)
+        .service(list_contract_payments);
 }
 
 /// Draw up a service contract
@@ -416,4 +417,35 @@ async fn record_contract_payment(
 ) -> Result<HttpResponse, ApiError> {
     let action = ContractAction::RecordPayment(input);
     command(state, caller, id.into_inner(), version, action).await
+}
+
+/// List a contract's payments
+///
+/// The payments booked against the contract (CON-2, `recordContractPayment`), in the order
+/// they were paid; their sum is the contract's `paid_fen`. What billing reads for the payments
+/// a contract received.
+///
+/// Any signed-in user who sees the contract (ORG-5, as in `listContracts`); any other contract
+/// reads as 404. Read-only.
+#[utoipa::path(
+    tag = "contracts",
+    operation_id = "listContractPayments",
+    params(("id" = String, Path, description = "Contract id")),
+    responses((status = 200, description = "The payments, oldest first", body = Page<PaymentOut>))
+)]
+#[get("/contracts/{id}/payments")]
+async fn list_contract_payments(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::ContractGet, &caller.actor.roles)?;
+    let (actor, id) = (caller.actor.clone(), id.into_inner());
+    let items = state
+        .db(move |conn| svc::payments(conn, &actor, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: None,
+    }))
 }

@@ -7,8 +7,8 @@
 //! customer's. Anything else is 404.
 
 use crate::contracts::dto::contracts::{
-    CancelRenewal, ContractOut, CreateContract, RecordPayment, RenewContract, SignContract,
-    TerminateContract, UpdateContract,
+    CancelRenewal, ContractOut, CreateContract, PaymentOut, RecordPayment, RenewContract,
+    SignContract, TerminateContract, UpdateContract,
 };
 pub use crate::kernel::access::scope::contracts as contract_scope;
 use crate::kernel::command::{Ctx, snapshot, written};
@@ -21,7 +21,7 @@ use kefu_contracts::contract::{
 use kefu_contracts::deadlines::ContractRules;
 use kefu_core::{Actor, DomainError, FieldError, Role};
 use kefu_store::contracts::{
-    self as store, ContractChanges, ContractItems, ContractRow, ContractScope,
+    self as store, ContractChanges, ContractItems, ContractRow, ContractScope, PaymentRow,
 };
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 
@@ -431,6 +431,19 @@ pub fn act(
         &changes,
         ctx.now,
     )?)?;
+    if let ContractAction::RecordPayment(p) = &action {
+        store::insert_payment(
+            conn,
+            &PaymentRow {
+                id: new_id(),
+                contract_id: id.to_owned(),
+                amount_fen: p.amount_fen,
+                paid_on: p.paid_on.unwrap_or(today),
+                recorded_by: actor.user_id.clone(),
+                created_at: to_db_time(ctx.now),
+            },
+        )?;
+    }
     let out = saved(conn, &everything(), id, today)?;
     let mut after = snapshot(&out);
     if let (Some(v), Some((key, note))) = (after.as_mut(), action.note(today))
@@ -546,4 +559,25 @@ pub fn insert_successor(
             other => other,
         }
     })
+}
+
+/// CON-2: the payments of a contract the caller sees (404 for any other contract).
+pub fn payments(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+) -> Result<Vec<PaymentOut>, ApiError> {
+    let scope = contract_scope(conn, actor)?;
+    get_row(conn, &scope, id)?;
+    Ok(store::payments_of(conn, id)?
+        .into_iter()
+        .map(|p| PaymentOut {
+            id: p.id,
+            contract_id: p.contract_id,
+            amount_fen: p.amount_fen,
+            paid_on: p.paid_on,
+            recorded_by: p.recorded_by,
+            created_at: from_db_time(p.created_at),
+        })
+        .collect())
 }
