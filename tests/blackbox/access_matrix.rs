@@ -91,6 +91,11 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         "not CALLBACKS_SEE_ALL, so scope::callbacks is scope::tickets: everything",
     ),
     (&["employees"], FINANCE, "EMPLOYEES_SEE_ALL"),
+    (
+        &["contracts"],
+        FINANCE,
+        "SEE_ALL: scope::contracts is everything; finance may book payments (412 when stale)",
+    ),
 ];
 
 /// One operation of the spec with a path parameter.

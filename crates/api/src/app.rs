@@ -8,7 +8,7 @@ use crate::kernel::jobs::Registry;
 use crate::kernel::middleware::{idempotency, observe, rate_limit, reject_nul};
 use crate::kernel::openapi::{self, ApiDoc};
 use crate::kernel::state::AppState;
-use crate::{calendar, customers, equipment, inventory, org, platform, tickets};
+use crate::{calendar, contracts, customers, equipment, inventory, org, platform, tickets};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ResourceDef, ServiceFactory, ServiceRequest, ServiceResponse};
@@ -188,6 +188,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::catalogue::routes(cfg);
     inventory::routes::stock::routes(cfg);
     inventory::routes::loans::routes(cfg);
+    contracts::routes::contracts::routes(cfg);
+    contracts::routes::reminders::routes(cfg);
 }
 
 /// Every kind of job this build runs.
@@ -213,6 +215,9 @@ pub fn job_registry(config: &Config) -> Registry {
             tickets::jobs::callbacks::CallbackOverdueWatch,
         )
         .every(Duration::from_secs(60), inventory::jobs::LoanOverdueWatch)
+        .every(Duration::from_secs(60), contracts::jobs::ContractLifecycle)
+        .every(Duration::from_secs(60), contracts::jobs::OverduePayments)
+        .every(Duration::from_secs(60), contracts::jobs::ExpiryReminders)
         .every(
             config.audit_checkpoint_every,
             platform::jobs::audit_checkpoint::AuditCheckpoint::new(config),

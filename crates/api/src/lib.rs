@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod calendar;
+pub mod contracts;
 pub mod customers;
 pub mod equipment;
 pub mod inventory;

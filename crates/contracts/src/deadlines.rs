@@ -1,5 +1,6 @@
 //! The configurable deadlines and thresholds of §2.
 
+use chrono::{Months, NaiveDate};
 use kefu_core::DomainError;
 use kefu_core::rules::{RuleSet, check_non_negative};
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,18 @@ impl RuleSet for ContractRules {
     }
 }
 
+impl ContractRules {
+    /// CON-3: the day the expiry reminder is due — `expiry_reminder_months` before the
+    /// contract runs out, i.e. before the day after its last day (2026-12-31 → 2026-12-01).
+    pub fn expiry_reminder_on(&self, period_end: NaiveDate) -> NaiveDate {
+        let months = u32::try_from(self.expiry_reminder_months).unwrap_or(0);
+        period_end
+            .succ_opt()
+            .and_then(|after| after.checked_sub_months(Months::new(months)))
+            .unwrap_or(period_end)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +93,16 @@ mod tests {
         assert!(r.validate().is_ok());
         assert_eq!(r.pure_alarm_controller_points, 127, "CON-8");
         assert_eq!(r.payment_due_days, 3, "CON-2");
+        assert_eq!(
+            r.expiry_reminder_on("2026-12-31".parse().unwrap()),
+            "2026-12-01".parse::<NaiveDate>().unwrap(),
+            "CON-3"
+        );
+        assert_eq!(
+            r.expiry_reminder_on("2027-02-28".parse().unwrap()),
+            "2027-02-01".parse::<NaiveDate>().unwrap(),
+            "CON-3"
+        );
         let mut bad = r;
         bad.payment_due_days = -1;
         assert!(bad.validate().is_err());

@@ -329,6 +329,32 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     // 000202_part_loans
     key("part_loans_pkey", "part_loans", &["id"], ID),
     key("part_charges_pkey", "part_charges", &["id"], ID),
+    // 000101_contracts
+    key("contracts_pkey", "contracts", &["id"], ID),
+    // CON-1: a contract is renewed at most once.
+    key(
+        "contracts_predecessor_idx",
+        "contracts",
+        &["predecessor_id"],
+        None,
+    ),
+    key(
+        "contract_items_pkey",
+        "contract_items",
+        &["contract_id", "kind", "item_id"],
+        None,
+    ),
+    // 000102_contract_reminders
+    key("contract_reminders_pkey", "contract_reminders", &["id"], ID),
+    // CON-3: one reminder per contract period, however often the job runs.
+    key(
+        "contract_reminders_contract_id_period_end_key",
+        "contract_reminders",
+        &["contract_id", "period_end"],
+        None,
+    ),
+    // 000103_contract_payments
+    key("contract_payments_pkey", "contract_payments", &["id"], ID),
 ];
 
 impl UniqueViolation {

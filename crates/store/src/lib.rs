@@ -13,6 +13,8 @@ pub mod cities;
 pub mod complaints;
 mod conn;
 pub mod contacts;
+pub mod contract_reminders;
+pub mod contracts;
 pub mod credentials;
 pub mod customers;
 pub mod delta;

@@ -945,5 +945,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contracts (id) {
+        id -> Text,
+        title -> Text,
+        customer_id -> Text,
+        predecessor_id -> Nullable<Text>,
+        renewal_mode -> Text,
+        notice_days -> BigInt,
+        renewal_cancelled -> Bool,
+        period_start -> Date,
+        period_end -> Date,
+        amount_fen -> BigInt,
+        paid_fen -> BigInt,
+        signer_id -> Text,
+        status -> Text,
+        signed_on -> Nullable<Date>,
+        payment_due_on -> Nullable<Date>,
+        overdue_noticed_on -> Nullable<Date>,
+        termination_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contract_items (contract_id, kind, item_id) {
+        contract_id -> Text,
+        kind -> Text,
+        item_id -> Text,
+    }
+}
+
+diesel::joinable!(contract_items -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(contracts, contract_items, customers);
+
+diesel::table! {
+    contract_reminders (id) {
+        id -> Text,
+        contract_id -> Text,
+        period_end -> Date,
+        remind_on -> Date,
+        assignee_id -> Text,
+        answer -> Nullable<Text>,
+        answer_note -> Nullable<Text>,
+        answered_by -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(part_charges -> part_loans (loan_id));
 diesel::allow_tables_to_appear_in_same_query!(part_loans, part_charges);
+diesel::joinable!(contract_reminders -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(contracts, contract_reminders);
+
+diesel::table! {
+    contract_payments (id) {
+        id -> Text,
+        contract_id -> Text,
+        amount_fen -> BigInt,
+        paid_on -> Date,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(contract_payments -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(contracts, contract_payments);

@@ -353,6 +353,23 @@ pub fn build() -> Fixture {
     );
     records.insert("complaints", one(id(&complaint)));
 
+    // Signed (version 2), so a stale `If-Match: "1"` from a role that may book is 412.
+    let contract = a.create(
+        &admin,
+        "/api/v1/contracts",
+        json!({"title": format!("维保合同 {MARKER}"), "customer_id": x["id"],
+               "site_ids": [site_x["id"]], "signer_id": eng_a_id, "executor_ids": [eng_a_id],
+               "period_start": "2026-03-01", "period_end": "2027-02-28",
+               "amount_fen": 1_200_000, "renewal_mode": "tacit", "notice_days": 30}),
+    );
+    let contract = a.run(
+        &eng_a,
+        &format!("/api/v1/contracts/{}/sign", id(&contract)),
+        &contract,
+        json!({}),
+    );
+    records.insert("contracts", one(id(&contract)));
+
     let article = a.create(
         &mgr,
         "/api/v1/kb-articles",

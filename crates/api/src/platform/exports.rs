@@ -1,7 +1,7 @@
 //! The exportable lists of every domain (see `kernel::export` for how an export is made).
 
 use crate::kernel::export::Exportable;
-use crate::{customers, equipment, inventory, org, tickets};
+use crate::{contracts, customers, equipment, inventory, org, tickets};
 
 /// Every exportable list; the OpenAPI document gets their export parameters and media types.
 pub const LISTS: &[&Exportable] = &[
@@ -22,6 +22,7 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::stock::MOVEMENTS_EXPORT,
     &inventory::dto::loans::LOANS_EXPORT,
     &inventory::dto::loans::CHARGES_EXPORT,
+    &contracts::dto::contracts::EXPORT,
 ];
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use crate::kernel::error::ApiError;
 use kefu_core::{Actor, Role};
 use kefu_store::DbConnection;
 use kefu_store::complaints::ComplaintScope;
+use kefu_store::contracts::ContractScope;
 use kefu_store::inventory::StockScope;
 use kefu_store::visibility::{self as facts, Visible};
 use std::sync::Arc;
@@ -125,6 +126,35 @@ pub fn stock(conn: &mut DbConnection, actor: &Actor) -> Result<StockScope, ApiEr
             &actor.user_id,
         )?,
     })
+}
+
+/// ORG-5 for contracts (CON-1): [`SEE_ALL`] see every one; an engineer those they sign or
+/// carry out, as with tickets, and those of the customers they see (their team's); a
+/// supervisor also their members' and their teams' customers'; a customer contact their own
+/// customer's.
+pub fn contracts(conn: &mut DbConnection, actor: &Actor) -> Result<ContractScope, ApiError> {
+    if actor.has_any_role(SEE_ALL) {
+        return Ok(ContractScope {
+            all: true,
+            ..ContractScope::default()
+        });
+    }
+    let place = place(conn, actor)?;
+    let (user_ids, customers) = contracts_seen_from(actor, &place);
+    Ok(ContractScope {
+        all: false,
+        user_ids,
+        customer_ids: kefu_store::contracts::visible_customer_ids(conn, &customers)?,
+    })
+}
+
+/// The signers and executors whose contracts an actor sees, and the customer scope whose
+/// contracts they see too.
+fn contracts_seen_from(actor: &Actor, place: &Place) -> (Vec<String>, Visible) {
+    (
+        tickets_seen_from(actor, place).user_ids,
+        customers_seen_from(actor, place),
+    )
 }
 
 /// What an actor sees of tickets, plus (for field staff) everything of their own team's:
@@ -239,6 +269,29 @@ mod tests {
         assert_eq!(complaints.employee_ids, strings(&["m2", "me", "m1"]));
         assert_eq!(complaints.recorded_by, strings(&["me"]));
         assert!(!complaints.all);
+    }
+
+    #[test]
+    fn org_5_an_engineer_sees_the_contracts_they_sign_or_execute_and_their_teams_customers() {
+        let engineer = actor(&[Role::Engineer]);
+        let place = Place {
+            team_id: Some("t1".to_owned()),
+            ..Place::default()
+        };
+        let (users, customers) = contracts_seen_from(&engineer, &place);
+        assert_eq!(users, strings(&["me"]));
+        assert_eq!(customers.team_ids, strings(&["t1"]));
+        let contact = actor(&[Role::CustomerContact]);
+        let place = Place {
+            customer_ids: strings(&["c1"]),
+            ..Place::default()
+        };
+        let (users, customers) = contracts_seen_from(&contact, &place);
+        assert!(users.is_empty());
+        assert_eq!(
+            (customers.customer_ids, customers.team_ids),
+            (strings(&["c1"]), vec![])
+        );
     }
 
     #[test]

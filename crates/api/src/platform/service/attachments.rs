@@ -49,6 +49,11 @@ const OWNERS: &[(&str, OwnerCheck)] = &[
         let scope = crate::tickets::service::tickets::ticket_scope(conn, actor)?;
         crate::tickets::service::feedback_forms::get_row(conn, &scope, id).map(drop)
     }),
+    // CON-1: the scanned signed contract, seen with the contract (its own ORG-5 scope).
+    ("contract", |conn, actor, _, id| {
+        let scope = crate::contracts::service::contracts::contract_scope(conn, actor)?;
+        crate::contracts::service::contracts::get_row(conn, &scope, id).map(drop)
+    }),
 ];
 
 pub fn owner_type_names() -> Vec<&'static str> {

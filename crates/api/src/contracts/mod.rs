@@ -1,0 +1,7 @@
+//! Contracts (domain.md §2): service contracts with their renewals and payment (CON-1, CON-2).
+//! The decisions live in `kefu_contracts`; this folder is their HTTP, storage calls and jobs.
+
+pub mod dto;
+pub mod jobs;
+pub mod routes;
+pub mod service;

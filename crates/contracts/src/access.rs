@@ -1,0 +1,130 @@
+//! Who may run which command or read of the contracts domain (ORG-1 roles), as data. Which
+//! contracts an actor sees at all (ORG-5: signer, executor, the customers of their team, a
+//! customer contact's own customer) is the API's scope and the store's predicate; a contract
+//! outside it reads as 404, so the table below is checked before anything is loaded.
+
+use Role::*;
+use kefu_core::{DomainError, Role};
+
+/// Every command and read of the contracts domain that a role list guards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    ContractCreate,
+    ContractList,
+    ContractGet,
+    /// Edit a draft (PATCH).
+    ContractUpdate,
+    ContractSign,
+    ContractTerminate,
+    ContractRenew,
+    ContractCancelRenewal,
+    ContractRecordPayment,
+    /// Read the expiry reminder and the customer notice (CON-3).
+    ContractReminderGet,
+    /// Record the customer's answer to the notice (CON-3).
+    ContractReminderAnswer,
+}
+
+impl Action {
+    pub const ALL: [Action; 11] = [
+        Action::ContractCreate,
+        Action::ContractList,
+        Action::ContractGet,
+        Action::ContractUpdate,
+        Action::ContractSign,
+        Action::ContractTerminate,
+        Action::ContractRenew,
+        Action::ContractCancelRenewal,
+        Action::ContractRecordPayment,
+        Action::ContractReminderGet,
+        Action::ContractReminderAnswer,
+    ];
+
+    /// The rule a refusal of this action names.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Action::ContractList | Action::ContractGet => "ORG-5",
+            Action::ContractRecordPayment => "CON-2",
+            Action::ContractReminderGet | Action::ContractReminderAnswer => "CON-3",
+            _ => "CON-1",
+        }
+    }
+}
+
+const ANYONE: &[Role] = &Role::ALL;
+/// The seeds: the service engineer (服务专员) signs service contracts; the office and the leads
+/// draw them up with them.
+const DRAFTERS: &[Role] = &[Admin, Manager, Supervisor, Clerk, Engineer];
+const MANAGERS: &[Role] = &[Admin, Manager];
+/// Who books money received against a contract.
+const CASHIERS: &[Role] = &[Admin, Manager, Finance, Clerk];
+
+/// Who may run each action at all.
+pub const ROLES: &[(Action, &[Role])] = &[
+    (Action::ContractCreate, DRAFTERS),
+    (Action::ContractList, ANYONE),
+    (Action::ContractGet, ANYONE),
+    (Action::ContractUpdate, DRAFTERS),
+    (Action::ContractSign, DRAFTERS),
+    (Action::ContractTerminate, MANAGERS),
+    (Action::ContractRenew, DRAFTERS),
+    (Action::ContractCancelRenewal, DRAFTERS),
+    (Action::ContractRecordPayment, CASHIERS),
+    (Action::ContractReminderGet, ANYONE),
+    (Action::ContractReminderAnswer, DRAFTERS),
+];
+
+/// The roles that may run `action` (none when the table misses it: deny by default).
+pub fn roles_for(action: Action) -> &'static [Role] {
+    ROLES
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map_or(&[], |(_, roles)| roles)
+}
+
+pub fn may(action: Action, roles: &[Role]) -> bool {
+    let allowed = roles_for(action);
+    roles.iter().any(|r| allowed.contains(r))
+}
+
+/// [`may`] as a result: the refusal the API answers with 403.
+pub fn require(action: Action, roles: &[Role]) -> Result<(), DomainError> {
+    if may(action, roles) {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden {
+            rule: action.rule(),
+            message: format!("not allowed to run {action:?}"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_roles() {
+        for a in Action::ALL {
+            assert!(!roles_for(a).is_empty(), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn con_1_engineers_draft_and_sign_but_only_managers_terminate() {
+        assert!(may(Action::ContractSign, &[Engineer]));
+        assert!(!may(Action::ContractTerminate, &[Engineer]));
+        assert!(may(Action::ContractTerminate, &[Manager]));
+        assert!(require(Action::ContractCreate, &[CustomerContact]).is_err());
+        assert!(may(Action::ContractGet, &[CustomerContact]));
+    }
+
+    #[test]
+    fn con_2_finance_books_payments_engineers_do_not() {
+        assert!(may(Action::ContractRecordPayment, &[Finance]));
+        assert!(matches!(
+            require(Action::ContractRecordPayment, &[Engineer]),
+            Err(DomainError::Forbidden { rule: "CON-2", .. })
+        ));
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE contract_items;
+DROP TABLE contracts;
