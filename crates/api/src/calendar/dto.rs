@@ -254,6 +254,13 @@ pub struct YearSchedule {
 /// The body of `PUT /calendar/schedules/{year}`: the year is the path's.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "source": "国务院办公厅关于2027年部分节假日安排的通知",
+    "days": [
+        {"day": "2027-01-01", "kind": "holiday", "note": "元旦"},
+        {"day": "2027-02-06", "kind": "workday", "note": "春节调休上班"}
+    ]
+}))]
 pub struct ImportSchedule {
     /// The notice the schedule comes from, 1 to 200 characters.
     #[schema(
