@@ -286,15 +286,18 @@ async fn list_schedules(
 async fn import_schedule(
     state: web::Data<AppState>,
     caller: Caller,
-    year: web::Path<i32>,
+    year: web::Path<String>,
     if_match: Result<IfMatch, ApiError>,
     input: Result<ValidJson<ImportSchedule>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::CalendarEdit)?;
+    // Parsed here, not by the extractor, so that a year that is no number is a problem+json
+    // 404 like any unknown path, after the role check.
+    let year: i32 = year.parse().map_err(|_| ApiError::NotFound)?;
     let IfMatch(version) = if_match?;
     let ValidJson(input) = input?;
     let schedule = YearSchedule {
-        year: year.into_inner(),
+        year,
         source: input.source,
         days: input.days,
     };

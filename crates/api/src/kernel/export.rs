@@ -73,6 +73,10 @@ pub trait Paged: Clone {
     fn cursor(&self) -> Option<&str> {
         None
     }
+    /// The `limit` the caller sent, if the list takes one.
+    fn limit(&self) -> Option<u32> {
+        None
+    }
 }
 
 /// Implements [`Paged`] for query DTOs with the usual `cursor` and `limit` fields.
@@ -87,6 +91,10 @@ macro_rules! paged {
 
             fn cursor(&self) -> Option<&str> {
                 self.cursor.as_deref()
+            }
+
+            fn limit(&self) -> Option<u32> {
+                self.limit
             }
         }
     )+};
@@ -181,9 +189,10 @@ where
     let Some(export) = export else {
         return Ok(HttpResponse::Ok().json(page(query).await?));
     };
-    // An export ignores the page asked for, but a malformed cursor is still the caller's
-    // mistake, refused as on the JSON list.
+    // An export ignores the page asked for, but a malformed cursor or a limit out of range is
+    // still the caller's mistake, refused as on the JSON list.
     crate::kernel::page::decode_cursor(query.cursor())?;
+    crate::kernel::page::fetch_size(query.limit())?;
     let mut query = query;
     query.restart(None, MAX_LIMIT);
     let first = page(query.clone()).await?;
