@@ -166,6 +166,63 @@ fn tkt_9_a_satisfied_callback_closes_the_resolved_ticket() {
 }
 
 #[test]
+fn tkt_9_the_managers_close_decision_closes_the_resolved_ticket() {
+    let mut w = world();
+    w.app
+        .create_user(&w.admin, "clerk1", &["clerk"], CLERK_PASS);
+    let clerk = at(&mut w, "2026-03-13T10:00:00+08:00");
+    let t = resolved(&w, &w.eng1_id.clone(), &w.eng1.clone());
+    let c = create(&w, &clerk, json!({"ticket_id": id(&t), "source": "manual"}));
+    let done = complete(&w, &clerk, &c, answers(false, 3, 2, 4));
+    let follow_up_id = done["follow_up_id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/callback-follow-ups/{follow_up_id}/answer");
+    let f = get(
+        &w,
+        &w.manager,
+        &format!("/api/v1/callback-follow-ups/{follow_up_id}"),
+    );
+    // A close takes no reason and no engineer.
+    let p = w
+        .app
+        .post(&path)
+        .bearer(&w.manager)
+        .if_match(&format!("\"{}\"", f["version"]))
+        .json(&json!({"answer": "已解释", "decision": "close", "assignee_id": w.eng2_id}))
+        .send()
+        .problem(422, "validation");
+    assert_eq!(p["errors"][0]["field"], "assignee_id", "{p}");
+    let res = w
+        .app
+        .post(&path)
+        .bearer(&w.manager)
+        .if_match(&format!("\"{}\"", f["version"]))
+        .json(&json!({"answer": "已向客户解释误报原因为现场施工粉尘", "decision": "close"}))
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.json()["decision"], "close");
+    let t = get(&w, &w.eng1, &format!("/api/v1/tickets/{}", id(&t)));
+    assert_eq!(t["status"], "closed");
+    let log = get(
+        &w,
+        &w.eng1,
+        &format!("/api/v1/tickets/{}/transitions", id(&t)),
+    );
+    let last = log["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["action"].clone(), last["reason"].clone()),
+        (
+            json!("close"),
+            json!("TKT-9: the manager answered the dissatisfied customer")
+        )
+    );
+    let ticket_audit = actions(&audit_of(&w.app, &w.admin, "ticket", id(&t)));
+    assert_eq!(
+        ticket_audit.last().map(String::as_str),
+        Some("ticket.close")
+    );
+}
+
+#[test]
 fn tkt_9_a_dissatisfied_callback_makes_a_follow_up_for_the_manager() {
     let mut w = world();
     w.app
@@ -206,20 +263,9 @@ fn tkt_9_a_dissatisfied_callback_makes_a_follow_up_for_the_manager() {
             .any(|n| n["kind"] == "callback.follow_up" && n["entity_id"] == json!(follow_up_id)),
         "{inbox}"
     );
-    // The resolved ticket is reopened with the rule in the log.
+    // The ticket waits, resolved, for the manager's answer.
     let t = get(&w, &w.eng1, &format!("/api/v1/tickets/{}", id(&t)));
-    assert_eq!(t["status"], "in_progress");
-    let log = get(
-        &w,
-        &w.eng1,
-        &format!("/api/v1/tickets/{}/transitions", id(&t)),
-    );
-    let last = log["items"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!(last["action"], "reopen");
-    assert!(
-        last["reason"].as_str().unwrap().starts_with("TKT-9"),
-        "{last}"
-    );
+    assert_eq!(t["status"], "resolved");
 
     // Engineers do not read follow-ups; the manager answers with If-Match.
     w.app
@@ -227,21 +273,62 @@ fn tkt_9_a_dissatisfied_callback_makes_a_follow_up_for_the_manager() {
         .bearer(&w.eng1)
         .send()
         .problem(403, "forbidden");
-    let res = w
-        .app
-        .post(&format!(
-            "/api/v1/callback-follow-ups/{follow_up_id}/answer"
-        ))
-        .bearer(&w.manager)
-        .if_match(&format!("\"{}\"", f["version"]))
-        .json(&json!({"answer": "已致电客户致歉，周五复查"}))
-        .send();
+    let answer = |body: Value| {
+        w.app
+            .post(&format!(
+                "/api/v1/callback-follow-ups/{follow_up_id}/answer"
+            ))
+            .bearer(&w.manager)
+            .if_match(&format!("\"{}\"", f["version"]))
+            .json(&body)
+            .send()
+    };
+    // Reopening needs its reason; nothing is written without one.
+    let p = answer(json!({"answer": "已致电客户致歉", "decision": "reopen"}))
+        .problem(422, "validation");
+    assert_eq!(p["rule"], "TKT-9", "{p}");
+    assert_eq!(p["errors"][0]["field"], "reopen_reason", "{p}");
+    let res = answer(json!({
+        "answer": "已致电客户致歉，周五复查",
+        "decision": "reopen",
+        "reopen_reason": "客户反映仍有误报",
+        "assignee_id": w.eng2_id,
+    }));
     assert_eq!(res.status, 200, "{}", res.body);
     let f = res.json();
     assert_eq!(
-        (f["status"].clone(), f["answered_by"].clone()),
-        (json!("answered"), mgr_id)
+        (
+            f["status"].clone(),
+            f["answered_by"].clone(),
+            f["decision"].clone(),
+            f["decision_reason"].clone()
+        ),
+        (
+            json!("answered"),
+            mgr_id,
+            json!("reopen"),
+            json!("客户反映仍有误报")
+        )
     );
+    // Reopened with the manager's reason and handed to the engineer the manager chose, who
+    // starts it afresh.
+    let t = get(&w, &w.eng2, &format!("/api/v1/tickets/{}", id(&t)));
+    assert_eq!(
+        (t["status"].clone(), t["assignee_id"].clone()),
+        (json!("assigned"), json!(w.eng2_id))
+    );
+    let log = get(
+        &w,
+        &w.eng2,
+        &format!("/api/v1/tickets/{}/transitions", id(&t)),
+    );
+    let log = log["items"].as_array().unwrap();
+    let reopen = log.iter().find(|e| e["action"] == "reopen").unwrap();
+    assert_eq!(
+        reopen["reason"],
+        "TKT-9: the manager reopens it after the customer's complaint: 客户反映仍有误报"
+    );
+    assert_eq!(log.last().unwrap()["action"], "reassign", "{log:?}");
     assert_eq!(
         actions(&audit_of(
             &w.app,
@@ -251,6 +338,23 @@ fn tkt_9_a_dissatisfied_callback_makes_a_follow_up_for_the_manager() {
         )),
         ["callback_follow_up.create", "callback_follow_up.answer"]
     );
+    let ticket_audit = actions(&audit_of(&w.app, &w.admin, "ticket", id(&t)));
+    assert!(
+        ticket_audit.ends_with(&["ticket.reopen".to_owned(), "ticket.reassign".to_owned()]),
+        "{ticket_audit:?}"
+    );
+    // Answered once.
+    let again = w
+        .app
+        .post(&format!(
+            "/api/v1/callback-follow-ups/{follow_up_id}/answer"
+        ))
+        .bearer(&w.manager)
+        .if_match(&format!("\"{}\"", f["version"]))
+        .json(&json!({"answer": "再次致电", "decision": "close"}))
+        .send()
+        .problem(409, "conflict");
+    assert_eq!(again["rule"], "TKT-9", "{again}");
 
     // After a repair, the callback is due within the rule's 30 calendar days of shipping.
     let r = create(

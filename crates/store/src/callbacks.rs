@@ -7,7 +7,9 @@ use crate::visibility::{self, Visible};
 use crate::{DbConnection, NullableText, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use kefu_tickets::callbacks::{CallbackSource, CallbackStatus, FeeKind, FollowUpStatus};
+use kefu_tickets::callbacks::{
+    CallbackSource, CallbackStatus, FeeKind, FollowUpDecision, FollowUpStatus,
+};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = callbacks)]
@@ -234,6 +236,9 @@ pub struct FollowUpRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub deleted_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = NullableText, serialize_as = NullableText)]
+    pub decision: Option<FollowUpDecision>,
+    pub decision_reason: Option<String>,
 }
 
 pub fn insert_follow_up(conn: &mut DbConnection, row: &FollowUpRow) -> Result<(), StoreError> {
@@ -331,6 +336,9 @@ pub struct FollowUpChanges {
     pub answer: Option<Option<String>>,
     pub answered_at: Option<Option<NaiveDateTime>>,
     pub answered_by: Option<Option<String>>,
+    #[diesel(serialize_as = NullableText)]
+    pub decision: Option<Option<FollowUpDecision>>,
+    pub decision_reason: Option<Option<String>>,
 }
 
 pub fn update_follow_up(

@@ -701,6 +701,8 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        decision -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
     }
 }
 

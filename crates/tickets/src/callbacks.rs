@@ -38,6 +38,16 @@ kefu_core::string_enum! {
 }
 
 kefu_core::string_enum! {
+    /// The manager's decision on a dissatisfied customer (TKT-9): send the ticket back to work,
+    /// or close it with the explanation given to the customer.
+    #[derive(ToSchema)]
+    pub enum FollowUpDecision {
+        Reopen = "reopen",
+        Close = "close",
+    }
+}
+
+kefu_core::string_enum! {
     /// What was charged on site: a deposit (refundable) or a fee.
     #[derive(ToSchema)]
     pub enum FeeKind {

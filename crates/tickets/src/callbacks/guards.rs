@@ -2,11 +2,13 @@
 //! callback, a hand-made callback's due day, which tasks the desk may still work, and what a
 //! completed callback does to its ticket.
 
-use crate::callbacks::{CallbackSource, CallbackStatus, FollowUpStatus, due_after_repair};
+use crate::callbacks::{
+    CallbackSource, CallbackStatus, FollowUpDecision, FollowUpStatus, due_after_repair,
+};
 use crate::decide::TicketCommand;
 use crate::lifecycle::{Command, Status};
 use chrono::NaiveDate;
-use kefu_core::DomainError;
+use kefu_core::{DomainError, FieldError};
 
 /// A cancelled ticket gets no callback (there is no service to ask about).
 pub fn check_ticket(ticket: Status) -> Result<(), DomainError> {
@@ -107,24 +109,114 @@ pub fn check_follow_up_open(status: FollowUpStatus) -> Result<(), DomainError> {
 }
 
 /// TKT-9: what a completed callback does to its ticket, run with
-/// [`crate::decide::decide_for_rule`]: a satisfied customer closes a resolved ticket; a
-/// dissatisfied one reopens a resolved or closed ticket (beside the manager's follow-up).
+/// [`crate::decide::decide_for_rule`]: a satisfied customer closes a resolved ticket. A
+/// dissatisfied one leaves it as it is: the clerk passes it to the manager's follow-up, whose
+/// answer decides ([`follow_up_command`]).
 pub fn ticket_command(satisfied: bool, ticket: Status) -> Option<TicketCommand> {
-    let (command, reason) = match (satisfied, ticket) {
-        (true, Status::Resolved) => (
-            Command::Close,
-            "TKT-9: the customer is satisfied on the callback",
-        ),
-        (false, Status::Resolved | Status::Closed) => (
-            Command::Reopen,
-            "TKT-9: the customer is dissatisfied on the callback",
-        ),
-        _ => return None,
-    };
-    Some(TicketCommand::Lifecycle {
-        command,
-        reason: Some(reason.to_owned()),
+    (satisfied && ticket == Status::Resolved).then(|| TicketCommand::Lifecycle {
+        command: Command::Close,
+        reason: Some("TKT-9: the customer is satisfied on the callback".to_owned()),
     })
+}
+
+/// The manager's decision on a dissatisfied customer, as the API receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Reopen the ticket for more work, with the reason, to `assignee` when one is chosen.
+    Reopen {
+        reason: String,
+        assignee: Option<String>,
+    },
+    /// Close the ticket: the answer given to the customer settles it.
+    Close,
+}
+
+impl Decision {
+    /// The decision from the request's fields: `reopen` needs a reason; the reason and the
+    /// assignee belong to `reopen` only.
+    pub fn parse(
+        decision: FollowUpDecision,
+        reason: Option<String>,
+        assignee: Option<String>,
+    ) -> Result<Decision, DomainError> {
+        let reason = reason
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        match decision {
+            FollowUpDecision::Reopen => Ok(Decision::Reopen {
+                reason: reason.ok_or_else(|| {
+                    tkt_9_field(
+                        "reopen_reason",
+                        "required",
+                        "reopening the ticket needs the reason, for the engineer and the log",
+                    )
+                })?,
+                assignee,
+            }),
+            FollowUpDecision::Close => {
+                let stray = if reason.is_some() {
+                    Some("reopen_reason")
+                } else if assignee.is_some() {
+                    Some("assignee_id")
+                } else {
+                    None
+                };
+                match stray {
+                    Some(field) => Err(tkt_9_field(
+                        field,
+                        "not_allowed",
+                        "only a reopen decision has a reason and an assignee",
+                    )),
+                    None => Ok(Decision::Close),
+                }
+            }
+        }
+    }
+
+    pub fn kind(&self) -> FollowUpDecision {
+        match self {
+            Decision::Reopen { .. } => FollowUpDecision::Reopen,
+            Decision::Close => FollowUpDecision::Close,
+        }
+    }
+}
+
+fn tkt_9_field(field: &str, code: &'static str, message: &str) -> DomainError {
+    DomainError::Invalid(vec![FieldError::new(field, code, message).by_rule("TKT-9")])
+}
+
+/// TKT-9: what the manager's answer does to the ticket, which stayed resolved (or was closed)
+/// while the follow-up was open. Reopen: a resolved or closed ticket goes back to work. Close:
+/// a resolved ticket is closed, a closed one stays so. A ticket someone reopened or cancelled
+/// meanwhile is not the manager's to settle here (409).
+pub fn follow_up_command(
+    decision: &Decision,
+    ticket: Status,
+) -> Result<Option<TicketCommand>, DomainError> {
+    let lifecycle = |command, reason: String| {
+        Ok(Some(TicketCommand::Lifecycle {
+            command,
+            reason: Some(reason),
+        }))
+    };
+    match (decision, ticket) {
+        (Decision::Reopen { reason, .. }, Status::Resolved | Status::Closed) => lifecycle(
+            Command::Reopen,
+            format!("TKT-9: the manager reopens it after the customer's complaint: {reason}"),
+        ),
+        (Decision::Close, Status::Resolved) => lifecycle(
+            Command::Close,
+            "TKT-9: the manager answered the dissatisfied customer".to_owned(),
+        ),
+        (Decision::Close, Status::Closed) => Ok(None),
+        (_, status) => Err(DomainError::State {
+            rule: "TKT-9",
+            message: format!(
+                "the ticket is {} now: the follow-up can neither reopen nor close it",
+                status.as_str()
+            ),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -191,17 +283,92 @@ mod tests {
         assert!(check_follow_up_open(FollowUpStatus::Answered).is_err());
     }
 
-    #[test]
-    fn tkt_9_the_callback_closes_or_reopens_its_ticket() {
-        let command = |s, t| match ticket_command(s, t) {
+    fn lifecycle_of(command: Option<TicketCommand>) -> Option<Command> {
+        match command {
             Some(TicketCommand::Lifecycle { command, .. }) => Some(command),
             _ => None,
-        };
+        }
+    }
+
+    #[test]
+    fn tkt_9_a_satisfied_callback_closes_its_ticket_and_a_dissatisfied_one_leaves_it() {
         for status in Status::ALL {
             let closes = status == Status::Resolved;
-            let reopens = matches!(status, Status::Resolved | Status::Closed);
-            assert_eq!(command(true, status), closes.then_some(Command::Close));
-            assert_eq!(command(false, status), reopens.then_some(Command::Reopen));
+            assert_eq!(
+                lifecycle_of(ticket_command(true, status)),
+                closes.then_some(Command::Close)
+            );
+            assert_eq!(lifecycle_of(ticket_command(false, status)), None);
+        }
+    }
+
+    #[test]
+    fn tkt_9_a_reopen_decision_needs_its_reason_and_a_close_takes_none() {
+        let reopen = Decision::parse(FollowUpDecision::Reopen, Some(" 复查 ".into()), None);
+        assert_eq!(
+            reopen,
+            Ok(Decision::Reopen {
+                reason: "复查".into(),
+                assignee: None
+            })
+        );
+        let field = |r: Result<Decision, DomainError>| match r {
+            Err(DomainError::Invalid(errors)) => Some(errors[0].field.clone()),
+            _ => None,
+        };
+        assert_eq!(
+            field(Decision::parse(
+                FollowUpDecision::Reopen,
+                Some("  ".into()),
+                None
+            )),
+            Some("reopen_reason".into())
+        );
+        assert_eq!(
+            field(Decision::parse(
+                FollowUpDecision::Close,
+                Some("x".into()),
+                None
+            )),
+            Some("reopen_reason".into())
+        );
+        assert_eq!(
+            field(Decision::parse(
+                FollowUpDecision::Close,
+                None,
+                Some("u".into())
+            )),
+            Some("assignee_id".into())
+        );
+        assert_eq!(
+            Decision::parse(FollowUpDecision::Close, None, None),
+            Ok(Decision::Close)
+        );
+    }
+
+    #[test]
+    fn tkt_9_the_managers_answer_reopens_or_closes_the_ticket() {
+        let reopen = Decision::Reopen {
+            reason: "复查".into(),
+            assignee: None,
+        };
+        for status in Status::ALL {
+            let reopened = follow_up_command(&reopen, status);
+            let closed = follow_up_command(&Decision::Close, status);
+            match status {
+                Status::Resolved => {
+                    assert_eq!(lifecycle_of(reopened.unwrap()), Some(Command::Reopen));
+                    assert_eq!(lifecycle_of(closed.unwrap()), Some(Command::Close));
+                }
+                Status::Closed => {
+                    assert_eq!(lifecycle_of(reopened.unwrap()), Some(Command::Reopen));
+                    assert_eq!(closed, Ok(None));
+                }
+                _ => {
+                    assert_eq!(reopened.err().and_then(|e| e.rule()), Some("TKT-9"));
+                    assert_eq!(closed.err().and_then(|e| e.rule()), Some("TKT-9"));
+                }
+            }
         }
     }
 }

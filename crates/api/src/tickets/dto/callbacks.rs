@@ -2,7 +2,9 @@
 
 use crate::kernel::export::{Column, Exportable};
 use chrono::{DateTime, NaiveDate, Utc};
-use kefu_tickets::callbacks::{CallbackSource, CallbackStatus, FeeKind, FollowUpStatus};
+use kefu_tickets::callbacks::{
+    CallbackSource, CallbackStatus, FeeKind, FollowUpDecision, FollowUpStatus,
+};
 use kefu_tickets::satisfaction::Figures;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -166,6 +168,11 @@ pub struct FollowUpOut {
     pub answer: Option<String>,
     pub answered_at: Option<DateTime<Utc>>,
     pub answered_by: Option<String>,
+    /// What the answer did to the ticket (null while open): `reopen` sent it back to work,
+    /// `close` closed it.
+    pub decision: Option<FollowUpDecision>,
+    /// Why the manager reopened the ticket (a `reopen` decision only).
+    pub decision_reason: Option<String>,
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -187,11 +194,29 @@ pub struct FollowUpQuery {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"answer": "已致电客户致歉，安排工程师周五复查"}))]
+#[schema(example = json!({
+    "answer": "已致电客户致歉，安排工程师周五复查",
+    "decision": "reopen",
+    "reopen_reason": "客户反映报警主机仍有误报",
+    "assignee_id": "0193a5c2-7b1e-7c3d-9a40-5f0e8d2b1c03"
+}))]
 pub struct AnswerFollowUp {
+    /// What the manager told the customer.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub answer: String,
+    /// `reopen` sends the ticket back to work; `close` closes it with the answer as the
+    /// explanation given to the customer.
+    pub decision: FollowUpDecision,
+    /// Required with `reopen` (for the engineer and the transition log); not allowed with
+    /// `close`.
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reopen_reason: Option<String>,
+    /// With `reopen`: the engineer to reassign the ticket to (default: its engineer stays).
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub assignee_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

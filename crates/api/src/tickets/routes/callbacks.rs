@@ -3,7 +3,7 @@ use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::tickets::dto::callbacks::{
@@ -96,13 +96,11 @@ async fn list_callbacks(
     caller: Caller,
     StrictQuery(query): StrictQuery<CallbackQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let today = state.today();
     let filter = CallbackFilter {
         assignee_id: trimmed(query.assignee_id),
@@ -208,8 +206,8 @@ async fn attempt_callback(
 /// reason `TKT-9 …`, audit `ticket.close`). Not satisfied: a follow-up for `manager_id`, else the
 /// enabled manager with the fewest open follow-ups (TKT-9: 409 when there is none), due
 /// `service-deadlines.follow_up_working_days` working days later, with the audit entry
-/// `callback_follow_up.create` and the `callback.follow_up` notification to that manager; and a
-/// resolved or closed ticket is reopened (audit `ticket.reopen`).
+/// `callback_follow_up.create` and the `callback.follow_up` notification to that manager; the
+/// ticket stays as it is until the manager's answer decides (`answerCallbackFollowUp`).
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "completeCallback",
@@ -258,13 +256,11 @@ async fn list_follow_ups(
     StrictQuery(query): StrictQuery<FollowUpQuery>,
 ) -> Result<HttpResponse, ApiError> {
     access::require(Action::FollowUpList, &caller.actor.roles)?;
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let today = state.today();
     let filter = FollowUpFilter {
         owner_id: trimmed(query.owner_id),
@@ -321,11 +317,19 @@ async fn get_follow_up(
 
 /// Answer a callback follow-up
 ///
-/// Records the manager's answer to the dissatisfied customer (TKT-9); the follow-up becomes
-/// answered.
+/// Records the manager's answer to the dissatisfied customer and decides the ticket, which
+/// stayed resolved while the follow-up was open (TKT-9): `reopen` sends it back to work with
+/// `reopen_reason` (422 naming TKT-9 without one) and, with `assignee_id`, reassigns it to that
+/// engineer (TKT-4 checks apply); `close` closes it, the answer being the explanation given to
+/// the customer (a closed ticket stays closed). The follow-up becomes answered with its
+/// `decision`.
 ///
 /// Who: admins and managers (403 for others). Needs `If-Match`. TKT-9: 409 when it is answered
-/// already. Triggers the audit entry `callback_follow_up.answer`.
+/// already, or when the ticket was meanwhile reopened or cancelled.
+///
+/// Triggers the audit entries `callback_follow_up.answer` and `ticket.reopen` (plus
+/// `ticket.reassign` with `assignee_id`) or `ticket.close`, with the decision in the ticket's
+/// transition log.
 #[utoipa::path(
     tag = "callbacks",
     operation_id = "answerCallbackFollowUp",
@@ -333,7 +337,8 @@ async fn get_follow_up(
     request_body = AnswerFollowUp,
     responses(
         (status = 200, description = "Answered", body = FollowUpOut, headers(("ETag" = String))),
-        (status = 409, description = "Answered already", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Answered already, or the ticket is no longer resolved or closed (TKT-9)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A reopen without its reason, or a reason or assignee with close (TKT-9); an assignee who cannot take the ticket (TKT-4)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/callback-follow-ups/{id}/answer")]
@@ -350,9 +355,7 @@ async fn answer_follow_up(
     let tz = state.config.timezone;
     let id = id.into_inner();
     let out = state
-        .tx(move |conn| {
-            follow_ups::answer_follow_up(conn, &ctx, &actor, tz, &id, version, input.answer)
-        })
+        .tx(move |conn| follow_ups::answer_follow_up(conn, &ctx, &actor, tz, &id, version, input))
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))
 }

@@ -7,16 +7,19 @@ use crate::kernel::access::roles::MANAGERS;
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify;
-use crate::tickets::dto::callbacks::FollowUpOut;
+use crate::tickets::dto::callbacks::{AnswerFollowUp, FollowUpOut};
 use crate::tickets::service::callbacks::{days, deadlines, least_loaded, today_of};
+use crate::tickets::service::transition::run_for_rule;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use kefu_core::Actor;
 use kefu_store::callbacks::{self as store, CallbackRow, FollowUpRow};
-use kefu_store::tickets::TicketRow;
+use kefu_store::tickets::{self, TicketRow};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action};
-use kefu_tickets::callbacks::{self as rules, FollowUpStatus, guards};
+use kefu_tickets::callbacks::guards::{self, Decision};
+use kefu_tickets::callbacks::{self as rules, FollowUpStatus};
+use kefu_tickets::decide::TicketCommand;
 
 /// TKT-9: the manager's follow-up of a dissatisfied customer: owned by the callback's manager,
 /// else the enabled manager with the fewest open follow-ups (ties by id), who is told.
@@ -52,6 +55,8 @@ pub(crate) fn open_follow_up(
         answer: None,
         answered_at: None,
         answered_by: None,
+        decision: None,
+        decision_reason: None,
         created_at: now,
         updated_at: now,
         version: 1,
@@ -101,6 +106,8 @@ pub fn render_follow_up(row: &FollowUpRow, today: NaiveDate) -> FollowUpOut {
         answer: row.answer.clone(),
         answered_at: row.answered_at.map(from_db_time),
         answered_by: row.answered_by.clone(),
+        decision: row.decision,
+        decision_reason: row.decision_reason.clone(),
         deleted: row.deleted_at.is_some(),
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
@@ -123,7 +130,9 @@ pub fn get_follow_up(
         .ok_or(ApiError::NotFound)
 }
 
-/// The manager's answer to the dissatisfied customer.
+/// The manager's answer to the dissatisfied customer, and what it decides for the ticket
+/// (TKT-9): reopened with the reason (and reassigned when the manager chooses an engineer), or
+/// closed with the answer as the explanation given to the customer.
 pub fn answer_follow_up(
     conn: &mut DbConnection,
     ctx: &Ctx,
@@ -131,7 +140,7 @@ pub fn answer_follow_up(
     tz: Tz,
     id: &str,
     expected_version: i64,
-    answer: String,
+    input: AnswerFollowUp,
 ) -> Result<FollowUpOut, ApiError> {
     let row = get_follow_up(conn, actor, id)?;
     access::require(Action::FollowUpAnswer, &actor.roles)?;
@@ -141,12 +150,37 @@ pub fn answer_follow_up(
         });
     }
     guards::check_follow_up_open(row.status)?;
+    let decision = Decision::parse(input.decision, input.reopen_reason, input.assignee_id)?;
+    let ticket = tickets::find(conn, &row.ticket_id)?
+        .filter(|t| t.deleted_at.is_none())
+        .ok_or(ApiError::NotFound)?;
+    if let Some(command) = guards::follow_up_command(&decision, ticket.status)? {
+        run_for_rule(conn, ctx, actor, tz, &ticket.id, command)?;
+    }
+    if let Decision::Reopen {
+        reason,
+        assignee: Some(assignee),
+    } = &decision
+    {
+        let reassign = TicketCommand::Assign {
+            assignee_id: assignee.clone().into(),
+            planned_start: None,
+            planned_end: None,
+            reason: Some(format!("TKT-9: {reason}")),
+        };
+        run_for_rule(conn, ctx, actor, tz, &ticket.id, reassign)?;
+    }
     let today = today_of(tz, ctx.now);
     let changes = store::FollowUpChanges {
         status: Some(FollowUpStatus::Answered),
-        answer: Some(Some(answer)),
+        answer: Some(Some(input.answer)),
         answered_at: Some(Some(to_db_time(ctx.now))),
         answered_by: Some(Some(actor.user_id.clone())),
+        decision: Some(Some(decision.kind())),
+        decision_reason: Some(match &decision {
+            Decision::Reopen { reason, .. } => Some(reason.clone()),
+            Decision::Close => None,
+        }),
     };
     let before = render_follow_up(&row, today);
     crate::kernel::command::written(store::update_follow_up(

@@ -1,7 +1,7 @@
 //! Callbacks (TKT-9): created when a feedback form is received (or a repaired device shipped
 //! back, or by hand), called by the callback desk, answered with the questionnaire. A
-//! satisfied customer closes the resolved ticket; a dissatisfied one reopens it and opens a
-//! follow-up owned by a manager. Visible per ORG-5 (see [`callback_scope`]).
+//! satisfied customer closes the resolved ticket; a dissatisfied one opens a follow-up owned by
+//! a manager, whose answer decides the ticket. Visible per ORG-5 (see [`callback_scope`]).
 
 use crate::calendar::service::{load_work_calendar_from, rule_error};
 use crate::kernel::access::roles::CALLBACK_CALLERS;
@@ -395,7 +395,7 @@ pub fn attempt(
 
 /// TKT-9: the answers of a reached call. Satisfied: a resolved ticket is closed. Not
 /// satisfied: a follow-up for a manager, due `follow_up_working_days` working days after the
-/// call, and a resolved or closed ticket is reopened.
+/// call; the ticket waits for the manager's answer.
 pub fn complete(
     conn: &mut DbConnection,
     ctx: &Ctx,
@@ -458,7 +458,7 @@ pub fn complete(
             conn, ctx, tz, &after, &ticket, today,
         )?;
     }
-    // TKT-9: a satisfied customer closes the resolved ticket, a dissatisfied one reopens it.
+    // TKT-9: a satisfied customer closes the resolved ticket.
     if let Some(command) = guards::ticket_command(answers.satisfied, status) {
         run_for_rule(conn, ctx, actor, tz, &ticket.id, command)?;
     }
