@@ -33,7 +33,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-fn csv(res: &Resp) -> Vec<Vec<String>> {
+pub fn csv(res: &Resp) -> Vec<Vec<String>> {
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(
         res.header("content-type").as_deref(),
@@ -43,7 +43,7 @@ fn csv(res: &Resp) -> Vec<Vec<String>> {
     parse_csv(text)
 }
 
-fn xlsx(res: &Resp) -> Vec<Vec<String>> {
+pub fn xlsx(res: &Resp) -> Vec<Vec<String>> {
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.header("content-type").as_deref(), Some(XLSX));
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(res.bytes.clone())).unwrap();

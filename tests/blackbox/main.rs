@@ -35,6 +35,7 @@ mod rules;
 mod spec_conformance;
 mod sync;
 mod ticket_edits;
+mod ticket_lists;
 mod tickets;
 mod users;
 mod visits;

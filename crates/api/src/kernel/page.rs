@@ -97,6 +97,19 @@ pub fn paginate<R, T>(
 
 /// How a list pages: by id over live records, or — with `updated_since` — over every record
 /// changed since then, tombstones included, by (updated_at, id).
+/// A delta-syncable list's window from its query: the page size, the rows to fetch (one more,
+/// to know whether there is a next page) and the mode (live rows in id order, or rows changed
+/// after `updated_since` in update order), each refusal naming its parameter.
+pub fn window(
+    limit: Option<u32>,
+    updated_since: Option<&str>,
+    cursor: Option<&str>,
+) -> Result<(usize, i64, ListMode), ApiError> {
+    let (limit, fetch) = fetch_size(limit)?;
+    let since = updated_since.map(parse_updated_since).transpose()?;
+    Ok((limit, fetch, list_mode(since, cursor)?))
+}
+
 pub fn list_mode(
     updated_since: Option<chrono::DateTime<chrono::Utc>>,
     cursor: Option<&str>,

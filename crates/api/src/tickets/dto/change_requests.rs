@@ -1,3 +1,4 @@
+use crate::kernel::export::{Column, Exportable};
 use chrono::{DateTime, NaiveDate, Utc};
 use kefu_tickets::change_requests::Stage;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,8 @@ pub struct ChangeRequestOut {
     pub tested_at: Option<DateTime<Utc>>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub customer_feedback: Option<String>,
+    /// A tombstone in delta sync: the request was deleted.
+    pub deleted: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
@@ -153,7 +156,47 @@ pub struct ChangeRequestQuery {
     /// `true`: only undelivered requests within `service-deadlines.change_request_delay_notice_working_days`
     /// working days of (or past) their promised date; `false` or absent: no such filter.
     pub delay_notice_due: Option<bool>,
+    /// Delta sync: change requests changed after this instant (RFC 3339), in update order.
+    #[param(example = "2026-03-01T08:00:00+08:00")]
+    pub updated_since: Option<String>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<u32>,
+    /// `next_cursor` of the previous page (of a query with the same `updated_since`).
     pub cursor: Option<String>,
 }
+
+crate::paged!(ChangeRequestQuery);
+
+const fn col(field: &'static str, zh: &'static str) -> Column {
+    Column { field, zh }
+}
+
+/// The change-request list as CSV or XLSX (`crate::kernel::export`), e.g. the promised dates
+/// for the development team's planning.
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listChangeRequests",
+    file: "change-requests",
+    columns: &[
+        col("id", "需求编号"),
+        col("ticket_id", "工单编号"),
+        col("customer_id", "客户编号"),
+        col("service_record_id", "服务记录编号"),
+        col("title", "需求名称"),
+        col("requirements", "需求内容"),
+        col("customer_stamp_ref", "客户盖章申请"),
+        col("requested_by", "申请人"),
+        col("stage", "阶段"),
+        col("review_note", "评审意见"),
+        col("promised_date", "承诺完成日期"),
+        col("reviewed_by", "评审人"),
+        col("reviewed_at", "评审时间"),
+        col("tested_by", "测试人"),
+        col("tested_at", "测试时间"),
+        col("delivered_at", "交付时间"),
+        col("customer_feedback", "客户反馈"),
+        col("deleted", "已删除"),
+        col("created_at", "创建时间"),
+        col("updated_at", "更新时间"),
+        col("version", "版本"),
+    ],
+};

@@ -1,3 +1,4 @@
+use crate::kernel::export::{Column, Exportable};
 use chrono::{DateTime, NaiveDate, Utc};
 use kefu_tickets::channel::Channel;
 use kefu_tickets::complaints::{ComplaintStatus, Validity};
@@ -19,7 +20,9 @@ pub struct ComplaintOut {
     /// Who recorded the complaint.
     pub recorded_by: String,
     pub status: ComplaintStatus,
-    /// TKT-10: the judgement; valid complaints count against the employee (HR-C1).
+    /// TKT-10: the judgement; valid complaints count against the employee (HR-C1). This,
+    /// `validity_reason`, `judged_by`, `judged_at` and `corrective_measures` are internal: null
+    /// for a customer contact.
     pub validity: Option<Validity>,
     pub validity_reason: Option<String>,
     pub judged_by: Option<String>,
@@ -30,6 +33,8 @@ pub struct ComplaintOut {
     pub replied_at: Option<DateTime<Utc>>,
     pub closed_by: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// A tombstone in delta sync: the complaint was deleted.
+    pub deleted: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
@@ -112,10 +117,52 @@ pub struct ComplaintQuery {
     pub received_from: Option<NaiveDate>,
     /// Received on or before this day (company time zone).
     pub received_to: Option<NaiveDate>,
+    /// Delta sync: complaints changed after this instant (RFC 3339), in update order.
+    #[param(example = "2026-03-01T08:00:00+08:00")]
+    pub updated_since: Option<String>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<u32>,
+    /// `next_cursor` of the previous page (of a query with the same `updated_since`).
     pub cursor: Option<String>,
 }
+
+crate::paged!(ComplaintQuery);
+
+const fn col(field: &'static str, zh: &'static str) -> Column {
+    Column { field, zh }
+}
+
+/// The complaint list as CSV or XLSX (`crate::kernel::export`), e.g. the month's complaints
+/// for the HR scorecards.
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listComplaints",
+    file: "complaints",
+    columns: &[
+        col("id", "投诉编号"),
+        col("ticket_id", "工单编号"),
+        col("customer_id", "客户编号"),
+        col("employee_id", "被投诉人"),
+        col("channel", "投诉渠道"),
+        col("description", "投诉内容"),
+        col("received_at", "投诉时间"),
+        col("recorded_by", "登记人"),
+        col("status", "状态"),
+        col("validity", "有效性"),
+        col("validity_reason", "判定理由"),
+        col("judged_by", "判定人"),
+        col("judged_at", "判定时间"),
+        col("corrective_measures", "整改措施"),
+        col("reply_to_customer", "答复客户"),
+        col("replied_by", "答复人"),
+        col("replied_at", "答复时间"),
+        col("closed_by", "关闭人"),
+        col("closed_at", "关闭时间"),
+        col("deleted", "已删除"),
+        col("created_at", "创建时间"),
+        col("updated_at", "更新时间"),
+        col("version", "版本"),
+    ],
+};
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -1,3 +1,4 @@
+use crate::kernel::export::{Column, Exportable};
 use chrono::{DateTime, Utc};
 use kefu_tickets::work_orders::{WorkOrderStatus, WorkOrderTarget};
 use serde::{Deserialize, Serialize};
@@ -84,7 +85,7 @@ pub struct CloseWorkOrder {
     pub kb_article_id: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct WorkOrderQuery {
@@ -92,8 +93,46 @@ pub struct WorkOrderQuery {
     pub status: Option<WorkOrderStatus>,
     pub ticket_id: Option<String>,
     pub assignee_id: Option<String>,
+    /// Delta sync: work orders changed after this instant (RFC 3339), in update order.
+    #[param(example = "2026-03-01T08:00:00+08:00")]
+    pub updated_since: Option<String>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page (of a query with the same `updated_since`).
     pub cursor: Option<String>,
 }
+
+crate::paged!(WorkOrderQuery);
+
+const fn col(field: &'static str, zh: &'static str) -> Column {
+    Column { field, zh }
+}
+
+/// The work-order list as CSV or XLSX (`crate::kernel::export`).
+pub const EXPORT: Exportable = Exportable {
+    operation_id: "listWorkOrders",
+    file: "work-orders",
+    columns: &[
+        col("id", "工作单编号"),
+        col("ticket_id", "工单编号"),
+        col("target", "转交部门"),
+        col("title", "标题"),
+        col("description", "问题描述"),
+        col("raised_by", "提交人"),
+        col("assignee_id", "处理人"),
+        col("status", "状态"),
+        col("started_at", "开始时间"),
+        col("solution", "解决方案"),
+        col("solved_by", "解决人"),
+        col("solved_at", "解决时间"),
+        col("kb_article_id", "知识库文章"),
+        col("closed_by", "关闭人"),
+        col("closed_at", "关闭时间"),
+        col("cancelled_at", "取消时间"),
+        col("cancel_reason", "取消原因"),
+        col("deleted", "已删除"),
+        col("created_at", "创建时间"),
+        col("updated_at", "更新时间"),
+        col("version", "版本"),
+    ],
+};

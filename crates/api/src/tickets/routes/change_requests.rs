@@ -1,13 +1,14 @@
 use crate::kernel::auth::Caller;
 use crate::kernel::command::{Ctx, Versioned, run_command};
 use crate::kernel::error::{ApiError, Problem};
-use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, row_key};
+use crate::kernel::export::{self, Listed};
+use crate::kernel::extract::{IfMatch, ValidJson, trimmed};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::tickets::dto::change_requests::{
     ChangeRequestDetail, ChangeRequestOut, ChangeRequestQuery, ConfirmRequirements,
-    CreateChangeRequest, DelayNotice, RecordFeedback, ReviewChangeRequest,
+    CreateChangeRequest, DelayNotice, EXPORT, RecordFeedback, ReviewChangeRequest,
 };
 use crate::tickets::dto::tickets::{NoteBody, ReasonBody};
 use crate::tickets::service::change_requests::{self as svc, CrAction};
@@ -82,7 +83,10 @@ async fn create_change_request(
 /// or requested by the caller), filtered by `stage`, `ticket_id`, `customer_id`.
 /// `delay_notice_due=true` keeps the undelivered ones within the
 /// `service-deadlines.change_request_delay_notice_working_days` notice period of their promised
-/// date (or past it) — those whose delay must be announced now (TKT-12). Read-only.
+/// date (or past it) — those whose delay must be announced now (TKT-12). Without
+/// `updated_since`: in id order; with it: every request changed after that instant in
+/// `(updated_at, id)` order, tombstones (`deleted: true`) included. `format=csv|xlsx` exports the
+/// same list. Read-only.
 #[utoipa::path(
     tag = "change-requests",
     operation_id = "listChangeRequests",
@@ -93,10 +97,26 @@ async fn create_change_request(
 async fn list_change_requests(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<ChangeRequestQuery>,
+    listed: Listed<ChangeRequestQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let mode = list_mode(None, query.cursor.as_deref())?;
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        change_requests_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn change_requests_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ChangeRequestQuery,
+) -> Result<Page<ChangeRequestOut>, ApiError> {
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let mut filter = ChangeRequestFilter {
         stage: query.stage,
         ticket_id: trimmed(query.ticket_id),
@@ -117,13 +137,12 @@ async fn list_change_requests(
             Ok((mode, svc::render_all(&rows)))
         })
         .await?;
-    let page = paginate(
+    Ok(paginate(
         items,
         limit,
         |c| row_key(&mode, to_db_time(c.updated_at), &c.id),
         |c| c,
-    );
-    Ok(HttpResponse::Ok().json(page))
+    ))
 }
 
 /// Get a change request

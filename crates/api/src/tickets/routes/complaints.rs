@@ -1,13 +1,14 @@
 use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, row_key};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::tickets::dto::complaints::{
     CloseComplaint, ComplaintCounts, ComplaintCountsQuery, ComplaintOut, ComplaintQuery,
-    CreateComplaint, JudgeComplaint, ReplyComplaint,
+    CreateComplaint, EXPORT, JudgeComplaint, ReplyComplaint,
 };
 use crate::tickets::service::complaints::{self as svc, ComplaintAction};
 use actix_web::http::StatusCode;
@@ -73,9 +74,12 @@ async fn create_complaint(
 ///
 /// Any signed-in user; lists the complaints visible to the caller: all for admins, managers,
 /// executives, HR and QA inspectors; a supervisor's teams' members'; those the caller recorded; a
-/// customer contact's customer's; and, once judged, those about the caller. Filters `employee_id`,
-/// `customer_id`, `validity`, `status`, `received_from`/`received_to` (company dates); delta sync
-/// with `updated_since`. Read-only.
+/// customer contact's customer's; and, once judged, those about the caller. A customer contact
+/// reads the reply and the status only: `validity`, `validity_reason`, `judged_by`, `judged_at`
+/// and `corrective_measures` are null for them. Filters `employee_id`, `customer_id`, `validity`,
+/// `status`, `received_from`/`received_to` (company dates). Without `updated_since`: in id order;
+/// with it: every complaint changed after that instant in `(updated_at, id)` order, tombstones
+/// (`deleted: true`) included. `format=csv|xlsx` exports the same list. Read-only.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "listComplaints",
@@ -86,10 +90,26 @@ async fn create_complaint(
 async fn list_complaints(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<ComplaintQuery>,
+    listed: Listed<ComplaintQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let mode = list_mode(None, query.cursor.as_deref())?;
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        complaints_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn complaints_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ComplaintQuery,
+) -> Result<Page<ComplaintOut>, ApiError> {
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let tz = state.config.timezone;
     let received_from = query.received_from.map(|d| svc::day_start(tz, d));
     let received_before = query
@@ -119,22 +139,22 @@ async fn list_complaints(
         .db(move |conn| {
             let scope = svc::complaint_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(&rows)))
+            Ok((mode, svc::render_for(&actor, &rows)))
         })
         .await?;
-    let page = paginate(
+    Ok(paginate(
         items,
         limit,
         |c| row_key(&mode, to_db_time(c.updated_at), &c.id),
         |c| c,
-    );
-    Ok(HttpResponse::Ok().json(page))
+    ))
 }
 
 /// Get a complaint
 ///
 /// The complaint with its version as `ETag`. Any signed-in user who sees it (as in
-/// `listComplaints`); any other complaint reads as 404.
+/// `listComplaints`, and with the same fields withheld from a customer contact); any other
+/// complaint reads as 404.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "getComplaint",
@@ -152,7 +172,8 @@ async fn get_complaint(
     let out = state
         .db(move |conn| {
             let scope = svc::complaint_scope(conn, &actor)?;
-            Ok(svc::render(&svc::get_row(conn, &scope, &id)?))
+            let row = svc::get_row(conn, &scope, &id)?;
+            Ok(svc::render_for(&actor, std::slice::from_ref(&row)).remove(0))
         })
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))

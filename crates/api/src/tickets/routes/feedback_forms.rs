@@ -5,7 +5,7 @@ use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::tickets::dto::feedback_forms::{
@@ -95,13 +95,11 @@ async fn list_feedback_forms(
     caller: Caller,
     StrictQuery(query): StrictQuery<FeedbackFormQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let filter = FormFilter {
         ticket_id: trimmed(query.ticket_id),
         visit_id: trimmed(query.visit_id),

@@ -4,9 +4,7 @@ use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
-use crate::kernel::page::{
-    Page, decode_cursor, fetch_size, list_mode, paginate, parse_updated_since, row_key,
-};
+use crate::kernel::page::{Page, decode_cursor, fetch_size, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::tickets::dto::tickets::{
@@ -75,13 +73,11 @@ async fn tickets_page(
     caller: Caller,
     query: TicketQuery,
 ) -> Result<Page<TicketOut>, ApiError> {
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let now = state.clock.now();
     let filter = TicketFilter {
         status: query.status,

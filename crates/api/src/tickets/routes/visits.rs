@@ -2,7 +2,7 @@ use crate::kernel::auth::Caller;
 use crate::kernel::command::{Ctx, Versioned, run_command};
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::tickets::dto::tickets::ReasonBody;
@@ -97,13 +97,11 @@ async fn list_visits(
     caller: Caller,
     StrictQuery(query): StrictQuery<VisitQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let filter = VisitFilter {
         ticket_id: trimmed(query.ticket_id),
         engineer_id: trimmed(query.engineer_id),

@@ -1,18 +1,21 @@
 use crate::kernel::auth::Caller;
 use crate::kernel::command::{Ctx, Versioned, run_command};
 use crate::kernel::error::{ApiError, Problem};
-use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate};
+use crate::kernel::export::{self, Listed};
+use crate::kernel::extract::{IfMatch, ValidJson};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::tickets::dto::tickets::ReasonBody;
 use crate::tickets::dto::work_orders::{
-    CloseWorkOrder, CreateWorkOrder, SolveWorkOrder, StartWorkOrder, WorkOrderOut, WorkOrderQuery,
+    CloseWorkOrder, CreateWorkOrder, EXPORT, SolveWorkOrder, StartWorkOrder, WorkOrderOut,
+    WorkOrderQuery,
 };
 use crate::tickets::service::tickets::ticket_scope;
 use crate::tickets::service::work_orders::{self as svc, WorkOrderAction};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
+use kefu_store::to_db_time;
 use kefu_store::work_orders::{self as store, WorkOrderFilter};
 use kefu_tickets::access::{self, Action};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -78,23 +81,41 @@ async fn create_work_order(
 /// List work orders
 ///
 /// Lists the work orders visible to the caller: those of the tickets they see (ORG-5) and those
-/// assigned to them, filtered by `target`, `status`, `ticket_id`, `assignee_id`, with cursor
-/// pagination. Staff only — every role but `customer_contact` (403). Read-only.
+/// assigned to them, filtered by `target`, `status`, `ticket_id`, `assignee_id`. Without
+/// `updated_since`: in id order; with it: every work order changed after that instant in
+/// `(updated_at, id)` order, tombstones (`deleted: true`) included. `format=csv|xlsx` exports the
+/// same list. Staff only — every role but `customer_contact` (403). Read-only.
 #[utoipa::path(
     tag = "work-orders",
     operation_id = "listWorkOrders",
     params(WorkOrderQuery),
-    responses((status = 200, description = "One page of work orders, oldest first", body = Page<WorkOrderOut>))
+    responses((status = 200, description = "One page of work orders", body = Page<WorkOrderOut>))
 )]
 #[get("/work-orders")]
 async fn list_work_orders(
     state: web::Data<AppState>,
     caller: Caller,
-    StrictQuery(query): StrictQuery<WorkOrderQuery>,
+    listed: Listed<WorkOrderQuery>,
 ) -> Result<HttpResponse, ApiError> {
     access::require(Action::WorkOrderList, &caller.actor.roles)?;
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let mode = list_mode(None, query.cursor.as_deref())?;
+    let data = state.clone();
+    export::respond(&data, &EXPORT, listed, move |query| {
+        work_orders_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// One page of the list (also what an export reads page by page).
+async fn work_orders_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: WorkOrderQuery,
+) -> Result<Page<WorkOrderOut>, ApiError> {
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let filter = WorkOrderFilter {
         target: query.target,
         status: query.status,
@@ -102,15 +123,19 @@ async fn list_work_orders(
         assignee_id: trimmed(query.assignee_id),
     };
     let actor = caller.actor.clone();
-    let items = state
+    let (mode, items) = state
         .db(move |conn| {
             let scope = ticket_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &actor.user_id, &filter, &mode, fetch)?;
-            Ok(svc::render_all(&rows))
+            Ok((mode, svc::render_all(&rows)))
         })
         .await?;
-    let page = paginate(items, limit, |w| w.id.clone(), |w| w);
-    Ok(HttpResponse::Ok().json(page))
+    Ok(paginate(
+        items,
+        limit,
+        |w| row_key(&mode, to_db_time(w.updated_at), &w.id),
+        |w| w,
+    ))
 }
 
 /// Get a work order

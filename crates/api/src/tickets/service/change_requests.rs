@@ -50,6 +50,7 @@ pub fn render(row: &ChangeRequestRow) -> ChangeRequestOut {
         tested_at: t(row.tested_at),
         delivered_at: t(row.delivered_at),
         customer_feedback: row.customer_feedback.clone(),
+        deleted: row.deleted_at.is_some(),
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,

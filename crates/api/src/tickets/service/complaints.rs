@@ -19,7 +19,7 @@ use crate::tickets::dto::complaints::{
 use crate::tickets::service::tickets::{field, get_row as get_ticket, ticket_scope, utc_of};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use kefu_core::{Actor, CustomerId};
+use kefu_core::{Actor, CustomerId, Role};
 use kefu_store::complaints::{self as store, ComplaintChanges, ComplaintRow, ComplaintScope};
 use kefu_store::visibility as facts;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
@@ -50,6 +50,7 @@ pub fn render(row: &ComplaintRow) -> ComplaintOut {
         replied_at: t(row.replied_at),
         closed_by: row.closed_by.clone(),
         closed_at: t(row.closed_at),
+        deleted: row.deleted_at.is_some(),
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
@@ -58,6 +59,26 @@ pub fn render(row: &ComplaintRow) -> ComplaintOut {
 
 pub fn render_all(rows: &[ComplaintRow]) -> Vec<ComplaintOut> {
     rows.iter().map(render).collect()
+}
+
+/// The complaints as `reader` may read them: a customer contact (with no staff role) gets the
+/// reply and the status, not the department's judgement of validity or its corrective measures,
+/// which are internal (TKT-10).
+pub fn render_for(reader: &Actor, rows: &[ComplaintRow]) -> Vec<ComplaintOut> {
+    let outsider = reader.roles.iter().all(|r| *r == Role::CustomerContact);
+    rows.iter()
+        .map(|row| {
+            let mut out = render(row);
+            if outsider {
+                out.validity = None;
+                out.validity_reason = None;
+                out.judged_by = None;
+                out.judged_at = None;
+                out.corrective_measures = None;
+            }
+            out
+        })
+        .collect()
 }
 
 /// A live complaint visible in `scope`; anything else is 404.

@@ -1,0 +1,274 @@
+//! The ticket domain's other lists as complete as the rest: complaints, change requests and
+//! work orders with delta sync and CSV/XLSX export, and the customer contact's reduced reading
+//! of their complaints (TKT-10).
+
+use crate::exports::{csv, xlsx};
+use crate::tickets::{World, id, world};
+use serde_json::{Value, json};
+
+fn post(w: &World, token: &str, path: &str, body: Value) -> Value {
+    let res = w.app.post(path).bearer(token).json(&body).send();
+    assert_eq!(res.status, 201, "{path}: {}", res.body);
+    res.json()
+}
+
+fn ids(w: &World, token: &str, path: &str) -> Vec<String> {
+    let res = w.app.get(path).bearer(token).send();
+    assert_eq!(res.status, 200, "{path}: {}", res.body);
+    res.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn complaint(w: &World, token: &str) -> Value {
+    post(
+        w,
+        token,
+        "/api/v1/complaints",
+        json!({"customer_id": w.customer["id"], "employee_id": w.eng1_id,
+               "channel": "phone", "description": "上门迟到两小时且未提前告知"}),
+    )
+}
+
+fn cmd(w: &World, token: &str, path: &str, version: &Value, body: Value) -> Value {
+    let res = w
+        .app
+        .post(path)
+        .bearer(token)
+        .if_match(&format!("\"{version}\""))
+        .json(&body)
+        .send();
+    assert_eq!(res.status, 200, "{path}: {}", res.body);
+    res.json()
+}
+
+#[test]
+fn complaints_sync_export_and_read_as_the_customer_may_see_them() {
+    let mut w = world();
+    let first = complaint(&w, &w.manager);
+    let first = cmd(
+        &w,
+        &w.manager,
+        &format!("/api/v1/complaints/{}/judge", id(&first)),
+        &first["version"],
+        json!({"validity": "valid", "reason": "经核实确属迟到"}),
+    );
+    let first = cmd(
+        &w,
+        &w.manager,
+        &format!("/api/v1/complaints/{}/reply", id(&first)),
+        &first["version"],
+        json!({"corrective_measures": "考核责任工程师并组织守时培训",
+               "reply_to_customer": "已致歉，下次提前告知到场时间"}),
+    );
+
+    // Delta sync: only what changed after the instant, in update order; none are tombstones.
+    let since = "2026-03-06T10:00:00Z";
+    w.set_clock("2026-03-07T09:00:00+08:00");
+    let second = complaint(&w, &w.manager);
+    assert_eq!(
+        ids(
+            &w,
+            &w.manager,
+            &format!("/api/v1/complaints?updated_since={since}")
+        ),
+        [id(&second)]
+    );
+    let page = w
+        .app
+        .get("/api/v1/complaints?updated_since=2026-03-01T00:00:00Z")
+        .bearer(&w.manager)
+        .send()
+        .json();
+    assert_eq!(page["items"][0]["deleted"], false);
+    w.app
+        .get("/api/v1/complaints?updated_since=yesterday")
+        .bearer(&w.manager)
+        .send()
+        .problem(400, "bad-request");
+
+    // CSV with every column; the rows are the list's.
+    let rows = csv(&w
+        .app
+        .get("/api/v1/complaints?format=csv")
+        .bearer(&w.manager)
+        .send());
+    assert_eq!(
+        rows[0][..4],
+        ["id", "ticket_id", "customer_id", "employee_id"]
+    );
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let validity = rows[0].iter().position(|c| c == "validity").unwrap();
+    assert_eq!(rows[1][0], id(&first));
+    assert_eq!(rows[1][validity], "valid");
+
+    // The customer's contact reads the reply and the status, not the judgement or measures.
+    let contact = post(
+        &w,
+        &w.admin,
+        "/api/v1/contacts",
+        json!({"customer_id": w.customer["id"], "name": "钱主任", "phone": "139 0571 0009"}),
+    );
+    let user = w.app.create_user(
+        &w.admin,
+        "qian.contact",
+        &["customer_contact"],
+        "Contact-pass-1",
+    );
+    w.app.db.execute(&format!(
+        "UPDATE contacts SET user_id = '{}' WHERE id = '{}'",
+        id(&user),
+        id(&contact)
+    ));
+    let cc = w.app.token("qian.contact", "Contact-pass-1");
+    let seen = w
+        .app
+        .get(&format!("/api/v1/complaints/{}", id(&first)))
+        .bearer(&cc)
+        .send();
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    let seen = seen.json();
+    assert_eq!(
+        (seen["status"].clone(), seen["reply_to_customer"].clone()),
+        (json!("replied"), json!("已致歉，下次提前告知到场时间"))
+    );
+    for internal in [
+        "validity",
+        "validity_reason",
+        "judged_by",
+        "judged_at",
+        "corrective_measures",
+    ] {
+        assert_eq!(seen[internal], Value::Null, "{internal} is internal");
+    }
+    let listed = w.app.get("/api/v1/complaints").bearer(&cc).send().json();
+    let mine = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == first["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(mine["corrective_measures"], Value::Null);
+    // Staff still read the judgement.
+    let staff = w
+        .app
+        .get(&format!("/api/v1/complaints/{}", id(&first)))
+        .bearer(&w.manager)
+        .send()
+        .json();
+    assert_eq!(staff["validity"], "valid");
+    // Another customer's complaints stay out of sight (ORG-5).
+    let foreign = post(
+        &w,
+        &w.admin,
+        "/api/v1/complaints",
+        json!({"customer_id": w.other_customer["id"], "employee_id": w.eng2_id,
+               "channel": "phone", "description": "报修电话无人接听"}),
+    );
+    w.app
+        .get(&format!("/api/v1/complaints/{}", id(&foreign)))
+        .bearer(&cc)
+        .send()
+        .problem(404, "not-found");
+}
+
+#[test]
+fn change_requests_and_work_orders_sync_and_export_like_every_list() {
+    let mut w = world();
+    let t = w.assign(&w.fault("normal"), &w.eng1_id.clone());
+    let t = w.ok(&w.eng1.clone(), &t, "start", json!({}));
+    let cr = post(
+        &w,
+        &w.eng1,
+        &format!("/api/v1/tickets/{}/change-requests", id(&t)),
+        json!({"title": "报表汇总", "requirements": "增加按防区汇总页签",
+               "customer_stamp_ref": "FAX-0310-01"}),
+    );
+    let wo = post(
+        &w,
+        &w.eng1,
+        &format!("/api/v1/tickets/{}/work-orders", id(&t)),
+        json!({"target": "technical", "title": "固件升级", "description": "升级后无法上报"}),
+    );
+    let since = "2026-03-06T10:00:00Z";
+    w.set_clock("2026-03-07T09:00:00+08:00");
+    let later_cr = post(
+        &w,
+        &w.eng1,
+        &format!("/api/v1/tickets/{}/change-requests", id(&t)),
+        json!({"title": "导出格式", "requirements": "导出为 XLSX",
+               "customer_stamp_ref": "FAX-0311-02"}),
+    );
+    let later_wo = post(
+        &w,
+        &w.eng1,
+        &format!("/api/v1/tickets/{}/work-orders", id(&t)),
+        json!({"target": "technical", "title": "通讯中断", "description": "夜间掉线"}),
+    );
+    assert_eq!(
+        ids(
+            &w,
+            &w.eng1,
+            &format!("/api/v1/change-requests?updated_since={since}")
+        ),
+        [id(&later_cr)]
+    );
+    assert_eq!(
+        ids(
+            &w,
+            &w.eng1,
+            &format!("/api/v1/work-orders?updated_since={since}")
+        ),
+        [id(&later_wo)]
+    );
+    // ORG-5 holds in sync: the other engineer gets nothing.
+    assert!(
+        ids(
+            &w,
+            &w.eng2,
+            &format!("/api/v1/work-orders?updated_since={since}")
+        )
+        .is_empty()
+    );
+    assert!(
+        ids(
+            &w,
+            &w.eng2,
+            &format!("/api/v1/change-requests?updated_since={since}")
+        )
+        .is_empty()
+    );
+
+    let rows = csv(&w
+        .app
+        .get("/api/v1/change-requests?format=csv&headers=zh")
+        .bearer(&w.manager)
+        .send());
+    assert_eq!(rows[0][0], "需求编号");
+    assert_eq!(
+        rows[1..].iter().map(|r| r[0].clone()).collect::<Vec<_>>(),
+        [id(&cr), id(&later_cr)]
+    );
+    let sheet = xlsx(
+        &w.app
+            .get("/api/v1/work-orders?format=xlsx")
+            .bearer(&w.manager)
+            .send(),
+    );
+    assert_eq!(sheet[0][..3], ["id", "ticket_id", "target"]);
+    assert_eq!(
+        sheet[1..].iter().map(|r| r[0].clone()).collect::<Vec<_>>(),
+        [id(&wo), id(&later_wo)]
+    );
+    // The engineer's export holds only what they see.
+    let theirs = csv(&w
+        .app
+        .get("/api/v1/work-orders?format=csv")
+        .bearer(&w.eng2)
+        .send());
+    assert_eq!(theirs.len(), 1, "{theirs:?}");
+}
