@@ -37,6 +37,11 @@ fn ok(w: &World, token: &str, c: &Value, verb: &str, body: Value) -> Value {
 
 /// A supervisor whose team has eng1 as a member; returns the supervisor's token.
 fn supervisor_of_eng1(w: &World) -> String {
+    supervised_team_of_eng1(w).0
+}
+
+/// A team with eng1 as a member and its supervisor: the supervisor's token and the team.
+pub fn supervised_team_of_eng1(w: &World) -> (String, Value) {
     let sup = w
         .app
         .create_user(&w.admin, "sup", &["supervisor"], "Supervisor-pass-1");
@@ -59,7 +64,7 @@ fn supervisor_of_eng1(w: &World) -> String {
         )
         .send();
     assert_eq!(res.status, 201, "{}", res.body);
-    w.app.token("sup", "Supervisor-pass-1")
+    (w.app.token("sup", "Supervisor-pass-1"), team)
 }
 
 fn counts(w: &World, token: &str, query: &str) -> Value {

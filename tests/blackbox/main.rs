@@ -19,6 +19,7 @@ mod contracts;
 mod conventions;
 mod crash;
 mod customers;
+mod desk_agenda;
 mod equipment;
 mod exports;
 mod feedback_forms;

@@ -182,6 +182,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     tickets::routes::change_requests::routes(cfg);
     tickets::routes::complaints::routes(cfg);
     tickets::routes::callbacks::routes(cfg);
+    tickets::routes::desk::routes(cfg);
     platform::routes::attachments::routes(cfg);
     tickets::routes::kb::routes(cfg);
     tickets::routes::work_orders::routes(cfg);

@@ -18,6 +18,7 @@ pub mod contracts;
 pub mod credentials;
 pub mod customers;
 pub mod delta;
+pub mod desk;
 pub mod employees;
 pub mod equipment;
 mod error;

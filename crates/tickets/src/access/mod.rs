@@ -70,6 +70,7 @@ pub enum Action {
     FollowUpList,
     FollowUpGet,
     FollowUpAnswer,
+    DeskAgenda,
     SatisfactionReport,
     // Complaints (TKT-10)
     ComplaintCreate,
@@ -117,7 +118,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for tests that the table covers them all.
-    pub const ALL: [Action; 82] = [
+    pub const ALL: [Action; 83] = [
         Action::TicketCreate,
         Action::TicketUpdate,
         Action::TicketList,
@@ -164,6 +165,7 @@ impl Action {
         Action::FollowUpList,
         Action::FollowUpGet,
         Action::FollowUpAnswer,
+        Action::DeskAgenda,
         Action::SatisfactionReport,
         Action::ComplaintCreate,
         Action::ComplaintList,
@@ -218,7 +220,7 @@ impl Action {
             FormCreate | FormList | FormListLate | FormGet | FormVersions | FormUpdate
             | FormSign | FormAmend | FormReceive => "TKT-7",
             CallbackCreate | CallbackList | CallbackGet | CallbackAttempt | CallbackComplete
-            | FollowUpList | FollowUpGet | FollowUpAnswer => "TKT-9",
+            | FollowUpList | FollowUpGet | FollowUpAnswer | DeskAgenda => "TKT-9",
             SatisfactionReport => "TKT-13",
             ComplaintCreate | ComplaintList | ComplaintGet | ComplaintCounts | ComplaintJudge
             | ComplaintReply | ComplaintClose => "TKT-10",

@@ -30,6 +30,16 @@ const OFFICE: &[Role] = &[Admin, Manager, Clerk];
 /// Who makes callbacks.
 const DESK: &[Role] = &[Admin, Manager, Clerk, CallbackAgent];
 const FOLLOW_UP_READERS: &[Role] = &[Admin, Manager, QaInspector, Executive];
+/// Who reads a desk agenda: the desk itself, and those who oversee it or a team.
+const DESK_OVERSEERS: &[Role] = &[
+    Admin,
+    Manager,
+    Supervisor,
+    Clerk,
+    CallbackAgent,
+    QaInspector,
+    Executive,
+];
 const REPORT_READERS: &[Role] = &[Admin, Manager, QaInspector, Executive, Supervisor];
 const COMPLAINT_RECORDERS: &[Role] = &[
     Admin,
@@ -115,6 +125,7 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (FollowUpList, FOLLOW_UP_READERS),
     (FollowUpGet, FOLLOW_UP_READERS),
     (FollowUpAnswer, MANAGERS),
+    (DeskAgenda, DESK_OVERSEERS),
     (SatisfactionReport, REPORT_READERS),
     (ComplaintCreate, COMPLAINT_RECORDERS),
     (ComplaintList, ANYONE),

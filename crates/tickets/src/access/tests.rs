@@ -207,6 +207,18 @@ fn tkt_9_the_desk_calls_back_and_managers_answer_follow_ups() {
         (FollowUpList, &[Admin, Manager, QaInspector, Executive]),
         (FollowUpGet, &[Admin, Manager, QaInspector, Executive]),
         (FollowUpAnswer, &[Admin, Manager]),
+        (
+            DeskAgenda,
+            &[
+                Admin,
+                Manager,
+                Supervisor,
+                Clerk,
+                CallbackAgent,
+                QaInspector,
+                Executive,
+            ],
+        ),
     ]);
 }
 

@@ -157,6 +157,32 @@ fn contracts_seen_from(actor: &Actor, place: &Place) -> (Vec<String>, Visible) {
     )
 }
 
+/// Whose desk agenda an actor may read (ORG-5): their own; the desk and the roles above it
+/// ([`CALLBACKS_SEE_ALL`]) anyone's and any team's; a supervisor their teams' and those teams'
+/// members'. Anything else reads as absent (404).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeskSubject {
+    Person(String),
+    Team(String),
+}
+
+pub fn sees_desk_of(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    subject: &DeskSubject,
+) -> Result<bool, ApiError> {
+    if *subject == DeskSubject::Person(actor.user_id.clone())
+        || actor.has_any_role(CALLBACKS_SEE_ALL)
+    {
+        return Ok(true);
+    }
+    let place = place(conn, actor)?;
+    Ok(match subject {
+        DeskSubject::Person(user) => place.supervised_member_ids.contains(user),
+        DeskSubject::Team(team) => place.supervised_team_ids.contains(team),
+    })
+}
+
 /// What an actor sees of tickets, plus (for field staff) everything of their own team's:
 /// customer records are shared by a team, tickets are not.
 fn customers_seen_from(actor: &Actor, place: &Place) -> Visible {

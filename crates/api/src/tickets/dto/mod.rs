@@ -1,6 +1,7 @@
 pub mod callbacks;
 pub mod change_requests;
 pub mod complaints;
+pub mod desk;
 pub mod feedback_forms;
 pub mod kb;
 pub mod tickets;

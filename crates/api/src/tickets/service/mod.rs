@@ -2,6 +2,7 @@ pub mod callback_follow_ups;
 pub mod callbacks;
 pub mod change_requests;
 pub mod complaints;
+pub mod desk;
 pub mod dispatch;
 pub mod edit;
 pub mod feedback_forms;
