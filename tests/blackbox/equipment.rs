@@ -210,6 +210,14 @@ fn products_crud_with_price_rules_roles_and_search() {
         .send()
         .problem(404, "not-found");
     assert_eq!(search("报警"), [id(&other)]);
+    // The deleted product's model is free for a new product; a second live one is refused.
+    let successor = product(&app, &admin, "GST-200");
+    assert_ne!(id(&successor), pid);
+    app.post("/api/v1/products")
+        .bearer(&admin)
+        .json(&json!({"model": "GST-200", "name": "x", "unit_price_fen": 1, "unit_cost_fen": 1, "floor_price_fen": 1}))
+        .send()
+        .duplicate("model");
     // Equipment cannot be of a deleted product.
     let bad = post_equipment(
         &app,

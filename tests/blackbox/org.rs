@@ -181,6 +181,11 @@ fn teams_are_created_read_changed_and_soft_deleted_with_an_audit_trail() {
         .problem(404, "not-found");
     let listed = app.get("/api/v1/teams").bearer(&admin).send().json();
     assert!(ids(&listed).is_empty());
+    // A deleted team's name is free again; two live teams still cannot share it.
+    let again = create_team(&app, &admin, json!({"name": "华东1组"}));
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_ne!(id_of(&again.json()), id);
+    create_team(&app, &admin, json!({"name": "华东1组"})).duplicate("name");
 
     let entries = audit_of(&app, &admin, "team", &id);
     assert_eq!(

@@ -44,13 +44,14 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ProductRow>, Sto
         .optional()?)
 }
 
-/// The product holding `model` (the column is unique over deleted records too).
+/// The live product holding `model` (a deleted product's model is free for a new one).
 pub fn find_by_model(
     conn: &mut DbConnection,
     model: &str,
 ) -> Result<Option<ProductRow>, StoreError> {
     Ok(products::table
         .filter(products::model.eq(model))
+        .filter(products::deleted_at.is_null())
         .select(ProductRow::as_select())
         .first(conn)
         .optional()?)

@@ -35,10 +35,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<TeamRow>, StoreE
         .optional()?)
 }
 
-/// The team with this name, deleted or not (names stay unique across both).
+/// The live team with this name (a deleted team's name is free for a new one).
 pub fn find_by_name(conn: &mut DbConnection, name: &str) -> Result<Option<TeamRow>, StoreError> {
     Ok(teams::table
         .filter(teams::name.eq(name))
+        .filter(teams::deleted_at.is_null())
         .select(TeamRow::as_select())
         .first(conn)
         .optional()?)

@@ -70,8 +70,8 @@ async fn products_page(
 
 /// Create a product
 ///
-/// Admins and managers (403 for others). 409 when the model exists already. Triggers the audit
-/// entry and webhook event `product.create`.
+/// Admins and managers (403 for others). 409 when a live product has the model (a deleted
+/// product's model is free). Triggers the audit entry and webhook event `product.create`.
 #[utoipa::path(
     tag = "products",
     operation_id = "createProduct",

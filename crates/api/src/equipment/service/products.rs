@@ -25,7 +25,7 @@ fn model_taken() -> ApiError {
     ApiError::duplicate("products_model_key")
 }
 
-/// 409 when another product (deleted ones included: the column is unique) has `model`.
+/// 409 when another live product has `model`.
 fn check_model_free(
     conn: &mut DbConnection,
     model: &str,

@@ -68,8 +68,8 @@ async fn teams_page(
 /// Create a team.
 ///
 /// Admins, managers and HR (403 for others). The supervisor must be an enabled supervisor or
-/// manager (422); 409 when a team of that name exists. Triggers the audit entry and webhook event
-/// `team.create`.
+/// manager (422); 409 when a live team of that name exists (a deleted team's name is free).
+/// Triggers the audit entry and webhook event `team.create`.
 #[utoipa::path(
     tag = "teams",
     operation_id = "createTeam",
