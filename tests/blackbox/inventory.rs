@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod counts;
 mod loans;
 
 const PASSWORD: &str = "Inventory-pass-1";

@@ -22,6 +22,9 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::stock::MOVEMENTS_EXPORT,
     &inventory::dto::loans::LOANS_EXPORT,
     &inventory::dto::loans::CHARGES_EXPORT,
+    &inventory::dto::counts::COUNTS_EXPORT,
+    &inventory::dto::counts::ANOMALIES_EXPORT,
+    &inventory::dto::minimums::MINIMUMS_EXPORT,
     &contracts::dto::contracts::EXPORT,
 ];
 

@@ -1,3 +1,5 @@
 pub mod catalogue;
+pub mod counts;
 pub mod loans;
+pub mod minimums;
 pub mod stock;
