@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 mod counts;
 mod loans;
+mod report;
 
 const PASSWORD: &str = "Inventory-pass-1";
 

@@ -190,6 +190,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::loans::routes(cfg);
     inventory::routes::counts::routes(cfg);
     inventory::routes::minimums::routes(cfg);
+    inventory::routes::report::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
 }

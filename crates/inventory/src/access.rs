@@ -40,10 +40,12 @@ pub enum Action {
     CountRead,
     /// INV-7: set the minimum stock of a part at a location.
     MinimumEdit,
+    /// INV-9: read the monthly spare-parts report.
+    ReportRead,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::PartRead,
         Action::PartEdit,
         Action::StockRead,
@@ -59,6 +61,7 @@ impl Action {
         Action::CountSubmit,
         Action::CountRead,
         Action::MinimumEdit,
+        Action::ReportRead,
     ];
 
     /// The rule a refusal of this action names.
@@ -68,7 +71,8 @@ impl Action {
             | Action::StockRead
             | Action::LoanRead
             | Action::ChargeRead
-            | Action::CountRead => "ORG-5",
+            | Action::CountRead
+            | Action::ReportRead => "ORG-5",
             Action::PartEdit | Action::LocationEdit | Action::StockMove => "INV-1",
             Action::LoanRequest | Action::LoanDecide | Action::LoanIssue | Action::LoanSign => {
                 "INV-2"
@@ -130,6 +134,8 @@ pub const ROLES: &[(Action, &[Role])] = &[
     // The counts are the whole service centre's stock: those who see all of it.
     (Action::CountRead, STOCK_SEE_ALL),
     (Action::MinimumEdit, KEEPERS),
+    // INV-9: the report is for finance, over every location's stock.
+    (Action::ReportRead, STOCK_SEE_ALL),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).

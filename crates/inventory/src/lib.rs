@@ -5,3 +5,4 @@ pub mod catalogue;
 pub mod counts;
 pub mod loans;
 pub mod movements;
+pub mod report;
