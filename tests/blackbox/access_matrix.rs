@@ -60,6 +60,12 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         "STOCK_SEE_ALL: every loan; engineers only their own; commands need other roles",
     ),
     (
+        &["stock-counts", "stock-minimums"],
+        FINANCE,
+        "CountRead is STOCK_SEE_ALL (kefu_inventory::access): the service centre's counts and \
+         minimums are shared stock; setting a minimum needs the office roles",
+    ),
+    (
         &["kb-articles"],
         SIGNED_IN,
         "KbGet is ANYONE and the article is published; KbVersions is STAFF",

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod counts;
 mod loans;
+mod report;
 
 const PASSWORD: &str = "Inventory-pass-1";
 

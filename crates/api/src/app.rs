@@ -189,6 +189,9 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::catalogue::routes(cfg);
     inventory::routes::stock::routes(cfg);
     inventory::routes::loans::routes(cfg);
+    inventory::routes::counts::routes(cfg);
+    inventory::routes::minimums::routes(cfg);
+    inventory::routes::report::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
 }
@@ -216,6 +219,10 @@ pub fn job_registry(config: &Config) -> Registry {
             tickets::jobs::callbacks::CallbackOverdueWatch,
         )
         .every(Duration::from_secs(60), inventory::jobs::LoanOverdueWatch)
+        .every(
+            Duration::from_secs(60),
+            inventory::jobs::CountWatch { tz: timezone },
+        )
         .every(Duration::from_secs(60), contracts::jobs::ContractLifecycle)
         .every(Duration::from_secs(60), contracts::jobs::OverduePayments)
         .every(Duration::from_secs(60), contracts::jobs::ExpiryReminders)

@@ -34,10 +34,18 @@ pub enum Action {
     LoanReportLoss,
     /// INV-3: read the charges for lost or damaged units (an engineer their own, ORG-5).
     ChargeRead,
+    /// INV-7: submit the daily opening or closing count of the fault-service centre.
+    CountSubmit,
+    /// INV-7: read counts, their anomalies and the minimum stock levels.
+    CountRead,
+    /// INV-7: set the minimum stock of a part at a location.
+    MinimumEdit,
+    /// INV-9: read the monthly spare-parts report.
+    ReportRead,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 16] = [
         Action::PartRead,
         Action::PartEdit,
         Action::StockRead,
@@ -50,17 +58,27 @@ impl Action {
         Action::LoanSign,
         Action::LoanReportLoss,
         Action::ChargeRead,
+        Action::CountSubmit,
+        Action::CountRead,
+        Action::MinimumEdit,
+        Action::ReportRead,
     ];
 
     /// The rule a refusal of this action names.
     pub fn rule(self) -> &'static str {
         match self {
-            Action::PartRead | Action::StockRead | Action::LoanRead | Action::ChargeRead => "ORG-5",
+            Action::PartRead
+            | Action::StockRead
+            | Action::LoanRead
+            | Action::ChargeRead
+            | Action::CountRead
+            | Action::ReportRead => "ORG-5",
             Action::PartEdit | Action::LocationEdit | Action::StockMove => "INV-1",
             Action::LoanRequest | Action::LoanDecide | Action::LoanIssue | Action::LoanSign => {
                 "INV-2"
             }
             Action::LoanReportLoss => "INV-3",
+            Action::CountSubmit | Action::MinimumEdit => "INV-7",
         }
     }
 }
@@ -112,6 +130,12 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::LoanSign, ENGINEER),
     (Action::LoanReportLoss, LOSS_REPORTERS),
     (Action::ChargeRead, CHARGE_READERS),
+    (Action::CountSubmit, KEEPERS),
+    // The counts are the whole service centre's stock: those who see all of it.
+    (Action::CountRead, STOCK_SEE_ALL),
+    (Action::MinimumEdit, KEEPERS),
+    // INV-9: the report is for finance, over every location's stock.
+    (Action::ReportRead, STOCK_SEE_ALL),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).
@@ -208,6 +232,18 @@ mod tests {
         assert_eq!(
             require_own_loan("e2", "e1").unwrap_err().rule(),
             Some("INV-2")
+        );
+    }
+
+    #[test]
+    fn inv_7_the_office_counts_and_those_who_see_all_stock_read_the_counts() {
+        assert!(may(Action::CountSubmit, &[Clerk]));
+        assert!(!may(Action::CountSubmit, &[Engineer]));
+        assert!(may(Action::CountRead, &[Finance]));
+        assert!(!may(Action::CountRead, &[Engineer]));
+        assert_eq!(
+            require(Action::MinimumEdit, &[Finance]).unwrap_err().rule(),
+            Some("INV-7")
         );
     }
 

@@ -2,5 +2,7 @@
 
 pub mod access;
 pub mod catalogue;
+pub mod counts;
 pub mod loans;
 pub mod movements;
+pub mod report;

@@ -329,6 +329,33 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     // 000202_part_loans
     key("part_loans_pkey", "part_loans", &["id"], ID),
     key("part_charges_pkey", "part_charges", &["id"], ID),
+    // 000203_stock_counts
+    key("stock_minimums_pkey", "stock_minimums", &["id"], ID),
+    key(
+        "stock_minimums_part_id_location_id_key",
+        "stock_minimums",
+        &["part_id", "location_id"],
+        Some("part_id"),
+    ),
+    key("stock_counts_pkey", "stock_counts", &["id"], ID),
+    key(
+        "stock_counts_location_id_count_day_kind_key",
+        "stock_counts",
+        &["location_id", "count_day", "kind"],
+        Some("kind"),
+    ),
+    key(
+        "stock_count_anomalies_pkey",
+        "stock_count_anomalies",
+        &["id"],
+        None,
+    ),
+    key(
+        "stock_count_anomalies_occurrence_key_key",
+        "stock_count_anomalies",
+        &["occurrence_key"],
+        None,
+    ),
     // 000101_contracts
     key("contracts_pkey", "contracts", &["id"], ID),
     // CON-1: a contract is renewed at most once.

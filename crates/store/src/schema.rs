@@ -948,6 +948,59 @@ diesel::table! {
 }
 
 diesel::table! {
+    stock_minimums (id) {
+        id -> Text,
+        part_id -> Text,
+        location_id -> Text,
+        min_quantity -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    stock_counts (id) {
+        id -> Text,
+        location_id -> Text,
+        count_day -> Date,
+        kind -> Text,
+        lines -> Text,
+        note -> Nullable<Text>,
+        counted_by -> Nullable<Text>,
+        anomaly_count -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    stock_count_anomalies (id) {
+        id -> Text,
+        occurrence_key -> Text,
+        kind -> Text,
+        count_id -> Nullable<Text>,
+        location_id -> Text,
+        count_day -> Date,
+        count_kind -> Text,
+        part_id -> Nullable<Text>,
+        expected_quantity -> Nullable<BigInt>,
+        counted_quantity -> Nullable<BigInt>,
+        damaged_quantity -> Nullable<BigInt>,
+        min_quantity -> Nullable<BigInt>,
+        missing_serials -> Text,
+        unexpected_serials -> Text,
+        damaged_serials -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     contracts (id) {
         id -> Text,
         title -> Text,

@@ -222,6 +222,25 @@ pub fn build() -> Fixture {
         json!({"part_id": id(&part), "quantity": 1, "note": format!("借用 {MARKER}")}),
     );
     records.insert("part-loans", one(id(&loan)));
+    // INV-7: the service centre's count and a minimum there (shared stock, no owner).
+    let centre = a.create(
+        &admin,
+        "/api/v1/stock-locations",
+        json!({"kind": "service_centre", "name": format!("故障服务中心 {MARKER}")}),
+    );
+    let count = a.create(
+        &admin,
+        "/api/v1/stock-counts",
+        json!({"location_id": id(&centre), "kind": "opening", "lines": [],
+               "note": format!("盘点 {MARKER}")}),
+    );
+    records.insert("stock-counts", one(id(&count["count"])));
+    let minimum = a.create(
+        &admin,
+        "/api/v1/stock-minimums",
+        json!({"part_id": id(&part), "location_id": id(&centre), "min_quantity": 1}),
+    );
+    records.insert("stock-minimums", one(id(&minimum)));
 
     let (x, site_x, contact_x, _) = a.customer(
         &format!("甲公司 {MARKER}"),

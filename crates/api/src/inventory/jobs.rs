@@ -1,15 +1,22 @@
 //! INV-2: flags each loan still out after its due day, exactly once (a conditional UPDATE on
 //! the flag), and tells the engineer and the managers in the same transaction. Overdue loans
-//! also count as breaches (INV-2) for HR scoring once that lands.
+//! also count as breaches (INV-2) for HR scoring once that lands. INV-7: a working day whose
+//! daily count was not taken is flagged once after it ends.
 
+use crate::calendar::service::load_work_calendar;
+use crate::inventory::service::counts as count_svc;
 use crate::kernel::access::roles::{MANAGERS, role_names};
 use crate::kernel::command::Ctx;
 use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::notify::{Notice, notify};
+use chrono::{TimeZone, Utc};
+use chrono_tz::Tz;
+use kefu_inventory::counts::missing;
+use kefu_store::inventory::counts;
 use kefu_store::inventory::loans as store;
 use kefu_store::notifications as inbox;
-use kefu_store::{DbConnection, write_tx};
+use kefu_store::{DbConnection, to_db_time, write_tx};
 
 pub struct LoanOverdueWatch;
 
@@ -62,6 +69,52 @@ impl JobHandler for LoanOverdueWatch {
                 }
                 Ok(())
             })?;
+        }
+        Ok(())
+    }
+}
+
+/// INV-7: after a working day ends, raises a `missing_count` anomaly for each opening or
+/// closing count the fault-service centre did not submit that day — once: the anomaly's
+/// occurrence key is unique, so of concurrent instances one records it and tells the office.
+/// It looks at the previous day only; a day the scheduler did not run at all is not caught
+/// up (the count list shows it).
+pub struct CountWatch {
+    pub tz: Tz,
+}
+
+impl JobHandler for CountWatch {
+    fn kind(&self) -> &'static str {
+        "stock_counts.missing_watch"
+    }
+
+    fn max_attempts(&self) -> i64 {
+        3
+    }
+
+    fn run(&self, conn: &mut DbConnection, job: &JobRun<'_>) -> Result<(), ApiError> {
+        let Some(day) = job.today.pred_opt() else {
+            return Ok(());
+        };
+        if !load_work_calendar(conn, day, day)?.is_working_day(day) {
+            return Ok(());
+        }
+        // A location set up during the day owed no count of it.
+        let Some(start) = day
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| self.tz.from_local_datetime(&t).earliest())
+        else {
+            return Ok(());
+        };
+        let ctx = Ctx::system(job.now);
+        for location in counts::service_centres(conn, to_db_time(start.with_timezone(&Utc)))? {
+            let taken = counts::kinds_taken(conn, &location, day)?;
+            for kind in missing(&taken) {
+                // One transaction per missing count: a failure leaves the others recorded.
+                write_tx(conn, |conn| {
+                    count_svc::raise_missing(conn, &ctx, &location, day, kind)
+                })?;
+            }
         }
         Ok(())
     }

@@ -25,6 +25,10 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::stock::MOVEMENTS_EXPORT,
     &inventory::dto::loans::LOANS_EXPORT,
     &inventory::dto::loans::CHARGES_EXPORT,
+    &inventory::dto::counts::COUNTS_EXPORT,
+    &inventory::dto::counts::ANOMALIES_EXPORT,
+    &inventory::dto::minimums::MINIMUMS_EXPORT,
+    &inventory::dto::report::MONTHLY_EXPORT,
     &contracts::dto::contracts::EXPORT,
 ];
 
@@ -57,11 +61,12 @@ mod tests {
             let ok = &op["responses"]["200"]["content"];
             assert!(ok[CSV_MIME].is_object() && ok[XLSX_MIME].is_object());
             let page = resolve(&ok["application/json"]["schema"]);
-            // A report lists its rows as `groups` beside its own fields.
-            let rows = match page["properties"].get("items") {
-                Some(items) => items,
-                None => &page["properties"]["groups"],
-            };
+            // A report lists its rows as `groups` or `lines` beside its own fields.
+            let props = &page["properties"];
+            let rows = props
+                .get("items")
+                .or_else(|| props.get("lines"))
+                .unwrap_or(&props["groups"]);
             let item = resolve(&rows["items"]);
             let mut fields = BTreeSet::new();
             for (name, schema) in item["properties"].as_object().unwrap() {

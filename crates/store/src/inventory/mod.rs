@@ -2,6 +2,7 @@
 //! serialised units and the ledger ([`stock`]), changed by conditional updates only.
 
 pub mod catalogue;
+pub mod counts;
 pub mod loans;
 pub mod stock;
 

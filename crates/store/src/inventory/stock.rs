@@ -316,3 +316,40 @@ pub fn list_movements(
         .limit(limit)
         .load(conn)?)
 }
+
+/// One ledger row as INV-9's report reads it: (part, kind, quantity, from, to, recorded at).
+pub type LedgerFigures = (
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    NaiveDateTime,
+);
+
+/// Every ledger row recorded before `end` (UTC), touching `location_id` when given.
+pub fn ledger_until(
+    conn: &mut DbConnection,
+    end: NaiveDateTime,
+    location_id: Option<&str>,
+) -> Result<Vec<LedgerFigures>, StoreError> {
+    let mut query = stock_movements::table
+        .filter(stock_movements::created_at.lt(end))
+        .select((
+            stock_movements::part_id,
+            stock_movements::kind,
+            stock_movements::quantity,
+            stock_movements::from_location_id,
+            stock_movements::to_location_id,
+            stock_movements::created_at,
+        ))
+        .into_boxed();
+    if let Some(l) = location_id {
+        query = query.filter(
+            stock_movements::from_location_id
+                .eq(l.to_owned())
+                .or(stock_movements::to_location_id.eq(l.to_owned())),
+        );
+    }
+    Ok(query.order(stock_movements::id.asc()).load(conn)?)
+}

@@ -1,3 +1,6 @@
 pub mod catalogue;
+pub mod counts;
 pub mod loans;
+pub mod minimums;
+pub mod report;
 pub mod stock;

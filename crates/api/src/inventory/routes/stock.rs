@@ -13,7 +13,9 @@ use crate::kernel::page::{Page, decode_cursor, fetch_size, paginate};
 use crate::kernel::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use kefu_inventory::access::{self, Action};
+use kefu_store::inventory::StockScope;
 use kefu_store::inventory::stock::{self as store, LevelFilter, MovementFilter, UnitFilter};
+use kefu_store::{DbConnection, StoreError};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -90,33 +92,51 @@ async fn movements_page(
     caller: Caller,
     query: MovementsQuery,
 ) -> Result<Page<MovementOut>, ApiError> {
-    access::require(Action::StockRead, &caller.actor.roles)?;
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let after = decode_cursor(query.cursor.as_deref())?;
     let filter = MovementFilter {
         part_id: trimmed(query.part_id),
         location_id: trimmed(query.location_id),
         kind: query.kind,
     };
+    scoped_page(
+        state,
+        caller,
+        query.limit,
+        query.cursor,
+        move |conn, scope, after, fetch| store::list_movements(conn, scope, &filter, after, fetch),
+        |m| m.id.clone(),
+        |m| MovementOut::from(&m),
+    )
+    .await
+}
+
+/// One page of a stock list in the caller's ORG-5 scope, by id after the cursor: what the
+/// ledger, level and unit lists share. `load` reads `fetch` rows after the cursor's id.
+async fn scoped_page<R, T, L>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    limit: Option<u32>,
+    cursor: Option<String>,
+    load: L,
+    key: impl Fn(&R) -> String,
+    render: impl FnMut(R) -> T,
+) -> Result<Page<T>, ApiError>
+where
+    R: Send + 'static,
+    L: FnOnce(&mut DbConnection, &StockScope, Option<&str>, i64) -> Result<Vec<R>, StoreError>
+        + Send
+        + 'static,
+{
+    access::require(Action::StockRead, &caller.actor.roles)?;
+    let (limit, fetch) = fetch_size(limit)?;
+    let after = decode_cursor(cursor.as_deref())?;
     let actor = caller.actor.clone();
     let rows = state
         .db(move |conn| {
             let scope = scope::stock(conn, &actor)?;
-            Ok(store::list_movements(
-                conn,
-                &scope,
-                &filter,
-                after.as_deref(),
-                fetch,
-            )?)
+            Ok(load(conn, &scope, after.as_deref(), fetch)?)
         })
         .await?;
-    Ok(paginate(
-        rows,
-        limit,
-        |m| m.id.clone(),
-        |m| MovementOut::from(&m),
-    ))
+    Ok(paginate(rows, limit, key, render))
 }
 
 /// List stock levels
@@ -149,32 +169,20 @@ async fn levels_page(
     caller: Caller,
     query: LevelsQuery,
 ) -> Result<Page<LevelOut>, ApiError> {
-    access::require(Action::StockRead, &caller.actor.roles)?;
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let after = decode_cursor(query.cursor.as_deref())?;
     let filter = LevelFilter {
         part_id: trimmed(query.part_id),
         location_id: trimmed(query.location_id),
     };
-    let actor = caller.actor.clone();
-    let rows = state
-        .db(move |conn| {
-            let scope = scope::stock(conn, &actor)?;
-            Ok(store::list_levels(
-                conn,
-                &scope,
-                &filter,
-                after.as_deref(),
-                fetch,
-            )?)
-        })
-        .await?;
-    Ok(paginate(
-        rows,
-        limit,
+    scoped_page(
+        state,
+        caller,
+        query.limit,
+        query.cursor,
+        move |conn, scope, after, fetch| store::list_levels(conn, scope, &filter, after, fetch),
         |l| l.id.clone(),
         |l| LevelOut::from(&l),
-    ))
+    )
+    .await
 }
 
 /// List serialised units
@@ -207,31 +215,19 @@ async fn units_page(
     caller: Caller,
     query: UnitsQuery,
 ) -> Result<Page<UnitOut>, ApiError> {
-    access::require(Action::StockRead, &caller.actor.roles)?;
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let after = decode_cursor(query.cursor.as_deref())?;
     let filter = UnitFilter {
         part_id: trimmed(query.part_id),
         location_id: trimmed(query.location_id),
         status: query.status,
     };
-    let actor = caller.actor.clone();
-    let rows = state
-        .db(move |conn| {
-            let scope = scope::stock(conn, &actor)?;
-            Ok(store::list_units(
-                conn,
-                &scope,
-                &filter,
-                after.as_deref(),
-                fetch,
-            )?)
-        })
-        .await?;
-    Ok(paginate(
-        rows,
-        limit,
+    scoped_page(
+        state,
+        caller,
+        query.limit,
+        query.cursor,
+        move |conn, scope, after, fetch| store::list_units(conn, scope, &filter, after, fetch),
         |u| u.id.clone(),
         |u| UnitOut::from(&u),
-    ))
+    )
+    .await
 }

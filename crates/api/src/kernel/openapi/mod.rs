@@ -70,7 +70,10 @@ technical or web-operations centre, closed with their knowledge-base article; vi
 ticket and to the assignee"),
         (name = "inventory", description = "Spare parts (INV-1, INV-4): the parts catalogue on \
 the products, stock locations (warehouse, fault-service centre, engineers' hands), stock levels, \
-serialised units and the movement ledger; an engineer sees the stock in their own hands"),
+serialised units and the movement ledger; loans (INV-2) and charges (INV-3); the daily counts \
+of the fault-service centre with their anomalies and the minimum stock (INV-7); the monthly \
+spare-parts report (INV-9); an engineer \
+sees the stock in their own hands"),
         (name = "contracts", description = "Service contracts (CON-1, CON-2): covered sites, equipment \
 and executors, the status machine, express and tacit renewal, payment due after signing and \
 overdue; visible per ORG-5, with delta sync and export"),

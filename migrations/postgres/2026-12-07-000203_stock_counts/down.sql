@@ -1,0 +1,3 @@
+DROP TABLE stock_count_anomalies;
+DROP TABLE stock_counts;
+DROP TABLE stock_minimums;
