@@ -8,13 +8,12 @@ use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{ValidJson, trimmed};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use kefu_inventory::access::{self, Action};
-use kefu_store::delta::ListMode;
 use kefu_store::inventory::counts::{self as store, AnomalyFilter, CountFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -73,18 +72,6 @@ async fn submit_count(
     ))
 }
 
-/// The delta-sync parameters of a list: its page size and its mode (live by id, or changed
-/// since an instant).
-fn delta(
-    limit: Option<u32>,
-    updated_since: Option<&str>,
-    cursor: Option<&str>,
-) -> Result<(usize, i64, ListMode), ApiError> {
-    let (limit, fetch) = fetch_size(limit)?;
-    let since = updated_since.map(parse_updated_since).transpose()?;
-    Ok((limit, fetch, list_mode(since, cursor)?))
-}
-
 /// List or delta-sync daily stock counts
 ///
 /// INV-7: the counts filtered by `location_id`, `kind` and the day range `day_from`/`day_to`.
@@ -116,7 +103,7 @@ async fn counts_page(
     query: CountsQuery,
 ) -> Result<Page<CountOut>, ApiError> {
     access::require(Action::CountRead, &caller.actor.roles)?;
-    let (limit, fetch, mode) = delta(
+    let (limit, fetch, mode) = window(
         query.limit,
         query.updated_since.as_deref(),
         query.cursor.as_deref(),
@@ -199,7 +186,7 @@ async fn anomalies_page(
     query: AnomaliesQuery,
 ) -> Result<Page<AnomalyOut>, ApiError> {
     access::require(Action::CountRead, &caller.actor.roles)?;
-    let (limit, fetch, mode) = delta(
+    let (limit, fetch, mode) = window(
         query.limit,
         query.updated_since.as_deref(),
         query.cursor.as_deref(),

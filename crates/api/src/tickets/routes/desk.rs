@@ -33,6 +33,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     params(DeskAgendaQuery),
     responses(
         (status = 200, description = "The agenda", body = DeskAgenda),
+        (status = 404, description = "No such person or team, or one the caller may not read (ORG-5)", body = crate::kernel::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Both `user_id` and `team_id`", body = crate::kernel::error::Problem, content_type = "application/problem+json"),
     )
 )]
