@@ -12,6 +12,7 @@ mod calendar_schedules;
 mod callbacks;
 mod change_requests;
 mod cli;
+mod commissioning;
 mod complaints;
 mod contract_lists;
 mod contract_reminders;

@@ -5,6 +5,7 @@
 //! the company date, and returns the changes or a `DomainError` naming its rule.
 
 pub mod access;
+pub mod commissioning;
 pub mod contract;
 pub mod deadlines;
 pub mod expiry;

@@ -355,6 +355,8 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     ),
     // 000103_contract_payments
     key("contract_payments_pkey", "contract_payments", &["id"], ID),
+    // 000104_commissioning_jobs
+    key("commissioning_jobs_pkey", "commissioning_jobs", &["id"], ID),
 ];
 
 impl UniqueViolation {

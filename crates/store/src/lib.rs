@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod callbacks;
 pub mod change_requests;
 pub mod cities;
+pub mod commissioning;
 pub mod complaints;
 mod conn;
 pub mod contacts;

@@ -23,6 +23,7 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::loans::LOANS_EXPORT,
     &inventory::dto::loans::CHARGES_EXPORT,
     &contracts::dto::contracts::EXPORT,
+    &contracts::dto::commissioning::EXPORT,
 ];
 
 #[cfg(test)]

@@ -1,2 +1,3 @@
+pub mod commissioning;
 pub mod contracts;
 pub mod reminders;
