@@ -32,6 +32,7 @@ mod notifications;
 mod ops;
 mod org;
 mod rate_limit;
+mod repair_warranty;
 mod rules;
 mod spec_conformance;
 mod sync;

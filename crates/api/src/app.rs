@@ -191,6 +191,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);
+    contracts::routes::warranty::routes(cfg);
 }
 
 /// Every kind of job this build runs.

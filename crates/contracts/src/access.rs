@@ -39,10 +39,12 @@ pub enum Action {
     CommissioningRecheck,
     /// Record the acceptance date (CON-7).
     CommissioningRecordAcceptance,
+    /// Ask whether a repair is a free warranty redo (CON-9).
+    RepairWarrantyCheck,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ContractCreate,
         Action::ContractList,
         Action::ContractGet,
@@ -63,6 +65,7 @@ impl Action {
         Action::CommissioningConfirmCallback,
         Action::CommissioningRecheck,
         Action::CommissioningRecordAcceptance,
+        Action::RepairWarrantyCheck,
     ];
 
     /// The rule a refusal of this action names.
@@ -81,6 +84,7 @@ impl Action {
             | Action::CommissioningConfirmCallback
             | Action::CommissioningRecheck
             | Action::CommissioningRecordAcceptance => "CON-7",
+            Action::RepairWarrantyCheck => "CON-9",
             _ => "CON-1",
         }
     }
@@ -141,6 +145,7 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::CommissioningConfirmCallback, OFFICE),
     (Action::CommissioningRecheck, MANAGERS),
     (Action::CommissioningRecordAcceptance, ACCEPTANCE),
+    (Action::RepairWarrantyCheck, STAFF),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).

@@ -10,3 +10,4 @@ pub mod contract;
 pub mod deadlines;
 pub mod expiry;
 pub mod reminders;
+pub mod warranty;

@@ -36,6 +36,7 @@ pub mod schema;
 pub mod sites;
 pub mod teams;
 pub mod throttle;
+pub mod ticket_repairs;
 pub mod tickets;
 mod time;
 pub mod users;

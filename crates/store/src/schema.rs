@@ -1055,3 +1055,15 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    ticket_repairs (ticket_id) {
+        ticket_id -> Text,
+        fault_code -> Text,
+        product_defect -> Bool,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(ticket_repairs -> tickets (ticket_id));
+diesel::allow_tables_to_appear_in_same_query!(tickets, ticket_repairs);

@@ -12,7 +12,7 @@ use validator::Validate;
 /// A commissioning job with what billing needs of it: billable points, class, dates, document
 /// timeliness and the acceptance date.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct JobOut {
+pub struct CommissioningJobOut {
     pub id: String,
     /// The project (工程) name.
     pub title: String,
@@ -75,7 +75,7 @@ pub struct JobOut {
     pub version: i64,
 }
 
-impl Versioned for JobOut {
+impl Versioned for CommissioningJobOut {
     fn version(&self) -> i64 {
         self.version
     }
@@ -91,7 +91,7 @@ impl Versioned for JobOut {
     "pure_alarm_controller": false,
     "engineer_id": "0193a5c0-0000-7000-8000-000000000003"
 }))]
-pub struct CreateJob {
+pub struct CreateCommissioningJob {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
@@ -124,7 +124,7 @@ pub struct CreateJob {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"approved_on": "2026-03-02"}))]
-pub struct ApproveJob {
+pub struct ApproveCommissioningJob {
     /// Default today; not in the future.
     pub approved_on: Option<NaiveDate>,
 }
@@ -132,7 +132,7 @@ pub struct ApproveJob {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"started_on": "2026-03-02", "ended_on": "2026-03-06"}))]
-pub struct CommissionJob {
+pub struct RecordCommissioningWork {
     pub started_on: NaiveDate,
     /// Not before `started_on`, not in the future.
     pub ended_on: NaiveDate,
@@ -141,7 +141,7 @@ pub struct CommissionJob {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"documents": ["project_file", "satisfaction_questionnaire"], "handed_in_on": "2026-03-08"}))]
-pub struct HandInDocuments {
+pub struct HandInCommissioningDocuments {
     #[validate(length(min = 1, max = 3))]
     #[schema(min_items = 1, max_items = 3)]
     pub documents: Vec<CommissioningDocument>,
@@ -152,7 +152,7 @@ pub struct HandInDocuments {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"confirmed_on": "2026-03-09"}))]
-pub struct ConfirmCallback {
+pub struct ConfirmCommissioningCallback {
     /// Default today; not before the last hand-in, not in the future.
     pub confirmed_on: Option<NaiveDate>,
     /// What the customer said; kept in the audit entry.
@@ -164,7 +164,7 @@ pub struct ConfirmCallback {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"rechecked_on": "2026-03-10"}))]
-pub struct RecheckJob {
+pub struct RecheckCommissioningJob {
     /// Default today; not before the callback, not in the future.
     pub rechecked_on: Option<NaiveDate>,
     /// The re-check's result; kept in the audit entry.
@@ -176,7 +176,7 @@ pub struct RecheckJob {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"accepted_on": "2026-04-15"}))]
-pub struct RecordAcceptance {
+pub struct RecordCommissioningAcceptance {
     /// Default today; not before the work's end, not in the future.
     pub accepted_on: Option<NaiveDate>,
 }
@@ -184,7 +184,7 @@ pub struct RecordAcceptance {
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct JobQuery {
+pub struct CommissioningJobQuery {
     pub customer_id: Option<String>,
     pub site_id: Option<String>,
     pub engineer_id: Option<String>,
@@ -204,7 +204,7 @@ pub struct JobQuery {
     pub cursor: Option<String>,
 }
 
-crate::paged!(JobQuery);
+crate::paged!(CommissioningJobQuery);
 
 const fn col(field: &'static str, zh: &'static str) -> Column {
     Column { field, zh }

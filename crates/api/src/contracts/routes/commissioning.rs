@@ -2,8 +2,9 @@
 //! extract, check the action's roles before loading anything (403 before 404), run the service.
 
 use crate::contracts::dto::commissioning::{
-    ApproveJob, CommissionJob, ConfirmCallback, CreateJob, EXPORT, HandInDocuments, JobOut,
-    JobQuery, RecheckJob, RecordAcceptance,
+    ApproveCommissioningJob, CommissioningJobOut, CommissioningJobQuery,
+    ConfirmCommissioningCallback, CreateCommissioningJob, EXPORT, HandInCommissioningDocuments,
+    RecheckCommissioningJob, RecordCommissioningAcceptance, RecordCommissioningWork,
 };
 use crate::contracts::service::commissioning::{self as svc, JobAction};
 use crate::kernel::auth::Caller;
@@ -51,16 +52,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "commissioning",
     operation_id = "createCommissioningJob",
-    request_body = CreateJob,
+    request_body = CreateCommissioningJob,
     responses(
-        (status = 201, description = "Entered", body = JobOut, headers(("Location" = String), ("ETag" = String))),
+        (status = 201, description = "Entered", body = CommissioningJobOut, headers(("Location" = String), ("ETag" = String))),
     )
 )]
 #[post("/commissioning-jobs")]
 async fn create_job(
     state: web::Data<AppState>,
     caller: Caller,
-    ValidJson(input): ValidJson<CreateJob>,
+    ValidJson(input): ValidJson<CreateCommissioningJob>,
 ) -> Result<HttpResponse, ApiError> {
     access::require(Action::CommissioningCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
@@ -93,14 +94,14 @@ async fn create_job(
 #[utoipa::path(
     tag = "commissioning",
     operation_id = "listCommissioningJobs",
-    params(JobQuery),
-    responses((status = 200, description = "One page of jobs", body = Page<JobOut>))
+    params(CommissioningJobQuery),
+    responses((status = 200, description = "One page of jobs", body = Page<CommissioningJobOut>))
 )]
 #[get("/commissioning-jobs")]
 async fn list_jobs(
     state: web::Data<AppState>,
     caller: Caller,
-    listed: Listed<JobQuery>,
+    listed: Listed<CommissioningJobQuery>,
 ) -> Result<HttpResponse, ApiError> {
     access::require(Action::CommissioningList, &caller.actor.roles)?;
     let data = state.clone();
@@ -114,8 +115,8 @@ async fn list_jobs(
 async fn jobs_page(
     state: web::Data<AppState>,
     caller: Caller,
-    query: JobQuery,
-) -> Result<Page<JobOut>, ApiError> {
+    query: CommissioningJobQuery,
+) -> Result<Page<CommissioningJobOut>, ApiError> {
     let (limit, fetch) = fetch_size(query.limit)?;
     let since = query
         .updated_since
@@ -163,7 +164,7 @@ async fn jobs_page(
     tag = "commissioning",
     operation_id = "getCommissioningJob",
     params(("id" = String, Path, description = "Job id")),
-    responses((status = 200, description = "The job", body = JobOut, headers(("ETag" = String))))
+    responses((status = 200, description = "The job", body = CommissioningJobOut, headers(("ETag" = String))))
 )]
 #[get("/commissioning-jobs/{id}")]
 async fn get_job(
@@ -217,9 +218,9 @@ async fn command(
     tag = "commissioning",
     operation_id = "approveCommissioningJob",
     params(("id" = String, Path, description = "Job id"), crate::kernel::openapi::IfMatchHeader),
-    request_body = ApproveJob,
+    request_body = ApproveCommissioningJob,
     responses(
-        (status = 200, description = "Approved", body = JobOut, headers(("ETag" = String))),
+        (status = 200, description = "Approved", body = CommissioningJobOut, headers(("ETag" = String))),
         (status = 409, description = "Not awaiting approval", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -229,7 +230,7 @@ async fn approve_job(
     caller: Caller,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
-    ValidJson(input): ValidJson<ApproveJob>,
+    ValidJson(input): ValidJson<ApproveCommissioningJob>,
 ) -> Result<HttpResponse, ApiError> {
     command(
         state,
@@ -257,9 +258,9 @@ async fn approve_job(
     tag = "commissioning",
     operation_id = "commissionCommissioningJob",
     params(("id" = String, Path, description = "Job id"), crate::kernel::openapi::IfMatchHeader),
-    request_body = CommissionJob,
+    request_body = RecordCommissioningWork,
     responses(
-        (status = 200, description = "Commissioned", body = JobOut, headers(("ETag" = String))),
+        (status = 200, description = "Commissioned", body = CommissioningJobOut, headers(("ETag" = String))),
         (status = 409, description = "Not approved, or commissioned already", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -269,7 +270,7 @@ async fn commission_job(
     caller: Caller,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
-    ValidJson(input): ValidJson<CommissionJob>,
+    ValidJson(input): ValidJson<RecordCommissioningWork>,
 ) -> Result<HttpResponse, ApiError> {
     command(
         state,
@@ -295,9 +296,9 @@ async fn commission_job(
     tag = "commissioning",
     operation_id = "handInCommissioningDocuments",
     params(("id" = String, Path, description = "Job id"), crate::kernel::openapi::IfMatchHeader),
-    request_body = HandInDocuments,
+    request_body = HandInCommissioningDocuments,
     responses(
-        (status = 200, description = "Recorded", body = JobOut, headers(("ETag" = String))),
+        (status = 200, description = "Recorded", body = CommissioningJobOut, headers(("ETag" = String))),
         (status = 409, description = "Not commissioned, or a document handed in already", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -307,7 +308,7 @@ async fn hand_in_job_documents(
     caller: Caller,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
-    ValidJson(input): ValidJson<HandInDocuments>,
+    ValidJson(input): ValidJson<HandInCommissioningDocuments>,
 ) -> Result<HttpResponse, ApiError> {
     command(
         state,
@@ -335,9 +336,9 @@ async fn hand_in_job_documents(
     tag = "commissioning",
     operation_id = "confirmCommissioningCallback",
     params(("id" = String, Path, description = "Job id"), crate::kernel::openapi::IfMatchHeader),
-    request_body = ConfirmCallback,
+    request_body = ConfirmCommissioningCallback,
     responses(
-        (status = 200, description = "Confirmed", body = JobOut, headers(("ETag" = String))),
+        (status = 200, description = "Confirmed", body = CommissioningJobOut, headers(("ETag" = String))),
         (status = 409, description = "Not commissioned", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -347,14 +348,14 @@ async fn confirm_job_callback(
     caller: Caller,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
-    ValidJson(input): ValidJson<ConfirmCallback>,
+    ValidJson(input): ValidJson<ConfirmCommissioningCallback>,
 ) -> Result<HttpResponse, ApiError> {
     command(
         state,
         caller,
         id.into_inner(),
         version,
-        JobAction::ConfirmCallback(input),
+        JobAction::ConfirmCommissioningCallback(input),
     )
     .await
 }
@@ -372,9 +373,9 @@ async fn confirm_job_callback(
     tag = "commissioning",
     operation_id = "recheckCommissioningJob",
     params(("id" = String, Path, description = "Job id"), crate::kernel::openapi::IfMatchHeader),
-    request_body = RecheckJob,
+    request_body = RecheckCommissioningJob,
     responses(
-        (status = 200, description = "Re-checked", body = JobOut, headers(("ETag" = String))),
+        (status = 200, description = "Re-checked", body = CommissioningJobOut, headers(("ETag" = String))),
         (status = 409, description = "No re-check awaited", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -384,7 +385,7 @@ async fn recheck_job(
     caller: Caller,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
-    ValidJson(input): ValidJson<RecheckJob>,
+    ValidJson(input): ValidJson<RecheckCommissioningJob>,
 ) -> Result<HttpResponse, ApiError> {
     command(
         state,
@@ -410,9 +411,9 @@ async fn recheck_job(
     tag = "commissioning",
     operation_id = "recordCommissioningAcceptance",
     params(("id" = String, Path, description = "Job id"), crate::kernel::openapi::IfMatchHeader),
-    request_body = RecordAcceptance,
+    request_body = RecordCommissioningAcceptance,
     responses(
-        (status = 200, description = "Recorded", body = JobOut, headers(("ETag" = String))),
+        (status = 200, description = "Recorded", body = CommissioningJobOut, headers(("ETag" = String))),
         (status = 409, description = "Not commissioned yet, or recorded already", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -422,14 +423,14 @@ async fn record_job_acceptance(
     caller: Caller,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
-    ValidJson(input): ValidJson<RecordAcceptance>,
+    ValidJson(input): ValidJson<RecordCommissioningAcceptance>,
 ) -> Result<HttpResponse, ApiError> {
     command(
         state,
         caller,
         id.into_inner(),
         version,
-        JobAction::RecordAcceptance(input),
+        JobAction::RecordCommissioningAcceptance(input),
     )
     .await
 }

@@ -5,8 +5,9 @@
 //! an engineer the jobs assigned to them; a supervisor also their members'. Anything else is 404.
 
 use crate::contracts::dto::commissioning::{
-    ApproveJob, CommissionJob, ConfirmCallback, CreateJob, HandInDocuments, JobOut, RecheckJob,
-    RecordAcceptance,
+    ApproveCommissioningJob, CommissioningJobOut, ConfirmCommissioningCallback,
+    CreateCommissioningJob, HandInCommissioningDocuments, RecheckCommissioningJob,
+    RecordCommissioningAcceptance, RecordCommissioningWork,
 };
 use crate::contracts::service::contracts::today_of;
 pub use crate::kernel::access::scope::commissioning as job_scope;
@@ -55,14 +56,14 @@ pub fn typed(row: &JobRow) -> Job {
 }
 
 /// The job with its document timeliness judged on `today`: the latest document decides.
-pub fn render(row: &JobRow, today: NaiveDate) -> JobOut {
+pub fn render(row: &JobRow, today: NaiveDate) -> CommissioningJobOut {
     let latest = typed(row)
         .handed_in
         .into_iter()
         .map(|day| timeliness(row.documents_due_on, day, today))
         .max_by_key(|t| t.late_days);
     let (late, late_days) = latest.map_or((false, 0), |t| (t.late, t.late_days));
-    JobOut {
+    CommissioningJobOut {
         id: row.id.clone(),
         title: row.title.clone(),
         notice_no: row.notice_no.clone(),
@@ -124,8 +125,8 @@ pub fn create(
     ctx: &Ctx,
     actor: &Actor,
     tz: Tz,
-    input: CreateJob,
-) -> Result<JobOut, ApiError> {
+    input: CreateCommissioningJob,
+) -> Result<CommissioningJobOut, ApiError> {
     let today = today_of(tz, ctx.now);
     let original = match &input.original_job_id {
         Some(id) => {
@@ -225,12 +226,12 @@ pub fn create(
 /// A command on a job with its arguments.
 #[derive(Debug)]
 pub enum JobAction {
-    Approve(ApproveJob),
-    Commission(CommissionJob),
-    HandIn(HandInDocuments),
-    ConfirmCallback(ConfirmCallback),
-    Recheck(RecheckJob),
-    RecordAcceptance(RecordAcceptance),
+    Approve(ApproveCommissioningJob),
+    Commission(RecordCommissioningWork),
+    HandIn(HandInCommissioningDocuments),
+    ConfirmCommissioningCallback(ConfirmCommissioningCallback),
+    Recheck(RecheckCommissioningJob),
+    RecordCommissioningAcceptance(RecordCommissioningAcceptance),
 }
 
 impl JobAction {
@@ -241,9 +242,9 @@ impl JobAction {
             JobAction::Approve(_) => A::CommissioningApprove,
             JobAction::Commission(_) => A::CommissioningCommission,
             JobAction::HandIn(_) => A::CommissioningHandIn,
-            JobAction::ConfirmCallback(_) => A::CommissioningConfirmCallback,
+            JobAction::ConfirmCommissioningCallback(_) => A::CommissioningConfirmCallback,
             JobAction::Recheck(_) => A::CommissioningRecheck,
-            JobAction::RecordAcceptance(_) => A::CommissioningRecordAcceptance,
+            JobAction::RecordCommissioningAcceptance(_) => A::CommissioningRecordAcceptance,
         }
     }
 
@@ -252,9 +253,9 @@ impl JobAction {
             JobAction::Approve(_) => "commissioning_job.approve",
             JobAction::Commission(_) => "commissioning_job.commission",
             JobAction::HandIn(_) => "commissioning_job.hand_in",
-            JobAction::ConfirmCallback(_) => "commissioning_job.confirm_callback",
+            JobAction::ConfirmCommissioningCallback(_) => "commissioning_job.confirm_callback",
             JobAction::Recheck(_) => "commissioning_job.recheck",
-            JobAction::RecordAcceptance(_) => "commissioning_job.record_acceptance",
+            JobAction::RecordCommissioningAcceptance(_) => "commissioning_job.record_acceptance",
         }
     }
 
@@ -271,13 +272,13 @@ impl JobAction {
                 documents: h.documents.clone(),
                 handed_in_on: h.handed_in_on.unwrap_or(today),
             },
-            JobAction::ConfirmCallback(c) => JobCommand::ConfirmCallback {
+            JobAction::ConfirmCommissioningCallback(c) => JobCommand::ConfirmCallback {
                 confirmed_on: c.confirmed_on.unwrap_or(today),
             },
             JobAction::Recheck(r) => JobCommand::Recheck {
                 rechecked_on: r.rechecked_on.unwrap_or(today),
             },
-            JobAction::RecordAcceptance(a) => JobCommand::RecordAcceptance {
+            JobAction::RecordCommissioningAcceptance(a) => JobCommand::RecordAcceptance {
                 accepted_on: a.accepted_on.unwrap_or(today),
             },
         }
@@ -286,8 +287,11 @@ impl JobAction {
     /// The note the audit entry keeps beside the job.
     fn note(&self) -> Option<&str> {
         match self {
-            JobAction::ConfirmCallback(ConfirmCallback { note: Some(n), .. })
-            | JobAction::Recheck(RecheckJob { note: Some(n), .. }) => Some(n.trim()),
+            JobAction::ConfirmCommissioningCallback(ConfirmCommissioningCallback {
+                note: Some(n),
+                ..
+            })
+            | JobAction::Recheck(RecheckCommissioningJob { note: Some(n), .. }) => Some(n.trim()),
             _ => None,
         }
     }
@@ -303,7 +307,7 @@ pub fn act(
     id: &str,
     expected_version: i64,
     action: JobAction,
-) -> Result<JobOut, ApiError> {
+) -> Result<CommissioningJobOut, ApiError> {
     let scope = job_scope(conn, actor)?;
     let row = get_row(conn, &scope, id)?;
     if row.version != expected_version {
