@@ -102,6 +102,11 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         FINANCE,
         "SEE_ALL: scope::contracts is everything; finance may book payments (412 when stale)",
     ),
+    (
+        &["commissioning-jobs"],
+        FINANCE,
+        "SEE_ALL: scope::commissioning is everything; no command is finance's",
+    ),
 ];
 
 /// One operation of the spec with a path parameter.

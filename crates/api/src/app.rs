@@ -194,6 +194,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::report::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
+    contracts::routes::commissioning::routes(cfg);
+    contracts::routes::warranty::routes(cfg);
 }
 
 /// Every kind of job this build runs.
@@ -226,6 +228,10 @@ pub fn job_registry(config: &Config) -> Registry {
         .every(Duration::from_secs(60), contracts::jobs::ContractLifecycle)
         .every(Duration::from_secs(60), contracts::jobs::OverduePayments)
         .every(Duration::from_secs(60), contracts::jobs::ExpiryReminders)
+        .every(
+            Duration::from_secs(60),
+            contracts::commissioning_jobs::LateDocuments,
+        )
         .every(
             config.audit_checkpoint_every,
             platform::jobs::audit_checkpoint::AuditCheckpoint::new(config),

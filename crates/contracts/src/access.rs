@@ -23,10 +23,28 @@ pub enum Action {
     ContractReminderGet,
     /// Record the customer's answer to the notice (CON-3).
     ContractReminderAnswer,
+    /// Enter a commissioning notice as a job, or a capacity addition (CON-7).
+    CommissioningCreate,
+    CommissioningList,
+    CommissioningGet,
+    /// The executive's approval of the notice (CON-7).
+    CommissioningApprove,
+    /// Record the work's start and end (CON-7).
+    CommissioningCommission,
+    /// Record the documents handed in (CON-7).
+    CommissioningHandIn,
+    /// The clerk's confirming callback (CON-7).
+    CommissioningConfirmCallback,
+    /// The manager's re-check call (CON-7).
+    CommissioningRecheck,
+    /// Record the acceptance date (CON-7).
+    CommissioningRecordAcceptance,
+    /// Ask whether a repair is a free warranty redo (CON-9).
+    RepairWarrantyCheck,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 21] = [
         Action::ContractCreate,
         Action::ContractList,
         Action::ContractGet,
@@ -38,14 +56,35 @@ impl Action {
         Action::ContractRecordPayment,
         Action::ContractReminderGet,
         Action::ContractReminderAnswer,
+        Action::CommissioningCreate,
+        Action::CommissioningList,
+        Action::CommissioningGet,
+        Action::CommissioningApprove,
+        Action::CommissioningCommission,
+        Action::CommissioningHandIn,
+        Action::CommissioningConfirmCallback,
+        Action::CommissioningRecheck,
+        Action::CommissioningRecordAcceptance,
+        Action::RepairWarrantyCheck,
     ];
 
     /// The rule a refusal of this action names.
     pub fn rule(self) -> &'static str {
         match self {
-            Action::ContractList | Action::ContractGet => "ORG-5",
+            Action::ContractList
+            | Action::ContractGet
+            | Action::CommissioningList
+            | Action::CommissioningGet => "ORG-5",
             Action::ContractRecordPayment => "CON-2",
             Action::ContractReminderGet | Action::ContractReminderAnswer => "CON-3",
+            Action::CommissioningCreate
+            | Action::CommissioningApprove
+            | Action::CommissioningCommission
+            | Action::CommissioningHandIn
+            | Action::CommissioningConfirmCallback
+            | Action::CommissioningRecheck
+            | Action::CommissioningRecordAcceptance => "CON-7",
+            Action::RepairWarrantyCheck => "CON-9",
             _ => "CON-1",
         }
     }
@@ -58,6 +97,31 @@ const DRAFTERS: &[Role] = &[Admin, Manager, Supervisor, Clerk, Engineer];
 const MANAGERS: &[Role] = &[Admin, Manager];
 /// Who books money received against a contract.
 const CASHIERS: &[Role] = &[Admin, Manager, Finance, Clerk];
+
+/// Every staff role: commissioning jobs are internal settlement records (points, the basis of
+/// the engineers' commission), so customer contacts see none.
+const STAFF: &[Role] = &[
+    Admin,
+    Manager,
+    Supervisor,
+    Clerk,
+    Engineer,
+    CallbackAgent,
+    QaInspector,
+    Finance,
+    Hr,
+    Executive,
+];
+/// The seeds: the marketing office's clerk fills in the commissioning notice (工程调试通知及
+/// 结算单), which the sales vice-president (the executive) approves.
+const NOTICE_CLERKS: &[Role] = &[Admin, Manager, Clerk];
+const APPROVERS: &[Role] = &[Admin, Executive];
+/// Who does the work (the assigned engineer; their lead and the manager for them).
+const COMMISSIONERS: &[Role] = &[Admin, Manager, Supervisor, Engineer];
+/// The office clerk (客服内勤) receives the documents and makes the confirming callback.
+const OFFICE: &[Role] = &[Admin, Manager, Clerk];
+/// The acceptance (检测验收) is reported by whoever attends it.
+const ACCEPTANCE: &[Role] = &[Admin, Manager, Supervisor, Clerk, Engineer];
 
 /// Who may run each action at all.
 pub const ROLES: &[(Action, &[Role])] = &[
@@ -72,6 +136,16 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::ContractRecordPayment, CASHIERS),
     (Action::ContractReminderGet, ANYONE),
     (Action::ContractReminderAnswer, DRAFTERS),
+    (Action::CommissioningCreate, NOTICE_CLERKS),
+    (Action::CommissioningList, STAFF),
+    (Action::CommissioningGet, STAFF),
+    (Action::CommissioningApprove, APPROVERS),
+    (Action::CommissioningCommission, COMMISSIONERS),
+    (Action::CommissioningHandIn, OFFICE),
+    (Action::CommissioningConfirmCallback, OFFICE),
+    (Action::CommissioningRecheck, MANAGERS),
+    (Action::CommissioningRecordAcceptance, ACCEPTANCE),
+    (Action::RepairWarrantyCheck, STAFF),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).
@@ -117,6 +191,16 @@ mod tests {
         assert!(may(Action::ContractTerminate, &[Manager]));
         assert!(require(Action::ContractCreate, &[CustomerContact]).is_err());
         assert!(may(Action::ContractGet, &[CustomerContact]));
+    }
+
+    #[test]
+    fn con_7_the_executive_approves_the_clerk_confirms_contacts_see_nothing() {
+        assert!(may(Action::CommissioningApprove, &[Executive]));
+        assert!(!may(Action::CommissioningApprove, &[Manager]));
+        assert!(may(Action::CommissioningConfirmCallback, &[Clerk]));
+        assert!(!may(Action::CommissioningConfirmCallback, &[Engineer]));
+        assert!(may(Action::CommissioningCommission, &[Engineer]));
+        assert!(!may(Action::CommissioningGet, &[CustomerContact]));
     }
 
     #[test]

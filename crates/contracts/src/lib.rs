@@ -5,7 +5,9 @@
 //! the company date, and returns the changes or a `DomainError` naming its rule.
 
 pub mod access;
+pub mod commissioning;
 pub mod contract;
 pub mod deadlines;
 pub mod expiry;
 pub mod reminders;
+pub mod warranty;

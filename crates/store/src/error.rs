@@ -382,6 +382,15 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     ),
     // 000103_contract_payments
     key("contract_payments_pkey", "contract_payments", &["id"], ID),
+    // 000104_commissioning_jobs
+    key("commissioning_jobs_pkey", "commissioning_jobs", &["id"], ID),
+    // 000105_ticket_repairs: one repair record per ticket.
+    key(
+        "ticket_repairs_pkey",
+        "ticket_repairs",
+        &["ticket_id"],
+        None,
+    ),
 ];
 
 impl UniqueViolation {

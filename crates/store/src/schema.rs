@@ -1073,3 +1073,52 @@ diesel::table! {
 
 diesel::joinable!(contract_payments -> contracts (contract_id));
 diesel::allow_tables_to_appear_in_same_query!(contracts, contract_payments);
+
+diesel::table! {
+    commissioning_jobs (id) {
+        id -> Text,
+        title -> Text,
+        notice_no -> Text,
+        customer_id -> Text,
+        site_id -> Text,
+        location_class -> Text,
+        original_job_id -> Nullable<Text>,
+        controller_points -> BigInt,
+        pure_alarm_controller -> Bool,
+        billable_points -> BigInt,
+        engineer_id -> Text,
+        status -> Text,
+        approved_by -> Nullable<Text>,
+        approved_on -> Nullable<Date>,
+        started_on -> Nullable<Date>,
+        ended_on -> Nullable<Date>,
+        documents_due_on -> Nullable<Date>,
+        project_file_on -> Nullable<Date>,
+        questionnaire_on -> Nullable<Date>,
+        settlement_notice_on -> Nullable<Date>,
+        documents_late_noticed_on -> Nullable<Date>,
+        callback_confirmed_by -> Nullable<Text>,
+        callback_confirmed_on -> Nullable<Date>,
+        recheck_required -> Bool,
+        rechecked_by -> Nullable<Text>,
+        rechecked_on -> Nullable<Date>,
+        acceptance_on -> Nullable<Date>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_repairs (ticket_id) {
+        ticket_id -> Text,
+        fault_code -> Text,
+        product_defect -> Bool,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(ticket_repairs -> tickets (ticket_id));
+diesel::allow_tables_to_appear_in_same_query!(tickets, ticket_repairs);

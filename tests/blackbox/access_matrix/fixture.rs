@@ -388,6 +388,13 @@ pub fn build() -> Fixture {
         json!({}),
     );
     records.insert("contracts", one(id(&contract)));
+    let job = a.create(
+        &admin,
+        "/api/v1/commissioning-jobs",
+        json!({"title": format!("调试工程 {MARKER}"), "notice_no": "TS-2026-031",
+               "site_id": site_x["id"], "controller_points": 400, "engineer_id": eng_a_id}),
+    );
+    records.insert("commissioning-jobs", one(id(&job)));
 
     let article = a.create(
         &mgr,

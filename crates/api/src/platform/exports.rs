@@ -30,6 +30,7 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::minimums::MINIMUMS_EXPORT,
     &inventory::dto::report::MONTHLY_EXPORT,
     &contracts::dto::contracts::EXPORT,
+    &contracts::dto::commissioning::EXPORT,
 ];
 
 #[cfg(test)]

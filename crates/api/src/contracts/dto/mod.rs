@@ -1,2 +1,4 @@
+pub mod commissioning;
 pub mod contracts;
 pub mod reminders;
+pub mod warranty;

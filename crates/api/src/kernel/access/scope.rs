@@ -15,6 +15,7 @@ use crate::kernel::context;
 use crate::kernel::error::ApiError;
 use kefu_core::{Actor, Role};
 use kefu_store::DbConnection;
+use kefu_store::commissioning::JobScope;
 use kefu_store::complaints::ComplaintScope;
 use kefu_store::contracts::ContractScope;
 use kefu_store::inventory::StockScope;
@@ -145,6 +146,29 @@ pub fn contracts(conn: &mut DbConnection, actor: &Actor) -> Result<ContractScope
         all: false,
         user_ids,
         customer_ids: kefu_store::contracts::visible_customer_ids(conn, &customers)?,
+    })
+}
+
+/// ORG-5 for commissioning jobs (CON-7): [`SEE_ALL`] see every one; an engineer only the jobs
+/// assigned to them; a supervisor also their members'. Customer contacts are refused by the
+/// role table before (`kefu_contracts::access`: the jobs are internal settlement records), and
+/// would see none here.
+pub fn commissioning(conn: &mut DbConnection, actor: &Actor) -> Result<JobScope, ApiError> {
+    if actor.has_any_role(SEE_ALL) {
+        return Ok(JobScope {
+            all: true,
+            ..JobScope::default()
+        });
+    }
+    let place = place(conn, actor)?;
+    let mut engineer_ids = Vec::new();
+    if actor.has_any_role(&[Role::Engineer, Role::Supervisor]) {
+        engineer_ids.push(actor.user_id.clone());
+    }
+    engineer_ids.extend_from_slice(&place.supervised_member_ids);
+    Ok(JobScope {
+        all: false,
+        engineer_ids,
     })
 }
 

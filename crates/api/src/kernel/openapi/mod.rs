@@ -77,6 +77,11 @@ sees the stock in their own hands"),
         (name = "contracts", description = "Service contracts (CON-1, CON-2): covered sites, equipment \
 and executors, the status machine, express and tacit renewal, payment due after signing and \
 overdue; visible per ORG-5, with delta sync and export"),
+        (name = "commissioning", description = "Commissioning jobs (CON-7, CON-8): entered from \
+the executive-approved commissioning notice; points (127 for a pure alarm controller), location \
+class, engineer, work dates, the three documents with their deadline, the clerk's callback, the \
+manager's re-check over 1000 points, the acceptance date, capacity additions; what billing reads \
+per job; visible per ORG-5, with delta sync and export"),
     ),
     components(schemas(Problem, ProblemFieldError)),
     modifiers(&BearerAuth)

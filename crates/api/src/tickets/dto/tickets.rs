@@ -177,11 +177,19 @@ pub struct NoteBody {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"resolution_summary": "更换通讯板后恢复正常"}))]
+#[schema(example = json!({"resolution_summary": "更换通讯板后恢复正常", "fault_code": "E-COMM-01", "product_defect": false}))]
 pub struct ResolveTicket {
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub resolution_summary: String,
+    /// CON-9: the fault the repair fixed, for a ticket on a device; the warranty question
+    /// (`checkRepairWarranty`) compares it with a later repair's.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub fault_code: Option<String>,
+    /// CON-9: a product quality defect caused the fault (then a repeat is not the engineer's to
+    /// redo free). Only with `fault_code`; default false.
+    pub product_defect: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -10,7 +10,7 @@ use crate::tickets::dto::tickets::{
     AssignTicket, ConfirmAppointment, MissedAppointment, NoteBody, ReasonBody, ResolveTicket,
     TicketOut,
 };
-use crate::tickets::service::transition;
+use crate::tickets::service::{repairs, transition};
 use actix_web::{HttpResponse, post, web};
 use kefu_tickets::access;
 use kefu_tickets::decide::TicketCommand;
@@ -290,7 +290,11 @@ pub(super) async fn reopen_ticket(
 /// Who: the ticket's assignee, or an admin, manager or supervisor (403 for others), on a visible
 /// ticket (ORG-5: otherwise 404). Needs `If-Match`. TKT-11: refused with 422 naming `TKT-11` while
 /// a work order of the ticket is neither closed with its knowledge-base article nor cancelled.
-/// Records the resolution (and the response, if none yet: TKT-2).
+/// Records the resolution (and the response, if none yet: TKT-2). CON-9: a ticket on a device
+/// may record the `fault_code` the repair fixed and whether a `product_defect` caused it (422
+/// `fault_code` on a ticket without equipment, 422 `product_defect` without a fault code); the
+/// warranty question (`checkRepairWarranty`) is answered from these, with the audit entry
+/// `ticket.record_repair`.
 ///
 /// Triggers: the log entry `resolve` and the audit entry `ticket.resolve`. Receiving the visit's
 /// feedback form later creates the callback (TKT-9).
@@ -316,7 +320,19 @@ pub(super) async fn resolve_ticket(
     let cmd = TicketCommand::Resolve {
         summary: input.resolution_summary,
     };
-    command(state, caller, id.into_inner(), version, cmd).await
+    access::require(cmd.action(), &caller.actor.roles)?;
+    let repair = repairs::Repair::of(input.fault_code, input.product_defect)?;
+    let tz = state.config.timezone;
+    run_command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        move |conn, ctx, actor, id, version| {
+            repairs::resolve(conn, ctx, actor, tz, id, version, cmd, repair)
+        },
+    )
+    .await
 }
 
 /// Confirm the appointment

@@ -7,6 +7,7 @@ pub mod dispatch;
 pub mod edit;
 pub mod feedback_forms;
 pub mod kb;
+pub mod repairs;
 pub mod satisfaction;
 pub mod tickets;
 pub mod transition;

@@ -1,0 +1,1 @@
+DROP TABLE commissioning_jobs;

@@ -1,0 +1,2 @@
+DROP INDEX tickets_equipment_idx;
+DROP TABLE ticket_repairs;
