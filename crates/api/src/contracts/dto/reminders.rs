@@ -59,6 +59,7 @@ kefu_core::string_enum! {
 #[into_params(parameter_in = Query)]
 pub struct NoticeQuery {
     /// `json` (default) or `html`, a printable page to fax or post.
+    #[param(inline)]
     pub format: Option<NoticeFormat>,
 }
 
