@@ -11,11 +11,11 @@ pub const SECTION_CAP: i64 = 50;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DeskAgendaQuery {
-    /// Whose agenda (default the caller's). Not with `team_id`.
-    #[param(min_length = 1, max_length = 64)]
+    /// Whose agenda (default, or empty: the caller's). Not with `team_id`.
+    #[param(max_length = 64)]
     pub user_id: Option<String>,
     /// A team's agenda: its members' callbacks, forms and follow-ups. Not with `user_id`.
-    #[param(min_length = 1, max_length = 64)]
+    #[param(max_length = 64)]
     pub team_id: Option<String>,
 }
 
