@@ -14,6 +14,8 @@
 #                      (default 1500)
 #   FUZZ_WORKERS       concurrent schemathesis workers          (default 2)
 #   FUZZ_KEEP          1 keeps the temp dir (server log, reports) for debugging
+#   FUZZ_PATHS         regex: fuzz only the matching paths, to check new operations quickly
+#                      (default: every path)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -141,7 +143,8 @@ run_as() {
         --generation-database none \
         --request-timeout 10 \
         --report junit --report-dir "$work/report-$name" \
-        --no-color)
+        --no-color \
+        ${FUZZ_PATHS:+--include-path-regex "$FUZZ_PATHS"})
 }
 
 # session_intact NAME TOKEN: the identity must come out of its run as it went in (enabled, no
