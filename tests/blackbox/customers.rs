@@ -348,20 +348,22 @@ fn urlencode(s: &str) -> String {
 
 #[test]
 fn delta_sync_returns_changes_and_tombstones_in_order() {
-    let app = TestApp::spawn();
+    let (app, clock) = TestApp::clocked("2026-03-09T10:00:00+08:00");
     let admin = app.admin_token();
     city(&app, &admin, "杭州市", true, &[]);
     let a = customer(&app, &admin, json!({"name": "甲"}));
-    let b = customer(&app, &admin, json!({"name": "乙"}));
-    let since = b["updated_at"].as_str().unwrap().to_owned();
+    customer(&app, &admin, json!({"name": "乙"}));
+    // A minute after the creations, beyond the 60 s every delta list reaches back.
+    let since = "2026-03-09T10:01:00+08:00".to_owned();
+    clock.set("2026-03-09T10:02:00+08:00");
     let site = created(post(
         &app,
         &admin,
         "/api/v1/sites",
         json!({"customer_id": a["id"], "name": "厂区", "address": "一路 1 号", "city": "杭州市"}),
     ));
-    std::thread::sleep(std::time::Duration::from_millis(5));
     let c = customer(&app, &admin, json!({"name": "丙"}));
+    clock.set("2026-03-09T10:03:00+08:00");
     let deleted = app
         .req(
             "DELETE",

@@ -553,14 +553,16 @@ fn con8_a_pure_alarm_controller_counts_127_points_whatever_its_size() {
 
 #[test]
 fn delta_sync_returns_changes_and_tombstones_in_update_order() {
-    let app = TestApp::spawn();
+    let (app, clock) = TestApp::clocked("2026-03-09T10:00:00+08:00");
     let admin = app.admin_token();
     two_customers(&app, None);
     let pid = id(&product(&app, &admin, "P-1"));
     let e1 = equipment(&app, &admin, "site-a", &pid, "S-1");
     let e2 = equipment(&app, &admin, "site-a", &pid, "S-2");
     let e3 = equipment(&app, &admin, "site-b", &pid, "S-3");
-    let since = e3["updated_at"].as_str().unwrap().to_owned();
+    // A minute after the creations, beyond the 60 s every delta list reaches back.
+    let since = "2026-03-09T10:01:00+08:00".to_owned();
+    clock.set("2026-03-09T10:02:00+08:00");
     let gone = delete(
         &app,
         &admin,
@@ -594,8 +596,7 @@ fn delta_sync_returns_changes_and_tombstones_in_update_order() {
     assert_eq!(page["items"][0]["serial"], "S-2");
     assert_eq!(page["next_cursor"], Value::Null);
 
-    // Only what changed after e3 was written: the tombstone (as on every delta list,
-    // `updated_since` is exclusive).
+    // Only what changed since a minute after the creations: the tombstone.
     let recent = app
         .get(&format!("/api/v1/equipment?updated_since={since}"))
         .bearer(&admin)

@@ -20,6 +20,7 @@ mod contracts;
 mod conventions;
 mod crash;
 mod customers;
+mod delta_rules;
 mod desk_agenda;
 mod equipment;
 mod exports;

@@ -10,7 +10,8 @@ const PASSWORD: &str = "Secret-pass-123";
 
 fn insert(app: &TestApp, user_id: &str, title: &str) -> String {
     let id = uuid::Uuid::now_v7().to_string();
-    let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S%.6f");
+    // Two minutes ago: a delta sync from now, reaching back 60 s, leaves it out until it changes.
+    let now = (chrono::Utc::now() - chrono::Duration::minutes(2)).format("%Y-%m-%d %H:%M:%S%.6f");
     app.db.execute(&format!(
         "INSERT INTO notifications (id, user_id, kind, title, body, entity_type, entity_id, \
          created_at, updated_at) VALUES ('{id}', '{user_id}', 'test.notice', '{title}', \

@@ -560,7 +560,7 @@ fn employment_status_follows_org2_and_keeps_its_history() {
 
 #[test]
 fn delta_sync_returns_changes_in_update_order_with_tombstones() {
-    let app = TestApp::spawn();
+    let (app, clock) = TestApp::clocked("2026-03-09T10:00:00+08:00");
     let admin = app.admin_token();
     let made: Vec<Value> = ["甲", "乙", "丙"]
         .iter()
@@ -603,8 +603,11 @@ fn delta_sync_returns_changes_in_update_order_with_tombstones() {
         .send()
         .problem(400, "bad-request");
 
-    // After the last create: a change and a delete, the tombstone last.
-    let since = made[2]["updated_at"].as_str().unwrap().to_owned();
+    // Later: a change and a delete, the tombstone last. A delta from a minute after the
+    // creations is beyond the 60 s every delta list reaches back.
+    let since = "2026-03-09T10:01:00%2B08:00";
+    clock.set("2026-03-09T10:02:00+08:00");
+    let admin = app.admin_token();
     let patched = app
         .patch(&format!("/api/v1/employees/{}", all[1]))
         .bearer(&admin)
@@ -612,6 +615,7 @@ fn delta_sync_returns_changes_in_update_order_with_tombstones() {
         .json(&json!({"station_city": "杭州"}))
         .send();
     assert_eq!(patched.status, 200, "{}", patched.body);
+    clock.set("2026-03-09T10:03:00+08:00");
     let gone = app
         .req("DELETE", &format!("/api/v1/employees/{}", all[0]))
         .bearer(&admin)

@@ -62,7 +62,41 @@ impl Builder {
     }
 }
 
+/// The instant a server started with [`Builder::clock`] reads; `set` moves it. The file is
+/// removed when this is dropped.
+pub struct Clock(PathBuf);
+
+impl Clock {
+    pub fn set(&self, instant: &str) {
+        std::fs::write(&self.0, instant).expect("write the clock file");
+    }
+}
+
+impl Drop for Clock {
+    fn drop(&mut self) {
+        std::fs::remove_file(&self.0).ok();
+    }
+}
+
+impl Builder {
+    /// The server reads its time from a file standing at `instant` until [`Clock::set`]
+    /// moves it (`KEFU_CLOCK_FILE`): every write between two moves has the same timestamp.
+    pub fn clock(self, instant: &str) -> (Self, Clock) {
+        let path = std::env::temp_dir().join(format!("kefu-clock-{}", uuid::Uuid::new_v4()));
+        let clock = Clock(path);
+        clock.set(instant);
+        let path = clock.0.to_str().expect("a UTF-8 temp path").to_owned();
+        (self.env("KEFU_CLOCK_FILE", &path), clock)
+    }
+}
+
 impl TestApp {
+    /// A server whose clock stands at `instant` until the returned [`Clock`] moves it.
+    pub fn clocked(instant: &str) -> (TestApp, Clock) {
+        let (builder, clock) = Builder::default().clock(instant);
+        (builder.spawn(), clock)
+    }
+
     pub fn spawn() -> TestApp {
         Builder::default().spawn()
     }

@@ -16,6 +16,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         session_version -> BigInt,
+        scope_changed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -1122,3 +1123,16 @@ diesel::table! {
 
 diesel::joinable!(ticket_repairs -> tickets (ticket_id));
 diesel::allow_tables_to_appear_in_same_query!(tickets, ticket_repairs);
+
+diesel::table! {
+    ticket_sla_marks (ticket_id, target) {
+        ticket_id -> Text,
+        target -> Text,
+        due_at -> Timestamp,
+        stage -> Text,
+        announced_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(ticket_sla_marks -> tickets (ticket_id));
+diesel::allow_tables_to_appear_in_same_query!(tickets, ticket_sla_marks);

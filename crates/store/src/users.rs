@@ -26,6 +26,8 @@ pub struct UserRow {
     /// Raised whenever the user's sessions end (logout, password change, disabling): an access
     /// token issued under an older value is refused.
     pub session_version: i64,
+    /// When what the user may see last shrank; a delta sync from before it must start over.
+    pub scope_changed_at: Option<NaiveDateTime>,
 }
 
 /// A user with the roles they hold, sorted.
@@ -200,10 +202,34 @@ pub fn update(
         return Ok(current.map_or(VersionedWrite::NotFound, VersionedWrite::Stale));
     }
     if let Some(roles) = roles {
+        let held: Vec<String> = user_roles::table
+            .filter(user_roles::user_id.eq(id))
+            .select(user_roles::role)
+            .load(conn)?;
+        // A role taken away can only narrow what the user sees; one added never does.
+        if held.iter().any(|r| !roles.iter().any(|n| n.as_str() == r)) {
+            mark_scope_changed(conn, &[id.to_owned()], now)?;
+        }
         diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(conn)?;
         insert_roles(conn, id, roles)?;
     }
     Ok(VersionedWrite::Written)
+}
+
+/// Records that what `user_ids` may see shrank at `now` (their delta syncs from before it are
+/// answered with a reset). Not a change of the user record: no version or `updated_at` bump.
+pub fn mark_scope_changed(
+    conn: &mut DbConnection,
+    user_ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if user_ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(users::table.filter(users::id.eq_any(user_ids)))
+        .set(users::scope_changed_at.eq(Some(to_db_time(now))))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Enabled users holding `role`, other than `excluding` (guards removing the last admin).

@@ -41,6 +41,7 @@ fn insert_user(conn: &mut DbConnection, username: &str) -> String {
         updated_at: now,
         version: 1,
         session_version: 0,
+        scope_changed_at: None,
     };
     users::insert(conn, &row, &[]).expect("insert a user");
     row.id

@@ -44,6 +44,7 @@ fn user(conn: &mut DbConnection, id: &str) {
         updated_at: t0(),
         version: 1,
         session_version: 0,
+        scope_changed_at: None,
     };
     diesel::insert_into(users::table)
         .values(&row)

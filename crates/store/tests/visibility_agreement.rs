@@ -160,6 +160,7 @@ fn seed_users_and_teams(conn: &mut DbConnection) {
             updated_at: t0(),
             version: 1,
             session_version: 0,
+            scope_changed_at: None,
         };
         diesel::insert_into(users::table)
             .values(&user)

@@ -8,6 +8,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub const DEFAULT_LIMIT: u32 = 50;
+/// How far before `updated_since` a delta list reaches back. A change is stamped when its
+/// command starts and seen when it commits; reaching back this far means a change committed
+/// late, or stamped in the same microsecond as the last one a client received, still arrives.
+/// Records in the overlap come again; clients keep the one with the higher `version`.
+pub const SYNC_OVERLAP_SECS: i64 = 60;
 pub const MAX_LIMIT: u32 = 200;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -136,7 +141,7 @@ pub fn list_mode(
                 })
                 .transpose()?;
             Ok(ListMode::Changed {
-                since: since.naive_utc(),
+                since: since.naive_utc() - chrono::Duration::seconds(SYNC_OVERLAP_SECS),
                 after,
             })
         }

@@ -18,6 +18,10 @@ pub enum AuthOutcome {
     Unavailable(String),
 }
 
+/// When what the authenticated account may see last shrank (`users.scope_changed_at`).
+#[derive(Debug, Clone, Copy)]
+pub struct ScopeChangedAt(pub chrono::DateTime<chrono::Utc>);
+
 /// The request id given to (or generated for) the request.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
@@ -52,10 +56,15 @@ impl FromRequest for Caller {
             .map(|r| r.0.clone())
             .unwrap_or_default();
         ready(match extensions.get::<AuthOutcome>() {
-            Some(AuthOutcome::Authenticated(actor)) => Ok(Caller {
-                actor: actor.clone(),
-                request_id,
-            }),
+            Some(AuthOutcome::Authenticated(actor)) => {
+                match stale_delta(req, extensions.get::<ScopeChangedAt>()) {
+                    Some(reset) => Err(reset),
+                    None => Ok(Caller {
+                        actor: actor.clone(),
+                        request_id,
+                    }),
+                }
+            }
             Some(AuthOutcome::Rejected(reason)) => Err(ApiError::Unauthenticated(reason)),
             Some(AuthOutcome::PasswordChangeRequired) => Err(ApiError::PasswordChangeRequired),
             Some(AuthOutcome::Unavailable(cause)) => Err(ApiError::Unavailable(cause.clone())),
@@ -64,6 +73,25 @@ impl FromRequest for Caller {
             }
         })
     }
+}
+
+/// A delta sync (`GET` with `updated_since`) from before the caller's view last shrank cannot
+/// carry tombstones for what they lost, so it is refused with 410 and the instant to resume
+/// from once the list has been read again in full. Every delta list extracts [`Caller`], so
+/// this one check covers them all.
+fn stale_delta(req: &HttpRequest, changed: Option<&ScopeChangedAt>) -> Option<ApiError> {
+    let changed = changed?.0;
+    if req.method() != actix_web::http::Method::GET {
+        return None;
+    }
+    let since = form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "updated_since")
+        .and_then(|(_, v)| crate::kernel::page::parse_updated_since(&v).ok())?;
+    (since < changed).then(|| {
+        let state = req.app_data::<actix_web::web::Data<crate::kernel::state::AppState>>();
+        let now = state.map_or(changed, |s| s.clock.now().max(changed));
+        ApiError::SyncReset { resync_since: now }
+    })
 }
 
 /// The request id alone, for endpoints that need no authentication.

@@ -1,4 +1,4 @@
-use crate::kernel::auth::caller::AuthOutcome;
+use crate::kernel::auth::caller::{AuthOutcome, ScopeChangedAt};
 use crate::kernel::auth::secrets::{API_KEY_PREFIX, sha256_hex};
 use crate::kernel::error::ApiError;
 use crate::kernel::state::AppState;
@@ -22,13 +22,15 @@ pub async fn authenticate(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(bearer_credentials);
+    let mut scope_changed_at = None;
     let outcome = match (token, req.app_data::<web::Data<AppState>>().cloned()) {
         (None, _) => AuthOutcome::Absent,
         (Some(None), _) => AuthOutcome::Rejected("missing_credentials"),
         (Some(Some(_)), None) => AuthOutcome::Unavailable("no application state".to_owned()),
         (Some(Some(token)), Some(state)) => {
-            let outcome = resolve(&state, token).await;
-            match outcome {
+            let (outcome, must_change, scope_changed) = resolve(&state, token).await;
+            scope_changed_at = scope_changed;
+            match (outcome, must_change) {
                 (AuthOutcome::Authenticated(_), true)
                     if !TEMPORARY_PASSWORD_PATHS.contains(&req.path()) =>
                 {
@@ -38,6 +40,9 @@ pub async fn authenticate(
             }
         }
     };
+    if let Some(at) = scope_changed_at {
+        req.extensions_mut().insert(ScopeChangedAt(at));
+    }
     if let AuthOutcome::Authenticated(actor) = &outcome {
         tracing::Span::current().record("actor", actor.user_id.as_str());
     }
@@ -57,8 +62,12 @@ fn bearer_credentials(value: &str) -> Option<String> {
 /// What an account with a temporary password may still do: see itself and change it.
 const TEMPORARY_PASSWORD_PATHS: [&str; 2] = ["/api/v1/me", "/api/v1/me/password"];
 
-/// The outcome, and whether the account must change its password before anything else.
-async fn resolve(state: &AppState, token: String) -> (AuthOutcome, bool) {
+/// The outcome, whether the account must change its password before anything else, and when
+/// what the account may see last shrank.
+async fn resolve(
+    state: &AppState,
+    token: String,
+) -> (AuthOutcome, bool, Option<chrono::DateTime<chrono::Utc>>) {
     let now = state.clock.now();
     let result = if token.starts_with(API_KEY_PREFIX) {
         state
@@ -78,6 +87,7 @@ async fn resolve(state: &AppState, token: String) -> (AuthOutcome, bool) {
                     return Ok(Err("account_disabled"));
                 }
                 credentials::touch_api_key(conn, &key.id, now, chrono::Duration::minutes(1))?;
+                let scope_changed_at = user.row.scope_changed_at.map(from_db_time);
                 Ok(Ok((
                     Actor {
                         user_id: user.row.id,
@@ -86,12 +96,13 @@ async fn resolve(state: &AppState, token: String) -> (AuthOutcome, bool) {
                         kind: ActorKind::ApiKey { key_id: key.id },
                     },
                     false,
+                    scope_changed_at,
                 )))
             })
             .await
     } else {
         let Ok(claims) = state.jwt.verify(&token, now) else {
-            return (AuthOutcome::Rejected("invalid_token"), false);
+            return (AuthOutcome::Rejected("invalid_token"), false, None);
         };
         state
             .db(move |conn| {
@@ -107,6 +118,7 @@ async fn resolve(state: &AppState, token: String) -> (AuthOutcome, bool) {
                     return Ok(Err("session_ended"));
                 }
                 let must_change = user.row.must_change_password;
+                let scope_changed_at = user.row.scope_changed_at.map(from_db_time);
                 Ok(Ok((
                     Actor {
                         user_id: user.row.id,
@@ -115,15 +127,20 @@ async fn resolve(state: &AppState, token: String) -> (AuthOutcome, bool) {
                         kind: ActorKind::Session,
                     },
                     must_change,
+                    scope_changed_at,
                 )))
             })
             .await
     };
     match result {
-        Ok(Ok((actor, must_change))) => (AuthOutcome::Authenticated(actor), must_change),
-        Ok(Err(reason)) => (AuthOutcome::Rejected(reason), false),
-        Err(ApiError::Unavailable(cause)) => (AuthOutcome::Unavailable(cause), false),
-        Err(other) => (AuthOutcome::Unavailable(other.to_string()), false),
+        Ok(Ok((actor, must_change, scope_changed_at))) => (
+            AuthOutcome::Authenticated(actor),
+            must_change,
+            scope_changed_at,
+        ),
+        Ok(Err(reason)) => (AuthOutcome::Rejected(reason), false, None),
+        Err(ApiError::Unavailable(cause)) => (AuthOutcome::Unavailable(cause), false, None),
+        Err(other) => (AuthOutcome::Unavailable(other.to_string()), false, None),
     }
 }
 

@@ -4,6 +4,7 @@ use crate::kernel::context::{self, Lang};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
+use chrono::{DateTime, Utc};
 use kefu_core::{DomainError, FieldError};
 use kefu_store::StoreError;
 use serde::Serialize;
@@ -83,6 +84,11 @@ pub enum ApiError {
         what: &'static str,
         retry_after_secs: u64,
     },
+    /// What the caller may see shrank after `updated_since` (moved off a team, a role or a
+    /// record taken away): a delta cannot name the records they lost, so the list must be read
+    /// again in full, and `resync_since` is the `updated_since` to continue from afterwards.
+    #[error("delta sync must start over")]
+    SyncReset { resync_since: DateTime<Utc> },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -154,6 +160,7 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Overloaded { .. } => "overloaded",
+            ApiError::SyncReset { .. } => "sync-reset",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -188,6 +195,7 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => ("请求过于频繁", "Too many requests"),
             ApiError::Unavailable(_) => ("服务暂不可用", "Service unavailable"),
             ApiError::Overloaded { .. } => ("服务繁忙", "Service busy"),
+            ApiError::SyncReset { .. } => ("须重新完整同步", "Sync must start over"),
             ApiError::Internal(_) => ("服务器内部错误", "Internal server error"),
         };
         pick(lang, zh, en)
@@ -314,6 +322,19 @@ impl ApiError {
                 "The database is temporarily unavailable; retry shortly",
             )
             .to_owned(),
+            ApiError::SyncReset { resync_since } => match lang {
+                Lang::Zh => format!(
+                    "自 updated_since 之后你可见的范围缩小了（调离班组、角色或记录被移走）：请删除本地的该列表，\
+                     不带 updated_since 重新读取全部，之后以 {} 作为 updated_since 继续增量同步",
+                    resync_since.to_rfc3339()
+                ),
+                Lang::En => format!(
+                    "What you may see shrank after updated_since (moved off a team, a role or a \
+                     record taken away): drop your copy of this list, read it again without \
+                     updated_since, then continue delta sync from {}",
+                    resync_since.to_rfc3339()
+                ),
+            },
             ApiError::Internal(_) => pick(
                 lang,
                 "服务器内部错误，请凭 request_id 联系管理员",
@@ -350,6 +371,10 @@ impl ApiError {
             entity_id: self.lost_entity().map(|(_, id)| id.clone()),
             current_version: match self {
                 ApiError::PreconditionFailed { current } => Some(*current),
+                _ => None,
+            },
+            resync_since: match self {
+                ApiError::SyncReset { resync_since } => Some(*resync_since),
                 _ => None,
             },
         }
@@ -465,6 +490,10 @@ pub struct Problem {
     /// For 409 `idempotency-outcome-lost`: the id of the record the lost request wrote.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+    /// For 410 `sync-reset`: after reading the list again in full, the `updated_since` to
+    /// continue delta sync from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resync_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -508,6 +537,7 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(_) | ApiError::Overloaded { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            ApiError::SyncReset { .. } => StatusCode::GONE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -32,7 +32,17 @@ Conventions: errors are RFC 9457 `application/problem+json` in the `Accept-Langu
 `errors` name the field (code `duplicate`); lists use `limit`/`cursor` and return `{items, next_cursor}`; \
 changes to existing records need `If-Match` with the record's `ETag`; every POST accepts \
 `Idempotency-Key` (same key and body within 24 h replays the first response); money is \
-integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 3339."
+integer fen in `_fen` fields, rates basis points in `_bp` fields; times are RFC 3339.\n\n\
+Delta sync, the same on every list with `updated_since`: the list returns every record (deleted \
+ones as tombstones with `deleted: true`) whose `updated_at` is after `updated_since` minus 60 \
+seconds, in (`updated_at`, `id`) order, paged by `next_cursor`. Delivery is at least once: pass \
+the `updated_at` of the last record you received as the next `updated_since`; the 60-second \
+overlap means a change committed late, or in the same microsecond as that record, still \
+arrives, and records inside the overlap come again — keep the copy with the higher `version`. \
+If what you may see shrank after `updated_since` (moved off a team, a role taken away, a \
+ticket reassigned to someone else), a delta cannot name the records you lost: the list answers \
+410 `urn:kefu:problem:sync-reset`; drop your copy of that list, read it again without \
+`updated_since`, and continue from the problem's `resync_since`."
     ),
     tags(
         (name = "auth", description = "Login, token refresh, logout and the caller's own account"),
@@ -219,6 +229,14 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
     }
     if path.contains('{') {
         add_response(op, "404", "No such record, or not visible to the caller");
+    }
+    if method == "get" && secured && has_param(op, "updated_since", ParameterIn::Query) {
+        add_response(
+            op,
+            "410",
+            "What the caller may see shrank after `updated_since`: drop the copy of this list, \
+             read it again without `updated_since`, then continue from `resync_since`",
+        );
     }
     if has_param(op, "If-Match", ParameterIn::Header) {
         add_response(op, "400", "If-Match is not an ETag of this API");

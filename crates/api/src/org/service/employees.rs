@@ -204,14 +204,32 @@ pub fn update(
         phone_allowance_class: input.phone_allowance_class,
         ..EmployeeChanges::default()
     };
-    write(
+    let after = write(
         conn,
         ctx,
         "employee.update",
         &before,
         expected_version,
         &changes,
-    )
+    )?;
+    if after.team_id != before.team_id || after.user_id != before.user_id {
+        left_team(conn, ctx, &before)?;
+    }
+    Ok(after)
+}
+
+/// The employee `before` no longer sits where they did: their login loses the old team's
+/// customers and the old team's supervisor loses the member's records (ORG-5), so both must
+/// start their delta syncs over.
+fn left_team(conn: &mut DbConnection, ctx: &Ctx, before: &EmployeeRow) -> Result<(), ApiError> {
+    let mut losers: Vec<String> = before.user_id.iter().cloned().collect();
+    if let Some(team_id) = &before.team_id
+        && let Some(team) = teams::find(conn, team_id)?
+    {
+        losers.extend(team.supervisor_user_id);
+    }
+    users::mark_scope_changed(conn, &losers, ctx.now)?;
+    Ok(())
 }
 
 /// ORG-2: moves the employee to a new employment status from `effective_on` and keeps the
@@ -273,12 +291,14 @@ pub fn delete(
         deleted_at: Some(Some(to_db_time(ctx.now))),
         ..EmployeeChanges::default()
     };
-    write(
+    let after = write(
         conn,
         ctx,
         "employee.delete",
         &before,
         expected_version,
         &changes,
-    )
+    )?;
+    left_team(conn, ctx, &before)?;
+    Ok(after)
 }

@@ -122,14 +122,26 @@ pub fn update(
         station_city: input.station_city,
         deleted_at: None,
     };
-    write(
+    let after = write(
         conn,
         ctx,
         "team.update",
         &before,
         expected_version,
         &changes,
-    )
+    )?;
+    if after.supervisor_user_id != before.supervisor_user_id {
+        lost_supervision(conn, ctx, &before)?;
+    }
+    Ok(after)
+}
+
+/// The team's former supervisor no longer sees its records (ORG-5): their delta syncs from
+/// before now must start over.
+fn lost_supervision(conn: &mut DbConnection, ctx: &Ctx, before: &TeamRow) -> Result<(), ApiError> {
+    let former: Vec<String> = before.supervisor_user_id.iter().cloned().collect();
+    users::mark_scope_changed(conn, &former, ctx.now)?;
+    Ok(())
 }
 
 /// Soft delete: refused while employees are in the team.
@@ -155,12 +167,14 @@ pub fn delete(
         deleted_at: Some(Some(to_db_time(ctx.now))),
         ..TeamChanges::default()
     };
-    write(
+    let after = write(
         conn,
         ctx,
         "team.delete",
         &before,
         expected_version,
         &changes,
-    )
+    )?;
+    lost_supervision(conn, ctx, &before)?;
+    Ok(after)
 }

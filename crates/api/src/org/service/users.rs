@@ -87,6 +87,7 @@ pub fn prepare(input: CreateUser, now: chrono::DateTime<chrono::Utc>) -> Result<
             updated_at: now,
             version: 1,
             session_version: 0,
+            scope_changed_at: None,
         },
         roles,
         generated_password,

@@ -178,6 +178,7 @@ fn save(
         ctx.now,
     )?)?;
     let after = tickets::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    moved_away(conn, ctx, &row, &after)?;
     let out = render(&after, ctx.now);
     for entry in outcome.log {
         tickets::insert_transition(
@@ -209,6 +210,31 @@ fn save(
         }
     }
     Ok(out)
+}
+
+/// A ticket reassigned away from an engineer (who did not take it) or away from a team leaves
+/// their sight (ORG-5): their delta syncs from before now start over, so their app drops it.
+fn moved_away(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    before: &TicketRow,
+    after: &TicketRow,
+) -> Result<(), ApiError> {
+    let mut losers = Vec::new();
+    if let Some(old) = &before.assignee_id
+        && after.assignee_id.as_ref() != Some(old)
+        && after.taken_by != *old
+    {
+        losers.push(old.clone());
+    }
+    if let Some(old_team) = &before.team_id
+        && after.team_id.as_ref() != Some(old_team)
+        && let Some(team) = kefu_store::teams::find(conn, old_team)?
+    {
+        losers.extend(team.supervisor_user_id);
+    }
+    kefu_store::users::mark_scope_changed(conn, &losers, ctx.now)?;
+    Ok(())
 }
 
 /// The engineer a ticket was (re)assigned to learns it in their inbox. Keyed by ticket and
