@@ -356,6 +356,13 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["occurrence_key"],
         None,
     ),
+    // 000024_ticket_sla_marks: one mark per ticket target, replaced by the watch.
+    key(
+        "ticket_sla_marks_pkey",
+        "ticket_sla_marks",
+        &["ticket_id", "target"],
+        None,
+    ),
     // 000101_contracts
     key("contracts_pkey", "contracts", &["id"], ID),
     // CON-1: a contract is renewed at most once.

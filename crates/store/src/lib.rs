@@ -35,6 +35,7 @@ pub mod products;
 pub mod rules;
 pub mod schema;
 pub mod sites;
+pub mod sla_marks;
 pub mod teams;
 pub mod throttle;
 pub mod ticket_repairs;

@@ -13,8 +13,8 @@ use crate::tickets::service::tickets::local;
 use chrono::{Duration, NaiveDateTime};
 use chrono_tz::Tz;
 use kefu_store::notifications as inbox;
-use kefu_store::tickets::{self, TicketRow};
-use kefu_store::visibility::Visible;
+use kefu_store::sla_marks::{self, Target};
+use kefu_store::tickets::TicketRow;
 use kefu_store::{DbConnection, to_db_time, write_tx};
 use kefu_tickets::sla::SlaPolicy;
 use std::collections::BTreeSet;
@@ -40,12 +40,18 @@ struct Alert<'a> {
     stage: Stage,
 }
 
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::DueSoon => sla_marks::DUE_SOON,
+            Stage::Breached => sla_marks::BREACHED,
+        }
+    }
+}
+
 impl Alert<'_> {
     fn key(&self) -> String {
-        let stage = match self.stage {
-            Stage::DueSoon => "due_soon",
-            Stage::Breached => "breached",
-        };
+        let stage = self.stage.as_str();
         format!(
             "sla:{}:{}:{stage}:{}",
             self.ticket.id, self.target, self.due
@@ -93,32 +99,44 @@ impl JobHandler for SlaWatch {
         let now = to_db_time(job.now);
         let horizon = to_db_time(job.now + Duration::minutes(i64::from(policy.due_soon_minutes)));
         let managers = inbox::enabled_holders_of(conn, &role_names(MANAGERS))?;
-        let mut after: Option<String> = None;
-        loop {
-            let rows = tickets::breached_or_at_risk(
-                conn,
-                &Visible::everything(),
-                horizon,
-                after.as_deref(),
-                BATCH,
-            )?;
-            let Some(last) = rows.last() else {
-                return Ok(());
-            };
-            after = Some(last.id.clone());
-            let pending: Vec<Alert<'_>> =
-                rows.iter().flat_map(|t| alerts(t, now, horizon)).collect();
-            let keys: Vec<String> = pending.iter().map(Alert::key).collect();
-            let sent: BTreeSet<String> =
-                inbox::dedupe_keys_used(conn, &keys)?.into_iter().collect();
-            for alert in pending.iter().filter(|a| !sent.contains(&a.key())) {
-                // One transaction per alert: a failure leaves the others sent.
-                write_tx(conn, |conn| self.announce(conn, job, alert, &managers))?;
-            }
-            if (rows.len() as i64) < BATCH {
-                return Ok(());
+        for target in [Target::Response, Target::Resolution] {
+            let mut after: Option<String> = None;
+            loop {
+                // Only targets with something new to say: a backlog already announced is not
+                // read again.
+                let rows =
+                    sla_marks::unannounced(conn, target, now, horizon, after.as_deref(), BATCH)?;
+                let Some(last) = rows.last() else {
+                    break;
+                };
+                after = Some(last.id.clone());
+                let pending: Vec<Alert<'_>> = rows
+                    .iter()
+                    .flat_map(|t| alerts(t, now, horizon))
+                    .filter(|a| a.target == target.as_str())
+                    .collect();
+                let keys: Vec<String> = pending.iter().map(Alert::key).collect();
+                let sent: BTreeSet<String> =
+                    inbox::dedupe_keys_used(conn, &keys)?.into_iter().collect();
+                for alert in &pending {
+                    // One transaction per alert: a failure leaves the others sent. An alert
+                    // sent before the marks existed (or by a run that died before marking)
+                    // is only marked.
+                    write_tx(conn, |conn| {
+                        if !sent.contains(&alert.key()) {
+                            self.announce(conn, job, alert, &managers)?;
+                        }
+                        let stage = alert.stage.as_str();
+                        sla_marks::mark(conn, &alert.ticket.id, target, alert.due, stage, now)?;
+                        Ok::<_, ApiError>(())
+                    })?;
+                }
+                if (rows.len() as i64) < BATCH {
+                    break;
+                }
             }
         }
+        Ok(())
     }
 }
 
