@@ -4,4 +4,5 @@
 pub mod attendance;
 pub mod fines;
 pub mod grades;
+pub mod lateness;
 pub mod scorecard;
