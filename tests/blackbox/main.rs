@@ -5,6 +5,7 @@
 mod access_matrix;
 mod api_keys;
 mod attachments;
+mod attendance;
 mod audit;
 mod auth;
 mod calendar;

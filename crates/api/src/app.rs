@@ -8,7 +8,9 @@ use crate::kernel::jobs::Registry;
 use crate::kernel::middleware::{idempotency, observe, rate_limit, reject_nul};
 use crate::kernel::openapi::{self, ApiDoc};
 use crate::kernel::state::AppState;
-use crate::{calendar, contracts, customers, equipment, inventory, org, platform, tickets};
+use crate::{
+    calendar, contracts, customers, equipment, inventory, org, platform, scoring, tickets,
+};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ResourceDef, ServiceFactory, ServiceRequest, ServiceResponse};
@@ -192,6 +194,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::counts::routes(cfg);
     inventory::routes::minimums::routes(cfg);
     inventory::routes::report::routes(cfg);
+    scoring::routes::attendance::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);

@@ -12,5 +12,6 @@ pub mod inventory;
 pub mod kernel;
 pub mod org;
 pub mod platform;
+pub mod scoring;
 pub mod server;
 pub mod tickets;

@@ -3,6 +3,7 @@
 //! domain rule reports with, and the id newtypes of the main records.
 //! No I/O lives here: time and randomness come in as arguments.
 
+pub mod access;
 mod actor;
 mod calendar;
 mod clock;

@@ -1,6 +1,7 @@
 //! HR scoring: attendance, scorecards, grades, complaints and fines (domain.md §4: HR-*):
 //! pure rules, no I/O.
 
+pub mod access;
 pub mod attendance;
 pub mod fines;
 pub mod grades;

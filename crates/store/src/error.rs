@@ -363,6 +363,14 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["ticket_id", "target"],
         None,
     ),
+    // 000301_attendance: one attendance day per person and date.
+    key("attendance_days_pkey", "attendance_days", &["id"], ID),
+    key(
+        "attendance_days_user_date_key",
+        "attendance_days",
+        &["user_id", "work_date"],
+        None,
+    ),
     // 000101_contracts
     key("contracts_pkey", "contracts", &["id"], ID),
     // CON-1: a contract is renewed at most once.

@@ -5,6 +5,7 @@
 //! atomic run inside [`write_tx`].
 
 pub mod attachments;
+pub mod attendance;
 pub mod audit;
 pub mod calendar;
 pub mod callbacks;

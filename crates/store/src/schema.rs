@@ -1136,3 +1136,23 @@ diesel::table! {
 
 diesel::joinable!(ticket_sla_marks -> tickets (ticket_id));
 diesel::allow_tables_to_appear_in_same_query!(tickets, ticket_sla_marks);
+
+diesel::table! {
+    attendance_days (id) {
+        id -> Text,
+        user_id -> Text,
+        work_date -> Date,
+        clock_in_at -> Timestamp,
+        clock_out_at -> Nullable<Timestamp>,
+        source -> Text,
+        latitude_e6 -> Nullable<BigInt>,
+        longitude_e6 -> Nullable<BigInt>,
+        excuse -> Nullable<Text>,
+        excuse_reason -> Nullable<Text>,
+        excused_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}

@@ -395,6 +395,9 @@ pub fn build() -> Fixture {
                "site_id": site_x["id"], "controller_points": 400, "engineer_id": eng_a_id}),
     );
     records.insert("commissioning-jobs", one(id(&job)));
+    // A's own attendance day: private to A, their supervisor and the office.
+    let day = a.create(&eng_a, "/api/v1/attendance/clock-in", json!({}));
+    records.insert("attendance", one(id(&day)));
 
     let article = a.create(
         &mgr,

@@ -1,7 +1,7 @@
 //! The exportable lists of every domain (see `kernel::export` for how an export is made).
 
 use crate::kernel::export::Exportable;
-use crate::{contracts, customers, equipment, inventory, org, tickets};
+use crate::{contracts, customers, equipment, inventory, org, scoring, tickets};
 
 /// Every exportable list; the OpenAPI document gets their export parameters and media types.
 pub const LISTS: &[&Exportable] = &[
@@ -29,6 +29,7 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::counts::ANOMALIES_EXPORT,
     &inventory::dto::minimums::MINIMUMS_EXPORT,
     &inventory::dto::report::MONTHLY_EXPORT,
+    &scoring::dto::attendance::ATTENDANCE_EXPORT,
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
 ];

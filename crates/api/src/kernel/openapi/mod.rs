@@ -84,6 +84,9 @@ serialised units and the movement ledger; loans (INV-2) and charges (INV-3); the
 of the fault-service centre with their anomalies and the minimum stock (INV-7); the monthly \
 spare-parts report (INV-9); an engineer \
 sees the stock in their own hands"),
+        (name = "attendance", description = "Attendance (HR-A1, HR-A2): clock-in and clock-out \
+from the mobile app, excused late starts, and a person's month with its late days, lateness fine \
+and dismissal flag; each person sees their own, a supervisor their teams', the office everyone's"),
         (name = "contracts", description = "Service contracts (CON-1, CON-2): covered sites, equipment \
 and executors, the status machine, express and tacit renewal, payment due after signing and \
 overdue; visible per ORG-5, with delta sync and export"),
@@ -451,6 +454,12 @@ fn add_body_rules(doc: &mut OpenApiDoc) {
 
 /// Query parameters: `limit`, `cursor` and `updated_since` mean the same in every list
 /// (`page`), unless the list states otherwise; any other string only must not hold NUL.
+/// What `updated_since` means on every list.
+const UPDATED_SINCE_RULE: &str = "Delta sync: every record changed after this instant \
+(RFC 3339) minus 60 seconds, deleted ones as tombstones, in (`updated_at`, `id`) order; pass \
+the `updated_at` of the last record received. 410 `sync-reset` when what the caller may see \
+shrank since then (see Delta sync in the API description).";
+
 fn add_query_rules(op: &mut Operation) {
     for param in op.parameters.iter_mut().flatten() {
         let RefOr::T(param) = param else { continue };
@@ -467,7 +476,11 @@ fn add_query_rules(op: &mut Operation) {
             }
             // The audit log states its own kind of cursor.
             "cursor" if o.pattern.is_none() => o.pattern = Some(CURSOR_PATTERN.to_owned()),
-            "updated_since" => o.format = Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)),
+            "updated_since" => {
+                o.format = Some(SchemaFormat::KnownFormat(KnownFormat::DateTime));
+                // One rule for every list, stated once (the API description's "Delta sync").
+                param.description = Some(UPDATED_SINCE_RULE.to_owned());
+            }
             _ if is_string(o) && o.pattern.is_none() && o.format.is_none() => {
                 o.pattern = Some(NO_NUL_PATTERN.to_owned());
             }

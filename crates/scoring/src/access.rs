@@ -1,0 +1,115 @@
+//! Who may run which command or read of the HR scoring domain (ORG-1 roles), as data: [`ROLES`]
+//! is what the routes check before loading anything (403 otherwise). Whose records an actor
+//! sees is privacy (issue 15, ORG-5): their own; a supervisor also their teams' members'; HR,
+//! managers, executives and admins everyone's ([`SEE_ALL`]). Anything else reads as 404.
+
+use Role::*;
+use kefu_core::{DomainError, Role};
+
+/// The guarded commands and reads of the scoring domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// HR-A1: clock in and out, for oneself.
+    AttendanceClock,
+    /// HR-A1/A2: read attendance days and monthly summaries (within the privacy scope).
+    AttendanceRead,
+    /// HR-A1: approve a direct-to-site start (a manager), so the day is not late.
+    ExcuseDirectToSite,
+    /// HR-A1: excuse lateness for extreme weather or traffic (the executive).
+    ExcuseWeatherOrTraffic,
+}
+
+impl Action {
+    pub const ALL: [Action; 4] = [
+        Action::AttendanceClock,
+        Action::AttendanceRead,
+        Action::ExcuseDirectToSite,
+        Action::ExcuseWeatherOrTraffic,
+    ];
+
+    /// The rule a refusal of this action names.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Action::AttendanceRead => "ORG-5",
+            Action::AttendanceClock
+            | Action::ExcuseDirectToSite
+            | Action::ExcuseWeatherOrTraffic => "HR-A1",
+        }
+    }
+}
+
+/// Everyone who works here: all roles but `customer_contact`.
+const STAFF: &[Role] = &[
+    Admin,
+    Manager,
+    Supervisor,
+    Clerk,
+    Engineer,
+    CallbackAgent,
+    QaInspector,
+    Finance,
+    Hr,
+    Executive,
+];
+
+/// Privacy: the roles that see everyone's attendance, cards, events, fines and appeals.
+pub const SEE_ALL: &[Role] = &[Admin, Manager, Hr, Executive];
+
+/// Who may run each action. Every [`Action`] has exactly one row (a test checks it).
+pub const ROLES: &[(Action, &[Role])] = &[
+    (Action::AttendanceClock, STAFF),
+    (Action::AttendanceRead, STAFF),
+    (Action::ExcuseDirectToSite, &[Admin, Manager]),
+    (Action::ExcuseWeatherOrTraffic, &[Admin, Executive]),
+];
+
+pub fn may(action: Action, roles: &[Role]) -> bool {
+    kefu_core::access::may(ROLES, action, roles)
+}
+
+/// The refusal the API answers with 403, naming the action's rule.
+pub fn require(action: Action, roles: &[Role]) -> Result<(), DomainError> {
+    kefu_core::access::require(ROLES, action, action.rule(), roles)
+}
+
+/// Privacy: whether `roles` see everyone's scoring records.
+pub fn sees_everyone(roles: &[Role]) -> bool {
+    roles.iter().any(|r| SEE_ALL.contains(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_exactly_one_row() {
+        for action in Action::ALL {
+            assert_eq!(ROLES.iter().filter(|(a, _)| *a == action).count(), 1);
+        }
+        assert_eq!(ROLES.len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn hr_a1_managers_approve_direct_starts_the_executive_excuses_weather() {
+        assert!(may(Action::ExcuseDirectToSite, &[Manager]));
+        assert!(!may(Action::ExcuseDirectToSite, &[Executive]));
+        assert!(may(Action::ExcuseWeatherOrTraffic, &[Executive]));
+        assert!(!may(Action::ExcuseWeatherOrTraffic, &[Manager]));
+        assert_eq!(
+            require(Action::ExcuseDirectToSite, &[Supervisor])
+                .unwrap_err()
+                .rule(),
+            Some("HR-A1")
+        );
+    }
+
+    #[test]
+    fn privacy_customer_contacts_have_no_attendance_and_only_the_office_sees_everyone() {
+        for action in Action::ALL {
+            assert!(!may(action, &[CustomerContact]), "{action:?}");
+        }
+        assert!(sees_everyone(&[Hr]));
+        assert!(!sees_everyone(&[Supervisor]));
+        assert!(!sees_everyone(&[Engineer]));
+    }
+}
