@@ -4,7 +4,7 @@ use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, ValidJson};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::org::dto::employees::{
@@ -64,13 +64,11 @@ async fn employees_page(
     caller: Caller,
     query: EmployeesQuery,
 ) -> Result<Page<EmployeeOut>, ApiError> {
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let mut filter = EmployeeFilter {
         team_id: query.team_id,
         employment_status: query.employment_status.map(|s| s.as_str().to_owned()),

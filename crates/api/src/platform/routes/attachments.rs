@@ -9,7 +9,7 @@ use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery};
 use crate::kernel::files::upload::{self, Form, Parts, Policy, Texts};
 use crate::kernel::files::{Variant, max_upload_body};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::platform::dto::attachments::{
@@ -217,13 +217,11 @@ async fn list_attachments(
     if !svc::owner_type_names().contains(&query.owner_type.as_str()) {
         return Err(svc::unknown_owner_type("query.owner_type"));
     }
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let actor = caller.actor.clone();
     let (mode, items) = state
         .db(move |conn| {

@@ -2,7 +2,7 @@ use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::ApiError;
 use crate::kernel::extract::StrictQuery;
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::state::AppState;
 use crate::platform::dto::notifications::{MarkedRead, NotificationOut, NotificationsQuery};
 use crate::platform::service::notifications as svc;
@@ -40,13 +40,11 @@ async fn list_my_notifications(
     caller: Caller,
     StrictQuery(query): StrictQuery<NotificationsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let user_id = caller.user_id().to_owned();
     let unread = query.unread;
     let (mode, rows) = state
