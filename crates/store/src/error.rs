@@ -356,6 +356,8 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["occurrence_key"],
         None,
     ),
+    // 000204_part_rmas
+    key("part_rmas_pkey", "part_rmas", &["id"], ID),
     // 000101_contracts
     key("contracts_pkey", "contracts", &["id"], ID),
     // CON-1: a contract is renewed at most once.

@@ -1055,6 +1055,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    part_rmas (id) {
+        id -> Text,
+        part_id -> Text,
+        serial_unit_id -> Text,
+        serial -> Text,
+        from_location_id -> Text,
+        manufacturer -> Text,
+        batch -> Nullable<Text>,
+        fault_reason -> Text,
+        sent_on -> Date,
+        expected_back_on -> Date,
+        status -> Text,
+        returned_on -> Nullable<Date>,
+        to_location_id -> Nullable<Text>,
+        replacement_serial -> Nullable<Text>,
+        replacement_unit_id -> Nullable<Text>,
+        outcome_note -> Nullable<Text>,
+        note -> Nullable<Text>,
+        sent_by -> Nullable<Text>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        overdue_flagged_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(part_charges -> part_loans (loan_id));
 diesel::allow_tables_to_appear_in_same_query!(part_loans, part_charges);
 diesel::joinable!(contract_reminders -> contracts (contract_id));
