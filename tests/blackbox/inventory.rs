@@ -11,6 +11,7 @@ use std::path::PathBuf;
 mod counts;
 mod loans;
 mod report;
+mod rma;
 
 const PASSWORD: &str = "Inventory-pass-1";
 
