@@ -12,6 +12,7 @@ mod counts;
 mod loans;
 mod report;
 mod rma;
+mod rotation;
 
 const PASSWORD: &str = "Inventory-pass-1";
 

@@ -193,6 +193,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::minimums::routes(cfg);
     inventory::routes::report::routes(cfg);
     inventory::routes::rma::routes(cfg);
+    inventory::routes::rotation::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);

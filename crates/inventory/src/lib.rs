@@ -7,3 +7,4 @@ pub mod loans;
 pub mod movements;
 pub mod report;
 pub mod rma;
+pub mod rotation;

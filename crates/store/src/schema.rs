@@ -926,6 +926,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        rotation_passed_over -> Nullable<Text>,
     }
 }
 

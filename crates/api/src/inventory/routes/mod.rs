@@ -4,4 +4,5 @@ pub mod loans;
 pub mod minimums;
 pub mod report;
 pub mod rma;
+pub mod rotation;
 pub mod stock;
