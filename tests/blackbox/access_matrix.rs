@@ -60,6 +60,12 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         "STOCK_SEE_ALL: every loan; engineers only their own; commands need other roles",
     ),
     (
+        &["part-rmas"],
+        FINANCE,
+        "STOCK_SEE_ALL: every RMA; engineers those sent from their own hands; sending and \
+         closing need the office roles",
+    ),
+    (
         &["stock-counts", "stock-minimums"],
         FINANCE,
         "CountRead is STOCK_SEE_ALL (kefu_inventory::access): the service centre's counts and \

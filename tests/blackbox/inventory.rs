@@ -11,6 +11,8 @@ use std::path::PathBuf;
 mod counts;
 mod loans;
 mod report;
+mod rma;
+mod rotation;
 
 const PASSWORD: &str = "Inventory-pass-1";
 

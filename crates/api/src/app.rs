@@ -194,6 +194,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::counts::routes(cfg);
     inventory::routes::minimums::routes(cfg);
     inventory::routes::report::routes(cfg);
+    inventory::routes::rma::routes(cfg);
+    inventory::routes::rotation::routes(cfg);
     scoring::routes::attendance::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
@@ -224,6 +226,7 @@ pub fn job_registry(config: &Config) -> Registry {
             tickets::jobs::callbacks::CallbackOverdueWatch,
         )
         .every(Duration::from_secs(60), inventory::jobs::LoanOverdueWatch)
+        .every(Duration::from_secs(60), inventory::jobs::RmaOverdueWatch)
         .every(
             Duration::from_secs(60),
             inventory::jobs::CountWatch { tz: timezone },

@@ -42,10 +42,14 @@ pub enum Action {
     MinimumEdit,
     /// INV-9: read the monthly spare-parts report.
     ReportRead,
+    /// INV-6: read RMAs (within the ORG-5 stock scope: those sent from one's own hands).
+    RmaRead,
+    /// INV-6: send a unit to its manufacturer and record how it came back.
+    RmaEdit,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::PartRead,
         Action::PartEdit,
         Action::StockRead,
@@ -62,6 +66,8 @@ impl Action {
         Action::CountRead,
         Action::MinimumEdit,
         Action::ReportRead,
+        Action::RmaRead,
+        Action::RmaEdit,
     ];
 
     /// The rule a refusal of this action names.
@@ -72,13 +78,15 @@ impl Action {
             | Action::LoanRead
             | Action::ChargeRead
             | Action::CountRead
-            | Action::ReportRead => "ORG-5",
+            | Action::ReportRead
+            | Action::RmaRead => "ORG-5",
             Action::PartEdit | Action::LocationEdit | Action::StockMove => "INV-1",
             Action::LoanRequest | Action::LoanDecide | Action::LoanIssue | Action::LoanSign => {
                 "INV-2"
             }
             Action::LoanReportLoss => "INV-3",
             Action::CountSubmit | Action::MinimumEdit => "INV-7",
+            Action::RmaEdit => "INV-6",
         }
     }
 }
@@ -136,6 +144,9 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::MinimumEdit, KEEPERS),
     // INV-9: the report is for finance, over every location's stock.
     (Action::ReportRead, STOCK_SEE_ALL),
+    // INV-6: the store's office sends units out and takes them back; RMAs are read like stock.
+    (Action::RmaRead, STOCK_READERS),
+    (Action::RmaEdit, KEEPERS),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).
@@ -244,6 +255,17 @@ mod tests {
         assert_eq!(
             require(Action::MinimumEdit, &[Finance]).unwrap_err().rule(),
             Some("INV-7")
+        );
+    }
+
+    #[test]
+    fn inv_6_the_office_sends_units_to_the_manufacturer() {
+        assert!(may(Action::RmaEdit, &[Clerk]));
+        assert!(!may(Action::RmaEdit, &[Engineer]));
+        assert!(may(Action::RmaRead, &[Engineer]));
+        assert_eq!(
+            require(Action::RmaEdit, &[Finance]).unwrap_err().rule(),
+            Some("INV-6")
         );
     }
 

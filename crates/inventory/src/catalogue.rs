@@ -63,7 +63,10 @@ kefu_core::string_enum! {
         Consumed = "consumed",
         Lost = "lost",
         Damaged = "damaged",
-        /// Written off by a count that did not find it.
+        /// Written off: a count did not find it, or its manufacturer neither repaired nor
+        /// replaced it (INV-6).
         WrittenOff = "written_off",
+        /// Sent to its manufacturer (INV-6): out of stock until it comes back.
+        AtManufacturer = "at_manufacturer",
     }
 }

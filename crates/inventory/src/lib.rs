@@ -6,3 +6,5 @@ pub mod counts;
 pub mod loans;
 pub mod movements;
 pub mod report;
+pub mod rma;
+pub mod rotation;

@@ -356,6 +356,8 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["occurrence_key"],
         None,
     ),
+    // 000204_part_rmas
+    key("part_rmas_pkey", "part_rmas", &["id"], ID),
     // 000024_ticket_sla_marks: one mark per ticket target, replaced by the watch.
     key(
         "ticket_sla_marks_pkey",

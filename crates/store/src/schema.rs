@@ -927,6 +927,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        rotation_passed_over -> Nullable<Text>,
     }
 }
 
@@ -1053,6 +1054,36 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+    }
+}
+
+diesel::table! {
+    part_rmas (id) {
+        id -> Text,
+        part_id -> Text,
+        serial_unit_id -> Text,
+        serial -> Text,
+        from_location_id -> Text,
+        manufacturer -> Text,
+        batch -> Nullable<Text>,
+        fault_reason -> Text,
+        sent_on -> Date,
+        expected_back_on -> Date,
+        status -> Text,
+        returned_on -> Nullable<Date>,
+        to_location_id -> Nullable<Text>,
+        replacement_serial -> Nullable<Text>,
+        replacement_unit_id -> Nullable<Text>,
+        outcome_note -> Nullable<Text>,
+        note -> Nullable<Text>,
+        sent_by -> Nullable<Text>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        overdue_flagged_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 

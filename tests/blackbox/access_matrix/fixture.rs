@@ -222,6 +222,27 @@ pub fn build() -> Fixture {
         json!({"part_id": id(&part), "quantity": 1, "note": format!("借用 {MARKER}")}),
     );
     records.insert("part-loans", one(id(&loan)));
+    // INV-6: a faulty unit sent from engineer A's hands is A's to read, nobody else's.
+    let boards = a.create(
+        &admin,
+        "/api/v1/parts",
+        json!({"product_id": id(&product), "code": format!("SN-{MARKER}"),
+               "name": "主板", "kind": "serialised", "sale_price_fen": 1_000,
+               "unit_cost_fen": 500, "min_stock": 0}),
+    );
+    a.create(
+        &admin,
+        "/api/v1/stock-movements",
+        json!({"kind": "receipt", "part_id": id(&boards), "serials": ["SN-RMA-1"],
+               "to_location_id": id(&hands_a)}),
+    );
+    let rma = a.create(
+        &admin,
+        "/api/v1/part-rmas",
+        json!({"part_id": id(&boards), "serial": "SN-RMA-1", "from_location_id": id(&hands_a),
+               "manufacturer": "海湾", "fault_reason": format!("故障 {MARKER}")}),
+    );
+    records.insert("part-rmas", one(id(&rma)));
     // INV-7: the service centre's count and a minimum there (shared stock, no owner).
     let centre = a.create(
         &admin,

@@ -1,7 +1,8 @@
 //! INV-2: flags each loan still out after its due day, exactly once (a conditional UPDATE on
 //! the flag), and tells the engineer and the managers in the same transaction. Overdue loans
 //! also count as breaches (INV-2) for HR scoring once that lands. INV-7: a working day whose
-//! daily count was not taken is flagged once after it ends.
+//! daily count was not taken is flagged once after it ends. INV-6: an RMA still at the
+//! manufacturer after its expected day is flagged once.
 
 use crate::calendar::service::load_work_calendar;
 use crate::inventory::service::counts as count_svc;
@@ -12,9 +13,11 @@ use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::notify::{Notice, notify};
 use chrono::{TimeZone, Utc};
 use chrono_tz::Tz;
+use kefu_core::Role;
 use kefu_inventory::counts::missing;
 use kefu_store::inventory::counts;
 use kefu_store::inventory::loans as store;
+use kefu_store::inventory::rma as rmas;
 use kefu_store::notifications as inbox;
 use kefu_store::{DbConnection, to_db_time, write_tx};
 
@@ -115,6 +118,66 @@ impl JobHandler for CountWatch {
                     count_svc::raise_missing(conn, &ctx, &location, day, kind)
                 })?;
             }
+        }
+        Ok(())
+    }
+}
+
+/// INV-6: flags each RMA still `sent` after its expected day, exactly once (a conditional
+/// UPDATE on the flag), and tells the managers and clerks — who chase the manufacturer — in
+/// the same transaction.
+pub struct RmaOverdueWatch;
+
+impl JobHandler for RmaOverdueWatch {
+    fn kind(&self) -> &'static str {
+        "part_rmas.overdue_watch"
+    }
+
+    fn max_attempts(&self) -> i64 {
+        3
+    }
+
+    fn run(&self, conn: &mut DbConnection, job: &JobRun<'_>) -> Result<(), ApiError> {
+        for rma in rmas::overdue_unflagged(conn, job.today)? {
+            // One transaction per RMA: a failure leaves the others flagged.
+            write_tx(conn, |conn| {
+                if !rmas::flag_overdue(conn, &rma.id, job.now)? {
+                    // Another instance flagged it first, or it came back meanwhile.
+                    return Ok::<_, ApiError>(());
+                }
+                let ctx = Ctx::system(job.now);
+                ctx.audit(
+                    conn,
+                    "part_rma.overdue",
+                    ("part_rma", &rma.id),
+                    None,
+                    Some(serde_json::json!({
+                        "id": rma.id, "expected_back_on": rma.expected_back_on,
+                        "manufacturer": rma.manufacturer, "serial": rma.serial,
+                    })),
+                )?;
+                let body = format!(
+                    "{} 返修的 {}（序列号 {}）应于 {} 返回，尚未返回",
+                    rma.sent_on, rma.manufacturer, rma.serial, rma.expected_back_on
+                );
+                let office = role_names(&[Role::Manager, Role::Clerk]);
+                for user in inbox::enabled_holders_of(conn, &office)? {
+                    let key = format!("part_rma.overdue:{}:{user}", rma.id);
+                    notify(
+                        conn,
+                        job.now,
+                        &user,
+                        &Notice {
+                            kind: "part_rma.overdue",
+                            title: "返修件逾期未返回",
+                            body: &body,
+                            entity: Some(("part_rma", &rma.id)),
+                            dedupe_key: Some(&key),
+                        },
+                    )?;
+                }
+                Ok(())
+            })?;
         }
         Ok(())
     }

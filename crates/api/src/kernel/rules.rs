@@ -11,6 +11,7 @@ use kefu_contracts::reminders::WarrantyReminders;
 use kefu_core::rules::{RuleSet, RuleVersion, in_force};
 use kefu_core::{DomainError, FieldError, WorkHours};
 use kefu_inventory::loans::LoanPolicy;
+use kefu_inventory::rma::RmaPolicy;
 use kefu_scoring::attendance::AttendanceTimes;
 use kefu_scoring::fines::{FineCatalogue, LatenessFines};
 use kefu_scoring::grades::{GradeRules, StarRules};
@@ -71,13 +72,14 @@ const fn def<T: RuleSet + 'static>() -> &'static dyn RuleDef {
     &Typed::<T>(PhantomData)
 }
 
-pub static REGISTRY: [&dyn RuleDef; 18] = [
+pub static REGISTRY: [&dyn RuleDef; 19] = [
     def::<CommissioningRates>(),
     def::<MonthlyMultiplier>(),
     def::<CommissionShares>(),
     def::<YearEndBonuses>(),
     def::<ContractRules>(),
     def::<LoanPolicy>(),
+    def::<RmaPolicy>(),
     def::<FineCatalogue>(),
     def::<LatenessFines>(),
     def::<GradeRules>(),

@@ -29,6 +29,7 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::counts::ANOMALIES_EXPORT,
     &inventory::dto::minimums::MINIMUMS_EXPORT,
     &inventory::dto::report::MONTHLY_EXPORT,
+    &inventory::dto::rma::RMAS_EXPORT,
     &scoring::dto::attendance::ATTENDANCE_EXPORT,
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,

@@ -38,6 +38,8 @@ pub struct LoanRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub deleted_at: Option<NaiveDateTime>,
+    /// INV-8: JSON array of the serials the issue passed over.
+    pub rotation_passed_over: Option<String>,
 }
 
 pub fn insert_loan(conn: &mut DbConnection, row: &LoanRow) -> Result<(), StoreError> {
@@ -71,6 +73,7 @@ pub struct LoanChanges {
     pub due_on: Option<NaiveDate>,
     pub signed_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
+    pub rotation_passed_over: Option<String>,
 }
 
 pub fn update_loan(

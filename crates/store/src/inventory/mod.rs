@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod counts;
 pub mod loans;
+pub mod rma;
 pub mod stock;
 
 /// ORG-5 for stock: everything, or the locations in the caller's own hands.

@@ -353,3 +353,56 @@ pub fn ledger_until(
     }
     Ok(query.order(stock_movements::id.asc()).load(conn)?)
 }
+
+/// INV-8: the units of `part_id` in stock that `scope` sees (at `location_id` when given) as
+/// (unit id, serial, location, last ledger movement): the ledger's latest row per unit; a
+/// unit with no row yet counts from its creation.
+pub fn idle_units(
+    conn: &mut DbConnection,
+    part_id: &str,
+    scope: &StockScope,
+    location_id: Option<&str>,
+) -> Result<Vec<(String, String, String, NaiveDateTime)>, StoreError> {
+    let mut query = serial_units::table
+        .filter(serial_units::part_id.eq(part_id))
+        .filter(serial_units::status.eq(UnitStatus::InStock.as_str()))
+        .select((
+            serial_units::id,
+            serial_units::serial,
+            serial_units::location_id.assume_not_null(),
+            serial_units::created_at,
+        ))
+        .into_boxed();
+    if !scope.all {
+        query = query.filter(
+            serial_units::location_id
+                .assume_not_null()
+                .eq_any(scope.location_ids.clone()),
+        );
+    }
+    if let Some(l) = location_id {
+        query = query.filter(serial_units::location_id.eq(l.to_owned()));
+    }
+    let units: Vec<(String, String, String, NaiveDateTime)> =
+        query.order(serial_units::id.asc()).load(conn)?;
+    let ids: Vec<String> = units.iter().map(|u| u.0.clone()).collect();
+    let last: Vec<(Option<String>, Option<NaiveDateTime>)> = stock_movements::table
+        .filter(stock_movements::serial_unit_id.eq_any(ids))
+        .group_by(stock_movements::serial_unit_id)
+        .select((
+            stock_movements::serial_unit_id,
+            diesel::dsl::max(stock_movements::created_at),
+        ))
+        .load(conn)?;
+    Ok(units
+        .into_iter()
+        .map(|(id, serial, location, created)| {
+            let moved = last
+                .iter()
+                .find(|(u, _)| u.as_deref() == Some(id.as_str()))
+                .and_then(|(_, at)| *at)
+                .unwrap_or(created);
+            (id, serial, location, moved)
+        })
+        .collect())
+}

@@ -41,6 +41,10 @@ pub struct LoanOut {
     /// When the overdue watch flagged it and told the engineer and the managers (once).
     pub overdue_flagged_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// INV-8: the units idle longer than those issued, which the rotation suggestion would
+    /// have issued first (empty when the issue followed it, before the issue and for bulk
+    /// parts). Recorded, not refused.
+    pub rotation_passed_over: Vec<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
@@ -208,6 +212,7 @@ pub const LOANS_EXPORT: Exportable = Exportable {
         col("signed_at", "签收时间"),
         col("overdue_flagged_at", "逾期标记时间"),
         col("closed_at", "结清时间"),
+        col("rotation_passed_over", "未按轮换跳过序列号"),
         col("deleted", "已删除"),
         col("created_at", "创建时间"),
         col("updated_at", "更新时间"),

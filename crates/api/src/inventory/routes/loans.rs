@@ -255,7 +255,10 @@ async fn reject_loan(
 /// `from_location_id` into the engineer's hands by conditional update — 409 `INV-4` when the
 /// location does not hold them (a serial elsewhere, or too few) — and the loan is due back the
 /// policy's number of working days later (`spare-part-loans.return_due_days`, by the work
-/// calendar). Needs `If-Match`. Triggers the audit entries `stock_movement.loan` and
+/// calendar). INV-8: units of a serialised part idle longer at that location than those
+/// issued are recorded as `rotation_passed_over` (the order of
+/// `GET /parts/{id}/issue-suggestion`); the issue is not refused for it. Needs `If-Match`.
+/// Triggers the audit entries `stock_movement.loan` and
 /// `part_loan.issue` and the `part_loan.issued` notification to the engineer, who signs next.
 /// Still out after the due day, the loan is flagged once by the overdue watch, which tells the
 /// engineer and the managers (`part_loan.overdue`).

@@ -5,7 +5,7 @@
 use crate::calendar::service::add_working_days;
 use crate::inventory::dto::loans::{ChargeOut, LoanOut, RequestLoan};
 use crate::inventory::service::catalogue::{get_location, get_part};
-use crate::inventory::service::stock;
+use crate::inventory::service::{rotation, stock};
 use crate::kernel::access::roles::{MANAGERS, role_names};
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
@@ -61,6 +61,11 @@ pub fn render(row: &LoanRow, today: NaiveDate) -> LoanOut {
         signed_at: t(row.signed_at),
         overdue_flagged_at: t(row.overdue_flagged_at),
         closed_at: t(row.closed_at),
+        rotation_passed_over: row
+            .rotation_passed_over
+            .as_deref()
+            .map(list_of)
+            .unwrap_or_default(),
         deleted: row.deleted_at.is_some(),
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
@@ -153,6 +158,7 @@ pub fn request(
         updated_at: now,
         version: 1,
         deleted_at: None,
+        rotation_passed_over: None,
     };
     store::insert_loan(conn, &row)?;
     let out = render(&get_row(conn, actor, &row.id)?, today);
@@ -313,6 +319,12 @@ pub fn act(
             changes.issued_at = Some(now);
             movement.quantity = before.quantity;
             movement.serials = list_of(&before.serials);
+            // INV-8: read before the units move, the older ones this issue passes over.
+            if part.kind == PartKind::Serialised {
+                let skipped =
+                    rotation::passed_over_by(conn, &part.id, from_location_id, &movement.serials)?;
+                changes.rotation_passed_over = Some(json_of(&skipped)?);
+            }
             movement.from_location_id = Some(from_location_id.clone());
             movement.to_location_id = Some(before.location_id.clone());
             stock::apply(conn, ctx, &part, &movement, None)?;

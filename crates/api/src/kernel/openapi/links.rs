@@ -183,6 +183,20 @@ const LINKS: &[LinkSpec] = &[
         "getWorkOrder",
         &[("id", NEW_ID)],
     ),
+    (
+        "sendPartRma",
+        "201",
+        "GetPartRma",
+        "getPartRma",
+        &[("id", NEW_ID)],
+    ),
+    (
+        "sendPartRma",
+        "201",
+        "ClosePartRma",
+        "closePartRma",
+        &[("id", NEW_ID), ("header.If-Match", ETAG)],
+    ),
 ];
 
 pub(super) fn add_links(op: &mut Operation) {

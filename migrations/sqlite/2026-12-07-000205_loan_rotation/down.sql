@@ -1,0 +1,1 @@
+ALTER TABLE part_loans DROP COLUMN rotation_passed_over;
