@@ -41,10 +41,12 @@ pub enum Action {
     CommissioningRecordAcceptance,
     /// Ask whether a repair is a free warranty redo (CON-9).
     RepairWarrantyCheck,
+    /// Record the site conditions and pre-signing inspection of a maintenance agreement (CON-5).
+    MaintenanceAcceptanceRecord,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ContractCreate,
         Action::ContractList,
         Action::ContractGet,
@@ -66,6 +68,7 @@ impl Action {
         Action::CommissioningRecheck,
         Action::CommissioningRecordAcceptance,
         Action::RepairWarrantyCheck,
+        Action::MaintenanceAcceptanceRecord,
     ];
 
     /// The rule a refusal of this action names.
@@ -85,6 +88,7 @@ impl Action {
             | Action::CommissioningRecheck
             | Action::CommissioningRecordAcceptance => "CON-7",
             Action::RepairWarrantyCheck => "CON-9",
+            Action::MaintenanceAcceptanceRecord => "CON-5",
             _ => "CON-1",
         }
     }
@@ -146,6 +150,9 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::CommissioningRecheck, MANAGERS),
     (Action::CommissioningRecordAcceptance, ACCEPTANCE),
     (Action::RepairWarrantyCheck, STAFF),
+    // The seeds: the service engineer inspects the site before the agreement is signed; those
+    // who draw up and sign contracts record it.
+    (Action::MaintenanceAcceptanceRecord, DRAFTERS),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).

@@ -9,5 +9,6 @@ pub mod commissioning;
 pub mod contract;
 pub mod deadlines;
 pub mod expiry;
+pub mod maintenance;
 pub mod reminders;
 pub mod warranty;

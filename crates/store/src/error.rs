@@ -391,6 +391,13 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["ticket_id"],
         None,
     ),
+    // 000106_maintenance_acceptance: one acceptance per contract, replaced in place.
+    key(
+        "maintenance_acceptances_pkey",
+        "maintenance_acceptances",
+        &["contract_id"],
+        None,
+    ),
 ];
 
 impl UniqueViolation {

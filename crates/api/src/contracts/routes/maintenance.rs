@@ -1,0 +1,94 @@
+//! `/contracts/{id}/maintenance-acceptance` (CON-5): the site conditions and pre-signing
+//! inspection of a maintenance agreement. HTTP only: roles first (403 before 404), then the
+//! service.
+
+use crate::contracts::dto::maintenance::{AcceptanceOut, RecordAcceptance};
+use crate::contracts::service::maintenance as svc;
+use crate::kernel::auth::Caller;
+use crate::kernel::command::run_command;
+use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::extract::{IfMatch, ValidJson};
+use crate::kernel::respond::versioned;
+use crate::kernel::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, put, web};
+use kefu_contracts::access::{self, Action};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(record_maintenance_acceptance)
+        .service(get_maintenance_acceptance);
+}
+
+/// Record a maintenance agreement's acceptance
+///
+/// CON-5 (维保承接条件): records, or replaces, the site conditions (`fire_inspected`,
+/// `well_managed`, `duty_person`) and the pre-signing inspection of a `maintenance` contract
+/// still in `draft`: the day (`inspected_on`, not in the future, 422), the inspector (default the
+/// caller; 422 `inspector_id` for no user) and the five checks (`alarm_host`, `device_count`,
+/// `sprinkler_hydrant`, `gas_extinguishing`, `smoke_control`), each passed or not with a note.
+/// The answer lists what still blocks signing in `failed` (the codes `signContract` refuses with,
+/// 422 `CON-5`). 409 `CON-5` for a service contract or one signed already.
+///
+/// Who: admins, managers, supervisors, clerks and engineers (403 for others), on a contract they
+/// see (ORG-5: otherwise 404). Needs `If-Match` with the contract's version, which moves: the
+/// answer's `ETag` is the contract's new version, to send when signing. Triggers the audit entry
+/// and webhook event `contract.record_acceptance`.
+#[utoipa::path(
+    tag = "contracts",
+    operation_id = "recordMaintenanceAcceptance",
+    params(("id" = String, Path, description = "Contract id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = RecordAcceptance,
+    responses(
+        (status = 200, description = "Recorded", body = AcceptanceOut, headers(("ETag" = String))),
+        (status = 409, description = "No maintenance agreement, or not a draft", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/contracts/{id}/maintenance-acceptance")]
+async fn record_maintenance_acceptance(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<RecordAcceptance>,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::MaintenanceAcceptanceRecord, &caller.actor.roles)?;
+    let tz = state.config.timezone;
+    run_command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        move |conn, ctx, actor, id, version| svc::record(conn, ctx, actor, tz, id, version, input),
+    )
+    .await
+}
+
+/// Get a maintenance agreement's acceptance
+///
+/// CON-5: the recorded site conditions and pre-signing inspection, with `failed` (what still
+/// blocks signing) and `ready_to_sign`; the `ETag` is the contract's version. 404 when none is
+/// recorded.
+///
+/// Any signed-in user who sees the contract (ORG-5, as in `listContracts`); any other contract
+/// reads as 404. Read-only.
+#[utoipa::path(
+    tag = "contracts",
+    operation_id = "getMaintenanceAcceptance",
+    params(("id" = String, Path, description = "Contract id")),
+    responses(
+        (status = 200, description = "The acceptance", body = AcceptanceOut, headers(("ETag" = String))),
+        (status = 404, description = "No such contract visible, or no acceptance recorded", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/contracts/{id}/maintenance-acceptance")]
+async fn get_maintenance_acceptance(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::ContractGet, &caller.actor.roles)?;
+    let (actor, id) = (caller.actor.clone(), id.into_inner());
+    let out = state.db(move |conn| svc::get(conn, &actor, &id)).await?;
+    Ok(versioned(StatusCode::OK, out.contract_version, &out))
+}

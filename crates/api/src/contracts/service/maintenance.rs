@@ -1,0 +1,171 @@
+//! The acceptance of a maintenance agreement (CON-5): the site conditions and the pre-signing
+//! inspection, recorded on the draft, and the check `signContract` runs before signing one.
+//! Visibility is the contract's (ORG-5): a contract the caller does not see is 404.
+
+use crate::contracts::dto::maintenance::{
+    AcceptanceChecks, AcceptanceOut, CheckResult, RecordAcceptance, SiteConditions, passed,
+};
+use crate::contracts::service::contracts::{contract_scope, get_row, today_of};
+use crate::kernel::command::{Ctx, Versioned, snapshot, written};
+use crate::kernel::error::ApiError;
+use chrono_tz::Tz;
+use kefu_contracts::maintenance::{self as rules, Acceptance};
+use kefu_core::{Actor, FieldError};
+use kefu_store::contracts::{self as contracts_store, ContractChanges, ContractRow};
+use kefu_store::maintenance::{self as store, AcceptanceRow};
+use kefu_store::{DbConnection, from_db_time, to_db_time};
+
+impl Versioned for AcceptanceOut {
+    fn version(&self) -> i64 {
+        self.contract_version
+    }
+}
+
+fn checks_of(row: &AcceptanceRow) -> AcceptanceChecks {
+    let r = |passed: bool, note: &Option<String>| CheckResult {
+        passed,
+        note: note.clone(),
+    };
+    AcceptanceChecks {
+        alarm_host: r(row.alarm_host_passed, &row.alarm_host_note),
+        device_count: r(row.device_count_passed, &row.device_count_note),
+        sprinkler_hydrant: r(row.sprinkler_hydrant_passed, &row.sprinkler_hydrant_note),
+        gas_extinguishing: r(row.gas_extinguishing_passed, &row.gas_extinguishing_note),
+        smoke_control: r(row.smoke_control_passed, &row.smoke_control_note),
+    }
+}
+
+/// The acceptance as the rules see it.
+fn typed(row: &AcceptanceRow) -> Acceptance {
+    Acceptance {
+        fire_inspected: row.fire_inspected,
+        well_managed: row.well_managed,
+        duty_person: row.duty_person,
+        passed: passed(&checks_of(row)),
+    }
+}
+
+fn render(row: &AcceptanceRow, contract_version: i64) -> AcceptanceOut {
+    let failed: Vec<String> = rules::failures(&typed(row))
+        .into_iter()
+        .map(|f| f.field)
+        .collect();
+    AcceptanceOut {
+        contract_id: row.contract_id.clone(),
+        conditions: SiteConditions {
+            fire_inspected: row.fire_inspected,
+            well_managed: row.well_managed,
+            duty_person: row.duty_person,
+        },
+        inspected_on: row.inspected_on,
+        inspector_id: row.inspector_id.clone(),
+        checks: checks_of(row),
+        ready_to_sign: failed.is_empty(),
+        failed,
+        recorded_by: row.recorded_by.clone(),
+        updated_at: from_db_time(row.updated_at),
+        contract_version,
+    }
+}
+
+/// CON-5, run by `signContract`: a maintenance agreement is signed only when its recorded
+/// acceptance passes (422 `CON-5` listing every unmet condition and failed check).
+pub fn check_signing(conn: &mut DbConnection, contract: &ContractRow) -> Result<(), ApiError> {
+    let acceptance = store::find(conn, &contract.id)?.map(|r| typed(&r));
+    Ok(rules::check_signing(contract.kind, acceptance.as_ref())?)
+}
+
+fn note(n: &Option<String>) -> Option<String> {
+    n.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// CON-5: records (or replaces) the acceptance of a draft maintenance agreement the caller sees;
+/// the contract's version moves, so a concurrent sign or edit sees the change (412).
+pub fn record(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    tz: Tz,
+    id: &str,
+    expected_version: i64,
+    input: RecordAcceptance,
+) -> Result<AcceptanceOut, ApiError> {
+    let scope = contract_scope(conn, actor)?;
+    let (contract, _) = get_row(conn, &scope, id)?;
+    if contract.version != expected_version {
+        return Err(ApiError::PreconditionFailed {
+            current: contract.version,
+        });
+    }
+    rules::check_recording(contract.kind, contract.status)?;
+    let mut errors = Vec::new();
+    if input.inspected_on > today_of(tz, ctx.now) {
+        errors.push(FieldError::new(
+            "inspected_on",
+            "range",
+            "must not lie in the future",
+        ));
+    }
+    let inspector = input
+        .inspector_id
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or(&actor.user_id)
+        .to_owned();
+    if !kefu_store::users::exists(conn, &inspector)? {
+        errors.push(FieldError::new("inspector_id", "not_found", "no such user"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let before = store::find(conn, id)?.map(|r| render(&r, contract.version));
+    let c = &input.checks;
+    let row = AcceptanceRow {
+        contract_id: id.to_owned(),
+        fire_inspected: input.conditions.fire_inspected,
+        well_managed: input.conditions.well_managed,
+        duty_person: input.conditions.duty_person,
+        inspected_on: input.inspected_on,
+        inspector_id: inspector,
+        alarm_host_passed: c.alarm_host.passed,
+        alarm_host_note: note(&c.alarm_host.note),
+        device_count_passed: c.device_count.passed,
+        device_count_note: note(&c.device_count.note),
+        sprinkler_hydrant_passed: c.sprinkler_hydrant.passed,
+        sprinkler_hydrant_note: note(&c.sprinkler_hydrant.note),
+        gas_extinguishing_passed: c.gas_extinguishing.passed,
+        gas_extinguishing_note: note(&c.gas_extinguishing.note),
+        smoke_control_passed: c.smoke_control.passed,
+        smoke_control_note: note(&c.smoke_control.note),
+        recorded_by: actor.user_id.clone(),
+        updated_at: to_db_time(ctx.now),
+    };
+    written(contracts_store::update(
+        conn,
+        id,
+        expected_version,
+        &ContractChanges::default(),
+        ctx.now,
+    )?)?;
+    store::replace(conn, &row)?;
+    let out = render(&row, expected_version + 1);
+    ctx.audit(
+        conn,
+        "contract.record_acceptance",
+        ("contract", id),
+        before.as_ref().and_then(snapshot),
+        snapshot(&out),
+    )?;
+    Ok(out)
+}
+
+/// CON-5: the acceptance recorded for a contract the caller sees (404 when none is recorded).
+pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<AcceptanceOut, ApiError> {
+    let scope = contract_scope(conn, actor)?;
+    let (contract, _) = get_row(conn, &scope, id)?;
+    let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    Ok(render(&row, contract.version))
+}

@@ -1,0 +1,55 @@
+//! The acceptance of a maintenance agreement (CON-5): site conditions and the five pre-signing
+//! checks, one row per contract. Visibility is the contract's: callers load the contract first.
+
+use crate::schema::maintenance_acceptances;
+use crate::{DbConnection, StoreError};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = maintenance_acceptances)]
+pub struct AcceptanceRow {
+    pub contract_id: String,
+    pub fire_inspected: bool,
+    pub well_managed: bool,
+    pub duty_person: bool,
+    pub inspected_on: NaiveDate,
+    pub inspector_id: String,
+    pub alarm_host_passed: bool,
+    pub alarm_host_note: Option<String>,
+    pub device_count_passed: bool,
+    pub device_count_note: Option<String>,
+    pub sprinkler_hydrant_passed: bool,
+    pub sprinkler_hydrant_note: Option<String>,
+    pub gas_extinguishing_passed: bool,
+    pub gas_extinguishing_note: Option<String>,
+    pub smoke_control_passed: bool,
+    pub smoke_control_note: Option<String>,
+    pub recorded_by: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Records the acceptance of a contract, replacing an earlier one (a repeated inspection).
+pub fn replace(conn: &mut DbConnection, row: &AcceptanceRow) -> Result<(), StoreError> {
+    diesel::delete(
+        maintenance_acceptances::table
+            .filter(maintenance_acceptances::contract_id.eq(&row.contract_id)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(maintenance_acceptances::table)
+        .values(row.clone())
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The acceptance recorded for `contract_id`, if any.
+pub fn find(
+    conn: &mut DbConnection,
+    contract_id: &str,
+) -> Result<Option<AcceptanceRow>, StoreError> {
+    Ok(maintenance_acceptances::table
+        .find(contract_id)
+        .select(AcceptanceRow::as_select())
+        .first(conn)
+        .optional()?)
+}

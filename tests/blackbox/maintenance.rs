@@ -1,0 +1,185 @@
+//! Maintenance agreements (CON-5 acceptance) over HTTP on a test clock, on SQLite or PostgreSQL.
+
+use crate::contracts::{create, get, ok};
+use crate::tickets::{World, id, world};
+use crate::{actions, audit_of};
+use kefu_blackbox::Resp;
+use serde_json::{Value, json};
+
+/// An acceptance inspected on `day` whose conditions are met and whose five checks all pass.
+pub fn passing_acceptance(day: &str) -> Value {
+    let pass = json!({"passed": true, "note": null});
+    json!({"conditions": {"fire_inspected": true, "well_managed": true, "duty_person": true},
+           "inspected_on": day,
+           "checks": {"alarm_host": pass, "device_count": pass, "sprinkler_hydrant": pass,
+                      "gas_extinguishing": pass, "smoke_control": pass}})
+}
+
+fn record(w: &World, token: &str, contract_id: &str, version: &Value, body: &Value) -> Resp {
+    w.app
+        .req(
+            "PUT",
+            &format!("/api/v1/contracts/{contract_id}/maintenance-acceptance"),
+        )
+        .bearer(token)
+        .if_match(&format!("\"{version}\""))
+        .json(body)
+        .send()
+}
+
+fn sign(w: &World, token: &str, contract_id: &str, version: &Value) -> Resp {
+    w.app
+        .post(&format!("/api/v1/contracts/{contract_id}/sign"))
+        .bearer(token)
+        .if_match(&format!("\"{version}\""))
+        .json(&json!({}))
+        .send()
+}
+
+fn draft(w: &World, kind: &str) -> Value {
+    create(
+        w,
+        &w.admin,
+        json!({"title": "2026 年度消防维保协议", "customer_id": w.customer["id"],
+               "site_ids": [w.site["id"]], "signer_id": w.eng1_id, "executor_ids": [w.eng1_id],
+               "period_start": "2026-10-01", "period_end": "2027-09-30",
+               "amount_fen": 3_600_000, "renewal_mode": "express", "kind": kind}),
+    )
+}
+
+/// The `(field, code, rule)` of each error of a problem.
+fn errors(p: &Value) -> Vec<(String, String, String)> {
+    p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+            (s("field"), s("code"), s("rule"))
+        })
+        .collect()
+}
+
+#[test]
+fn con_5_a_maintenance_agreement_is_signed_only_after_its_acceptance_passes() {
+    let mut w = world();
+    w.set_clock("2026-09-28T10:00:00+08:00");
+    let c = draft(&w, "maintenance");
+    assert_eq!(c["kind"], "maintenance");
+    let cid = id(&c).to_owned();
+
+    // No inspection yet: signing is refused, naming what is missing.
+    let p = sign(&w, &w.eng1, &cid, &c["version"]).problem(422, "validation");
+    assert_eq!(p["rule"], "CON-5");
+    assert_eq!(
+        errors(&p),
+        [("inspection".into(), "required".into(), "CON-5".into())]
+    );
+
+    // The gas extinguishing pressure fails; everything else passes.
+    let mut body = passing_acceptance("2026-09-25");
+    body["checks"]["gas_extinguishing"] =
+        json!({"passed": false, "note": "  3 号钢瓶压力 3.1 MPa  "});
+    // ORG-5: another engineer does not see the contract; a stale version is 412.
+    assert_eq!(record(&w, &w.eng2, &cid, &c["version"], &body).status, 404);
+    assert_eq!(record(&w, &w.eng1, &cid, &json!(9), &body).status, 412);
+    let res = record(&w, &w.eng1, &cid, &c["version"], &body);
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.header("etag").as_deref(), Some("\"2\""));
+    let a = res.json();
+    assert_eq!(a["failed"], json!(["checks.gas_extinguishing"]));
+    assert_eq!(a["ready_to_sign"], false);
+    assert_eq!(a["inspector_id"], w.eng1_id);
+    assert_eq!(
+        a["checks"]["gas_extinguishing"],
+        json!({"passed": false, "note": "3 号钢瓶压力 3.1 MPa"})
+    );
+
+    let p = sign(&w, &w.eng1, &cid, &a["contract_version"]).problem(422, "validation");
+    assert_eq!(p["rule"], "CON-5");
+    assert_eq!(
+        errors(&p),
+        [(
+            "checks.gas_extinguishing".into(),
+            "check_failed".into(),
+            "CON-5".into()
+        )]
+    );
+    let stored = get(&w, &w.eng1, &cid).json();
+    assert_eq!(
+        (stored["status"].clone(), stored["version"].clone()),
+        (json!("draft"), json!(2))
+    );
+
+    // Conditions are listed too, each by its code.
+    let mut worse = body.clone();
+    worse["conditions"]["duty_person"] = json!(false);
+    let a = record(&w, &w.eng1, &cid, &json!(2), &worse).json();
+    assert_eq!(
+        a["failed"],
+        json!(["conditions.duty_person", "checks.gas_extinguishing"])
+    );
+
+    // Re-inspected and passed: signing works.
+    let a = record(
+        &w,
+        &w.eng1,
+        &cid,
+        &json!(3),
+        &passing_acceptance("2026-09-25"),
+    )
+    .json();
+    assert_eq!(
+        (a["failed"].clone(), a["ready_to_sign"].clone()),
+        (json!([]), json!(true))
+    );
+    let res = w
+        .app
+        .get(&format!("/api/v1/contracts/{cid}/maintenance-acceptance"))
+        .bearer(&w.eng2)
+        .send();
+    assert_eq!(res.status, 404, "{}", res.body);
+    let res = w
+        .app
+        .get(&format!("/api/v1/contracts/{cid}/maintenance-acceptance"))
+        .bearer(&w.eng1)
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.json()["checks"]["gas_extinguishing"]["passed"], true);
+    let signed = ok(
+        &w,
+        &w.eng1,
+        &json!({"id": cid, "version": 4}),
+        "sign",
+        json!({}),
+    );
+    assert_eq!(
+        (signed["status"].clone(), signed["signed_on"].clone()),
+        (json!("signed"), json!("2026-09-28"))
+    );
+    // Once signed, the acceptance is part of the record.
+    record(&w, &w.eng1, &cid, &signed["version"], &body).rule_conflict("CON-5");
+
+    // A service contract has no acceptance and signs without one.
+    let s = draft(&w, "service");
+    record(&w, &w.eng1, id(&s), &s["version"], &body).rule_conflict("CON-5");
+    assert_eq!(sign(&w, &w.eng1, id(&s), &s["version"]).status, 200);
+
+    let audit = audit_of(&w.app, &w.admin, "contract", &cid);
+    assert_eq!(
+        actions(&audit),
+        [
+            "contract.create",
+            "contract.record_acceptance",
+            "contract.record_acceptance",
+            "contract.record_acceptance",
+            "contract.sign"
+        ]
+    );
+    assert_eq!(audit[1]["before"], Value::Null);
+    assert_eq!(
+        audit[1]["after"]["failed"],
+        json!(["checks.gas_extinguishing"])
+    );
+    assert_eq!(audit[3]["before"]["conditions"]["duty_person"], false);
+}
