@@ -1,4 +1,4 @@
-//! Maintenance agreements (CON-5 acceptance) over HTTP on a test clock, on SQLite or PostgreSQL.
+//! Maintenance agreements (CON-5 acceptance, CON-6 programme) over HTTP on a test clock, on SQLite or PostgreSQL.
 
 use crate::contracts::{create, get, ok};
 use crate::tickets::{World, id, world};
@@ -47,6 +47,41 @@ fn draft(w: &World, kind: &str) -> Value {
     )
 }
 
+/// The 2026 National Day holiday: 10-01..10-07 off, Sunday 09-20 and Saturday 10-10 worked.
+fn national_day(w: &World) {
+    let etag = w
+        .app
+        .get("/api/v1/calendar/days?from=2026-09-01&to=2026-09-01")
+        .bearer(&w.admin)
+        .send()
+        .etag();
+    let mut days = vec![json!({"day": "2026-09-20", "kind": "workday"})];
+    for d in 1..=7 {
+        days.push(json!({"day": format!("2026-10-{d:02}"), "kind": "holiday"}));
+    }
+    days.push(json!({"day": "2026-10-10", "kind": "workday"}));
+    let res = w
+        .app
+        .req("PUT", "/api/v1/calendar/days")
+        .bearer(&w.admin)
+        .if_match(&etag)
+        .json(&json!({"from": "2026-09-01", "to": "2026-10-31", "days": days}))
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+}
+
+fn steps_of(w: &World, token: &str, contract_id: &str) -> Vec<Value> {
+    let res = w
+        .app
+        .get(&format!(
+            "/api/v1/contracts/{contract_id}/maintenance-steps"
+        ))
+        .bearer(token)
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+    res.json()["items"].as_array().unwrap().clone()
+}
+
 /// The `(field, code, rule)` of each error of a problem.
 fn errors(p: &Value) -> Vec<(String, String, String)> {
     p["errors"]
@@ -61,7 +96,7 @@ fn errors(p: &Value) -> Vec<(String, String, String)> {
 }
 
 #[test]
-fn con_5_a_maintenance_agreement_is_signed_only_after_its_acceptance_passes() {
+fn con_5_6_a_maintenance_agreement_signs_after_its_acceptance_and_gets_its_programme() {
     let mut w = world();
     w.set_clock("2026-09-28T10:00:00+08:00");
     let c = draft(&w, "maintenance");
@@ -146,6 +181,7 @@ fn con_5_a_maintenance_agreement_is_signed_only_after_its_acceptance_passes() {
         .send();
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.json()["checks"]["gas_extinguishing"]["passed"], true);
+    national_day(&w);
     let signed = ok(
         &w,
         &w.eng1,
@@ -157,6 +193,59 @@ fn con_5_a_maintenance_agreement_is_signed_only_after_its_acceptance_passes() {
         (signed["status"].clone(), signed["signed_on"].clone()),
         (json!("signed"), json!("2026-09-28"))
     );
+    // CON-6: signed on 2026-09-28, across the National Day holiday: the initial tasks are due
+    // ten working days later (09-29, 09-30, 10-08, 10-09, 10-10 made up, 10-12 .. 10-16), the
+    // test plan five more.
+    let steps = steps_of(&w, &w.eng1, &cid);
+    let due = |kind: &str| -> Vec<(Value, Value)> {
+        steps
+            .iter()
+            .filter(|s| s["kind"] == kind)
+            .map(|s| (s["seq"].clone(), s["due_on"].clone()))
+            .collect()
+    };
+    for kind in ["device_comparison", "linkage_test", "sprinkler_end_test"] {
+        assert_eq!(due(kind), [(json!(1), json!("2026-10-16"))], "{kind}");
+    }
+    assert_eq!(due("test_plan"), [(json!(1), json!("2026-10-23"))]);
+    assert_eq!(due("monthly_test_record").len(), 12);
+    assert_eq!(
+        due("manager_inspection").last(),
+        Some(&(json!(4), json!("2027-09-30")))
+    );
+    let first = &steps[0];
+    assert_eq!(
+        (first["status"].clone(), first["overdue"].clone()),
+        (json!("open"), json!(false))
+    );
+    assert_eq!(
+        steps
+            .iter()
+            .find(|s| s["kind"] == "device_comparison")
+            .unwrap()["customer_signs"],
+        true
+    );
+    assert_eq!(
+        steps.iter().find(|s| s["kind"] == "test_plan").unwrap()["approvals_required"],
+        2
+    );
+    let res = w
+        .app
+        .get(&format!("/api/v1/contracts/{cid}/maintenance-steps"))
+        .bearer(&w.eng2)
+        .send();
+    assert_eq!(res.status, 404, "ORG-5: {}", res.body);
+    w.set_clock("2026-10-19T09:00:00+08:00");
+    let later = steps_of(&w, &w.eng1, &cid);
+    assert!(
+        later
+            .iter()
+            .filter(|s| s["overdue"] == true)
+            .all(|s| s["due_on"] == "2026-10-16"),
+        "the initial tasks are overdue after their day"
+    );
+    assert_eq!(later.iter().filter(|s| s["overdue"] == true).count(), 3);
+
     // Once signed, the acceptance is part of the record.
     record(&w, &w.eng1, &cid, &signed["version"], &body).rule_conflict("CON-5");
 

@@ -10,5 +10,6 @@ pub mod contract;
 pub mod deadlines;
 pub mod expiry;
 pub mod maintenance;
+pub mod programme;
 pub mod reminders;
 pub mod warranty;

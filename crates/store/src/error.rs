@@ -398,6 +398,14 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["contract_id"],
         None,
     ),
+    // 000107_maintenance_steps: one programme per contract, each step once.
+    key("maintenance_steps_pkey", "maintenance_steps", &["id"], ID),
+    key(
+        "maintenance_steps_slot_idx",
+        "maintenance_steps",
+        &["contract_id", "kind", "seq"],
+        None,
+    ),
 ];
 
 impl UniqueViolation {

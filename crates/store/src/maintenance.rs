@@ -1,10 +1,12 @@
 //! The acceptance of a maintenance agreement (CON-5): site conditions and the five pre-signing
-//! checks, one row per contract. Visibility is the contract's: callers load the contract first.
+//! checks, one row per contract — and the programme's steps after signing (CON-6). Visibility
+//! is the contract's: callers load the contract first.
 
-use crate::schema::maintenance_acceptances;
+use crate::schema::{maintenance_acceptances, maintenance_steps};
 use crate::{DbConnection, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use kefu_contracts::programme::StepKind;
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = maintenance_acceptances)]
@@ -52,4 +54,48 @@ pub fn find(
         .select(AcceptanceRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// CON-6: one step of a maintenance agreement's programme.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = maintenance_steps)]
+pub struct StepRow {
+    pub id: String,
+    pub contract_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: StepKind,
+    pub seq: i64,
+    pub due_on: NaiveDate,
+    pub status: String,
+    pub completed_on: Option<NaiveDate>,
+    pub completed_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+/// Inserts the programme's steps, one statement each (batch inserts do not go through diesel's
+/// MultiConnection).
+pub fn insert_steps(conn: &mut DbConnection, rows: &[StepRow]) -> Result<(), StoreError> {
+    for row in rows {
+        diesel::insert_into(maintenance_steps::table)
+            .values(row.clone())
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The live steps of a contract, by due day, then kind and number.
+pub fn steps_of(conn: &mut DbConnection, contract_id: &str) -> Result<Vec<StepRow>, StoreError> {
+    Ok(maintenance_steps::table
+        .filter(maintenance_steps::contract_id.eq(contract_id))
+        .filter(maintenance_steps::deleted_at.is_null())
+        .order((
+            maintenance_steps::due_on,
+            maintenance_steps::kind,
+            maintenance_steps::seq,
+        ))
+        .select(StepRow::as_select())
+        .load(conn)?)
 }

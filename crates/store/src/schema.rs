@@ -1102,6 +1102,26 @@ diesel::joinable!(maintenance_acceptances -> contracts (contract_id));
 diesel::allow_tables_to_appear_in_same_query!(contracts, maintenance_acceptances);
 
 diesel::table! {
+    maintenance_steps (id) {
+        id -> Text,
+        contract_id -> Text,
+        kind -> Text,
+        seq -> BigInt,
+        due_on -> Date,
+        status -> Text,
+        completed_on -> Nullable<Date>,
+        completed_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(maintenance_steps -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(contracts, maintenance_steps);
+
+diesel::table! {
     commissioning_jobs (id) {
         id -> Text,
         title -> Text,

@@ -110,3 +110,30 @@ pub fn passed(checks: &AcceptanceChecks) -> Vec<AcceptanceCheck> {
     .map(|(c, _)| c)
     .collect()
 }
+
+/// CON-6: one step of a signed maintenance agreement's programme.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StepOut {
+    pub id: String,
+    pub contract_id: String,
+    pub kind: kefu_contracts::programme::StepKind,
+    /// The step's number among the steps of its kind (1 for the one-off steps, the month or
+    /// quarter of the period otherwise).
+    pub seq: i64,
+    /// The last day the step is due (company date).
+    pub due_on: NaiveDate,
+    /// Whether the customer signs the step's document (the comparison table, test records).
+    pub customer_signs: bool,
+    /// Approvals the step needs after it is done, in order: the test plan's manager, then
+    /// executive.
+    pub approvals_required: i64,
+    #[schema(example = "open")]
+    pub status: String,
+    /// Not done after its due day, judged at the server's current date.
+    pub overdue: bool,
+    pub completed_on: Option<NaiveDate>,
+    pub completed_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}

@@ -1,13 +1,15 @@
 //! `/contracts/{id}/maintenance-acceptance` (CON-5): the site conditions and pre-signing
-//! inspection of a maintenance agreement. HTTP only: roles first (403 before 404), then the
+//! inspection of a maintenance agreement; `/contracts/{id}/maintenance-steps` (CON-6): its
+//! programme after signing. HTTP only: roles first (403 before 404), then the
 //! service.
 
-use crate::contracts::dto::maintenance::{AcceptanceOut, RecordAcceptance};
+use crate::contracts::dto::maintenance::{AcceptanceOut, RecordAcceptance, StepOut};
 use crate::contracts::service::maintenance as svc;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::run_command;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, ValidJson};
+use crate::kernel::page::Page;
 use crate::kernel::respond::versioned;
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
@@ -17,7 +19,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(record_maintenance_acceptance)
-        .service(get_maintenance_acceptance);
+        .service(get_maintenance_acceptance)
+        .service(list_maintenance_steps);
 }
 
 /// Record a maintenance agreement's acceptance
@@ -91,4 +94,42 @@ async fn get_maintenance_acceptance(
     let (actor, id) = (caller.actor.clone(), id.into_inner());
     let out = state.db(move |conn| svc::get(conn, &actor, &id)).await?;
     Ok(versioned(StatusCode::OK, out.contract_version, &out))
+}
+
+/// List a maintenance agreement's programme
+///
+/// CON-6: the steps `signContract` created when the maintenance agreement was signed, by due
+/// day: the initial tasks (`device_comparison` signed by the customer, `linkage_test`,
+/// `sprinkler_end_test`) due the `contract-deadlines` rule's `full_test_working_days` (10)
+/// working days after signing, the `test_plan` (two approvals: manager, then executive)
+/// `test_plan_working_days` (5) working days later — working days from the work calendar, with
+/// its holidays and make-up days — each month's `monthly_test_record` signed by the customer,
+/// and a `manager_inspection` every `manager_inspection_months` (3). `overdue` is judged at the
+/// server's current date. Empty for a service contract or an unsigned agreement.
+///
+/// Any signed-in user who sees the contract (ORG-5, as in `listContracts`: an engineer their
+/// contracts', a customer contact their own customer's); any other contract reads as 404.
+/// Read-only.
+#[utoipa::path(
+    tag = "contracts",
+    operation_id = "listMaintenanceSteps",
+    params(("id" = String, Path, description = "Contract id")),
+    responses((status = 200, description = "The programme, by due day", body = Page<StepOut>))
+)]
+#[get("/contracts/{id}/maintenance-steps")]
+async fn list_maintenance_steps(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::ContractGet, &caller.actor.roles)?;
+    let (actor, id) = (caller.actor.clone(), id.into_inner());
+    let today = state.today();
+    let items = state
+        .db(move |conn| svc::steps(conn, &actor, &id, today))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: None,
+    }))
 }

@@ -437,6 +437,9 @@ pub fn act(
         &changes,
         ctx.now,
     )?)?;
+    if let (ContractAction::Sign(_), Some(signed_on)) = (&action, outcome.signed_on) {
+        super::maintenance::start_programme(conn, ctx, &row, signed_on, &rule_set)?;
+    }
     if let ContractAction::RecordPayment(p) = &action {
         store::insert_payment(
             conn,

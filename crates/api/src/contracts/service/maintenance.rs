@@ -3,16 +3,19 @@
 //! Visibility is the contract's (ORG-5): a contract the caller does not see is 404.
 
 use crate::contracts::dto::maintenance::{
-    AcceptanceChecks, AcceptanceOut, CheckResult, RecordAcceptance, SiteConditions, passed,
+    AcceptanceChecks, AcceptanceOut, CheckResult, RecordAcceptance, SiteConditions, StepOut, passed,
 };
 use crate::contracts::service::contracts::{contract_scope, get_row, today_of};
 use crate::kernel::command::{Ctx, Versioned, snapshot, written};
 use crate::kernel::error::ApiError;
+use chrono::NaiveDate;
 use chrono_tz::Tz;
+use kefu_contracts::contract::ContractKind;
+use kefu_contracts::deadlines::ContractRules;
 use kefu_contracts::maintenance::{self as rules, Acceptance};
 use kefu_core::{Actor, FieldError};
 use kefu_store::contracts::{self as contracts_store, ContractChanges, ContractRow};
-use kefu_store::maintenance::{self as store, AcceptanceRow};
+use kefu_store::maintenance::{self as store, AcceptanceRow, StepRow};
 use kefu_store::{DbConnection, from_db_time, to_db_time};
 
 impl Versioned for AcceptanceOut {
@@ -168,4 +171,80 @@ pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<Acceptanc
     let (contract, _) = get_row(conn, &scope, id)?;
     let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
     Ok(render(&row, contract.version))
+}
+
+/// CON-6, run by `signContract`: a maintenance agreement signed on `signed_on` gets its
+/// programme, its working-day deadlines from the work calendar from that day on.
+pub fn start_programme(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    contract: &ContractRow,
+    signed_on: NaiveDate,
+    rules: &ContractRules,
+) -> Result<(), ApiError> {
+    if contract.kind != ContractKind::Maintenance {
+        return Ok(());
+    }
+    let calendar = crate::calendar::service::load_work_calendar_from(conn, signed_on)?;
+    let planned = kefu_contracts::programme::plan(
+        rules,
+        &calendar,
+        signed_on,
+        contract.period_start,
+        contract.period_end,
+    )?;
+    let now = to_db_time(ctx.now);
+    let rows: Vec<StepRow> = planned
+        .into_iter()
+        .map(|p| StepRow {
+            id: kefu_store::new_id(),
+            contract_id: contract.id.clone(),
+            kind: p.kind,
+            seq: p.seq,
+            due_on: p.due_on,
+            status: "open".to_owned(),
+            completed_on: None,
+            completed_by: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            deleted_at: None,
+        })
+        .collect();
+    store::insert_steps(conn, &rows)?;
+    Ok(())
+}
+
+fn render_step(row: StepRow, today: NaiveDate) -> StepOut {
+    StepOut {
+        overdue: row.status == "open" && row.due_on < today,
+        customer_signs: row.kind.customer_signs(),
+        approvals_required: row.kind.approvals(),
+        id: row.id,
+        contract_id: row.contract_id,
+        kind: row.kind,
+        seq: row.seq,
+        due_on: row.due_on,
+        status: row.status,
+        completed_on: row.completed_on,
+        completed_by: row.completed_by,
+        created_at: from_db_time(row.created_at),
+        updated_at: from_db_time(row.updated_at),
+        version: row.version,
+    }
+}
+
+/// CON-6: the programme of a contract the caller sees (404 for any other), by due day.
+pub fn steps(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    today: NaiveDate,
+) -> Result<Vec<StepOut>, ApiError> {
+    let scope = contract_scope(conn, actor)?;
+    get_row(conn, &scope, id)?;
+    Ok(store::steps_of(conn, id)?
+        .into_iter()
+        .map(|r| render_step(r, today))
+        .collect())
 }
