@@ -82,6 +82,21 @@ fn steps_of(w: &World, token: &str, contract_id: &str) -> Vec<Value> {
     res.json()["items"].as_array().unwrap().clone()
 }
 
+fn step_cmd(w: &World, token: &str, step: &Value, verb: &str, body: Value) -> Resp {
+    w.app
+        .post(&format!("/api/v1/maintenance-steps/{}/{verb}", id(step)))
+        .bearer(token)
+        .if_match(&format!("\"{}\"", step["version"]))
+        .json(&body)
+        .send()
+}
+
+fn step_ok(w: &World, token: &str, step: &Value, verb: &str, body: Value) -> Value {
+    let res = step_cmd(w, token, step, verb, body);
+    assert_eq!(res.status, 200, "{verb}: {}", res.body);
+    res.json()
+}
+
 /// The `(field, code, rule)` of each error of a problem.
 fn errors(p: &Value) -> Vec<(String, String, String)> {
     p["errors"]
@@ -245,6 +260,64 @@ fn con_5_6_a_maintenance_agreement_signs_after_its_acceptance_and_gets_its_progr
         "the initial tasks are overdue after their day"
     );
     assert_eq!(later.iter().filter(|s| s["overdue"] == true).count(), 3);
+
+    // The customer signs the comparison table; the test plan is approved by the manager and
+    // then the executive, in that order.
+    let find = |kind: &str| later.iter().find(|s| s["kind"] == kind).unwrap().clone();
+    let table = find("device_comparison");
+    step_cmd(&w, &w.eng2, &table, "complete", json!({})).problem(404, "not-found");
+    let p = step_cmd(&w, &w.eng1, &table, "complete", json!({})).problem(422, "validation");
+    assert_eq!(p["rule"], "CON-6");
+    assert_eq!(p["errors"][0]["field"], "customer_signatory");
+    let res = step_cmd(
+        &w,
+        &w.eng1,
+        &table,
+        "complete",
+        json!({"customer_signatory": " 王主任 "}),
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    let table = res.json();
+    assert_eq!(
+        (
+            table["status"].clone(),
+            table["customer_signatory"].clone(),
+            table["completed_on"].clone(),
+            table["overdue"].clone()
+        ),
+        (
+            json!("done"),
+            json!("王主任"),
+            json!("2026-10-19"),
+            json!(false)
+        )
+    );
+    let plan = find("test_plan");
+    let plan = step_ok(&w, &w.eng1, &plan, "complete", json!({}));
+    assert_eq!(plan["status"], "awaiting_approval");
+    w.app
+        .create_user(&w.admin, "exec", &["executive"], "Executive-pass-1");
+    let exec = w.app.token("exec", "Executive-pass-1");
+    step_cmd(&w, &exec, &plan, "approve", json!({})).rule_conflict("CON-6");
+    step_cmd(&w, &w.eng1, &plan, "approve", json!({})).problem(403, "forbidden");
+    let plan = step_ok(&w, &w.manager, &plan, "approve", json!({}));
+    assert_eq!(
+        (plan["status"].clone(), plan["manager_approved_on"].clone()),
+        (json!("awaiting_approval"), json!("2026-10-19"))
+    );
+    step_cmd(&w, &w.manager, &plan, "approve", json!({})).rule_conflict("CON-6");
+    let plan = step_ok(&w, &exec, &plan, "approve", json!({}));
+    assert_eq!(plan["status"], "done");
+    assert!(plan["executive_approved_by"].is_string());
+    let plan_audit = audit_of(&w.app, &w.admin, "maintenance_step", id(&plan));
+    assert_eq!(
+        actions(&plan_audit),
+        [
+            "maintenance_step.complete",
+            "maintenance_step.approve",
+            "maintenance_step.approve"
+        ]
+    );
 
     // Once signed, the acceptance is part of the record.
     record(&w, &w.eng1, &cid, &signed["version"], &body).rule_conflict("CON-5");

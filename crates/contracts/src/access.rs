@@ -43,10 +43,14 @@ pub enum Action {
     RepairWarrantyCheck,
     /// Record the site conditions and pre-signing inspection of a maintenance agreement (CON-5).
     MaintenanceAcceptanceRecord,
+    /// Mark a programme step done (CON-6).
+    MaintenanceStepComplete,
+    /// Approve the test plan: the manager, then the executive (CON-6).
+    MaintenanceStepApprove,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::ContractCreate,
         Action::ContractList,
         Action::ContractGet,
@@ -69,6 +73,8 @@ impl Action {
         Action::CommissioningRecordAcceptance,
         Action::RepairWarrantyCheck,
         Action::MaintenanceAcceptanceRecord,
+        Action::MaintenanceStepComplete,
+        Action::MaintenanceStepApprove,
     ];
 
     /// The rule a refusal of this action names.
@@ -89,6 +95,7 @@ impl Action {
             | Action::CommissioningRecordAcceptance => "CON-7",
             Action::RepairWarrantyCheck => "CON-9",
             Action::MaintenanceAcceptanceRecord => "CON-5",
+            Action::MaintenanceStepComplete | Action::MaintenanceStepApprove => "CON-6",
             _ => "CON-1",
         }
     }
@@ -153,6 +160,9 @@ pub const ROLES: &[(Action, &[Role])] = &[
     // The seeds: the service engineer inspects the site before the agreement is signed; those
     // who draw up and sign contracts record it.
     (Action::MaintenanceAcceptanceRecord, DRAFTERS),
+    (Action::MaintenanceStepComplete, COMMISSIONERS),
+    // CON-6: the manager approves the test plan, then the executive.
+    (Action::MaintenanceStepApprove, &[Admin, Manager, Executive]),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).

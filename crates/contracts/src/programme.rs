@@ -28,6 +28,16 @@ kefu_core::string_enum! {
     }
 }
 
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
+    pub enum StepStatus {
+        Open = "open",
+        /// The test plan is done and waits for the manager's, then the executive's approval.
+        AwaitingApproval = "awaiting_approval",
+        Done = "done",
+    }
+}
+
 impl StepKind {
     /// Whether the customer signs the step's document.
     pub fn customer_signs(self) -> bool {
@@ -134,6 +144,122 @@ pub fn plan(
     Ok(steps)
 }
 
+/// What the rules need of a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub kind: StepKind,
+    pub status: StepStatus,
+    pub manager_approved: bool,
+}
+
+/// A command on a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepCommand {
+    /// The step's work is done on `on`; `customer_signatory` names who signed for the customer.
+    Complete {
+        on: NaiveDate,
+        customer_signatory: Option<String>,
+    },
+    /// The test plan's next approval, by a caller with `roles`.
+    Approve,
+}
+
+/// Which approval an approve command gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    Manager,
+    Executive,
+}
+
+/// The changes a step command makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepOutcome {
+    pub status: StepStatus,
+    pub approval: Option<Approval>,
+}
+
+fn step_state(message: impl Into<String>) -> DomainError {
+    DomainError::State {
+        rule: "CON-6",
+        message: message.into(),
+    }
+}
+
+/// CON-6: decides a command on `step` by a caller with `roles` on `today`. A step the customer
+/// signs needs the signatory (422 `customer_signatory`); the test plan, once done, is approved by
+/// the manager (or an admin) and then the executive (or an admin), in that order (409 otherwise).
+pub fn decide_step(
+    step: &Step,
+    command: &StepCommand,
+    roles: &[kefu_core::Role],
+    today: NaiveDate,
+) -> Result<StepOutcome, DomainError> {
+    use kefu_core::Role;
+    match command {
+        StepCommand::Complete {
+            on,
+            customer_signatory,
+        } => {
+            if step.status != StepStatus::Open {
+                return Err(step_state(format!("the step is {} already", step.status)));
+            }
+            if *on > today {
+                return Err(DomainError::invalid(
+                    "completed_on",
+                    "range",
+                    "must not lie in the future",
+                ));
+            }
+            if step.kind.customer_signs() && customer_signatory.is_none() {
+                return Err(DomainError::Invalid(vec![
+                    kefu_core::FieldError::new(
+                        "customer_signatory",
+                        "required",
+                        format!("CON-6: the customer signs the {}", step.kind),
+                    )
+                    .by_rule("CON-6"),
+                ]));
+            }
+            let status = if step.kind.approvals() > 0 {
+                StepStatus::AwaitingApproval
+            } else {
+                StepStatus::Done
+            };
+            Ok(StepOutcome {
+                status,
+                approval: None,
+            })
+        }
+        StepCommand::Approve => {
+            if step.status != StepStatus::AwaitingApproval {
+                return Err(step_state(format!(
+                    "only a done test plan is approved; this step is {}",
+                    step.status
+                )));
+            }
+            let has = |r: Role| roles.contains(&r) || roles.contains(&Role::Admin);
+            if !step.manager_approved {
+                if has(Role::Manager) {
+                    return Ok(StepOutcome {
+                        status: StepStatus::AwaitingApproval,
+                        approval: Some(Approval::Manager),
+                    });
+                }
+                return Err(step_state("the manager approves the test plan first"));
+            }
+            if has(Role::Executive) {
+                return Ok(StepOutcome {
+                    status: StepStatus::Done,
+                    approval: Some(Approval::Executive),
+                });
+            }
+            Err(step_state(
+                "the test plan waits for the executive's approval",
+            ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +317,68 @@ mod tests {
                 d("2027-09-30")
             ]
         );
+    }
+
+    #[test]
+    fn con_6_the_test_plan_is_approved_by_the_manager_then_the_executive() {
+        use kefu_core::Role;
+        let today = d("2026-10-20");
+        let mut plan_step = Step {
+            kind: StepKind::TestPlan,
+            status: StepStatus::Open,
+            manager_approved: false,
+        };
+        let done = StepCommand::Complete {
+            on: today,
+            customer_signatory: None,
+        };
+        let out = decide_step(&plan_step, &done, &[Role::Engineer], today).unwrap();
+        assert_eq!(out.status, StepStatus::AwaitingApproval);
+        plan_step.status = out.status;
+        let early = decide_step(&plan_step, &StepCommand::Approve, &[Role::Executive], today);
+        assert!(matches!(
+            early,
+            Err(DomainError::State { rule: "CON-6", .. })
+        ));
+        let out = decide_step(&plan_step, &StepCommand::Approve, &[Role::Manager], today).unwrap();
+        assert_eq!(out.approval, Some(Approval::Manager));
+        plan_step.manager_approved = true;
+        assert!(decide_step(&plan_step, &StepCommand::Approve, &[Role::Manager], today).is_err());
+        let out =
+            decide_step(&plan_step, &StepCommand::Approve, &[Role::Executive], today).unwrap();
+        assert_eq!(
+            (out.status, out.approval),
+            (StepStatus::Done, Some(Approval::Executive))
+        );
+    }
+
+    #[test]
+    fn con_6_the_customer_signs_the_comparison_table() {
+        let today = d("2026-10-20");
+        let step = Step {
+            kind: StepKind::DeviceComparison,
+            status: StepStatus::Open,
+            manager_approved: false,
+        };
+        let unsigned = StepCommand::Complete {
+            on: today,
+            customer_signatory: None,
+        };
+        let e = decide_step(&step, &unsigned, &[], today).unwrap_err();
+        assert_eq!(e.rule(), Some("CON-6"));
+        let signed = StepCommand::Complete {
+            on: today,
+            customer_signatory: Some("王主任".into()),
+        };
+        assert_eq!(
+            decide_step(&step, &signed, &[], today).unwrap().status,
+            StepStatus::Done
+        );
+        let later = StepCommand::Complete {
+            on: d("2026-10-21"),
+            customer_signatory: Some("王主任".into()),
+        };
+        assert!(decide_step(&step, &later, &[], today).is_err());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::schema::{maintenance_acceptances, maintenance_steps};
 use crate::{DbConnection, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use kefu_contracts::programme::StepKind;
+use kefu_contracts::programme::{StepKind, StepStatus};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = maintenance_acceptances)]
@@ -66,13 +66,19 @@ pub struct StepRow {
     pub kind: StepKind,
     pub seq: i64,
     pub due_on: NaiveDate,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: StepStatus,
     pub completed_on: Option<NaiveDate>,
     pub completed_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub deleted_at: Option<NaiveDateTime>,
+    pub customer_signatory: Option<String>,
+    pub manager_approved_by: Option<String>,
+    pub manager_approved_on: Option<NaiveDate>,
+    pub executive_approved_by: Option<String>,
+    pub executive_approved_on: Option<NaiveDate>,
 }
 
 /// Inserts the programme's steps, one statement each (batch inserts do not go through diesel's
@@ -98,4 +104,45 @@ pub fn steps_of(conn: &mut DbConnection, contract_id: &str) -> Result<Vec<StepRo
         ))
         .select(StepRow::as_select())
         .load(conn)?)
+}
+
+/// The step `id`, deleted or not.
+pub fn find_step(conn: &mut DbConnection, id: &str) -> Result<Option<StepRow>, StoreError> {
+    Ok(maintenance_steps::table
+        .find(id)
+        .select(StepRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Fields a step command changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = maintenance_steps)]
+pub struct StepChanges {
+    #[diesel(serialize_as = String)]
+    pub status: Option<StepStatus>,
+    pub completed_on: Option<NaiveDate>,
+    pub completed_by: Option<String>,
+    pub customer_signatory: Option<String>,
+    pub manager_approved_by: Option<String>,
+    pub manager_approved_on: Option<NaiveDate>,
+    pub executive_approved_by: Option<String>,
+    pub executive_approved_on: Option<NaiveDate>,
+}
+
+pub fn update_step(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i64,
+    changes: &StepChanges,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::VersionedWrite, StoreError> {
+    crate::versioned_update!(
+        conn,
+        maintenance_steps,
+        id,
+        expected_version,
+        changes.clone(),
+        now
+    )
 }

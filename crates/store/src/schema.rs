@@ -1115,6 +1115,11 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        customer_signatory -> Nullable<Text>,
+        manager_approved_by -> Nullable<Text>,
+        manager_approved_on -> Nullable<Date>,
+        executive_approved_by -> Nullable<Text>,
+        executive_approved_on -> Nullable<Date>,
     }
 }
 

@@ -400,6 +400,12 @@ pub fn build() -> Fixture {
         json!({}),
     );
     records.insert("contracts", one(id(&contract)));
+    // CON-6: signing gave the maintenance agreement its programme.
+    let steps = a.get(
+        &admin,
+        &format!("/api/v1/contracts/{}/maintenance-steps", id(&contract)),
+    );
+    records.insert("maintenance-steps", one(id(&steps["items"][0])));
     let job = a.create(
         &admin,
         "/api/v1/commissioning-jobs",

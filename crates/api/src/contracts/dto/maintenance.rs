@@ -127,13 +127,36 @@ pub struct StepOut {
     /// Approvals the step needs after it is done, in order: the test plan's manager, then
     /// executive.
     pub approvals_required: i64,
-    #[schema(example = "open")]
-    pub status: String,
+    pub status: kefu_contracts::programme::StepStatus,
     /// Not done after its due day, judged at the server's current date.
     pub overdue: bool,
     pub completed_on: Option<NaiveDate>,
     pub completed_by: Option<String>,
+    /// Who signed for the customer (the comparison table, test records).
+    pub customer_signatory: Option<String>,
+    pub manager_approved_by: Option<String>,
+    pub manager_approved_on: Option<NaiveDate>,
+    pub executive_approved_by: Option<String>,
+    pub executive_approved_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
 }
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"completed_on": "2026-10-15", "customer_signatory": "王主任"}))]
+pub struct CompleteStep {
+    /// The day the work was done (default today; not in the future).
+    pub completed_on: Option<NaiveDate>,
+    /// Who signed for the customer; required for `device_comparison` and
+    /// `monthly_test_record` (422 `CON-6`).
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub customer_signatory: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({}))]
+pub struct ApproveStep {}

@@ -1,9 +1,11 @@
 //! `/contracts/{id}/maintenance-acceptance` (CON-5): the site conditions and pre-signing
 //! inspection of a maintenance agreement; `/contracts/{id}/maintenance-steps` (CON-6): its
-//! programme after signing. HTTP only: roles first (403 before 404), then the
+//! programme after signing, and `/maintenance-steps/{id}/...` its steps' commands. HTTP only: roles first (403 before 404), then the
 //! service.
 
-use crate::contracts::dto::maintenance::{AcceptanceOut, RecordAcceptance, StepOut};
+use crate::contracts::dto::maintenance::{
+    AcceptanceOut, ApproveStep, CompleteStep, RecordAcceptance, StepOut,
+};
 use crate::contracts::service::maintenance as svc;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::run_command;
@@ -13,14 +15,17 @@ use crate::kernel::page::Page;
 use crate::kernel::respond::versioned;
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, put, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use kefu_contracts::access::{self, Action};
+use kefu_contracts::programme::StepCommand;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(record_maintenance_acceptance)
         .service(get_maintenance_acceptance)
-        .service(list_maintenance_steps);
+        .service(list_maintenance_steps)
+        .service(complete_maintenance_step)
+        .service(approve_maintenance_step);
 }
 
 /// Record a maintenance agreement's acceptance
@@ -132,4 +137,103 @@ async fn list_maintenance_steps(
         items,
         next_cursor: None,
     }))
+}
+
+impl crate::kernel::command::Versioned for StepOut {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+/// Complete a programme step
+///
+/// CON-6: marks an `open` step of a maintenance agreement's programme done on `completed_on`
+/// (default today; not in the future, 422). The steps the customer signs (`device_comparison`,
+/// `monthly_test_record`) need `customer_signatory` (422 `CON-6`). The `test_plan` then waits in
+/// `awaiting_approval` (`approveMaintenanceStep`); any other step is `done`. 409 `CON-6` for a
+/// step not `open`.
+///
+/// Who: admins, managers, supervisors and engineers (403 for others), on a step of a contract
+/// they see (ORG-5: otherwise 404). Needs `If-Match` with the step's version. Triggers the audit
+/// entry and webhook event `maintenance_step.complete`.
+#[utoipa::path(
+    tag = "contracts",
+    operation_id = "completeMaintenanceStep",
+    params(("id" = String, Path, description = "Step id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = CompleteStep,
+    responses(
+        (status = 200, description = "Done, or awaiting approval", body = StepOut, headers(("ETag" = String))),
+        (status = 409, description = "The step is not open", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/maintenance-steps/{id}/complete")]
+async fn complete_maintenance_step(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<CompleteStep>,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::MaintenanceStepComplete, &caller.actor.roles)?;
+    let tz = state.config.timezone;
+    let today = state.today();
+    let command = StepCommand::Complete {
+        on: input.completed_on.unwrap_or(today),
+        customer_signatory: input
+            .customer_signatory
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty()),
+    };
+    run_command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        move |conn, ctx, actor, id, version| {
+            svc::act_on_step(conn, ctx, actor, tz, id, version, command)
+        },
+    )
+    .await
+}
+
+/// Approve the test plan
+///
+/// CON-6: the monthly test plan, once done (`awaiting_approval`), is approved by the manager and
+/// then by the executive, in that order: the first approval must be a manager's (an admin counts
+/// as either), the second an executive's, which makes the step `done`. 409 `CON-6` out of order
+/// or for any other step or status.
+///
+/// Who: admins, managers and executives (403 for others), on a step of a contract they see
+/// (ORG-5: otherwise 404). Needs `If-Match` with the step's version. Triggers the audit entry and
+/// webhook event `maintenance_step.approve`.
+#[utoipa::path(
+    tag = "contracts",
+    operation_id = "approveMaintenanceStep",
+    params(("id" = String, Path, description = "Step id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ApproveStep,
+    responses(
+        (status = 200, description = "Approved", body = StepOut, headers(("ETag" = String))),
+        (status = 409, description = "Not awaiting this approval", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/maintenance-steps/{id}/approve")]
+async fn approve_maintenance_step(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(_input): ValidJson<ApproveStep>,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::MaintenanceStepApprove, &caller.actor.roles)?;
+    let tz = state.config.timezone;
+    run_command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        move |conn, ctx, actor, id, version| {
+            svc::act_on_step(conn, ctx, actor, tz, id, version, StepCommand::Approve)
+        },
+    )
+    .await
 }

@@ -13,9 +13,10 @@ use chrono_tz::Tz;
 use kefu_contracts::contract::ContractKind;
 use kefu_contracts::deadlines::ContractRules;
 use kefu_contracts::maintenance::{self as rules, Acceptance};
+use kefu_contracts::programme::{Approval, Step, StepCommand, StepStatus, decide_step};
 use kefu_core::{Actor, FieldError};
 use kefu_store::contracts::{self as contracts_store, ContractChanges, ContractRow};
-use kefu_store::maintenance::{self as store, AcceptanceRow, StepRow};
+use kefu_store::maintenance::{self as store, AcceptanceRow, StepChanges, StepRow};
 use kefu_store::{DbConnection, from_db_time, to_db_time};
 
 impl Versioned for AcceptanceOut {
@@ -202,13 +203,18 @@ pub fn start_programme(
             kind: p.kind,
             seq: p.seq,
             due_on: p.due_on,
-            status: "open".to_owned(),
+            status: StepStatus::Open,
             completed_on: None,
             completed_by: None,
             created_at: now,
             updated_at: now,
             version: 1,
             deleted_at: None,
+            customer_signatory: None,
+            manager_approved_by: None,
+            manager_approved_on: None,
+            executive_approved_by: None,
+            executive_approved_on: None,
         })
         .collect();
     store::insert_steps(conn, &rows)?;
@@ -217,7 +223,7 @@ pub fn start_programme(
 
 fn render_step(row: StepRow, today: NaiveDate) -> StepOut {
     StepOut {
-        overdue: row.status == "open" && row.due_on < today,
+        overdue: row.status != StepStatus::Done && row.due_on < today,
         customer_signs: row.kind.customer_signs(),
         approvals_required: row.kind.approvals(),
         id: row.id,
@@ -228,6 +234,11 @@ fn render_step(row: StepRow, today: NaiveDate) -> StepOut {
         status: row.status,
         completed_on: row.completed_on,
         completed_by: row.completed_by,
+        customer_signatory: row.customer_signatory,
+        manager_approved_by: row.manager_approved_by,
+        manager_approved_on: row.manager_approved_on,
+        executive_approved_by: row.executive_approved_by,
+        executive_approved_on: row.executive_approved_on,
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
@@ -247,4 +258,81 @@ pub fn steps(
         .into_iter()
         .map(|r| render_step(r, today))
         .collect())
+}
+
+/// CON-6: runs a command on a step of a contract the caller sees (404 otherwise): load, check
+/// the version, decide, save, audit.
+pub fn act_on_step(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    tz: Tz,
+    id: &str,
+    expected_version: i64,
+    command: StepCommand,
+) -> Result<StepOut, ApiError> {
+    let row = store::find_step(conn, id)?
+        .filter(|r| r.deleted_at.is_none())
+        .ok_or(ApiError::NotFound)?;
+    let scope = contract_scope(conn, actor)?;
+    get_row(conn, &scope, &row.contract_id)?;
+    if row.version != expected_version {
+        return Err(ApiError::PreconditionFailed {
+            current: row.version,
+        });
+    }
+    let today = today_of(tz, ctx.now);
+    let step = Step {
+        kind: row.kind,
+        status: row.status,
+        manager_approved: row.manager_approved_on.is_some(),
+    };
+    let outcome = decide_step(&step, &command, &actor.roles, today)?;
+    let mut changes = StepChanges {
+        status: Some(outcome.status),
+        ..StepChanges::default()
+    };
+    let action = match &command {
+        StepCommand::Complete {
+            on,
+            customer_signatory,
+        } => {
+            changes.completed_on = Some(*on);
+            changes.completed_by = Some(actor.user_id.clone());
+            changes.customer_signatory = customer_signatory.clone();
+            "maintenance_step.complete"
+        }
+        StepCommand::Approve => {
+            match outcome.approval {
+                Some(Approval::Manager) => {
+                    changes.manager_approved_by = Some(actor.user_id.clone());
+                    changes.manager_approved_on = Some(today);
+                }
+                Some(Approval::Executive) => {
+                    changes.executive_approved_by = Some(actor.user_id.clone());
+                    changes.executive_approved_on = Some(today);
+                }
+                None => {}
+            }
+            "maintenance_step.approve"
+        }
+    };
+    let before = render_step(row, today);
+    written(store::update_step(
+        conn,
+        id,
+        expected_version,
+        &changes,
+        ctx.now,
+    )?)?;
+    let saved = store::find_step(conn, id)?.ok_or(ApiError::NotFound)?;
+    let out = render_step(saved, today);
+    ctx.audit(
+        conn,
+        action,
+        ("maintenance_step", id),
+        snapshot(&before),
+        snapshot(&out),
+    )?;
+    Ok(out)
 }
