@@ -109,6 +109,11 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         "SEE_ALL: scope::contracts is everything; finance may book payments (412 when stale)",
     ),
     (
+        &["maintenance-steps"],
+        FINANCE,
+        "SEE_ALL: a step is its contract's; no step command is finance's",
+    ),
+    (
         &["commissioning-jobs"],
         FINANCE,
         "SEE_ALL: scope::commissioning is everything; no command is finance's",

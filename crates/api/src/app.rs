@@ -201,6 +201,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);
     contracts::routes::warranty::routes(cfg);
+    contracts::routes::maintenance::routes(cfg);
 }
 
 /// Every kind of job this build runs.

@@ -41,10 +41,16 @@ pub enum Action {
     CommissioningRecordAcceptance,
     /// Ask whether a repair is a free warranty redo (CON-9).
     RepairWarrantyCheck,
+    /// Record the site conditions and pre-signing inspection of a maintenance agreement (CON-5).
+    MaintenanceAcceptanceRecord,
+    /// Mark a programme step done (CON-6).
+    MaintenanceStepComplete,
+    /// Approve the test plan: the manager, then the executive (CON-6).
+    MaintenanceStepApprove,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 24] = [
         Action::ContractCreate,
         Action::ContractList,
         Action::ContractGet,
@@ -66,6 +72,9 @@ impl Action {
         Action::CommissioningRecheck,
         Action::CommissioningRecordAcceptance,
         Action::RepairWarrantyCheck,
+        Action::MaintenanceAcceptanceRecord,
+        Action::MaintenanceStepComplete,
+        Action::MaintenanceStepApprove,
     ];
 
     /// The rule a refusal of this action names.
@@ -85,6 +94,8 @@ impl Action {
             | Action::CommissioningRecheck
             | Action::CommissioningRecordAcceptance => "CON-7",
             Action::RepairWarrantyCheck => "CON-9",
+            Action::MaintenanceAcceptanceRecord => "CON-5",
+            Action::MaintenanceStepComplete | Action::MaintenanceStepApprove => "CON-6",
             _ => "CON-1",
         }
     }
@@ -146,6 +157,12 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::CommissioningRecheck, MANAGERS),
     (Action::CommissioningRecordAcceptance, ACCEPTANCE),
     (Action::RepairWarrantyCheck, STAFF),
+    // The seeds: the service engineer inspects the site before the agreement is signed; those
+    // who draw up and sign contracts record it.
+    (Action::MaintenanceAcceptanceRecord, DRAFTERS),
+    (Action::MaintenanceStepComplete, COMMISSIONERS),
+    // CON-6: the manager approves the test plan, then the executive.
+    (Action::MaintenanceStepApprove, &[Admin, Manager, Executive]),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).

@@ -32,6 +32,16 @@ kefu_core::string_enum! {
 
 kefu_core::string_enum! {
     #[derive(ToSchema)]
+    pub enum ContractKind {
+        /// An after-sales service contract (售后服务合同).
+        Service = "service",
+        /// A maintenance agreement (维保协议): signed only after its acceptance passes (CON-5).
+        Maintenance = "maintenance",
+    }
+}
+
+kefu_core::string_enum! {
+    #[derive(ToSchema)]
     pub enum PaymentStatus {
         /// Not paid in full, and not (yet) past its due date — or not signed yet.
         Pending = "pending",

@@ -9,7 +9,7 @@ use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
-use kefu_contracts::contract::{ContractStatus, RenewalMode};
+use kefu_contracts::contract::{ContractKind, ContractStatus, RenewalMode};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = contracts)]
@@ -38,6 +38,9 @@ pub struct ContractRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub deleted_at: Option<NaiveDateTime>,
+    /// CON-5: a maintenance agreement is signed only after its acceptance passes.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: ContractKind,
 }
 
 /// The kinds of `contract_items` rows.

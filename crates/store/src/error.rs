@@ -408,6 +408,21 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["ticket_id"],
         None,
     ),
+    // 000106_maintenance_acceptance: one acceptance per contract, replaced in place.
+    key(
+        "maintenance_acceptances_pkey",
+        "maintenance_acceptances",
+        &["contract_id"],
+        None,
+    ),
+    // 000107_maintenance_steps: one programme per contract, each step once.
+    key("maintenance_steps_pkey", "maintenance_steps", &["id"], ID),
+    key(
+        "maintenance_steps_slot_idx",
+        "maintenance_steps",
+        &["contract_id", "kind", "seq"],
+        None,
+    ),
 ];
 
 impl UniqueViolation {

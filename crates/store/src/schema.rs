@@ -1026,6 +1026,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        kind -> Text,
     }
 }
 
@@ -1105,6 +1106,57 @@ diesel::table! {
 
 diesel::joinable!(contract_payments -> contracts (contract_id));
 diesel::allow_tables_to_appear_in_same_query!(contracts, contract_payments);
+
+diesel::table! {
+    maintenance_acceptances (contract_id) {
+        contract_id -> Text,
+        fire_inspected -> Bool,
+        well_managed -> Bool,
+        duty_person -> Bool,
+        inspected_on -> Date,
+        inspector_id -> Text,
+        alarm_host_passed -> Bool,
+        alarm_host_note -> Nullable<Text>,
+        device_count_passed -> Bool,
+        device_count_note -> Nullable<Text>,
+        sprinkler_hydrant_passed -> Bool,
+        sprinkler_hydrant_note -> Nullable<Text>,
+        gas_extinguishing_passed -> Bool,
+        gas_extinguishing_note -> Nullable<Text>,
+        smoke_control_passed -> Bool,
+        smoke_control_note -> Nullable<Text>,
+        recorded_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(maintenance_acceptances -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(contracts, maintenance_acceptances);
+
+diesel::table! {
+    maintenance_steps (id) {
+        id -> Text,
+        contract_id -> Text,
+        kind -> Text,
+        seq -> BigInt,
+        due_on -> Date,
+        status -> Text,
+        completed_on -> Nullable<Date>,
+        completed_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+        customer_signatory -> Nullable<Text>,
+        manager_approved_by -> Nullable<Text>,
+        manager_approved_on -> Nullable<Date>,
+        executive_approved_by -> Nullable<Text>,
+        executive_approved_on -> Nullable<Date>,
+    }
+}
+
+diesel::joinable!(maintenance_steps -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(contracts, maintenance_steps);
 
 diesel::table! {
     commissioning_jobs (id) {

@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use common::{TestDb, fresh_databases};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
-use kefu_contracts::contract::{ContractStatus, RenewalMode};
+use kefu_contracts::contract::{ContractKind, ContractStatus, RenewalMode};
 use kefu_store::DbConnection;
 use kefu_store::contracts::{self, ContractFilter, ContractItems, ContractRow, ContractScope};
 use kefu_store::customers::{self, CustomerRow};
@@ -140,6 +140,7 @@ fn row(n: usize, spec: &Spec) -> ContractRow {
         updated_at: t0(),
         version: 1,
         deleted_at: None,
+        kind: ContractKind::Service,
     }
 }
 

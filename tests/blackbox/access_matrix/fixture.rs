@@ -393,15 +393,27 @@ pub fn build() -> Fixture {
     );
     records.insert("complaints", one(id(&complaint)));
 
-    // Signed (version 2), so a stale `If-Match: "1"` from a role that may book is 412.
+    // Signed (version 3), so a stale `If-Match: "1"` from a role that may book is 412.
     let contract = a.create(
         &admin,
         "/api/v1/contracts",
         json!({"title": format!("维保合同 {MARKER}"), "customer_id": x["id"],
                "site_ids": [site_x["id"]], "signer_id": eng_a_id, "executor_ids": [eng_a_id],
                "period_start": "2026-03-01", "period_end": "2027-02-28",
-               "amount_fen": 1_200_000, "renewal_mode": "tacit", "notice_days": 30}),
+               "amount_fen": 1_200_000, "renewal_mode": "tacit", "notice_days": 30,
+               "kind": "maintenance"}),
     );
+    // CON-5: a maintenance agreement is signed after its acceptance passes; the recorded
+    // acceptance is what getMaintenanceAcceptance reads.
+    let res = a.send(
+        &eng_a,
+        "PUT",
+        &format!("/api/v1/contracts/{}/maintenance-acceptance", id(&contract)),
+        Some(&format!("\"{}\"", contract["version"])),
+        crate::maintenance::passing_acceptance("2026-03-01"),
+    );
+    assert_eq!(res.status, 200, "acceptance: {}", res.body);
+    let contract = json!({"id": contract["id"], "version": res.json()["contract_version"]});
     let contract = a.run(
         &eng_a,
         &format!("/api/v1/contracts/{}/sign", id(&contract)),
@@ -409,6 +421,12 @@ pub fn build() -> Fixture {
         json!({}),
     );
     records.insert("contracts", one(id(&contract)));
+    // CON-6: signing gave the maintenance agreement its programme.
+    let steps = a.get(
+        &admin,
+        &format!("/api/v1/contracts/{}/maintenance-steps", id(&contract)),
+    );
+    records.insert("maintenance-steps", one(id(&steps["items"][0])));
     let job = a.create(
         &admin,
         "/api/v1/commissioning-jobs",

@@ -3,7 +3,7 @@
 use crate::kernel::command::Versioned;
 use crate::kernel::export::{Column, Exportable};
 use chrono::{DateTime, NaiveDate, Utc};
-use kefu_contracts::contract::{ContractStatus, PaymentStatus, RenewalMode};
+use kefu_contracts::contract::{ContractKind, ContractStatus, PaymentStatus, RenewalMode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -12,6 +12,8 @@ use validator::Validate;
 pub struct ContractOut {
     pub id: String,
     pub title: String,
+    /// `maintenance`: signed only after its acceptance passes (CON-5).
+    pub kind: ContractKind,
     pub customer_id: String,
     /// The contract this one renews (CON-1).
     pub predecessor_id: Option<String>,
@@ -104,6 +106,9 @@ pub struct CreateContract {
     #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
     pub amount_fen: i64,
     pub renewal_mode: RenewalMode,
+    /// `service` (default) or `maintenance`: a maintenance agreement is signed only after its
+    /// acceptance passes (CON-5).
+    pub kind: Option<ContractKind>,
     /// Tacit renewal: days of notice (default 0).
     #[validate(range(min = 0, max = 366))]
     #[schema(minimum = 0, maximum = 366)]
@@ -256,6 +261,7 @@ pub const EXPORT: Exportable = Exportable {
         col("status", "合同状态"),
         col("signed_on", "签订日期"),
         col("renewal_mode", "续约方式"),
+        col("kind", "合同类型"),
         col("notice_days", "通知期（天）"),
         col("renewal_cancelled", "已取消续约"),
         col("cancel_renewal_by", "取消续约截止"),

@@ -255,6 +255,10 @@ async fn command(
 /// future, 422 `signed_on`). It becomes `active` when its period has begun, `signed` until then
 /// (the daily `contracts.lifecycle` job activates it on its first day). CON-2: the payment is due
 /// the `contract-deadlines` rule's `payment_due_days` (3) calendar days after signing.
+/// A `maintenance` agreement first needs its acceptance (`recordMaintenanceAcceptance`): until
+/// it passes, 422 `CON-5` lists each unmet condition and failed check in `errors`
+/// (`inspection`, `conditions.<name>`, `checks.<check>`). Signed, it gets its programme
+/// (CON-6, `listMaintenanceSteps`).
 ///
 /// Who: admins, managers, supervisors, clerks and engineers (403 for others), on a contract they
 /// see (ORG-5: otherwise 404). Needs `If-Match`. Triggers the audit entry and webhook event

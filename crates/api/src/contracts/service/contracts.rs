@@ -16,7 +16,8 @@ use crate::kernel::error::ApiError;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use kefu_contracts::contract::{
-    self as rules, Contract, ContractCommand, ContractStatus, RenewalMode, check_period, decide,
+    self as rules, Contract, ContractCommand, ContractKind, ContractStatus, RenewalMode,
+    check_period, decide,
 };
 use kefu_contracts::deadlines::ContractRules;
 use kefu_core::{Actor, DomainError, FieldError, Role};
@@ -55,6 +56,7 @@ pub fn render(row: &ContractRow, items: ContractItems, today: NaiveDate) -> Cont
     ContractOut {
         id: row.id.clone(),
         title: row.title.clone(),
+        kind: row.kind,
         customer_id: row.customer_id.clone(),
         predecessor_id: row.predecessor_id.clone(),
         site_ids: items.site_ids,
@@ -251,6 +253,7 @@ pub fn create(
         updated_at: now,
         version: 1,
         deleted_at: None,
+        kind: input.kind.unwrap_or(ContractKind::Service),
     };
     store::insert(conn, &row, &items)?;
     let out = saved(conn, &everything(), &row.id, today_of(tz, ctx.now))?;
@@ -409,6 +412,9 @@ pub fn act(
     }
     let today = today_of(tz, ctx.now);
     let rule_set = crate::kernel::rules::load_in_force::<ContractRules>(conn, today)?.value;
+    if let ContractAction::Sign(_) = action {
+        super::maintenance::check_signing(conn, &row)?;
+    }
     let contract = typed(&row, store::has_successor(conn, id)?);
     let outcome = decide(&contract, &action.command(today), &rule_set, today)?;
     let before = render(&row, items, today);
@@ -431,6 +437,9 @@ pub fn act(
         &changes,
         ctx.now,
     )?)?;
+    if let (ContractAction::Sign(_), Some(signed_on)) = (&action, outcome.signed_on) {
+        super::maintenance::start_programme(conn, ctx, &row, signed_on, &rule_set)?;
+    }
     if let ContractAction::RecordPayment(p) = &action {
         store::insert_payment(
             conn,

@@ -1,4 +1,5 @@
 pub mod commissioning;
 pub mod contracts;
+pub mod maintenance;
 pub mod reminders;
 pub mod warranty;

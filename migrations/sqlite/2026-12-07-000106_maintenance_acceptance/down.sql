@@ -1,0 +1,2 @@
+DROP TABLE maintenance_acceptances;
+ALTER TABLE contracts DROP COLUMN kind;
