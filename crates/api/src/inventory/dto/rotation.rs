@@ -6,9 +6,9 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SuggestionQuery {
-    /// Only the units at this location (where they are to be issued from); without it, every
-    /// location the caller sees.
-    #[param(min_length = 1, max_length = 64)]
+    /// Only the units at this location (where they are to be issued from); without it (or
+    /// empty), every location the caller sees.
+    #[param(max_length = 64)]
     pub location_id: Option<String>,
     /// How many units to suggest, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
