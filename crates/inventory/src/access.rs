@@ -151,28 +151,16 @@ pub const ROLES: &[(Action, &[Role])] = &[
 
 /// The roles that may run `action` (none when the table misses it: deny by default).
 pub fn roles_for(action: Action) -> &'static [Role] {
-    ROLES
-        .iter()
-        .find(|(a, _)| *a == action)
-        .map_or(&[], |(_, roles)| roles)
+    kefu_core::access::roles_for(ROLES, action)
 }
 
-/// Whether any of `roles` may run `action`.
 pub fn may(action: Action, roles: &[Role]) -> bool {
-    let allowed = roles_for(action);
-    roles.iter().any(|r| allowed.contains(r))
+    kefu_core::access::may(ROLES, action, roles)
 }
 
-/// [`may`] as a result: the refusal the API answers with 403, naming ORG-5.
+/// [`may`] as a result: the refusal the API answers with 403, naming the action's rule.
 pub fn require(action: Action, roles: &[Role]) -> Result<(), DomainError> {
-    if may(action, roles) {
-        Ok(())
-    } else {
-        Err(DomainError::Forbidden {
-            rule: action.rule(),
-            message: format!("not allowed to run {action:?}"),
-        })
-    }
+    kefu_core::access::require(ROLES, action, action.rule(), roles)
 }
 
 /// INV-2: a loan's engineer alone signs for it (403 naming INV-2 for anyone else).
