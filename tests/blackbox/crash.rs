@@ -103,7 +103,19 @@ fn acknowledged_writes_survive_a_kill_9_exactly_once_and_in_flight_keys_settle()
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(700 + 150 * round as u64));
+        // A loaded machine may take seconds to answer the first request of a fresh instance:
+        // kill only after a write got through, at a point that moves from round to round.
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30)
+            && !log
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|(_, s)| matches!(s, Seen::Acknowledged(_)))
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(300 + 150 * round as u64));
         drop(victim); // SIGKILL, mid-request for most clients
         stop.store(true, Ordering::Relaxed);
         for c in clients {

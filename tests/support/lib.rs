@@ -280,10 +280,26 @@ impl TestApp {
     }
 }
 
+/// What the server logs when a command audits an action that is neither a webhook event nor
+/// listed as unpublished (`kefu_api::kernel::outbox::UNCLASSIFIED`).
+const UNCLASSIFIED_ACTION: &str = "audit action neither published nor listed as unpublished";
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.storage_dir);
+        // Every test doubles as a check that each audit action it caused is classified, so a
+        // new record type cannot silently leave its changes out of the webhooks.
+        let unclassified: Vec<String> = self
+            .logs()
+            .into_iter()
+            .filter(|l| l.contains(UNCLASSIFIED_ACTION))
+            .collect();
+        if !unclassified.is_empty() && !std::thread::panicking() {
+            panic!(
+                "add these audit actions to EVENT_TYPES or NOT_PUBLISHED in kernel/outbox.rs: {unclassified:?}"
+            );
+        }
     }
 }

@@ -195,3 +195,47 @@ fn every_reference_resolves() {
     dangling.dedup();
     assert!(dangling.is_empty(), "unresolved references: {dangling:?}");
 }
+
+/// The event names a description promises ("… and webhook event `x.y`", "`x.y` (also a
+/// webhook event)").
+fn promised_events(text: &str) -> Vec<String> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut names = Vec::new();
+    for (at, _) in text.match_indices("webhook event `") {
+        let rest = &text[at + "webhook event `".len()..];
+        if let Some(end) = rest.find('`') {
+            names.push(rest[..end].to_owned());
+        }
+    }
+    for (at, _) in text.match_indices("` (also a webhook event)") {
+        if let Some(start) = text[..at].rfind('`') {
+            names.push(text[start + 1..at].to_owned());
+        }
+    }
+    names
+}
+
+#[test]
+fn every_webhook_event_a_description_promises_can_be_subscribed_to() {
+    let spec = generated();
+    let mut promised = 0;
+    for (path, method, op) in operations(&spec) {
+        let text = op["description"].as_str().unwrap_or_default();
+        for event in promised_events(text) {
+            promised += 1;
+            let published = kefu_api::kernel::outbox::EVENT_TYPES;
+            // `stock_movement.<kind>` stands for one event per kind.
+            let known = match event.split_once(".<") {
+                Some((record, _)) => published
+                    .iter()
+                    .any(|t| t.starts_with(&format!("{record}."))),
+                None => published.contains(&event.as_str()),
+            };
+            assert!(
+                known,
+                "{method} {path} promises webhook event `{event}`, which is never published"
+            );
+        }
+    }
+    assert!(promised > 40, "only {promised} promised events found");
+}

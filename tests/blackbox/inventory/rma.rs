@@ -149,6 +149,16 @@ fn inv_6_units_go_to_the_manufacturer_and_come_back_repaired_or_replaced() {
         )),
         vec!["returned_on", "to_location_id"]
     );
+    // A replacement serial already on the books is a 409 naming the field, and nothing moves.
+    let taken = close(
+        &s,
+        &rma1,
+        json!({"outcome": "replaced", "replacement_serial": "SN-R2",
+               "to_location_id": id(&s.warehouse)}),
+    )
+    .problem(409, "conflict");
+    assert_eq!(taken["errors"][0]["field"], "replacement_serial", "{taken}");
+    assert_eq!(unit(&s, &boards, "SN-R1")["status"], "at_manufacturer");
     let res = close(
         &s,
         &rma1,

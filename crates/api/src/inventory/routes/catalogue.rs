@@ -9,7 +9,7 @@ use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, ValidJson, trimmed};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
@@ -59,13 +59,11 @@ async fn parts_page(
     query: PartsQuery,
 ) -> Result<Page<PartOut>, ApiError> {
     access::require(Action::PartRead, &caller.actor.roles)?;
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let filter = PartFilter {
         product_id: trimmed(query.product_id),
         kind: query.kind,
@@ -202,13 +200,11 @@ async fn locations_page(
     query: LocationsQuery,
 ) -> Result<Page<LocationOut>, ApiError> {
     access::require(Action::StockRead, &caller.actor.roles)?;
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let filter = LocationFilter { kind: query.kind };
     let actor = caller.actor.clone();
     let (mode, rows) = state

@@ -8,9 +8,7 @@ use crate::kernel::command::{Ctx, Versioned, run_command};
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, ValidJson, trimmed};
-use crate::kernel::page::{
-    Page, decode_cursor, fetch_size, list_mode, paginate, parse_updated_since, row_key,
-};
+use crate::kernel::page::{Page, decode_cursor, fetch_size, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
@@ -108,13 +106,11 @@ async fn loans_page(
     query: LoansQuery,
 ) -> Result<Page<LoanOut>, ApiError> {
     access::require(Action::LoanRead, &caller.actor.roles)?;
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let today = state.today();
     let own = svc::own_only(&caller.actor);
     let asked = trimmed(query.engineer_id);

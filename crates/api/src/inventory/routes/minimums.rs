@@ -7,7 +7,7 @@ use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, ValidJson, trimmed};
-use crate::kernel::page::{Page, fetch_size, list_mode, paginate, parse_updated_since, row_key};
+use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
@@ -85,13 +85,11 @@ async fn minimums_page(
     query: MinimumsQuery,
 ) -> Result<Page<MinimumOut>, ApiError> {
     access::require(Action::CountRead, &caller.actor.roles)?;
-    let (limit, fetch) = fetch_size(query.limit)?;
-    let since = query
-        .updated_since
-        .as_deref()
-        .map(parse_updated_since)
-        .transpose()?;
-    let mode = list_mode(since, query.cursor.as_deref())?;
+    let (limit, fetch, mode) = window(
+        query.limit,
+        query.updated_since.as_deref(),
+        query.cursor.as_deref(),
+    )?;
     let filter = MinimumFilter {
         part_id: trimmed(query.part_id),
         location_id: trimmed(query.location_id),

@@ -227,7 +227,14 @@ pub fn close(
             if !store::unit_back(conn, &before.serial_unit_id, None, ctx.now)? {
                 return Err(unit_not_there(&before.serial).into());
             }
-            // A new unit enters the books; a serial already on them is 409 naming it.
+            // A new unit enters the books; a serial already on them is 409 naming the field
+            // the client wrote (a racing close still meets the unique key).
+            if stock_store::find_unit(conn, &part.id, &serial)?.is_some() {
+                return Err(ApiError::Duplicate(kefu_store::UniqueViolation {
+                    field: Some("replacement_serial"),
+                    ..kefu_store::UniqueViolation::of("serial_units_part_id_serial_key")
+                }));
+            }
             let movement = Movement {
                 kind: MovementKind::RmaIn,
                 quantity: 1,

@@ -196,7 +196,8 @@ pub async fn idempotency(
                 })
                 .await;
             if let Err(e) = saved {
-                // The command itself succeeded; a retry would find the claim in progress.
+                // The command itself committed and marked the claim so: a retry is answered
+                // 409 `idempotency-outcome-lost` naming the record, never run twice.
                 tracing::warn!(error = %e, "idempotent response could not be stored");
             }
             Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(bytes))))
