@@ -26,6 +26,8 @@ mod desk_agenda;
 mod equipment;
 mod exports;
 mod feedback_forms;
+mod fines_complaints;
+mod fines_records;
 mod form_callbacks;
 mod hostile;
 mod inventory;

@@ -197,6 +197,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::rma::routes(cfg);
     inventory::routes::rotation::routes(cfg);
     scoring::routes::attendance::routes(cfg);
+    scoring::routes::fines::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);
@@ -238,6 +239,10 @@ pub fn job_registry(config: &Config) -> Registry {
         .every(
             Duration::from_secs(60),
             contracts::commissioning_jobs::LateDocuments,
+        )
+        .every(
+            Duration::from_secs(3_600),
+            scoring::service::lateness_fines::LatenessFinesJob { timezone },
         )
         .every(
             config.audit_checkpoint_every,

@@ -17,20 +17,40 @@ pub enum Action {
     ExcuseDirectToSite,
     /// HR-A1: excuse lateness for extreme weather or traffic (the executive).
     ExcuseWeatherOrTraffic,
+    /// HR-F0: read fines (within the privacy scope).
+    FineRead,
+    /// HR-F0: propose a fine (a supervisor for their teams, HR and managers for anyone).
+    FinePropose,
+    /// HR-F0: confirm or cancel a proposed fine.
+    FineDecide,
+    /// HR-F0: read the department-fund ledger.
+    FundLedgerRead,
+    /// HR-A2: propose a month's lateness fines.
+    LatenessFinePropose,
+    /// HR-C1: read a person's complaint counts and flags (within the privacy scope).
+    ComplaintFlagsRead,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 10] = [
         Action::AttendanceClock,
         Action::AttendanceRead,
         Action::ExcuseDirectToSite,
         Action::ExcuseWeatherOrTraffic,
+        Action::FineRead,
+        Action::FinePropose,
+        Action::FineDecide,
+        Action::FundLedgerRead,
+        Action::LatenessFinePropose,
+        Action::ComplaintFlagsRead,
     ];
 
     /// The rule a refusal of this action names.
     pub fn rule(self) -> &'static str {
         match self {
-            Action::AttendanceRead => "ORG-5",
+            Action::AttendanceRead | Action::FineRead | Action::ComplaintFlagsRead => "ORG-5",
+            Action::FinePropose | Action::FineDecide | Action::FundLedgerRead => "HR-F0",
+            Action::LatenessFinePropose => "HR-A2",
             Action::AttendanceClock
             | Action::ExcuseDirectToSite
             | Action::ExcuseWeatherOrTraffic => "HR-A1",
@@ -61,6 +81,12 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::AttendanceRead, STAFF),
     (Action::ExcuseDirectToSite, &[Admin, Manager]),
     (Action::ExcuseWeatherOrTraffic, &[Admin, Executive]),
+    (Action::FineRead, STAFF),
+    (Action::FinePropose, &[Admin, Manager, Supervisor, Hr]),
+    (Action::FineDecide, &[Admin, Manager, Hr]),
+    (Action::FundLedgerRead, &[Admin, Manager, Hr]),
+    (Action::LatenessFinePropose, &[Admin, Manager, Hr]),
+    (Action::ComplaintFlagsRead, STAFF),
 ];
 
 pub fn may(action: Action, roles: &[Role]) -> bool {
@@ -100,6 +126,27 @@ mod tests {
                 .unwrap_err()
                 .rule(),
             Some("HR-A1")
+        );
+    }
+
+    #[test]
+    fn hr_f0_supervisors_propose_hr_and_managers_decide_and_read_the_fund() {
+        assert!(may(Action::FinePropose, &[Supervisor]));
+        assert!(!may(Action::FinePropose, &[Engineer]));
+        assert!(may(Action::FineDecide, &[Hr]) && may(Action::FineDecide, &[Manager]));
+        assert!(!may(Action::FineDecide, &[Supervisor]));
+        assert!(!may(Action::FundLedgerRead, &[Engineer]));
+        assert_eq!(
+            require(Action::FineDecide, &[Supervisor])
+                .unwrap_err()
+                .rule(),
+            Some("HR-F0")
+        );
+        assert_eq!(
+            require(Action::LatenessFinePropose, &[Supervisor])
+                .unwrap_err()
+                .rule(),
+            Some("HR-A2")
         );
     }
 

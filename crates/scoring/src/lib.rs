@@ -3,6 +3,8 @@
 
 pub mod access;
 pub mod attendance;
+pub mod complaint_flags;
+pub mod fine_records;
 pub mod fines;
 pub mod grades;
 pub mod lateness;

@@ -231,3 +231,22 @@ pub fn valid_counts_in(
     }
     Ok(out)
 }
+
+/// HR-C1: when the live complaints about `employee_id` judged valid were received, in
+/// `[from, to)` (UTC instants), oldest first.
+pub fn valid_received_at(
+    conn: &mut DbConnection,
+    employee_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<NaiveDateTime>, StoreError> {
+    Ok(complaints::table
+        .filter(complaints::deleted_at.is_null())
+        .filter(complaints::validity.eq(Validity::Valid.as_str()))
+        .filter(complaints::employee_id.eq(employee_id))
+        .filter(complaints::received_at.ge(from))
+        .filter(complaints::received_at.lt(to))
+        .select(complaints::received_at)
+        .order(complaints::received_at.asc())
+        .load(conn)?)
+}

@@ -373,6 +373,17 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["user_id", "work_date"],
         None,
     ),
+    // 000321_fines: a source (a complaint, a lateness month) proposes one fine; a fine pays
+    // into and out of the fund once each.
+    key("fines_pkey", "fines", &["id"], ID),
+    key("fines_source_key", "fines", &["source_key"], None),
+    key("fund_ledger_pkey", "fund_ledger", &["id"], ID),
+    key(
+        "fund_ledger_fine_entry_key",
+        "fund_ledger",
+        &["fine_id", "entry"],
+        None,
+    ),
     // 000101_contracts
     key("contracts_pkey", "contracts", &["id"], ID),
     // CON-1: a contract is renewed at most once.

@@ -25,6 +25,7 @@ pub mod employees;
 pub mod equipment;
 mod error;
 pub mod feedback_forms;
+pub mod fines;
 pub mod idempotency;
 pub mod inventory;
 pub mod jobs;

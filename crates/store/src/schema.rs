@@ -1239,3 +1239,43 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    fines (id) {
+        id -> Text,
+        user_id -> Text,
+        rule -> Text,
+        amount_fen -> BigInt,
+        month -> Text,
+        occurred_on -> Date,
+        evidence -> Text,
+        attachment_ids -> Text,
+        issued_by -> Nullable<Text>,
+        status -> Text,
+        dismissal_flag -> Bool,
+        source_key -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        deducted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    fund_ledger (id) {
+        id -> Text,
+        fine_id -> Text,
+        user_id -> Text,
+        rule -> Text,
+        entry -> Text,
+        amount_fen -> BigInt,
+        posted_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}

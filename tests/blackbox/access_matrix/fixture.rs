@@ -437,6 +437,14 @@ pub fn build() -> Fixture {
     // A's own attendance day: private to A, their supervisor and the office.
     let day = a.create(&eng_a, "/api/v1/attendance/clock-in", json!({}));
     records.insert("attendance", one(id(&day)));
+    // A's fine (HR-F0): private to A, their supervisor and the office.
+    let fine = a.create(
+        &mgr,
+        "/api/v1/fines",
+        json!({"user_id": eng_a_id, "rule": "HR-F3",
+               "evidence": format!("签字后涂改 {MARKER}")}),
+    );
+    records.insert("fines", one(id(&fine)));
 
     let article = a.create(
         &mgr,

@@ -13,6 +13,7 @@ use kefu_core::{DomainError, FieldError, WorkHours};
 use kefu_inventory::loans::LoanPolicy;
 use kefu_inventory::rma::RmaPolicy;
 use kefu_scoring::attendance::AttendanceTimes;
+use kefu_scoring::complaint_flags::ComplaintThresholds;
 use kefu_scoring::fines::{FineCatalogue, LatenessFines};
 use kefu_scoring::grades::{GradeRules, StarRules};
 use kefu_scoring::scorecard::ScorecardTemplates;
@@ -72,7 +73,7 @@ const fn def<T: RuleSet + 'static>() -> &'static dyn RuleDef {
     &Typed::<T>(PhantomData)
 }
 
-pub static REGISTRY: [&dyn RuleDef; 19] = [
+pub static REGISTRY: [&dyn RuleDef; 20] = [
     def::<CommissioningRates>(),
     def::<MonthlyMultiplier>(),
     def::<CommissionShares>(),
@@ -82,6 +83,7 @@ pub static REGISTRY: [&dyn RuleDef; 19] = [
     def::<RmaPolicy>(),
     def::<FineCatalogue>(),
     def::<LatenessFines>(),
+    def::<ComplaintThresholds>(),
     def::<GradeRules>(),
     def::<StarRules>(),
     def::<WorkHours>(),

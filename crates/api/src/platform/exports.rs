@@ -31,6 +31,8 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::report::MONTHLY_EXPORT,
     &inventory::dto::rma::RMAS_EXPORT,
     &scoring::dto::attendance::ATTENDANCE_EXPORT,
+    &scoring::dto::fines::FINES_EXPORT,
+    &scoring::dto::fines::LEDGER_EXPORT,
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
 ];

@@ -87,6 +87,11 @@ sees the stock in their own hands"),
         (name = "attendance", description = "Attendance (HR-A1, HR-A2): clock-in and clock-out \
 from the mobile app, excused late starts, and a person's month with its late days, lateness fine \
 and dismissal flag; each person sees their own, a supervisor their teams', the office everyone's"),
+        (name = "fines", description = "Fines (HR-F0, HR-F*, HR-A2, HR-C1): fine records with rule, \
+amount, evidence and status (proposed, confirmed, deducted, cancelled), the month's lateness fines, \
+the department-fund ledger with its running balance, and each person's valid-complaint counts with \
+the dismissal and demotion flags; each person sees their own, a supervisor their teams', the office \
+everyone's"),
         (name = "contracts", description = "Service contracts (CON-1, CON-2): covered sites, equipment \
 and executors, the status machine, express and tacit renewal, payment due after signing and \
 overdue; visible per ORG-5, with delta sync and export"),

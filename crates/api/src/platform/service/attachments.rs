@@ -54,6 +54,10 @@ const OWNERS: &[(&str, OwnerCheck)] = &[
         let scope = crate::contracts::service::contracts::contract_scope(conn, actor)?;
         crate::contracts::service::contracts::get_row(conn, &scope, id).map(drop)
     }),
+    // HR-F0: evidence of a fine, seen by whoever sees the fine.
+    ("fine", |conn, actor, _, id| {
+        crate::scoring::service::fines::get(conn, actor, id).map(drop)
+    }),
 ];
 
 pub fn owner_type_names() -> Vec<&'static str> {

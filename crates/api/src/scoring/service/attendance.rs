@@ -216,6 +216,18 @@ pub fn month(
     if !sees(&scope(conn, actor)?, &user_id) {
         return Err(ApiError::NotFound);
     }
+    month_of(conn, tz, today, month, user_id)
+}
+
+/// HR-A1/HR-A2: `user_id`'s month by the rules in force on its first day, whoever asks
+/// (the callers check privacy).
+pub fn month_of(
+    conn: &mut DbConnection,
+    tz: Tz,
+    today: NaiveDate,
+    month: YearMonth,
+    user_id: String,
+) -> Result<AttendanceMonthOut, ApiError> {
     let first = month
         .first_day()
         .ok_or_else(|| month_field("out of range"))?;

@@ -190,8 +190,9 @@ async fn act(
     access::require(action.action(), &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
     let actor = caller.actor.clone();
+    let tz = state.config.timezone;
     let out = state
-        .tx(move |conn| svc::act(conn, &ctx, &actor, &id, version, action))
+        .tx(move |conn| svc::act(conn, &ctx, &actor, tz, &id, version, action))
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))
 }

@@ -201,6 +201,7 @@ pub fn act(
     conn: &mut DbConnection,
     ctx: &Ctx,
     actor: &Actor,
+    tz: Tz,
     id: &str,
     expected_version: i64,
     action: ComplaintAction,
@@ -297,6 +298,15 @@ pub fn act(
                 entity: Some(("complaint", id)),
                 dedupe_key: Some(&key),
             },
+        )?;
+        // HR-C1: the complaint fine, proposed in this transaction.
+        crate::scoring::service::complaint_fines::propose_for_complaint(
+            conn,
+            ctx,
+            tz,
+            id,
+            &after.employee_id,
+            after.received_at,
         )?;
     }
     Ok(out)

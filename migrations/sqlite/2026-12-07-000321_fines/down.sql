@@ -1,0 +1,2 @@
+DROP TABLE fund_ledger;
+DROP TABLE fines;
