@@ -33,6 +33,7 @@ pub const LISTS: &[&Exportable] = &[
     &scoring::dto::attendance::ATTENDANCE_EXPORT,
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
+    &contracts::dto::licences::EXPORT,
 ];
 
 #[cfg(test)]
