@@ -109,6 +109,11 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         "SEE_ALL: scope::contracts is everything; finance may book payments (412 when stale)",
     ),
     (
+        &["licences"],
+        FINANCE,
+        "SEE_ALL: a licence is its contract's; issuing is the office's (not finance)",
+    ),
+    (
         &["maintenance-steps"],
         FINANCE,
         "SEE_ALL: a step is its contract's; no step command is finance's",

@@ -33,6 +33,7 @@ mod hostile;
 mod inventory;
 mod jobs;
 mod knowledge_base;
+mod licences;
 mod maintenance;
 mod notifications;
 mod ops;

@@ -203,6 +203,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     contracts::routes::commissioning::routes(cfg);
     contracts::routes::warranty::routes(cfg);
     contracts::routes::maintenance::routes(cfg);
+    contracts::routes::licences::routes(cfg);
 }
 
 /// Every kind of job this build runs.

@@ -47,10 +47,17 @@ pub enum Action {
     MaintenanceStepComplete,
     /// Approve the test plan: the manager, then the executive (CON-6).
     MaintenanceStepApprove,
+    /// Issue a licence (serial) for an installation a contract covers (CON-4).
+    LicenceIssue,
+    /// List and read licences (CON-4); which ones is the contracts' ORG-5 scope.
+    LicenceRead,
+    /// The installed software's check of a serial (CON-4): API keys only, whatever their
+    /// account's roles; the route refuses every other caller.
+    LicenceCheck,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 27] = [
         Action::ContractCreate,
         Action::ContractList,
         Action::ContractGet,
@@ -75,6 +82,9 @@ impl Action {
         Action::MaintenanceAcceptanceRecord,
         Action::MaintenanceStepComplete,
         Action::MaintenanceStepApprove,
+        Action::LicenceIssue,
+        Action::LicenceRead,
+        Action::LicenceCheck,
     ];
 
     /// The rule a refusal of this action names.
@@ -96,6 +106,8 @@ impl Action {
             Action::RepairWarrantyCheck => "CON-9",
             Action::MaintenanceAcceptanceRecord => "CON-5",
             Action::MaintenanceStepComplete | Action::MaintenanceStepApprove => "CON-6",
+            Action::LicenceIssue | Action::LicenceCheck => "CON-4",
+            Action::LicenceRead => "ORG-5",
             _ => "CON-1",
         }
     }
@@ -163,6 +175,11 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::MaintenanceStepComplete, COMMISSIONERS),
     // CON-6: the manager approves the test plan, then the executive.
     (Action::MaintenanceStepApprove, &[Admin, Manager, Executive]),
+    // CON-4: the company hands out serials (程序安装后由公司提供使用序列号); the office issues
+    // them, the engineers install them.
+    (Action::LicenceIssue, OFFICE),
+    (Action::LicenceRead, ANYONE),
+    (Action::LicenceCheck, ANYONE),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).
@@ -207,6 +224,18 @@ mod tests {
         assert!(!may(Action::CommissioningConfirmCallback, &[Engineer]));
         assert!(may(Action::CommissioningCommission, &[Engineer]));
         assert!(!may(Action::CommissioningGet, &[CustomerContact]));
+    }
+
+    #[test]
+    fn con_4_the_office_issues_licences_everyone_reads_their_own() {
+        assert!(may(Action::LicenceIssue, &[Clerk]));
+        assert!(may(Action::LicenceIssue, &[Manager]));
+        assert!(!may(Action::LicenceIssue, &[Engineer]));
+        assert!(matches!(
+            require(Action::LicenceIssue, &[CustomerContact]),
+            Err(DomainError::Forbidden { rule: "CON-4", .. })
+        ));
+        assert!(may(Action::LicenceRead, &[CustomerContact]));
     }
 
     #[test]

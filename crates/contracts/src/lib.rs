@@ -9,6 +9,7 @@ pub mod commissioning;
 pub mod contract;
 pub mod deadlines;
 pub mod expiry;
+pub mod licence;
 pub mod maintenance;
 pub mod programme;
 pub mod reminders;

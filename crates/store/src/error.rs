@@ -434,6 +434,17 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["contract_id", "kind", "seq"],
         None,
     ),
+    // 000110_licences: a serial names one licence; an installation is licensed once per
+    // contract; a licence is replaced once.
+    key("licences_pkey", "licences", &["id"], ID),
+    key("licences_serial_idx", "licences", &["serial"], None),
+    key(
+        "licences_contract_equipment_idx",
+        "licences",
+        &["contract_id", "equipment_id"],
+        None,
+    ),
+    key("licences_replaces_idx", "licences", &["replaces_id"], None),
 ];
 
 impl UniqueViolation {

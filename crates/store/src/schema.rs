@@ -1266,6 +1266,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    licences (id) {
+        id -> Text,
+        serial -> Text,
+        contract_id -> Text,
+        customer_id -> Text,
+        equipment_id -> Text,
+        valid_from -> Date,
+        valid_until -> Date,
+        replaces_id -> Nullable<Text>,
+        replaced_by_id -> Nullable<Text>,
+        issued_by -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     fund_ledger (id) {
         id -> Text,
         fine_id -> Text,
@@ -1279,3 +1299,7 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::joinable!(licences -> contracts (contract_id));
+diesel::allow_tables_to_appear_in_same_query!(contracts, licences);
+diesel::allow_tables_to_appear_in_same_query!(contract_items, licences);

@@ -399,6 +399,7 @@ pub fn build() -> Fixture {
         "/api/v1/contracts",
         json!({"title": format!("维保合同 {MARKER}"), "customer_id": x["id"],
                "site_ids": [site_x["id"]], "signer_id": eng_a_id, "executor_ids": [eng_a_id],
+               "equipment_ids": [equipment["id"]],
                "period_start": "2026-03-01", "period_end": "2027-02-28",
                "amount_fen": 1_200_000, "renewal_mode": "tacit", "notice_days": 30,
                "kind": "maintenance"}),
@@ -427,6 +428,13 @@ pub fn build() -> Fixture {
         &format!("/api/v1/contracts/{}/maintenance-steps", id(&contract)),
     );
     records.insert("maintenance-steps", one(id(&steps["items"][0])));
+    // CON-4: the serial of X's installation under the contract.
+    let licence = a.create(
+        &mgr,
+        &format!("/api/v1/contracts/{}/licences", id(&contract)),
+        json!({"equipment_id": equipment["id"], "note": format!("授权 {MARKER}")}),
+    );
+    records.insert("licences", one(id(&licence)));
     let job = a.create(
         &admin,
         "/api/v1/commissioning-jobs",

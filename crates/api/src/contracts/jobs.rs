@@ -74,6 +74,14 @@ fn step(conn: &mut DbConnection, job: &JobRun<'_>, row: &ContractRow) -> Result<
                 .pop()
                 .unwrap_or_default();
             insert_successor(conn, &next, &items)?;
+            // CON-4: the new period's serials, the old licences linked to them.
+            crate::contracts::service::licences::carry_over(
+                conn,
+                &ctx,
+                &next,
+                &row.created_by,
+                job.today,
+            )?;
             Some(next)
         }
         _ => None,

@@ -67,6 +67,9 @@ pub struct Config {
     pub sync_max_commands: usize,
     pub rate_limit_per_token: u32,
     pub rate_limit_per_ip: u32,
+    /// CON-4: licence checks per minute per API key, on top of the per-caller limit; 0
+    /// switches it off.
+    pub licence_check_per_key: u32,
     pub export_xlsx_max_rows: usize,
     /// Hosts and networks webhooks may reach beyond the public internet.
     pub webhook_targets: crate::kernel::webhook_target::TargetPolicy,
@@ -331,6 +334,11 @@ impl Config {
                 get("KEFU_RATE_LIMIT_PER_IP"),
                 "KEFU_RATE_LIMIT_PER_IP",
                 6000,
+            )?,
+            licence_check_per_key: number(
+                get("KEFU_LICENCE_CHECK_PER_KEY"),
+                "KEFU_LICENCE_CHECK_PER_KEY",
+                60,
             )?,
             export_xlsx_max_rows: number(
                 get("KEFU_EXPORT_XLSX_MAX_ROWS"),

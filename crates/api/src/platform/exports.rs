@@ -35,6 +35,7 @@ pub const LISTS: &[&Exportable] = &[
     &scoring::dto::fines::LEDGER_EXPORT,
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
+    &contracts::dto::licences::EXPORT,
 ];
 
 #[cfg(test)]

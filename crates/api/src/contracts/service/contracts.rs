@@ -439,6 +439,12 @@ pub fn act(
     )?)?;
     if let (ContractAction::Sign(_), Some(signed_on)) = (&action, outcome.signed_on) {
         super::maintenance::start_programme(conn, ctx, &row, signed_on, &rule_set)?;
+        // CON-4: a signed renewal issues the next serial of each licensed installation.
+        if row.predecessor_id.is_some()
+            && let Some(signed) = store::find(conn, id)?
+        {
+            super::licences::carry_over(conn, ctx, &signed, &actor.user_id, today)?;
+        }
     }
     if let ContractAction::RecordPayment(p) = &action {
         store::insert_payment(
