@@ -197,6 +197,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::rma::routes(cfg);
     inventory::routes::rotation::routes(cfg);
     scoring::routes::attendance::routes(cfg);
+    scoring::routes::score_events::routes(cfg);
+    scoring::routes::scorecards::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod attendance;
+pub mod card;
 pub mod fines;
 pub mod grades;
 pub mod lateness;

@@ -36,6 +36,13 @@ pub const EVENT_TYPES: &[&str] = &[
     "product.create",
     "product.delete",
     "product.update",
+    // HR-S2..S6: the scoring domain's records go to subscriptions that ask for them.
+    "score_appeal.decide",
+    "score_appeal.file",
+    "score_event.cancel",
+    "score_event.issue",
+    "scorecard.finalise",
+    "scorecard_inputs.set",
     "site.create",
     "site.delete",
     "site.update",

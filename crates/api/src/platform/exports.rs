@@ -31,6 +31,9 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::report::MONTHLY_EXPORT,
     &inventory::dto::rma::RMAS_EXPORT,
     &scoring::dto::attendance::ATTENDANCE_EXPORT,
+    &scoring::dto::scorecards::EVENTS_EXPORT,
+    &scoring::dto::scorecards::CARDS_EXPORT,
+    &scoring::dto::scorecards::APPEALS_EXPORT,
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
 ];

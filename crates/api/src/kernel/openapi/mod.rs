@@ -87,6 +87,11 @@ sees the stock in their own hands"),
         (name = "attendance", description = "Attendance (HR-A1, HR-A2): clock-in and clock-out \
 from the mobile app, excused late starts, and a person's month with its late days, lateness fine \
 and dismissal flag; each person sees their own, a supervisor their teams', the office everyone's"),
+        (name = "scorecards", description = "Monthly scorecards (HR-S1..S6): score events with \
+evidence against a person for a month, the month's measured scores, the card computed from the \
+role's template (a preview any time, finalised in the HR-S3 window, then immutable), grades, \
+rewards, stars and flags, and appeals; scores in tenths of a point, money in fen; each person \
+sees their own, a supervisor their teams', the office everyone's"),
         (name = "contracts", description = "Service contracts (CON-1, CON-2): covered sites, equipment \
 and executors, the status machine, express and tacit renewal, payment due after signing and \
 overdue; visible per ORG-5, with delta sync and export"),

@@ -1,1 +1,2 @@
 pub mod attendance;
+pub mod scorecards;

@@ -1,1 +1,3 @@
 pub mod attendance;
+pub mod score_events;
+pub mod scorecards;

@@ -1,1 +1,4 @@
 pub mod attendance;
+pub mod privacy;
+pub mod score_events;
+pub mod scorecards;
