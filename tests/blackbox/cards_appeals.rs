@@ -161,3 +161,40 @@ fn hr_s6_an_upheld_appeal_removes_the_deduction_and_gives_the_issuer_minus_10() 
         csv.body
     );
 }
+
+#[test]
+fn hr_s3_in_the_window_the_supervisor_is_reminded_of_cards_not_finalised() {
+    let w = world("2026-03-02T09:00:00+08:00");
+    w.inputs(&w.sup, &w.rep_id, "2026-03", [1000, 950, 900, 800]);
+    w.enter_window(&w.rep_id, "2026-03");
+    ok(
+        w.finalise(&w.sup, &w.rep_id, "2026-03", Some("全部达标")),
+        201,
+    );
+    let runner = w
+        .app
+        .another_instance(&[("KEFU_JOBS_ENABLED", "1"), ("KEFU_JOBS_POLL_MS", "50")]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let told = loop {
+        let inbox = ok(
+            w.app.get("/api/v1/me/notifications").bearer(&w.sup).send(),
+            200,
+        );
+        let told: Vec<serde_json::Value> = inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "scorecard.finalise_due")
+            .cloned()
+            .collect();
+        if !told.is_empty() {
+            break told;
+        }
+        assert!(std::time::Instant::now() < deadline, "no reminder: {inbox}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    drop(runner);
+    // One reminder for the team: rep2's card is open, rep's is finalised.
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["title"], "2026-03 月度考核待定稿：1 人");
+}

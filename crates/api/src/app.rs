@@ -234,6 +234,7 @@ pub fn job_registry(config: &Config) -> Registry {
             Duration::from_secs(60),
             inventory::jobs::CountWatch { tz: timezone },
         )
+        .every(Duration::from_secs(60), scoring::jobs::FinaliseReminders)
         .every(Duration::from_secs(60), contracts::jobs::ContractLifecycle)
         .every(Duration::from_secs(60), contracts::jobs::OverduePayments)
         .every(Duration::from_secs(60), contracts::jobs::ExpiryReminders)

@@ -344,3 +344,27 @@ pub fn grades_of(
         .select((scorecards::month, scorecards::grade))
         .load(conn)?)
 }
+
+/// Live teams with a supervisor, as (team id, supervisor's login), by team id.
+pub fn supervised_teams(conn: &mut DbConnection) -> Result<Vec<(String, String)>, StoreError> {
+    use crate::schema::teams;
+    let rows: Vec<(String, Option<String>)> = teams::table
+        .filter(teams::deleted_at.is_null())
+        .filter(teams::supervisor_user_id.is_not_null())
+        .order(teams::id.asc())
+        .select((teams::id, teams::supervisor_user_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(t, s)| s.map(|s| (t, s)))
+        .collect())
+}
+
+/// The people whose card of `month` is finalised.
+pub fn finalised_user_ids(conn: &mut DbConnection, month: &str) -> Result<Vec<String>, StoreError> {
+    Ok(scorecards::table
+        .filter(scorecards::month.eq(month))
+        .filter(scorecards::deleted_at.is_null())
+        .select(scorecards::user_id)
+        .load(conn)?)
+}

@@ -26,7 +26,7 @@ pub struct ScoreEventOut {
     pub id: String,
     /// The person (login) the event is against.
     pub user_id: String,
-    #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
+    #[schema(pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-03")]
     pub month: String,
     /// The item of the `scorecard-templates` rule set: a template item or an HR-S2 event.
     pub item_key: String,
@@ -91,7 +91,7 @@ pub struct IssueScoreEvent {
     #[schema(min_length = 1, max_length = 64)]
     pub user_id: String,
     #[validate(length(equal = 7))]
-    #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
+    #[schema(pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-03")]
     pub month: String,
     /// A counted (per occurrence or day) item of the person's template, or an HR-S2 event.
     #[validate(length(min = 1, max = 64))]
@@ -117,7 +117,7 @@ pub struct IssueScoreEvent {
 pub struct ScoreEventQuery {
     /// One person's events (within what the caller may see).
     pub user_id: Option<String>,
-    #[param(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
+    #[param(pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-03")]
     pub month: Option<String>,
     pub status: Option<EventStatus>,
     #[param(example = "2026-03-01T08:00:00+08:00")]
@@ -170,7 +170,7 @@ pub struct ScorecardOut {
     /// The finalised card's id; `null` for a preview.
     pub id: Option<String>,
     pub user_id: String,
-    #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
+    #[schema(pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-03")]
     pub month: String,
     pub finalised: bool,
     /// HR-S3: `false` when the person was absent more than 2 months in the period (no
@@ -204,9 +204,9 @@ pub struct FinaliseCard {
 #[into_params(parameter_in = Query)]
 pub struct ScorecardQuery {
     pub user_id: Option<String>,
-    #[param(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
+    #[param(pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-03")]
     pub month: Option<String>,
-    #[param(max_length = 8)]
+    /// A grade of the `scorecard-grades` rule set (`A`, `B`, `C`, `D` by default).
     pub grade: Option<String>,
     #[param(example = "2026-03-01T08:00:00+08:00")]
     pub updated_since: Option<String>,

@@ -13,6 +13,7 @@ use crate::scoring::dto::scorecards::{
 };
 use crate::scoring::service::privacy;
 use crate::scoring::service::score_events as svc;
+use crate::scoring::service::score_events::month_filter as svc_month;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use kefu_scoring::access::{self, Action};
@@ -111,7 +112,7 @@ async fn events_page(
     )?;
     let actor = caller.actor.clone();
     let person = trimmed(query.user_id);
-    let month = trimmed(query.month);
+    let month = svc_month(query.month)?;
     let status = query.status.map(|s| s.as_str().to_owned());
     let today = state.today();
     let (mode, pairs) = state

@@ -11,6 +11,7 @@ use crate::scoring::dto::scorecards::{
     ScorecardRowOut,
 };
 use crate::scoring::service::privacy;
+use crate::scoring::service::score_events::month_filter as svc_month;
 use crate::scoring::service::scorecards as svc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, put, web};
@@ -65,7 +66,7 @@ async fn cards_page(
     )?;
     let actor = caller.actor.clone();
     let person = trimmed(query.user_id);
-    let month = trimmed(query.month);
+    let month = svc_month(query.month)?;
     let grade = trimmed(query.grade);
     let (mode, pairs) = state
         .db(move |conn| {
@@ -107,11 +108,12 @@ async fn cards_page(
     operation_id = "getScorecard",
     params(
         ("user_id" = String, Path, description = "The person (login id)"),
-        ("month" = String, Path, description = "YYYY-MM", pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        ("month" = String, Path, description = "YYYY-MM", pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"),
     ),
     responses(
         (status = 200, description = "The card", body = ScorecardOut),
         (status = 404, description = "A person the caller may not see", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A month that has not begun", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/scorecards/{user_id}/{month}")]
@@ -140,7 +142,7 @@ async fn get_scorecard(
     operation_id = "getScorecardInputs",
     params(
         ("user_id" = String, Path, description = "The person (login id)"),
-        ("month" = String, Path, description = "YYYY-MM", pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        ("month" = String, Path, description = "YYYY-MM", pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"),
     ),
     responses((status = 200, description = "The scores", body = CardInputsOut, headers(("ETag" = String))))
 )]
@@ -176,7 +178,7 @@ async fn get_scorecard_inputs(
     operation_id = "createScorecardInputs",
     params(
         ("user_id" = String, Path, description = "The person (login id)"),
-        ("month" = String, Path, description = "YYYY-MM", pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        ("month" = String, Path, description = "YYYY-MM", pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"),
     ),
     request_body = CardInputsIn,
     responses(
@@ -216,7 +218,7 @@ async fn create_scorecard_inputs(
     operation_id = "replaceScorecardInputs",
     params(
         ("user_id" = String, Path, description = "The person (login id)"),
-        ("month" = String, Path, description = "YYYY-MM", pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        ("month" = String, Path, description = "YYYY-MM", pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"),
         crate::kernel::openapi::IfMatchHeader,
     ),
     request_body = CardInputsIn,
@@ -274,7 +276,7 @@ async fn replace_scorecard_inputs(
     operation_id = "finaliseScorecard",
     params(
         ("user_id" = String, Path, description = "The person (login id)"),
-        ("month" = String, Path, description = "YYYY-MM", pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        ("month" = String, Path, description = "YYYY-MM", pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"),
     ),
     request_body = FinaliseCard,
     responses(

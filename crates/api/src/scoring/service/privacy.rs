@@ -48,11 +48,16 @@ pub fn narrow(scope: Option<Vec<String>>, person: Option<String>) -> Option<Vec<
 
 /// Whether `actor` assesses `user_id` (HR-S2: the supervisor, HR or managers).
 pub fn assesses(conn: &mut DbConnection, actor: &Actor, user_id: &str) -> Result<bool, ApiError> {
-    if actor.user_id == user_id {
+    if actor.user_id == user_id || !exists(conn, user_id)? {
         return Ok(false);
     }
     if access::assesses_everyone(&actor.roles) {
         return Ok(true);
     }
     Ok(supervised(conn, actor)?.iter().any(|u| u == user_id))
+}
+
+/// Whether `user_id` is a login at all (a record for nobody would point nowhere).
+pub fn exists(conn: &mut DbConnection, user_id: &str) -> Result<bool, ApiError> {
+    Ok(kefu_store::users::find(conn, user_id)?.is_some())
 }

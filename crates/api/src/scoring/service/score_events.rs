@@ -55,7 +55,40 @@ pub fn templates_for(
     let first = month.first_day().ok_or_else(|| {
         ApiError::Invalid(vec![FieldError::new("month", "range", "out of range")])
     })?;
-    Ok(load_in_force::<ScorecardTemplates>(conn, first)?.value)
+    rules_on::<ScorecardTemplates>(conn, first)
+}
+
+/// A rule set in force on a month's first day; a month before any version took effect has
+/// nothing to be scored by (422 on `month`).
+pub fn rules_on<T: kefu_core::rules::RuleSet>(
+    conn: &mut DbConnection,
+    first: chrono::NaiveDate,
+) -> Result<T, ApiError> {
+    match load_in_force::<T>(conn, first) {
+        Ok(v) => Ok(v.value),
+        Err(ApiError::NotFound) => Err(ApiError::Invalid(vec![FieldError::new(
+            "month",
+            "range",
+            "no scorecard rules were in force then",
+        )])),
+        Err(other) => Err(other),
+    }
+}
+
+/// A list's `month` filter: `YYYY-MM` or absent (400 otherwise).
+pub fn month_filter(raw: Option<String>) -> Result<Option<String>, ApiError> {
+    match raw {
+        None => Ok(None),
+        Some(m) if parse_month(&m).is_some() => Ok(Some(m)),
+        Some(_) => Err(ApiError::BadRequest {
+            detail: "month must be YYYY-MM".to_owned(),
+            errors: vec![FieldError::new(
+                "query.month",
+                "format",
+                "a month in the form YYYY-MM",
+            )],
+        }),
+    }
 }
 
 /// HR-S3: a finalised card of the month refuses every change to it (409).

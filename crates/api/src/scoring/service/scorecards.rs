@@ -3,12 +3,11 @@
 //! snapshot is the card and nothing changes it.
 
 use super::privacy::{assesses, scope, sees};
-use super::score_events::{begun_month, refuse_if_finalised, templates_for};
+use super::score_events::{begun_month, refuse_if_finalised, rules_on, templates_for};
 use crate::calendar::service::{load_work_calendar_from, rule_error};
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify::{Notice, notify};
-use crate::kernel::rules::load_in_force;
 use crate::scoring::dto::scorecards::{
     CardInputsIn, CardInputsOut, FinaliseCard, ScorecardOut, ScorecardRowOut,
 };
@@ -31,7 +30,7 @@ fn invalid(field: &str, code: &'static str, message: &str, rule: &'static str) -
 
 /// The person's records must be visible to the caller (404 otherwise).
 fn visible(conn: &mut DbConnection, actor: &Actor, user_id: &str) -> Result<(), ApiError> {
-    if sees(&scope(conn, actor)?, user_id) {
+    if sees(&scope(conn, actor)?, user_id) && super::privacy::exists(conn, user_id)? {
         Ok(())
     } else {
         Err(ApiError::NotFound)
@@ -197,7 +196,7 @@ fn last_day(month: YearMonth) -> Result<NaiveDate, ApiError> {
 }
 
 /// HR-S3: the next month's working days 1 to `finalise_working_days`, by the work calendar.
-fn window(
+pub fn window(
     conn: &mut DbConnection,
     month: YearMonth,
     grades: &GradeRules,
@@ -291,8 +290,8 @@ fn compute(
         card.missing_measures.insert(0, "position".to_owned());
     }
     let first = month.first_day().ok_or(ApiError::NotFound)?;
-    let grades = load_in_force::<GradeRules>(conn, first)?.value;
-    let stars = load_in_force::<StarRules>(conn, first)?.value;
+    let grades = rules_on::<GradeRules>(conn, first)?;
+    let stars = rules_on::<StarRules>(conn, first)?;
     let from = day_start(tz, first);
     let to = day_start(tz, last_day(month)?.succ_opt().unwrap_or(first));
     let complaints = complaints::valid_counts(conn, from, to, Some(user_id))?
@@ -348,7 +347,7 @@ pub fn view(
     }
     let (card, outcome, absent) = compute(conn, tz, user_id, month)?;
     let first = month.first_day().ok_or(ApiError::NotFound)?;
-    let grades = load_in_force::<GradeRules>(conn, first)?.value;
+    let grades = rules_on::<GradeRules>(conn, first)?;
     let (from, until) = window(conn, month, &grades)?;
     Ok(ScorecardOut {
         id: None,
@@ -384,7 +383,7 @@ pub fn finalise(
     let month = begun_month(month_raw, today)?;
     refuse_if_finalised(conn, user_id, month_raw)?;
     let first = month.first_day().ok_or(ApiError::NotFound)?;
-    let grades = load_in_force::<GradeRules>(conn, first)?.value;
+    let grades = rules_on::<GradeRules>(conn, first)?;
     let (from, until) = window(conn, month, &grades)?;
     if today < from || today > until {
         return Err(ApiError::Rule {
