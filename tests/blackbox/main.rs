@@ -11,6 +11,8 @@ mod auth;
 mod calendar;
 mod calendar_schedules;
 mod callbacks;
+mod cards_appeals;
+mod cards_scorecards;
 mod change_requests;
 mod cli;
 mod commissioning;

@@ -198,6 +198,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::rotation::routes(cfg);
     scoring::routes::attendance::routes(cfg);
     scoring::routes::fines::routes(cfg);
+    scoring::routes::score_events::routes(cfg);
+    scoring::routes::scorecards::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);
@@ -234,6 +236,7 @@ pub fn job_registry(config: &Config) -> Registry {
             Duration::from_secs(60),
             inventory::jobs::CountWatch { tz: timezone },
         )
+        .every(Duration::from_secs(60), scoring::jobs::FinaliseReminders)
         .every(Duration::from_secs(60), contracts::jobs::ContractLifecycle)
         .every(Duration::from_secs(60), contracts::jobs::OverduePayments)
         .every(Duration::from_secs(60), contracts::jobs::ExpiryReminders)

@@ -29,10 +29,23 @@ pub enum Action {
     LatenessFinePropose,
     /// HR-C1: read a person's complaint counts and flags (within the privacy scope).
     ComplaintFlagsRead,
+    /// HR-S2/HR-S6: issue a score event (a supervisor for their teams' members, HR, managers).
+    ScoreEventIssue,
+    /// HR-S1..S6: read score events, cards and appeals (within the privacy scope).
+    ScorecardRead,
+    /// HR-S1: enter a month's measured scores (a supervisor for their teams' members, HR).
+    ScorecardInputs,
+    /// HR-S3/HR-S4: finalise a month's card (the assessor: a supervisor for their teams'
+    /// members, HR, managers).
+    ScorecardFinalise,
+    /// HR-S6: appeal an event issued against oneself.
+    ScoreAppeal,
+    /// HR-S6: decide an appeal (a supervisor of the employee who did not issue the event).
+    ScoreAppealDecide,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 16] = [
         Action::AttendanceClock,
         Action::AttendanceRead,
         Action::ExcuseDirectToSite,
@@ -43,14 +56,27 @@ impl Action {
         Action::FundLedgerRead,
         Action::LatenessFinePropose,
         Action::ComplaintFlagsRead,
+        Action::ScoreEventIssue,
+        Action::ScorecardRead,
+        Action::ScorecardInputs,
+        Action::ScorecardFinalise,
+        Action::ScoreAppeal,
+        Action::ScoreAppealDecide,
     ];
 
     /// The rule a refusal of this action names.
     pub fn rule(self) -> &'static str {
         match self {
-            Action::AttendanceRead | Action::FineRead | Action::ComplaintFlagsRead => "ORG-5",
+            Action::AttendanceRead
+            | Action::FineRead
+            | Action::ComplaintFlagsRead
+            | Action::ScorecardRead => "ORG-5",
             Action::FinePropose | Action::FineDecide | Action::FundLedgerRead => "HR-F0",
             Action::LatenessFinePropose => "HR-A2",
+            Action::ScoreEventIssue => "HR-S2",
+            Action::ScorecardInputs => "HR-S1",
+            Action::ScorecardFinalise => "HR-S3",
+            Action::ScoreAppeal | Action::ScoreAppealDecide => "HR-S6",
             Action::AttendanceClock
             | Action::ExcuseDirectToSite
             | Action::ExcuseWeatherOrTraffic => "HR-A1",
@@ -87,7 +113,22 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::FundLedgerRead, &[Admin, Manager, Hr]),
     (Action::LatenessFinePropose, &[Admin, Manager, Hr]),
     (Action::ComplaintFlagsRead, STAFF),
+    (Action::ScoreEventIssue, &[Admin, Manager, Supervisor, Hr]),
+    (Action::ScorecardRead, STAFF),
+    (Action::ScorecardInputs, &[Admin, Supervisor, Hr]),
+    (Action::ScorecardFinalise, &[Admin, Manager, Supervisor, Hr]),
+    (Action::ScoreAppeal, STAFF),
+    (Action::ScoreAppealDecide, &[Admin, Manager, Supervisor]),
 ];
+
+/// Privacy: the roles that act on anyone's card (issue events, enter inputs, finalise);
+/// a supervisor acts on their teams' members' only.
+pub const ASSESS_ALL: &[Role] = &[Admin, Manager, Hr];
+
+/// Whether `roles` assess everyone (HR-S2: the supervisor, HR or managers issue events).
+pub fn assesses_everyone(roles: &[Role]) -> bool {
+    roles.iter().any(|r| ASSESS_ALL.contains(r))
+}
 
 pub fn may(action: Action, roles: &[Role]) -> bool {
     kefu_core::access::may(ROLES, action, roles)
@@ -148,6 +189,21 @@ mod tests {
                 .rule(),
             Some("HR-A2")
         );
+    }
+
+    #[test]
+    fn hr_s2_s6_supervisors_hr_and_managers_assess_any_staff_member_appeals() {
+        for role in [Supervisor, Hr, Manager, Admin] {
+            assert!(may(Action::ScoreEventIssue, &[role]), "{role:?}");
+            assert!(may(Action::ScorecardFinalise, &[role]), "{role:?}");
+        }
+        assert!(!may(Action::ScoreEventIssue, &[Engineer]));
+        assert!(!may(Action::ScorecardInputs, &[Manager]));
+        assert!(may(Action::ScoreAppeal, &[Clerk]));
+        assert!(!may(Action::ScoreAppealDecide, &[Hr]));
+        assert!(assesses_everyone(&[Hr]));
+        assert!(!assesses_everyone(&[Supervisor]));
+        assert!(!assesses_everyone(&[Executive]));
     }
 
     #[test]

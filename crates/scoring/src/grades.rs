@@ -34,6 +34,14 @@ pub struct GradeRules {
     pub three_a_bonus_fen: i64,
     /// This many consecutive C grades raise a dismissal flag.
     pub c_streak_dismissal_months: i64,
+    /// HR-S3: a month's card is finalised on the next month's working days 1 to this (work
+    /// calendar); stored sets from before the field existed read the seed's 6.
+    #[serde(default = "default_finalise_working_days")]
+    pub finalise_working_days: i64,
+}
+
+fn default_finalise_working_days() -> i64 {
+    6
 }
 
 impl RuleSet for GradeRules {
@@ -56,13 +64,22 @@ impl RuleSet for GradeRules {
             ],
             three_a_bonus_fen: 50_000,
             c_streak_dismissal_months: 3,
+            finalise_working_days: default_finalise_working_days(),
         }
     }
 
     fn validate(&self) -> Result<(), DomainError> {
         check_tiers("bands", &self.bands)?;
         check_non_negative("three_a_bonus_fen", self.three_a_bonus_fen)?;
-        check_non_negative("c_streak_dismissal_months", self.c_streak_dismissal_months)
+        check_non_negative("c_streak_dismissal_months", self.c_streak_dismissal_months)?;
+        if !(1..=23).contains(&self.finalise_working_days) {
+            return Err(DomainError::invalid(
+                "finalise_working_days",
+                "range",
+                "between 1 and 23 working days",
+            ));
+        }
+        Ok(())
     }
 }
 

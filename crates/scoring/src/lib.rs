@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod attendance;
+pub mod card;
 pub mod complaint_flags;
 pub mod fine_records;
 pub mod fines;

@@ -384,6 +384,30 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["fine_id", "entry"],
         None,
     ),
+    // 000310_scorecards: one set of measured scores and one finalised card per person and
+    // month, one appeal per event.
+    key("score_events_pkey", "score_events", &["id"], ID),
+    key("scorecard_inputs_pkey", "scorecard_inputs", &["id"], ID),
+    key(
+        "scorecard_inputs_user_month_key",
+        "scorecard_inputs",
+        &["user_id", "month"],
+        None,
+    ),
+    key("scorecards_pkey", "scorecards", &["id"], ID),
+    key(
+        "scorecards_user_month_key",
+        "scorecards",
+        &["user_id", "month"],
+        None,
+    ),
+    key("score_appeals_pkey", "score_appeals", &["id"], ID),
+    key(
+        "score_appeals_event_key",
+        "score_appeals",
+        &["event_id"],
+        None,
+    ),
     // 000101_contracts
     key("contracts_pkey", "contracts", &["id"], ID),
     // CON-1: a contract is renewed at most once.

@@ -38,6 +38,7 @@ mod nullable_text;
 pub mod products;
 pub mod rules;
 pub mod schema;
+pub mod scorecards;
 pub mod sites;
 pub mod sla_marks;
 pub mod teams;

@@ -1266,6 +1266,84 @@ diesel::table! {
 }
 
 diesel::table! {
+    score_events (id) {
+        id -> Text,
+        user_id -> Text,
+        month -> Text,
+        item_key -> Text,
+        item_title -> Text,
+        units -> BigInt,
+        points -> BigInt,
+        sets_measure_key -> Nullable<Text>,
+        sets_measure_score -> Nullable<BigInt>,
+        evidence -> Text,
+        status -> Text,
+        cancelled_by_appeal_id -> Nullable<Text>,
+        penalty_for_event_id -> Nullable<Text>,
+        issued_by -> Text,
+        issued_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    scorecard_inputs (id) {
+        id -> Text,
+        user_id -> Text,
+        month -> Text,
+        position -> Text,
+        qa_average_tenths -> Nullable<BigInt>,
+        measures_json -> Text,
+        entered_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    scorecards (id) {
+        id -> Text,
+        user_id -> Text,
+        month -> Text,
+        position -> Text,
+        total_tenths -> BigInt,
+        grade -> Text,
+        card_json -> Text,
+        outcome_json -> Text,
+        justification -> Nullable<Text>,
+        finalised_by -> Text,
+        finalised_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    score_appeals (id) {
+        id -> Text,
+        event_id -> Text,
+        user_id -> Text,
+        reason -> Text,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        penalty_event_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     licences (id) {
         id -> Text,
         serial -> Text,

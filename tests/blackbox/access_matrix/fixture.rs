@@ -453,6 +453,34 @@ pub fn build() -> Fixture {
                "evidence": format!("签字后涂改 {MARKER}")}),
     );
     records.insert("fines", one(id(&fine)));
+    // HR-S2/HR-S6: an event against A, A's appeal of it, and A's March card with its
+    // scores: private to A, their supervisor (the manager here) and the office.
+    let event = a.create(
+        &admin,
+        "/api/v1/score-events",
+        json!({"user_id": eng_a_id, "month": "2026-03", "item_key": "record_unclear",
+               "evidence": format!("记录不清 {MARKER}")}),
+    );
+    records.insert("score-events", one(id(&event)));
+    let appeal = a.create(
+        &eng_a,
+        &format!("/api/v1/score-events/{}/appeals", id(&event)),
+        json!({"reason": format!("记录完整 {MARKER}")}),
+    );
+    records.insert("score-appeals", one(id(&appeal)));
+    a.create(
+        &admin,
+        &format!("/api/v1/scorecards/{eng_a_id}/2026-03/inputs"),
+        json!({"position": "call_centre_representative", "qa_average_tenths": 920,
+               "measures": {"satisfaction": 870}}),
+    );
+    records.insert(
+        "scorecards",
+        BTreeMap::from([
+            ("user_id", eng_a_id.clone()),
+            ("month", "2026-03".to_owned()),
+        ]),
+    );
 
     let article = a.create(
         &mgr,

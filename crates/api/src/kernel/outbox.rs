@@ -116,6 +116,12 @@ pub const EVENT_TYPES: &[&str] = &[
     "product.update",
     "rule.delete_version",
     "rule.put_version",
+    "score_appeal.decide",
+    "score_appeal.file",
+    "score_event.cancel",
+    "score_event.issue",
+    "scorecard.finalise",
+    "scorecard_inputs.set",
     "service_record.create",
     "site.create",
     "site.delete",
@@ -167,6 +173,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "work_order.create",
     "work_order.solve",
     "work_order.start",
+    // HR-S2..S6: the scoring domain's records go to subscriptions that ask for them.
 ];
 
 /// Audit actions that never leave the service: security records (users, credentials,

@@ -1,5 +1,6 @@
 //! HR scoring (HR-*): attendance so far, with the decisions in `kefu_scoring`.
 
 pub mod dto;
+pub mod jobs;
 pub mod routes;
 pub mod service;

@@ -26,6 +26,9 @@ pub(super) fn all(set: &ScorecardTemplates) -> Result<(), DomainError> {
         }
         check_template(&at, t)?;
     }
+    if !(1..=366).contains(&set.appeal_days) {
+        return Err(invalid("appeal_days", "range", "between 1 and 366 days"));
+    }
     let mut keys = BTreeSet::new();
     for (i, e) in set.events.iter().enumerate() {
         let at = format!("events[{i}]");

@@ -219,5 +219,6 @@ pub(super) fn all() -> ScorecardTemplates {
                 Occurrence,
             ),
         ],
+        appeal_days: 7,
     }
 }

@@ -122,6 +122,14 @@ pub struct ScoreEvent {
 pub struct ScorecardTemplates {
     pub templates: Vec<ScorecardTemplate>,
     pub events: Vec<ScoreEvent>,
+    /// HR-S6: an event may be appealed within this many days of being issued; stored sets
+    /// from before the field existed read the seed's 7.
+    #[serde(default = "default_appeal_days")]
+    pub appeal_days: i64,
+}
+
+fn default_appeal_days() -> i64 {
+    7
 }
 
 mod check;

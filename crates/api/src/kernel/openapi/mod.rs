@@ -92,6 +92,11 @@ amount, evidence and status (proposed, confirmed, deducted, cancelled), the mont
 the department-fund ledger with its running balance, and each person's valid-complaint counts with \
 the dismissal and demotion flags; each person sees their own, a supervisor their teams', the office \
 everyone's"),
+        (name = "scorecards", description = "Monthly scorecards (HR-S1..S6): score events with \
+evidence against a person for a month, the month's measured scores, the card computed from the \
+role's template (a preview any time, finalised in the HR-S3 window, then immutable), grades, \
+rewards, stars and flags, and appeals; scores in tenths of a point, money in fen; each person \
+sees their own, a supervisor their teams', the office everyone's"),
         (name = "contracts", description = "Service contracts (CON-1, CON-2): covered sites, equipment \
 and executors, the status machine, express and tacit renewal, payment due after signing and \
 overdue; visible per ORG-5, with delta sync and export"),

@@ -49,6 +49,10 @@ const OWNERS: &[(&str, OwnerCheck)] = &[
         let scope = crate::tickets::service::tickets::ticket_scope(conn, actor)?;
         crate::tickets::service::feedback_forms::get_row(conn, &scope, id).map(drop)
     }),
+    // HR-S6: the evidence of a score event, seen with the event (the scoring privacy scope).
+    ("score_event", |conn, actor, _, id| {
+        crate::scoring::service::score_events::get(conn, actor, id).map(drop)
+    }),
     // CON-1: the scanned signed contract, seen with the contract (its own ORG-5 scope).
     ("contract", |conn, actor, _, id| {
         let scope = crate::contracts::service::contracts::contract_scope(conn, actor)?;

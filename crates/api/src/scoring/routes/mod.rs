@@ -1,2 +1,4 @@
 pub mod attendance;
 pub mod fines;
+pub mod score_events;
+pub mod scorecards;

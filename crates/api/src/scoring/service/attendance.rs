@@ -18,27 +18,11 @@ use kefu_scoring::attendance::AttendanceTimes;
 use kefu_scoring::fines::LatenessFines;
 use kefu_scoring::lateness::{WorkingDay, summarise};
 use kefu_store::attendance::{self as store, AttendanceChanges, AttendanceRow};
-use kefu_store::visibility::{member_user_ids, teams_supervised_by};
 use kefu_store::{DbConnection, employees, from_db_time, new_id, to_db_time};
 
-/// Whose attendance `actor` sees: `None` for everyone's, else these people's.
-pub fn scope(conn: &mut DbConnection, actor: &Actor) -> Result<Option<Vec<String>>, ApiError> {
-    if access::sees_everyone(&actor.roles) {
-        return Ok(None);
-    }
-    let mut people = vec![actor.user_id.clone()];
-    if actor.has_role(kefu_core::Role::Supervisor) {
-        let teams = teams_supervised_by(conn, &actor.user_id)?;
-        people.extend(member_user_ids(conn, &teams)?);
-    }
-    Ok(Some(people))
-}
-
-fn sees(scope: &Option<Vec<String>>, user_id: &str) -> bool {
-    scope
-        .as_ref()
-        .is_none_or(|p| p.iter().any(|u| u == user_id))
-}
+/// Whose attendance `actor` sees: the scoring domain's one privacy scope.
+pub use super::privacy::scope;
+use super::privacy::sees;
 
 fn local_date(tz: Tz, ctx: &Ctx) -> NaiveDate {
     ctx.now.with_timezone(&tz).date_naive()
