@@ -109,6 +109,11 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         "SEE_ALL: scope::contracts is everything; finance may book payments (412 when stale)",
     ),
     (
+        &["controller-instructions"],
+        FINANCE,
+        "SEE_ALL: scope::visible is everything (CON-10 instructions are the customer's)",
+    ),
+    (
         &["licences"],
         FINANCE,
         "SEE_ALL: a licence is its contract's; issuing is the office's (not finance)",

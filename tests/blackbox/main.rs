@@ -20,6 +20,7 @@ mod complaints;
 mod contract_lists;
 mod contract_reminders;
 mod contracts;
+mod controller_data;
 mod conventions;
 mod crash;
 mod customers;

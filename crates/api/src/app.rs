@@ -206,6 +206,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     contracts::routes::warranty::routes(cfg);
     contracts::routes::maintenance::routes(cfg);
     contracts::routes::licences::routes(cfg);
+    contracts::routes::controller_data::routes(cfg);
 }
 
 /// Every kind of job this build runs.

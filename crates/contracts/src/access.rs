@@ -54,10 +54,16 @@ pub enum Action {
     /// The installed software's check of a serial (CON-4): API keys only, whatever their
     /// account's roles; the route refuses every other caller.
     LicenceCheck,
+    /// Record the customer's signed instruction to change controller data (CON-10).
+    ControllerInstructionRecord,
+    /// List and read the instructions (CON-10); which ones is the customers' ORG-5 scope.
+    ControllerInstructionRead,
+    /// Record a change of controller data against its instruction (CON-10).
+    ControllerDataChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 30] = [
         Action::ContractCreate,
         Action::ContractList,
         Action::ContractGet,
@@ -85,6 +91,9 @@ impl Action {
         Action::LicenceIssue,
         Action::LicenceRead,
         Action::LicenceCheck,
+        Action::ControllerInstructionRecord,
+        Action::ControllerInstructionRead,
+        Action::ControllerDataChange,
     ];
 
     /// The rule a refusal of this action names.
@@ -107,7 +116,8 @@ impl Action {
             Action::MaintenanceAcceptanceRecord => "CON-5",
             Action::MaintenanceStepComplete | Action::MaintenanceStepApprove => "CON-6",
             Action::LicenceIssue | Action::LicenceCheck => "CON-4",
-            Action::LicenceRead => "ORG-5",
+            Action::LicenceRead | Action::ControllerInstructionRead => "ORG-5",
+            Action::ControllerInstructionRecord | Action::ControllerDataChange => "CON-10",
             _ => "CON-1",
         }
     }
@@ -180,6 +190,11 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::LicenceIssue, OFFICE),
     (Action::LicenceRead, ANYONE),
     (Action::LicenceCheck, ANYONE),
+    // CON-10: the service staff on site receive the customer's signed instruction and make the
+    // change; the office and the leads record for them.
+    (Action::ControllerInstructionRecord, DRAFTERS),
+    (Action::ControllerInstructionRead, ANYONE),
+    (Action::ControllerDataChange, COMMISSIONERS),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).
@@ -236,6 +251,18 @@ mod tests {
             Err(DomainError::Forbidden { rule: "CON-4", .. })
         ));
         assert!(may(Action::LicenceRead, &[CustomerContact]));
+    }
+
+    #[test]
+    fn con_10_staff_on_site_record_instructions_and_changes_contacts_read_them() {
+        assert!(may(Action::ControllerInstructionRecord, &[Engineer]));
+        assert!(may(Action::ControllerDataChange, &[Engineer]));
+        assert!(!may(Action::ControllerDataChange, &[Clerk]));
+        assert!(!may(
+            Action::ControllerInstructionRecord,
+            &[CustomerContact]
+        ));
+        assert!(may(Action::ControllerInstructionRead, &[CustomerContact]));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod commissioning;
 pub mod contract;
+pub mod controller_data;
 pub mod deadlines;
 pub mod expiry;
 pub mod licence;

@@ -469,6 +469,13 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         None,
     ),
     key("licences_replaces_idx", "licences", &["replaces_id"], None),
+    // 000111_controller_instructions
+    key(
+        "controller_instructions_pkey",
+        "controller_instructions",
+        &["id"],
+        ID,
+    ),
 ];
 
 impl UniqueViolation {

@@ -17,6 +17,7 @@ mod conn;
 pub mod contacts;
 pub mod contract_reminders;
 pub mod contracts;
+pub mod controller_instructions;
 pub mod credentials;
 pub mod customers;
 pub mod delta;

@@ -1381,3 +1381,27 @@ diesel::table! {
 diesel::joinable!(licences -> contracts (contract_id));
 diesel::allow_tables_to_appear_in_same_query!(contracts, licences);
 diesel::allow_tables_to_appear_in_same_query!(contract_items, licences);
+
+diesel::table! {
+    controller_instructions (id) {
+        id -> Text,
+        customer_id -> Text,
+        site_id -> Text,
+        equipment_id -> Nullable<Text>,
+        action -> Text,
+        description -> Text,
+        signer_name -> Text,
+        signed_at -> Timestamp,
+        attachment_id -> Nullable<Text>,
+        recorded_by -> Text,
+        status -> Text,
+        changed_by -> Nullable<Text>,
+        changed_at -> Nullable<Timestamp>,
+        change_equipment_id -> Nullable<Text>,
+        change_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}

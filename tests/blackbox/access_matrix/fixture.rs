@@ -279,6 +279,15 @@ pub fn build() -> Fixture {
                "controller_points": 64}),
     );
     records.insert("equipment", one(id(&equipment)));
+    // CON-10: the customer's signed instruction to change X's controller data.
+    let instruction = a.create(
+        &admin,
+        "/api/v1/controller-instructions",
+        json!({"site_id": site_x["id"], "equipment_id": equipment["id"], "action": "change",
+               "description": format!("修改防区 {MARKER}"), "signer_name": "X 主任",
+               "signed_at": "2026-03-01T09:00:00+08:00"}),
+    );
+    records.insert("controller-instructions", one(id(&instruction)));
 
     // Ticket 1 of X, worked by A: a visit, its feedback form, resolved, called back with a
     // dissatisfied customer, so a follow-up exists.

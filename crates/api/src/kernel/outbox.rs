@@ -67,6 +67,8 @@ pub const EVENT_TYPES: &[&str] = &[
     "contract.update",
     "contract_reminder.answer",
     "contract_reminder.create",
+    "controller_instruction.create",
+    "controller_instruction.record_change",
     "customer.create",
     "customer.delete",
     "customer.update",

@@ -39,6 +39,7 @@ pub const LISTS: &[&Exportable] = &[
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
     &contracts::dto::licences::EXPORT,
+    &contracts::dto::controller_data::EXPORT,
 ];
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 pub mod commissioning;
 pub mod contracts;
+pub mod controller_data;
 pub mod licences;
 pub mod maintenance;
 pub mod reminders;
