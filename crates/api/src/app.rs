@@ -198,6 +198,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::rotation::routes(cfg);
     scoring::routes::attendance::routes(cfg);
     scoring::routes::fines::routes(cfg);
+    scoring::routes::leave::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);

@@ -29,10 +29,18 @@ pub enum Action {
     LatenessFinePropose,
     /// HR-C1: read a person's complaint counts and flags (within the privacy scope).
     ComplaintFlagsRead,
+    /// HR-A3: request leave for oneself, cancel one's own request.
+    LeaveRequest,
+    /// HR-A3: read leave requests (within the privacy scope).
+    LeaveRead,
+    /// HR-A3: the manager's approval or refusal.
+    LeaveManagerDecide,
+    /// HR-A3: HR's approval or refusal of long leave, after the manager's.
+    LeaveHrDecide,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 14] = [
         Action::AttendanceClock,
         Action::AttendanceRead,
         Action::ExcuseDirectToSite,
@@ -43,6 +51,10 @@ impl Action {
         Action::FundLedgerRead,
         Action::LatenessFinePropose,
         Action::ComplaintFlagsRead,
+        Action::LeaveRequest,
+        Action::LeaveRead,
+        Action::LeaveManagerDecide,
+        Action::LeaveHrDecide,
     ];
 
     /// The rule a refusal of this action names.
@@ -51,6 +63,8 @@ impl Action {
             Action::AttendanceRead | Action::FineRead | Action::ComplaintFlagsRead => "ORG-5",
             Action::FinePropose | Action::FineDecide | Action::FundLedgerRead => "HR-F0",
             Action::LatenessFinePropose => "HR-A2",
+            Action::LeaveRead => "ORG-5",
+            Action::LeaveRequest | Action::LeaveManagerDecide | Action::LeaveHrDecide => "HR-A3",
             Action::AttendanceClock
             | Action::ExcuseDirectToSite
             | Action::ExcuseWeatherOrTraffic => "HR-A1",
@@ -87,6 +101,10 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::FundLedgerRead, &[Admin, Manager, Hr]),
     (Action::LatenessFinePropose, &[Admin, Manager, Hr]),
     (Action::ComplaintFlagsRead, STAFF),
+    (Action::LeaveRequest, STAFF),
+    (Action::LeaveRead, STAFF),
+    (Action::LeaveManagerDecide, &[Admin, Manager]),
+    (Action::LeaveHrDecide, &[Admin, Hr]),
 ];
 
 pub fn may(action: Action, roles: &[Role]) -> bool {

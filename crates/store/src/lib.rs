@@ -30,6 +30,7 @@ pub mod idempotency;
 pub mod inventory;
 pub mod jobs;
 pub mod kb;
+pub mod leave;
 pub mod maintenance;
 mod migrate;
 pub mod notifications;

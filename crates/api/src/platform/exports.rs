@@ -33,6 +33,7 @@ pub const LISTS: &[&Exportable] = &[
     &scoring::dto::attendance::ATTENDANCE_EXPORT,
     &scoring::dto::fines::FINES_EXPORT,
     &scoring::dto::fines::LEDGER_EXPORT,
+    &scoring::dto::leave::LEAVE_EXPORT,
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
 ];

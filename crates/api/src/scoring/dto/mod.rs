@@ -1,2 +1,3 @@
 pub mod attendance;
 pub mod fines;
+pub mod leave;
