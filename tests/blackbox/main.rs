@@ -30,6 +30,7 @@ mod equipment;
 mod exports;
 mod feedback_forms;
 mod fines_complaints;
+mod fines_leave;
 mod fines_records;
 mod form_callbacks;
 mod hostile;

@@ -200,6 +200,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     scoring::routes::fines::routes(cfg);
     scoring::routes::score_events::routes(cfg);
     scoring::routes::scorecards::routes(cfg);
+    scoring::routes::leave::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);

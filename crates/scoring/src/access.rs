@@ -42,10 +42,18 @@ pub enum Action {
     ScoreAppeal,
     /// HR-S6: decide an appeal (a supervisor of the employee who did not issue the event).
     ScoreAppealDecide,
+    /// HR-A3: request leave for oneself, cancel one's own request.
+    LeaveRequest,
+    /// HR-A3: read leave requests (within the privacy scope).
+    LeaveRead,
+    /// HR-A3: the manager's approval or refusal.
+    LeaveManagerDecide,
+    /// HR-A3: HR's approval or refusal of long leave, after the manager's.
+    LeaveHrDecide,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 20] = [
         Action::AttendanceClock,
         Action::AttendanceRead,
         Action::ExcuseDirectToSite,
@@ -62,6 +70,10 @@ impl Action {
         Action::ScorecardFinalise,
         Action::ScoreAppeal,
         Action::ScoreAppealDecide,
+        Action::LeaveRequest,
+        Action::LeaveRead,
+        Action::LeaveManagerDecide,
+        Action::LeaveHrDecide,
     ];
 
     /// The rule a refusal of this action names.
@@ -77,6 +89,8 @@ impl Action {
             Action::ScorecardInputs => "HR-S1",
             Action::ScorecardFinalise => "HR-S3",
             Action::ScoreAppeal | Action::ScoreAppealDecide => "HR-S6",
+            Action::LeaveRead => "ORG-5",
+            Action::LeaveRequest | Action::LeaveManagerDecide | Action::LeaveHrDecide => "HR-A3",
             Action::AttendanceClock
             | Action::ExcuseDirectToSite
             | Action::ExcuseWeatherOrTraffic => "HR-A1",
@@ -119,6 +133,10 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::ScorecardFinalise, &[Admin, Manager, Supervisor, Hr]),
     (Action::ScoreAppeal, STAFF),
     (Action::ScoreAppealDecide, &[Admin, Manager, Supervisor]),
+    (Action::LeaveRequest, STAFF),
+    (Action::LeaveRead, STAFF),
+    (Action::LeaveManagerDecide, &[Admin, Manager]),
+    (Action::LeaveHrDecide, &[Admin, Hr]),
 ];
 
 /// Privacy: the roles that act on anyone's card (issue events, enter inputs, finalise);

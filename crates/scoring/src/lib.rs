@@ -9,4 +9,5 @@ pub mod fine_records;
 pub mod fines;
 pub mod grades;
 pub mod lateness;
+pub mod leave;
 pub mod scorecard;

@@ -408,6 +408,8 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["event_id"],
         None,
     ),
+    // 000322_leave
+    key("leave_requests_pkey", "leave_requests", &["id"], ID),
     // 000101_contracts
     key("contracts_pkey", "contracts", &["id"], ID),
     // CON-1: a contract is renewed at most once.

@@ -31,6 +31,7 @@ pub mod idempotency;
 pub mod inventory;
 pub mod jobs;
 pub mod kb;
+pub mod leave;
 pub mod licences;
 pub mod maintenance;
 mod migrate;

@@ -1405,3 +1405,25 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    leave_requests (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        working_days -> BigInt,
+        reason -> Text,
+        status -> Text,
+        manager_decided_by -> Nullable<Text>,
+        manager_decided_at -> Nullable<Timestamp>,
+        hr_decided_by -> Nullable<Text>,
+        hr_decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}

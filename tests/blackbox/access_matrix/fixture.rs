@@ -490,6 +490,14 @@ pub fn build() -> Fixture {
             ("month", "2026-03".to_owned()),
         ]),
     );
+    // A's leave request (HR-A3): private to A, their supervisor and the office.
+    let leave = a.create(
+        &eng_a,
+        "/api/v1/leave-requests",
+        json!({"kind": "personal", "start_date": "2026-03-16", "end_date": "2026-03-16",
+               "reason": format!("办事 {MARKER}")}),
+    );
+    records.insert("leave-requests", one(id(&leave)));
 
     let article = a.create(
         &mgr,

@@ -16,6 +16,7 @@ use kefu_scoring::attendance::AttendanceTimes;
 use kefu_scoring::complaint_flags::ComplaintThresholds;
 use kefu_scoring::fines::{FineCatalogue, LatenessFines};
 use kefu_scoring::grades::{GradeRules, StarRules};
+use kefu_scoring::leave::LeaveApproval;
 use kefu_scoring::scorecard::ScorecardTemplates;
 use kefu_store::rules::RuleSetRecord;
 use kefu_tickets::deadlines::ServiceDeadlines;
@@ -73,7 +74,7 @@ const fn def<T: RuleSet + 'static>() -> &'static dyn RuleDef {
     &Typed::<T>(PhantomData)
 }
 
-pub static REGISTRY: [&dyn RuleDef; 20] = [
+pub static REGISTRY: [&dyn RuleDef; 21] = [
     def::<CommissioningRates>(),
     def::<MonthlyMultiplier>(),
     def::<CommissionShares>(),
@@ -84,6 +85,7 @@ pub static REGISTRY: [&dyn RuleDef; 20] = [
     def::<FineCatalogue>(),
     def::<LatenessFines>(),
     def::<ComplaintThresholds>(),
+    def::<LeaveApproval>(),
     def::<GradeRules>(),
     def::<StarRules>(),
     def::<WorkHours>(),

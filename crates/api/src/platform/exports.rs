@@ -36,6 +36,7 @@ pub const LISTS: &[&Exportable] = &[
     &scoring::dto::scorecards::EVENTS_EXPORT,
     &scoring::dto::scorecards::CARDS_EXPORT,
     &scoring::dto::scorecards::APPEALS_EXPORT,
+    &scoring::dto::leave::LEAVE_EXPORT,
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
     &contracts::dto::licences::EXPORT,

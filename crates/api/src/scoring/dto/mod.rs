@@ -1,3 +1,4 @@
 pub mod attendance;
 pub mod fines;
+pub mod leave;
 pub mod scorecards;

@@ -115,6 +115,16 @@ async fn fines_page(
             errors: vec![FieldError::new("query.month", "format", "YYYY-MM")],
         });
     }
+    if query.rule.as_ref().is_some_and(|r| r.chars().count() > 16) {
+        return Err(ApiError::BadRequest {
+            detail: "rule is at most 16 characters".to_owned(),
+            errors: vec![FieldError::new(
+                "query.rule",
+                "length",
+                "at most 16 characters",
+            )],
+        });
+    }
     let actor = caller.actor.clone();
     let person = trimmed(query.user_id);
     let (status, rule, month) = (query.status, trimmed(query.rule), query.month);

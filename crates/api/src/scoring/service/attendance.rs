@@ -271,6 +271,8 @@ fn working_days(
     let through = last.min(today);
     let calendar = load_work_calendar(conn, first, through)?;
     let records = store::days_between(conn, user_id, first, through)?;
+    // HR-A3: approved leave days are neither late nor absent.
+    let leave = crate::scoring::service::leave::approved_days(conn, user_id, first, through)?;
     let clock_in =
         |r: &AttendanceRow| -> NaiveTime { from_db_time(r.clock_in_at).with_timezone(&tz).time() };
     let days = first
@@ -286,7 +288,7 @@ fn working_days(
                 date,
                 clock_in: record.map(clock_in),
                 excused: record.is_some_and(|r| r.excuse.is_some()),
-                on_leave: false,
+                on_leave: leave.contains(&date),
             })
         })
         .collect();
