@@ -3,7 +3,8 @@
 //! `KEFU_CLOCK_FIXED`, or the instant written in the file `KEFU_CLOCK_FILE` (read on every
 //! call, so a test advances time by rewriting the file). Both are refused in production.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, Utc};
+use chrono_tz::Tz;
 use kefu_core::{Clock, FixedClock, SystemClock};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -64,4 +65,24 @@ mod tests {
         assert_eq!(clock.now().to_rfc3339(), "2026-02-14T00:00:00+00:00");
         std::fs::remove_file(&path).unwrap();
     }
+}
+
+/// A UTC instant (as stored) in the company's local time.
+pub fn local(tz: Tz, t: NaiveDateTime) -> NaiveDateTime {
+    t.and_utc().with_timezone(&tz).naive_local()
+}
+
+/// A local time of the company as a UTC instant (as stored); a time skipped by a clock
+/// change is taken at the offset before it.
+pub fn utc_of(tz: Tz, t: NaiveDateTime) -> NaiveDateTime {
+    use chrono::offset::LocalResult;
+    match t.and_local_timezone(tz) {
+        LocalResult::Single(x) | LocalResult::Ambiguous(x, _) => x.naive_utc(),
+        LocalResult::None => t - (t.and_utc().with_timezone(&tz).naive_local() - t),
+    }
+}
+
+/// The UTC instant (as stored) a company day starts.
+pub fn day_start(tz: Tz, day: NaiveDate) -> NaiveDateTime {
+    utc_of(tz, day.and_time(chrono::NaiveTime::MIN))
 }

@@ -5,13 +5,13 @@
 use super::privacy::{assesses, scope, sees};
 use super::score_events::{begun_month, refuse_if_finalised, rules_on, templates_for};
 use crate::calendar::service::{load_work_calendar_from, rule_error};
+use crate::kernel::clock::day_start;
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify::{Notice, notify};
 use crate::scoring::dto::scorecards::{
     CardInputsIn, CardInputsOut, FinaliseCard, ScorecardOut, ScorecardRowOut,
 };
-use crate::tickets::service::complaints::day_start;
 use chrono::{Months, NaiveDate};
 use chrono_tz::Tz;
 use kefu_core::{Actor, FieldError, Role, YearMonth};

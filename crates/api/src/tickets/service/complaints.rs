@@ -16,7 +16,7 @@ use crate::tickets::dto::complaints::{
     ComplaintCounts, ComplaintOut, CreateComplaint, EmployeeComplaintCount, JudgeComplaint,
     ReplyComplaint,
 };
-use crate::tickets::service::tickets::{field, get_row as get_ticket, ticket_scope, utc_of};
+use crate::tickets::service::tickets::{field, get_row as get_ticket, ticket_scope};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use kefu_core::{Actor, CustomerId, Role};
@@ -334,10 +334,7 @@ pub fn period(
     Ok((day_start(tz, from), day_start(tz, after)))
 }
 
-/// The UTC instant a company day starts.
-pub fn day_start(tz: Tz, day: NaiveDate) -> NaiveDateTime {
-    utc_of(tz, day.and_time(chrono::NaiveTime::MIN))
-}
+pub use crate::kernel::clock::day_start;
 
 /// HR-C1 / HR-S5: valid complaints per employee received in the period, within the
 /// caller's complaint visibility.

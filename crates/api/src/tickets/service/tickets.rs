@@ -22,20 +22,7 @@ pub fn field(name: &str, code: &'static str, message: impl Into<String>) -> ApiE
     ApiError::Invalid(vec![FieldError::new(name, code, message)])
 }
 
-/// A UTC instant (as stored) in the company's local time.
-pub fn local(tz: Tz, t: NaiveDateTime) -> NaiveDateTime {
-    t.and_utc().with_timezone(&tz).naive_local()
-}
-
-/// A local time of the company as a UTC instant (as stored); a time skipped by a clock
-/// change is taken at the offset before it.
-pub fn utc_of(tz: Tz, t: NaiveDateTime) -> NaiveDateTime {
-    use chrono::offset::LocalResult;
-    match t.and_local_timezone(tz) {
-        LocalResult::Single(x) | LocalResult::Ambiguous(x, _) => x.naive_utc(),
-        LocalResult::None => t - (t.and_utc().with_timezone(&tz).naive_local() - t),
-    }
-}
+pub use crate::kernel::clock::{local, utc_of};
 
 pub fn render(row: &TicketRow, now: DateTime<Utc>) -> TicketOut {
     let now = to_db_time(now);
