@@ -51,22 +51,6 @@ pub fn build(source: &ClockSource) -> Arc<dyn Clock> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_clock_follows_the_file() {
-        let path = std::env::temp_dir().join(format!("kefu-clock-{}", uuid::Uuid::new_v4()));
-        std::fs::write(&path, "2026-02-13T17:30:00+08:00").unwrap();
-        let clock = build(&ClockSource::File(path.clone()));
-        assert_eq!(clock.now().to_rfc3339(), "2026-02-13T09:30:00+00:00");
-        std::fs::write(&path, "2026-02-14T08:00:00+08:00\n").unwrap();
-        assert_eq!(clock.now().to_rfc3339(), "2026-02-14T00:00:00+00:00");
-        std::fs::remove_file(&path).unwrap();
-    }
-}
-
 /// A UTC instant (as stored) in the company's local time.
 pub fn local(tz: Tz, t: NaiveDateTime) -> NaiveDateTime {
     t.and_utc().with_timezone(&tz).naive_local()
@@ -85,4 +69,20 @@ pub fn utc_of(tz: Tz, t: NaiveDateTime) -> NaiveDateTime {
 /// The UTC instant (as stored) a company day starts.
 pub fn day_start(tz: Tz, day: NaiveDate) -> NaiveDateTime {
     utc_of(tz, day.and_time(chrono::NaiveTime::MIN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_clock_follows_the_file() {
+        let path = std::env::temp_dir().join(format!("kefu-clock-{}", uuid::Uuid::new_v4()));
+        std::fs::write(&path, "2026-02-13T17:30:00+08:00").unwrap();
+        let clock = build(&ClockSource::File(path.clone()));
+        assert_eq!(clock.now().to_rfc3339(), "2026-02-13T09:30:00+00:00");
+        std::fs::write(&path, "2026-02-14T08:00:00+08:00\n").unwrap();
+        assert_eq!(clock.now().to_rfc3339(), "2026-02-14T00:00:00+00:00");
+        std::fs::remove_file(&path).unwrap();
+    }
 }
