@@ -8,6 +8,8 @@ use kefu_store::from_db_time;
 use kefu_store::scorecards::{AppealRow, ScoreEventRow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+use utoipa::openapi::{ObjectBuilder, Type};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -144,8 +146,30 @@ pub struct CardInputsIn {
     #[schema(minimum = 0, maximum = 1000)]
     pub qa_average_tenths: Option<i64>,
     /// Measured scores by the template's `points_below` item key, 0–1000 tenths each.
-    #[schema(value_type = HashMap<String, i64>)]
+    #[validate(length(max = 32))]
+    #[schema(schema_with = measures_schema)]
     pub measures: BTreeMap<String, i64>,
+}
+
+/// Item keys as the templates name them, each score 0–1000 tenths.
+fn measures_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(64))
+                .pattern(Some(r"^[a-z0-9_]+$")),
+        ))
+        .additional_properties(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(0))
+                .maximum(Some(1000)),
+        ))
+        .max_properties(Some(32))
 }
 
 /// HR-S1: a month's measured scores as entered.
@@ -156,7 +180,7 @@ pub struct CardInputsOut {
     pub month: String,
     pub position: String,
     pub qa_average_tenths: Option<i64>,
-    #[schema(value_type = HashMap<String, i64>)]
+    #[schema(schema_with = measures_schema)]
     pub measures: BTreeMap<String, i64>,
     pub entered_by: String,
     pub updated_at: DateTime<Utc>,
