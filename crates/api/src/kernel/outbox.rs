@@ -14,6 +14,7 @@ use kefu_store::webhooks::{self as store, DeliveryRow};
 pub const EVENT_TYPES: &[&str] = &[
     "attachment.delete",
     "attachment.upload",
+    "attendance.clock_import",
     "attendance.clock_in",
     "attendance.clock_out",
     "attendance.excuse",
