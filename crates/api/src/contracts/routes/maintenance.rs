@@ -23,7 +23,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, put, web};
 use kefu_contracts::access::{self, Action};
 use kefu_contracts::programme::StepCommand;
-use kefu_core::FieldError;
 use kefu_store::maintenance::OverdueFilter;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -189,22 +188,22 @@ async fn list_overdue_maintenance_steps(
     .await
 }
 
-/// The `(due_on, id)` key a dashboard cursor carries.
+/// Before every due day, and within what both databases store (PostgreSQL dates start in 4713
+/// BC; chrono's minimum is out of its range).
+const FIRST_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
+
+/// The `(due_on, id)` key a dashboard cursor carries. Like every cursor of this API (see
+/// `kernel::page::decode_cursor`), one that was not issued merely starts the page at its key:
+/// a key without a day sorts before every step, so the page starts at the first one.
 fn overdue_key(cursor: Option<&str>) -> Result<Option<(chrono::NaiveDate, String)>, ApiError> {
-    let Some(key) = decode_cursor(cursor)? else {
-        return Ok(None);
-    };
-    key.split_once('|')
-        .and_then(|(day, id)| Some((day.parse().ok()?, id.to_owned())))
-        .map(Some)
-        .ok_or_else(|| ApiError::BadRequest {
-            detail: "cursor does not belong to this list".to_owned(),
-            errors: vec![FieldError::new(
-                "query.cursor",
-                "format",
-                "not a cursor of this list",
-            )],
-        })
+    Ok(decode_cursor(cursor)?.map(|key| {
+        key.split_once('|')
+            .and_then(|(day, id)| Some((day.parse().ok()?, id.to_owned())))
+            .unwrap_or((FIRST_DAY, key))
+    }))
 }
 
 /// One page of the dashboard (also what an export reads page by page).
