@@ -392,3 +392,38 @@ fn con_6_con_4_terminating_a_contract_cancels_its_steps_and_voids_its_licences()
     assert_eq!(voided_answer.json(), unknown.json());
     assert_eq!(voided_answer.json()["valid"], false);
 }
+
+#[test]
+fn con_6_an_expired_contract_cancels_its_unfinished_steps() {
+    let mut w = world();
+    qingming(&w);
+    w.set_clock("2026-03-20T10:00:00+08:00");
+    let c = signed_agreement(&w, &[]);
+    complete(&w, id(&c), "linkage_test", json!({}));
+    // The day after the period: the lifecycle job (running on the test instance) expires it.
+    w.set_clock("2027-04-01T09:00:00+08:00");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while crate::contracts::get(&w, &w.admin, id(&c)).json()["status"] != "expired" {
+        assert!(Instant::now() < deadline, "the contract did not expire");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let steps = steps_of(&w, &w.eng1, id(&c));
+    assert!(steps.len() > 10, "{steps:?}");
+    for s in &steps {
+        let want = if s["kind"] == "linkage_test" {
+            "done"
+        } else {
+            "cancelled"
+        };
+        assert_eq!(s["status"], want, "{s}");
+    }
+    assert_eq!(overdue(&w, &w.admin, "")["items"], json!([]));
+    let last = steps.last().unwrap();
+    let audit = audit_of(&w.app, &w.admin, "maintenance_step", id(last));
+    assert_eq!(actions(&audit).last().unwrap(), "maintenance_step.cancel");
+    assert!(
+        audit.last().unwrap()["request_id"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("job:"))
+    );
+}
