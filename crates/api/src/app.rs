@@ -244,6 +244,10 @@ pub fn job_registry(config: &Config) -> Registry {
         .every(Duration::from_secs(60), contracts::jobs::ExpiryReminders)
         .every(
             Duration::from_secs(60),
+            contracts::programme_jobs::OverdueProgrammeSteps,
+        )
+        .every(
+            Duration::from_secs(60),
             contracts::commissioning_jobs::LateDocuments,
         )
         .every(

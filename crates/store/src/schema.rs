@@ -1152,11 +1152,15 @@ diesel::table! {
         manager_approved_on -> Nullable<Date>,
         executive_approved_by -> Nullable<Text>,
         executive_approved_on -> Nullable<Date>,
+        overdue_noticed_on -> Nullable<Date>,
     }
 }
 
 diesel::joinable!(maintenance_steps -> contracts (contract_id));
 diesel::allow_tables_to_appear_in_same_query!(contracts, maintenance_steps);
+// CON-6, the overdue dashboard: a step with its contract and the contract's customer.
+diesel::joinable!(contracts -> customers (customer_id));
+diesel::allow_tables_to_appear_in_same_query!(customers, maintenance_steps);
 
 diesel::table! {
     commissioning_jobs (id) {
@@ -1360,6 +1364,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        voided_on -> Nullable<Date>,
     }
 }
 
@@ -1403,6 +1408,9 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        record_signer_name -> Nullable<Text>,
+        manager_confirmed_by -> Nullable<Text>,
+        manager_confirmed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -40,6 +40,7 @@ pub const LISTS: &[&Exportable] = &[
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
     &contracts::dto::licences::EXPORT,
+    &contracts::dto::maintenance::OVERDUE_EXPORT,
     &contracts::dto::controller_data::EXPORT,
 ];
 
