@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 mod counts;
+mod intakes;
 mod loans;
 mod report;
 mod rma;

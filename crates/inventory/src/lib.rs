@@ -3,6 +3,7 @@
 pub mod access;
 pub mod catalogue;
 pub mod counts;
+pub mod intake;
 pub mod loans;
 pub mod movements;
 pub mod report;
