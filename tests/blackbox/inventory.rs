@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod consumption;
 mod counts;
 mod intakes;
 mod loans;

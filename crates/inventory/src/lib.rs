@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod catalogue;
+pub mod consumption;
 pub mod counts;
 pub mod intake;
 pub mod loans;

@@ -885,6 +885,8 @@ diesel::table! {
         note -> Nullable<Text>,
         actor_id -> Nullable<Text>,
         created_at -> Timestamp,
+        rotation_passed_over -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
     }
 }
 
@@ -928,6 +930,7 @@ diesel::table! {
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
         rotation_passed_over -> Nullable<Text>,
+        consumed_quantity -> BigInt,
     }
 }
 

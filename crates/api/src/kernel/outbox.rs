@@ -107,6 +107,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "part.update",
     "part_charge.create",
     "part_loan.approve",
+    "part_loan.consume",
     "part_loan.issue",
     "part_loan.overdue",
     "part_loan.reject",

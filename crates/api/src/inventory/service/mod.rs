@@ -1,4 +1,5 @@
 pub mod catalogue;
+pub mod consumption;
 pub mod counts;
 pub mod intakes;
 pub mod loans;
