@@ -178,14 +178,54 @@ fn inv_2_loaned_parts_used_on_a_signed_form_are_consumed_on_its_ticket() {
     );
     assert_eq!(res.status, 422, "{}", res.body);
     assert_eq!(res.json()["rule"], "INV-2");
-    // The unit still out does.
-    let res = loan_cmd(
+    // An amendment that drops a consumed line is refused (the unit is off the books); one that
+    // adds the second board consumes only it, and the loan closes.
+    let v1 = &signed["current_version"]["parts_used"];
+    let dropped = form_ok(
         &w,
-        &w.admin,
-        &board,
-        "return",
-        json!({"to_location_id": id(&warehouse), "serials": ["SN-C2"]}),
+        &w.eng1,
+        "POST",
+        &signed,
+        "/amendments",
+        json!({"reason": "少填", "parts_used": [v1[1].clone()]}),
     );
-    assert_eq!(res.status, 200, "{}", res.body);
-    assert_eq!(res.json()["status"], "closed");
+    let sig2 = upload_signature(&w, &w.eng1, ("feedback_form", id(&form)), &signature_png(8));
+    let res = w
+        .app
+        .post(&format!("/api/v1/feedback-forms/{}/sign", id(&form)))
+        .bearer(&w.eng1)
+        .if_match(&format!("\"{}\"", dropped["version"]))
+        .json(&json!({"signature_attachment_id": sig2, "signer_name": "王经理"}))
+        .send();
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert_eq!(res.json()["rule"], "INV-2");
+    let amended = form_ok(
+        &w,
+        &w.eng1,
+        "PATCH",
+        &dropped,
+        "",
+        json!({"parts_used": [v1[0].clone(), v1[1].clone(),
+            {"part": "主板", "quantity": 1, "serial": "SN-C2", "loan_id": id(&board_loan)}]}),
+    );
+    form_ok(
+        &w,
+        &w.eng1,
+        "POST",
+        &amended,
+        "/sign",
+        json!({"signature_attachment_id": sig2, "signer_name": "王经理"}),
+    );
+    let board = get(&w, &format!("/api/v1/part-loans/{}", id(&board_loan)));
+    assert_eq!(
+        (&board["consumed_quantity"], &board["status"]),
+        (&json!(2), &json!("closed"))
+    );
+    let detector = get(&w, &format!("/api/v1/part-loans/{}", id(&detector_loan)));
+    assert_eq!(detector["consumed_quantity"], 2);
+    let rows = get(&w, "/api/v1/stock-movements?kind=consumption&limit=200")["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(rows, 3);
 }
