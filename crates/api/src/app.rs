@@ -195,6 +195,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::minimums::routes(cfg);
     inventory::routes::report::routes(cfg);
     inventory::routes::rma::routes(cfg);
+    inventory::routes::intakes::routes(cfg);
     inventory::routes::rotation::routes(cfg);
     scoring::routes::attendance::routes(cfg);
     scoring::routes::fines::routes(cfg);

@@ -885,6 +885,8 @@ diesel::table! {
         note -> Nullable<Text>,
         actor_id -> Nullable<Text>,
         created_at -> Timestamp,
+        rotation_passed_over -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
     }
 }
 
@@ -928,6 +930,7 @@ diesel::table! {
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
         rotation_passed_over -> Nullable<Text>,
+        consumed_quantity -> BigInt,
     }
 }
 
@@ -1435,3 +1438,38 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    repair_intakes (id) {
+        id -> Text,
+        ticket_id -> Nullable<Text>,
+        customer_id -> Text,
+        product_id -> Nullable<Text>,
+        model -> Nullable<Text>,
+        serial -> Text,
+        visible_damage -> Nullable<Text>,
+        accessories -> Text,
+        reported_fault -> Text,
+        fault_reproduced -> Bool,
+        reproduction_notes -> Nullable<Text>,
+        brought_by -> Nullable<Text>,
+        received_by -> Text,
+        received_at -> Timestamp,
+        status -> Text,
+        status_note -> Nullable<Text>,
+        signer_contact_id -> Nullable<Text>,
+        signer_name -> Nullable<Text>,
+        signature_attachment_id -> Nullable<Text>,
+        signature_sha256 -> Nullable<Text>,
+        signed_at -> Nullable<Timestamp>,
+        signed_recorded_by -> Nullable<Text>,
+        returned_at -> Nullable<Timestamp>,
+        returned_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(repair_intakes, tickets);
