@@ -34,6 +34,10 @@ fn qingming(w: &World) {
 /// A maintenance agreement covering `equipment`, signed by engineer 1 on Friday 2026-03-20:
 /// its initial tasks are due ten working days later, on Friday 04-03, before Qingming.
 fn signed_agreement(w: &World, equipment: &[&Value]) -> Value {
+    signed_agreement_renewing(w, equipment, "express")
+}
+
+fn signed_agreement_renewing(w: &World, equipment: &[&Value], renewal_mode: &str) -> Value {
     let ids: Vec<&Value> = equipment.iter().map(|e| &e["id"]).collect();
     let c = create(
         w,
@@ -42,7 +46,7 @@ fn signed_agreement(w: &World, equipment: &[&Value]) -> Value {
                "site_ids": [w.site["id"]], "equipment_ids": ids, "signer_id": w.eng1_id,
                "executor_ids": [w.eng1_id], "period_start": "2026-04-01",
                "period_end": "2027-03-31", "amount_fen": 3_600_000,
-               "renewal_mode": "express", "kind": "maintenance"}),
+               "renewal_mode": renewal_mode, "kind": "maintenance"}),
     );
     let res = w
         .app
@@ -425,5 +429,53 @@ fn con_6_an_expired_contract_cancels_its_unfinished_steps() {
         audit.last().unwrap()["request_id"]
             .as_str()
             .is_some_and(|r| r.starts_with("job:"))
+    );
+}
+
+#[test]
+fn con_6_a_tacitly_renewed_agreement_owes_its_programme_again() {
+    let mut w = world();
+    w.set_clock("2026-03-20T10:00:00+08:00");
+    let c = signed_agreement_renewing(&w, &[], "tacit");
+    let first = steps_of(&w, &w.eng1, id(&c));
+    // The day after the period: the lifecycle job expires it and renews it by itself.
+    w.set_clock("2027-04-01T09:00:00+08:00");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let next = loop {
+        let list = w
+            .app
+            .get(&format!(
+                "/api/v1/contracts?customer_id={}",
+                id(&w.customer)
+            ))
+            .bearer(&w.admin)
+            .send()
+            .json();
+        let found = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["predecessor_id"] == c["id"])
+            .cloned();
+        if let Some(n) = found {
+            break n;
+        }
+        assert!(Instant::now() < deadline, "not renewed: {list}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let steps = steps_of(&w, &w.eng1, id(&next));
+    assert_eq!(steps.len(), first.len(), "the same programme: {steps:?}");
+    assert!(steps.iter().all(|s| s["status"] == "open"), "{steps:?}");
+    // Its deadlines run from the renewal's first day: the initial tests 10 working days on.
+    let linkage = steps.iter().find(|s| s["kind"] == "linkage_test").unwrap();
+    assert!(
+        linkage["due_on"].as_str().unwrap() > "2027-04-01",
+        "{linkage}"
+    );
+    assert!(
+        steps_of(&w, &w.eng1, id(&c))
+            .iter()
+            .all(|s| s["status"] == "cancelled"),
+        "the old agreement's open steps stop"
     );
 }

@@ -79,6 +79,11 @@ fn step(conn: &mut DbConnection, job: &JobRun<'_>, row: &ContractRow) -> Result<
                 .pop()
                 .unwrap_or_default();
             insert_successor(conn, &next, &items)?;
+            // CON-6: a renewed maintenance agreement owes its programme again, from the day
+            // it counts as signed, as an express renewal's signing starts it.
+            crate::contracts::service::maintenance::start_programme(
+                conn, &ctx, &next, period.0, &rules,
+            )?;
             // CON-4: the new period's serials, the old licences linked to them.
             crate::contracts::service::licences::carry_over(
                 conn,
