@@ -12,6 +12,8 @@ mod calendar;
 mod calendar_schedules;
 mod callbacks;
 mod cards_appeals;
+mod cards_exams;
+mod cards_probations;
 mod cards_scorecards;
 mod change_requests;
 mod cli;

@@ -50,10 +50,24 @@ pub enum Action {
     LeaveManagerDecide,
     /// HR-A3: HR's approval or refusal of long leave, after the manager's.
     LeaveHrDecide,
+    /// HR-T1/HR-T2/HR-S2: hold exam sessions and close them (HR, managers).
+    ExamSessionManage,
+    /// HR-T1/HR-T2/HR-S2: read exam sessions (no one's record: staff read them).
+    ExamSessionRead,
+    /// HR-T1/HR-T2/HR-S2: record a person's exam result (their assessor).
+    ExamResultRecord,
+    /// HR-T1/HR-T2/HR-S2: read exam results (within the privacy scope).
+    ExamResultRead,
+    /// HR-T1: open a new hire's probation (HR, managers).
+    ProbationOpen,
+    /// HR-T1: read probations (within the privacy scope).
+    ProbationRead,
+    /// HR-T1: approve a step of the confirmation (the manager, then executives).
+    ProbationApprove,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 27] = [
         Action::AttendanceClock,
         Action::AttendanceRead,
         Action::ExcuseDirectToSite,
@@ -74,6 +88,13 @@ impl Action {
         Action::LeaveRead,
         Action::LeaveManagerDecide,
         Action::LeaveHrDecide,
+        Action::ExamSessionManage,
+        Action::ExamSessionRead,
+        Action::ExamResultRecord,
+        Action::ExamResultRead,
+        Action::ProbationOpen,
+        Action::ProbationRead,
+        Action::ProbationApprove,
     ];
 
     /// The rule a refusal of this action names.
@@ -89,7 +110,11 @@ impl Action {
             Action::ScorecardInputs => "HR-S1",
             Action::ScorecardFinalise => "HR-S3",
             Action::ScoreAppeal | Action::ScoreAppealDecide => "HR-S6",
-            Action::LeaveRead => "ORG-5",
+            Action::LeaveRead | Action::ExamResultRead | Action::ProbationRead => "ORG-5",
+            Action::ProbationOpen | Action::ProbationApprove => "HR-T1",
+            Action::ExamSessionManage | Action::ExamSessionRead | Action::ExamResultRecord => {
+                "HR-T1"
+            }
             Action::LeaveRequest | Action::LeaveManagerDecide | Action::LeaveHrDecide => "HR-A3",
             Action::AttendanceClock
             | Action::ExcuseDirectToSite
@@ -137,6 +162,13 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::LeaveRead, STAFF),
     (Action::LeaveManagerDecide, &[Admin, Manager]),
     (Action::LeaveHrDecide, &[Admin, Hr]),
+    (Action::ExamSessionManage, &[Admin, Manager, Hr]),
+    (Action::ExamSessionRead, STAFF),
+    (Action::ExamResultRecord, &[Admin, Manager, Supervisor, Hr]),
+    (Action::ExamResultRead, STAFF),
+    (Action::ProbationOpen, &[Admin, Manager, Hr]),
+    (Action::ProbationRead, STAFF),
+    (Action::ProbationApprove, &[Admin, Manager, Executive]),
 ];
 
 /// Privacy: the roles that act on anyone's card (issue events, enter inputs, finalise);
@@ -222,6 +254,26 @@ mod tests {
         assert!(assesses_everyone(&[Hr]));
         assert!(!assesses_everyone(&[Supervisor]));
         assert!(!assesses_everyone(&[Executive]));
+    }
+
+    #[test]
+    fn hr_t1_hr_and_managers_hold_exams_assessors_record_results() {
+        for role in [Hr, Manager, Admin] {
+            assert!(may(Action::ExamSessionManage, &[role]), "{role:?}");
+        }
+        assert!(!may(Action::ExamSessionManage, &[Supervisor]));
+        assert!(may(Action::ExamResultRecord, &[Supervisor]));
+        assert!(!may(Action::ExamResultRecord, &[Engineer]));
+        assert!(may(Action::ExamResultRead, &[Engineer]));
+        assert!(may(Action::ProbationApprove, &[Executive]));
+        assert!(!may(Action::ProbationApprove, &[Hr]));
+        assert!(!may(Action::ProbationOpen, &[Executive]));
+        assert_eq!(
+            require(Action::ExamSessionManage, &[Engineer])
+                .unwrap_err()
+                .rule(),
+            Some("HR-T1")
+        );
     }
 
     #[test]

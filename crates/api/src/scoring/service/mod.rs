@@ -1,8 +1,10 @@
 pub mod attendance;
 pub mod complaint_fines;
+pub mod exams;
 pub mod fines;
 pub mod lateness_fines;
 pub mod leave;
 pub mod privacy;
+pub mod probations;
 pub mod score_events;
 pub mod scorecards;
