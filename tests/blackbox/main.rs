@@ -14,6 +14,7 @@ mod callbacks;
 mod cards_appeals;
 mod cards_exams;
 mod cards_probations;
+mod cards_promotion;
 mod cards_scorecards;
 mod change_requests;
 mod cli;

@@ -203,6 +203,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     scoring::routes::leave::routes(cfg);
     scoring::routes::exams::routes(cfg);
     scoring::routes::probations::routes(cfg);
+    scoring::routes::promotion::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);

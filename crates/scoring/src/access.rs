@@ -64,10 +64,14 @@ pub enum Action {
     ProbationRead,
     /// HR-T1: approve a step of the confirmation (the manager, then executives).
     ProbationApprove,
+    /// HR-T3: record a manager's assessment of a candidate for team lead.
+    PromotionAssess,
+    /// HR-T3: read assessments and promotion eligibility (within the privacy scope).
+    PromotionRead,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 29] = [
         Action::AttendanceClock,
         Action::AttendanceRead,
         Action::ExcuseDirectToSite,
@@ -95,6 +99,8 @@ impl Action {
         Action::ProbationOpen,
         Action::ProbationRead,
         Action::ProbationApprove,
+        Action::PromotionAssess,
+        Action::PromotionRead,
     ];
 
     /// The rule a refusal of this action names.
@@ -112,6 +118,8 @@ impl Action {
             Action::ScoreAppeal | Action::ScoreAppealDecide => "HR-S6",
             Action::LeaveRead | Action::ExamResultRead | Action::ProbationRead => "ORG-5",
             Action::ProbationOpen | Action::ProbationApprove => "HR-T1",
+            Action::PromotionAssess => "HR-T3",
+            Action::PromotionRead => "ORG-5",
             Action::ExamSessionManage | Action::ExamSessionRead | Action::ExamResultRecord => {
                 "HR-T1"
             }
@@ -169,6 +177,8 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::ProbationOpen, &[Admin, Manager, Hr]),
     (Action::ProbationRead, STAFF),
     (Action::ProbationApprove, &[Admin, Manager, Executive]),
+    (Action::PromotionAssess, &[Admin, Manager]),
+    (Action::PromotionRead, STAFF),
 ];
 
 /// Privacy: the roles that act on anyone's card (issue events, enter inputs, finalise);
@@ -268,6 +278,8 @@ mod tests {
         assert!(may(Action::ProbationApprove, &[Executive]));
         assert!(!may(Action::ProbationApprove, &[Hr]));
         assert!(!may(Action::ProbationOpen, &[Executive]));
+        assert!(may(Action::PromotionAssess, &[Manager]));
+        assert!(!may(Action::PromotionAssess, &[Supervisor]));
         assert_eq!(
             require(Action::ExamSessionManage, &[Engineer])
                 .unwrap_err()

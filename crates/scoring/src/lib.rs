@@ -12,4 +12,5 @@ pub mod grades;
 pub mod lateness;
 pub mod leave;
 pub mod probation;
+pub mod promotion;
 pub mod scorecard;

@@ -427,6 +427,13 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["user_id"],
         Some("user_id"),
     ),
+    // 000332_promotion_assessments
+    key(
+        "promotion_assessments_pkey",
+        "promotion_assessments",
+        &["id"],
+        ID,
+    ),
     // 000101_contracts
     key("contracts_pkey", "contracts", &["id"], ID),
     // CON-1: a contract is renewed at most once.

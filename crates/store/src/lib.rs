@@ -40,6 +40,7 @@ pub mod notifications;
 mod nullable_text;
 pub mod probations;
 pub mod products;
+pub mod promotion;
 pub mod rules;
 pub mod schema;
 pub mod scorecards;

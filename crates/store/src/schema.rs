@@ -1496,3 +1496,18 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    promotion_assessments (id) {
+        id -> Text,
+        user_id -> Text,
+        meets_abilities -> Bool,
+        note -> Text,
+        assessed_on -> Date,
+        assessed_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}

@@ -521,6 +521,19 @@ pub fn build() -> Fixture {
         json!({"user_id": eng_a_id, "starts_on": "2026-03-02"}),
     );
     records.insert("probations", one(id(&probation)));
+    // HR-T3: the manager's assessment of A and A's eligibility: private to A, their
+    // supervisor and the office.
+    let assessment = a.create(
+        &admin,
+        "/api/v1/promotion-assessments",
+        json!({"user_id": eng_a_id, "meets_abilities": true,
+               "note": format!("能独立调试 {MARKER}")}),
+    );
+    records.insert("promotion-assessments", one(id(&assessment)));
+    records.insert(
+        "promotion-eligibility",
+        BTreeMap::from([("user_id", eng_a_id.clone())]),
+    );
 
     let article = a.create(
         &mgr,

@@ -125,6 +125,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "product.create",
     "product.delete",
     "product.update",
+    "promotion_assessment.record",
     "rule.delete_version",
     "rule.put_version",
     "score_appeal.decide",

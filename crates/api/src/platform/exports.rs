@@ -40,6 +40,7 @@ pub const LISTS: &[&Exportable] = &[
     &scoring::dto::exams::SESSIONS_EXPORT,
     &scoring::dto::exams::RESULTS_EXPORT,
     &scoring::dto::probations::PROBATIONS_EXPORT,
+    &scoring::dto::promotion::ASSESSMENTS_EXPORT,
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
     &contracts::dto::licences::EXPORT,

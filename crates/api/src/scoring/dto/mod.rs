@@ -3,4 +3,5 @@ pub mod exams;
 pub mod fines;
 pub mod leave;
 pub mod probations;
+pub mod promotion;
 pub mod scorecards;

@@ -3,5 +3,6 @@ pub mod exams;
 pub mod fines;
 pub mod leave;
 pub mod probations;
+pub mod promotion;
 pub mod score_events;
 pub mod scorecards;

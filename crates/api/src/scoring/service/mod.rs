@@ -6,5 +6,6 @@ pub mod lateness_fines;
 pub mod leave;
 pub mod privacy;
 pub mod probations;
+pub mod promotion;
 pub mod score_events;
 pub mod scorecards;
