@@ -34,7 +34,7 @@ run_tests() { # NAME, then env assignments
     passed=$(grep -oE '[0-9]+ tests? run: [0-9]+ passed[^)]*' <<<"$out" | tail -n1)
     summary+=("$name: ${passed:-no summary}")
     while IFS= read -r line; do summary+=("  $line"); done \
-        < <(grep -E '^(access matrix|crash test|database outage):' <<<"$out")
+        < <(grep -E '^(access matrix|crash test[^:]*|database outage):' <<<"$out")
     if [ $status != 0 ]; then
         failures=$((failures + 1))
         grep -E '^\s+FAIL|panicked' <<<"$out" | head -n 20 >&2

@@ -72,6 +72,12 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
          closing need the office roles",
     ),
     (
+        &["repair-intakes"],
+        FINANCE,
+        "IntakeRead is every staff role within scope::tickets, which is everything for \
+         finance; registering and its commands need IntakeEdit (not finance's)",
+    ),
+    (
         &["stock-counts", "stock-minimums"],
         FINANCE,
         "CountRead is STOCK_SEE_ALL (kefu_inventory::access): the service centre's counts and \

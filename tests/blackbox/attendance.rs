@@ -246,3 +246,147 @@ fn hr_a2_eight_late_days_two_months_running_fine_half_the_salary_and_flag_dismis
         true
     );
 }
+
+impl World {
+    fn import(&self, token: &str, csv: &str) -> Resp {
+        self.app
+            .post("/api/v1/attendance/clock-imports")
+            .bearer(token)
+            .raw("text/csv; charset=utf-8", csv)
+            .send()
+    }
+
+    fn days(&self, user_id: &str) -> Vec<Value> {
+        let page = ok(
+            self.app
+                .get(&format!(
+                    "/api/v1/attendance?user_id={user_id}&from=2026-02-01&to=2026-02-28"
+                ))
+                .bearer(&self.admin)
+                .send(),
+            200,
+        );
+        page["items"].as_array().unwrap().clone()
+    }
+}
+
+#[test]
+fn hr_a1_a_clock_file_adds_days_widens_app_days_counts_lateness_and_imports_twice_harmlessly() {
+    let w = world();
+    let app = &w.app;
+    let hr = app.create_user(&w.admin, "hr", &["hr"], PASSWORD);
+    assert!(hr["id"].is_string());
+    let hr = app.token("hr", PASSWORD);
+    // Monday in the app at 08:05 (late by the app alone); the clock saw 07:58.
+    let monday = w.clock_in(&w.eng, "2026-02-02", "08:05");
+    w.clock.set("2026-02-06T18:00:00+08:00");
+    let csv = "\u{feff}username,work_date,clock_in,clock_out\r\n\
+               eng,2026-02-02,07:58,17:40\r\n\
+               eng,2026-02-03,08:20,17:31\r\n\
+               \"other\",2026-02-03,07:50,\r\n";
+
+    // Only HR, managers and admins import; an engineer is refused by HR-A1.
+    w.import(&w.eng, csv).forbidden_by("HR-A1");
+    // Not CSV: 415; every bad line at once, nothing written.
+    app.post("/api/v1/attendance/clock-imports")
+        .bearer(&hr)
+        .json(&json!({"csv": csv}))
+        .send()
+        .problem(415, "unsupported-media-type");
+    let bad = "username,work_date,clock_in,clock_out\n\
+               eng,2026-02-04,07:55,17:00\n\
+               nobody,2026-02-04,07:55,17:00\n\
+               eng,2026-02-09,07:55,17:00\n\
+               other,2026-02-04,25:00,17:00\n";
+    let p = w.import(&hr, bad).problem(422, "validation");
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        vec!["lines[5].clock_in"],
+        "format errors come first: {p}"
+    );
+    let bad = bad.replace("25:00", "07:59");
+    let p = w.import(&hr, &bad).problem(422, "validation");
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["lines[3].username", "lines[4].work_date"]);
+    assert_eq!(w.days(&w.eng_id).len(), 1, "a refused file writes nothing");
+
+    let done = ok(w.import(&hr, csv), 200);
+    assert_eq!(
+        done,
+        json!({"lines": 3, "created": 2, "updated": 1, "unchanged": 0})
+    );
+    let days = w.days(&w.eng_id);
+    assert_eq!(days.len(), 2);
+    let mon = days
+        .iter()
+        .find(|d| d["work_date"] == "2026-02-02")
+        .unwrap();
+    assert_eq!(
+        mon["id"], monday["id"],
+        "the app's day is widened, not doubled"
+    );
+    assert_eq!(mon["clock_in_at"], "2026-02-01T23:58:00Z");
+    assert_eq!(mon["clock_out_at"], "2026-02-02T09:40:00Z");
+    assert_eq!(
+        (&mon["source"], &mon["version"]),
+        (&json!("app"), &json!(2))
+    );
+    let tue = days
+        .iter()
+        .find(|d| d["work_date"] == "2026-02-03")
+        .unwrap();
+    assert_eq!(tue["source"], "clock");
+    assert_eq!(tue["clock_in_at"], "2026-02-03T00:20:00Z");
+    let other = w.days(&w.other_id);
+    assert_eq!(other[0]["clock_out_at"], Value::Null);
+
+    // The month reads the imported days: Monday on time (07:58), Tuesday late (08:20).
+    let month = ok(w.month(&w.admin, "2026-02", Some(&w.eng_id)), 200);
+    let day = |date: &str| {
+        month["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["date"] == date)
+            .map(|d| d["attendance"].clone())
+    };
+    assert_eq!(day("2026-02-02"), Some(json!("on_time")), "{month}");
+    assert_eq!(day("2026-02-03"), Some(json!("late")), "{month}");
+
+    // The same file again changes nothing and writes no audit entry.
+    let again = ok(w.import(&hr, csv), 200);
+    assert_eq!(
+        again,
+        json!({"lines": 3, "created": 0, "updated": 0, "unchanged": 3})
+    );
+    let trail = audit_of(app, &w.admin, "attendance", mon["id"].as_str().unwrap());
+    assert_eq!(
+        actions(&trail),
+        vec!["attendance.clock_in", "attendance.clock_import"]
+    );
+    assert_eq!(trail[1]["before"]["clock_in_at"], "2026-02-02T00:05:00Z");
+    assert_eq!(trail[1]["after"]["clock_in_at"], "2026-02-01T23:58:00Z");
+    // The engineer sees their own imported day; another engineer's is 404.
+    let tue_id = tue["id"].as_str().unwrap();
+    ok(
+        app.get(&format!("/api/v1/attendance/{tue_id}"))
+            .bearer(&w.eng)
+            .send(),
+        200,
+    );
+    app.get(&format!("/api/v1/attendance/{tue_id}"))
+        .bearer(&w.other)
+        .send()
+        .problem(404, "not-found");
+}

@@ -66,6 +66,20 @@ fn hr_s6_an_upheld_appeal_removes_the_deduction_and_gives_the_issuer_minus_10() 
     );
     assert_eq!(appeal["status"], "pending");
     let appeal_id = appeal["id"].as_str().unwrap().to_owned();
+    // The rep's supervisor, who did not issue it, is told there is an appeal to decide.
+    let inbox = ok(
+        app.get("/api/v1/me/notifications").bearer(&w.sup).send(),
+        200,
+    );
+    let filed: Vec<&serde_json::Value> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "score_appeal.filed")
+        .collect();
+    assert_eq!(filed.len(), 1, "{inbox}");
+    assert_eq!(filed[0]["entity_id"], appeal_id.as_str(), "{inbox}");
+    assert_eq!(filed[0]["body"], "当天记录完整，见工单截图");
     w.clock.set("2026-03-10T09:00:01+08:00");
     let p = app
         .post(&format!(

@@ -125,7 +125,7 @@ fn con_1_a_contract_is_drafted_signed_paid_renewed_and_terminated() {
     patch(&c, &format!("\"{}\"", c["version"]), json!({"title": "y"})).rule_conflict("CON-1");
 
     // CON-2: finance books payments; an engineer may not; never more than the amount.
-    cmd(&w, &w.eng1, &c, "record-payment", json!({"amount_fen": 1})).problem(403, "forbidden");
+    cmd(&w, &w.eng1, &c, "record-payment", json!({"amount_fen": 1})).forbidden_by("CON-2");
     let c = ok(
         &w,
         &w.manager,
@@ -216,7 +216,7 @@ fn con_1_a_contract_is_drafted_signed_paid_renewed_and_terminated() {
     );
 
     // Only managers terminate, and only signed or active contracts.
-    cmd(&w, &w.eng1, &c, "terminate", json!({"reason": "客户迁址"})).problem(403, "forbidden");
+    cmd(&w, &w.eng1, &c, "terminate", json!({"reason": "客户迁址"})).forbidden_by("CON-1");
     let c = ok(
         &w,
         &w.manager,

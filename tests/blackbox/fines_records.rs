@@ -161,7 +161,7 @@ fn hr_f0_a_fine_is_proposed_confirmed_into_the_fund_and_cancelled_back_out() {
         &w.eng,
         json!({"user_id": w.other_id, "rule": "HR-F3", "evidence": "x"}),
     )
-    .problem(403, "forbidden");
+    .forbidden_by("HR-F0");
     for rule in ["HR-A2", "HR-C1", "HR-F99"] {
         let p = w
             .propose(
@@ -198,7 +198,7 @@ fn hr_f0_a_fine_is_proposed_confirmed_into_the_fund_and_cancelled_back_out() {
 
     // Only HR and managers decide; a confirmation pays into the fund.
     w.step(&w.sup, &f3, "confirm", json!(null))
-        .problem(403, "forbidden");
+        .forbidden_by("HR-F0");
     let f3 = ok(w.step(&w.hr, &f3, "confirm", json!(null)), 200);
     assert_eq!(
         (&f3["status"], &f3["version"]),

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+mod consumption;
 mod counts;
+mod intakes;
 mod loans;
 mod report;
 mod rma;

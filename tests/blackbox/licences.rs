@@ -13,7 +13,7 @@ fn created(res: Resp) -> Value {
 }
 
 /// Two installations at customer 甲's site: A installed 2026-03-10, B with no install date.
-fn installations(w: &World) -> (Value, Value) {
+pub fn installations(w: &World) -> (Value, Value) {
     let product = created(
         w.app
             .post("/api/v1/products")
@@ -56,7 +56,7 @@ fn licensed_contract(w: &World, a: &Value, b: &Value) -> Value {
     ok(w, &w.eng1, &c, "sign", json!({}))
 }
 
-fn issue(w: &World, token: &str, contract: &Value, body: Value) -> Resp {
+pub fn issue(w: &World, token: &str, contract: &Value, body: Value) -> Resp {
     w.app
         .post(&format!("/api/v1/contracts/{}/licences", id(contract)))
         .bearer(token)
@@ -301,7 +301,7 @@ fn con_4_a_tacit_renewal_issues_the_next_serials_itself() {
     );
 }
 
-fn api_key(w: &World, username: &str) -> String {
+pub fn api_key(w: &World, username: &str) -> String {
     let account = created(
         w.app
             .post("/api/v1/users")
@@ -322,7 +322,7 @@ fn api_key(w: &World, username: &str) -> String {
         .to_owned()
 }
 
-fn check(app: &kefu_blackbox::TestApp, key: &str, serial: &str) -> Resp {
+pub fn check(app: &kefu_blackbox::TestApp, key: &str, serial: &str) -> Resp {
     app.post("/api/v1/licence-checks")
         .bearer(key)
         .json(&json!({"serial": serial}))

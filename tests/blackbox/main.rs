@@ -42,6 +42,7 @@ mod jobs;
 mod knowledge_base;
 mod licences;
 mod maintenance;
+mod maintenance_overdue;
 mod notifications;
 mod ops;
 mod org;

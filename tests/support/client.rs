@@ -54,6 +54,14 @@ impl Resp {
         v
     }
 
+    /// Asserts a 403 a domain rule refused (the caller's roles may not run the command by that
+    /// rule): type `forbidden` and `rule` naming the rule id; returns the body.
+    pub fn forbidden_by(&self, rule: &str) -> Value {
+        let v = self.problem(403, "forbidden");
+        assert_eq!(v["rule"], rule, "body: {}", self.body);
+        v
+    }
+
     /// Asserts a 409 no domain rule names: type `conflict`, no `rule`; returns the body.
     pub fn plain_conflict(&self) -> Value {
         let v = self.problem(409, "conflict");

@@ -195,6 +195,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     inventory::routes::minimums::routes(cfg);
     inventory::routes::report::routes(cfg);
     inventory::routes::rma::routes(cfg);
+    inventory::routes::intakes::routes(cfg);
     inventory::routes::rotation::routes(cfg);
     scoring::routes::attendance::routes(cfg);
     scoring::routes::fines::routes(cfg);
@@ -245,6 +246,10 @@ pub fn job_registry(config: &Config) -> Registry {
         .every(Duration::from_secs(60), contracts::jobs::ContractLifecycle)
         .every(Duration::from_secs(60), contracts::jobs::OverduePayments)
         .every(Duration::from_secs(60), contracts::jobs::ExpiryReminders)
+        .every(
+            Duration::from_secs(60),
+            contracts::programme_jobs::OverdueProgrammeSteps,
+        )
         .every(
             Duration::from_secs(60),
             contracts::commissioning_jobs::LateDocuments,

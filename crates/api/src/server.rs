@@ -11,10 +11,11 @@ use crate::kernel::jobs;
 use crate::kernel::metrics::Metrics;
 use crate::kernel::middleware::rate_limit::RateLimiter;
 use crate::kernel::state::AppState;
+use crate::kernel::transport::ProblemIo;
 use crate::org::dto::users::{CreateUser, UserKind};
 use crate::org::service::users;
 use crate::platform::service::bootstrap;
-use actix_web::{HttpServer, web};
+use actix_web::web;
 use anyhow::Context;
 use kefu_core::{Clock, Role, SystemClock};
 use kefu_store::{DbConnection, DbPool, PoolConfig, audit, build_pool, write_tx};
@@ -126,17 +127,38 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         )),
     });
     let spec = app::openapi();
-    let mut server =
-        HttpServer::new(move || app::build(state.clone(), spec.clone())).shutdown_timeout(10);
+    let listener = std::net::TcpListener::bind(&config.bind)
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    let mut server = actix_server::Server::build().shutdown_timeout(10);
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }
-    let server = server
-        .bind(&config.bind)
-        .with_context(|| format!("cannot listen on {}", config.bind))?;
-    for addr in server.addrs() {
-        tracing::info!(addr = %addr, environment = ?config.environment, "listening");
-    }
+    let server = server.listen("kefu", listener, move || {
+        use actix_service::{IntoServiceFactory, ServiceFactoryExt};
+        let app = app::build(state.clone(), spec.clone())
+            .into_factory()
+            .map_err(|e: actix_web::Error| e.error_response());
+        // actix-web's `HttpServer` timeouts, on a connection whose bodyless transport-level
+        // error answers become problem+json (see `ProblemIo`).
+        let h1 = actix_http::HttpService::build()
+            .keep_alive(actix_http::KeepAlive::Timeout(Duration::from_secs(5)))
+            .client_request_timeout(Duration::from_secs(5))
+            .client_disconnect_timeout(Duration::from_secs(1))
+            .local_addr(addr)
+            .h1(actix_service::map_config(app, |_| {
+                actix_web::dev::AppConfig::default()
+            }));
+        actix_service::fn_service(|io: actix_rt::net::TcpStream| {
+            let peer = io.peer_addr().ok();
+            std::future::ready(Ok::<_, actix_http::error::DispatchError>((
+                ProblemIo::new(io),
+                peer,
+            )))
+        })
+        .and_then(h1)
+    })?;
+    tracing::info!(addr = %addr, environment = ?config.environment, "listening");
     server.run().await.context("server failed")
 }
 

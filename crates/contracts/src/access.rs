@@ -60,10 +60,12 @@ pub enum Action {
     ControllerInstructionRead,
     /// Record a change of controller data against its instruction (CON-10).
     ControllerDataChange,
+    /// The manager's confirmation of a recorded change (CON-10, the next day's follow-up).
+    ControllerChangeConfirm,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ContractCreate,
         Action::ContractList,
         Action::ContractGet,
@@ -94,6 +96,7 @@ impl Action {
         Action::ControllerInstructionRecord,
         Action::ControllerInstructionRead,
         Action::ControllerDataChange,
+        Action::ControllerChangeConfirm,
     ];
 
     /// The rule a refusal of this action names.
@@ -117,7 +120,9 @@ impl Action {
             Action::MaintenanceStepComplete | Action::MaintenanceStepApprove => "CON-6",
             Action::LicenceIssue | Action::LicenceCheck => "CON-4",
             Action::LicenceRead | Action::ControllerInstructionRead => "ORG-5",
-            Action::ControllerInstructionRecord | Action::ControllerDataChange => "CON-10",
+            Action::ControllerInstructionRecord
+            | Action::ControllerDataChange
+            | Action::ControllerChangeConfirm => "CON-10",
             _ => "CON-1",
         }
     }
@@ -195,6 +200,9 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::ControllerInstructionRecord, DRAFTERS),
     (Action::ControllerInstructionRead, ANYONE),
     (Action::ControllerDataChange, COMMISSIONERS),
+    // CON-10: the record is handed to the customer-service manager, who confirms it personally
+    // (客服经理亲自确认).
+    (Action::ControllerChangeConfirm, MANAGERS),
 ];
 
 /// The roles that may run `action` (none when the table misses it: deny by default).
@@ -263,6 +271,12 @@ mod tests {
             &[CustomerContact]
         ));
         assert!(may(Action::ControllerInstructionRead, &[CustomerContact]));
+        assert!(may(Action::ControllerChangeConfirm, &[Manager]));
+        assert!(!may(Action::ControllerChangeConfirm, &[Engineer]));
+        assert!(matches!(
+            require(Action::ControllerChangeConfirm, &[Supervisor]),
+            Err(DomainError::Forbidden { rule: "CON-10", .. })
+        ));
     }
 
     #[test]

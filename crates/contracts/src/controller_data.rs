@@ -107,6 +107,47 @@ pub fn decide_change(
     Ok(())
 }
 
+/// What the manager's confirmation needs of an instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmable {
+    pub status: InstructionStatus,
+    pub confirmed: bool,
+}
+
+/// CON-10, the seeds' follow-up (记录于第二天上交给客服经理，客服经理亲自确认): once the change
+/// is recorded, its record — signed by the customer's responsible person — is handed to the
+/// manager the next day, who confirms it personally, once. Refused with 409 `CON-10` before the
+/// change is recorded or when confirmed already; the record's customer signatory is required
+/// (422 `CON-10` on `record_signer_name`).
+pub fn decide_confirmation(
+    instruction: &Confirmable,
+    record_signer_name: Option<&str>,
+) -> Result<(), DomainError> {
+    if instruction.status != InstructionStatus::CarriedOut {
+        return Err(DomainError::State {
+            rule: "CON-10",
+            message: "the manager confirms a change once it is recorded; this instruction was \
+                      not carried out yet"
+                .to_owned(),
+        });
+    }
+    if instruction.confirmed {
+        return Err(DomainError::State {
+            rule: "CON-10",
+            message: "the manager confirmed this change already".to_owned(),
+        });
+    }
+    if record_signer_name.is_none_or(|n| n.trim().is_empty()) {
+        return Err(refusal(
+            "record_signer_name",
+            "required",
+            "the change record is signed by the customer's responsible person before the \
+             manager confirms it",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +205,33 @@ mod tests {
         assert!(decide_change(Some(&signed()), "s1", Some("e1"), future, now).is_err());
         assert!(check_instruction(future, now).is_err());
         assert!(check_instruction(now, now).is_ok());
+    }
+
+    #[test]
+    fn con_10_the_manager_confirms_a_recorded_change_once_with_the_customers_signature() {
+        let signed = Confirmable {
+            status: InstructionStatus::Signed,
+            confirmed: false,
+        };
+        assert!(matches!(
+            decide_confirmation(&signed, Some("王主任")),
+            Err(DomainError::State { rule: "CON-10", .. })
+        ));
+        let done = Confirmable {
+            status: InstructionStatus::CarriedOut,
+            confirmed: false,
+        };
+        let unsigned = decide_confirmation(&done, Some("  ")).unwrap_err();
+        assert!(matches!(unsigned, DomainError::Invalid(_)));
+        assert_eq!(unsigned.rule(), Some("CON-10"));
+        assert!(decide_confirmation(&done, Some("王主任")).is_ok());
+        let twice = Confirmable {
+            confirmed: true,
+            ..done
+        };
+        assert!(matches!(
+            decide_confirmation(&twice, Some("王主任")),
+            Err(DomainError::State { rule: "CON-10", .. })
+        ));
     }
 }

@@ -13,5 +13,6 @@ pub mod expiry;
 pub mod licence;
 pub mod maintenance;
 pub mod programme;
+pub mod programme_overdue;
 pub mod reminders;
 pub mod warranty;

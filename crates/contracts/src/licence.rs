@@ -116,6 +116,22 @@ pub fn state(
     }
 }
 
+/// CON-4: the state of a stored licence: one voided when its contract was terminated stays void
+/// (its history kept), whatever else holds; otherwise [`state`].
+pub fn recorded_state(
+    voided: bool,
+    valid_from: NaiveDate,
+    valid_until: NaiveDate,
+    contract_status: ContractStatus,
+    today: NaiveDate,
+) -> LicenceState {
+    if voided {
+        LicenceState::Void
+    } else {
+        state(valid_from, valid_until, contract_status, today)
+    }
+}
+
 /// The answer of the check endpoint: whether the serial is valid today and until when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct CheckAnswer {
@@ -297,5 +313,19 @@ mod tests {
                 .all(|c| c == '-' || ALPHABET.contains(&(c as u8)))
         );
         assert_ne!(s, serial_from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14]));
+    }
+
+    #[test]
+    fn con_4_a_voided_licence_is_void_even_in_its_period() {
+        let (from, until) = (d("2026-01-01"), d("2026-12-31"));
+        let today = d("2026-06-01");
+        assert_eq!(
+            recorded_state(true, from, until, ContractStatus::Active, today),
+            LicenceState::Void
+        );
+        assert_eq!(
+            recorded_state(false, from, until, ContractStatus::Active, today),
+            LicenceState::Valid
+        );
     }
 }

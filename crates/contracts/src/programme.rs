@@ -35,6 +35,9 @@ kefu_core::string_enum! {
         /// The test plan is done and waits for the manager's, then the executive's approval.
         AwaitingApproval = "awaiting_approval",
         Done = "done",
+        /// The contract ended (terminated or expired) before the step was done: it is owed no
+        /// more, shows on no dashboard and takes no command.
+        Cancelled = "cancelled",
     }
 }
 

@@ -2,7 +2,9 @@
 
 pub mod access;
 pub mod catalogue;
+pub mod consumption;
 pub mod counts;
+pub mod intake;
 pub mod loans;
 pub mod movements;
 pub mod report;

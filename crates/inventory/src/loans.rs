@@ -122,6 +122,12 @@ pub enum LoanCommand {
         quantity: i64,
         serials: Vec<String>,
     },
+    /// INV-2: units used on a ticket, recorded on its signed feedback form: consumed, they
+    /// never come back.
+    Consume {
+        quantity: i64,
+        serials: Vec<String>,
+    },
 }
 
 /// The loan as the rules need it.
@@ -225,7 +231,8 @@ pub fn decide(loan: &LoanFacts, command: &LoanCommand) -> Result<LoanOutcome, Do
             Ok(keep(LoanStatus::Issued))
         }
         LoanCommand::Return { quantity, serials }
-        | LoanCommand::ReportLoss { quantity, serials } => {
+        | LoanCommand::ReportLoss { quantity, serials }
+        | LoanCommand::Consume { quantity, serials } => {
             if loan.status != LoanStatus::Issued {
                 return Err(state(format!("the loan is {}, not issued", loan.status)));
             }
@@ -366,6 +373,34 @@ mod tests {
         assert_eq!(decide(&loan, &ret(2)).unwrap().status, LoanStatus::Issued);
         assert_eq!(decide(&loan, &ret(3)).unwrap().status, LoanStatus::Closed);
         assert_eq!(decide(&loan, &ret(4)).unwrap_err().rule(), Some("INV-2"));
+    }
+
+    #[test]
+    fn inv_2_consumed_units_leave_the_loan_and_cannot_come_back() {
+        let loan = out(&["SN-1", "SN-2"]);
+        let used = decide(
+            &loan,
+            &LoanCommand::Consume {
+                quantity: 0,
+                serials: vec!["SN-1".into()],
+            },
+        )
+        .unwrap();
+        assert_eq!((used.units, used.status), (1, LoanStatus::Issued));
+        assert_eq!(used.outstanding_serials, vec!["SN-2"]);
+        let after = LoanFacts {
+            outstanding: 1,
+            outstanding_serials: used.outstanding_serials,
+            ..loan
+        };
+        let back = LoanCommand::Return {
+            quantity: 0,
+            serials: vec!["SN-1".into()],
+        };
+        assert!(matches!(
+            decide(&after, &back).unwrap_err(),
+            DomainError::Rule { rule: "INV-2", .. }
+        ));
     }
 
     #[test]

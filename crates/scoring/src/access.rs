@@ -13,6 +13,8 @@ pub enum Action {
     AttendanceClock,
     /// HR-A1/A2: read attendance days and monthly summaries (within the privacy scope).
     AttendanceRead,
+    /// HR-A1: import the time clock's file (HR and managers).
+    AttendanceImport,
     /// HR-A1: approve a direct-to-site start (a manager), so the day is not late.
     ExcuseDirectToSite,
     /// HR-A1: excuse lateness for extreme weather or traffic (the executive).
@@ -71,9 +73,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::AttendanceClock,
         Action::AttendanceRead,
+        Action::AttendanceImport,
         Action::ExcuseDirectToSite,
         Action::ExcuseWeatherOrTraffic,
         Action::FineRead,
@@ -125,6 +128,7 @@ impl Action {
             }
             Action::LeaveRequest | Action::LeaveManagerDecide | Action::LeaveHrDecide => "HR-A3",
             Action::AttendanceClock
+            | Action::AttendanceImport
             | Action::ExcuseDirectToSite
             | Action::ExcuseWeatherOrTraffic => "HR-A1",
         }
@@ -152,6 +156,7 @@ pub const SEE_ALL: &[Role] = &[Admin, Manager, Hr, Executive];
 pub const ROLES: &[(Action, &[Role])] = &[
     (Action::AttendanceClock, STAFF),
     (Action::AttendanceRead, STAFF),
+    (Action::AttendanceImport, &[Admin, Manager, Hr]),
     (Action::ExcuseDirectToSite, &[Admin, Manager]),
     (Action::ExcuseWeatherOrTraffic, &[Admin, Executive]),
     (Action::FineRead, STAFF),

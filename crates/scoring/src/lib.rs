@@ -4,6 +4,7 @@
 pub mod access;
 pub mod attendance;
 pub mod card;
+pub mod clock_import;
 pub mod complaint_flags;
 pub mod exams;
 pub mod fine_records;

@@ -58,6 +58,7 @@ pub fn find_day(
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = attendance_days)]
 pub struct AttendanceChanges {
+    pub clock_in_at: Option<NaiveDateTime>,
     pub clock_out_at: Option<Option<NaiveDateTime>>,
     pub excuse: Option<Option<String>>,
     pub excuse_reason: Option<Option<String>>,

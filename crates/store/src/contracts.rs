@@ -383,3 +383,25 @@ pub fn payments_of(
         .select(PaymentRow::as_select())
         .load(conn)?)
 }
+
+/// ORG-5: the ids of the live signed or active contracts visible in `scope`; `None` when the
+/// scope sees every contract (a list then filters nothing by it).
+pub fn running_visible_ids(
+    conn: &mut DbConnection,
+    scope: &ContractScope,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let Some(p) = predicate(scope) else {
+        return Ok(None);
+    };
+    Ok(Some(
+        contracts::table
+            .filter(contracts::deleted_at.is_null())
+            .filter(contracts::status.eq_any([
+                ContractStatus::Signed.as_str(),
+                ContractStatus::Active.as_str(),
+            ]))
+            .filter(p)
+            .select(contracts::id)
+            .load(conn)?,
+    ))
+}

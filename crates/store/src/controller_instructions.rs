@@ -33,6 +33,11 @@ pub struct InstructionRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub deleted_at: Option<NaiveDateTime>,
+    /// CON-10: the customer's responsible person who signed the change record.
+    pub record_signer_name: Option<String>,
+    /// CON-10: the manager who confirmed the change, and when.
+    pub manager_confirmed_by: Option<String>,
+    pub manager_confirmed_at: Option<NaiveDateTime>,
 }
 
 /// Whether a caller who sees the customers `visible` (`None`: all) sees `row`.
@@ -78,6 +83,35 @@ pub fn claim_change(
         controller_instructions::changed_at.eq(crate::to_db_time(changed_at)),
         controller_instructions::change_equipment_id.eq(equipment_id),
         controller_instructions::change_note.eq(note),
+        controller_instructions::version.eq(controller_instructions::version + 1),
+        controller_instructions::updated_at.eq(crate::to_db_time(now)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// CON-10: the manager's confirmation of a recorded change, unless it was confirmed already
+/// or the record moved on from `expected_version` — the conditional update is the claim, so of
+/// two confirmations at once exactly one lands. The version and `updated_at` move.
+pub fn claim_confirmation(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i64,
+    confirmed_by: &str,
+    record_signer_name: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        controller_instructions::table
+            .filter(controller_instructions::id.eq(id))
+            .filter(controller_instructions::version.eq(expected_version))
+            .filter(controller_instructions::status.eq(InstructionStatus::CarriedOut.as_str()))
+            .filter(controller_instructions::manager_confirmed_at.is_null()),
+    )
+    .set((
+        controller_instructions::record_signer_name.eq(record_signer_name),
+        controller_instructions::manager_confirmed_by.eq(confirmed_by),
+        controller_instructions::manager_confirmed_at.eq(crate::to_db_time(now)),
         controller_instructions::version.eq(controller_instructions::version + 1),
         controller_instructions::updated_at.eq(crate::to_db_time(now)),
     ))

@@ -358,6 +358,8 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     ),
     // 000204_part_rmas
     key("part_rmas_pkey", "part_rmas", &["id"], ID),
+    // 000206_repair_intakes
+    key("repair_intakes_pkey", "repair_intakes", &["id"], ID),
     // 000024_ticket_sla_marks: one mark per ticket target, replaced by the watch.
     key(
         "ticket_sla_marks_pkey",

@@ -30,6 +30,8 @@ pub struct LicenceRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub deleted_at: Option<NaiveDateTime>,
+    /// CON-4: the day the contract's termination voided the licence; kept for its history.
+    pub voided_on: Option<NaiveDate>,
 }
 
 /// A licence with the status of its contract (what its state is judged from).
@@ -62,6 +64,8 @@ pub fn check_serial(
         .inner_join(contracts::table)
         .filter(licences::serial.eq(serial))
         .filter(licences::deleted_at.is_null())
+        // A voided licence answers as an unknown serial.
+        .filter(licences::voided_on.is_null())
         .filter(contracts::deleted_at.is_null())
         .select((
             licences::valid_from,
@@ -221,4 +225,40 @@ fn with_status(
             (r, status)
         })
         .collect())
+}
+
+/// CON-4, when a contract is terminated: voids each live licence of `contract_id` not voided
+/// yet (a conditional write each, so a licence is voided once), and returns them as they were
+/// before, for the audit. The version and `updated_at` move, so delta sync brings them.
+pub fn void_of_contract(
+    conn: &mut DbConnection,
+    contract_id: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<LicenceRow>, StoreError> {
+    let rows: Vec<LicenceRow> = licences::table
+        .filter(licences::contract_id.eq(contract_id))
+        .filter(licences::deleted_at.is_null())
+        .filter(licences::voided_on.is_null())
+        .order(licences::id)
+        .select(LicenceRow::as_select())
+        .load(conn)?;
+    let mut voided = Vec::new();
+    for row in rows {
+        let n = diesel::update(
+            licences::table
+                .filter(licences::id.eq(&row.id))
+                .filter(licences::voided_on.is_null()),
+        )
+        .set((
+            licences::voided_on.eq(today),
+            licences::version.eq(licences::version + 1),
+            licences::updated_at.eq(crate::to_db_time(now)),
+        ))
+        .execute(conn)?;
+        if n == 1 {
+            voided.push(row);
+        }
+    }
+    Ok(voided)
 }

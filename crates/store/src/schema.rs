@@ -885,6 +885,8 @@ diesel::table! {
         note -> Nullable<Text>,
         actor_id -> Nullable<Text>,
         created_at -> Timestamp,
+        rotation_passed_over -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
     }
 }
 
@@ -928,6 +930,7 @@ diesel::table! {
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
         rotation_passed_over -> Nullable<Text>,
+        consumed_quantity -> BigInt,
     }
 }
 
@@ -1152,11 +1155,15 @@ diesel::table! {
         manager_approved_on -> Nullable<Date>,
         executive_approved_by -> Nullable<Text>,
         executive_approved_on -> Nullable<Date>,
+        overdue_noticed_on -> Nullable<Date>,
     }
 }
 
 diesel::joinable!(maintenance_steps -> contracts (contract_id));
 diesel::allow_tables_to_appear_in_same_query!(contracts, maintenance_steps);
+// CON-6, the overdue dashboard: a step with its contract and the contract's customer.
+diesel::joinable!(contracts -> customers (customer_id));
+diesel::allow_tables_to_appear_in_same_query!(customers, maintenance_steps);
 
 diesel::table! {
     commissioning_jobs (id) {
@@ -1360,6 +1367,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        voided_on -> Nullable<Date>,
     }
 }
 
@@ -1403,6 +1411,9 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        record_signer_name -> Nullable<Text>,
+        manager_confirmed_by -> Nullable<Text>,
+        manager_confirmed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -1421,6 +1432,39 @@ diesel::table! {
         hr_decided_by -> Nullable<Text>,
         hr_decided_at -> Nullable<Timestamp>,
         decision_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    repair_intakes (id) {
+        id -> Text,
+        ticket_id -> Nullable<Text>,
+        customer_id -> Text,
+        product_id -> Nullable<Text>,
+        model -> Nullable<Text>,
+        serial -> Text,
+        visible_damage -> Nullable<Text>,
+        accessories -> Text,
+        reported_fault -> Text,
+        fault_reproduced -> Bool,
+        reproduction_notes -> Nullable<Text>,
+        brought_by -> Nullable<Text>,
+        received_by -> Text,
+        received_at -> Timestamp,
+        status -> Text,
+        status_note -> Nullable<Text>,
+        signer_contact_id -> Nullable<Text>,
+        signer_name -> Nullable<Text>,
+        signature_attachment_id -> Nullable<Text>,
+        signature_sha256 -> Nullable<Text>,
+        signed_at -> Nullable<Timestamp>,
+        signed_recorded_by -> Nullable<Text>,
+        returned_at -> Nullable<Timestamp>,
+        returned_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
@@ -1449,6 +1493,8 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::allow_tables_to_appear_in_same_query!(repair_intakes, tickets);
 
 diesel::table! {
     exam_results (id) {

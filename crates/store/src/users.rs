@@ -249,6 +249,19 @@ pub fn count_enabled_with_role_except(
         .get_result(conn)?)
 }
 
+/// The enabled users holding `role`, by id.
+pub fn enabled_with_role(conn: &mut DbConnection, role: Role) -> Result<Vec<String>, StoreError> {
+    let holders = user_roles::table
+        .filter(user_roles::role.eq(role.as_str()))
+        .select(user_roles::user_id);
+    Ok(users::table
+        .filter(users::id.eq_any(holders))
+        .filter(users::disabled.eq(false))
+        .select(users::id)
+        .order(users::id.asc())
+        .load(conn)?)
+}
+
 /// Whether `user_id` is an enabled user holding one of `roles`.
 pub fn is_enabled_with_any_role(
     conn: &mut DbConnection,

@@ -89,6 +89,8 @@ fn movement(conn: &mut DbConnection, unit: &UnitRow, from: Option<&str>, to: Opt
             note: None,
             actor_id: None,
             created_at: t0(),
+            rotation_passed_over: None,
+            ticket_id: None,
         },
     )
     .unwrap();

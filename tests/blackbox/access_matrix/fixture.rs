@@ -326,6 +326,14 @@ pub fn build() -> Fixture {
         json!({"work_done": format!("更换通讯板 {MARKER}"), "result": "resolved", "parts_used": []}),
     );
     records.insert("feedback-forms", one(id(&form)));
+    // INV-5: the device A brought back from ticket 1, registered by A: A's, and X's contacts'.
+    let intake = a.create(
+        &eng_a,
+        "/api/v1/repair-intakes",
+        json!({"ticket_id": id(&t1), "customer_id": x["id"], "serial": "SN-MXSECRET-2",
+               "reported_fault": format!("无法开机 {MARKER}"), "fault_reproduced": true}),
+    );
+    records.insert("repair-intakes", one(id(&intake)));
     let t1 = a.get(&admin, &format!("/api/v1/tickets/{}", id(&t1)));
     let t1 = if t1["status"] == "assigned" {
         a.run(

@@ -1,5 +1,5 @@
 //! INV-9: the monthly spare-parts report from the ledger: per part opening, in, out, loans,
-//! losses and closing, as JSON and XLSX; the closing is opening + in − out and the live stock.
+//! losses and closing, as JSON and XLSX; the closing is opening + received − sent and the live stock.
 
 use super::{Store, created, store};
 use crate::tickets::id;
@@ -26,7 +26,7 @@ fn lines(report: &Value) -> BTreeMap<String, Value> {
 }
 
 fn figures(l: &Value) -> [i64; 6] {
-    ["opening", "in", "out", "loans", "losses", "closing"].map(|k| l[k].as_i64().unwrap())
+    ["opening", "received", "sent", "loans", "losses", "closing"].map(|k| l[k].as_i64().unwrap())
 }
 
 #[test]
@@ -101,7 +101,7 @@ fn inv_9_the_closing_stock_is_opening_plus_in_minus_out_and_the_live_stock() {
     assert_eq!(figures(&by_part[id(&bulk)]), [10, 5, 2, 0, 1, 13]);
     assert_eq!(figures(&by_part[id(&boards)]), [3, 0, 1, 1, 1, 2]);
     assert_eq!(by_part[id(&bulk)]["code"], "GST-DET-900");
-    // For every part: closing = opening + in − out, and the live stock over all locations.
+    // For every part: closing = opening + received − sent, and the live stock over all locations.
     let mut live: BTreeMap<String, i64> = BTreeMap::new();
     for l in s.items(&s.clerk, "/api/v1/stock-levels?limit=200") {
         *live

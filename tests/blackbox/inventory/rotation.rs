@@ -128,3 +128,59 @@ fn inv_8_the_oldest_idle_unit_is_suggested_first_and_passing_it_over_is_recorded
         vec!["R-NEW2"]
     );
 }
+
+#[test]
+fn inv_8_a_plain_issue_out_of_rotation_is_recorded_on_its_ledger_rows() {
+    let mut s = store();
+    let boards = s.part("GST-MB-810", "serialised");
+    let bulk = s.part("GST-DET-810", "bulk");
+    s.moved(
+        json!({"kind": "receipt", "part_id": id(&boards), "serials": ["P-OLD"],
+                   "to_location_id": id(&s.warehouse)}),
+    );
+    s.moved(
+        json!({"kind": "receipt", "part_id": id(&bulk), "quantity": 4,
+                   "to_location_id": id(&s.warehouse)}),
+    );
+    s.set_clock("2026-03-10T10:00:00+08:00");
+    s.moved(
+        json!({"kind": "receipt", "part_id": id(&boards), "serials": ["P-NEW1", "P-NEW2"],
+                   "to_location_id": id(&s.warehouse)}),
+    );
+    let issue = |serials: &[&str]| {
+        s.moved(
+            json!({"kind": "issue", "part_id": id(&boards), "serials": serials,
+                       "from_location_id": id(&s.warehouse), "to_location_id": id(&s.hands1)}),
+        )
+    };
+
+    // Issuing a younger unit is allowed; the older one passed over is on the issue's row.
+    let rows = issue(&["P-NEW1"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["rotation_passed_over"], json!(["P-OLD"]));
+    // Following the suggestion passes nothing over.
+    let rows = issue(&["P-OLD"]);
+    assert_eq!(rows[0]["rotation_passed_over"], json!([]));
+    // Bulk issues and other movements carry no flag.
+    let rows = s.moved(json!({"kind": "issue", "part_id": id(&bulk), "quantity": 1,
+                   "from_location_id": id(&s.warehouse), "to_location_id": id(&s.hands1)}));
+    assert!(rows[0]["rotation_passed_over"].is_null());
+    // Stored: the ledger lists the flag, and exports it.
+    let ledger = s.items(
+        &s.clerk,
+        &format!("/api/v1/stock-movements?part_id={}&kind=issue", id(&boards)),
+    );
+    let flagged: Vec<&Value> = ledger
+        .iter()
+        .filter(|m| m["rotation_passed_over"] == json!(["P-OLD"]))
+        .collect();
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(flagged[0]["serial"], "P-NEW1");
+    let csv = s
+        .app
+        .get("/api/v1/stock-movements?format=csv")
+        .bearer(&s.clerk)
+        .send();
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.contains("rotation_passed_over"), "{}", csv.body);
+}

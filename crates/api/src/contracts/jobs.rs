@@ -2,7 +2,8 @@
 //! each step is a conditional write, so a second run or instance finds nothing left to do).
 //!
 //! - `contracts.lifecycle` (CON-1): activates signed contracts whose period has begun, expires
-//!   those whose period is over, and renews tacit ones that were not cancelled in time.
+//!   those whose period is over (cancelling their unfinished programme steps, CON-6), and
+//!   renews tacit ones that were not cancelled in time.
 //! - `contracts.overdue_payments` (CON-2): marks contracts unpaid after their due date and
 //!   tells their signer, once.
 //! - `contracts.expiry_reminders` (CON-3): one reminder task per contract period for the
@@ -60,6 +61,10 @@ fn step(conn: &mut DbConnection, job: &JobRun<'_>, row: &ContractRow) -> Result<
     // another run or instance) is left for the next run to look at again.
     if store::update(conn, &row.id, row.version, &changes, job.now)? != VersionedWrite::Written {
         return Ok(());
+    }
+    if status == ContractStatus::Expired {
+        // CON-6: an expired contract owes no more programme steps.
+        crate::contracts::service::maintenance::stop_programme(conn, &ctx, &row.id)?;
     }
     let successor = match due {
         Lifecycle::ExpireAndRenew { period } => {

@@ -25,4 +25,5 @@ pub mod respond;
 pub mod rules;
 pub mod state;
 pub mod sync;
+pub mod transport;
 pub mod webhook_target;

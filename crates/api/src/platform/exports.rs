@@ -30,6 +30,7 @@ pub const LISTS: &[&Exportable] = &[
     &inventory::dto::minimums::MINIMUMS_EXPORT,
     &inventory::dto::report::MONTHLY_EXPORT,
     &inventory::dto::rma::RMAS_EXPORT,
+    &inventory::dto::intakes::INTAKES_EXPORT,
     &scoring::dto::attendance::ATTENDANCE_EXPORT,
     &scoring::dto::fines::FINES_EXPORT,
     &scoring::dto::fines::LEDGER_EXPORT,
@@ -44,6 +45,7 @@ pub const LISTS: &[&Exportable] = &[
     &contracts::dto::contracts::EXPORT,
     &contracts::dto::commissioning::EXPORT,
     &contracts::dto::licences::EXPORT,
+    &contracts::dto::maintenance::OVERDUE_EXPORT,
     &contracts::dto::controller_data::EXPORT,
 ];
 

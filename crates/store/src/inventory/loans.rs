@@ -40,6 +40,8 @@ pub struct LoanRow {
     pub deleted_at: Option<NaiveDateTime>,
     /// INV-8: JSON array of the serials the issue passed over.
     pub rotation_passed_over: Option<String>,
+    /// INV-2: units used on tickets (recorded on their signed feedback forms).
+    pub consumed_quantity: i64,
 }
 
 pub fn insert_loan(conn: &mut DbConnection, row: &LoanRow) -> Result<(), StoreError> {
@@ -74,6 +76,7 @@ pub struct LoanChanges {
     pub signed_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
     pub rotation_passed_over: Option<String>,
+    pub consumed_quantity: Option<i64>,
 }
 
 pub fn update_loan(

@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod counts;
+pub mod intakes;
 pub mod loans;
 pub mod rma;
 pub mod stock;

@@ -245,6 +245,10 @@ pub struct MovementRow {
     pub note: Option<String>,
     pub actor_id: Option<String>,
     pub created_at: NaiveDateTime,
+    /// INV-8, plain issues of a serialised part: the older units passed over (JSON array).
+    pub rotation_passed_over: Option<String>,
+    /// INV-2: the ticket a `consumption` row used its units on.
+    pub ticket_id: Option<String>,
 }
 
 pub fn insert_movement(conn: &mut DbConnection, row: &MovementRow) -> Result<(), StoreError> {

@@ -37,6 +37,14 @@ pub struct InstructionOut {
     pub change_equipment_id: Option<String>,
     #[schema(max_length = 2000)]
     pub change_note: Option<String>,
+    /// CON-10: the customer's responsible person who signed the change record, given when the
+    /// manager confirms it.
+    #[schema(max_length = 100)]
+    pub record_signer_name: Option<String>,
+    /// CON-10: the manager who confirmed the change (the record handed in the next day), and
+    /// when; `null` until confirmed.
+    pub manager_confirmed_by: Option<String>,
+    pub manager_confirmed_at: Option<DateTime<Utc>>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
@@ -49,6 +57,18 @@ impl Versioned for InstructionOut {
     fn version(&self) -> i64 {
         self.version
     }
+}
+
+/// CON-10: the manager's confirmation of a recorded change.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"record_signer_name": "王主任"}))]
+pub struct ConfirmChange {
+    /// The customer's responsible person who signed the change record; required (422 `CON-10`
+    /// when missing or blank).
+    #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
+    pub record_signer_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -141,6 +161,9 @@ pub const EXPORT: Exportable = Exportable {
         col("changed_at", "实施时间"),
         col("change_equipment_id", "实施主机"),
         col("change_note", "实施记录"),
+        col("record_signer_name", "记录签字人"),
+        col("manager_confirmed_by", "经理确认人"),
+        col("manager_confirmed_at", "经理确认时间"),
         col("deleted", "已删除"),
         col("created_at", "创建时间"),
         col("updated_at", "更新时间"),

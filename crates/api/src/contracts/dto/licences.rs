@@ -31,6 +31,9 @@ pub struct LicenceOut {
     /// Judged on the server's current date: `pending` before the period, `valid` within it,
     /// `expired` after it, `void` once the contract was terminated.
     pub state: LicenceState,
+    /// CON-4: the day terminating the contract voided the licence (`state` is then `void` for
+    /// good and the check answers its serial as an unknown one); `null` otherwise.
+    pub voided_on: Option<NaiveDate>,
     /// The licence of the previous service period this one replaces (a renewal).
     pub replaces_id: Option<String>,
     /// The licence of the next service period, once the contract was renewed.
@@ -115,6 +118,7 @@ pub const EXPORT: Exportable = Exportable {
         col("valid_from", "服务开始"),
         col("valid_until", "服务结束"),
         col("state", "状态"),
+        col("voided_on", "作废日期"),
         col("replaces_id", "原序列号记录"),
         col("replaced_by_id", "新序列号记录"),
         col("issued_by", "签发人"),

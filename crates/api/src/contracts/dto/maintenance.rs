@@ -1,9 +1,11 @@
-//! Request and response types of `/contracts/{id}/maintenance-acceptance` (CON-5).
+//! Request and response types of `/contracts/{id}/maintenance-acceptance` (CON-5), the
+//! programme's steps and the overdue-steps dashboard (CON-6).
 
+use crate::kernel::export::{Column, Exportable};
 use chrono::{DateTime, NaiveDate, Utc};
 use kefu_contracts::maintenance::AcceptanceCheck;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 /// One pre-signing check: passed or not, with the inspector's note.
@@ -138,6 +140,9 @@ pub struct StepOut {
     pub manager_approved_on: Option<NaiveDate>,
     pub executive_approved_by: Option<String>,
     pub executive_approved_on: Option<NaiveDate>,
+    /// The day the `contracts.overdue_programme_steps` job told the responsible engineer and
+    /// the managers that the step is overdue (once per step); `null` before.
+    pub overdue_noticed_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -160,3 +165,81 @@ pub struct CompleteStep {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({}))]
 pub struct ApproveStep {}
+
+/// CON-6: one overdue step on the dashboard, with what it belongs to and who chases it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OverdueStepOut {
+    /// The step's id (its commands: `completeMaintenanceStep`, `approveMaintenanceStep`).
+    pub id: String,
+    pub contract_id: String,
+    pub contract_title: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    /// The sites the contract covers.
+    #[schema(max_items = 1000)]
+    pub site_ids: Vec<String>,
+    pub kind: kefu_contracts::programme::StepKind,
+    /// The step's number among the steps of its kind (the month or quarter; 1 for one-offs).
+    pub seq: i64,
+    /// The last day the step was due (company date).
+    pub due_on: NaiveDate,
+    pub status: kefu_contracts::programme::StepStatus,
+    /// What the step waits for: the work, the work with the customer's signature, or the test
+    /// plan's manager or executive approval.
+    pub waiting_for: kefu_contracts::programme_overdue::WaitingFor,
+    /// Working days (work calendar, holidays and make-up days) from the day after `due_on` to
+    /// today, both included: at least 1.
+    #[schema(minimum = 1)]
+    pub working_days_overdue: i64,
+    /// The responsible engineer: the contract's signer.
+    pub responsible_id: String,
+    /// The day the overdue job told the responsible engineer and the managers; `null` before.
+    pub overdue_noticed_on: Option<NaiveDate>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OverdueStepQuery {
+    pub contract_id: Option<String>,
+    pub customer_id: Option<String>,
+    /// Only steps whose responsible engineer (the contract's signer) is this user.
+    pub responsible_id: Option<String>,
+    pub kind: Option<kefu_contracts::programme::StepKind>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+crate::paged!(OverdueStepQuery);
+
+const fn col(field: &'static str, zh: &'static str) -> Column {
+    Column { field, zh }
+}
+
+/// The overdue-steps dashboard as CSV or XLSX (`crate::kernel::export`).
+pub const OVERDUE_EXPORT: Exportable = Exportable {
+    operation_id: "listOverdueMaintenanceSteps",
+    file: "overdue-maintenance-steps",
+    columns: &[
+        col("id", "步骤编号"),
+        col("contract_id", "合同编号"),
+        col("contract_title", "合同名称"),
+        col("customer_id", "客户编号"),
+        col("customer_name", "客户名称"),
+        col("site_ids", "服务现场"),
+        col("kind", "步骤"),
+        col("seq", "序号"),
+        col("due_on", "应完成日期"),
+        col("status", "状态"),
+        col("waiting_for", "等待"),
+        col("working_days_overdue", "逾期工作日"),
+        col("responsible_id", "责任人"),
+        col("overdue_noticed_on", "逾期通知日期"),
+        col("updated_at", "更新时间"),
+        col("version", "版本"),
+    ],
+};

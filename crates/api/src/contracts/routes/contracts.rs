@@ -286,10 +286,15 @@ async fn sign_contract(
 /// Terminate a contract
 ///
 /// Ends a `signed` or `active` contract early, with the reason (CON-1; 409 `CON-1` from any other
-/// status). A tacit contract terminated does not renew.
+/// status). A tacit contract terminated does not renew. Its maintenance programme stops: every
+/// step not done becomes `cancelled` (CON-6: off the overdue dashboard, no more commands), and
+/// its licences are voided (CON-4: `state` `void` and `voided_on` set, kept in the history; the
+/// serial check answers a voided serial as an unknown one).
 ///
 /// Who: admins and managers (403 for others), on a contract they see (ORG-5: otherwise 404).
-/// Needs `If-Match`. Triggers the audit entry and webhook event `contract.terminate`.
+/// Needs `If-Match`. Triggers the audit entry and webhook event `contract.terminate`, and per
+/// step and licence the webhook event `maintenance_step.cancel` and webhook event
+/// `licence.void`.
 #[utoipa::path(
     tag = "contracts",
     operation_id = "terminateContract",

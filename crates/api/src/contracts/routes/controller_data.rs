@@ -1,16 +1,17 @@
 //! Controller-data change instructions (CON-10): `/controller-instructions` records and lists
-//! them, `/controller-data-changes` records a change against one. HTTP only: roles first (403
-//! before 404), then the service.
+//! them, `/controller-data-changes` records a change against one, and
+//! `/controller-instructions/{id}/confirm` is the manager's confirmation of it. HTTP only: roles
+//! first (403 before 404), then the service.
 
 use crate::contracts::dto::controller_data::{
-    EXPORT, InstructionOut, InstructionQuery, RecordChange, RecordInstruction,
+    ConfirmChange, EXPORT, InstructionOut, InstructionQuery, RecordChange, RecordInstruction,
 };
 use crate::contracts::service::controller_data as svc;
 use crate::kernel::auth::Caller;
-use crate::kernel::command::Ctx;
+use crate::kernel::command::{Ctx, run_command};
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
-use crate::kernel::extract::{ValidJson, trimmed};
+use crate::kernel::extract::{IfMatch, ValidJson, trimmed};
 use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
@@ -24,7 +25,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(record_controller_instruction)
         .service(list_controller_instructions)
         .service(get_controller_instruction)
-        .service(record_controller_data_change);
+        .service(record_controller_data_change)
+        .service(confirm_controller_data_change);
 }
 
 /// Record a controller-data instruction
@@ -186,4 +188,44 @@ async fn record_controller_data_change(
         .tx(move |conn| svc::record_change(conn, &ctx, &actor, input))
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// Confirm a controller-data change
+///
+/// CON-10, the seeds' follow-up (记录于第二天上交给客服经理，客服经理亲自确认): after the change
+/// is recorded (`recordControllerDataChange`) and tested, its record, signed by the customer's
+/// responsible person, is handed to the manager the next day, who confirms it personally:
+/// records `record_signer_name` (required, 422 `CON-10` when missing or blank), who confirmed
+/// and when. 409 `CON-10` before the change is recorded (`signed`) or when confirmed already.
+///
+/// Who: admins and managers (403 for others), on an instruction of a customer they see (ORG-5:
+/// otherwise 404). Needs `If-Match` with the instruction's version. Triggers the audit entry and
+/// webhook event `controller_instruction.confirm`.
+#[utoipa::path(
+    tag = "contracts",
+    operation_id = "confirmControllerDataChange",
+    params(("id" = String, Path, description = "Instruction id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = ConfirmChange,
+    responses(
+        (status = 200, description = "Confirmed", body = InstructionOut, headers(("ETag" = String))),
+        (status = 409, description = "The change is not recorded yet, or confirmed already", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/controller-instructions/{id}/confirm")]
+async fn confirm_controller_data_change(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<ConfirmChange>,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::ControllerChangeConfirm, &caller.actor.roles)?;
+    run_command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        move |conn, ctx, actor, id, version| svc::confirm(conn, ctx, actor, id, version, input),
+    )
+    .await
 }

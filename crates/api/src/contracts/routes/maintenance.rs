@@ -4,26 +4,33 @@
 //! service.
 
 use crate::contracts::dto::maintenance::{
-    AcceptanceOut, ApproveStep, CompleteStep, RecordAcceptance, StepOut,
+    AcceptanceOut, ApproveStep, CompleteStep, OVERDUE_EXPORT, OverdueStepOut, OverdueStepQuery,
+    RecordAcceptance, StepOut,
 };
 use crate::contracts::service::maintenance as svc;
+use crate::contracts::service::overdue_steps;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::run_command;
 use crate::kernel::error::{ApiError, Problem};
+use crate::kernel::export::{self, Listed};
+use crate::kernel::extract::trimmed;
 use crate::kernel::extract::{IfMatch, ValidJson};
 use crate::kernel::page::Page;
+use crate::kernel::page::{decode_cursor, fetch_size, paginate};
 use crate::kernel::respond::versioned;
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, put, web};
 use kefu_contracts::access::{self, Action};
 use kefu_contracts::programme::StepCommand;
+use kefu_store::maintenance::OverdueFilter;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(record_maintenance_acceptance)
         .service(get_maintenance_acceptance)
         .service(list_maintenance_steps)
+        .service(list_overdue_maintenance_steps)
         .service(complete_maintenance_step)
         .service(approve_maintenance_step);
 }
@@ -110,7 +117,9 @@ async fn get_maintenance_acceptance(
 /// `test_plan_working_days` (5) working days later — working days from the work calendar, with
 /// its holidays and make-up days — each month's `monthly_test_record` signed by the customer,
 /// and a `manager_inspection` every `manager_inspection_months` (3). `overdue` is judged at the
-/// server's current date. Empty for a service contract or an unsigned agreement.
+/// server's current date, from the first working day after the due day (as in
+/// `listOverdueMaintenanceSteps`). When the contract is terminated or expires, every step not
+/// done is `cancelled`. Empty for a service contract or an unsigned agreement.
 ///
 /// Any signed-in user who sees the contract (ORG-5, as in `listContracts`: an engineer their
 /// contracts', a customer contact their own customer's); any other contract reads as 404.
@@ -137,6 +146,92 @@ async fn list_maintenance_steps(
         items,
         next_cursor: None,
     }))
+}
+
+/// List overdue programme steps
+///
+/// CON-6, the overdue-steps dashboard: every step of a running (signed or active) maintenance
+/// agreement not done after its due day — the initial tasks (due 10 working days after
+/// signing), the monthly test plan and its two approvals, the monthly test records awaiting the
+/// customer's signature, the quarterly manager inspections — with its contract, customer and
+/// sites, its due day, `working_days_overdue` and `waiting_for`, and the responsible engineer
+/// (`responsible_id`, the contract's signer). A step is overdue from the first working day
+/// after its due day (work calendar, with holidays and make-up days): one due on the Friday
+/// before a holiday is not overdue over the weekend and the holiday, only from the next working
+/// day on. Judged at the server's current date; the steps of terminated or expired contracts
+/// are cancelled and never listed. Ordered by due day (oldest first), then id; filters
+/// `contract_id`, `customer_id`, `responsible_id`, `kind`. No `updated_since`: a step becomes
+/// overdue by the passing of time, not by a change, so delta sync could not bring it — read the
+/// list again. `format=csv|xlsx` exports the same list. The job
+/// `contracts.overdue_programme_steps` tells the responsible engineer and the managers once
+/// per step (webhook event `maintenance_step.overdue`).
+///
+/// Any signed-in user; only the steps of contracts they see (ORG-5, as in `listContracts`): an
+/// engineer those of the contracts they sign or carry out and of their team's customers, a
+/// customer contact their own customer's (the programme is what the customer is owed). Read-only.
+#[utoipa::path(
+    tag = "contracts",
+    operation_id = "listOverdueMaintenanceSteps",
+    params(OverdueStepQuery),
+    responses((status = 200, description = "One page of overdue steps", body = Page<OverdueStepOut>))
+)]
+#[get("/maintenance-steps/overdue")]
+async fn list_overdue_maintenance_steps(
+    state: web::Data<AppState>,
+    caller: Caller,
+    listed: Listed<OverdueStepQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let data = state.clone();
+    export::respond(&data, &OVERDUE_EXPORT, listed, move |query| {
+        overdue_page(state.clone(), caller.clone(), query)
+    })
+    .await
+}
+
+/// Before every due day, and within what both databases store (PostgreSQL dates start in 4713
+/// BC; chrono's minimum is out of its range).
+const FIRST_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
+
+/// The `(due_on, id)` key a dashboard cursor carries. Like every cursor of this API (see
+/// `kernel::page::decode_cursor`), one that was not issued merely starts the page at its key:
+/// a key without a day sorts before every step, so the page starts at the first one.
+fn overdue_key(cursor: Option<&str>) -> Result<Option<(chrono::NaiveDate, String)>, ApiError> {
+    Ok(decode_cursor(cursor)?.map(|key| {
+        key.split_once('|')
+            .and_then(|(day, id)| Some((day.parse().ok()?, id.to_owned())))
+            .unwrap_or((FIRST_DAY, key))
+    }))
+}
+
+/// One page of the dashboard (also what an export reads page by page).
+async fn overdue_page(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: OverdueStepQuery,
+) -> Result<Page<OverdueStepOut>, ApiError> {
+    access::require(Action::ContractList, &caller.actor.roles)?;
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let after = overdue_key(query.cursor.as_deref())?;
+    let filter = OverdueFilter {
+        contract_id: trimmed(query.contract_id),
+        customer_id: trimmed(query.customer_id),
+        responsible_id: trimmed(query.responsible_id),
+        kind: query.kind,
+    };
+    let today = state.today();
+    let actor = caller.actor.clone();
+    let items = state
+        .db(move |conn| overdue_steps::list(conn, &actor, &filter, after, fetch, today))
+        .await?;
+    Ok(paginate(
+        items,
+        limit,
+        |s| format!("{}|{}", s.due_on, s.id),
+        |s| s,
+    ))
 }
 
 impl crate::kernel::command::Versioned for StepOut {

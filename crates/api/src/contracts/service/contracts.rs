@@ -437,6 +437,11 @@ pub fn act(
         &changes,
         ctx.now,
     )?)?;
+    // CON-6, CON-4: a terminated contract owes no more steps, and its serials are void.
+    if let ContractAction::Terminate(_) = action {
+        super::maintenance::stop_programme(conn, ctx, id)?;
+        super::licences::void_of_terminated(conn, ctx, id, today)?;
+    }
     if let (ContractAction::Sign(_), Some(signed_on)) = (&action, outcome.signed_on) {
         super::maintenance::start_programme(conn, ctx, &row, signed_on, &rule_set)?;
         // CON-4: a signed renewal issues the next serial of each licensed installation.

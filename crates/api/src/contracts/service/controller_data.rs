@@ -3,11 +3,14 @@
 //! Visibility is the customer's (ORG-5, `kernel::access::visible`): an instruction of a customer
 //! the caller does not see is 404.
 
-use crate::contracts::dto::controller_data::{InstructionOut, RecordChange, RecordInstruction};
+use crate::contracts::dto::controller_data::{
+    ConfirmChange, InstructionOut, RecordChange, RecordInstruction,
+};
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use kefu_contracts::controller_data::{
-    Instruction, InstructionStatus, check_instruction, decide_change,
+    Confirmable, Instruction, InstructionStatus, check_instruction, decide_change,
+    decide_confirmation,
 };
 use kefu_core::{Actor, DomainError, FieldError};
 use kefu_store::controller_instructions::{self as store, InstructionRow, admits};
@@ -30,6 +33,9 @@ pub fn render(r: &InstructionRow) -> InstructionOut {
         changed_at: r.changed_at.map(from_db_time),
         change_equipment_id: r.change_equipment_id.clone(),
         change_note: r.change_note.clone(),
+        record_signer_name: r.record_signer_name.clone(),
+        manager_confirmed_by: r.manager_confirmed_by.clone(),
+        manager_confirmed_at: r.manager_confirmed_at.map(from_db_time),
         deleted: r.deleted_at.is_some(),
         created_at: from_db_time(r.created_at),
         updated_at: from_db_time(r.updated_at),
@@ -124,6 +130,9 @@ pub fn record(
         updated_at: now,
         version: 1,
         deleted_at: None,
+        record_signer_name: None,
+        manager_confirmed_by: None,
+        manager_confirmed_at: None,
     };
     store::insert(conn, &row)?;
     let out = render(&row);
@@ -216,6 +225,49 @@ pub fn record_change(
         conn,
         "controller_instruction.record_change",
         ("controller_instruction", &out.id),
+        snapshot(&render(&before)),
+        snapshot(&out),
+    )?;
+    Ok(out)
+}
+
+/// CON-10, the follow-up: the manager confirms a recorded change of an instruction the caller
+/// sees (404 otherwise), once, with the name of the customer's responsible person who signed
+/// the change record.
+pub fn confirm(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &str,
+    expected_version: i64,
+    input: ConfirmChange,
+) -> Result<InstructionOut, ApiError> {
+    let before = get(conn, actor, id)?;
+    if before.version != expected_version {
+        return Err(ApiError::PreconditionFailed {
+            current: before.version,
+        });
+    }
+    let signer = trimmed(input.record_signer_name);
+    decide_confirmation(
+        &Confirmable {
+            status: before.status,
+            confirmed: before.manager_confirmed_at.is_some(),
+        },
+        signer.as_deref(),
+    )?;
+    let signer = signer.unwrap_or_default();
+    if !store::claim_confirmation(conn, id, expected_version, &actor.user_id, &signer, ctx.now)? {
+        // Another confirmation (or change) landed since the read.
+        let current = store::find(conn, id)?.map_or(expected_version, |r| r.version);
+        return Err(ApiError::PreconditionFailed { current });
+    }
+    let after = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let out = render(&after);
+    ctx.audit(
+        conn,
+        "controller_instruction.confirm",
+        ("controller_instruction", id),
         snapshot(&render(&before)),
         snapshot(&out),
     )?;

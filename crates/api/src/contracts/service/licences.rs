@@ -29,7 +29,14 @@ pub fn render((row, status): &LicenceWithContract, today: NaiveDate) -> LicenceO
         equipment_id: row.equipment_id.clone(),
         valid_from: row.valid_from,
         valid_until: row.valid_until,
-        state: rules::state(row.valid_from, row.valid_until, status, today),
+        state: rules::recorded_state(
+            row.voided_on.is_some(),
+            row.valid_from,
+            row.valid_until,
+            status,
+            today,
+        ),
+        voided_on: row.voided_on,
         replaces_id: row.replaces_id.clone(),
         replaced_by_id: row.replaced_by_id.clone(),
         issued_by: row.issued_by.clone(),
@@ -83,6 +90,7 @@ fn row_of(
         updated_at: now,
         version: 1,
         deleted_at: None,
+        voided_on: None,
     }
 }
 
@@ -246,4 +254,29 @@ pub fn check(
         store::check_serial(conn, serial.trim())?,
         today,
     ))
+}
+
+/// CON-4, run by `terminateContract`: the terminated contract's licences are voided — kept for
+/// the installation's history, `void` for good, answered by the check as unknown serials —
+/// each with its audit entry and webhook event `licence.void`.
+pub fn void_of_terminated(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    contract_id: &str,
+    today: NaiveDate,
+) -> Result<(), ApiError> {
+    for before in store::void_of_contract(conn, contract_id, today, ctx.now)? {
+        let id = before.id.clone();
+        // Before the termination the licence was judged under a running contract.
+        let before = render(&(before, ContractStatus::Active.as_str().to_owned()), today);
+        let after = store::find(conn, &id)?.map(|l| render(&l, today));
+        ctx.audit(
+            conn,
+            "licence.void",
+            ("licence", &id),
+            snapshot(&before),
+            after.as_ref().and_then(snapshot),
+        )?;
+    }
+    Ok(())
 }

@@ -11,9 +11,11 @@ use crate::kernel::error::ApiError;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use kefu_contracts::contract::ContractKind;
+use kefu_contracts::contract::ContractStatus;
 use kefu_contracts::deadlines::ContractRules;
 use kefu_contracts::maintenance::{self as rules, Acceptance};
 use kefu_contracts::programme::{Approval, Step, StepCommand, StepStatus, decide_step};
+use kefu_contracts::programme_overdue::is_overdue;
 use kefu_core::{Actor, FieldError};
 use kefu_store::contracts::{self as contracts_store, ContractChanges, ContractRow};
 use kefu_store::maintenance::{self as store, AcceptanceRow, StepChanges, StepRow};
@@ -215,15 +217,37 @@ pub fn start_programme(
             manager_approved_on: None,
             executive_approved_by: None,
             executive_approved_on: None,
+            overdue_noticed_on: None,
         })
         .collect();
     store::insert_steps(conn, &rows)?;
     Ok(())
 }
 
-fn render_step(row: StepRow, today: NaiveDate) -> StepOut {
+/// Whether `row` of a contract in `contract_status` is overdue on `today` (CON-6: from the
+/// first working day after its due day, while the contract runs).
+fn overdue_of(
+    conn: &mut DbConnection,
+    rows: &[StepRow],
+    contract_status: ContractStatus,
+    today: NaiveDate,
+) -> Result<Vec<bool>, ApiError> {
+    let from = rows
+        .iter()
+        .map(|r| r.due_on)
+        .min()
+        .unwrap_or(today)
+        .min(today);
+    let calendar = crate::calendar::service::load_work_calendar(conn, from, today)?;
+    Ok(rows
+        .iter()
+        .map(|r| is_overdue(&calendar, r.status, contract_status, r.due_on, today))
+        .collect())
+}
+
+fn render_step(row: StepRow, overdue: bool) -> StepOut {
     StepOut {
-        overdue: row.status != StepStatus::Done && row.due_on < today,
+        overdue,
         customer_signs: row.kind.customer_signs(),
         approvals_required: row.kind.approvals(),
         id: row.id,
@@ -239,10 +263,45 @@ fn render_step(row: StepRow, today: NaiveDate) -> StepOut {
         manager_approved_on: row.manager_approved_on,
         executive_approved_by: row.executive_approved_by,
         executive_approved_on: row.executive_approved_on,
+        overdue_noticed_on: row.overdue_noticed_on,
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
     }
+}
+
+/// One step as shown, its `overdue` judged on `today`.
+fn render_one(
+    conn: &mut DbConnection,
+    row: StepRow,
+    contract_status: ContractStatus,
+    today: NaiveDate,
+) -> Result<StepOut, ApiError> {
+    let overdue = overdue_of(conn, std::slice::from_ref(&row), contract_status, today)?;
+    Ok(render_step(row, overdue.first().copied().unwrap_or(false)))
+}
+
+/// CON-6, when a contract ends (terminated, or expired by the lifecycle job): every step not
+/// done is cancelled — owed no more, on no dashboard, taking no command — each with its audit
+/// entry and webhook event `maintenance_step.cancel`.
+pub fn stop_programme(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    contract_id: &str,
+) -> Result<(), ApiError> {
+    for before in store::cancel_unfinished_of(conn, contract_id, ctx.now)? {
+        let id = before.id.clone();
+        let before = render_step(before, false);
+        let after = store::find_step(conn, &id)?.map(|r| render_step(r, false));
+        ctx.audit(
+            conn,
+            "maintenance_step.cancel",
+            ("maintenance_step", &id),
+            snapshot(&before),
+            after.as_ref().and_then(snapshot),
+        )?;
+    }
+    Ok(())
 }
 
 /// CON-6: the programme of a contract the caller sees (404 for any other), by due day.
@@ -253,10 +312,13 @@ pub fn steps(
     today: NaiveDate,
 ) -> Result<Vec<StepOut>, ApiError> {
     let scope = contract_scope(conn, actor)?;
-    get_row(conn, &scope, id)?;
-    Ok(store::steps_of(conn, id)?
+    let (contract, _) = get_row(conn, &scope, id)?;
+    let rows = store::steps_of(conn, id)?;
+    let overdue = overdue_of(conn, &rows, contract.status, today)?;
+    Ok(rows
         .into_iter()
-        .map(|r| render_step(r, today))
+        .zip(overdue)
+        .map(|(r, o)| render_step(r, o))
         .collect())
 }
 
@@ -275,7 +337,7 @@ pub fn act_on_step(
         .filter(|r| r.deleted_at.is_none())
         .ok_or(ApiError::NotFound)?;
     let scope = contract_scope(conn, actor)?;
-    get_row(conn, &scope, &row.contract_id)?;
+    let (contract, _) = get_row(conn, &scope, &row.contract_id)?;
     if row.version != expected_version {
         return Err(ApiError::PreconditionFailed {
             current: row.version,
@@ -317,7 +379,7 @@ pub fn act_on_step(
             "maintenance_step.approve"
         }
     };
-    let before = render_step(row, today);
+    let before = render_one(conn, row, contract.status, today)?;
     written(store::update_step(
         conn,
         id,
@@ -326,7 +388,7 @@ pub fn act_on_step(
         ctx.now,
     )?)?;
     let saved = store::find_step(conn, id)?.ok_or(ApiError::NotFound)?;
-    let out = render_step(saved, today);
+    let out = render_one(conn, saved, contract.status, today)?;
     ctx.audit(
         conn,
         action,

@@ -18,13 +18,16 @@ pub struct LoanOut {
     pub serials: Vec<String>,
     /// Serialised parts: the units still out.
     pub outstanding_serials: Vec<String>,
-    /// Units still out: neither returned nor reported lost or damaged.
+    /// Units still out: neither returned, reported lost or damaged, nor consumed on a ticket.
     pub outstanding: i64,
     pub returned_quantity: i64,
     /// Of the returned units, those that came back unused.
     pub unused_quantity: i64,
     /// Units reported lost or damaged (INV-3).
     pub lost_quantity: i64,
+    /// INV-2: units used on tickets, as recorded on their signed feedback forms (consumed:
+    /// they never come back).
+    pub consumed_quantity: i64,
     pub status: LoanStatus,
     pub note: Option<String>,
     /// The manager who approved or rejected it.
@@ -201,6 +204,7 @@ pub const LOANS_EXPORT: Exportable = Exportable {
         col("returned_quantity", "已还数量"),
         col("unused_quantity", "未使用归还"),
         col("lost_quantity", "遗失损坏"),
+        col("consumed_quantity", "工单消耗"),
         col("status", "状态"),
         col("note", "备注"),
         col("decided_by", "审批人"),

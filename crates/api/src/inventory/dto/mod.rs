@@ -1,5 +1,6 @@
 pub mod catalogue;
 pub mod counts;
+pub mod intakes;
 pub mod loans;
 pub mod minimums;
 pub mod report;

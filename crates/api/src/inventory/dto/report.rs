@@ -31,16 +31,14 @@ pub struct MonthlyLine {
     /// The stock when the month began.
     pub opening: i64,
     /// Units that came in during the month.
-    #[serde(rename = "in")]
     pub received: i64,
     /// Units that went out during the month.
-    #[serde(rename = "out")]
     pub sent: i64,
     /// Units lent to engineers during the month (INV-2).
     pub loans: i64,
-    /// Of `out`, the units lost or damaged (INV-3).
+    /// Of `sent`, the units lost or damaged (INV-3).
     pub losses: i64,
-    /// `opening + in − out`: the stock when the month ended (for the month in progress, the
+    /// `opening + received − sent`: the stock when the month ended (for the month in progress, the
     /// live stock).
     pub closing: i64,
 }
@@ -69,8 +67,8 @@ pub const MONTHLY_EXPORT: Exportable = Exportable {
         col("code", "备件代码"),
         col("name", "备件名称"),
         col("opening", "期初"),
-        col("in", "入库"),
-        col("out", "出库"),
+        col("received", "入库"),
+        col("sent", "出库"),
         col("loans", "借出"),
         col("losses", "丢失损坏"),
         col("closing", "期末"),

@@ -77,6 +77,13 @@ pub struct MovementOut {
     /// Who recorded it.
     pub actor_id: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// INV-8, a plain `issue` of a serialised part: the older units at the location the
+    /// rotation suggestion would have issued first (empty when the issue followed it); `null`
+    /// on every other row (a loan records its own on the loan).
+    pub rotation_passed_over: Option<Vec<String>>,
+    /// INV-2: the ticket a `consumption` used its units on (parts on loan recorded on the
+    /// ticket's signed feedback form); `null` on other rows.
+    pub ticket_id: Option<String>,
 }
 
 impl From<&MovementRow> for MovementOut {
@@ -93,6 +100,11 @@ impl From<&MovementRow> for MovementOut {
             note: m.note.clone(),
             actor_id: m.actor_id.clone(),
             created_at: from_db_time(m.created_at),
+            rotation_passed_over: m
+                .rotation_passed_over
+                .as_deref()
+                .map(|json| serde_json::from_str(json).unwrap_or_default()),
+            ticket_id: m.ticket_id.clone(),
         }
     }
 }
@@ -227,5 +239,7 @@ pub const MOVEMENTS_EXPORT: Exportable = Exportable {
         col("note", "备注"),
         col("actor_id", "经办人"),
         col("created_at", "时间"),
+        col("rotation_passed_over", "轮换跳过"),
+        col("ticket_id", "消耗工单"),
     ],
 };

@@ -16,9 +16,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// Get the monthly spare-parts report
 ///
 /// INV-9: the spare-parts report (备品统计月报表) of a `month` (`2026-03`) for finance: per
-/// part, the stock when the month began (`opening`), the units that came `in` and went `out`
+/// part, the stock when the month began (`opening`), the units `received` and `sent`
 /// during it, the units lent to engineers (`loans`, INV-2) and lost or damaged (`losses`,
-/// INV-3), and `closing = opening + in − out`, all computed from the ledger with the month's
+/// INV-3), and `closing = opening + received − sent`, all computed from the ledger with the month's
 /// days in the company time zone. Without `location_id` it covers the company's stock (a
 /// movement between two locations is neither in nor out); with it, that location only (422
 /// naming it when unknown). A malformed month is 422 naming `query.month`. `format=xlsx`

@@ -30,13 +30,14 @@ fn list_of(json: &str) -> Vec<String> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
-fn json_of(serials: &[String]) -> Result<String, ApiError> {
+pub fn json_of(serials: &[String]) -> Result<String, ApiError> {
     serde_json::to_string(serials).map_err(ApiError::internal)
 }
 
 pub fn render(row: &LoanRow, today: NaiveDate) -> LoanOut {
     let t = |v: Option<chrono::NaiveDateTime>| v.map(from_db_time);
-    let outstanding = row.quantity - row.returned_quantity - row.lost_quantity;
+    let outstanding =
+        row.quantity - row.returned_quantity - row.lost_quantity - row.consumed_quantity;
     LoanOut {
         id: row.id.clone(),
         engineer_id: row.engineer_id.clone(),
@@ -49,6 +50,7 @@ pub fn render(row: &LoanRow, today: NaiveDate) -> LoanOut {
         returned_quantity: row.returned_quantity,
         unused_quantity: row.unused_quantity,
         lost_quantity: row.lost_quantity,
+        consumed_quantity: row.consumed_quantity,
         status: row.status,
         note: row.note.clone(),
         decided_by: row.decided_by.clone(),
@@ -159,6 +161,7 @@ pub fn request(
         version: 1,
         deleted_at: None,
         rotation_passed_over: None,
+        consumed_quantity: 0,
     };
     store::insert_loan(conn, &row)?;
     let out = render(&get_row(conn, actor, &row.id)?, today);
@@ -227,11 +230,14 @@ impl LoanAction {
     }
 }
 
-fn facts(row: &LoanRow, kind: PartKind) -> LoanFacts {
+pub fn facts(row: &LoanRow, kind: PartKind) -> LoanFacts {
     LoanFacts {
         status: row.status,
         signed: row.signed_at.is_some(),
-        outstanding: row.quantity - row.returned_quantity - row.lost_quantity,
+        outstanding: row.quantity
+            - row.returned_quantity
+            - row.lost_quantity
+            - row.consumed_quantity,
         outstanding_serials: list_of(&row.outstanding_serials),
         serialised: kind == PartKind::Serialised,
     }

@@ -1,5 +1,7 @@
 pub mod catalogue;
+pub mod consumption;
 pub mod counts;
+pub mod intakes;
 pub mod loans;
 pub mod minimums;
 pub mod report;

@@ -294,6 +294,8 @@ fn rma_in(
         note: Some(format!("RMA {}: repaired", rma.id)),
         actor_id: ctx.actor_id.clone(),
         created_at: to_db_time(ctx.now),
+        rotation_passed_over: None,
+        ticket_id: None,
     };
     stock_store::insert_movement(conn, &row)?;
     ctx.audit(

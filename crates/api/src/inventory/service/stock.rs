@@ -5,10 +5,11 @@
 
 use crate::inventory::dto::stock::{MovementOut, RecordMovement, RecordedMovements};
 use crate::inventory::service::catalogue::get_part;
+use crate::inventory::service::rotation;
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use kefu_core::FieldError;
-use kefu_inventory::catalogue::{PartKind, UnitStatus};
+use kefu_inventory::catalogue::{MovementKind, PartKind, UnitStatus};
 use kefu_inventory::movements::{Movement, MovementCommand, plan, short_of_stock, unit_not_there};
 use kefu_store::inventory::StockScope;
 use kefu_store::inventory::catalogue::PartRow;
@@ -59,8 +60,32 @@ pub fn record(
         .note
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty());
+    // INV-8: a plain issue of named units records the older ones it passed over, read before
+    // the units move — as a loan's issue does on the loan; never refused.
+    let passed_over = match (&movement.from_location_id, movement.kind, part.kind) {
+        (Some(from), MovementKind::Issue, PartKind::Serialised) => Some(
+            serde_json::to_string(&rotation::passed_over_by(
+                conn,
+                &part.id,
+                from,
+                &movement.serials,
+            )?)
+            .map_err(ApiError::internal)?,
+        ),
+        _ => None,
+    };
     Ok(RecordedMovements {
-        items: apply(conn, ctx, &part, &movement, note.as_deref())?,
+        items: apply_tagged(
+            conn,
+            ctx,
+            &part,
+            &movement,
+            note.as_deref(),
+            &Tags {
+                rotation_passed_over: passed_over,
+                ticket_id: None,
+            },
+        )?,
     })
 }
 
@@ -74,8 +99,29 @@ pub fn apply(
     movement: &Movement,
     note: Option<&str>,
 ) -> Result<Vec<MovementOut>, ApiError> {
+    apply_tagged(conn, ctx, part, movement, note, &Tags::default())
+}
+
+/// What a movement's ledger rows say beyond the movement itself.
+#[derive(Debug, Clone, Default)]
+pub struct Tags {
+    /// INV-8: a plain issue's units passed over (JSON array).
+    pub rotation_passed_over: Option<String>,
+    /// INV-2: the ticket a consumption used its units on.
+    pub ticket_id: Option<String>,
+}
+
+/// [`apply`], with `tags` on each of the movement's rows.
+pub fn apply_tagged(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    part: &PartRow,
+    movement: &Movement,
+    note: Option<&str>,
+    tags: &Tags,
+) -> Result<Vec<MovementOut>, ApiError> {
     let note = note.map(str::to_owned);
-    let rows = match part.kind {
+    let mut rows = match part.kind {
         PartKind::Bulk => vec![ledger_row(
             ctx,
             part,
@@ -86,6 +132,11 @@ pub fn apply(
         )],
         PartKind::Serialised => move_units(conn, ctx, part, movement, &note)?,
     };
+    for row in &mut rows {
+        row.rotation_passed_over
+            .clone_from(&tags.rotation_passed_over);
+        row.ticket_id.clone_from(&tags.ticket_id);
+    }
     // The level changes after the units moved, so a lost race names the unit, not the count.
     if let Some(from) = &movement.from_location_id
         && !store::take(conn, &part.id, from, movement.quantity, ctx.now)?
@@ -132,6 +183,8 @@ fn ledger_row(
         note: note.clone(),
         actor_id: ctx.actor_id.clone(),
         created_at: to_db_time(ctx.now),
+        rotation_passed_over: None,
+        ticket_id: None,
     }
 }
 

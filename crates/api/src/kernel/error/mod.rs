@@ -31,6 +31,11 @@ pub enum ApiError {
     Unauthenticated(&'static str),
     #[error("forbidden")]
     Forbidden,
+    /// The caller's roles do not allow the command, by the named rule of domain.md: a 403
+    /// whose `rule` member names the rule id (e.g. `BIL-3`: only a manager approves a quote
+    /// below the floor price).
+    #[error("forbidden by {rule}")]
+    ForbiddenBy { rule: &'static str },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -121,7 +126,9 @@ impl ApiError {
     /// The rule id of domain.md a refusal names, if it names one.
     pub fn rule(&self) -> Option<&'static str> {
         match self {
-            ApiError::Rule { rule, .. } | ApiError::State { rule, .. } => Some(rule),
+            ApiError::Rule { rule, .. }
+            | ApiError::State { rule, .. }
+            | ApiError::ForbiddenBy { rule } => Some(rule),
             ApiError::Invalid(errors) => kefu_core::single_rule(errors),
             _ => None,
         }
@@ -142,7 +149,7 @@ impl ApiError {
             ApiError::Invalid(_) => "validation",
             ApiError::Rule { .. } => "rule-violation",
             ApiError::Unauthenticated(_) => "unauthenticated",
-            ApiError::Forbidden => "forbidden",
+            ApiError::Forbidden | ApiError::ForbiddenBy { .. } => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::PasswordChangeRequired => "password-change-required",
@@ -171,7 +178,7 @@ impl ApiError {
             ApiError::Invalid(_) => ("输入校验失败", "Validation failed"),
             ApiError::Rule { .. } => ("违反业务规则", "Business rule violated"),
             ApiError::Unauthenticated(_) => ("未认证", "Authentication required"),
-            ApiError::Forbidden => ("无权限", "Forbidden"),
+            ApiError::Forbidden | ApiError::ForbiddenBy { .. } => ("无权限", "Forbidden"),
             ApiError::NotFound => ("资源不存在", "Not found"),
             ApiError::MethodNotAllowed { .. } => ("方法不允许", "Method not allowed"),
             ApiError::PasswordChangeRequired => ("须先修改密码", "Password change required"),
@@ -215,7 +222,7 @@ impl ApiError {
             ApiError::Unauthenticated(reason) => {
                 pick(lang, unauthenticated_zh(reason), unauthenticated_en(reason)).to_owned()
             }
-            ApiError::Forbidden => pick(
+            ApiError::Forbidden | ApiError::ForbiddenBy { .. } => pick(
                 lang,
                 "你的角色无权执行此操作",
                 "Your roles do not allow this operation",
@@ -476,7 +483,8 @@ pub struct Problem {
     /// same rule (each field error then names it too), and on a 409 of type `urn:kefu:problem:conflict` when
     /// a rule forbids the command in the record's state (e.g. `TKT-3` for an invalid ticket
     /// transition). A 409 without `rule` is a duplicate (see `errors`) or a conflict no rule
-    /// names.
+    /// names. On a 403 `forbidden`, the rule that reserves the command to other roles (e.g.
+    /// `HR-F0`: only HR and managers confirm fines), when one does.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "TKT-3")]
     pub rule: Option<String>,
@@ -519,7 +527,9 @@ impl ResponseError for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            ApiError::Forbidden
+            | ApiError::ForbiddenBy { .. }
+            | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_)
@@ -614,7 +624,7 @@ impl From<DomainError> for ApiError {
             DomainError::Rule { rule, message } => ApiError::Rule { rule, message },
             DomainError::State { rule, message } => ApiError::State { rule, message },
             DomainError::Conflict(message) => ApiError::Conflict(message),
-            DomainError::Forbidden { .. } => ApiError::Forbidden,
+            DomainError::Forbidden { rule, .. } => ApiError::ForbiddenBy { rule },
         }
     }
 }

@@ -50,6 +50,22 @@ fn a_rule_violation_stays_a_422_naming_its_rule() {
 }
 
 #[test]
+fn a_role_refusal_by_a_domain_rule_is_a_403_naming_its_rule() {
+    let p = in_english(|| {
+        ApiError::from(DomainError::Forbidden {
+            rule: "HR-F0",
+            message: "not allowed to run FineDecide".to_owned(),
+        })
+        .problem()
+    });
+    assert_eq!((p.status, p.rule.as_deref()), (403, Some("HR-F0")));
+    assert_eq!(p.r#type, "urn:kefu:problem:forbidden");
+    assert_eq!(p.detail, "Your roles do not allow this operation");
+    let p = ApiError::Forbidden.problem();
+    assert_eq!((p.status, p.rule), (403, None));
+}
+
+#[test]
 fn a_duplicate_names_its_field_never_the_database_text() {
     let db_text = "UNIQUE constraint failed: teams.name";
     let e = ApiError::from(StoreError::Duplicate(UniqueViolation::resolve(

@@ -20,7 +20,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = read(req, payload);
+        let body = read(req, payload, is_json);
         Box::pin(async move { parse_body(&body.await?).map(ValidJson) })
     }
 }
@@ -34,7 +34,7 @@ impl FromRequest for JsonValue {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = read(req, payload);
+        let body = read(req, payload, is_json);
         Box::pin(async move {
             serde_json::from_slice(&body.await?)
                 .map(JsonValue)
@@ -43,9 +43,38 @@ impl FromRequest for JsonValue {
     }
 }
 
+fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || media_type.ends_with("+json")
+}
+
+/// A CSV body (`text/csv`, UTF-8), size-capped like a JSON one; NUL characters are refused.
+pub struct CsvText(pub String);
+
+impl FromRequest for CsvText {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read(req, payload, |t| t == "text/csv");
+        Box::pin(async move {
+            let text = String::from_utf8(body.await?.to_vec())
+                .map_err(|_| ApiError::bad_request("the CSV file is not UTF-8"))?;
+            if text.contains('\0') {
+                return Err(ApiError::bad_request(
+                    "the CSV file contains a NUL character",
+                ));
+            }
+            Ok(CsvText(text))
+        })
+    }
+}
+
+/// The body, once its media type (lower-cased, parameters dropped) passes `accepts` and it
+/// fits the configured cap.
 fn read(
     req: &HttpRequest,
     payload: &mut Payload,
+    accepts: fn(&str) -> bool,
 ) -> LocalBoxFuture<'static, Result<web::BytesMut, ApiError>> {
     let limit = req
         .app_data::<web::Data<AppState>>()
@@ -61,7 +90,7 @@ fn read(
                 .trim()
                 .to_ascii_lowercase()
         })
-        .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+        .is_some_and(|v| accepts(&v));
     let declared_len = req
         .headers()
         .get(header::CONTENT_LENGTH)

@@ -49,6 +49,10 @@ const OWNERS: &[(&str, OwnerCheck)] = &[
         let scope = crate::tickets::service::tickets::ticket_scope(conn, actor)?;
         crate::tickets::service::feedback_forms::get_row(conn, &scope, id).map(drop)
     }),
+    // INV-5: the customer's signature on a repair intake, seen with the intake.
+    ("repair_intake", |conn, actor, _, id| {
+        crate::inventory::service::intakes::get_row(conn, actor, id).map(drop)
+    }),
     // HR-S6: the evidence of a score event, seen with the event (the scoring privacy scope).
     ("score_event", |conn, actor, _, id| {
         crate::scoring::service::score_events::get(conn, actor, id).map(drop)

@@ -18,6 +18,16 @@ kefu_core::string_enum! {
     }
 }
 
+kefu_core::string_enum! {
+    /// HR-A1: where a day's times came from. `app`: clocked in the mobile app; `clock`:
+    /// imported from the time clock's file (`importClockFile`).
+    #[derive(ToSchema)]
+    pub enum AttendanceSource {
+        App = "app",
+        Clock = "clock",
+    }
+}
+
 /// HR-A1: a person's attendance day: the first clock-in and the last clock-out.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AttendanceOut {
@@ -27,9 +37,9 @@ pub struct AttendanceOut {
     pub work_date: NaiveDate,
     pub clock_in_at: DateTime<Utc>,
     pub clock_out_at: Option<DateTime<Utc>>,
-    /// `app` (the mobile app).
-    #[schema(max_length = 16)]
-    pub source: String,
+    /// Where the day was first recorded; a clock import may widen an app day (an earlier
+    /// clock-in, a later clock-out) without changing its source.
+    pub source: AttendanceSource,
     /// Where the phone was at the clock-in, when it said.
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
@@ -57,7 +67,7 @@ impl From<&AttendanceRow> for AttendanceOut {
             work_date: r.work_date,
             clock_in_at: from_db_time(r.clock_in_at),
             clock_out_at: r.clock_out_at.map(from_db_time),
-            source: r.source.clone(),
+            source: r.source.parse().unwrap_or(AttendanceSource::App),
             latitude: degrees(r.latitude_e6),
             longitude: degrees(r.longitude_e6),
             excuse: r.excuse.as_deref().and_then(|e| e.parse().ok()),
@@ -69,6 +79,24 @@ impl From<&AttendanceRow> for AttendanceOut {
             version: r.version,
         }
     }
+}
+
+/// HR-A1: what importing a clock file did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"lines": 3, "created": 2, "updated": 1, "unchanged": 0}))]
+pub struct ClockImportOut {
+    /// Data lines read (blank lines aside).
+    #[schema(maximum = 10_000)]
+    pub lines: usize,
+    /// Days that were not on record and now are, with source `clock`.
+    #[schema(maximum = 10_000)]
+    pub created: usize,
+    /// Days on record the clock saw start earlier or end later: they now span both.
+    #[schema(maximum = 10_000)]
+    pub updated: usize,
+    /// Lines the record already covered; importing a file again changes nothing.
+    #[schema(maximum = 10_000)]
+    pub unchanged: usize,
 }
 
 /// Where the phone is, if it says: both coordinates or neither.

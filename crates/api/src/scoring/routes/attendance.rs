@@ -2,13 +2,13 @@ use crate::kernel::auth::Caller;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
-use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
+use crate::kernel::extract::{CsvText, IfMatch, StrictQuery, ValidJson, trimmed};
 use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::scoring::dto::attendance::{
-    ATTENDANCE_EXPORT, AttendanceMonthOut, AttendanceOut, AttendanceQuery, ClockIn, ExcuseDay,
-    MonthQuery,
+    ATTENDANCE_EXPORT, AttendanceMonthOut, AttendanceOut, AttendanceQuery, ClockImportOut, ClockIn,
+    ExcuseDay, MonthQuery,
 };
 use crate::scoring::service::attendance as svc;
 use actix_web::http::StatusCode;
@@ -21,6 +21,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(clock_in)
         .service(clock_out)
+        .service(import_clock_file)
         .service(list_attendance)
         .service(attendance_month)
         .service(get_attendance)
@@ -87,6 +88,52 @@ async fn clock_out(state: web::Data<AppState>, caller: Caller) -> Result<HttpRes
         .tx(move |conn| svc::clock_out(conn, &ctx, &actor, tz))
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))
+}
+
+/// Import the time clock's file
+///
+/// HR-A1: reads the attendance days a time clock exported, as CSV (`text/csv`, UTF-8, a
+/// byte-order mark allowed; at most 10,000 data lines and the body size limit). The header
+/// names the columns, in any order: `username`, `work_date` (`YYYY-MM-DD`), `clock_in` and
+/// optionally `clock_out` (`HH:MM` or `HH:MM:SS`, company local time; empty when the person
+/// did not clock out). Fields may be quoted as RFC 4180 says. Each line's username must be a
+/// staff account and its day must have come.
+///
+/// A day not on record is added with source `clock`; a day on record (clocked in the app, or
+/// imported before) comes to span the earliest clock-in and the latest clock-out either saw;
+/// a line the record already covers changes nothing, so importing a file twice is harmless.
+/// The file is taken whole or not at all: any bad line is 422 listing every bad line as
+/// `lines[N].column` (N the line number, the header being line 1), `header` for missing or
+/// unknown columns, and nothing is written. HR, managers and admins (403 otherwise). Triggers
+/// the audit entry and webhook event `attendance.clock_import` for each day added or changed;
+/// lateness is judged from the days when the month is read (`getAttendanceMonth`).
+#[utoipa::path(
+    tag = "attendance",
+    operation_id = "importClockFile",
+    request_body(
+        content = String,
+        content_type = "text/csv",
+        description = "The clock's export: a header line, then one line per person and day.",
+        example = "username,work_date,clock_in,clock_out\nwang.wei,2026-03-02,07:52,17:35\nli.na,2026-03-02,08:14,\n"
+    ),
+    responses(
+        (status = 200, description = "What the import did", body = ClockImportOut),
+        (status = 415, description = "Not `text/csv`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/attendance/clock-imports")]
+async fn import_clock_file(
+    state: web::Data<AppState>,
+    caller: Caller,
+    CsvText(text): CsvText,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::AttendanceImport, &caller.actor.roles)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let tz = state.config.timezone;
+    let out = state
+        .tx(move |conn| crate::scoring::service::clock_import::import(conn, &ctx, tz, &text))
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
 }
 
 /// List or delta-sync attendance days

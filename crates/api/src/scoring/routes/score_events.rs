@@ -174,7 +174,9 @@ async fn get_score_event(
 /// rule set's `appeal_days` (7) of its issue (422 `HR-S6` after that). Anyone else who sees
 /// the event gets 403; a cancelled event is 409 `HR-S6`; a second appeal 409. A
 /// supervisor who did not issue the event then decides (`decideScoreAppeal`). Triggers the
-/// audit entry and webhook event `score_appeal.file`.
+/// audit entry and webhook event `score_appeal.file`, and the notice `score_appeal.filed` to
+/// the supervisor of the person's team (to the managers when that supervisor issued the
+/// event or there is none).
 #[utoipa::path(
     tag = "scorecards",
     operation_id = "appealScoreEvent",

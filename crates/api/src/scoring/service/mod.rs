@@ -1,4 +1,5 @@
 pub mod attendance;
+pub mod clock_import;
 pub mod complaint_fines;
 pub mod exams;
 pub mod fines;

@@ -12,11 +12,12 @@ use crate::scoring::dto::scorecards::{
     ScoreEventOut, parse_month,
 };
 use chrono::Duration;
-use kefu_core::{Actor, FieldError, YearMonth};
+use kefu_core::{Actor, FieldError, Role, YearMonth};
 use kefu_scoring::scorecard::{Counting, ScorecardTemplates};
 use kefu_store::scorecards::{
     self as store, AppealChanges, AppealRow, EventChanges, ScoreEventRow,
 };
+use kefu_store::visibility::team_of_user;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 
 fn field(name: &str, code: &'static str, message: &str, rule: &'static str) -> ApiError {
@@ -378,7 +379,47 @@ pub fn appeal(
         None,
         snapshot(&out),
     )?;
+    let title = format!(
+        "{} 考核记录「{}」被申诉，请处理",
+        event.month, event.item_title
+    );
+    for decider in deciders(conn, &event)? {
+        let key = format!("score_appeal.filed:{}:{decider}", row.id);
+        notify(
+            conn,
+            ctx.now,
+            &decider,
+            &Notice {
+                kind: "score_appeal.filed",
+                title: &title,
+                body: &row.reason,
+                entity: Some(("score_appeal", &row.id)),
+                dedupe_key: Some(&key),
+            },
+        )?;
+    }
     Ok(out)
+}
+
+/// HR-S6: who is told of an appeal against `event`: the supervisor of the person's team,
+/// unless they issued it; otherwise the managers (other than the issuer).
+fn deciders(conn: &mut DbConnection, event: &ScoreEventRow) -> Result<Vec<String>, ApiError> {
+    let supervisor = match team_of_user(conn, &event.user_id)? {
+        Some(team) => kefu_store::teams::find(conn, &team)?.and_then(|t| t.supervisor_user_id),
+        None => None,
+    };
+    let enabled = |conn: &mut DbConnection, id: &str| {
+        kefu_store::users::is_enabled_with_any_role(conn, id, &[Role::Supervisor, Role::Manager])
+    };
+    if let Some(s) = supervisor.filter(|s| *s != event.issued_by && *s != event.user_id)
+        && enabled(conn, &s)?
+    {
+        return Ok(vec![s]);
+    }
+    Ok(kefu_store::users::enabled_with_role(conn, Role::Manager)?
+        .into_iter()
+        .filter(|m| *m != event.issued_by && *m != event.user_id)
+        .collect())
 }
 
 /// An appeal the caller may see (the appellant's records), else 404.

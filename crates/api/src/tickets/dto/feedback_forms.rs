@@ -10,7 +10,7 @@ use validator::Validate;
 /// One line of the parts used on the visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"part": "通讯板 TX-3", "quantity": 1, "serial": "SN2026-0012"}))]
+#[schema(example = json!({"part": "通讯板 TX-3", "quantity": 1, "serial": "SN2026-0012", "loan_id": "0192f0a0-0000-7000-8000-000000000031"}))]
 pub struct PartUsed {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -21,6 +21,13 @@ pub struct PartUsed {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub serial: Option<String>,
+    /// INV-2: the engineer's loan the part came from. When the customer signs the form, the
+    /// units of such lines are consumed on the ticket (`consumption` ledger rows, off the
+    /// loan): a serialised part by `serial` (one unit a line), a bulk part by `quantity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub loan_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

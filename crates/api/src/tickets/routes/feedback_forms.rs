@@ -231,8 +231,16 @@ async fn update_feedback_form(
 /// Who: only the visit's engineer (role `engineer`; 403 for anyone else; an invisible form is 404,
 /// ORG-5). Needs `If-Match`. TKT-7: 409 when the current version is signed already. A signer who is
 /// not an authorised contact of the site is accepted and flagged (`signer_authorised: false`). The
-/// signed version is in effect from then on and never changes. Triggers the audit entry
-/// `feedback_form.sign`.
+/// signed version is in effect from then on and never changes.
+///
+/// INV-2: lines of `parts_used` naming a `loan_id` (a loan of the form's engineer) are consumed
+/// on the form's ticket in the same transaction: `consumption` ledger rows out of the
+/// engineer's hands with the ticket's id, the units off the loan (closed once nothing is out).
+/// An amendment's signature consumes only the lines it adds. An unknown or another engineer's
+/// loan is 422 naming `parts_used` and `INV-2`; a unit not out on the loan, more than is out,
+/// a consumed line taken off an amendment, or a loan not issued are 422/409 naming `INV-2`.
+/// Triggers the audit entries and webhook events `feedback_form.sign` and, per loan consumed
+/// from, `stock_movement.consumption` and `part_loan.consume`.
 #[utoipa::path(
     tag = "feedback-forms",
     operation_id = "signFeedbackForm",
@@ -240,7 +248,8 @@ async fn update_feedback_form(
     request_body = SignFeedbackForm,
     responses(
         (status = 200, description = "Signed", body = FeedbackFormOut, headers(("ETag" = String))),
-        (status = 409, description = "The current version is signed already", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The current version is signed already; INV-2: a loan not issued", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks its rules (see `errors`); INV-2: a loaned line that does not fit its loan", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/feedback-forms/{id}/sign")]

@@ -1,9 +1,10 @@
 //! TKT-7 signing (the customer's signature sealed into the version) and the clerk's record
 //! of the hand-in.
 
+use crate::inventory::service::consumption::FormUse;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::ApiError;
-use crate::tickets::dto::feedback_forms::{FeedbackFormOut, ReceiveFeedbackForm};
+use crate::tickets::dto::feedback_forms::{FeedbackFormOut, PartUsed, ReceiveFeedbackForm};
 use crate::tickets::service::feedback_forms::{
     check_version, client_time, commit, due_changes, get_row, render, require_engineer, version_of,
 };
@@ -11,6 +12,7 @@ use crate::tickets::service::tickets::{field, get_row as get_ticket, ticket_scop
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use kefu_core::{Actor, Seal};
+use kefu_inventory::consumption::UsedLine;
 use kefu_store::DbConnection;
 use kefu_store::feedback_forms::{self as store, FormChanges, FormRow, VersionChanges};
 use kefu_store::visibility::Visible;
@@ -98,6 +100,22 @@ fn signature(
     Ok((row.id, seal))
 }
 
+/// The lines of a stored parts list that name the loan their part came from.
+fn loaned_lines(parts_used: &str) -> Result<Vec<UsedLine>, ApiError> {
+    let parts: Vec<PartUsed> = serde_json::from_str(parts_used)
+        .map_err(|e| ApiError::internal(format!("stored parts list is corrupt: {e}")))?;
+    Ok(parts
+        .into_iter()
+        .filter_map(|p| {
+            p.loan_id.map(|loan_id| UsedLine {
+                loan_id,
+                quantity: p.quantity,
+                serial: p.serial,
+            })
+        })
+        .collect())
+}
+
 /// TKT-7: the customer signs the draft version. The signature file's SHA-256 is sealed into
 /// the version, which is never written again; it becomes the version in effect. A signer
 /// who is not an authorised contact of the site is accepted and flagged.
@@ -141,6 +159,24 @@ pub fn sign(
     guards::check_signable(!store::update_unsigned_version(
         conn, &draft.id, &changes, ctx.now,
     )?)?;
+    // INV-2: the loaned parts the customer signs for as used are consumed on the ticket, in
+    // this transaction; an amendment consumes only what it adds.
+    let now_lines = loaned_lines(&draft.parts_used)?;
+    let before_lines = match form.signed_version_no {
+        Some(n) => loaned_lines(&version_of(conn, &form.id, n)?.parts_used)?,
+        None => Vec::new(),
+    };
+    crate::inventory::service::consumption::on_form_signed(
+        conn,
+        ctx,
+        ctx.now.with_timezone(&tz).date_naive(),
+        &FormUse {
+            ticket_id: &form.ticket_id,
+            engineer_id: &form.engineer_id,
+            now: &now_lines,
+            before: &before_lines,
+        },
+    )?;
     let mut form_changes = FormChanges {
         status: Some(guards::status_after_sign(form.status)),
         current_version_no: Some(form.current_version_no),

@@ -1,0 +1,1 @@
+ALTER TABLE licences DROP COLUMN voided_on;
