@@ -45,6 +45,12 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
     (&["products"], STAFF, "ProductRead is STAFF (roles.rs)"),
     (&["teams"], STAFF, "TeamRead is STAFF (roles.rs)"),
     (
+        &["exam-sessions"],
+        STAFF,
+        "ExamSessionRead is STAFF (kefu_scoring::access): a session is no one's record; \
+         recording a result needs a person one assesses, closing is the office's",
+    ),
+    (
         &["parts"],
         STAFF,
         "PartRead is STAFF (kefu_inventory::access)",

@@ -202,6 +202,9 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     scoring::routes::score_events::routes(cfg);
     scoring::routes::scorecards::routes(cfg);
     scoring::routes::leave::routes(cfg);
+    scoring::routes::exams::routes(cfg);
+    scoring::routes::probations::routes(cfg);
+    scoring::routes::promotion::routes(cfg);
     contracts::routes::contracts::routes(cfg);
     contracts::routes::reminders::routes(cfg);
     contracts::routes::commissioning::routes(cfg);

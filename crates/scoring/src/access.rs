@@ -52,10 +52,28 @@ pub enum Action {
     LeaveManagerDecide,
     /// HR-A3: HR's approval or refusal of long leave, after the manager's.
     LeaveHrDecide,
+    /// HR-T1/HR-T2/HR-S2: hold exam sessions and close them (HR, managers).
+    ExamSessionManage,
+    /// HR-T1/HR-T2/HR-S2: read exam sessions (no one's record: staff read them).
+    ExamSessionRead,
+    /// HR-T1/HR-T2/HR-S2: record a person's exam result (their assessor).
+    ExamResultRecord,
+    /// HR-T1/HR-T2/HR-S2: read exam results (within the privacy scope).
+    ExamResultRead,
+    /// HR-T1: open a new hire's probation (HR, managers).
+    ProbationOpen,
+    /// HR-T1: read probations (within the privacy scope).
+    ProbationRead,
+    /// HR-T1: approve a step of the confirmation (the manager, then executives).
+    ProbationApprove,
+    /// HR-T3: record a manager's assessment of a candidate for team lead.
+    PromotionAssess,
+    /// HR-T3: read assessments and promotion eligibility (within the privacy scope).
+    PromotionRead,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 30] = [
         Action::AttendanceClock,
         Action::AttendanceRead,
         Action::AttendanceImport,
@@ -77,6 +95,15 @@ impl Action {
         Action::LeaveRead,
         Action::LeaveManagerDecide,
         Action::LeaveHrDecide,
+        Action::ExamSessionManage,
+        Action::ExamSessionRead,
+        Action::ExamResultRecord,
+        Action::ExamResultRead,
+        Action::ProbationOpen,
+        Action::ProbationRead,
+        Action::ProbationApprove,
+        Action::PromotionAssess,
+        Action::PromotionRead,
     ];
 
     /// The rule a refusal of this action names.
@@ -92,7 +119,13 @@ impl Action {
             Action::ScorecardInputs => "HR-S1",
             Action::ScorecardFinalise => "HR-S3",
             Action::ScoreAppeal | Action::ScoreAppealDecide => "HR-S6",
-            Action::LeaveRead => "ORG-5",
+            Action::LeaveRead | Action::ExamResultRead | Action::ProbationRead => "ORG-5",
+            Action::ProbationOpen | Action::ProbationApprove => "HR-T1",
+            Action::PromotionAssess => "HR-T3",
+            Action::PromotionRead => "ORG-5",
+            Action::ExamSessionManage | Action::ExamSessionRead | Action::ExamResultRecord => {
+                "HR-T1"
+            }
             Action::LeaveRequest | Action::LeaveManagerDecide | Action::LeaveHrDecide => "HR-A3",
             Action::AttendanceClock
             | Action::AttendanceImport
@@ -142,6 +175,15 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::LeaveRead, STAFF),
     (Action::LeaveManagerDecide, &[Admin, Manager]),
     (Action::LeaveHrDecide, &[Admin, Hr]),
+    (Action::ExamSessionManage, &[Admin, Manager, Hr]),
+    (Action::ExamSessionRead, STAFF),
+    (Action::ExamResultRecord, &[Admin, Manager, Supervisor, Hr]),
+    (Action::ExamResultRead, STAFF),
+    (Action::ProbationOpen, &[Admin, Manager, Hr]),
+    (Action::ProbationRead, STAFF),
+    (Action::ProbationApprove, &[Admin, Manager, Executive]),
+    (Action::PromotionAssess, &[Admin, Manager]),
+    (Action::PromotionRead, STAFF),
 ];
 
 /// Privacy: the roles that act on anyone's card (issue events, enter inputs, finalise);
@@ -227,6 +269,28 @@ mod tests {
         assert!(assesses_everyone(&[Hr]));
         assert!(!assesses_everyone(&[Supervisor]));
         assert!(!assesses_everyone(&[Executive]));
+    }
+
+    #[test]
+    fn hr_t1_hr_and_managers_hold_exams_assessors_record_results() {
+        for role in [Hr, Manager, Admin] {
+            assert!(may(Action::ExamSessionManage, &[role]), "{role:?}");
+        }
+        assert!(!may(Action::ExamSessionManage, &[Supervisor]));
+        assert!(may(Action::ExamResultRecord, &[Supervisor]));
+        assert!(!may(Action::ExamResultRecord, &[Engineer]));
+        assert!(may(Action::ExamResultRead, &[Engineer]));
+        assert!(may(Action::ProbationApprove, &[Executive]));
+        assert!(!may(Action::ProbationApprove, &[Hr]));
+        assert!(!may(Action::ProbationOpen, &[Executive]));
+        assert!(may(Action::PromotionAssess, &[Manager]));
+        assert!(!may(Action::PromotionAssess, &[Supervisor]));
+        assert_eq!(
+            require(Action::ExamSessionManage, &[Engineer])
+                .unwrap_err()
+                .rule(),
+            Some("HR-T1")
+        );
     }
 
     #[test]

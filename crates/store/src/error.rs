@@ -412,6 +412,30 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
     ),
     // 000322_leave
     key("leave_requests_pkey", "leave_requests", &["id"], ID),
+    // 000330_exams: one result per person and session.
+    key("exam_sessions_pkey", "exam_sessions", &["id"], ID),
+    key("exam_results_pkey", "exam_results", &["id"], ID),
+    key(
+        "exam_results_session_user_key",
+        "exam_results",
+        &["session_id", "user_id"],
+        Some("user_id"),
+    ),
+    // 000331_probations: one probation per person.
+    key("probations_pkey", "probations", &["id"], ID),
+    key(
+        "probations_user_key",
+        "probations",
+        &["user_id"],
+        Some("user_id"),
+    ),
+    // 000332_promotion_assessments
+    key(
+        "promotion_assessments_pkey",
+        "promotion_assessments",
+        &["id"],
+        ID,
+    ),
     // 000101_contracts
     key("contracts_pkey", "contracts", &["id"], ID),
     // CON-1: a contract is renewed at most once.

@@ -1472,4 +1472,88 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    exam_sessions (id) {
+        id -> Text,
+        kind -> Text,
+        title -> Text,
+        exam_date -> Date,
+        parts -> Text,
+        department -> Nullable<Text>,
+        pass_mark -> BigInt,
+        retake_of -> Nullable<Text>,
+        attempt -> BigInt,
+        status -> Text,
+        created_by -> Text,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(repair_intakes, tickets);
+
+diesel::table! {
+    exam_results (id) {
+        id -> Text,
+        session_id -> Text,
+        user_id -> Text,
+        presence -> Text,
+        knowledge_written -> Nullable<BigInt>,
+        operation_written -> Nullable<BigInt>,
+        knowledge_counted -> Nullable<BigInt>,
+        operation_counted -> Nullable<BigInt>,
+        passed -> Bool,
+        top_place -> Bool,
+        flags -> Text,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(exam_results -> exam_sessions (session_id));
+diesel::allow_tables_to_appear_in_same_query!(exam_sessions, exam_results);
+
+diesel::table! {
+    probations (id) {
+        id -> Text,
+        user_id -> Text,
+        department -> Nullable<Text>,
+        starts_on -> Date,
+        ends_on -> Date,
+        status -> Text,
+        manager_approved_by -> Nullable<Text>,
+        manager_approved_at -> Nullable<Timestamp>,
+        executive_approved_by -> Nullable<Text>,
+        executive_approved_at -> Nullable<Timestamp>,
+        gm_approved_by -> Nullable<Text>,
+        gm_approved_at -> Nullable<Timestamp>,
+        opened_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    promotion_assessments (id) {
+        id -> Text,
+        user_id -> Text,
+        meets_abilities -> Bool,
+        note -> Text,
+        assessed_on -> Date,
+        assessed_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}

@@ -506,6 +506,42 @@ pub fn build() -> Fixture {
                "reason": format!("办事 {MARKER}")}),
     );
     records.insert("leave-requests", one(id(&leave)));
+    // An exam session is no one's record (staff read it); A's result in it is private to A,
+    // their supervisor and the office (HR-T1/HR-S2).
+    let exam = a.create(
+        &admin,
+        "/api/v1/exam-sessions",
+        json!({"kind": "monthly", "title": "3 月业务考试", "exam_date": "2026-03-10",
+               "parts": ["knowledge"]}),
+    );
+    records.insert("exam-sessions", one(id(&exam)));
+    let result = a.create(
+        &admin,
+        &format!("/api/v1/exam-sessions/{}/results", id(&exam)),
+        json!({"user_id": eng_a_id, "presence": "sat", "scores": {"knowledge": 88},
+               "note": format!("成绩 {MARKER}")}),
+    );
+    records.insert("exam-results", one(id(&result)));
+    // A's probation (HR-T1): private to A, their supervisor and the office.
+    let probation = a.create(
+        &admin,
+        "/api/v1/probations",
+        json!({"user_id": eng_a_id, "starts_on": "2026-03-02"}),
+    );
+    records.insert("probations", one(id(&probation)));
+    // HR-T3: the manager's assessment of A and A's eligibility: private to A, their
+    // supervisor and the office.
+    let assessment = a.create(
+        &admin,
+        "/api/v1/promotion-assessments",
+        json!({"user_id": eng_a_id, "meets_abilities": true,
+               "note": format!("能独立调试 {MARKER}")}),
+    );
+    records.insert("promotion-assessments", one(id(&assessment)));
+    records.insert(
+        "promotion-eligibility",
+        BTreeMap::from([("user_id", eng_a_id.clone())]),
+    );
 
     let article = a.create(
         &mgr,

@@ -14,6 +14,7 @@ use kefu_inventory::loans::LoanPolicy;
 use kefu_inventory::rma::RmaPolicy;
 use kefu_scoring::attendance::AttendanceTimes;
 use kefu_scoring::complaint_flags::ComplaintThresholds;
+use kefu_scoring::exams::TrainingRules;
 use kefu_scoring::fines::{FineCatalogue, LatenessFines};
 use kefu_scoring::grades::{GradeRules, StarRules};
 use kefu_scoring::leave::LeaveApproval;
@@ -74,7 +75,7 @@ const fn def<T: RuleSet + 'static>() -> &'static dyn RuleDef {
     &Typed::<T>(PhantomData)
 }
 
-pub static REGISTRY: [&dyn RuleDef; 21] = [
+pub static REGISTRY: [&dyn RuleDef; 22] = [
     def::<CommissioningRates>(),
     def::<MonthlyMultiplier>(),
     def::<CommissionShares>(),
@@ -86,6 +87,7 @@ pub static REGISTRY: [&dyn RuleDef; 21] = [
     def::<LatenessFines>(),
     def::<ComplaintThresholds>(),
     def::<LeaveApproval>(),
+    def::<TrainingRules>(),
     def::<GradeRules>(),
     def::<StarRules>(),
     def::<WorkHours>(),

@@ -1,5 +1,8 @@
 pub mod attendance;
+pub mod exams;
 pub mod fines;
 pub mod leave;
+pub mod probations;
+pub mod promotion;
 pub mod score_events;
 pub mod scorecards;

@@ -1,9 +1,12 @@
 pub mod attendance;
 pub mod clock_import;
 pub mod complaint_fines;
+pub mod exams;
 pub mod fines;
 pub mod lateness_fines;
 pub mod leave;
 pub mod privacy;
+pub mod probations;
+pub mod promotion;
 pub mod score_events;
 pub mod scorecards;

@@ -266,10 +266,12 @@ fn compute(
         .and_then(|i| set.template(&i.position))
         .or(set.templates.first())
         .ok_or_else(|| ApiError::internal("scorecard-templates has no template"))?;
-    let measures = match &inputs {
+    let mut measures = match &inputs {
         Some(i) => measures_of(i)?,
         None => BTreeMap::new(),
     };
+    // HR-S1: the month's exam results, where there are any, are its exam scores.
+    measures.extend(super::exams::month_scores(conn, user_id, month)?);
     let events: Vec<CardEvent> = store::month_events(conn, user_id, &key)?
         .into_iter()
         .map(|e| CardEvent {

@@ -1,0 +1,223 @@
+//! HR-T1: a new hire's probation, opened by HR or a manager with its length from
+//! `training-rules` (months, or working days of the work calendar), and its confirmation
+//! approved by the manager, an executive and the general manager in that order, from the
+//! probation's last day on and only once the new-hire exam is passed. Privacy as the rest of
+//! the domain.
+
+use super::privacy::{assesses, scope, sees};
+use crate::calendar::service::load_work_calendar_from;
+use crate::kernel::command::{Ctx, snapshot, written};
+use crate::kernel::error::ApiError;
+use crate::kernel::notify::{Notice, notify};
+use crate::kernel::rules::load_in_force;
+use crate::scoring::dto::probations::{OpenProbation, ProbationOut};
+use chrono::NaiveDate;
+use kefu_core::{Actor, FieldError, Role};
+use kefu_scoring::exams::{ExamKind, TrainingRules};
+use kefu_scoring::probation::{self as rules, ConfirmStep, ProbationStatus};
+use kefu_store::probations::{self as store, ProbationChanges, ProbationRow};
+use kefu_store::{DbConnection, new_id, to_db_time};
+
+fn field(name: &str, code: &'static str, message: &str) -> ApiError {
+    ApiError::Invalid(vec![FieldError::new(name, code, message).by_rule("HR-T1")])
+}
+
+fn rule(message: impl Into<String>) -> ApiError {
+    ApiError::Rule {
+        rule: "HR-T1",
+        message: message.into(),
+    }
+}
+
+/// A probation the caller may see, else 404.
+pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<ProbationRow, ApiError> {
+    let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    if row.deleted_at.is_some() || !sees(&scope(conn, actor)?, &row.user_id) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(row)
+}
+
+/// HR-T1: opens the probation of a person the caller assesses, ending after the
+/// `training-rules` length in force on its first day.
+pub fn open(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    input: OpenProbation,
+) -> Result<ProbationOut, ApiError> {
+    // Someone unseen and someone seen but not assessed read alike (ORG-5).
+    if !assesses(conn, actor, &input.user_id)? {
+        return Err(field(
+            "user_id",
+            "unknown",
+            "not a person you assess: HR or a manager opens a probation",
+        ));
+    }
+    let training = match load_in_force::<TrainingRules>(conn, input.starts_on) {
+        Ok(v) => v.value,
+        Err(ApiError::NotFound) => {
+            return Err(field(
+                "starts_on",
+                "range",
+                "no training rules were in force then",
+            ));
+        }
+        Err(other) => return Err(other),
+    };
+    if let Some(d) = &input.department
+        && training.department(d).is_none()
+    {
+        return Err(field(
+            "department",
+            "unknown",
+            "not a department of training-rules",
+        ));
+    }
+    let length = training.probation_in(input.department.as_deref());
+    let calendar = load_work_calendar_from(conn, input.starts_on)?;
+    let ends_on =
+        rules::ends_on(input.starts_on, length, &calendar).ok_or_else(|| ApiError::Rule {
+            rule: "CAL-1",
+            message: "the work calendar cannot place the probation's end".to_owned(),
+        })?;
+    let now = to_db_time(ctx.now);
+    let row = ProbationRow {
+        id: new_id(),
+        user_id: input.user_id,
+        department: input.department,
+        starts_on: input.starts_on,
+        ends_on,
+        status: ProbationStatus::Probation.as_str().to_owned(),
+        manager_approved_by: None,
+        manager_approved_at: None,
+        executive_approved_by: None,
+        executive_approved_at: None,
+        gm_approved_by: None,
+        gm_approved_at: None,
+        opened_by: actor.user_id.clone(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        deleted_at: None,
+    };
+    store::insert(conn, &row)?;
+    let out = ProbationOut::from(&row);
+    ctx.audit(
+        conn,
+        "probation.open",
+        ("probation", &row.id),
+        None,
+        snapshot(&out),
+    )?;
+    Ok(out)
+}
+
+/// HR-T1: whether `user_id` passed a new-hire exam (a first sitting or its retake).
+fn passed_new_hire_exam(conn: &mut DbConnection, user_id: &str) -> Result<bool, ApiError> {
+    Ok(
+        kefu_store::exams::results_of_kind(conn, user_id, ExamKind::NewHire.as_str())?
+            .iter()
+            .any(|(_, r)| r.passed),
+    )
+}
+
+/// HR-T1: the approval `step` of the confirmation: 403 for a role that does not give it
+/// (the manager's step a manager's, the executive's and the GM's an executive's; admins
+/// any), 409 out of order, 422 before the probation's last day, without a passed new-hire
+/// exam, by the new hire themselves or by someone who approved an earlier step.
+#[allow(clippy::too_many_arguments)]
+pub fn approve(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    today: NaiveDate,
+    id: &str,
+    version: i64,
+    step: ConfirmStep,
+) -> Result<ProbationOut, ApiError> {
+    let before = get(conn, actor, id)?;
+    let role = rules::approver_role(step);
+    if !actor.has_role(role) && !actor.has_role(Role::Admin) {
+        return Err(ApiError::from(kefu_core::DomainError::Forbidden {
+            rule: "HR-T1",
+            message: format!(
+                "the {} approval is given by a {}",
+                step.as_str(),
+                role.as_str()
+            ),
+        }));
+    }
+    let from: ProbationStatus = before
+        .status
+        .parse()
+        .map_err(|e: kefu_core::ParseEnumError| ApiError::internal(e))?;
+    let to = rules::approve(from, step)?;
+    if before.user_id == actor.user_id {
+        return Err(rule("nobody approves their own confirmation"));
+    }
+    let earlier = [&before.manager_approved_by, &before.executive_approved_by];
+    if earlier
+        .iter()
+        .any(|by| by.as_deref() == Some(actor.user_id.as_str()))
+    {
+        return Err(rule(
+            "each approval is another person's: the GM is not the executive who approved",
+        ));
+    }
+    if today < before.ends_on {
+        return Err(rule(format!(
+            "the probation lasts until {}: the confirmation follows it",
+            before.ends_on
+        )));
+    }
+    if !passed_new_hire_exam(conn, &before.user_id)? {
+        return Err(rule("the new-hire exam is not passed (HR-T1)"));
+    }
+    let me = Some(actor.user_id.clone());
+    let now = Some(to_db_time(ctx.now));
+    let mut changes = ProbationChanges {
+        status: Some(to.as_str().to_owned()),
+        ..ProbationChanges::default()
+    };
+    match step {
+        ConfirmStep::Manager => {
+            changes.manager_approved_by = Some(me);
+            changes.manager_approved_at = Some(now);
+        }
+        ConfirmStep::Executive => {
+            changes.executive_approved_by = Some(me);
+            changes.executive_approved_at = Some(now);
+        }
+        ConfirmStep::Gm => {
+            changes.gm_approved_by = Some(me);
+            changes.gm_approved_at = Some(now);
+        }
+    }
+    written(store::update(conn, id, version, &changes, ctx.now)?)?;
+    let after = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let out = ProbationOut::from(&after);
+    ctx.audit(
+        conn,
+        "probation.approve",
+        ("probation", id),
+        snapshot(&ProbationOut::from(&before)),
+        snapshot(&out),
+    )?;
+    if to == ProbationStatus::Confirmed {
+        let key = format!("probation.confirmed:{id}");
+        notify(
+            conn,
+            ctx.now,
+            &after.user_id,
+            &Notice {
+                kind: "probation.confirmed",
+                title: "试用期已转正",
+                body: "",
+                entity: Some(("probation", id)),
+                dedupe_key: Some(&key),
+            },
+        )?;
+    }
+    Ok(out)
+}

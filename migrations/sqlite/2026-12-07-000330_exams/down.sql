@@ -1,0 +1,2 @@
+DROP TABLE exam_results;
+DROP TABLE exam_sessions;

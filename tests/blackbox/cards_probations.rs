@@ -1,0 +1,138 @@
+//! HR-T1 over HTTP: a new hire's probation (2 months, or 50 working days of the work calendar
+//! in the technical service) and its confirmation by the manager, an executive and the
+//! general manager, in order, once the new-hire exam is passed.
+use crate::cards_scorecards::{ok, world};
+use crate::{actions, audit_of};
+use kefu_blackbox::Resp;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "Secret-pass-123";
+
+#[test]
+fn hr_t1_probation_then_confirmation_by_manager_executive_and_gm() {
+    let w = world("2026-03-02T09:00:00+08:00");
+    let app = &w.app;
+    let exec = |name: &str| {
+        app.create_user(&w.admin, name, &["executive"], PASSWORD);
+        app.token(name, PASSWORD)
+    };
+    let (vp, gm) = (exec("vp"), exec("gm"));
+    let open = |token: &str, body: Value| {
+        app.post("/api/v1/probations")
+            .bearer(token)
+            .json(&body)
+            .send()
+    };
+    let p = ok(
+        open(
+            &w.hr,
+            json!({"user_id": w.rep_id, "starts_on": "2026-03-02"}),
+        ),
+        201,
+    );
+    assert_eq!(
+        (&p["ends_on"], &p["status"], &p["next_step"]),
+        (&json!("2026-05-01"), &json!("probation"), &json!("manager"))
+    );
+    open(
+        &w.hr,
+        json!({"user_id": w.rep_id, "starts_on": "2026-03-02"}),
+    )
+    .problem(409, "conflict");
+    open(
+        &vp,
+        json!({"user_id": w.rep2_id, "starts_on": "2026-03-02"}),
+    )
+    .problem(403, "forbidden");
+    // Fifty working days of the 2026 calendar (Qingming and May Day off, 9 May worked).
+    let tech = ok(
+        open(
+            &w.manager,
+            json!({"user_id": w.rep2_id, "starts_on": "2026-03-02",
+                   "department": "technical_service"}),
+        ),
+        201,
+    );
+    assert_eq!(tech["ends_on"], "2026-05-13");
+    let url = format!("/api/v1/probations/{}", p["id"].as_str().unwrap());
+    app.get(&url)
+        .bearer(&w.stranger)
+        .send()
+        .problem(404, "not-found");
+    ok(app.get(&url).bearer(&w.rep).send(), 200);
+
+    let approve = |token: &str, p: &Value, step: &str| -> Resp {
+        app.post(&format!("{url}/approve"))
+            .bearer(token)
+            .if_match(&format!("\"{}\"", p["version"]))
+            .json(&json!({"step": step}))
+            .send()
+    };
+    let p422 = approve(&w.manager, &p, "manager").problem(422, "rule-violation");
+    assert_eq!(p422["rule"], "HR-T1", "not before the probation's end");
+    w.clock.set("2026-05-06T10:00:00+08:00");
+    approve(&vp, &p, "executive").rule_conflict("HR-T1");
+    approve(&w.hr, &p, "manager").problem(403, "forbidden");
+    let p422 = approve(&w.manager, &p, "manager").problem(422, "rule-violation");
+    assert_eq!(p422["rule"], "HR-T1", "the new-hire exam first");
+    let exam = ok(
+        app.post("/api/v1/exam-sessions")
+            .bearer(&w.hr)
+            .json(
+                &json!({"kind": "new_hire", "title": "新员工考核", "exam_date": "2026-03-02",
+                           "parts": ["knowledge", "operation"]}),
+            )
+            .send(),
+        201,
+    );
+    ok(
+        app.post(&format!(
+            "/api/v1/exam-sessions/{}/results",
+            exam["id"].as_str().unwrap()
+        ))
+        .bearer(&w.sup)
+        .json(&json!({"user_id": w.rep_id, "presence": "sat",
+                       "scores": {"knowledge": 85, "operation": 82}}))
+        .send(),
+        201,
+    );
+    let p = ok(approve(&w.manager, &p, "manager"), 200);
+    assert_eq!(p["status"], "manager_approved");
+    approve(&vp, &p, "gm").rule_conflict("HR-T1");
+    let p = ok(approve(&vp, &p, "executive"), 200);
+    let p422 = approve(&vp, &p, "gm").problem(422, "rule-violation");
+    assert_eq!(p422["rule"], "HR-T1", "the GM is another executive");
+    let p = ok(approve(&gm, &p, "gm"), 200);
+    assert_eq!(
+        (&p["status"], &p["next_step"]),
+        (&json!("confirmed"), &json!(null))
+    );
+    approve(&gm, &p, "gm").rule_conflict("HR-T1");
+    let inbox = ok(
+        app.get("/api/v1/me/notifications").bearer(&w.rep).send(),
+        200,
+    );
+    assert!(
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "probation.confirmed")
+    );
+    assert_eq!(
+        actions(&audit_of(
+            app,
+            &w.admin,
+            "probation",
+            p["id"].as_str().unwrap()
+        )),
+        [
+            "probation.open",
+            "probation.approve",
+            "probation.approve",
+            "probation.approve"
+        ]
+    );
+    let mine = ok(app.get("/api/v1/probations").bearer(&w.rep).send(), 200);
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+}
