@@ -34,6 +34,27 @@ fn hr_t1_probation_then_confirmation_by_manager_executive_and_gm() {
         (&p["ends_on"], &p["status"], &p["next_step"]),
         (&json!("2026-05-01"), &json!("probation"), &json!("manager"))
     );
+    // ORG-2 follows: the new hire's employee record leaves training for probation.
+    let employee = |user_id: &str| -> Value {
+        let all = ok(
+            app.get("/api/v1/employees?limit=200")
+                .bearer(&w.admin)
+                .send(),
+            200,
+        );
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["user_id"] == user_id)
+            .cloned()
+            .unwrap()
+    };
+    let e = employee(&w.rep_id);
+    assert_eq!(
+        (&e["employment_status"], &e["status_since"]),
+        (&json!("probation"), &json!("2026-03-02"))
+    );
     open(
         &w.hr,
         json!({"user_id": w.rep_id, "starts_on": "2026-03-02"}),
@@ -108,6 +129,31 @@ fn hr_t1_probation_then_confirmation_by_manager_executive_and_gm() {
         (&json!("confirmed"), &json!(null))
     );
     approve(&gm, &p, "gm").rule_conflict("HR-T1");
+    let e = employee(&w.rep_id);
+    assert_eq!(
+        (&e["employment_status"], &e["status_since"]),
+        (&json!("regular"), &json!("2026-05-06")),
+        "confirmed: a regular employee from the confirmation's day"
+    );
+    let history = ok(
+        app.get(&format!(
+            "/api/v1/employees/{}/status-history",
+            e["id"].as_str().unwrap()
+        ))
+        .bearer(&w.admin)
+        .send(),
+        200,
+    );
+    let statuses: Vec<&Value> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["status"])
+        .collect();
+    assert!(
+        statuses.contains(&&json!("probation")) && statuses.contains(&&json!("regular")),
+        "{history}"
+    );
     let inbox = ok(
         app.get("/api/v1/me/notifications").bearer(&w.rep).send(),
         200,

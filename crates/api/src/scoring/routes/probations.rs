@@ -32,7 +32,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// on `user_id`). HR, managers and admins (403 otherwise); a person the caller does not
 /// assess, themselves included, is 422 `HR-T1` on `user_id`; an unknown department 422
 /// `HR-T1`. The confirmation follows (`approveProbation`). Triggers the audit entry and
-/// webhook event `probation.open`.
+/// webhook event `probation.open`; a person whose employee record is still in `training`
+/// moves to `probation` from `starts_on` (ORG-2 history, `employee.change_status`).
 #[utoipa::path(
     tag = "scorecards",
     operation_id = "openProbation",
@@ -154,8 +155,9 @@ async fn get_probation(
 /// passed new-hire exam (`recordExamResult` on a `new_hire` session or its retake), by the
 /// new hire or by someone who approved an earlier step: 422 `HR-T1`. A probation the caller
 /// may not see is 404. Needs `If-Match`. The `gm` step confirms it. Triggers the audit entry
-/// and webhook event `probation.approve`, and at confirmation the notice
-/// `probation.confirmed` to the new hire.
+/// and webhook event `probation.approve`; at confirmation, the notice `probation.confirmed` to
+/// the new hire and, when their employee record is in `probation`, its move to `regular` from
+/// that day (ORG-2 history, `employee.change_status`).
 #[utoipa::path(
     tag = "scorecards",
     operation_id = "approveProbation",

@@ -10,9 +10,10 @@ use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify::{Notice, notify};
 use crate::kernel::rules::load_in_force;
+use crate::org::dto::employees::ChangeEmploymentStatus;
 use crate::scoring::dto::probations::{OpenProbation, ProbationOut};
 use chrono::NaiveDate;
-use kefu_core::{Actor, FieldError, Role};
+use kefu_core::{Actor, EmploymentStatus, FieldError, Role};
 use kefu_scoring::exams::{ExamKind, TrainingRules};
 use kefu_scoring::probation::{self as rules, ConfirmStep, ProbationStatus};
 use kefu_store::probations::{self as store, ProbationChanges, ProbationRow};
@@ -110,7 +111,51 @@ pub fn open(
         None,
         snapshot(&out),
     )?;
+    advance_employment(
+        conn,
+        ctx,
+        &row.user_id,
+        EmploymentStatus::Training,
+        row.starts_on,
+        "试用期开始（HR-T1）",
+    )?;
     Ok(out)
+}
+
+/// ORG-2 follows HR-T1: the person's employee record, when it is still at `from`, takes the
+/// next status from `effective_on` (or the day its current status began, if later), with
+/// its history entry. A record elsewhere (already moved on by hand, or none) is left alone.
+fn advance_employment(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    user_id: &str,
+    from: EmploymentStatus,
+    effective_on: NaiveDate,
+    note: &str,
+) -> Result<(), ApiError> {
+    let Some(employee) = kefu_store::employees::find_by_user(conn, user_id)? else {
+        return Ok(());
+    };
+    if employee.employment_status != from.as_str() || employee.deleted_at.is_some() {
+        return Ok(());
+    }
+    let next = match from {
+        EmploymentStatus::Training => EmploymentStatus::Probation,
+        EmploymentStatus::Probation => EmploymentStatus::Regular,
+        _ => return Ok(()),
+    };
+    crate::org::service::employees::change_status(
+        conn,
+        ctx,
+        &employee.id,
+        employee.version,
+        ChangeEmploymentStatus {
+            status: next,
+            effective_on: effective_on.max(employee.status_since),
+            note: Some(note.to_owned()),
+        },
+    )?;
+    Ok(())
 }
 
 /// HR-T1: whether `user_id` passed a new-hire exam (a first sitting or its retake).
@@ -205,6 +250,14 @@ pub fn approve(
         snapshot(&out),
     )?;
     if to == ProbationStatus::Confirmed {
+        advance_employment(
+            conn,
+            ctx,
+            &after.user_id,
+            EmploymentStatus::Probation,
+            today,
+            "试用期转正（HR-T1）",
+        )?;
         let key = format!("probation.confirmed:{id}");
         notify(
             conn,
