@@ -9,7 +9,7 @@ use crate::kernel::middleware::{idempotency, observe, rate_limit, reject_nul};
 use crate::kernel::openapi::{self, ApiDoc};
 use crate::kernel::state::AppState;
 use crate::{
-    calendar, contracts, customers, equipment, inventory, org, platform, scoring, tickets,
+    billing, calendar, contracts, customers, equipment, inventory, org, platform, scoring, tickets,
 };
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
@@ -212,6 +212,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     contracts::routes::maintenance::routes(cfg);
     contracts::routes::licences::routes(cfg);
     contracts::routes::controller_data::routes(cfg);
+    billing::routes::routes(cfg);
 }
 
 /// Every kind of job this build runs.

@@ -4,6 +4,7 @@
 //! thin CLI over [`server`].
 
 pub mod app;
+pub mod billing;
 pub mod calendar;
 pub mod contracts;
 pub mod customers;

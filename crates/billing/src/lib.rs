@@ -1,5 +1,6 @@
 //! Fees, payments, commissions, expenses and payroll (domain.md §5: BIL-*): pure rules, no I/O.
 
+pub mod access;
 pub mod commissioning;
 pub mod repair;
 pub mod shares;

@@ -1,0 +1,5 @@
+// -- customer-facing money --
+
+// -- commissions and payroll --
+
+// -- expenses --

@@ -1,0 +1,1 @@
+//! The billing domain's scheduled work (registered in `app::job_registry`).

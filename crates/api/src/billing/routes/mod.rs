@@ -1,0 +1,10 @@
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The billing domain's routes, one file per resource.
+pub fn routes(_cfg: &mut ServiceConfig) {
+    // -- customer-facing money --
+
+    // -- commissions and payroll --
+
+    // -- expenses --
+}

@@ -1,0 +1,7 @@
+pub mod privacy;
+
+// -- customer-facing money --
+
+// -- commissions and payroll --
+
+// -- expenses --

@@ -1,0 +1,105 @@
+//! Who may run which command or read of the billing domain (ORG-1 roles), as data: [`ROLES`]
+//! is what the routes check before loading anything (403 otherwise).
+//!
+//! Two kinds of record live here. Customer-facing money (fee schedule, quotes, payments,
+//! invoices, receivables) belongs to a customer and follows the customer's ORG-5 visibility.
+//! People's money (commission lines, expense claims, advances, payroll statements) is private:
+//! one's own; finance, HR and management everyone's ([`SEE_ALL`]); a supervisor also their
+//! teams' members' commission lines, never salaries. Anything else reads as 404.
+//!
+//! The table is kept in three sections (customer-facing money, commissions and payroll,
+//! expenses) so each part of the domain adds its rows in its own place.
+
+use Role::*;
+use kefu_core::{DomainError, Role};
+
+/// The guarded commands and reads of the billing domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    // -- customer-facing money (BIL-1 … BIL-8) --
+
+    // -- commissions and payroll (BIL-9 … BIL-13) --
+
+    // -- expenses (BIL-14 … BIL-17) --
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        // -- customer-facing money --
+
+        // -- commissions and payroll --
+
+        // -- expenses --
+    ];
+
+    /// The rule a refusal of this action names.
+    pub fn rule(self) -> &'static str {
+        match self {
+            // -- customer-facing money --
+
+            // -- commissions and payroll --
+
+            // -- expenses --
+        }
+    }
+}
+
+/// Everyone who works here: all roles but `customer_contact`.
+pub const STAFF: &[Role] = &[
+    Admin,
+    Manager,
+    Supervisor,
+    Clerk,
+    Engineer,
+    CallbackAgent,
+    QaInspector,
+    Finance,
+    Hr,
+    Executive,
+];
+
+/// Privacy of people's money: the roles that see everyone's commission lines, claims,
+/// advances and statements.
+pub const SEE_ALL: &[Role] = &[Admin, Manager, Finance, Hr, Executive];
+
+/// Who may run each action. Every [`Action`] has exactly one row (a test checks it).
+pub const ROLES: &[(Action, &[Role])] = &[
+    // -- customer-facing money --
+
+    // -- commissions and payroll --
+
+    // -- expenses --
+];
+
+pub fn may(action: Action, roles: &[Role]) -> bool {
+    kefu_core::access::may(ROLES, action, roles)
+}
+
+pub fn require(action: Action, roles: &[Role]) -> Result<(), DomainError> {
+    kefu_core::access::require(ROLES, action, action.rule(), roles)
+}
+
+/// Privacy: whether `roles` see everyone's people-money records.
+pub fn sees_everyone(roles: &[Role]) -> bool {
+    roles.iter().any(|r| SEE_ALL.contains(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_exactly_one_row() {
+        for action in Action::ALL {
+            assert_eq!(ROLES.iter().filter(|(a, _)| a == action).count(), 1);
+        }
+        assert_eq!(ROLES.len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn finance_hr_and_management_see_everyone_engineers_and_supervisors_do_not() {
+        assert!(sees_everyone(&[Finance]) && sees_everyone(&[Hr]) && sees_everyone(&[Manager]));
+        assert!(!sees_everyone(&[Engineer]) && !sees_everyone(&[Supervisor]));
+        assert!(!STAFF.contains(&CustomerContact));
+    }
+}
