@@ -44,7 +44,7 @@ define run_tests
 	fi
 endef
 
-lint: fmt clippy check-deps module-cycles openapi-check
+lint: fmt clippy check-deps module-cycles openapi-check spec-lint
 
 fmt:
 	$(CARGO) fmt --all -- --check

@@ -388,3 +388,55 @@ fn integral_numbers_written_with_a_fraction_are_integers() {
         .send()
         .problem(400, "bad-request");
 }
+
+#[test]
+fn a_string_longer_than_its_spec_max_length_is_refused_even_when_the_excess_is_spaces() {
+    // Strings are trimmed before the DTO's rules run, but the spec's `maxLength` is about the
+    // text as sent: the server keeps the limit the document states, not a looser one.
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let spec = app.get("/api/v1/openapi.json").send().json();
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(schemas["CreateCity"]["properties"]["name"]["maxLength"], 50);
+    assert_eq!(schemas["CountyItem"]["maxLength"], 50);
+    assert_eq!(
+        schemas["CreateCity"]["properties"]["counties"]["items"]["$ref"],
+        "#/components/schemas/CountyItem"
+    );
+
+    let padded = format!("  衢州{}", " ".repeat(49));
+    let refused = app
+        .post("/api/v1/cities")
+        .bearer(&admin)
+        .json(&json!({"name": padded, "province": "浙江"}))
+        .send()
+        .problem(422, "validation");
+    assert_eq!(refused["errors"][0]["field"], "name");
+    assert_eq!(refused["errors"][0]["code"], "length");
+
+    let refused = app
+        .post("/api/v1/cities")
+        .bearer(&admin)
+        .json(&json!({"name": "衢州", "province": "浙江", "counties": ["江山市", "县".repeat(51)]}))
+        .send()
+        .problem(422, "validation");
+    assert_eq!(refused["errors"][0]["field"], "counties[1]");
+    // Nothing was written.
+    let listed = app
+        .get("/api/v1/cities?q=衢州")
+        .bearer(&admin)
+        .send()
+        .json();
+    assert_eq!(listed["items"], json!([]));
+
+    // Within the limit, surrounding spaces are trimmed as always.
+    let created = app
+        .post("/api/v1/cities")
+        .bearer(&admin)
+        .json(&json!({"name": " 衢州 ", "province": "浙江", "counties": [" 江山市 "]}))
+        .send();
+    assert_eq!(created.status, 201, "{}", created.body);
+    let city = created.json();
+    assert_eq!(city["name"], "衢州");
+    assert_eq!(city["counties"], json!(["江山市"]));
+}

@@ -144,6 +144,7 @@ pub fn build(
     // The spec and the docs are registered before the `/api/v1` scope, which would otherwise
     // claim `/api/v1/openapi.json`.
     let known = web::Data::new(KnownRoutes::from_spec(&spec));
+    openapi::limits::install(&spec);
     let docs = App::new()
         .app_data(state)
         .app_data(known)

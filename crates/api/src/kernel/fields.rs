@@ -60,3 +60,33 @@ where
     }
     Ok(text)
 }
+
+/// Declares a schema-only type for the items of a list of strings (`#[schema(value_type =
+/// Vec<Name>)]`): `min..=max` characters once trimmed, at most `max` as sent. utoipa states no
+/// bound on a `Vec<String>`'s items, and `openapi::limits` enforces the `maxLength` stated here.
+macro_rules! text_item {
+    ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::Type::String)
+                    .max_length(Some($max))
+                    .pattern(Some($crate::kernel::openapi::trimmed_text_pattern($min, $max)))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+pub(crate) use text_item;
+
+text_item!(
+    /// The id of a record named in a list (64 characters at most, like every id).
+    RecordIdItem,
+    1,
+    64
+);

@@ -85,12 +85,12 @@ pub struct CreateContract {
     /// Sites of that customer.
     #[serde(default)]
     #[validate(length(max = 100))]
-    #[schema(max_items = 100)]
+    #[schema(max_items = 100, value_type = Vec<crate::kernel::fields::RecordIdItem>)]
     pub site_ids: Vec<String>,
     /// Equipment at that customer's sites.
     #[serde(default)]
     #[validate(length(max = 500))]
-    #[schema(max_items = 500)]
+    #[schema(max_items = 500, value_type = Vec<crate::kernel::fields::RecordIdItem>)]
     pub equipment_ids: Vec<String>,
     /// An enabled user with the engineer role.
     #[validate(length(min = 1, max = 64))]
@@ -98,7 +98,7 @@ pub struct CreateContract {
     pub signer_id: String,
     #[serde(default)]
     #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, value_type = Vec<crate::kernel::fields::RecordIdItem>)]
     pub executor_ids: Vec<String>,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
@@ -123,16 +123,16 @@ pub struct UpdateContract {
     #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
     #[validate(length(max = 100))]
-    #[schema(max_items = 100)]
+    #[schema(max_items = 100, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
     pub site_ids: Option<Vec<String>>,
     #[validate(length(max = 500))]
-    #[schema(max_items = 500)]
+    #[schema(max_items = 500, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
     pub equipment_ids: Option<Vec<String>>,
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub signer_id: Option<String>,
     #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
     pub executor_ids: Option<Vec<String>>,
     pub period_start: Option<NaiveDate>,
     pub period_end: Option<NaiveDate>,

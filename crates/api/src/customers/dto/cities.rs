@@ -5,6 +5,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+crate::kernel::fields::text_item!(
+    /// A county of a city (ORG-3): at most 50 characters; blank names are dropped.
+    CountyItem,
+    0,
+    50
+);
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CityOut {
     pub id: String,
@@ -50,7 +57,7 @@ pub struct CreateCity {
     pub has_station: bool,
     #[serde(default)]
     #[validate(length(max = 100))]
-    #[schema(max_items = 100)]
+    #[schema(max_items = 100, value_type = Vec<CountyItem>)]
     pub counties: Vec<String>,
 }
 
@@ -66,7 +73,7 @@ pub struct UpdateCity {
     pub province: Option<String>,
     pub has_station: Option<bool>,
     #[validate(length(max = 100))]
-    #[schema(max_items = 100)]
+    #[schema(max_items = 100, value_type = Option<Vec<CountyItem>>)]
     pub counties: Option<Vec<String>>,
 }
 

@@ -98,6 +98,7 @@ pub struct CreateContactLogin {
     /// The login's username (as `username` of `CreateUser`); its password is generated and
     /// returned once.
     #[schema(
+        max_length = 64,
         pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[A-Za-z0-9][A-Za-z0-9._-]{1,63}[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
     )]
     pub username: String,

@@ -21,7 +21,7 @@ pub struct CountLine {
     /// Serialised parts: the units present (1–100 characters each).
     #[serde(default)]
     #[validate(length(max = 500))]
-    #[schema(max_items = 500)]
+    #[schema(max_items = 500, value_type = Vec<crate::inventory::dto::SerialItem>)]
     pub serials: Vec<String>,
     /// Bulk parts: how many of those counted are damaged (at most `quantity`).
     #[validate(range(min = 0, max = 1_000_000_i64))]
@@ -30,7 +30,7 @@ pub struct CountLine {
     /// Serialised parts: the units present that are damaged (each one of `serials`).
     #[serde(default)]
     #[validate(length(max = 500))]
-    #[schema(max_items = 500)]
+    #[schema(max_items = 500, value_type = Vec<crate::inventory::dto::SerialItem>)]
     pub damaged_serials: Vec<String>,
 }
 

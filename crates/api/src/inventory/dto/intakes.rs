@@ -85,7 +85,7 @@ pub struct CreateIntake {
     pub visible_damage: Option<String>,
     #[serde(default)]
     #[validate(length(max = 30))]
-    #[schema(max_items = 30, value_type = Vec<String>)]
+    #[schema(max_items = 30, value_type = Vec<crate::inventory::dto::AccessoryItem>)]
     pub accessories: Vec<String>,
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
@@ -125,7 +125,7 @@ pub struct UpdateIntake {
     #[schema(min_length = 1, max_length = 2000, value_type = Option<String>)]
     pub visible_damage: Option<Option<String>>,
     #[validate(length(max = 30))]
-    #[schema(max_items = 30, value_type = Option<Vec<String>>)]
+    #[schema(max_items = 30, value_type = Option<Vec<crate::inventory::dto::AccessoryItem>>)]
     pub accessories: Option<Vec<String>>,
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]

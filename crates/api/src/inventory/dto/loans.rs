@@ -72,7 +72,7 @@ pub struct RequestLoan {
     /// Serialised parts: the units asked for (1–100 characters each).
     #[serde(default)]
     #[validate(length(max = 200))]
-    #[schema(max_items = 200)]
+    #[schema(max_items = 200, value_type = Vec<crate::inventory::dto::SerialItem>)]
     pub serials: Vec<String>,
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
@@ -105,7 +105,7 @@ pub struct ReturnLoan {
     /// Serialised parts: the units that come back; each must be out on this loan.
     #[serde(default)]
     #[validate(length(max = 200))]
-    #[schema(max_items = 200)]
+    #[schema(max_items = 200, value_type = Vec<crate::inventory::dto::SerialItem>)]
     pub serials: Vec<String>,
     /// The units come back unused.
     #[serde(default)]
@@ -124,7 +124,7 @@ pub struct ReportLoss {
     /// Serialised parts: the units; each must be out on this loan.
     #[serde(default)]
     #[validate(length(max = 200))]
-    #[schema(max_items = 200)]
+    #[schema(max_items = 200, value_type = Vec<crate::inventory::dto::SerialItem>)]
     pub serials: Vec<String>,
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]

@@ -128,7 +128,7 @@ pub struct RecordMovement {
     /// Serialised parts: the units moved, each once (1–100 characters each).
     #[serde(default)]
     #[validate(length(max = 200))]
-    #[schema(max_items = 200)]
+    #[schema(max_items = 200, value_type = Vec<crate::inventory::dto::SerialItem>)]
     pub serials: Vec<String>,
     /// Where the stock is taken from: needed by issue, return, consumption, loss and damage,
     /// and by a count adjustment that found less; refused on a receipt.

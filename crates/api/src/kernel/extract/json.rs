@@ -132,6 +132,9 @@ pub fn parse_value<T: DeserializeOwned + Validate>(
             errors: vec![FieldError::new(field, "format", "contains a NUL character")],
         });
     }
+    // The spec's `maxLength` holds for the text as sent, before trimming; an unreadable body
+    // is still the 400 it was.
+    let overlong = crate::kernel::openapi::limits::overlong(std::any::type_name::<T>(), &value);
     trim_strings(&mut value, false);
     integral_numbers(&mut value);
     let dto: T = serde_path_to_error::deserialize(value).map_err(|e| {
@@ -149,6 +152,9 @@ pub fn parse_value<T: DeserializeOwned + Validate>(
             errors: vec![FieldError::new(field, code, inner)],
         }
     })?;
+    if !overlong.is_empty() {
+        return Err(ApiError::Invalid(overlong));
+    }
     dto.validate()?;
     Ok(dto)
 }

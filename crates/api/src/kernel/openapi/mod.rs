@@ -15,6 +15,7 @@ use utoipa::openapi::{
 use utoipa::{IntoParams, Modify, OpenApi};
 
 pub(crate) mod headers;
+pub mod limits;
 mod links;
 
 #[derive(OpenApi)]
@@ -357,7 +358,7 @@ fn client_id_pattern() -> String {
 }
 
 /// Text of `min..=max` characters (`min` 0 or 1) once trimmed, without NUL.
-fn trimmed_text_pattern(min: usize, max: usize) -> String {
+pub(crate) fn trimmed_text_pattern(min: usize, max: usize) -> String {
     let edge = format!(r"[^\x00{WS}]");
     let mut text = match max {
         0 => String::new(),
@@ -378,9 +379,35 @@ fn is_string(o: &Object) -> bool {
     }
 }
 
+/// The longest phone number as sent: 20 digits with their separators (`fields::phone_ok`).
+pub const PHONE_MAX_CHARS: usize = 40;
+/// The longest spelling of a UUID `uuid::Uuid::parse_str` takes (`urn:uuid:` and 36).
+const CLIENT_ID_MAX_CHARS: usize = 45;
+/// An RFC 3339 date-time with nanoseconds and an offset: `2026-03-06T16:40:00.123456789+08:00`.
+const DATE_TIME_MAX_CHARS: usize = 35;
+
+/// The length a request string's format or name implies, where its DTO states none.
+fn implied_max_length(name: &str, o: &Object) -> Option<usize> {
+    match &o.format {
+        Some(SchemaFormat::KnownFormat(KnownFormat::Date)) => Some(10),
+        Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)) => Some(DATE_TIME_MAX_CHARS),
+        _ if name == "phone" => Some(PHONE_MAX_CHARS),
+        _ if name == "id" => Some(CLIENT_ID_MAX_CHARS),
+        _ => None,
+    }
+}
+
 /// States the rules of a request string named `name`, unless its schema already has them.
+/// Every request string gets a `maxLength` (OWASP API4: what a client may send is bounded),
+/// which `limits` enforces on the text as sent.
 fn state_string_rules(name: &str, o: &mut Object) {
-    if !is_string(o) || o.pattern.is_some() || o.enum_values.is_some() || o.format.is_some() {
+    if !is_string(o) || o.enum_values.is_some() {
+        return;
+    }
+    if o.max_length.is_none() {
+        o.max_length = implied_max_length(name, o);
+    }
+    if o.pattern.is_some() || o.format.is_some() {
         return;
     }
     let pattern = if name.contains("password") {
@@ -390,8 +417,8 @@ fn state_string_rules(name: &str, o: &mut Object) {
         phone_pattern()
     } else if name == "id" {
         client_id_pattern()
-    } else if let Some(max) = o.max_length.take() {
-        trimmed_text_pattern(o.min_length.take().unwrap_or(0), max)
+    } else if let Some(max) = o.max_length {
+        trimmed_text_pattern(o.min_length.unwrap_or(0), max)
     } else {
         NO_NUL_PATTERN.to_owned()
     };
@@ -499,8 +526,41 @@ fn add_query_rules(op: &mut Operation) {
     }
 }
 
+/// utoipa inlines the item schema into some `Page_<T>` wrappers, which leaves `T` defined
+/// twice (and its component unreferenced): point those at the component, so a generated
+/// client has one type per record.
+fn reference_page_items(doc: &mut OpenApiDoc) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let pages: Vec<String> = components
+        .schemas
+        .keys()
+        .filter(|k| k.starts_with("Page_"))
+        .cloned()
+        .collect();
+    for page in pages {
+        let item = &page["Page_".len()..];
+        let Some(item_json) = components
+            .schemas
+            .get(item)
+            .and_then(|s| serde_json::to_value(s).ok())
+        else {
+            continue;
+        };
+        if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(&page)
+            && let Some(RefOr::T(Schema::Array(a))) = o.properties.get_mut("items")
+            && let ArrayItems::RefOrSchema(inner) = &mut a.items
+            && serde_json::to_value(&**inner).ok().as_ref() == Some(&item_json)
+        {
+            **inner = RefOr::Ref(Ref::from_schema_name(item));
+        }
+    }
+}
+
 /// The finished document: annotations plus the conventions' responses and the links.
 pub fn finish(mut doc: OpenApiDoc, exportable: &[&Exportable]) -> OpenApiDoc {
+    reference_page_items(&mut doc);
     add_cross_field_rules(&mut doc);
     crate::kernel::export::document(&mut doc, exportable);
     add_body_rules(&mut doc);

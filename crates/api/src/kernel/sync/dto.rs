@@ -136,6 +136,7 @@ fn if_match_ok(raw: &str) -> Result<(), validator::ValidationError> {
 fn key_schema() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
+        .max_length(Some(255))
         .pattern(Some(format!("^[{WS}]*[!-~]{{1,255}}[{WS}]*$")))
         .examples([serde_json::json!("app-7f3a-0001")])
 }
@@ -143,6 +144,8 @@ fn key_schema() -> ObjectBuilder {
 fn if_match_schema() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        // A quoted version of 18 digits.
+        .max_length(Some(20))
         .pattern(Some(format!(
             r#"^[{WS}]*(?:"[0-9]{{1,18}}"|[0-9]{{1,18}})[{WS}]*$"#
         )))

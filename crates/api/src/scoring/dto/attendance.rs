@@ -86,16 +86,16 @@ impl From<&AttendanceRow> for AttendanceOut {
 #[schema(example = json!({"lines": 3, "created": 2, "updated": 1, "unchanged": 0}))]
 pub struct ClockImportOut {
     /// Data lines read (blank lines aside).
-    #[schema(maximum = 10_000)]
+    #[schema(maximum = 10_000, format = Int64)]
     pub lines: usize,
     /// Days that were not on record and now are, with source `clock`.
-    #[schema(maximum = 10_000)]
+    #[schema(maximum = 10_000, format = Int64)]
     pub created: usize,
     /// Days on record the clock saw start earlier or end later: they now span both.
-    #[schema(maximum = 10_000)]
+    #[schema(maximum = 10_000, format = Int64)]
     pub updated: usize,
     /// Lines the record already covered; importing a file again changes nothing.
-    #[schema(maximum = 10_000)]
+    #[schema(maximum = 10_000, format = Int64)]
     pub unchanged: usize,
 }
 

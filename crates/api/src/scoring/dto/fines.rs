@@ -107,7 +107,7 @@ pub struct ProposeFine {
     pub evidence: String,
     /// Attachments the caller uploaded with the evidence.
     #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, value_type = Vec<crate::kernel::fields::RecordIdItem>)]
     #[serde(default)]
     pub attachment_ids: Vec<String>,
     /// The day of the breach; today without it. Its month is the payroll month.
@@ -269,7 +269,11 @@ pub const LEDGER_EXPORT: Exportable = Exportable {
 pub struct ProposeLatenessFines {
     /// `YYYY-MM`, a month that is over.
     #[validate(length(equal = 7))]
-    #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
+    #[schema(
+        max_length = 7,
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        example = "2026-03"
+    )]
     pub month: String,
 }
 

@@ -93,7 +93,11 @@ pub struct IssueScoreEvent {
     #[schema(min_length = 1, max_length = 64)]
     pub user_id: String,
     #[validate(length(equal = 7))]
-    #[schema(pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-03")]
+    #[schema(
+        max_length = 7,
+        pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$",
+        example = "2026-03"
+    )]
     pub month: String,
     /// A counted (per occurrence or day) item of the person's template, or an HR-S2 event.
     #[validate(length(min = 1, max = 64))]

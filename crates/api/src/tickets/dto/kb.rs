@@ -4,6 +4,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+crate::kernel::fields::text_item!(
+    /// A tag of an article: 1 to 50 characters.
+    TagItem,
+    1,
+    50
+);
+
 /// At most 20 tags of 1–50 characters each.
 pub fn tags_ok(tags: &[String]) -> Result<(), validator::ValidationError> {
     let ok = tags.len() <= 20
@@ -77,7 +84,7 @@ pub struct CreateArticle {
     /// At most 20, 1–50 characters each; trimmed, duplicates dropped.
     #[serde(default)]
     #[validate(custom(function = "tags_ok"))]
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, value_type = Vec<TagItem>)]
     pub tags: Vec<String>,
     /// A product of the catalogue the article is about.
     #[validate(length(min = 1, max = 64))]
@@ -103,7 +110,7 @@ pub struct UpdateArticle {
     #[schema(min_length = 1, max_length = 20000)]
     pub answer: Option<String>,
     #[validate(custom(function = "tags_ok"))]
-    #[schema(max_items = 20)]
+    #[schema(max_items = 20, value_type = Option<Vec<TagItem>>)]
     pub tags: Option<Vec<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
