@@ -3,3 +3,5 @@
 // -- commissions and payroll --
 
 // -- expenses --
+pub mod claims;
+pub mod travel;

@@ -5,3 +5,5 @@ pub mod privacy;
 // -- commissions and payroll --
 
 // -- expenses --
+pub mod claims;
+pub mod travel;
