@@ -40,6 +40,8 @@ pub const LISTS: &[&Exportable] = &[
     &scoring::dto::leave::LEAVE_EXPORT,
     &billing::dto::travel::TRAVEL_EXPORT,
     &billing::dto::claims::CLAIMS_EXPORT,
+    &billing::dto::advances::ADVANCES_EXPORT,
+    &billing::dto::phone::PHONE_EXPORT,
     &scoring::dto::exams::SESSIONS_EXPORT,
     &scoring::dto::exams::RESULTS_EXPORT,
     &scoring::dto::probations::PROBATIONS_EXPORT,

@@ -1,5 +1,7 @@
 // -- expenses --
+mod advances;
 mod claims;
+mod phone;
 mod travel;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -13,4 +15,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     // -- expenses --
     travel::routes(cfg);
     claims::routes(cfg);
+    advances::routes(cfg);
+    phone::routes(cfg);
 }
