@@ -48,10 +48,12 @@ pub const PHONE_EXPORT: Exportable = Exportable {
     columns: &[
         col("month", "月份"),
         col("employee_id", "员工编号"),
+        col("user_id", "用户"),
         col("name", "姓名"),
         col("phone_allowance_class", "岗位类别"),
         col("employment_status", "在职状态"),
         col("amount_fen", "话费补贴(分)"),
+        col("rule", "规则"),
         col("rule_effective_from", "标准生效日"),
         col("reason", "说明"),
     ],
