@@ -116,6 +116,12 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
     ),
     (&["employees"], FINANCE, "EMPLOYEES_SEE_ALL"),
     (
+        &["travel-requests", "expense-claims", "cash-advances"],
+        FINANCE,
+        "people's money (kefu_billing::access::SEE_ALL): finance sees everyone's trips, claims \
+         and advances; deciding is a manager's or the GM's, paying needs an approved record",
+    ),
+    (
         &["contracts"],
         FINANCE,
         "SEE_ALL: scope::contracts is everything; finance may book payments (412 when stale)",

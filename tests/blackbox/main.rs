@@ -30,6 +30,7 @@ mod customers;
 mod delta_rules;
 mod desk_agenda;
 mod equipment;
+mod expenses;
 mod exports;
 mod feedback_forms;
 mod fines_complaints;

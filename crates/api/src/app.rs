@@ -260,6 +260,7 @@ pub fn job_registry(config: &Config) -> Registry {
             Duration::from_secs(3_600),
             scoring::service::lateness_fines::LatenessFinesJob { timezone },
         )
+        .every(Duration::from_secs(60), billing::jobs::AdvanceClaimOverdue)
         .every(
             config.audit_checkpoint_every,
             platform::jobs::audit_checkpoint::AuditCheckpoint::new(config),

@@ -21,6 +21,28 @@ pub enum Action {
     // -- commissions and payroll (BIL-9 … BIL-13) --
 
     // -- expenses (BIL-14 … BIL-17) --
+    /// Ask for a trip (one's own).
+    TravelRequest,
+    /// Read travel requests (privacy: one's own, or everyone's for [`SEE_ALL`]).
+    TravelRead,
+    /// Approve or refuse a travel request.
+    TravelDecide,
+    /// Claim a trip's expenses (one's own).
+    ClaimSubmit,
+    ClaimRead,
+    /// Approve or refuse a claim.
+    ClaimDecide,
+    /// Pay a claim.
+    ClaimPay,
+    /// Ask for a cash advance (one's own).
+    AdvanceRequest,
+    AdvanceRead,
+    /// The GM's approval (or refusal) of an advance.
+    AdvanceDecide,
+    /// Pay out an advance, or settle it against the claim.
+    AdvancePay,
+    /// Read the month's phone allowances.
+    PhoneAllowanceRead,
 }
 
 impl Action {
@@ -30,6 +52,18 @@ impl Action {
         // -- commissions and payroll --
 
         // -- expenses --
+        Action::TravelRequest,
+        Action::TravelRead,
+        Action::TravelDecide,
+        Action::ClaimSubmit,
+        Action::ClaimRead,
+        Action::ClaimDecide,
+        Action::ClaimPay,
+        Action::AdvanceRequest,
+        Action::AdvanceRead,
+        Action::AdvanceDecide,
+        Action::AdvancePay,
+        Action::PhoneAllowanceRead,
     ];
 
     /// The rule a refusal of this action names.
@@ -40,6 +74,15 @@ impl Action {
             // -- commissions and payroll --
 
             // -- expenses --
+            Action::TravelRequest | Action::TravelRead | Action::TravelDecide => "BIL-14",
+            Action::ClaimSubmit | Action::ClaimRead | Action::ClaimDecide | Action::ClaimPay => {
+                "BIL-15"
+            }
+            Action::AdvanceRequest
+            | Action::AdvanceRead
+            | Action::AdvanceDecide
+            | Action::AdvancePay => "BIL-16",
+            Action::PhoneAllowanceRead => "BIL-17",
         }
     }
 }
@@ -69,6 +112,19 @@ pub const ROLES: &[(Action, &[Role])] = &[
     // -- commissions and payroll --
 
     // -- expenses --
+    (Action::TravelRequest, STAFF),
+    (Action::TravelRead, STAFF),
+    (Action::TravelDecide, &[Admin, Manager]),
+    (Action::ClaimSubmit, STAFF),
+    (Action::ClaimRead, STAFF),
+    (Action::ClaimDecide, &[Admin, Manager]),
+    (Action::ClaimPay, &[Admin, Finance]),
+    (Action::AdvanceRequest, STAFF),
+    (Action::AdvanceRead, STAFF),
+    // The GM (总经理) is the `executive` role.
+    (Action::AdvanceDecide, &[Admin, Executive]),
+    (Action::AdvancePay, &[Admin, Finance]),
+    (Action::PhoneAllowanceRead, STAFF),
 ];
 
 pub fn may(action: Action, roles: &[Role]) -> bool {

@@ -436,6 +436,22 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["id"],
         ID,
     ),
+    // 000440_expenses: one live claim per trip, one open advance per person (BIL-16).
+    key("travel_requests_pkey", "travel_requests", &["id"], ID),
+    key("expense_claims_pkey", "expense_claims", &["id"], ID),
+    key(
+        "expense_claims_trip_key",
+        "expense_claims",
+        &["travel_request_id"],
+        Some("travel_request_id"),
+    ),
+    key("cash_advances_pkey", "cash_advances", &["id"], ID),
+    key(
+        "cash_advances_open_key",
+        "cash_advances",
+        &["user_id"],
+        None,
+    ),
     // 000101_contracts
     key("contracts_pkey", "contracts", &["id"], ID),
     // CON-1: a contract is renewed at most once.

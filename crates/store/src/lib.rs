@@ -26,6 +26,7 @@ pub mod employees;
 pub mod equipment;
 mod error;
 pub mod exams;
+pub mod expenses;
 pub mod feedback_forms;
 pub mod fines;
 pub mod idempotency;

@@ -1557,3 +1557,84 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
     }
 }
+
+// 000440_expenses (BIL-14 … BIL-16)
+diesel::table! {
+    travel_requests (id) {
+        id -> Text,
+        user_id -> Text,
+        destination_city -> Text,
+        destination_county -> Nullable<Text>,
+        city_tier -> Nullable<Text>,
+        purpose -> Text,
+        reference -> Nullable<Text>,
+        planned_departure -> Date,
+        planned_return -> Date,
+        transport -> Text,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        standard_json -> Nullable<Text>,
+        standard_effective_from -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    expense_claims (id) {
+        id -> Text,
+        user_id -> Text,
+        travel_request_id -> Text,
+        departed_at -> Timestamp,
+        returned_at -> Timestamp,
+        half_days -> BigInt,
+        total_fen -> BigInt,
+        items_json -> Text,
+        lines_json -> Text,
+        note -> Nullable<Text>,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        paid_by -> Nullable<Text>,
+        paid_at -> Nullable<Timestamp>,
+        paid_fen -> Nullable<BigInt>,
+        advance_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    cash_advances (id) {
+        id -> Text,
+        user_id -> Text,
+        travel_request_id -> Text,
+        amount_fen -> BigInt,
+        purpose -> Text,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        paid_by -> Nullable<Text>,
+        paid_at -> Nullable<Timestamp>,
+        due_date -> Nullable<Date>,
+        overdue_notified_at -> Nullable<Timestamp>,
+        claim_id -> Nullable<Text>,
+        settlement_fen -> Nullable<BigInt>,
+        settled_by -> Nullable<Text>,
+        settled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(travel_requests, expense_claims, cash_advances);

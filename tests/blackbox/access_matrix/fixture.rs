@@ -506,6 +506,36 @@ pub fn build() -> Fixture {
                "reason": format!("办事 {MARKER}")}),
     );
     records.insert("leave-requests", one(id(&leave)));
+    // A's trip, its claim and an advance (BIL-14..16): people's money, private to A and the
+    // office (finance, HR, management); a supervisor does not see their team's.
+    let trip = a.create(
+        &eng_a,
+        "/api/v1/travel-requests",
+        json!({"destination_city": "温州", "city_tier": "second",
+               "purpose": format!("调试 {MARKER}"), "planned_departure": "2026-03-02",
+               "planned_return": "2026-03-04", "transport": "train_hard_sleeper"}),
+    );
+    let trip = a.run(
+        &admin,
+        &format!("/api/v1/travel-requests/{}/approve", id(&trip)),
+        &trip,
+        Value::Null,
+    );
+    records.insert("travel-requests", one(id(&trip)));
+    let claim = a.create(
+        &eng_a,
+        "/api/v1/expense-claims",
+        json!({"travel_request_id": id(&trip), "departed_at": "2026-03-02T09:00:00+08:00",
+               "returned_at": "2026-03-04T15:00:00+08:00", "note": MARKER}),
+    );
+    records.insert("expense-claims", one(id(&claim)));
+    let advance = a.create(
+        &eng_a,
+        "/api/v1/cash-advances",
+        json!({"travel_request_id": id(&trip), "amount_fen": 30000,
+               "purpose": format!("借支 {MARKER}")}),
+    );
+    records.insert("cash-advances", one(id(&advance)));
     // An exam session is no one's record (staff read it); A's result in it is private to A,
     // their supervisor and the office (HR-T1/HR-S2).
     let exam = a.create(

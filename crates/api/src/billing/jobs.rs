@@ -1,1 +1,69 @@
 //! The billing domain's scheduled work (registered in `app::job_registry`).
+
+use crate::billing::service::travel::{holders, tell};
+use crate::kernel::error::ApiError;
+use crate::kernel::jobs::{JobHandler, JobRun};
+use kefu_core::Role;
+use kefu_store::expenses as store;
+use kefu_store::{DbConnection, write_tx};
+
+// -- customer-facing money --
+
+// -- commissions and payroll --
+
+// -- expenses --
+
+/// BIL-16: a paid-out advance whose trip has no claim by its due day (the week after the
+/// return): the traveller and finance are told once, and the advance's audit trail records
+/// it. The flag is a conditional update, so of any number of instances one tells.
+pub struct AdvanceClaimOverdue;
+
+impl JobHandler for AdvanceClaimOverdue {
+    fn kind(&self) -> &'static str {
+        "cash_advances.claim_overdue"
+    }
+
+    fn max_attempts(&self) -> i64 {
+        3
+    }
+
+    fn run(&self, conn: &mut DbConnection, job: &JobRun<'_>) -> Result<(), ApiError> {
+        let ctx = job.ctx();
+        for advance in store::overdue_unflagged(conn, job.today, 200)? {
+            // One transaction per advance: a failure leaves the others told.
+            write_tx(conn, |conn| {
+                if !store::flag_overdue(conn, &advance.id, job.now)? {
+                    return Ok::<_, ApiError>(());
+                }
+                let after = store::find_advance(conn, &advance.id)?.ok_or(ApiError::NotFound)?;
+                ctx.audit(
+                    conn,
+                    "cash_advance.overdue",
+                    ("cash_advance", &advance.id),
+                    crate::kernel::command::snapshot(
+                        &crate::billing::dto::advances::AdvanceOut::from(&advance),
+                    ),
+                    crate::kernel::command::snapshot(
+                        &crate::billing::dto::advances::AdvanceOut::from(&after),
+                    ),
+                )?;
+                let due = advance.due_date.map(|d| d.to_string()).unwrap_or_default();
+                let body = format!("借支的差旅报销应于 {due} 前提交，已逾期（BIL-16）");
+                let mut to = vec![advance.user_id.clone()];
+                to.extend(holders(conn, Role::Finance)?);
+                // Keyed on the advance alone: told once whatever its version.
+                let entity = ("cash_advance", advance.id.as_str(), 0);
+                tell(
+                    conn,
+                    &ctx,
+                    &to,
+                    "advance.claim_overdue",
+                    "借支报销逾期",
+                    &body,
+                    entity,
+                )
+            })?;
+        }
+        Ok(())
+    }
+}

@@ -3,6 +3,7 @@
 
 use crate::kernel::error::ApiError;
 use kefu_billing::commissioning::{CommissioningRates, MonthlyMultiplier};
+use kefu_billing::expenses::ExpensePolicy;
 use kefu_billing::repair::RepairLabourShare;
 use kefu_billing::shares::{CommissionShares, YearEndBonuses};
 use kefu_billing::travel::TravelStandards;
@@ -75,7 +76,7 @@ const fn def<T: RuleSet + 'static>() -> &'static dyn RuleDef {
     &Typed::<T>(PhantomData)
 }
 
-pub static REGISTRY: [&dyn RuleDef; 22] = [
+pub static REGISTRY: [&dyn RuleDef; 23] = [
     def::<CommissioningRates>(),
     def::<MonthlyMultiplier>(),
     def::<CommissionShares>(),
@@ -95,6 +96,7 @@ pub static REGISTRY: [&dyn RuleDef; 22] = [
     def::<AttendanceTimes>(),
     def::<ScorecardTemplates>(),
     def::<TravelStandards>(),
+    def::<ExpensePolicy>(),
     def::<RepairLabourShare>(),
     def::<WarrantyReminders>(),
     def::<ServiceDeadlines>(),

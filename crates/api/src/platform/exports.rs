@@ -1,7 +1,7 @@
 //! The exportable lists of every domain (see `kernel::export` for how an export is made).
 
 use crate::kernel::export::Exportable;
-use crate::{contracts, customers, equipment, inventory, org, scoring, tickets};
+use crate::{billing, contracts, customers, equipment, inventory, org, scoring, tickets};
 
 /// Every exportable list; the OpenAPI document gets their export parameters and media types.
 pub const LISTS: &[&Exportable] = &[
@@ -38,6 +38,10 @@ pub const LISTS: &[&Exportable] = &[
     &scoring::dto::scorecards::CARDS_EXPORT,
     &scoring::dto::scorecards::APPEALS_EXPORT,
     &scoring::dto::leave::LEAVE_EXPORT,
+    &billing::dto::travel::TRAVEL_EXPORT,
+    &billing::dto::claims::CLAIMS_EXPORT,
+    &billing::dto::advances::ADVANCES_EXPORT,
+    &billing::dto::phone::PHONE_EXPORT,
     &scoring::dto::exams::SESSIONS_EXPORT,
     &scoring::dto::exams::RESULTS_EXPORT,
     &scoring::dto::probations::PROBATIONS_EXPORT,

@@ -3,3 +3,7 @@
 // -- commissions and payroll --
 
 // -- expenses --
+pub mod advances;
+pub mod claims;
+pub mod phone;
+pub mod travel;

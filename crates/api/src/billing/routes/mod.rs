@@ -1,10 +1,20 @@
+// -- expenses --
+mod advances;
+mod claims;
+mod phone;
+mod travel;
+
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// The billing domain's routes, one file per resource.
-pub fn routes(_cfg: &mut ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     // -- customer-facing money --
 
     // -- commissions and payroll --
 
     // -- expenses --
+    travel::routes(cfg);
+    claims::routes(cfg);
+    advances::routes(cfg);
+    phone::routes(cfg);
 }

@@ -5,3 +5,7 @@ pub mod privacy;
 // -- commissions and payroll --
 
 // -- expenses --
+pub mod advances;
+pub mod claims;
+pub mod phone;
+pub mod travel;

@@ -85,6 +85,12 @@ serialised units and the movement ledger; loans (INV-2) and charges (INV-3); the
 of the fault-service centre with their anomalies and the minimum stock (INV-7); the monthly \
 spare-parts report (INV-9); an engineer \
 sees the stock in their own hands"),
+        (name = "expenses", description = "Expenses (BIL-14..BIL-17): travel requests approved by \
+a manager before the trip, with the travel standard copied on approval; expense claims after the \
+return (travel days, meals, lodging capped per night, local transport, other items, receipts as \
+attachments), approved by a manager and paid by finance; cash advances approved by the GM \
+(executive), one open at a time, settled against the claim; the month's phone allowance by \
+position. People's money: each person sees their own, finance, HR and management everyone's"),
         (name = "attendance", description = "Attendance (HR-A1, HR-A2): clock-in and clock-out \
 from the mobile app, excused late starts, and a person's month with its late days, lateness fine \
 and dismissal flag; each person sees their own, a supervisor their teams', the office everyone's"),

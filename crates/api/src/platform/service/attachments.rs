@@ -35,6 +35,10 @@ const OWNERS: &[(&str, OwnerCheck)] = &[
     ("employee", |conn, _, scope, id| {
         crate::org::service::employees::get(conn, scope, id).map(drop)
     }),
+    // BIL-15: receipts and invoices, seen with the claim (people's money: own, or office).
+    ("expense_claim", |conn, actor, _, id| {
+        crate::billing::service::claims::get(conn, actor, id).map(drop)
+    }),
     // Tickets and visits have their own scope: assignee, team, the ticket's customer.
     ("ticket", |conn, actor, _, id| {
         let scope = crate::tickets::service::tickets::ticket_scope(conn, actor)?;
