@@ -363,3 +363,43 @@ fn hr_s5_two_complaints_and_96_earn_two_stars_three_complaints_none() {
     assert_eq!(done["outcome"]["stars"], 2);
     assert_eq!(done["outcome"]["grade"], "A");
 }
+
+#[test]
+fn hr_s5_a_team_lead_under_90_three_months_running_is_flagged_for_return() {
+    let w = world("2026-01-05T09:00:00+08:00");
+    let lead = w
+        .app
+        .create_user(&w.admin, "lead", &["supervisor"], PASSWORD);
+    let lead_id = lead["id"].as_str().unwrap().to_owned();
+    let team = ok(
+        w.app
+            .post("/api/v1/teams")
+            .bearer(&w.admin)
+            .json(&json!({"name": "话务二组", "supervisor_user_id": lead_id}))
+            .send(),
+        201,
+    );
+    ok(
+        w.app
+            .post("/api/v1/employees")
+            .bearer(&w.admin)
+            .json(
+                &json!({"user_id": lead_id, "name": "组长", "team_id": team["id"],
+                           "station_city": "杭州", "base_salary_fen": 600000}),
+            )
+            .send(),
+        201,
+    );
+    let mut outcomes = Vec::new();
+    for month in ["2026-01", "2026-02", "2026-03"] {
+        // 20 + (25 + 5 + 15) + (10 + 10) + 10 = 95 for rep; the lead: 20 + 25 + 0 + 15 + 0 + 0 +
+        // 10 = 70 (B), under the team lead's floor of 90.
+        w.inputs(&w.hr, &lead_id, month, [1000, 750, 700, 600]);
+        w.enter_window(&lead_id, month);
+        outcomes.push(ok(w.finalise(&w.hr, &lead_id, month, None), 201)["outcome"].clone());
+    }
+    assert_eq!(outcomes[0]["grade"], "B");
+    assert_eq!(outcomes[0]["flags"], json!([]));
+    assert_eq!(outcomes[1]["flags"], json!([]));
+    assert_eq!(outcomes[2]["flags"], json!(["return_to_representative"]));
+}

@@ -217,11 +217,13 @@ pub fn compute(
 
 kefu_core::string_enum! {
     /// A recommendation for a person to act on, never an automatic act: `dismissal` (HR-S4:
-    /// consecutive C grades), `retest` (HR-S4: grade D).
+    /// consecutive C grades), `retest` (HR-S4: grade D), `return_to_representative` (HR-S5: a
+    /// team lead under the floor score for the rule's number of months running).
     #[derive(ToSchema)]
     pub enum Flag {
         Dismissal = "dismissal",
         Retest = "retest",
+        ReturnToRepresentative = "return_to_representative",
     }
 }
 
@@ -248,6 +250,10 @@ pub struct History<'a> {
     /// Grades of the finalised cards of the months before, most recent first, stopping at the
     /// first month without one.
     pub previous_grades: &'a [String],
+    /// Whole-point totals of the same months, most recent first.
+    pub previous_totals: &'a [i64],
+    /// Supervises a team: a team lead (HR-S5).
+    pub is_team_lead: bool,
     pub complaints: i64,
     /// Managers get the manager's star rewards (HR-S5).
     pub is_manager: bool,
@@ -289,6 +295,19 @@ pub fn outcome(
         && run >= grades.c_streak_dismissal_months
     {
         flags.push(Flag::Dismissal);
+    }
+    let floor = stars.team_lead_floor_score;
+    let under_floor = 1 + history
+        .previous_totals
+        .iter()
+        .take_while(|t| **t < floor)
+        .count() as i64;
+    if history.is_team_lead
+        && stars.team_lead_floor_months > 0
+        && whole < floor
+        && under_floor >= stars.team_lead_floor_months
+    {
+        flags.push(Flag::ReturnToRepresentative);
     }
     let count = stars.stars(whole, history.complaints, card.had_errors);
     let reward = stars

@@ -118,6 +118,21 @@ pub struct StarRules {
     pub bands: Vec<StarBand>,
     /// The year's best total score earns this.
     pub year_best_fen: i64,
+    /// HR-S5: a team lead scoring under this ...
+    #[serde(default = "default_team_lead_floor_score")]
+    pub team_lead_floor_score: i64,
+    /// ... this many months running is recommended for return to representative; stored sets
+    /// from before these fields existed read the seed's 90 and 3.
+    #[serde(default = "default_team_lead_floor_months")]
+    pub team_lead_floor_months: i64,
+}
+
+fn default_team_lead_floor_score() -> i64 {
+    90
+}
+
+fn default_team_lead_floor_months() -> i64 {
+    3
 }
 
 impl RuleSet for StarRules {
@@ -142,6 +157,8 @@ impl RuleSet for StarRules {
                 band(99, 3, 500, 500, true),
             ],
             year_best_fen: 50_000,
+            team_lead_floor_score: default_team_lead_floor_score(),
+            team_lead_floor_months: default_team_lead_floor_months(),
         }
     }
 
@@ -149,6 +166,8 @@ impl RuleSet for StarRules {
         check_tiers("bands", &self.bands)?;
         check_non_negative("max_complaints", self.max_complaints)?;
         check_non_negative("year_best_fen", self.year_best_fen)?;
+        check_non_negative("team_lead_floor_score", self.team_lead_floor_score)?;
+        check_non_negative("team_lead_floor_months", self.team_lead_floor_months)?;
         for (i, b) in self.bands.iter().enumerate() {
             check_non_negative(&format!("bands[{i}].reward_fen"), b.reward_fen)?;
             check_non_negative(

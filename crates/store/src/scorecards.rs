@@ -336,12 +336,16 @@ pub fn grades_of(
     conn: &mut DbConnection,
     user_id: &str,
     months: &[String],
-) -> Result<Vec<(String, String)>, StoreError> {
+) -> Result<Vec<(String, String, i64)>, StoreError> {
     Ok(scorecards::table
         .filter(scorecards::user_id.eq(user_id))
         .filter(scorecards::month.eq_any(months))
         .filter(scorecards::deleted_at.is_null())
-        .select((scorecards::month, scorecards::grade))
+        .select((
+            scorecards::month,
+            scorecards::grade,
+            scorecards::total_tenths,
+        ))
         .load(conn)?)
 }
 

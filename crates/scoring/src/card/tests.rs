@@ -65,6 +65,8 @@ fn hr_s1_the_default_representative_card() {
         &StarRules::defaults(),
         &History {
             previous_grades: &[],
+            previous_totals: &[],
+            is_team_lead: false,
             complaints: 0,
             is_manager: false,
         },
@@ -169,6 +171,8 @@ fn graded(total_tenths: i64, previous: &[&str], complaints: i64, manager: bool) 
         &StarRules::defaults(),
         &History {
             previous_grades: &previous,
+            previous_totals: &[],
+            is_team_lead: false,
             complaints,
             is_manager: manager,
         },
@@ -212,4 +216,69 @@ fn hr_s5_two_complaints_and_96_earn_two_stars_three_complaints_none() {
     assert_eq!(graded(930, &[], 0, true).star_reward_fen, 20_000);
     // 99 with a deduction on the card: two stars, not three.
     assert_eq!(graded(990, &[], 0, false).stars, 2);
+}
+
+fn team_lead(total_tenths: i64, previous_totals: &[i64], is_team_lead: bool) -> Outcome {
+    let card = CardScore {
+        position: "p".to_owned(),
+        title: "t".to_owned(),
+        sections: Vec::new(),
+        adjustments: Vec::new(),
+        total_tenths,
+        had_errors: false,
+        missing_measures: Vec::new(),
+    };
+    let grades: Vec<String> = previous_totals.iter().map(|_| "B".to_owned()).collect();
+    outcome(
+        &card,
+        &GradeRules::defaults(),
+        &StarRules::defaults(),
+        &History {
+            previous_grades: &grades,
+            previous_totals,
+            is_team_lead,
+            complaints: 0,
+            is_manager: false,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn hr_s5_a_team_lead_under_90_three_months_running_is_recommended_for_return() {
+    let flagged = |o: &Outcome| o.flags.contains(&Flag::ReturnToRepresentative);
+    // 89.9 this month after 85 and 88: three months under 90.
+    assert!(flagged(&team_lead(899, &[85, 88], true)));
+    // Only two months under, or a 90 in between: no flag.
+    assert!(!flagged(&team_lead(899, &[85], true)));
+    assert!(!flagged(&team_lead(899, &[85, 90, 70], true)));
+    // 90 this month clears it; a representative is never returned.
+    assert!(!flagged(&team_lead(900, &[85, 88], true)));
+    assert!(!flagged(&team_lead(800, &[85, 88], false)));
+    // The floor and the months are the rule table's.
+    let mut stars = StarRules::defaults();
+    stars.team_lead_floor_months = 2;
+    let card = CardScore {
+        position: "p".to_owned(),
+        title: "t".to_owned(),
+        sections: Vec::new(),
+        adjustments: Vec::new(),
+        total_tenths: 899,
+        had_errors: false,
+        missing_measures: Vec::new(),
+    };
+    let two = outcome(
+        &card,
+        &GradeRules::defaults(),
+        &stars,
+        &History {
+            previous_grades: &["B".to_owned()],
+            previous_totals: &[85],
+            is_team_lead: true,
+            complaints: 0,
+            is_manager: false,
+        },
+    )
+    .unwrap();
+    assert!(flagged(&two));
 }

@@ -15,10 +15,11 @@ use crate::scoring::dto::scorecards::{
 use chrono::{Months, NaiveDate};
 use chrono_tz::Tz;
 use kefu_core::{Actor, FieldError, Role, YearMonth};
-use kefu_scoring::card::{self, CardEvent, CardScore, History, Outcome};
+use kefu_scoring::card::{self, CardEvent, CardScore, History, Outcome, TENTHS};
 use kefu_scoring::grades::{GradeRules, StarRules};
 use kefu_scoring::scorecard::Counting;
 use kefu_store::scorecards::{self as store, CardInputsRow, InputsChanges, ScorecardRow};
+use kefu_store::visibility::teams_supervised_by;
 use kefu_store::{
     DbConnection, attendance, complaints, employees, from_db_time, new_id, to_db_time, users,
 };
@@ -229,11 +230,11 @@ fn absent(conn: &mut DbConnection, user_id: &str, month: YearMonth) -> Result<bo
 }
 
 /// The previous months' finalised grades, most recent first, up to the first month without one.
-fn previous_grades(
+fn previous_cards(
     conn: &mut DbConnection,
     user_id: &str,
     month: YearMonth,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<(Vec<String>, Vec<i64>), ApiError> {
     let mut months = Vec::new();
     let mut m = month;
     for _ in 0..12 {
@@ -241,14 +242,17 @@ fn previous_grades(
         months.push(m.to_string());
     }
     let found = store::grades_of(conn, user_id, &months)?;
-    let mut out = Vec::new();
+    let (mut grades, mut totals) = (Vec::new(), Vec::new());
     for m in months {
-        match found.iter().find(|(fm, _)| *fm == m) {
-            Some((_, g)) => out.push(g.clone()),
+        match found.iter().find(|(fm, _, _)| *fm == m) {
+            Some((_, g, t)) => {
+                grades.push(g.clone());
+                totals.push(t / TENTHS);
+            }
             None => break,
         }
     }
-    Ok(out)
+    Ok((grades, totals))
 }
 
 /// The live card of a month and its outcome, by the rules in force on its first day.
@@ -300,13 +304,16 @@ fn compute(
         .first()
         .map_or(0, |(_, n)| *n);
     let is_manager = users::find(conn, user_id)?.is_some_and(|u| u.roles.contains(&Role::Manager));
-    let previous = previous_grades(conn, user_id, month)?;
+    let (previous, previous_totals) = previous_cards(conn, user_id, month)?;
+    let is_team_lead = !teams_supervised_by(conn, user_id)?.is_empty();
     let outcome = card::outcome(
         &card,
         &grades,
         &stars,
         &History {
             previous_grades: &previous,
+            previous_totals: &previous_totals,
+            is_team_lead,
             complaints,
             is_manager,
         },
