@@ -134,7 +134,6 @@ pub struct AdvanceChanges {
 pub struct ExpenseFilter {
     pub user_ids: Option<Vec<String>>,
     pub status: Option<String>,
-    pub travel_request_id: Option<String>,
 }
 
 /// One list function per table over the same filter.

@@ -129,7 +129,6 @@ pub struct RejectExpense {
 #[into_params(parameter_in = Query)]
 pub struct TravelQuery {
     /// One person's records (within what the caller may see).
-    #[param(max_length = 64)]
     pub user_id: Option<String>,
     pub status: Option<TravelStatus>,
     #[param(example = "2026-03-01T08:00:00+08:00")]

@@ -2,7 +2,7 @@ use crate::billing::dto::phone::{PHONE_EXPORT, PhoneAllowanceOut, PhoneAllowance
 use crate::billing::service::phone::{allowance_of, policy_for};
 use crate::billing::service::privacy::{Reach, scope};
 use crate::kernel::auth::Caller;
-use crate::kernel::error::ApiError;
+use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::state::AppState;
@@ -25,12 +25,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// left before the month 0), in employee id order; `format=csv`/`xlsx` exports. Computed, not
 /// stored: there is no delta sync, read the month again. Privacy (people's money): staff see
 /// their own; admins, managers, finance, HR and executives everyone's. Customer contacts get
-/// 403; a `month` not `YYYY-MM` is 400. Read-only.
+/// 403; a `month` not `YYYY-MM` is 400; a month before any `expense-policy` version took
+/// effect is 404. Read-only.
 #[utoipa::path(
     tag = "expenses",
     operation_id = "listPhoneAllowances",
     params(PhoneAllowanceQuery),
-    responses((status = 200, description = "One page of the month's allowances", body = Page<PhoneAllowanceOut>))
+    responses(
+        (status = 200, description = "One page of the month's allowances", body = Page<PhoneAllowanceOut>),
+        (status = 404, description = "No `expense-policy` version in force in that month", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/phone-allowances")]
 async fn list_phone_allowances(
