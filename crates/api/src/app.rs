@@ -259,6 +259,7 @@ pub fn job_registry(config: &Config) -> Registry {
             Duration::from_secs(3_600),
             scoring::service::lateness_fines::LatenessFinesJob { timezone },
         )
+        .every(Duration::from_secs(600), billing::jobs::CommissionRefresh)
         .every(
             config.audit_checkpoint_every,
             platform::jobs::audit_checkpoint::AuditCheckpoint::new(config),

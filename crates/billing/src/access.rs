@@ -19,7 +19,12 @@ pub enum Action {
     // -- customer-facing money (BIL-1 … BIL-8) --
 
     // -- commissions and payroll (BIL-9 … BIL-13) --
-
+    /// Read commission lines: one's own; a supervisor their teams'; SEE_ALL everyone's.
+    CommissionLineRead,
+    /// Compute a month's commissions without saving them.
+    CommissionMonthPreview,
+    /// Close a month: write its commission lines (idempotent).
+    CommissionMonthClose,
     // -- expenses (BIL-14 … BIL-17) --
 }
 
@@ -28,7 +33,9 @@ impl Action {
         // -- customer-facing money --
 
         // -- commissions and payroll --
-
+        Action::CommissionLineRead,
+        Action::CommissionMonthPreview,
+        Action::CommissionMonthClose,
         // -- expenses --
     ];
 
@@ -38,7 +45,8 @@ impl Action {
             // -- customer-facing money --
 
             // -- commissions and payroll --
-
+            Action::CommissionLineRead => "ORG-5",
+            Action::CommissionMonthPreview | Action::CommissionMonthClose => "BIL-9",
             // -- expenses --
         }
     }
@@ -67,7 +75,9 @@ pub const ROLES: &[(Action, &[Role])] = &[
     // -- customer-facing money --
 
     // -- commissions and payroll --
-
+    (Action::CommissionLineRead, STAFF),
+    (Action::CommissionMonthPreview, SEE_ALL),
+    (Action::CommissionMonthClose, &[Admin, Manager, Finance]),
     // -- expenses --
 ];
 

@@ -1,5 +1,7 @@
 // -- customer-facing money --
 
 // -- commissions and payroll --
+pub mod commission_lines;
+pub mod commission_months;
 
 // -- expenses --

@@ -1,10 +1,13 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
+// -- commissions and payroll --
+mod commissions;
+
 /// The billing domain's routes, one file per resource.
-pub fn routes(_cfg: &mut ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     // -- customer-facing money --
 
     // -- commissions and payroll --
-
+    commissions::routes(cfg);
     // -- expenses --
 }

@@ -3,5 +3,7 @@ pub mod privacy;
 // -- customer-facing money --
 
 // -- commissions and payroll --
+pub mod commission_lines;
+pub mod commission_months;
 
 // -- expenses --
