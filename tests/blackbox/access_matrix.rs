@@ -142,6 +142,18 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         "SEE_ALL: a step is its contract's; no step command is finance's",
     ),
     (
+        &["commission-lines"],
+        FINANCE,
+        "CommissionLineRead with the people-money privacy (kefu_billing::access::SEE_ALL): \
+         finance reads everyone's lines",
+    ),
+    (
+        &["commission-months"],
+        FINANCE,
+        "CommissionMonthPreview/Close are the office's (finance among them); the fixture's \
+         month has not begun, so both answer 422 BIL-9 (400 for the malformed missing one)",
+    ),
+    (
         &["commissioning-jobs"],
         FINANCE,
         "SEE_ALL: scope::commissioning is everything; no command is finance's",

@@ -19,6 +19,7 @@ mod cards_scorecards;
 mod change_requests;
 mod cli;
 mod commissioning;
+mod commissions;
 mod complaints;
 mod contract_lists;
 mod contract_reminders;

@@ -19,7 +19,12 @@ pub enum Action {
     // -- customer-facing money (BIL-1 … BIL-8) --
 
     // -- commissions and payroll (BIL-9 … BIL-13) --
-
+    /// Read commission lines: one's own; a supervisor their teams'; SEE_ALL everyone's.
+    CommissionLineRead,
+    /// Compute a month's commissions without saving them.
+    CommissionMonthPreview,
+    /// Close a month: write its commission lines (idempotent).
+    CommissionMonthClose,
     // -- expenses (BIL-14 … BIL-17) --
     /// Ask for a trip (one's own).
     TravelRequest,
@@ -50,7 +55,9 @@ impl Action {
         // -- customer-facing money --
 
         // -- commissions and payroll --
-
+        Action::CommissionLineRead,
+        Action::CommissionMonthPreview,
+        Action::CommissionMonthClose,
         // -- expenses --
         Action::TravelRequest,
         Action::TravelRead,
@@ -72,7 +79,8 @@ impl Action {
             // -- customer-facing money --
 
             // -- commissions and payroll --
-
+            Action::CommissionLineRead => "ORG-5",
+            Action::CommissionMonthPreview | Action::CommissionMonthClose => "BIL-9",
             // -- expenses --
             Action::TravelRequest | Action::TravelRead | Action::TravelDecide => "BIL-14",
             Action::ClaimSubmit | Action::ClaimRead | Action::ClaimDecide | Action::ClaimPay => {
@@ -110,7 +118,9 @@ pub const ROLES: &[(Action, &[Role])] = &[
     // -- customer-facing money --
 
     // -- commissions and payroll --
-
+    (Action::CommissionLineRead, STAFF),
+    (Action::CommissionMonthPreview, SEE_ALL),
+    (Action::CommissionMonthClose, &[Admin, Manager, Finance]),
     // -- expenses --
     (Action::TravelRequest, STAFF),
     (Action::TravelRead, STAFF),

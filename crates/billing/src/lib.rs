@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod commissioning;
+pub mod engine;
 pub mod expenses;
 pub mod repair;
 pub mod shares;

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod callbacks;
 pub mod change_requests;
 pub mod cities;
+pub mod commission_lines;
 pub mod commissioning;
 pub mod complaints;
 mod conn;

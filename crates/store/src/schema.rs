@@ -1637,4 +1637,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    commission_lines (id) {
+        id -> Text,
+        person_id -> Text,
+        kind -> Text,
+        source_kind -> Text,
+        source_id -> Text,
+        earned_month -> Text,
+        due_month -> Nullable<Text>,
+        amount_fen -> BigInt,
+        rule -> Text,
+        inputs -> Text,
+        rule_versions -> Text,
+        status -> Text,
+        transferred_to -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    commission_months (month) {
+        month -> Text,
+        closes -> BigInt,
+        first_closed_at -> Timestamp,
+        last_closed_at -> Timestamp,
+        last_closed_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(travel_requests, expense_claims, cash_advances);
+diesel::allow_tables_to_appear_in_same_query!(commission_lines, commission_months);

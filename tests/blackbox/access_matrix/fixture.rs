@@ -625,6 +625,39 @@ pub fn build() -> Fixture {
     );
     records.insert("rules", params);
 
+    // BIL-10: B's approved 1100-point job leaves A below the minimum while the month had work
+    // for both: closing March gives A a base-salary cut line, private to A and the office.
+    let job_b = a.create(
+        &admin,
+        "/api/v1/commissioning-jobs",
+        json!({"title": "B 的调试", "notice_no": "TS-2026-032", "site_id": site_x["id"],
+               "controller_points": 1100, "engineer_id": eng_b_id}),
+    );
+    a.run(
+        &admin,
+        &format!("/api/v1/commissioning-jobs/{}/approve", id(&job_b)),
+        &job_b,
+        json!({}),
+    );
+    let res = a.send(
+        &admin,
+        "POST",
+        "/api/v1/commission-months/2026-03/close",
+        None,
+        Value::Null,
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    let cut = a.get(
+        &admin,
+        &format!("/api/v1/commission-lines?person_id={eng_a_id}&kind=base_salary_cut"),
+    );
+    records.insert("commission-lines", one(id(&cut["items"][0])));
+    // A month is no one's record: one that has not begun is refused even to the office.
+    records.insert(
+        "commission-months",
+        BTreeMap::from([("month", "2099-01".to_owned())]),
+    );
+
     Fixture {
         callers: vec![
             ("engineer B", Some(eng_b)),

@@ -51,6 +51,7 @@ pub const LISTS: &[&Exportable] = &[
     &contracts::dto::licences::EXPORT,
     &contracts::dto::maintenance::OVERDUE_EXPORT,
     &contracts::dto::controller_data::EXPORT,
+    &billing::dto::commission_lines::LINES_EXPORT,
 ];
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 // -- customer-facing money --
 
 // -- commissions and payroll --
+pub mod commission_lines;
+pub mod commission_months;
 
 // -- expenses --
 pub mod advances;

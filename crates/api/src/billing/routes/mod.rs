@@ -6,12 +6,15 @@ mod travel;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
+// -- commissions and payroll --
+mod commissions;
+
 /// The billing domain's routes, one file per resource.
 pub fn routes(cfg: &mut ServiceConfig) {
     // -- customer-facing money --
 
     // -- commissions and payroll --
-
+    commissions::routes(cfg);
     // -- expenses --
     travel::routes(cfg);
     claims::routes(cfg);

@@ -3,6 +3,8 @@ pub mod privacy;
 // -- customer-facing money --
 
 // -- commissions and payroll --
+pub mod commission_lines;
+pub mod commission_months;
 
 // -- expenses --
 pub mod advances;

@@ -112,6 +112,12 @@ the executive-approved commissioning notice; points (127 for a pure alarm contro
 class, engineer, work dates, the three documents with their deadline, the clerk's callback, the \
 manager's re-check over 1000 points, the acceptance date, capacity additions; what billing reads \
 per job; visible per ORG-5, with delta sync and export"),
+        (name = "commissions", description = "Commissions (BIL-9 … BIL-12c): the month's \
+commissioning commission computed per job (points × tier rate × the month's multiplier, less the \
+clerk's 5%, split 80%/20%), the clerk's share and the BIL-10 base-salary cut, previewed then \
+closed idempotently into a ledger of lines with rule, inputs and rule-table versions, each \
+pending, due (with a payroll month), paid, withheld, forfeited or transferred; each person sees \
+their own lines, a supervisor their teams', finance, HR and management everyone's"),
     ),
     components(schemas(Problem, ProblemFieldError)),
     modifiers(&BearerAuth)

@@ -1,0 +1,2 @@
+DROP TABLE commission_months;
+DROP TABLE commission_lines;
