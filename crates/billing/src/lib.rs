@@ -2,6 +2,10 @@
 
 pub mod access;
 pub mod commissioning;
+pub mod fees;
+pub mod invoices;
+pub mod payments;
+pub mod quotes;
 pub mod repair;
 pub mod shares;
 pub mod travel;
