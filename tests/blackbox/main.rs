@@ -32,6 +32,7 @@ mod desk_agenda;
 mod equipment;
 mod exports;
 mod feedback_forms;
+mod fees;
 mod fines_complaints;
 mod fines_leave;
 mod fines_records;

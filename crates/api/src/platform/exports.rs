@@ -1,7 +1,7 @@
 //! The exportable lists of every domain (see `kernel::export` for how an export is made).
 
 use crate::kernel::export::Exportable;
-use crate::{contracts, customers, equipment, inventory, org, scoring, tickets};
+use crate::{billing, contracts, customers, equipment, inventory, org, scoring, tickets};
 
 /// Every exportable list; the OpenAPI document gets their export parameters and media types.
 pub const LISTS: &[&Exportable] = &[
@@ -47,6 +47,10 @@ pub const LISTS: &[&Exportable] = &[
     &contracts::dto::licences::EXPORT,
     &contracts::dto::maintenance::OVERDUE_EXPORT,
     &contracts::dto::controller_data::EXPORT,
+    &billing::dto::fee_items::EXPORT,
+    &billing::dto::quotes::EXPORT,
+    &billing::dto::payments::EXPORT,
+    &billing::dto::invoices::EXPORT,
 ];
 
 #[cfg(test)]

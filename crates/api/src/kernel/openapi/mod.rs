@@ -105,6 +105,11 @@ the executive-approved commissioning notice; points (127 for a pure alarm contro
 class, engineer, work dates, the three documents with their deadline, the clerk's callback, the \
 manager's re-check over 1000 points, the acceptance date, capacity additions; what billing reads \
 per job; visible per ORG-5, with delta sync and export"),
+        (name = "fees", description = "Customer-facing money (BIL-1..BIL-4): the fee schedule with \
+list and floor prices, repair quotes with the manager's approval outside the band and travel and \
+lodging for remote out-of-warranty repairs, the customer's answer, payments and deposits with \
+their refund or conversion, and the full-payment gate of a factory repair; visible per the \
+customer's ORG-5, with delta sync and export"),
     ),
     components(schemas(Problem, ProblemFieldError)),
     modifiers(&BearerAuth)
