@@ -175,6 +175,8 @@ pub const EXPORT: Exportable = Exportable {
         col("part_id", "备件"),
         col("active", "在用"),
         col("note", "备注"),
+        col("created_by", "创建人"),
+        col("created_at", "创建时间"),
         col("deleted", "已删除"),
         col("updated_at", "更新时间"),
         col("version", "版本"),

@@ -223,6 +223,7 @@ pub const INTAKES_EXPORT: Exportable = Exportable {
         col("received_at", "接收时间"),
         col("status", "状态"),
         col("status_note", "状态说明"),
+        col("repair_site", "维修地点"),
         col("signed", "客户已签字"),
         col("signer_contact_id", "签字联系人"),
         col("signer_name", "签字人"),
