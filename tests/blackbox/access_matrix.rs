@@ -43,6 +43,19 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
          CalendarEdit, the admins'",
     ),
     (&["products"], STAFF, "ProductRead is STAFF (roles.rs)"),
+    (
+        &["fee-items"],
+        STAFF,
+        "FeeItemRead is STAFF (kefu_billing::access): the fee schedule is no one's record; \
+         editing is finance's and management's, meeting the stale version (412)",
+    ),
+    (
+        &["repair-quotes", "payments", "invoices"],
+        FINANCE,
+        "SEE_ALL: customer-facing money follows scope::visible, everything for finance; its \
+         quote commands and credit notes meet the stale version (412) or the role (403), and a \
+         payment is no deposit to refund or convert (409)",
+    ),
     (&["teams"], STAFF, "TeamRead is STAFF (roles.rs)"),
     (
         &["exam-sessions"],

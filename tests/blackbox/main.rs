@@ -34,6 +34,7 @@ mod equipment;
 mod expenses;
 mod exports;
 mod feedback_forms;
+mod fees;
 mod fines_complaints;
 mod fines_leave;
 mod fines_records;

@@ -17,7 +17,28 @@ use kefu_core::{DomainError, Role};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     // -- customer-facing money (BIL-1 … BIL-8) --
-
+    /// Read the fee schedule (BIL-1).
+    FeeItemRead,
+    /// Create, change and retire fee items (BIL-1).
+    FeeItemEdit,
+    /// Read repair quotes of visible customers (BIL-2).
+    QuoteRead,
+    /// Draw up, change, issue and cancel repair quotes (BIL-2, BIL-3).
+    QuoteEdit,
+    /// Approve a quote priced outside the schedule's band (BIL-2).
+    QuoteApprove,
+    /// Record the customer's acceptance or refusal (BIL-2).
+    QuoteAnswer,
+    /// Read payments and deposits of visible customers (BIL-4).
+    PaymentRead,
+    /// Record a payment or a deposit (BIL-4).
+    PaymentRecord,
+    /// Refund a deposit or convert it to a fee (BIL-4).
+    DepositSettle,
+    /// Read invoices and credit notes of visible customers (BIL-5).
+    InvoiceRead,
+    /// Issue invoices and credit notes (BIL-5).
+    InvoiceIssue,
     // -- commissions and payroll (BIL-9 … BIL-13) --
     /// Read commission lines: one's own; a supervisor their teams'; SEE_ALL everyone's.
     CommissionLineRead,
@@ -53,7 +74,17 @@ pub enum Action {
 impl Action {
     pub const ALL: &'static [Action] = &[
         // -- customer-facing money --
-
+        Action::FeeItemRead,
+        Action::FeeItemEdit,
+        Action::QuoteRead,
+        Action::QuoteEdit,
+        Action::QuoteApprove,
+        Action::QuoteAnswer,
+        Action::PaymentRead,
+        Action::PaymentRecord,
+        Action::DepositSettle,
+        Action::InvoiceRead,
+        Action::InvoiceIssue,
         // -- commissions and payroll --
         Action::CommissionLineRead,
         Action::CommissionMonthPreview,
@@ -77,7 +108,12 @@ impl Action {
     pub fn rule(self) -> &'static str {
         match self {
             // -- customer-facing money --
-
+            Action::FeeItemRead | Action::FeeItemEdit => "BIL-1",
+            Action::QuoteRead | Action::QuoteEdit | Action::QuoteApprove | Action::QuoteAnswer => {
+                "BIL-2"
+            }
+            Action::PaymentRead | Action::PaymentRecord | Action::DepositSettle => "BIL-4",
+            Action::InvoiceRead | Action::InvoiceIssue => "BIL-5",
             // -- commissions and payroll --
             Action::CommissionLineRead => "ORG-5",
             Action::CommissionMonthPreview | Action::CommissionMonthClose => "BIL-9",
@@ -109,6 +145,25 @@ pub const STAFF: &[Role] = &[
     Executive,
 ];
 
+/// Customer-facing money is read by every staff member and by the customer's own contacts,
+/// each within ORG-5 (the customer's visibility).
+pub const CUSTOMER_FACING: &[Role] = &[
+    Admin,
+    Manager,
+    Supervisor,
+    Clerk,
+    Engineer,
+    CallbackAgent,
+    QaInspector,
+    Finance,
+    Hr,
+    Executive,
+    CustomerContact,
+];
+
+/// Who draws up and issues repair quotes: the repairing side and the office.
+pub const QUOTE_EDITORS: &[Role] = &[Admin, Manager, Supervisor, Clerk, Engineer, Finance];
+
 /// Privacy of people's money: the roles that see everyone's commission lines, claims,
 /// advances and statements.
 pub const SEE_ALL: &[Role] = &[Admin, Manager, Finance, Hr, Executive];
@@ -116,7 +171,28 @@ pub const SEE_ALL: &[Role] = &[Admin, Manager, Finance, Hr, Executive];
 /// Who may run each action. Every [`Action`] has exactly one row (a test checks it).
 pub const ROLES: &[(Action, &[Role])] = &[
     // -- customer-facing money --
-
+    (Action::FeeItemRead, STAFF),
+    (Action::FeeItemEdit, &[Admin, Manager, Finance]),
+    (Action::QuoteRead, CUSTOMER_FACING),
+    (Action::QuoteEdit, QUOTE_EDITORS),
+    (Action::QuoteApprove, &[Admin, Manager]),
+    (
+        Action::QuoteAnswer,
+        &[
+            Admin,
+            Manager,
+            Supervisor,
+            Clerk,
+            Engineer,
+            Finance,
+            CustomerContact,
+        ],
+    ),
+    (Action::PaymentRead, CUSTOMER_FACING),
+    (Action::PaymentRecord, &[Admin, Manager, Finance, Clerk]),
+    (Action::DepositSettle, &[Admin, Manager, Finance]),
+    (Action::InvoiceRead, CUSTOMER_FACING),
+    (Action::InvoiceIssue, &[Admin, Manager, Finance]),
     // -- commissions and payroll --
     (Action::CommissionLineRead, STAFF),
     (Action::CommissionMonthPreview, SEE_ALL),

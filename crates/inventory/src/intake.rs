@@ -27,6 +27,16 @@ kefu_core::string_enum! {
     }
 }
 
+kefu_core::string_enum! {
+    /// INV-5/BIL-4: where a device is repaired: at the fault-service centre, or sent on to the
+    /// factory's repair department (which needs the customer's full payment first, BIL-4).
+    #[derive(ToSchema)]
+    pub enum RepairSite {
+        ServiceCentre = "service_centre",
+        Factory = "factory",
+    }
+}
+
 /// The longest name of one accessory received with a device.
 pub const MAX_ACCESSORY_CHARS: usize = 100;
 
@@ -149,6 +159,44 @@ pub fn decide_transition(
     }
 }
 
+/// INV-5/BIL-4: a move with its repair site. Moving to `in_repair` sets the site
+/// (`service_centre` unless `factory` is named); a repair at the service centre may move on to
+/// the factory (`in_repair` again with `factory`); naming a site for any other move is 422
+/// `repair_site`. Otherwise as [`decide_transition`]. Returns the new status and site, and
+/// whether the move sends the device to the factory (what BIL-4 then checks).
+pub fn decide_move(
+    from: IntakeStatus,
+    from_site: Option<RepairSite>,
+    signed: bool,
+    to: IntakeStatus,
+    site: Option<RepairSite>,
+) -> Result<(IntakeStatus, Option<RepairSite>, bool), DomainError> {
+    use IntakeStatus::*;
+    if site.is_some() && to != InRepair {
+        return Err(DomainError::Invalid(vec![field(
+            "repair_site",
+            "not_allowed",
+            "a repair site is named when the repair starts (`to` = `in_repair`)",
+        )]));
+    }
+    if from == InRepair && to == InRepair {
+        return if from_site != Some(RepairSite::Factory) && site == Some(RepairSite::Factory) {
+            Ok((InRepair, site, true))
+        } else {
+            Err(state(
+                "a repair in progress moves on only from the service centre to the factory",
+            ))
+        };
+    }
+    let status = decide_transition(from, signed, to)?;
+    if to == InRepair {
+        let site = site.unwrap_or(RepairSite::ServiceCentre);
+        Ok((status, Some(site), site == RepairSite::Factory))
+    } else {
+        Ok((status, from_site, false))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +255,35 @@ mod tests {
         assert!(check_signable(false).is_ok());
         for e in [check_editable(true), check_signable(true)] {
             assert!(matches!(e, Err(DomainError::State { rule: "INV-5", .. })));
+        }
+    }
+
+    #[test]
+    fn inv_5_the_repair_site_is_set_when_the_repair_starts_and_moves_on_to_the_factory() {
+        use RepairSite::*;
+        assert_eq!(
+            decide_move(Received, None, true, InRepair, None).unwrap(),
+            (InRepair, Some(ServiceCentre), false)
+        );
+        assert_eq!(
+            decide_move(Received, None, true, InRepair, Some(Factory)).unwrap(),
+            (InRepair, Some(Factory), true)
+        );
+        assert_eq!(
+            decide_move(InRepair, Some(ServiceCentre), true, InRepair, Some(Factory)).unwrap(),
+            (InRepair, Some(Factory), true)
+        );
+        assert_eq!(
+            decide_move(InRepair, Some(Factory), true, AwaitingReturn, None).unwrap(),
+            (AwaitingReturn, Some(Factory), false)
+        );
+        for (from, site) in [(Some(Factory), Some(Factory)), (Some(ServiceCentre), None)] {
+            let e = decide_move(InRepair, from, true, InRepair, site).unwrap_err();
+            assert!(matches!(e, DomainError::State { rule: "INV-5", .. }));
+        }
+        match decide_move(InRepair, None, true, Returned, Some(Factory)) {
+            Err(DomainError::Invalid(e)) => assert_eq!(e[0].field, "repair_site"),
+            other => panic!("{other:?}"),
         }
     }
 

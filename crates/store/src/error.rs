@@ -429,6 +429,40 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["user_id"],
         Some("user_id"),
     ),
+    // 000400_fee_items: one item per code (BIL-1).
+    key("fee_items_pkey", "fee_items", &["id"], ID),
+    key("fee_items_code_key", "fee_items", &["code"], Some("code")),
+    // 000401_repair_quotes
+    key("repair_quotes_pkey", "repair_quotes", &["id"], ID),
+    key(
+        "repair_quote_lines_pkey",
+        "repair_quote_lines",
+        &["id"],
+        None,
+    ),
+    key(
+        "repair_quote_lines_position_key",
+        "repair_quote_lines",
+        &["quote_id", "position"],
+        None,
+    ),
+    // 000402_customer_payments
+    key("customer_payments_pkey", "customer_payments", &["id"], ID),
+    // 000403_invoices: invoice and credit-note numbers are unique (BIL-5).
+    key("invoices_pkey", "invoices", &["id"], ID),
+    key(
+        "invoices_number_key",
+        "invoices",
+        &["number"],
+        Some("number"),
+    ),
+    key("credit_notes_pkey", "credit_notes", &["id"], None),
+    key(
+        "credit_notes_number_key",
+        "credit_notes",
+        &["number"],
+        Some("number"),
+    ),
     // 000332_promotion_assessments
     key(
         "promotion_assessments_pkey",

@@ -1469,6 +1469,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        repair_site -> Nullable<Text>,
     }
 }
 
@@ -1672,3 +1673,146 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(travel_requests, expense_claims, cash_advances);
 diesel::allow_tables_to_appear_in_same_query!(commission_lines, commission_months);
+
+diesel::table! {
+    fee_items (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        unit -> Text,
+        list_price_fen -> BigInt,
+        floor_price_fen -> BigInt,
+        part_id -> Nullable<Text>,
+        active -> Bool,
+        note -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    repair_quotes (id) {
+        id -> Text,
+        customer_id -> Text,
+        site_id -> Nullable<Text>,
+        equipment_id -> Nullable<Text>,
+        intake_id -> Nullable<Text>,
+        ticket_id -> Nullable<Text>,
+        engineer_id -> Text,
+        status -> Text,
+        needs_approval -> Bool,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        remote -> Nullable<Bool>,
+        out_of_warranty -> Nullable<Bool>,
+        issued_by -> Nullable<Text>,
+        issued_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answer_note -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        note -> Nullable<Text>,
+        total_fen -> BigInt,
+        fee_fen -> BigInt,
+        floor_fen -> BigInt,
+        paid_fen -> BigInt,
+        fully_paid_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    repair_quote_lines (id) {
+        id -> Text,
+        quote_id -> Text,
+        position -> BigInt,
+        fee_item_id -> Text,
+        kind -> Text,
+        code -> Text,
+        name -> Text,
+        unit -> Text,
+        quantity -> BigInt,
+        unit_price_fen -> BigInt,
+        list_price_fen -> BigInt,
+        floor_price_fen -> BigInt,
+        amount_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    customer_payments (id) {
+        id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        quote_id -> Nullable<Text>,
+        intake_id -> Nullable<Text>,
+        amount_fen -> BigInt,
+        paid_on -> Date,
+        method -> Text,
+        account -> Text,
+        document -> Text,
+        document_no -> Nullable<Text>,
+        deposit_state -> Nullable<Text>,
+        settled_by -> Nullable<Text>,
+        settled_at -> Nullable<Timestamp>,
+        settle_note -> Nullable<Text>,
+        converted_payment_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(repair_quote_lines -> repair_quotes (quote_id));
+diesel::allow_tables_to_appear_in_same_query!(repair_quotes, repair_quote_lines, customers);
+diesel::allow_tables_to_appear_in_same_query!(customer_payments, customers);
+diesel::allow_tables_to_appear_in_same_query!(customer_payments, repair_quotes);
+
+diesel::table! {
+    invoices (id) {
+        id -> Text,
+        number -> Text,
+        customer_id -> Text,
+        subject_kind -> Text,
+        subject_id -> Text,
+        amount_fen -> BigInt,
+        credited_fen -> BigInt,
+        issued_on -> Date,
+        mailing_address -> Text,
+        contact_name -> Text,
+        contact_phone -> Nullable<Text>,
+        note -> Nullable<Text>,
+        issued_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    credit_notes (id) {
+        id -> Text,
+        invoice_id -> Text,
+        number -> Text,
+        amount_fen -> BigInt,
+        issued_on -> Date,
+        reason -> Text,
+        issued_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(credit_notes -> invoices (invoice_id));
+diesel::allow_tables_to_appear_in_same_query!(invoices, credit_notes, customers);

@@ -334,6 +334,54 @@ pub fn build() -> Fixture {
                "reported_fault": format!("无法开机 {MARKER}"), "fault_reproduced": true}),
     );
     records.insert("repair-intakes", one(id(&intake)));
+    // BIL-1/BIL-2/BIL-4: a fee item and X's draft quote, each changed once (version 2, so a
+    // stale `If-Match: "1"` is what finance's writes meet), and a payment of X.
+    let item = a.create(
+        &admin,
+        "/api/v1/fee-items",
+        json!({"code": "MX-LAB", "name": format!("维修人工 {MARKER}"), "kind": "labour",
+               "unit": "次", "list_price_fen": 50_000, "floor_price_fen": 40_000}),
+    );
+    let item_path = format!("/api/v1/fee-items/{}", id(&item));
+    let patch = json!({"list_price_fen": 52_000});
+    assert_eq!(
+        a.send(&admin, "PATCH", &item_path, Some("\"1\""), patch)
+            .status,
+        200
+    );
+    records.insert("fee-items", one(id(&item)));
+    let quote = a.create(
+        &eng_a,
+        "/api/v1/repair-quotes",
+        json!({"customer_id": x["id"], "intake_id": id(&intake),
+               "lines": [{"fee_item_id": id(&item), "quantity": 1}]}),
+    );
+    let quote_path = format!("/api/v1/repair-quotes/{}", id(&quote));
+    let patch = json!({"note": format!("报价 {MARKER}")});
+    assert_eq!(
+        a.send(&eng_a, "PATCH", &quote_path, Some("\"1\""), patch)
+            .status,
+        200
+    );
+    records.insert("repair-quotes", one(id(&quote)));
+    let payment = a.create(
+        &finance,
+        "/api/v1/payments",
+        json!({"customer_id": x["id"], "kind": "payment", "amount_fen": 100, "method": "cash",
+               "account": "现金", "document": "receipt", "note": format!("收款 {MARKER}")}),
+    );
+    records.insert("payments", one(id(&payment)));
+    let invoice = a.create(
+        &finance,
+        "/api/v1/invoices",
+        json!({"number": "MX-INV-1", "customer_id": x["id"], "subject_kind": "repair_quote",
+               "subject_id": id(&quote), "amount_fen": 50_000,
+               "mailing_address": format!("一路 1 号 {MARKER}"), "contact_name": "王主任"}),
+    );
+    let credit = json!({"number": "MX-CN-1", "amount_fen": 100, "reason": "退款"});
+    let credit_path = format!("/api/v1/invoices/{}/credit-notes", id(&invoice));
+    a.run(&finance, &credit_path, &invoice, credit);
+    records.insert("invoices", one(id(&invoice)));
     let t1 = a.get(&admin, &format!("/api/v1/tickets/{}", id(&t1)));
     let t1 = if t1["status"] == "assigned" {
         a.run(

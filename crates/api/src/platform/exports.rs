@@ -52,6 +52,10 @@ pub const LISTS: &[&Exportable] = &[
     &contracts::dto::maintenance::OVERDUE_EXPORT,
     &contracts::dto::controller_data::EXPORT,
     &billing::dto::commission_lines::LINES_EXPORT,
+    &billing::dto::fee_items::EXPORT,
+    &billing::dto::quotes::EXPORT,
+    &billing::dto::payments::EXPORT,
+    &billing::dto::invoices::EXPORT,
 ];
 
 #[cfg(test)]

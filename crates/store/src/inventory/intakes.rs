@@ -43,6 +43,8 @@ pub struct IntakeRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub deleted_at: Option<NaiveDateTime>,
+    /// `service_centre` or `factory`, from the move to `in_repair` (BIL-4).
+    pub repair_site: Option<String>,
 }
 
 impl IntakeRow {
@@ -98,6 +100,7 @@ pub struct IntakeChanges {
     pub signed_recorded_by: Option<Option<String>>,
     pub returned_at: Option<Option<NaiveDateTime>>,
     pub returned_by: Option<Option<String>>,
+    pub repair_site: Option<Option<String>>,
 }
 
 pub fn update_intake(

@@ -1,4 +1,8 @@
 // -- customer-facing money --
+pub mod fee_items;
+pub mod invoices;
+pub mod payments;
+pub mod quotes;
 
 // -- commissions and payroll --
 pub mod commission_lines;

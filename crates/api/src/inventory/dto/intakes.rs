@@ -1,6 +1,6 @@
 use crate::kernel::export::{Column, Exportable};
 use chrono::{DateTime, Utc};
-use kefu_inventory::intake::IntakeStatus;
+use kefu_inventory::intake::{IntakeStatus, RepairSite};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -33,6 +33,9 @@ pub struct IntakeOut {
     pub status: IntakeStatus,
     /// Why the status last moved (free text).
     pub status_note: Option<String>,
+    /// Where the device is repaired, set when the repair starts; `factory` only after the
+    /// customer's full payment or a deposit (BIL-4).
+    pub repair_site: Option<RepairSite>,
     /// INV-5: the customer signed; from then the intake's facts never change.
     pub signed: bool,
     pub signer_contact_id: Option<String>,
@@ -165,6 +168,9 @@ pub struct SignIntake {
 #[schema(example = json!({"to": "in_repair", "note": "已送工厂维修部"}))]
 pub struct MoveIntake {
     pub to: IntakeStatus,
+    /// With `to` = `in_repair` only: where the repair happens (default `service_centre`);
+    /// `factory` needs the customer's full payment or a deposit (422 `BIL-4`).
+    pub repair_site: Option<RepairSite>,
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
@@ -217,6 +223,7 @@ pub const INTAKES_EXPORT: Exportable = Exportable {
         col("received_at", "接收时间"),
         col("status", "状态"),
         col("status_note", "状态说明"),
+        col("repair_site", "维修地点"),
         col("signed", "客户已签字"),
         col("signer_contact_id", "签字联系人"),
         col("signer_name", "签字人"),

@@ -241,7 +241,12 @@ async fn sign_intake(
 /// move a signed intake forward: `received` → `in_repair` → `awaiting_return` →
 /// `returned`, and from any open status straight to `returned` (the device goes back
 /// unrepaired). Before the customer signed, after `returned`, or any other move is 409 naming
-/// `INV-5`. `returned` records who and when, and tells the callback desk (clerks and callback
+/// `INV-5`. Moving to `in_repair` sets `repair_site`: `service_centre` (default) or `factory`;
+/// a repair at the service centre moves on to the factory with `in_repair` again and
+/// `factory`; naming a site with any other move is 422 `repair_site`. BIL-4: the factory
+/// repair starts only once an accepted repair quote of the intake is paid in full
+/// (`recordPayment`) or a deposit for it is held — 422 `rule: "BIL-4"` otherwise.
+/// `returned` records who and when, and tells the callback desk (clerks and callback
 /// agents) to call the customer back (notification `repair_intake.returned`). Needs
 /// `If-Match`. Triggers the audit entry and webhook event `repair_intake.move`.
 #[utoipa::path(
@@ -252,6 +257,7 @@ async fn sign_intake(
     responses(
         (status = 200, description = "Moved", body = IntakeOut, headers(("ETag" = String))),
         (status = 409, description = "INV-5: not signed yet, returned already, or not a forward move", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks its rules (see `errors`), or BIL-4: the factory repair before the full payment", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/repair-intakes/{id}/move")]

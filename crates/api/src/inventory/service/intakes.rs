@@ -15,7 +15,7 @@ use crate::kernel::extract::trimmed;
 use crate::kernel::notify::{Notice, notify};
 use kefu_core::{Actor, FieldError, Seal};
 use kefu_inventory::intake::{
-    IntakeFacts, IntakeStatus, check_editable, check_facts, check_signable, decide_transition,
+    IntakeFacts, IntakeStatus, RepairSite, check_editable, check_facts, check_signable, decide_move,
 };
 use kefu_store::inventory::intakes::{self as store, IntakeChanges, IntakeRow};
 use kefu_store::visibility::Visible;
@@ -57,6 +57,7 @@ pub fn render(row: &IntakeRow) -> IntakeOut {
         received_at: from_db_time(row.received_at),
         status: row.status,
         status_note: row.status_note.clone(),
+        repair_site: row.repair_site.as_deref().and_then(RepairSite::parse),
         signed: row.signed_at.is_some(),
         signer_contact_id: row.signer_contact_id.clone(),
         signer_name: row.signer_name.clone(),
@@ -196,6 +197,7 @@ pub fn create(
         updated_at: now,
         version: 1,
         deleted_at: None,
+        repair_site: None,
     };
     check_facts(&facts_of(conn, actor, &row)?)?;
     check_product(conn, row.product_id.as_deref())?;
@@ -388,10 +390,27 @@ pub fn advance(
 ) -> Result<IntakeOut, ApiError> {
     let before = get_row(conn, actor, id)?;
     check_version(&before, expected_version)?;
-    let to = decide_transition(before.status, before.signed_at.is_some(), input.to)?;
+    let from_site = before.repair_site.as_deref().and_then(RepairSite::parse);
+    let (to, site, to_factory) = decide_move(
+        before.status,
+        from_site,
+        before.signed_at.is_some(),
+        input.to,
+        input.repair_site,
+    )?;
+    if to_factory {
+        // BIL-4: the factory repair waits for the customer's full payment (or a deposit).
+        let (paid_in_full, deposit_held) =
+            kefu_store::customer_payments::factory_facts(conn, &before.id)?;
+        kefu_billing::payments::check_factory_repair(kefu_billing::payments::FactoryFacts {
+            paid_in_full,
+            deposit_held,
+        })?;
+    }
     let returned = to == IntakeStatus::Returned;
     let changes = IntakeChanges {
         status: Some(to.as_str().to_owned()),
+        repair_site: Some(site.map(|s| s.as_str().to_owned())),
         status_note: Some(trimmed(input.note)),
         returned_at: returned.then(|| Some(to_db_time(ctx.now))),
         returned_by: returned.then(|| Some(actor.user_id.clone())),

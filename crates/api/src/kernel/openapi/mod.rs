@@ -118,6 +118,11 @@ clerk's 5%, split 80%/20%), the clerk's share and the BIL-10 base-salary cut, pr
 closed idempotently into a ledger of lines with rule, inputs and rule-table versions, each \
 pending, due (with a payroll month), paid, withheld, forfeited or transferred; each person sees \
 their own lines, a supervisor their teams', finance, HR and management everyone's"),
+        (name = "fees", description = "Customer-facing money (BIL-1..BIL-4): the fee schedule with \
+list and floor prices, repair quotes with the manager's approval outside the band and travel and \
+lodging for remote out-of-warranty repairs, the customer's answer, payments and deposits with \
+their refund or conversion, and the full-payment gate of a factory repair; visible per the \
+customer's ORG-5, with delta sync and export"),
     ),
     components(schemas(Problem, ProblemFieldError)),
     modifiers(&BearerAuth)

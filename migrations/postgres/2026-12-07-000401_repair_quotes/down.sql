@@ -1,0 +1,2 @@
+DROP TABLE repair_quote_lines;
+DROP TABLE repair_quotes;

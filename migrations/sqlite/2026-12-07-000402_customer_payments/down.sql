@@ -1,0 +1,2 @@
+ALTER TABLE repair_intakes DROP COLUMN repair_site;
+DROP TABLE customer_payments;
