@@ -470,6 +470,27 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["id"],
         ID,
     ),
+    // 000420_commission_lines: one line per source, kind, person and month, so a month closed
+    // twice writes each line once (BIL-11).
+    key("commission_lines_pkey", "commission_lines", &["id"], None),
+    key(
+        "commission_lines_key",
+        "commission_lines",
+        &[
+            "source_kind",
+            "source_id",
+            "kind",
+            "person_id",
+            "earned_month",
+        ],
+        None,
+    ),
+    key(
+        "commission_months_pkey",
+        "commission_months",
+        &["month"],
+        None,
+    ),
     // 000440_expenses: one live claim per trip, one open advance per person (BIL-16).
     key("travel_requests_pkey", "travel_requests", &["id"], ID),
     key("expense_claims_pkey", "expense_claims", &["id"], ID),
