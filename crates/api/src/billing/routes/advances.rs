@@ -110,7 +110,6 @@ async fn advances_page(
             let filter = ExpenseFilter {
                 user_ids: narrow(scope(conn, &actor, Reach::OwnOnly)?, person),
                 status: status.map(|s| s.as_str().to_owned()),
-                ..ExpenseFilter::default()
             };
             Ok((
                 mode.clone(),

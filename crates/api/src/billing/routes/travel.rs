@@ -109,7 +109,6 @@ async fn travel_page(
             let filter = ExpenseFilter {
                 user_ids: narrow(scope(conn, &actor, Reach::OwnOnly)?, person),
                 status: status.map(|s| s.as_str().to_owned()),
-                ..ExpenseFilter::default()
             };
             Ok((
                 mode.clone(),

@@ -263,7 +263,7 @@ pub fn step(
     tell(
         conn,
         ctx,
-        &[after.user_id.clone()],
+        std::slice::from_ref(&after.user_id),
         kind,
         title,
         &body,
