@@ -7,7 +7,7 @@ KEFU_DEBUG_BIN := $(or $(CARGO_TARGET_DIR),target)/debug/kefu
 DOMAIN_CRATES := core tickets contracts inventory scoring billing
 FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libsqlite3-sys|hyper|reqwest) v
 
-.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles openapi openapi-check fuzz proof spec-lint
+.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles schema-names openapi openapi-check fuzz proof spec-lint
 
 ## Build and start the server on the embedded SQLite database (./data/kefu.db).
 run: build
@@ -44,7 +44,7 @@ define run_tests
 	fi
 endef
 
-lint: fmt clippy check-deps module-cycles openapi-check spec-lint
+lint: fmt clippy check-deps module-cycles schema-names openapi-check spec-lint
 
 fmt:
 	$(CARGO) fmt --all -- --check
@@ -61,6 +61,10 @@ check-deps:
 # The API crate's kernel imports no domain folder, and its modules import no cycle.
 module-cycles:
 	@python3 scripts/lint/module_cycles.py
+
+# Every OpenAPI schema name is declared by one type (two would overwrite each other).
+schema-names:
+	@python3 scripts/lint/schema_names.py
 
 ## Regenerate openapi/openapi.json from the code.
 openapi: build

@@ -52,7 +52,7 @@ kefu_core::string_enum! {
 kefu_core::string_enum! {
     /// BIL-15: what a claim line reimburses.
     #[derive(ToSchema)]
-    pub enum LineKind {
+    pub enum ClaimLineKind {
         Meals = "meals",
         Lodging = "lodging",
         LocalTransport = "local_transport",
@@ -175,7 +175,7 @@ pub struct ClaimItems {
 /// One reimbursed amount and how it was reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ClaimLine {
-    pub kind: LineKind,
+    pub kind: ClaimLineKind,
     /// The rule the amount follows.
     #[schema(example = "BIL-15")]
     pub rule: String,
@@ -212,7 +212,7 @@ fn overflow() -> DomainError {
     DomainError::invalid("lodging", "range", "amounts too large")
 }
 
-fn line(kind: LineKind, description: String, claimed: Money, paid: Money) -> ClaimLine {
+fn line(kind: ClaimLineKind, description: String, claimed: Money, paid: Money) -> ClaimLine {
     ClaimLine {
         kind,
         rule: "BIL-15".to_owned(),
@@ -245,7 +245,7 @@ pub fn compute_claim(
     lines.push(ClaimLine {
         half_days: Some(half_days),
         standard_fen_per_day: Some(meals_rate.fen()),
-        ..line(LineKind::Meals, "伙食补助".to_owned(), meals, meals)
+        ..line(ClaimLineKind::Meals, "伙食补助".to_owned(), meals, meals)
     });
     let trip_nights = (items.returned_at.date() - items.departed_at.date()).num_days();
     let nights_claimed: i64 = items.lodging.iter().map(|l| l.nights).sum();
@@ -277,7 +277,7 @@ pub fn compute_claim(
             nights: Some(l.nights),
             standard_fen_per_day: Some(cap.fen()),
             reason,
-            ..line(LineKind::Lodging, description, l.amount, paid)
+            ..line(ClaimLineKind::Lodging, description, l.amount, paid)
         });
     }
     let mut transport_left = match standard.local_transport_cap_fen_per_day {
@@ -299,7 +299,7 @@ pub fn compute_claim(
             reason: (paid < t.amount)
                 .then(|| "超出市内交通标准部分由员工自行承担（BIL-14）".to_owned()),
             ..line(
-                LineKind::LocalTransport,
+                ClaimLineKind::LocalTransport,
                 t.description.clone(),
                 t.amount,
                 paid,
@@ -308,7 +308,7 @@ pub fn compute_claim(
     }
     for o in &items.other {
         lines.push(line(
-            LineKind::Other,
+            ClaimLineKind::Other,
             o.description.clone(),
             o.amount,
             o.amount,

@@ -136,6 +136,18 @@ pub struct ExpenseFilter {
     pub status: Option<String>,
 }
 
+/// A record of one person's expenses: listed with the same filter whatever its table.
+pub trait ExpenseRecord: Sized {
+    fn list(
+        conn: &mut DbConnection,
+        filter: &ExpenseFilter,
+        mode: &ListMode,
+        limit: i64,
+    ) -> Result<Vec<Self>, StoreError>;
+    /// Its list cursor's parts: when it last changed, and its id.
+    fn cursor_parts(&self) -> (NaiveDateTime, &str);
+}
+
 /// One list function per table over the same filter.
 macro_rules! table_fns {
     ($table:ident, $row:ty, $changes:ty, $insert:ident, $find:ident, $update:ident, $list:ident) => {
@@ -179,6 +191,21 @@ macro_rules! table_fns {
             }
             let query = crate::apply_list_mode!(query, $table, mode);
             Ok(query.limit(limit).load(conn)?)
+        }
+
+        impl ExpenseRecord for $row {
+            fn list(
+                conn: &mut DbConnection,
+                filter: &ExpenseFilter,
+                mode: &ListMode,
+                limit: i64,
+            ) -> Result<Vec<Self>, StoreError> {
+                $list(conn, filter, mode, limit)
+            }
+
+            fn cursor_parts(&self) -> (NaiveDateTime, &str) {
+                (self.updated_at, &self.id)
+            }
         }
     };
 }

@@ -9,7 +9,7 @@
 //!   once to the traveller and finance.
 
 use crate::billing::service::commission_months;
-use crate::billing::service::travel::{holders, tell};
+use crate::billing::service::tidings::Tidings;
 use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use kefu_core::Role;
@@ -77,19 +77,15 @@ impl JobHandler for AdvanceClaimOverdue {
                 )?;
                 let due = advance.due_date.map(|d| d.to_string()).unwrap_or_default();
                 let body = format!("借支的差旅报销应于 {due} 前提交，已逾期（BIL-16）");
-                let mut to = vec![advance.user_id.clone()];
-                to.extend(holders(conn, Role::Finance)?);
                 // Keyed on the advance alone: told once whatever its version.
-                let entity = ("cash_advance", advance.id.as_str(), 0);
-                tell(
-                    conn,
-                    &ctx,
-                    &to,
-                    "advance.claim_overdue",
-                    "借支报销逾期",
-                    &body,
-                    entity,
-                )
+                let told = Tidings {
+                    kind: "advance.claim_overdue",
+                    title: "借支报销逾期",
+                    body: &body,
+                    about: ("cash_advance", &advance.id, 0),
+                };
+                told.tell(conn, &ctx, &advance.user_id)?;
+                told.tell_role(conn, &ctx, Role::Finance)
             })?;
         }
         Ok(())

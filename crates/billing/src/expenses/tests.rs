@@ -40,7 +40,7 @@ fn bil_15_the_issue_example_monday_1330_to_wednesday_1100() {
     );
     let c = compute_claim(&TravelStandards::defaults(), &staff(), &items).unwrap();
     assert_eq!(c.half_days, 4);
-    assert_eq!(c.lines[0].kind, LineKind::Meals);
+    assert_eq!(c.lines[0].kind, ClaimLineKind::Meals);
     assert_eq!(c.lines[0].reimbursed_fen, 6_000);
     assert_eq!(c.lines[0].standard_fen_per_day, Some(3_000));
     let lodging: i64 = c.lines[1..].iter().map(|l| l.reimbursed_fen).sum();

@@ -1,19 +1,19 @@
 use crate::billing::dto::claims::{CLAIMS_EXPORT, ClaimOut, ClaimQuery, SubmitClaim};
 use crate::billing::dto::travel::RejectExpense;
 use crate::billing::service::claims::{self as svc, ClaimStep};
-use crate::billing::service::privacy::{Reach, narrow, scope};
+use crate::billing::service::expense_pages::{ExpenseQuery, expense_page};
 use crate::kernel::auth::Caller;
 use crate::kernel::command::{Ctx, run_command};
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
-use crate::kernel::extract::{IfMatch, ValidJson, trimmed};
-use crate::kernel::page::{Page, paginate, row_key, window};
+use crate::kernel::extract::{IfMatch, ValidJson};
+use crate::kernel::page::Page;
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use kefu_billing::access::{self, Action};
-use kefu_store::expenses::{self as store, ExpenseFilter};
+use kefu_store::expenses::ClaimRow;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -101,33 +101,14 @@ async fn claims_page(
     caller: Caller,
     query: ClaimQuery,
 ) -> Result<Page<ClaimOut>, ApiError> {
-    access::require(Action::ClaimRead, &caller.actor.roles)?;
-    let (limit, fetch, mode) = window(
-        query.limit,
-        query.updated_since.as_deref(),
-        query.cursor.as_deref(),
-    )?;
-    let actor = caller.actor.clone();
-    let person = trimmed(query.user_id);
-    let status = query.status;
-    let (mode, rows) = state
-        .db(move |conn| {
-            let filter = ExpenseFilter {
-                user_ids: narrow(scope(conn, &actor, Reach::OwnOnly)?, person),
-                status: status.map(|s| s.as_str().to_owned()),
-            };
-            Ok((
-                mode.clone(),
-                store::list_claims(conn, &filter, &mode, fetch)?,
-            ))
-        })
-        .await?;
-    Ok(paginate(
-        rows,
-        limit,
-        |r| row_key(&mode, r.updated_at, &r.id),
-        |r| ClaimOut::from(&r),
-    ))
+    let query = ExpenseQuery {
+        user_id: query.user_id,
+        status: query.status.map(|s| s.as_str()),
+        updated_since: query.updated_since,
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    expense_page::<ClaimRow, _>(&state, &caller, Action::ClaimRead, query).await
 }
 
 /// Read an expense claim

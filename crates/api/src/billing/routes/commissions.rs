@@ -121,8 +121,10 @@ async fn close_month(
     Ok(HttpResponse::Ok().json(out))
 }
 
+/// A month filter as sent: the spec's pattern allows no blank, so an empty one is refused, not
+/// read as absent.
 fn month_param(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    match trimmed(v) {
+    match v {
         Some(m) if m.parse::<YearMonth>().is_err() => Err(ApiError::BadRequest {
             detail: format!("{field} must be YYYY-MM"),
             errors: vec![FieldError::new(

@@ -8,7 +8,7 @@
 use crate::billing::dto::advances::{AdvanceOut, RequestAdvance};
 use crate::billing::dto::claims::ClaimOut;
 use crate::billing::service::privacy::{Reach, scope, sees};
-use crate::billing::service::travel::{holders, tell};
+use crate::billing::service::tidings::Tidings;
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::kernel::rules::load_in_force;
@@ -115,18 +115,14 @@ pub fn request(
         None,
         snapshot(&out),
     )?;
-    let gms = holders(conn, Role::Executive)?;
     let body = format!("{}：{}", row.purpose, yuan(row.amount_fen));
-    let entity = ("cash_advance", row.id.as_str(), row.version);
-    tell(
-        conn,
-        ctx,
-        &gms,
-        "advance.requested",
-        "借支待总经理审批",
-        &body,
-        entity,
-    )?;
+    Tidings {
+        kind: "advance.requested",
+        title: "借支待总经理审批",
+        body: &body,
+        about: ("cash_advance", &row.id, row.version),
+    }
+    .tell_role(conn, ctx, Role::Executive)?;
     Ok(out)
 }
 
@@ -259,27 +255,16 @@ pub fn step(
         }
         _ => yuan(after.amount_fen),
     };
-    let entity = ("cash_advance", id, after.version);
-    tell(
-        conn,
-        ctx,
-        std::slice::from_ref(&after.user_id),
+    let told = Tidings {
         kind,
         title,
-        &body,
-        entity,
-    )?;
+        body: &body,
+        about: ("cash_advance", id, after.version),
+    };
+    told.tell(conn, ctx, &after.user_id)?;
     if to == AdvanceStatus::Approved {
-        let finance = holders(conn, Role::Finance)?;
-        tell(
-            conn,
-            ctx,
-            &finance,
-            "advance.awaits_payment",
-            "借支待付款",
-            &body,
-            entity,
-        )?;
+        told.as_kind("advance.awaits_payment", "借支待付款")
+            .tell_role(conn, ctx, Role::Finance)?;
     }
     Ok(out)
 }

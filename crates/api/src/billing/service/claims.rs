@@ -6,7 +6,7 @@
 
 use crate::billing::dto::claims::{ClaimOut, SubmitClaim};
 use crate::billing::service::privacy::{Reach, scope, sees};
-use crate::billing::service::travel::{holders, tell};
+use crate::billing::service::tidings::Tidings;
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::kernel::rules::load_in_force;
@@ -144,18 +144,14 @@ pub fn submit(
         None,
         snapshot(&out),
     )?;
-    let managers = holders(conn, Role::Manager)?;
     let body = format!("{}：{}", trip.destination_city, money_line(row.total_fen));
-    let entity = ("expense_claim", row.id.as_str(), row.version);
-    tell(
-        conn,
-        ctx,
-        &managers,
-        "expense.submitted",
-        "差旅报销待审批",
-        &body,
-        entity,
-    )?;
+    Tidings {
+        kind: "expense.submitted",
+        title: "差旅报销待审批",
+        body: &body,
+        about: ("expense_claim", &row.id, row.version),
+    }
+    .tell_role(conn, ctx, Role::Manager)?;
     Ok(out)
 }
 
@@ -233,27 +229,16 @@ pub fn step(
         snapshot(&out),
     )?;
     let body = money_line(after.total_fen);
-    let entity = ("expense_claim", id, after.version);
-    tell(
-        conn,
-        ctx,
-        std::slice::from_ref(&after.user_id),
+    let told = Tidings {
         kind,
         title,
-        &body,
-        entity,
-    )?;
+        body: &body,
+        about: ("expense_claim", id, after.version),
+    };
+    told.tell(conn, ctx, &after.user_id)?;
     if to == ClaimStatus::Approved {
-        let finance = holders(conn, Role::Finance)?;
-        tell(
-            conn,
-            ctx,
-            &finance,
-            "expense.awaits_payment",
-            "差旅报销待付款",
-            &body,
-            entity,
-        )?;
+        told.as_kind("expense.awaits_payment", "差旅报销待付款")
+            .tell_role(conn, ctx, Role::Finance)?;
     }
     Ok(out)
 }

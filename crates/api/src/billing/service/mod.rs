@@ -1,4 +1,5 @@
 pub mod privacy;
+pub mod tidings;
 
 // -- customer-facing money --
 pub mod fee_items;
@@ -13,5 +14,6 @@ pub mod commission_months;
 // -- expenses --
 pub mod advances;
 pub mod claims;
+pub mod expense_pages;
 pub mod phone;
 pub mod travel;

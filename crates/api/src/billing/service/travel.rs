@@ -5,9 +5,9 @@
 
 use crate::billing::dto::travel::{RequestTravel, TravelOut};
 use crate::billing::service::privacy::{Reach, scope, sees};
+use crate::billing::service::tidings::Tidings;
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
-use crate::kernel::notify::{Notice, notify};
 use crate::kernel::rules::load_in_force;
 use chrono::NaiveDate;
 use kefu_billing::access::{self, Action};
@@ -32,39 +32,6 @@ pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<TravelRow
         return Err(ApiError::NotFound);
     }
     Ok(row)
-}
-
-/// Tells `to` about `row`, once per user and version.
-pub(crate) fn tell(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    to: &[String],
-    kind: &'static str,
-    title: &str,
-    body: &str,
-    entity: (&str, &str, i64),
-) -> Result<(), ApiError> {
-    for user in to {
-        let key = format!("{kind}:{}@{}:{user}", entity.1, entity.2);
-        notify(
-            conn,
-            ctx.now,
-            user,
-            &Notice {
-                kind,
-                title,
-                body,
-                entity: Some((entity.0, entity.1)),
-                dedupe_key: Some(&key),
-            },
-        )?;
-    }
-    Ok(())
-}
-
-/// The enabled holders of `role`.
-pub(crate) fn holders(conn: &mut DbConnection, role: Role) -> Result<Vec<String>, ApiError> {
-    Ok(kefu_store::users::enabled_with_role(conn, role)?)
 }
 
 fn summary(row: &TravelRow) -> String {
@@ -139,18 +106,14 @@ pub fn request(
         None,
         snapshot(&out),
     )?;
-    let managers = holders(conn, Role::Manager)?;
     let body = summary(&row);
-    let entity = ("travel_request", row.id.as_str(), row.version);
-    tell(
-        conn,
-        ctx,
-        &managers,
-        "travel.requested",
-        "出差申请待审批",
-        &body,
-        entity,
-    )?;
+    Tidings {
+        kind: "travel.requested",
+        title: "出差申请待审批",
+        body: &body,
+        about: ("travel_request", &row.id, row.version),
+    }
+    .tell_role(conn, ctx, Role::Manager)?;
     Ok(out)
 }
 
@@ -232,29 +195,20 @@ pub fn step(
         snapshot(&TravelOut::from(&before)),
         snapshot(&out),
     )?;
-    let traveller = [after.user_id.clone()];
-    let body = summary(&after);
-    let entity = ("travel_request", id, after.version);
-    match to {
-        TravelStatus::Approved => tell(
-            conn,
-            ctx,
-            &traveller,
-            "travel.approved",
-            "出差申请已批准",
-            &body,
-            entity,
-        )?,
-        TravelStatus::Rejected => tell(
-            conn,
-            ctx,
-            &traveller,
-            "travel.rejected",
-            "出差申请被驳回",
-            &body,
-            entity,
-        )?,
-        _ => {}
+    let told = match to {
+        TravelStatus::Approved => Some(("travel.approved", "出差申请已批准")),
+        TravelStatus::Rejected => Some(("travel.rejected", "出差申请被驳回")),
+        _ => None,
+    };
+    if let Some((kind, title)) = told {
+        let body = summary(&after);
+        Tidings {
+            kind,
+            title,
+            body: &body,
+            about: ("travel_request", id, after.version),
+        }
+        .tell(conn, ctx, &after.user_id)?;
     }
     Ok(out)
 }

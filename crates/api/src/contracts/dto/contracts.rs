@@ -191,7 +191,7 @@ pub struct CancelRenewal {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"amount_fen": 1200000, "paid_on": "2026-03-04"}))]
-pub struct RecordPayment {
+pub struct RecordContractPayment {
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
     #[schema(minimum = 1, maximum = 100_000_000_000_i64)]
     pub amount_fen: i64,
@@ -201,7 +201,7 @@ pub struct RecordPayment {
 
 /// CON-2: one payment received against a contract.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PaymentOut {
+pub struct ContractPaymentOut {
     pub id: String,
     pub contract_id: String,
     pub amount_fen: i64,

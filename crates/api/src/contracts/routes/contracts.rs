@@ -2,8 +2,8 @@
 //! check the action's roles before loading anything (403 before 404), run the service.
 
 use crate::contracts::dto::contracts::{
-    CancelRenewal, ContractOut, ContractQuery, CreateContract, EXPORT, PaymentOut, RecordPayment,
-    RenewContract, SignContract, TerminateContract, UpdateContract,
+    CancelRenewal, ContractOut, ContractPaymentOut, ContractQuery, CreateContract, EXPORT,
+    RecordContractPayment, RenewContract, SignContract, TerminateContract, UpdateContract,
 };
 use crate::contracts::service::contracts::{self as svc, ContractAction};
 use crate::kernel::auth::Caller;
@@ -408,7 +408,7 @@ async fn cancel_contract_renewal(
     tag = "contracts",
     operation_id = "recordContractPayment",
     params(("id" = String, Path, description = "Contract id"), crate::kernel::openapi::IfMatchHeader),
-    request_body = RecordPayment,
+    request_body = RecordContractPayment,
     responses(
         (status = 200, description = "Booked", body = ContractOut, headers(("ETag" = String))),
         (status = 409, description = "A draft or terminated contract", body = Problem, content_type = "application/problem+json"),
@@ -420,7 +420,7 @@ async fn record_contract_payment(
     caller: Caller,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
-    ValidJson(input): ValidJson<RecordPayment>,
+    ValidJson(input): ValidJson<RecordContractPayment>,
 ) -> Result<HttpResponse, ApiError> {
     let action = ContractAction::RecordPayment(input);
     command(state, caller, id.into_inner(), version, action).await
@@ -438,7 +438,7 @@ async fn record_contract_payment(
     tag = "contracts",
     operation_id = "listContractPayments",
     params(("id" = String, Path, description = "Contract id")),
-    responses((status = 200, description = "The payments, oldest first", body = Page<PaymentOut>))
+    responses((status = 200, description = "The payments, oldest first", body = Page<ContractPaymentOut>))
 )]
 #[get("/contracts/{id}/payments")]
 async fn list_contract_payments(

@@ -7,8 +7,8 @@
 //! customer's. Anything else is 404.
 
 use crate::contracts::dto::contracts::{
-    CancelRenewal, ContractOut, CreateContract, PaymentOut, RecordPayment, RenewContract,
-    SignContract, TerminateContract, UpdateContract,
+    CancelRenewal, ContractOut, ContractPaymentOut, CreateContract, RecordContractPayment,
+    RenewContract, SignContract, TerminateContract, UpdateContract,
 };
 pub use crate::kernel::access::scope::contracts as contract_scope;
 use crate::kernel::command::{Ctx, snapshot, written};
@@ -340,7 +340,7 @@ pub enum ContractAction {
     Sign(SignContract),
     Terminate(TerminateContract),
     CancelRenewal(CancelRenewal),
-    RecordPayment(RecordPayment),
+    RecordPayment(RecordContractPayment),
 }
 
 impl ContractAction {
@@ -586,12 +586,12 @@ pub fn payments(
     conn: &mut DbConnection,
     actor: &Actor,
     id: &str,
-) -> Result<Vec<PaymentOut>, ApiError> {
+) -> Result<Vec<ContractPaymentOut>, ApiError> {
     let scope = contract_scope(conn, actor)?;
     get_row(conn, &scope, id)?;
     Ok(store::payments_of(conn, id)?
         .into_iter()
-        .map(|p| PaymentOut {
+        .map(|p| ContractPaymentOut {
             id: p.id,
             contract_id: p.contract_id,
             amount_fen: p.amount_fen,
