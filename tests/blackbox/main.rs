@@ -16,6 +16,7 @@ mod cards_exams;
 mod cards_probations;
 mod cards_promotion;
 mod cards_scorecards;
+mod cards_standings;
 mod change_requests;
 mod cli;
 mod commissioning;

@@ -202,6 +202,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     scoring::routes::fines::routes(cfg);
     scoring::routes::score_events::routes(cfg);
     scoring::routes::scorecards::routes(cfg);
+    scoring::routes::standings::routes(cfg);
     scoring::routes::leave::routes(cfg);
     scoring::routes::exams::routes(cfg);
     scoring::routes::probations::routes(cfg);

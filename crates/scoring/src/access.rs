@@ -40,6 +40,9 @@ pub enum Action {
     /// HR-S3/HR-S4: finalise a month's card (the assessor: a supervisor for their teams'
     /// members, HR, managers).
     ScorecardFinalise,
+    /// HR-S5: read the month's and the year's standings (first places, the year's best): they
+    /// compare everyone's totals, so only the roles that see everyone's cards.
+    StandingsRead,
     /// HR-S6: appeal an event issued against oneself.
     ScoreAppeal,
     /// HR-S6: decide an appeal (a supervisor of the employee who did not issue the event).
@@ -73,7 +76,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::AttendanceClock,
         Action::AttendanceRead,
         Action::AttendanceImport,
@@ -89,6 +92,7 @@ impl Action {
         Action::ScorecardRead,
         Action::ScorecardInputs,
         Action::ScorecardFinalise,
+        Action::StandingsRead,
         Action::ScoreAppeal,
         Action::ScoreAppealDecide,
         Action::LeaveRequest,
@@ -118,6 +122,7 @@ impl Action {
             Action::ScoreEventIssue => "HR-S2",
             Action::ScorecardInputs => "HR-S1",
             Action::ScorecardFinalise => "HR-S3",
+            Action::StandingsRead => "HR-S5",
             Action::ScoreAppeal | Action::ScoreAppealDecide => "HR-S6",
             Action::LeaveRead | Action::ExamResultRead | Action::ProbationRead => "ORG-5",
             Action::ProbationOpen | Action::ProbationApprove => "HR-T1",
@@ -169,6 +174,7 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::ScorecardRead, STAFF),
     (Action::ScorecardInputs, &[Admin, Supervisor, Hr]),
     (Action::ScorecardFinalise, &[Admin, Manager, Supervisor, Hr]),
+    (Action::StandingsRead, SEE_ALL),
     (Action::ScoreAppeal, STAFF),
     (Action::ScoreAppealDecide, &[Admin, Manager, Supervisor]),
     (Action::LeaveRequest, STAFF),

@@ -125,6 +125,14 @@ pub struct StarRules {
     /// from before these fields existed read the seed's 90 and 3.
     #[serde(default = "default_team_lead_floor_months")]
     pub team_lead_floor_months: i64,
+    /// HR-S5: a representative first of their position this many months running may challenge
+    /// a team lead; stored sets from before this field read the seed's 3.
+    #[serde(default = "default_first_place_months")]
+    pub first_place_months: i64,
+}
+
+fn default_first_place_months() -> i64 {
+    3
 }
 
 fn default_team_lead_floor_score() -> i64 {
@@ -159,6 +167,7 @@ impl RuleSet for StarRules {
             year_best_fen: 50_000,
             team_lead_floor_score: default_team_lead_floor_score(),
             team_lead_floor_months: default_team_lead_floor_months(),
+            first_place_months: default_first_place_months(),
         }
     }
 
@@ -168,6 +177,7 @@ impl RuleSet for StarRules {
         check_non_negative("year_best_fen", self.year_best_fen)?;
         check_non_negative("team_lead_floor_score", self.team_lead_floor_score)?;
         check_non_negative("team_lead_floor_months", self.team_lead_floor_months)?;
+        check_non_negative("first_place_months", self.first_place_months)?;
         for (i, b) in self.bands.iter().enumerate() {
             check_non_negative(&format!("bands[{i}].reward_fen"), b.reward_fen)?;
             check_non_negative(

@@ -15,3 +15,4 @@ pub mod leave;
 pub mod probation;
 pub mod promotion;
 pub mod scorecard;
+pub mod standings;

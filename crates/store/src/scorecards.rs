@@ -349,6 +349,25 @@ pub fn grades_of(
         .load(conn)?)
 }
 
+/// The finalised cards of `months` as (month, user, position, total in tenths), by month and
+/// user: the HR-S5 standings' facts.
+pub fn finalised_in(
+    conn: &mut DbConnection,
+    months: &[String],
+) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+    Ok(scorecards::table
+        .filter(scorecards::month.eq_any(months))
+        .filter(scorecards::deleted_at.is_null())
+        .order((scorecards::month.asc(), scorecards::user_id.asc()))
+        .select((
+            scorecards::month,
+            scorecards::user_id,
+            scorecards::position,
+            scorecards::total_tenths,
+        ))
+        .load(conn)?)
+}
+
 /// Live teams with a supervisor, as (team id, supervisor's login), by team id.
 pub fn supervised_teams(conn: &mut DbConnection) -> Result<Vec<(String, String)>, StoreError> {
     use crate::schema::teams;

@@ -705,6 +705,15 @@ pub fn build() -> Fixture {
         "commission-months",
         BTreeMap::from([("month", "2099-01".to_owned())]),
     );
+    // Standings compare everyone's cards (HR-S5): no caller of the matrix may read them.
+    records.insert(
+        "scorecard-standings/months",
+        BTreeMap::from([("month", "2026-03".to_owned())]),
+    );
+    records.insert(
+        "scorecard-standings/years",
+        BTreeMap::from([("year", "2026".to_owned())]),
+    );
 
     Fixture {
         callers: vec![

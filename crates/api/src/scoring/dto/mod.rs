@@ -5,3 +5,4 @@ pub mod leave;
 pub mod probations;
 pub mod promotion;
 pub mod scorecards;
+pub mod standings;

@@ -6,3 +6,4 @@ pub mod probations;
 pub mod promotion;
 pub mod score_events;
 pub mod scorecards;
+pub mod standings;

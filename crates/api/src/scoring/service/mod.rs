@@ -10,3 +10,4 @@ pub mod probations;
 pub mod promotion;
 pub mod score_events;
 pub mod scorecards;
+pub mod standings;
