@@ -33,6 +33,10 @@ pub trait RuleDef: Send + Sync {
     /// Parses `value` as the set's type (unknown fields refused) and checks it; returns the
     /// normalised JSON to store.
     fn check(&self, value: serde_json::Value) -> Result<serde_json::Value, ApiError>;
+    /// A stored version as the service reads it: fields added since it was stored show their
+    /// defaults, so what a client reads is what the rules compute with. A value that no longer
+    /// parses is shown as stored.
+    fn shown(&self, stored: &str) -> serde_json::Value;
 }
 
 struct Typed<T>(PhantomData<fn() -> T>);
@@ -69,6 +73,14 @@ impl<T: RuleSet> RuleDef for Typed<T> {
             other => ApiError::from(other),
         })?;
         serde_json::to_value(typed).map_err(ApiError::internal)
+    }
+
+    fn shown(&self, stored: &str) -> serde_json::Value {
+        serde_json::from_str::<T>(stored)
+            .ok()
+            .and_then(|typed| serde_json::to_value(typed).ok())
+            .or_else(|| serde_json::from_str(stored).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -162,5 +174,28 @@ mod tests {
             Err(ApiError::Invalid(e)) => assert!(e[0].message.contains("fen_per_pt"), "{e:?}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_version_stored_before_a_field_existed_shows_the_fields_default() {
+        let stars = find("star-ratings").unwrap();
+        let mut old = stars.defaults();
+        let fields = old.as_object_mut().unwrap();
+        for added in [
+            "team_lead_floor_score",
+            "team_lead_floor_months",
+            "first_place_months",
+        ] {
+            fields.remove(added);
+        }
+        let shown = stars.shown(&old.to_string());
+        assert_eq!(shown["first_place_months"], 3);
+        assert_eq!(shown["team_lead_floor_score"], 90);
+        assert_eq!(shown, stars.defaults());
+        // Something that no longer parses is shown as stored, not hidden.
+        assert_eq!(
+            stars.shown(r#"{"legacy": 1}"#),
+            serde_json::json!({"legacy": 1})
+        );
     }
 }

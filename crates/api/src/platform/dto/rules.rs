@@ -1,3 +1,4 @@
+use crate::kernel::rules::RuleDef;
 use chrono::{DateTime, NaiveDate, Utc};
 use kefu_billing::commissioning::RateClass;
 use kefu_store::from_db_time;
@@ -19,11 +20,12 @@ pub struct RuleVersionOut {
     pub created_by: Option<String>,
 }
 
-impl From<&RuleVersionRow> for RuleVersionOut {
-    fn from(r: &RuleVersionRow) -> Self {
+impl RuleVersionOut {
+    /// A stored version of the set `def`, its value as the rules read it.
+    pub fn of(def: &dyn RuleDef, r: &RuleVersionRow) -> Self {
         RuleVersionOut {
             effective_from: r.effective_from,
-            value: serde_json::from_str(&r.value_json).unwrap_or_default(),
+            value: def.shown(&r.value_json),
             note: r.note.clone(),
             created_at: from_db_time(r.created_at),
             created_by: r.created_by.clone(),

@@ -5,6 +5,7 @@ use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson};
 use crate::kernel::page::Page;
 use crate::kernel::respond::versioned;
+use crate::kernel::rules::RuleDef;
 use crate::kernel::state::AppState;
 use crate::platform::dto::rules::{
     CommissionQuote, OnQuery, PutRuleVersion, QuoteQuery, RuleSetOut, RuleSetSummary,
@@ -28,10 +29,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(quote_commission);
 }
 
-fn out(title: &str, record: &RuleSetRecord, today: NaiveDate) -> RuleSetOut {
+fn out(def: &dyn RuleDef, record: &RuleSetRecord, today: NaiveDate) -> RuleSetOut {
     RuleSetOut {
         key: record.key.clone(),
-        title: title.to_owned(),
+        title: def.title().to_owned(),
         version: record.version,
         in_force_from: record
             .versions
@@ -39,7 +40,11 @@ fn out(title: &str, record: &RuleSetRecord, today: NaiveDate) -> RuleSetOut {
             .filter(|v| v.effective_from <= today)
             .map(|v| v.effective_from)
             .max(),
-        versions: record.versions.iter().map(RuleVersionOut::from).collect(),
+        versions: record
+            .versions
+            .iter()
+            .map(|v| RuleVersionOut::of(def, v))
+            .collect(),
     }
 }
 
@@ -89,7 +94,7 @@ async fn list_rule_sets(
                 key: record.key.clone(),
                 title: def.title().to_owned(),
                 version: record.version,
-                in_force: current.map(RuleVersionOut::from),
+                in_force: current.map(|v| RuleVersionOut::of(def, v)),
                 version_count: u32::try_from(record.versions.len()).unwrap_or(u32::MAX),
             }
         })
@@ -118,7 +123,7 @@ async fn get_rule_set(
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let (def, record) = state.db(move |conn| svc::get(conn, &key)).await?;
-    let body = out(def.title(), &record, state.today());
+    let body = out(def, &record, state.today());
     Ok(versioned(StatusCode::OK, record.version, &body))
 }
 
@@ -141,14 +146,14 @@ async fn get_rule_in_force(
 ) -> Result<HttpResponse, ApiError> {
     let day = query.on.unwrap_or_else(|| state.today());
     let key = key.into_inner();
-    let (_, record) = state.db(move |conn| svc::get(conn, &key)).await?;
+    let (def, record) = state.db(move |conn| svc::get(conn, &key)).await?;
     let version = record
         .versions
         .iter()
         .filter(|v| v.effective_from <= day)
         .max_by_key(|v| v.effective_from)
         .ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok().json(RuleVersionOut::from(version)))
+    Ok(HttpResponse::Ok().json(RuleVersionOut::of(def, version)))
 }
 
 /// Set the values of a rule set from a day on.
@@ -187,11 +192,12 @@ async fn put_rule_version(
     let record = state
         .tx(move |conn| svc::put_version(conn, &ctx, &key, version, day, input.value, input.note))
         .await?;
-    let title = crate::kernel::rules::find(&record.key).map_or("", |d| d.title());
+    let def = crate::kernel::rules::find(&record.key)
+        .ok_or_else(|| ApiError::internal("a rule set outside the registry"))?;
     Ok(versioned(
         StatusCode::OK,
         record.version,
-        &out(title, &record, state.today()),
+        &out(def, &record, state.today()),
     ))
 }
 
@@ -227,11 +233,12 @@ async fn delete_rule_version(
     let record = state
         .tx(move |conn| svc::delete_version(conn, &ctx, &key, version, day))
         .await?;
-    let title = crate::kernel::rules::find(&record.key).map_or("", |d| d.title());
+    let def = crate::kernel::rules::find(&record.key)
+        .ok_or_else(|| ApiError::internal("a rule set outside the registry"))?;
     Ok(versioned(
         StatusCode::OK,
         record.version,
-        &out(title, &record, state.today()),
+        &out(def, &record, state.today()),
     ))
 }
 
