@@ -281,3 +281,113 @@ fn hr_t2_annual_exam_one_retake_then_the_dismissal_flag() {
     .problem(422, "validation");
     assert_eq!(p["rule"], "HR-T1");
 }
+
+fn correct(app: &TestApp, token: &str, result: &Value, etag: &str, body: Value) -> Resp {
+    app.req(
+        "PUT",
+        &format!("/api/v1/exam-results/{}", result["id"].as_str().unwrap()),
+    )
+    .bearer(token)
+    .if_match(etag)
+    .json(&body)
+    .send()
+}
+
+#[test]
+fn hr_t2_a_recorded_result_is_corrected_while_its_session_is_open_and_final_after() {
+    let w = world("2026-03-02T09:00:00+08:00");
+    let app = &w.app;
+    let annual = ok(
+        session(
+            app,
+            &w.hr,
+            json!({"kind": "annual", "title": "2026 年度考试", "exam_date": "2026-03-02",
+                   "parts": ["knowledge", "operation"]}),
+        ),
+        201,
+    );
+    let both = |user: &str, k: i64, o: i64| json!({"user_id": user, "presence": "sat", "scores": {"knowledge": k, "operation": o}});
+    let wrong = ok(record(app, &w.sup, &annual, both(&w.rep_id, 70, 90)), 201);
+    assert_eq!(
+        (&wrong["passed"], &wrong["flags"]),
+        (&json!(false), &json!(["retake"]))
+    );
+    let fixed = json!({"presence": "sat", "scores": {"knowledge": 85, "operation": 90},
+                       "reason": "阅卷漏计第 3 题"});
+
+    // Stale version, no reason, someone who may not record results, someone who cannot see it.
+    correct(app, &w.hr, &wrong, "\"7\"", fixed.clone()).problem(412, "precondition-failed");
+    let p = correct(
+        app,
+        &w.hr,
+        &wrong,
+        "\"1\"",
+        json!({"presence": "sat", "scores": {"knowledge": 85, "operation": 90}}),
+    )
+    .problem(400, "bad-request");
+    assert_eq!(p["errors"][0]["field"], "reason");
+    assert_eq!(p["errors"][0]["code"], "required");
+    correct(app, &w.rep, &wrong, "\"1\"", fixed.clone()).problem(403, "forbidden");
+    correct(app, &w.stranger, &wrong, "\"1\"", fixed.clone()).problem(403, "forbidden");
+    let missing = json!({"id": "0192f3a0-0000-7000-8000-00000000dead"});
+    correct(app, &w.hr, &missing, "\"1\"", fixed.clone()).problem(404, "not-found");
+
+    let right = ok(correct(app, &w.hr, &wrong, "\"1\"", fixed.clone()), 200);
+    assert_eq!(right["id"], wrong["id"]);
+    assert_eq!(right["version"], 2);
+    assert_eq!(
+        (&right["passed"], &right["flags"]),
+        (&json!(true), &json!([]))
+    );
+    assert_eq!(right["note"], "阅卷漏计第 3 题");
+    let stored = ok(
+        app.get(&format!(
+            "/api/v1/exam-results/{}",
+            wrong["id"].as_str().unwrap()
+        ))
+        .bearer(&w.rep)
+        .send(),
+        200,
+    );
+    assert_eq!(stored["passed"], true);
+    let trail = audit_of(app, &w.admin, "exam_result", wrong["id"].as_str().unwrap());
+    assert_eq!(
+        actions(&trail),
+        ["exam_result.record", "exam_result.correct"]
+    );
+    assert_eq!(trail[1]["before"]["passed"], false);
+    assert_eq!(trail[1]["after"]["passed"], true);
+    let inbox = ok(
+        app.get("/api/v1/me/notifications").bearer(&w.rep).send(),
+        200,
+    );
+    assert_eq!(inbox["items"][0]["kind"], "exam_result.corrected");
+
+    // rep2 failed; once their retake result is in, the first result is final.
+    let failed = ok(record(app, &w.sup, &annual, both(&w.rep2_id, 60, 60)), 201);
+    let retake = ok(
+        session(
+            app,
+            &w.hr,
+            json!({"kind": "annual", "title": "年度补考", "exam_date": "2026-03-09",
+                   "parts": ["knowledge"], "retake_of": annual["id"]}),
+        ),
+        201,
+    );
+    w.clock.set("2026-03-09T15:00:00+08:00");
+    ok(record(app, &w.sup, &retake, both(&w.rep2_id, 85, 85)), 201);
+    correct(app, &w.hr, &failed, "\"1\"", fixed.clone()).rule_conflict("HR-T2");
+
+    // A closed session's results are final.
+    let annual = ok(
+        app.get(&format!(
+            "/api/v1/exam-sessions/{}",
+            annual["id"].as_str().unwrap()
+        ))
+        .bearer(&w.hr)
+        .send(),
+        200,
+    );
+    ok(close(app, &w.hr, &annual), 200);
+    correct(app, &w.hr, &right, "\"2\"", fixed).rule_conflict("HR-T2");
+}

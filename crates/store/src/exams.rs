@@ -128,6 +128,30 @@ pub fn insert_result(conn: &mut DbConnection, row: &ResultRow) -> Result<(), Sto
     Ok(())
 }
 
+/// A corrected result (HR-S2/HR-T1/HR-T2): what was written, what counts and what follows.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = exam_results)]
+pub struct ResultChanges {
+    pub presence: Option<String>,
+    pub knowledge_written: Option<Option<i64>>,
+    pub operation_written: Option<Option<i64>>,
+    pub knowledge_counted: Option<Option<i64>>,
+    pub operation_counted: Option<Option<i64>>,
+    pub passed: Option<bool>,
+    pub flags: Option<String>,
+    pub note: Option<Option<String>>,
+}
+
+pub fn update_result(
+    conn: &mut DbConnection,
+    id: &str,
+    expected: i64,
+    changes: &ResultChanges,
+    now: DateTime<Utc>,
+) -> Result<VersionedWrite, StoreError> {
+    crate::versioned_update!(conn, exam_results, id, expected, changes, now)
+}
+
 pub fn find_result(conn: &mut DbConnection, id: &str) -> Result<Option<ResultRow>, StoreError> {
     Ok(exam_results::table
         .find(id)

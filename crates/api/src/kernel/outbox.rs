@@ -97,6 +97,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "equipment.delete",
     "equipment.update",
     "equipment.warranty_reminder",
+    "exam_result.correct",
     "exam_result.record",
     "exam_session.close",
     "exam_session.create",

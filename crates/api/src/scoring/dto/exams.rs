@@ -191,6 +191,22 @@ pub struct RecordExamResult {
     pub note: Option<String>,
 }
 
+/// A correction of a recorded result: the whole result again, and why.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"presence": "sat", "scores": {"knowledge": 85, "operation": 90},
+                          "reason": "阅卷漏计第 3 题"}))]
+pub struct CorrectExamResult {
+    pub presence: Presence,
+    /// Required, for every part of the session, when the person sat it; refused otherwise.
+    #[validate(nested)]
+    pub scores: Option<ExamScores>,
+    /// Why the result changes; kept as the result's note (the audit entry holds the old one).
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]

@@ -7,13 +7,13 @@ use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::scoring::dto::exams::{
-    CreateExamSession, ExamResultOut, ExamResultQuery, ExamSessionOut, ExamSessionQuery,
-    RESULTS_EXPORT, RecordExamResult, SESSIONS_EXPORT,
+    CorrectExamResult, CreateExamSession, ExamResultOut, ExamResultQuery, ExamSessionOut,
+    ExamSessionQuery, RESULTS_EXPORT, RecordExamResult, SESSIONS_EXPORT,
 };
 use crate::scoring::service::exams as svc;
 use crate::scoring::service::privacy::{narrow, scope};
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use kefu_scoring::access::{self, Action};
 use kefu_store::exams::{self as store, ResultFilter, SessionFilter};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,7 +25,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(close_session)
         .service(record_result)
         .service(list_results)
-        .service(get_result);
+        .service(get_result)
+        .service(correct_result);
 }
 
 /// Hold an exam session
@@ -326,4 +327,47 @@ async fn get_result(
         row.version,
         &ExamResultOut::from(&row),
     ))
+}
+
+/// Correct an exam result
+///
+/// HR-T1/HR-T2/HR-S2: the whole result again — `presence` and, when the person sat it, a
+/// score for every part — with the `reason`, kept as the result's note; counted and judged
+/// like a new result (`passed` and the flags follow). Needs `If-Match`. Only while the session
+/// is open: once it is closed (its ranking and events issued), once a retake result of the
+/// person builds on it, or once the monthly card counting it is finalised (`HR-S3`): 409
+/// naming the rule. By the person's assessor — their supervisor, HR, a manager or an admin;
+/// someone else who sees the result gets 403 naming the exam's rule; a result the caller may
+/// not see is 404. Triggers the audit entry and webhook event `exam_result.correct` (before
+/// and after) and the notice `exam_result.corrected` to the person.
+#[utoipa::path(
+    tag = "scorecards",
+    operation_id = "correctExamResult",
+    params(
+        ("id" = String, Path, description = "Exam result id"),
+        crate::kernel::openapi::IfMatchHeader,
+    ),
+    request_body = CorrectExamResult,
+    responses(
+        (status = 200, description = "Corrected", body = ExamResultOut, headers(("ETag" = String))),
+        (status = 409, description = "The session is closed, a retake builds on it, or the card is finalised", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Scores missing or refused", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/exam-results/{id}")]
+async fn correct_result(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<CorrectExamResult>,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::ExamResultRecord, &caller.actor.roles)?;
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let actor = caller.actor.clone();
+    let id = id.into_inner();
+    let out = state
+        .tx(move |conn| svc::correct_result(conn, &ctx, &actor, &id, version, input))
+        .await?;
+    Ok(versioned(StatusCode::OK, out.version, &out))
 }

@@ -10,7 +10,8 @@ use crate::kernel::error::ApiError;
 use crate::kernel::notify::{Notice, notify};
 use crate::kernel::rules::load_in_force;
 use crate::scoring::dto::exams::{
-    CreateExamSession, ExamResultOut, ExamSessionOut, RecordExamResult, SessionStatus, parse_parts,
+    CorrectExamResult, CreateExamSession, ExamResultOut, ExamScores, ExamSessionOut,
+    RecordExamResult, SessionStatus, parse_parts,
 };
 use crate::scoring::dto::scorecards::IssueScoreEvent;
 use chrono::NaiveDate;
@@ -19,7 +20,7 @@ use kefu_scoring::card::TENTHS;
 use kefu_scoring::exams::{
     self as rules, ExamKind, ExamPart, Presence, Substitutes, TrainingRules,
 };
-use kefu_store::exams::{self as store, ResultRow, SessionChanges, SessionRow};
+use kefu_store::exams::{self as store, ResultChanges, ResultRow, SessionChanges, SessionRow};
 use kefu_store::{DbConnection, new_id, to_db_time};
 use std::collections::BTreeMap;
 
@@ -189,6 +190,60 @@ fn substitutes(conn: &mut DbConnection, day: NaiveDate) -> Result<Substitutes, A
     })
 }
 
+/// A result as counted: the written scores, what counts of them, the verdict and its flags.
+struct Counted {
+    knowledge_written: Option<i64>,
+    operation_written: Option<i64>,
+    knowledge_counted: Option<i64>,
+    operation_counted: Option<i64>,
+    passed: bool,
+    /// Comma-separated, as stored.
+    flags: String,
+}
+
+/// HR-T1/HR-T2/HR-S2: counts `presence` and `scores` in `session` by the rules in force on
+/// its day: what a recorded and a corrected result both go through.
+fn count(
+    conn: &mut DbConnection,
+    session: &SessionRow,
+    kind: ExamKind,
+    presence: Presence,
+    scores: Option<&ExamScores>,
+) -> Result<Counted, ApiError> {
+    let training = training_on(conn, session.exam_date)?;
+    let parts = parse_parts(&session.parts);
+    let mut written = BTreeMap::new();
+    if let Some(s) = scores {
+        if let Some(k) = s.knowledge {
+            written.insert(ExamPart::Knowledge, k);
+        }
+        if let Some(o) = s.operation {
+            written.insert(ExamPart::Operation, o);
+        }
+    }
+    let counted = rules::count(
+        kind,
+        &parts,
+        session.pass_mark,
+        presence,
+        &written,
+        substitutes(conn, session.exam_date)?,
+    )?;
+    let flags = rules::flags(kind, session.attempt, training.retakes, counted.passed);
+    Ok(Counted {
+        knowledge_written: written.get(&ExamPart::Knowledge).copied(),
+        operation_written: written.get(&ExamPart::Operation).copied(),
+        knowledge_counted: counted.scores.get(&ExamPart::Knowledge).copied(),
+        operation_counted: counted.scores.get(&ExamPart::Operation).copied(),
+        passed: counted.passed,
+        flags: flags
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+    })
+}
+
 /// HR-T1/HR-T2/HR-S2: records a person's result in an open session held by `today`: counted
 /// and judged by the session's pass mark; a retake only for those who failed the session it
 /// retakes; a monthly result not for a month whose card is finalised (HR-S3). The person is
@@ -240,43 +295,20 @@ pub fn record_result(
         let month = YearMonth::of(session.exam_date).to_string();
         refuse_if_finalised(conn, &input.user_id, &month)?;
     }
-    let training = training_on(conn, session.exam_date)?;
-    let parts = parse_parts(&session.parts);
-    let mut written_scores = BTreeMap::new();
-    if let Some(s) = &input.scores {
-        if let Some(k) = s.knowledge {
-            written_scores.insert(ExamPart::Knowledge, k);
-        }
-        if let Some(o) = s.operation {
-            written_scores.insert(ExamPart::Operation, o);
-        }
-    }
-    let counted = rules::count(
-        kind,
-        &parts,
-        session.pass_mark,
-        input.presence,
-        &written_scores,
-        substitutes(conn, session.exam_date)?,
-    )?;
-    let flags = rules::flags(kind, session.attempt, training.retakes, counted.passed);
+    let counted = count(conn, &session, kind, input.presence, input.scores.as_ref())?;
     let now = to_db_time(ctx.now);
     let row = ResultRow {
         id: new_id(),
         session_id: session.id.clone(),
         user_id: input.user_id.clone(),
         presence: input.presence.as_str().to_owned(),
-        knowledge_written: written_scores.get(&ExamPart::Knowledge).copied(),
-        operation_written: written_scores.get(&ExamPart::Operation).copied(),
-        knowledge_counted: counted.scores.get(&ExamPart::Knowledge).copied(),
-        operation_counted: counted.scores.get(&ExamPart::Operation).copied(),
+        knowledge_written: counted.knowledge_written,
+        operation_written: counted.operation_written,
+        knowledge_counted: counted.knowledge_counted,
+        operation_counted: counted.operation_counted,
         passed: counted.passed,
         top_place: false,
-        flags: flags
-            .iter()
-            .map(|f| f.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
+        flags: counted.flags.clone(),
         note: input.note.map(|n| n.trim().to_owned()),
         recorded_by: actor.user_id.clone(),
         created_at: now,
@@ -309,6 +341,87 @@ pub fn record_result(
             title: &title,
             body: &row.flags,
             entity: Some(("exam_result", &row.id)),
+            dedupe_key: Some(&key),
+        },
+    )?;
+    Ok(out)
+}
+
+/// HR-T1/HR-T2/HR-S2: corrects a recorded result while its session is open: counted again
+/// like a new one, the reason kept as its note, the audit entry holding both. Refused (409)
+/// once the session is closed (its ranking and events are issued), once a retake result builds
+/// on it, or once the monthly card that counts it is finalised (HR-S3). Only the person's
+/// assessor corrects; someone who sees the result but does not assess the person: 403.
+pub fn correct_result(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    actor: &Actor,
+    id: &str,
+    version: i64,
+    input: CorrectExamResult,
+) -> Result<ExamResultOut, ApiError> {
+    let before = get_result(conn, actor, id)?;
+    let session = get_session(conn, &before.session_id)?;
+    let kind = kind_of(&session)?;
+    if !assesses(conn, actor, &before.user_id)? {
+        return Err(ApiError::from(kefu_core::DomainError::Forbidden {
+            rule: kind.rule(),
+            message: "results are corrected by the person's supervisor, HR or a manager".to_owned(),
+        }));
+    }
+    let state = |message: &str| ApiError::State {
+        rule: kind.rule(),
+        message: message.to_owned(),
+    };
+    if session.status != SessionStatus::Open.as_str() {
+        return Err(state("the session is closed: its results are final"));
+    }
+    for retake in store::retakes_of(conn, &session.id)? {
+        if store::result_of(conn, &retake.id, &before.user_id)?.is_some() {
+            return Err(state("a retake result builds on this one: it is final"));
+        }
+    }
+    if kind == ExamKind::Monthly {
+        let month = YearMonth::of(session.exam_date).to_string();
+        refuse_if_finalised(conn, &before.user_id, &month)?;
+    }
+    let counted = count(conn, &session, kind, input.presence, input.scores.as_ref())?;
+    let changes = ResultChanges {
+        presence: Some(input.presence.as_str().to_owned()),
+        knowledge_written: Some(counted.knowledge_written),
+        operation_written: Some(counted.operation_written),
+        knowledge_counted: Some(counted.knowledge_counted),
+        operation_counted: Some(counted.operation_counted),
+        passed: Some(counted.passed),
+        flags: Some(counted.flags),
+        note: Some(Some(input.reason.trim().to_owned())),
+    };
+    written(store::update_result(conn, id, version, &changes, ctx.now)?)?;
+    let after = store::find_result(conn, id)?.ok_or(ApiError::NotFound)?;
+    let out = ExamResultOut::from(&after);
+    ctx.audit(
+        conn,
+        "exam_result.correct",
+        ("exam_result", id),
+        snapshot(&ExamResultOut::from(&before)),
+        snapshot(&out),
+    )?;
+    let title = format!(
+        "{}（{}）成绩更正：{}",
+        session.title,
+        session.exam_date,
+        if after.passed { "及格" } else { "不及格" }
+    );
+    let key = format!("exam_result.corrected:{id}@{}", after.version);
+    notify(
+        conn,
+        ctx.now,
+        &after.user_id,
+        &Notice {
+            kind: "exam_result.corrected",
+            title: &title,
+            body: after.note.as_deref().unwrap_or_default(),
+            entity: Some(("exam_result", id)),
             dedupe_key: Some(&key),
         },
     )?;
