@@ -50,11 +50,11 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
          editing is finance's and management's, meeting the stale version (412)",
     ),
     (
-        &["repair-quotes", "payments", "invoices"],
+        &["repair-quotes", "payments", "invoices", "rebates"],
         FINANCE,
         "SEE_ALL: customer-facing money follows scope::visible, everything for finance; its \
-         quote commands and credit notes meet the stale version (412) or the role (403), and a \
-         payment is no deposit to refund or convert (409)",
+         quote commands, credit notes and rebate cancellations meet the stale version (412) or \
+         the role (403), and a payment is no deposit to refund or convert (409)",
     ),
     (&["teams"], STAFF, "TeamRead is STAFF (roles.rs)"),
     (

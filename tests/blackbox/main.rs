@@ -43,6 +43,7 @@ mod hostile;
 mod inventory;
 mod jobs;
 mod knowledge_base;
+mod ledger;
 mod licences;
 mod maintenance;
 mod maintenance_overdue;

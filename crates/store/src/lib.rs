@@ -46,6 +46,8 @@ mod nullable_text;
 pub mod probations;
 pub mod products;
 pub mod promotion;
+pub mod rebates;
+pub mod repair_labour;
 pub mod repair_quotes;
 pub mod rules;
 pub mod schema;
