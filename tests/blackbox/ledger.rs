@@ -2,7 +2,8 @@
 //! (BIL-12a), repair labour (BIL-12b), year-end bonuses (BIL-12c) and handed-over jobs
 //! (BIL-11 `transferred`), over HTTP on a test clock, on SQLite or PostgreSQL.
 
-use crate::contracts::yearly;
+use crate::contracts::{create, ok, yearly};
+use crate::maintenance::passing_acceptance;
 use crate::tickets::{World, id, world};
 use crate::{actions, audit_of};
 use kefu_blackbox::Resp;
@@ -98,4 +99,198 @@ fn bil_7_rebates_are_recorded_by_the_office_borne_by_the_signer_and_cancelled_on
     assert_eq!(p["rule"], "BIL-7");
     let log = actions(&audit_of(&w.app, &w.admin, "rebate", id(&r)));
     assert_eq!(log, ["rebate.record", "rebate.cancel"]);
+}
+
+fn executive(w: &World) -> String {
+    w.app
+        .create_user(&w.admin, "exec", &["executive"], "Executive-pass-1");
+    w.app.token("exec", "Executive-pass-1")
+}
+
+fn post_ok(w: &World, token: &str, path: &str, version: &Value, body: Value) -> Value {
+    let res = w
+        .app
+        .post(path)
+        .bearer(token)
+        .if_match(&format!("\"{version}\""))
+        .json(&body)
+        .send();
+    assert_eq!(res.status, 200, "{path}: {}", res.body);
+    res.json()
+}
+
+fn close(w: &World, token: &str, month: &str) -> Value {
+    let res = w
+        .app
+        .post(&format!("/api/v1/commission-months/{month}/close"))
+        .bearer(token)
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+    res.json()
+}
+
+fn ledger(w: &World, token: &str, query: &str) -> Vec<Value> {
+    let res = w
+        .app
+        .get(&format!("/api/v1/commission-lines?limit=200{query}"))
+        .bearer(token)
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+    res.json()["items"].as_array().unwrap().clone()
+}
+
+fn summary(l: &Value) -> (String, i64, String, Value, String) {
+    (
+        l["person_id"].as_str().unwrap().to_owned(),
+        l["amount_fen"].as_i64().unwrap(),
+        l["status"].as_str().unwrap().to_owned(),
+        l["due_month"].clone(),
+        l["rule"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// A 40,000-yuan maintenance agreement of customer 甲 for May–July 2026, signed by eng1 (also
+/// its executor) on 2026-04-28 after a passing acceptance.
+fn maintenance_agreement(w: &mut World) -> Value {
+    w.set_clock("2026-04-28T10:00:00+08:00");
+    let c = create(
+        w,
+        &w.admin,
+        json!({"title": "2026 消防维保协议", "customer_id": w.customer["id"],
+               "site_ids": [w.site["id"]], "signer_id": w.eng1_id, "executor_ids": [w.eng1_id],
+               "period_start": "2026-05-01", "period_end": "2026-07-31",
+               "amount_fen": 4_000_000, "renewal_mode": "express", "kind": "maintenance"}),
+    );
+    let res = w
+        .app
+        .req(
+            "PUT",
+            &format!("/api/v1/contracts/{}/maintenance-acceptance", id(&c)),
+        )
+        .bearer(&w.admin)
+        .if_match(&format!("\"{}\"", c["version"]))
+        .json(&passing_acceptance("2026-04-25"))
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+    let c = json!({"id": id(&c), "version": res.json()["contract_version"]});
+    ok(w, &w.eng1, &c, "sign", json!({}))
+}
+
+#[test]
+fn bil_12a_bil_7_40000_with_a_2000_rebate_signer_5700_in_may_executor_3800_after_the_cycle() {
+    let mut w = world();
+    let c = maintenance_agreement(&mut w);
+    let cid = id(&c).to_owned();
+    let c = ok(
+        &w,
+        &w.admin,
+        &c,
+        "record-payment",
+        json!({"amount_fen": 2_000_000}),
+    );
+    w.set_clock("2026-05-20T10:00:00+08:00");
+    let fin = finance(&w);
+    executive(&w);
+    let paid = ok(
+        &w,
+        &w.admin,
+        &c,
+        "record-payment",
+        json!({"amount_fen": 2_000_000}),
+    );
+    assert_eq!(paid["paid_fen"], 4_000_000);
+    let res = rebate(
+        &w,
+        &fin,
+        json!({"source_kind": "contract", "source_id": cid, "amount_fen": 200_000,
+               "reason": "维保费返还"}),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+
+    // April had a payment but not the full one: nothing. May: the signer's 15% of 38,000.
+    w.set_clock("2026-06-01T09:00:00+08:00");
+    let fin = w.app.token("fin", "Finance-pass-1");
+    close(&w, &fin, "2026-04");
+    assert!(ledger(&w, &fin, "&kind=maintenance_signer").is_empty());
+    close(&w, &fin, "2026-05");
+    let lines = ledger(&w, &fin, &format!("&source_id={cid}"));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        summary(&lines[0]),
+        (
+            w.eng1_id.clone(),
+            570_000,
+            "due".into(),
+            json!("2026-05"),
+            "BIL-12a".into()
+        )
+    );
+    assert_eq!(lines[0]["kind"], "maintenance_signer");
+    assert_eq!(lines[0]["source_kind"], "contract");
+    assert_eq!(lines[0]["inputs"]["net_fen"], 3_800_000);
+    assert_eq!(lines[0]["inputs"]["rebates_fen"], 200_000);
+    assert_eq!(lines[0]["inputs"]["part_bp"], 1_500);
+    assert!(
+        lines[0]["rule_versions"]["commission-shares"].is_string(),
+        "{}",
+        lines[0]
+    );
+    // The signer reads their own line; another engineer does not.
+    assert_eq!(ledger(&w, &w.eng1, "&kind=maintenance_signer").len(), 1);
+    assert!(ledger(&w, &w.eng2, "&kind=maintenance_signer").is_empty());
+    let path = format!("/api/v1/commission-lines/{}", id(&lines[0]));
+    assert_eq!(w.app.get(&path).bearer(&w.eng2).send().status, 404);
+
+    // 31 July: every planned step done and confirmed, the last monthly test among them.
+    w.set_clock("2026-07-31T10:00:00+08:00");
+    let fin = w.app.token("fin", "Finance-pass-1");
+    let exec = w.app.token("exec", "Executive-pass-1");
+    close(&w, &fin, "2026-07");
+    assert!(ledger(&w, &fin, "&kind=maintenance_executor").is_empty());
+    let steps = w
+        .app
+        .get(&format!("/api/v1/contracts/{cid}/maintenance-steps"))
+        .bearer(&w.eng1)
+        .send()
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for s in &steps {
+        let step = |verb: &str| format!("/api/v1/maintenance-steps/{}/{verb}", id(s));
+        let body = if s["customer_signs"] == true {
+            json!({"customer_signatory": "王主任"})
+        } else {
+            json!({})
+        };
+        let done = post_ok(&w, &w.eng1, &step("complete"), &s["version"], body);
+        if done["status"] == "awaiting_approval" {
+            let m = post_ok(
+                &w,
+                &w.manager,
+                &step("approve"),
+                &done["version"],
+                json!({}),
+            );
+            post_ok(&w, &exec, &step("approve"), &m["version"], json!({}));
+        }
+    }
+    close(&w, &fin, "2026-07");
+    let exec_lines = ledger(&w, &fin, "&kind=maintenance_executor");
+    assert_eq!(exec_lines.len(), 1, "{exec_lines:?}");
+    assert_eq!(
+        summary(&exec_lines[0]),
+        (
+            w.eng1_id.clone(),
+            380_000,
+            "due".into(),
+            json!("2026-07"),
+            "BIL-12a".into()
+        )
+    );
+    assert_eq!(exec_lines[0]["inputs"]["months_served"], 3);
+    // Closing again writes nothing more.
+    close(&w, &fin, "2026-07");
+    close(&w, &fin, "2026-05");
+    assert_eq!(ledger(&w, &fin, &format!("&source_id={cid}")).len(), 2);
 }

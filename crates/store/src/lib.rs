@@ -38,6 +38,7 @@ pub mod invoices;
 pub mod jobs;
 pub mod kb;
 pub mod leave;
+pub mod ledger_facts;
 pub mod licences;
 pub mod maintenance;
 mod migrate;

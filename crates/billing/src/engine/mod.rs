@@ -9,6 +9,7 @@
 
 pub mod commissioning;
 pub mod maintenance;
+pub mod repair;
 pub mod year_end;
 
 use chrono::NaiveDate;
@@ -33,6 +34,8 @@ kefu_core::string_enum! {
         MaintenanceSigner = "maintenance_signer",
         /// BIL-12a: the executors' 10% once the cycle's planned tests are confirmed.
         MaintenanceExecutor = "maintenance_executor",
+        /// BIL-12b: a paid repair's labour share, due once the manager and the executive approve.
+        RepairLabour = "repair_labour",
         /// BIL-12c: a year-end bonus.
         YearEndBonus = "year_end_bonus",
     }
@@ -46,6 +49,8 @@ kefu_core::string_enum! {
         /// The month's computation itself (clerk's share, base-salary cut), id `YYYY-MM`.
         CommissionMonth = "commission_month",
         Contract = "contract",
+        /// A repair quote paid in full (BIL-12b).
+        RepairQuote = "repair_quote",
         /// A person's year (year-end bonuses), id `YYYY:<what>`.
         CommissionYear = "commission_year",
     }
@@ -123,6 +128,7 @@ pub enum Inputs {
     Clerk(commissioning::ClerkInputs),
     BaseCut(commissioning::BaseCutInputs),
     Maintenance(maintenance::MaintenanceInputs),
+    Repair(repair::RepairInputs),
     YearEnd(year_end::YearEndInputs),
 }
 

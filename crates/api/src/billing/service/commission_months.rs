@@ -6,6 +6,7 @@
 //! Set-based: a handful of queries per month whatever its size, plus one per changed line.
 
 use crate::billing::dto::commission_months::{LineChange, MonthOut, PreviewLine};
+use crate::billing::service::ledger_kinds;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::ApiError;
 use crate::kernel::notify::{Notice, notify};
@@ -23,13 +24,17 @@ use kefu_store::commission_lines::{self as store, JobFacts, LineRow, Recomputed}
 use kefu_store::{DbConnection, new_id, to_db_time};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The kinds the month's commissioning computation owns: a recomputation compares (and
-/// removes) only these.
-pub const MONTH_KINDS: [&str; 4] = [
+/// The kinds the month's computation owns — commissioning here, the others in
+/// [`ledger_kinds`] — a recomputation compares (and removes) only these.
+pub const MONTH_KINDS: [&str; 8] = [
     "commissioning_first",
     "commissioning_held",
     "clerk_share",
     "base_salary_cut",
+    ledger_kinds::KINDS[0],
+    ledger_kinds::KINDS[1],
+    ledger_kinds::KINDS[2],
+    ledger_kinds::KINDS[3],
 ];
 
 /// A line of the month, computed, ready to store.
@@ -168,6 +173,12 @@ fn compute(conn: &mut DbConnection, month: YearMonth, today: NaiveDate) -> Resul
         shares: &shares,
     })?;
     let mut lines = out.lines;
+    lines.extend(ledger_kinds::lines_of_month(
+        conn,
+        month,
+        (first, last),
+        &shares,
+    )?);
     let gone: BTreeSet<String> = left.into_keys().collect();
     forfeit_for_leavers(&mut lines, &gone);
     let lines = lines

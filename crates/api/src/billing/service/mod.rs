@@ -10,6 +10,7 @@ pub mod rebates;
 // -- commissions and payroll --
 pub mod commission_lines;
 pub mod commission_months;
+pub mod ledger_kinds;
 
 // -- expenses --
 pub mod advances;
