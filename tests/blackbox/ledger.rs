@@ -294,3 +294,159 @@ fn bil_12a_bil_7_40000_with_a_2000_rebate_signer_5700_in_may_executor_3800_after
     close(&w, &fin, "2026-05");
     assert_eq!(ledger(&w, &fin, &format!("&source_id={cid}")).len(), 2);
 }
+
+fn created(res: Resp) -> Value {
+    assert_eq!(res.status, 201, "{}", res.body);
+    res.json()
+}
+
+/// A repair of customer 甲 by eng1 quoted 800 yuan against a 500-yuan floor, accepted and paid
+/// in full on 2026-05-12, with a 50-yuan rebate.
+fn paid_repair(w: &mut World) -> Value {
+    w.set_clock("2026-05-12T10:00:00+08:00");
+    let fin = w.app.token("fin", "Finance-pass-1");
+    let item = created(
+        w.app
+            .post("/api/v1/fee-items")
+            .bearer(&fin)
+            .json(
+                &json!({"code": "LAB-R", "name": "主板维修", "kind": "labour", "unit": "次",
+                          "list_price_fen": 80_000, "floor_price_fen": 50_000}),
+            )
+            .send(),
+    );
+    let quote = created(
+        w.app
+            .post("/api/v1/repair-quotes")
+            .bearer(&w.admin)
+            .json(&json!({"customer_id": w.customer["id"], "site_id": w.site["id"], "engineer_id": w.eng1_id,
+                          "lines": [{"fee_item_id": id(&item), "quantity": 1}]}))
+            .send(),
+    );
+    assert_eq!(
+        (quote["fee_fen"].clone(), quote["floor_fen"].clone()),
+        (json!(80_000), json!(50_000))
+    );
+    let path = |verb: &str| format!("/api/v1/repair-quotes/{}/{verb}", id(&quote));
+    let issued = post_ok(w, &w.admin, &path("issue"), &quote["version"], json!({}));
+    post_ok(
+        w,
+        &w.manager,
+        &path("accept"),
+        &issued["version"],
+        json!({}),
+    );
+    created(
+        w.app
+            .post("/api/v1/payments")
+            .bearer(&fin)
+            .json(&json!({"customer_id": w.customer["id"], "kind": "payment",
+                          "quote_id": id(&quote), "amount_fen": 80_000, "method": "bank_transfer",
+                          "account": "工行", "document": "invoice"}))
+            .send(),
+    );
+    created(rebate(
+        w,
+        &fin,
+        json!({"source_kind": "repair_quote", "source_id": id(&quote), "amount_fen": 5_000,
+               "reason": "客户返款"}),
+    ));
+    quote
+}
+
+#[test]
+fn bil_12b_repair_labour_is_pending_until_the_manager_then_the_executive_approve() {
+    let mut w = world();
+    finance(&w);
+    executive(&w);
+    let quote = paid_repair(&mut w);
+    w.set_clock("2026-06-01T09:00:00+08:00");
+    let fin = w.app.token("fin", "Finance-pass-1");
+    let exec = w.app.token("exec", "Executive-pass-1");
+    close(&w, &fin, "2026-05");
+    let lines = ledger(&w, &fin, "&kind=repair_labour");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let line = &lines[0];
+    // 300.00 above the floor, 13% tax difference 39.00, the 50.00 rebate: 211.00, pending.
+    assert_eq!(
+        summary(line),
+        (
+            w.eng1_id.clone(),
+            21_100,
+            "pending".into(),
+            Value::Null,
+            "BIL-12b".into()
+        )
+    );
+    assert_eq!(
+        (line["source_kind"].clone(), line["source_id"].clone()),
+        (json!("repair_quote"), json!(id(&quote)))
+    );
+    assert_eq!(line["inputs"]["share"]["tax_difference_fen"], 3_900);
+    assert_eq!(line["inputs"]["share"]["rebate_fen"], 5_000);
+    let line_id = id(line).to_owned();
+    let approve = |w: &World, token: &str, verb: &str, version: &Value| {
+        w.app
+            .post(&format!("/api/v1/commission-lines/{line_id}/{verb}"))
+            .bearer(token)
+            .if_match(&format!("\"{version}\""))
+            .send()
+    };
+    // Wrong order, wrong role, stale version.
+    let p = approve(&w, &exec, "executive-approve", &line["version"]).problem(409, "conflict");
+    assert_eq!(p["rule"], "BIL-12b");
+    let p = approve(&w, &w.eng1, "manager-approve", &line["version"]).problem(403, "forbidden");
+    assert_eq!(p["rule"], "BIL-12b");
+    let p = approve(&w, &exec, "manager-approve", &line["version"]).problem(403, "forbidden");
+    assert_eq!(p["rule"], "BIL-12b");
+    assert_eq!(
+        approve(&w, &w.manager, "manager-approve", &json!(9)).status,
+        412
+    );
+
+    let res = approve(&w, &w.manager, "manager-approve", &line["version"]);
+    assert_eq!(res.status, 200, "{}", res.body);
+    let after = res.json();
+    assert_eq!(
+        (after["status"].clone(), after["due_month"].clone()),
+        (json!("pending"), Value::Null)
+    );
+    assert_eq!(after["inputs"]["manager_approved_on"], "2026-06-01");
+    let p = approve(&w, &w.manager, "manager-approve", &after["version"]).problem(409, "conflict");
+    assert_eq!(p["rule"], "BIL-12b");
+
+    // The executive on 3 July: due with July's salary.
+    w.set_clock("2026-07-03T09:00:00+08:00");
+    let exec = w.app.token("exec", "Executive-pass-1");
+    let fin = w.app.token("fin", "Finance-pass-1");
+    let res = approve(&w, &exec, "executive-approve", &after["version"]);
+    assert_eq!(res.status, 200, "{}", res.body);
+    let due = res.json();
+    assert_eq!(
+        summary(&due),
+        (
+            w.eng1_id.clone(),
+            21_100,
+            "due".into(),
+            json!("2026-07"),
+            "BIL-12b".into()
+        )
+    );
+    let p = approve(&w, &exec, "executive-approve", &due["version"]).problem(409, "conflict");
+    assert_eq!(p["rule"], "BIL-12b");
+    // The month close computes the same line: nothing changes.
+    let month = close(&w, &fin, "2026-05");
+    assert_eq!(month["changes"], json!([]), "{month}");
+    let again = ledger(&w, &fin, "&kind=repair_labour");
+    assert_eq!(again[0]["version"], due["version"]);
+    let log = actions(&audit_of(&w.app, &w.admin, "commission_line", id(line)));
+    assert_eq!(
+        log,
+        [
+            "commission_line.pending",
+            "commission_line.manager_approve",
+            "commission_line.executive_approve",
+            "commission_line.due"
+        ]
+    );
+}

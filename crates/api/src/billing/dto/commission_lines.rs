@@ -130,3 +130,9 @@ pub const LINES_EXPORT: Exportable = Exportable {
         col("version", "版本"),
     ],
 };
+
+impl crate::kernel::command::Versioned for CommissionLineOut {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}

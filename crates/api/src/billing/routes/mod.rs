@@ -9,6 +9,7 @@ mod rebates;
 
 // -- commissions and payroll --
 mod commissions;
+mod repair_labour;
 
 // -- expenses --
 mod advances;
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
     // -- commissions and payroll --
     commissions::routes(cfg);
+    repair_labour::routes(cfg);
     // -- expenses --
     travel::routes(cfg);
     claims::routes(cfg);

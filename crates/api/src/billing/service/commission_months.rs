@@ -44,6 +44,26 @@ struct Computed {
     rule_versions: String,
 }
 
+/// The stored form of a computed line: its inputs and rule versions as JSON.
+fn computed(line: Line) -> Result<Computed, ApiError> {
+    let versions: BTreeMap<&str, NaiveDate> = line
+        .rule_versions
+        .iter()
+        .map(|r| (r.key, r.effective_from))
+        .collect();
+    Ok(Computed {
+        inputs: serde_json::to_string(&line.inputs).map_err(ApiError::internal)?,
+        rule_versions: serde_json::to_string(&versions).map_err(ApiError::internal)?,
+        line,
+    })
+}
+
+/// What a recomputation of one line writes over its open ledger row (a command that changes
+/// a line's facts recomputes it at once rather than waiting for the month's next sync).
+pub fn recomputed_line(line: Line) -> Result<Recomputed, ApiError> {
+    Ok(computed(line)?.recomputed())
+}
+
 impl Computed {
     fn key(&self) -> (String, String, String, String, String) {
         let l = &self.line;
@@ -183,18 +203,7 @@ fn compute(conn: &mut DbConnection, month: YearMonth, today: NaiveDate) -> Resul
     forfeit_for_leavers(&mut lines, &gone);
     let lines = lines
         .into_iter()
-        .map(|line| {
-            let versions: BTreeMap<&str, NaiveDate> = line
-                .rule_versions
-                .iter()
-                .map(|r| (r.key, r.effective_from))
-                .collect();
-            Ok(Computed {
-                inputs: serde_json::to_string(&line.inputs).map_err(ApiError::internal)?,
-                rule_versions: serde_json::to_string(&versions).map_err(ApiError::internal)?,
-                line,
-            })
-        })
+        .map(computed)
         .collect::<Result<Vec<_>, ApiError>>()?;
     Ok(Month {
         lines,
@@ -417,9 +426,9 @@ fn new_row(c: &Computed, now: chrono::NaiveDateTime) -> LineRow {
     }
 }
 
-/// Audits a line's new status (`commission_line.due`, `.withheld`, `.pending`, `.forfeited`)
-/// and tells its person when it is held back or forfeited.
-fn status_changed(
+/// Audits a line's new status (`commission_line.due`, `.withheld`, `.pending`, `.forfeited`,
+/// `.transferred`) and tells its person when it is held back, forfeited or payable.
+pub fn status_changed(
     conn: &mut DbConnection,
     ctx: &Ctx,
     id: &str,

@@ -6,6 +6,7 @@ pub mod invoices;
 pub mod payments;
 pub mod quotes;
 pub mod rebates;
+pub mod repair_labour;
 
 // -- commissions and payroll --
 pub mod commission_lines;
