@@ -167,6 +167,12 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
          month has not begun, so both answer 422 BIL-9 (400 for the malformed missing one)",
     ),
     (
+        &["commission-years"],
+        FINANCE,
+        "CommissionYearClose is the office's (finance among them); the fixture's year has not \
+         begun, so it answers 422 BIL-12c (400 for the malformed missing one)",
+    ),
+    (
         &["commissioning-jobs"],
         FINANCE,
         "SEE_ALL: scope::commissioning is everything; no command is finance's",

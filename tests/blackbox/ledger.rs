@@ -149,9 +149,9 @@ fn summary(l: &Value) -> (String, i64, String, Value, String) {
     )
 }
 
-/// A 40,000-yuan maintenance agreement of customer 甲 for May–July 2026, signed by eng1 (also
-/// its executor) on 2026-04-28 after a passing acceptance.
-fn maintenance_agreement(w: &mut World) -> Value {
+/// A maintenance agreement of customer 甲 of `amount_fen` for May–July 2026, signed by eng1
+/// (also its executor) on 2026-04-28 after a passing acceptance.
+fn maintenance_agreement(w: &mut World, amount_fen: i64) -> Value {
     w.set_clock("2026-04-28T10:00:00+08:00");
     let c = create(
         w,
@@ -159,7 +159,7 @@ fn maintenance_agreement(w: &mut World) -> Value {
         json!({"title": "2026 消防维保协议", "customer_id": w.customer["id"],
                "site_ids": [w.site["id"]], "signer_id": w.eng1_id, "executor_ids": [w.eng1_id],
                "period_start": "2026-05-01", "period_end": "2026-07-31",
-               "amount_fen": 4_000_000, "renewal_mode": "express", "kind": "maintenance"}),
+               "amount_fen": amount_fen, "renewal_mode": "express", "kind": "maintenance"}),
     );
     let res = w
         .app
@@ -179,7 +179,7 @@ fn maintenance_agreement(w: &mut World) -> Value {
 #[test]
 fn bil_12a_bil_7_40000_with_a_2000_rebate_signer_5700_in_may_executor_3800_after_the_cycle() {
     let mut w = world();
-    let c = maintenance_agreement(&mut w);
+    let c = maintenance_agreement(&mut w, 4_000_000);
     let cid = id(&c).to_owned();
     let c = ok(
         &w,
@@ -449,4 +449,118 @@ fn bil_12b_repair_labour_is_pending_until_the_manager_then_the_executive_approve
             "commission_line.due"
         ]
     );
+}
+
+/// A job of `points` for `engineer`, approved by the executive and commissioned today.
+fn commissioned_job(w: &World, exec: &str, engineer: (&str, &str), points: i64) -> Value {
+    let job = created(
+        w.app
+            .post("/api/v1/commissioning-jobs")
+            .bearer(&w.admin)
+            .json(
+                &json!({"title": "调试", "notice_no": format!("TS-{points}"),
+                          "site_id": w.site["id"], "engineer_id": engineer.0,
+                          "controller_points": points}),
+            )
+            .send(),
+    );
+    let path = |verb: &str| format!("/api/v1/commissioning-jobs/{}/{verb}", id(&job));
+    let job = post_ok(w, exec, &path("approve"), &job["version"], json!({}));
+    post_ok(
+        w,
+        engineer.1,
+        &path("commission"),
+        &job["version"],
+        json!({"started_on": "2026-12-01", "ended_on": "2026-12-02"}),
+    )
+}
+
+fn year_close(w: &World, token: &str, year: &str) -> Resp {
+    w.app
+        .post(&format!("/api/v1/commission-years/{year}/close"))
+        .bearer(token)
+        .send()
+}
+
+#[test]
+fn bil_12c_year_end_32000_points_500_50000_points_1000_new_maintenance_60000_gives_1200() {
+    let mut w = world();
+    let c = maintenance_agreement(&mut w, 6_000_000);
+    w.set_clock("2026-05-10T10:00:00+08:00");
+    ok(
+        &w,
+        &w.admin,
+        &c,
+        "record-payment",
+        json!({"amount_fen": 6_000_000}),
+    );
+    w.set_clock("2026-12-02T18:00:00+08:00");
+    let fin = finance(&w);
+    let exec = executive(&w);
+    commissioned_job(&w, &exec, (&w.eng1_id, &w.eng1), 32_000);
+    commissioned_job(&w, &exec, (&w.eng2_id, &w.eng2), 50_000);
+
+    // A year not begun is refused naming the rule; a malformed one is 400; not an engineer's.
+    let p = year_close(&w, &fin, "2027").problem(422, "rule-violation");
+    assert_eq!(p["rule"], "BIL-12c");
+    year_close(&w, &fin, "20x6").problem(400, "bad-request");
+    let p = year_close(&w, &w.eng1, "2026").problem(403, "forbidden");
+    assert_eq!(p["rule"], "BIL-12c");
+
+    let res = year_close(&w, &fin, "2026");
+    assert_eq!(res.status, 200, "{}", res.body);
+    let bonuses = |w: &World| -> Vec<(String, String, i64, String, String)> {
+        let mut out: Vec<_> = ledger(w, &fin, "&kind=year_end_bonus")
+            .iter()
+            .map(|l| {
+                (
+                    l["person_id"].as_str().unwrap().to_owned(),
+                    l["source_id"].as_str().unwrap().to_owned(),
+                    l["amount_fen"].as_i64().unwrap(),
+                    l["rule"].as_str().unwrap().to_owned(),
+                    l["due_month"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let mut want = vec![
+        (
+            w.eng1_id.clone(),
+            "2026:maintenance".to_owned(),
+            120_000,
+            "BIL-12c".to_owned(),
+            "2026-12".to_owned(),
+        ),
+        (
+            w.eng1_id.clone(),
+            "2026:points".to_owned(),
+            50_000,
+            "BIL-12c".to_owned(),
+            "2026-12".to_owned(),
+        ),
+        (
+            w.eng2_id.clone(),
+            "2026:points".to_owned(),
+            100_000,
+            "BIL-12c".to_owned(),
+            "2026-12".to_owned(),
+        ),
+    ];
+    want.sort();
+    assert_eq!(bonuses(&w), want);
+    let line = ledger(&w, &fin, "&kind=year_end_bonus&source_id=2026:maintenance");
+    assert_eq!(line[0]["inputs"]["rate_bp"], 200);
+    assert_eq!(
+        line[0]["inputs"]["facts"]["new_maintenance_revenue_fen"],
+        6_000_000
+    );
+    // Again, and the December close: the same lines once.
+    let again = year_close(&w, &fin, "2026").json();
+    assert_eq!(again["changes"], json!([]), "{again}");
+    close(&w, &fin, "2026-12");
+    assert_eq!(bonuses(&w), want);
+    let log = actions(&audit_of(&w.app, &w.admin, "commission_year", "2026"));
+    assert_eq!(log, ["commission_year.close", "commission_year.close"]);
 }

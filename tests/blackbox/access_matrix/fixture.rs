@@ -720,6 +720,10 @@ pub fn build() -> Fixture {
         "commission-months",
         BTreeMap::from([("month", "2099-01".to_owned())]),
     );
+    records.insert(
+        "commission-years",
+        BTreeMap::from([("year", "2099".to_owned())]),
+    );
 
     Fixture {
         callers: vec![

@@ -275,9 +275,21 @@ fn sync(
     month: YearMonth,
     today: NaiveDate,
 ) -> Result<Synced, ApiError> {
-    let key = month.to_string();
     let computed = compute(conn, month, today)?;
-    let ledger = store::of_month(conn, &key, &MONTH_KINDS)?;
+    sync_kinds(conn, ctx, month, today, computed, &MONTH_KINDS)
+}
+
+/// [`sync`] of the lines `computed` against the ledger lines of `kinds` earned in `month`.
+fn sync_kinds(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    month: YearMonth,
+    today: NaiveDate,
+    computed: Month,
+    kinds: &[&str],
+) -> Result<Synced, ApiError> {
+    let key = month.to_string();
+    let ledger = store::of_month(conn, &key, kinds)?;
     let changes = diff(&computed, &ledger);
     let by_key: BTreeMap<_, &LineRow> = ledger.iter().map(|r| (row_key(r), r)).collect();
     let now = to_db_time(ctx.now);
@@ -380,7 +392,17 @@ pub fn close(
             "late_documents": synced.computed.late.iter().map(|l| &l.job_id).collect::<Vec<_>>(),
         })),
     )?;
-    let ledger = store::of_month(conn, &key, &MONTH_KINDS)?;
+    closed_out(conn, month, &MONTH_KINDS, synced)
+}
+
+/// A closed month's answer: its lines as computed, each with its ledger id.
+fn closed_out(
+    conn: &mut DbConnection,
+    month: YearMonth,
+    kinds: &[&str],
+    synced: Synced,
+) -> Result<MonthOut, ApiError> {
+    let ledger = store::of_month(conn, &month.to_string(), kinds)?;
     let ids: BTreeMap<_, &LineRow> = ledger.iter().map(|r| (row_key(r), r)).collect();
     let lines = synced
         .computed
@@ -389,6 +411,43 @@ pub fn close(
         .map(|c| PreviewLine::of(&c.line, ids.get(&c.key()).map(|r| r.id.clone())))
         .collect();
     Ok(MonthOut::new(month, true, lines, synced.changes))
+}
+
+/// BIL-12c: closes `year` ahead of (or besides) its December close — writes only its year-end
+/// bonus lines (earned in December), idempotently, and audits `commission_year.close`.
+pub fn close_year(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    year: i32,
+    today: NaiveDate,
+) -> Result<MonthOut, ApiError> {
+    let december =
+        YearMonth::new(year, 12).ok_or_else(|| ApiError::internal("year out of range"))?;
+    let last = last_day(december)?;
+    // As a close: December's row lock first (when December was closed), so the two never
+    // interleave.
+    store::lock_month(conn, &december.to_string(), ctx.now)?;
+    let lines = ledger_kinds::year_end_lines(conn, year, last)?
+        .into_iter()
+        .map(computed)
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let month = Month {
+        lines,
+        late: Vec::new(),
+    };
+    let kinds = [ledger_kinds::KINDS[3]];
+    let synced = sync_kinds(conn, ctx, december, today, month, &kinds)?;
+    ctx.audit(
+        conn,
+        "commission_year.close",
+        ("commission_year", &year.to_string()),
+        None,
+        Some(serde_json::json!({
+            "lines": synced.computed.lines.len(), "written": synced.written,
+            "changes": synced.changes.len(),
+        })),
+    )?;
+    closed_out(conn, december, &kinds, synced)
 }
 
 /// The scheduler's refresh of a closed month: as [`close`] without counting a close.

@@ -21,6 +21,7 @@ use kefu_store::ledger_facts::{self as facts, MaintenanceFacts};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The kinds this module computes; the month close owns them beside its commissioning kinds.
+/// The year-end bonus is the last (a year close owns it alone).
 pub const KINDS: [&str; 4] = [
     LineKind::MaintenanceSigner.as_str(),
     LineKind::MaintenanceExecutor.as_str(),
@@ -113,7 +114,7 @@ fn repair_lines(
 
 /// BIL-12c: the year's bonuses of everyone with anything counted, with the table in force on
 /// the year's last day.
-fn year_end_lines(
+pub fn year_end_lines(
     conn: &mut DbConnection,
     year: i32,
     last: NaiveDate,
