@@ -564,3 +564,148 @@ fn bil_12c_year_end_32000_points_500_50000_points_1000_new_maintenance_60000_giv
     let log = actions(&audit_of(&w.app, &w.admin, "commission_year", "2026"));
     assert_eq!(log, ["commission_year.close", "commission_year.close"]);
 }
+
+#[test]
+fn bil_11_a_handed_over_jobs_unpaid_20_percent_is_transferred_to_the_engineer_taking_over() {
+    let mut w = world();
+    w.set_clock("2026-03-02T09:00:00+08:00");
+    let fin = finance(&w);
+    let exec = executive(&w);
+    w.app
+        .create_user(&w.admin, "clerk", &["clerk"], "Clerk-pass-1");
+    let job = created(
+        w.app
+            .post("/api/v1/commissioning-jobs")
+            .bearer(&w.admin)
+            .json(
+                &json!({"title": "调试", "notice_no": "TS-H-1", "site_id": w.site["id"],
+                          "engineer_id": w.eng1_id, "controller_points": 400}),
+            )
+            .send(),
+    );
+    let path = |verb: &str| format!("/api/v1/commissioning-jobs/{}/{verb}", id(&job));
+    let job = post_ok(&w, &exec, &path("approve"), &job["version"], json!({}));
+    let _ = fin;
+    w.set_clock("2026-03-12T10:00:00+08:00");
+    let clerk = w.app.token("clerk", "Clerk-pass-1");
+    let body = json!({"started_on": "2026-03-09", "ended_on": "2026-03-10"});
+    let job = post_ok(&w, &w.eng1, &path("commission"), &job["version"], body);
+    let docs =
+        json!({"documents": ["project_file", "satisfaction_questionnaire", "settlement_notice"]});
+    let job = post_ok(&w, &clerk, &path("hand-in"), &job["version"], docs);
+    let job = post_ok(
+        &w,
+        &clerk,
+        &path("confirm-callback"),
+        &job["version"],
+        json!({}),
+    );
+
+    w.set_clock("2026-04-01T09:00:00+08:00");
+    let fin = w.app.token("fin", "Finance-pass-1");
+    close(&w, &fin, "2026-03");
+    let job_id = id(&job).to_owned();
+    let of_job = |w: &World, token: &str| ledger(w, token, &format!("&source_id={job_id}"));
+    let lines = of_job(&w, &fin);
+    let held = lines
+        .iter()
+        .find(|l| l["kind"] == "commissioning_held")
+        .unwrap_or_else(|| panic!("{lines:?}"))
+        .clone();
+    let first = lines
+        .iter()
+        .find(|l| l["kind"] == "commissioning_first")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (held["person_id"].clone(), held["status"].clone()),
+        (json!(w.eng1_id), json!("pending"))
+    );
+    let transfer = |w: &World, token: &str, line: &Value, version: &Value, to: &str| {
+        w.app
+            .post(&format!("/api/v1/commission-lines/{}/transfer", id(line)))
+            .bearer(token)
+            .if_match(&format!("\"{version}\""))
+            .json(&json!({"to_person_id": to}))
+            .send()
+    };
+    let v = &held["version"];
+    let p = transfer(&w, &w.eng1, &held, v, &w.eng2_id).problem(403, "forbidden");
+    assert_eq!(p["rule"], "BIL-11");
+    let p =
+        transfer(&w, &w.manager, &first, &first["version"], &w.eng2_id).problem(409, "conflict");
+    assert_eq!(p["rule"], "BIL-11");
+    let p = transfer(&w, &w.manager, &held, v, "nobody").problem(422, "validation");
+    assert_eq!(p["errors"][0]["field"], "to_person_id");
+    let p = transfer(&w, &w.manager, &held, v, &w.eng1_id).problem(422, "validation");
+    assert_eq!(p["rule"], "BIL-11");
+    assert_eq!(
+        transfer(&w, &w.manager, &held, &json!(9), &w.eng2_id).status,
+        412
+    );
+
+    let res = transfer(&w, &w.manager, &held, v, &w.eng2_id);
+    assert_eq!(res.status, 200, "{}", res.body);
+    let moved = res.json();
+    assert_eq!(moved["status"], "transferred");
+    let taker_id = moved["transferred_to"].as_str().unwrap().to_owned();
+    let p =
+        transfer(&w, &w.manager, &moved, &moved["version"], &w.eng2_id).problem(409, "conflict");
+    assert_eq!(p["rule"], "BIL-11");
+    let taker = w
+        .app
+        .get(&format!("/api/v1/commission-lines/{taker_id}"))
+        .bearer(&w.eng2)
+        .send();
+    assert_eq!(taker.status, 200, "{}", taker.body);
+    let taker = taker.json();
+    assert_eq!(
+        (
+            taker["person_id"].clone(),
+            taker["amount_fen"].clone(),
+            taker["status"].clone(),
+            taker["kind"].clone()
+        ),
+        (
+            json!(w.eng2_id),
+            held["amount_fen"].clone(),
+            json!("pending"),
+            json!("commissioning_held")
+        )
+    );
+    // Closing again keeps both; the acceptance then makes the taker's 20% due at year end.
+    let again = close(&w, &fin, "2026-03");
+    assert_eq!(again["changes"], json!([]), "{again}");
+    assert_eq!(of_job(&w, &fin).len(), 3);
+    w.set_clock("2026-04-10T09:00:00+08:00");
+    let fin = w.app.token("fin", "Finance-pass-1");
+    post_ok(
+        &w,
+        &w.eng1,
+        &path("record-acceptance"),
+        &job["version"],
+        json!({}),
+    );
+    close(&w, &fin, "2026-03");
+    let lines = of_job(&w, &fin);
+    let by = |person: &str| {
+        lines
+            .iter()
+            .find(|l| l["kind"] == "commissioning_held" && l["person_id"] == person)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            by(&w.eng2_id)["status"].clone(),
+            by(&w.eng2_id)["due_month"].clone()
+        ),
+        (json!("due"), json!("2026-12"))
+    );
+    assert_eq!(by(&w.eng1_id)["status"], "transferred");
+    let log = actions(&audit_of(&w.app, &w.admin, "commission_line", id(&held)));
+    assert_eq!(
+        log,
+        ["commission_line.pending", "commission_line.transferred"]
+    );
+}

@@ -58,6 +58,8 @@ pub enum Action {
     RepairLabourManagerApprove,
     /// The executive's approval of a repair's labour share (BIL-12b), second.
     RepairLabourExecutiveApprove,
+    /// Hand a job's unpaid 20% over to the engineer taking the job over (BIL-11).
+    CommissionLineTransfer,
     // -- expenses (BIL-14 … BIL-17) --
     /// Ask for a trip (one's own).
     TravelRequest,
@@ -107,6 +109,7 @@ impl Action {
         Action::CommissionYearClose,
         Action::RepairLabourManagerApprove,
         Action::RepairLabourExecutiveApprove,
+        Action::CommissionLineTransfer,
         // -- expenses --
         Action::TravelRequest,
         Action::TravelRead,
@@ -137,6 +140,7 @@ impl Action {
             Action::CommissionLineRead => "ORG-5",
             Action::CommissionMonthPreview | Action::CommissionMonthClose => "BIL-9",
             Action::CommissionYearClose => "BIL-12c",
+            Action::CommissionLineTransfer => "BIL-11",
             Action::RepairLabourManagerApprove | Action::RepairLabourExecutiveApprove => "BIL-12b",
             // -- expenses --
             Action::TravelRequest | Action::TravelRead | Action::TravelDecide => "BIL-14",
@@ -226,6 +230,8 @@ pub const ROLES: &[(Action, &[Role])] = &[
     // Seed 002 §5.2 (5): 客户服务部经理及销售副总经理审核 — the manager, then the executive.
     (Action::RepairLabourManagerApprove, &[Admin, Manager]),
     (Action::RepairLabourExecutiveApprove, &[Admin, Executive]),
+    // Seed 002 §5.3 (3): the manager arranges who carries on the work (由客服经理安排其他客服人员).
+    (Action::CommissionLineTransfer, &[Admin, Manager]),
     // -- expenses --
     (Action::TravelRequest, STAFF),
     (Action::TravelRead, STAFF),

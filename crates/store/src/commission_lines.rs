@@ -154,6 +154,31 @@ pub fn update_open(
     Ok(n == 1)
 }
 
+/// BIL-11: marks the open line `id` at `version` `transferred` to the line `to` — a
+/// conditional UPDATE, so of two hand-overs at once one wins. True when this call wrote.
+pub fn mark_transferred(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i64,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        commission_lines::table
+            .filter(commission_lines::id.eq(id))
+            .filter(commission_lines::version.eq(version))
+            .filter(commission_lines::status.eq_any(["pending", "due", "withheld"])),
+    )
+    .set((
+        commission_lines::status.eq("transferred"),
+        commission_lines::transferred_to.eq(to),
+        commission_lines::version.eq(version + 1),
+        commission_lines::updated_at.eq(to_db_time(now)),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct LineFilter {
     /// `None`: everyone's; else only these people's (privacy, already narrowed).

@@ -147,9 +147,108 @@ pub fn forfeit_for_leavers(lines: &mut [Line], left: &std::collections::BTreeSet
     }
 }
 
+/// BIL-11: a handed-over job's unpaid 20% line, moved from one engineer to the taker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub source_id: String,
+    pub from_person: String,
+    pub to_person: String,
+}
+
+/// BIL-11: only the unpaid 20% (`commissioning_held`, still open) of a job is handed over, once
+/// (409 `BIL-11` otherwise).
+pub fn check_transfer(kind: LineKind, status: LineStatus) -> Result<(), kefu_core::DomainError> {
+    let refuse = |message: &str| {
+        Err(kefu_core::DomainError::State {
+            rule: "BIL-11",
+            message: message.to_owned(),
+        })
+    };
+    if kind != LineKind::CommissioningHeld {
+        return refuse("only a job's 20% held line goes to the engineer taking the job over");
+    }
+    if !status.is_open() {
+        return refuse("the line is paid, forfeited or transferred already");
+    }
+    Ok(())
+}
+
+/// BIL-11: a recomputation keeps each handed-over 20% line with its taker: for every transfer,
+/// the line computed for the job's former engineer is computed for the taker too (the former
+/// one's row, `transferred`, no longer changes).
+pub fn carry_transfers(lines: &mut Vec<Line>, transfers: &[Transfer]) {
+    let mut carried = Vec::new();
+    for t in transfers {
+        for l in lines.iter() {
+            if l.kind == LineKind::CommissioningHeld
+                && l.source_kind == SourceKind::CommissioningJob
+                && l.source_id == t.source_id
+                && l.person_id == t.from_person
+            {
+                carried.push(Line {
+                    person_id: t.to_person.clone(),
+                    ..l.clone()
+                });
+            }
+        }
+    }
+    lines.extend(carried);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bil_11_a_handed_over_20_percent_is_carried_to_the_taker_and_transferred_once() {
+        let held = Line {
+            person_id: "a".into(),
+            kind: LineKind::CommissioningHeld,
+            source_kind: SourceKind::CommissioningJob,
+            source_id: "J".into(),
+            earned_month: YearMonth::new(2026, 3).unwrap(),
+            due_month: None,
+            status: LineStatus::Pending,
+            amount: Money(1_216),
+            rule: "BIL-11",
+            inputs: Inputs::BaseCut(commissioning::BaseCutInputs {
+                month_points: 0,
+                minimum_points: 0,
+                all_points: 0,
+                engineers: 0,
+            }),
+            rule_versions: Vec::new(),
+        };
+        let first = Line {
+            kind: LineKind::CommissioningFirst,
+            ..held.clone()
+        };
+        let mut lines = vec![first.clone(), held.clone()];
+        carry_transfers(
+            &mut lines,
+            &[Transfer {
+                source_id: "J".into(),
+                from_person: "a".into(),
+                to_person: "b".into(),
+            }],
+        );
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            (lines[2].person_id.as_str(), lines[2].kind, lines[2].amount),
+            ("b", LineKind::CommissioningHeld, Money(1_216))
+        );
+        assert!(check_transfer(LineKind::CommissioningHeld, LineStatus::Pending).is_ok());
+        for (kind, status) in [
+            (LineKind::CommissioningFirst, LineStatus::Due),
+            (LineKind::CommissioningHeld, LineStatus::Transferred),
+            (LineKind::CommissioningHeld, LineStatus::Paid),
+        ] {
+            assert!(matches!(
+                check_transfer(kind, status),
+                Err(kefu_core::DomainError::State { rule: "BIL-11", .. })
+            ));
+        }
+    }
 
     #[test]
     fn bil_11_who_left_forfeits_the_open_lines_that_pay() {

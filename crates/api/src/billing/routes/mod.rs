@@ -9,7 +9,7 @@ mod rebates;
 
 // -- commissions and payroll --
 mod commissions;
-mod repair_labour;
+mod line_commands;
 
 // -- expenses --
 mod advances;
@@ -28,7 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
     // -- commissions and payroll --
     commissions::routes(cfg);
-    repair_labour::routes(cfg);
+    line_commands::routes(cfg);
     // -- expenses --
     travel::routes(cfg);
     claims::routes(cfg);

@@ -7,6 +7,7 @@
 
 use crate::billing::dto::commission_months::{LineChange, MonthOut, PreviewLine};
 use crate::billing::service::ledger_kinds;
+use crate::billing::service::transfers::transfers_of;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::ApiError;
 use crate::kernel::notify::{Notice, notify};
@@ -15,7 +16,7 @@ use crate::scoring::service::fines::{NewFine, insert_proposed, month_of};
 use chrono::{Datelike, Days, NaiveDate};
 use kefu_billing::commissioning::{CommissioningRates, MonthlyMultiplier, RateClass};
 use kefu_billing::engine::commissioning::{Job, JobKind, LateDocuments, MonthFacts, compute_month};
-use kefu_billing::engine::{Line, LineStatus, forfeit_for_leavers};
+use kefu_billing::engine::{Line, LineStatus, carry_transfers, forfeit_for_leavers};
 use kefu_billing::shares::CommissionShares;
 use kefu_core::{Role, YearMonth};
 use kefu_scoring::fine_records::price;
@@ -199,6 +200,9 @@ fn compute(conn: &mut DbConnection, month: YearMonth, today: NaiveDate) -> Resul
         (first, last),
         &shares,
     )?);
+    // BIL-11: a handed-over 20% follows its taker, who may in turn have left.
+    let ledger = store::of_month(conn, &month.to_string(), &MONTH_KINDS)?;
+    carry_transfers(&mut lines, &transfers_of(&ledger));
     let gone: BTreeSet<String> = left.into_keys().collect();
     forfeit_for_leavers(&mut lines, &gone);
     let lines = lines

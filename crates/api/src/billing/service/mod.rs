@@ -7,6 +7,7 @@ pub mod payments;
 pub mod quotes;
 pub mod rebates;
 pub mod repair_labour;
+pub mod transfers;
 
 // -- commissions and payroll --
 pub mod commission_lines;

@@ -1,13 +1,14 @@
-//! `/commission-lines/{id}/manager-approve`, `/executive-approve`: the two approvals of a
-//! repair's labour line (BIL-12b). HTTP only: extract, check the action's roles before loading
-//! anything (403 before 404), run the service.
+//! Commands on commission lines: `/commission-lines/{id}/manager-approve`,
+//! `/executive-approve` (the two approvals of a repair's labour line, BIL-12b) and `/transfer`
+//! (a handed-over job's 20%, BIL-11). HTTP only: extract, check the action's roles before
+//! loading anything (403 before 404), run the service.
 
-use crate::billing::dto::commission_lines::CommissionLineOut;
-use crate::billing::service::repair_labour as svc;
+use crate::billing::dto::commission_lines::{CommissionLineOut, TransferLine};
+use crate::billing::service::{repair_labour as svc, transfers};
 use crate::kernel::auth::Caller;
 use crate::kernel::command::run_command;
 use crate::kernel::error::{ApiError, Problem};
-use crate::kernel::extract::IfMatch;
+use crate::kernel::extract::{IfMatch, ValidJson};
 use crate::kernel::state::AppState;
 use actix_web::{HttpResponse, post, web};
 use kefu_billing::access::{self, Action};
@@ -15,7 +16,9 @@ use kefu_billing::engine::repair::Approval;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(manager_approve).service(executive_approve);
+    cfg.service(manager_approve)
+        .service(executive_approve)
+        .service(transfer_line);
 }
 
 async fn approve(
@@ -100,4 +103,48 @@ async fn executive_approve(
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     approve(state, caller, id.into_inner(), version, Approval::Executive).await
+}
+
+/// Hand a job's 20% over to its new engineer
+///
+/// BIL-11: when a commissioning job is handed over, its unpaid 20% (`commissioning_held`, still
+/// `pending`, `due` or `withheld`) goes to the engineer taking it over (`to_person_id`, an
+/// enabled engineer other than the line's person; 422 `to_person_id`, `BIL-11`): this line
+/// becomes `transferred` (final) and `transferred_to` names the taker's new line, of the same
+/// amount, status and months, which the month close keeps in step with the job afterwards. 409
+/// `BIL-11` for another kind of line or one already paid, forfeited or transferred.
+///
+/// Who: managers and admins (403 `BIL-11` for others), on a line they see (otherwise 404).
+/// Needs `If-Match` with the line's version. Triggers the audit entries and webhook events
+/// `commission_line.transferred` and the taker's line's `commission_line.<status>`.
+#[utoipa::path(
+    tag = "commissions",
+    operation_id = "transferCommissionLine",
+    params(("id" = String, Path, description = "Commission line id"), crate::kernel::openapi::IfMatchHeader),
+    request_body = TransferLine,
+    responses(
+        (status = 200, description = "Handed over: this line, now transferred", body = CommissionLineOut, headers(("ETag" = String))),
+        (status = 409, description = "BIL-11: not an open 20% line", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "BIL-11: no other enabled engineer", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/commission-lines/{id}/transfer")]
+async fn transfer_line(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    ValidJson(input): ValidJson<TransferLine>,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::CommissionLineTransfer, &caller.actor.roles)?;
+    run_command(
+        state,
+        caller,
+        id.into_inner(),
+        version,
+        move |conn, ctx, actor, id, version| {
+            transfers::transfer(conn, ctx, actor, (id, version), input)
+        },
+    )
+    .await
 }
