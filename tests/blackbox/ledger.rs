@@ -2,6 +2,7 @@
 //! (BIL-12a), repair labour (BIL-12b), year-end bonuses (BIL-12c) and handed-over jobs
 //! (BIL-11 `transferred`), over HTTP on a test clock, on SQLite or PostgreSQL.
 
+use crate::commissions::lines as ledger;
 use crate::contracts::{create, ok, yearly};
 use crate::maintenance::passing_acceptance;
 use crate::tickets::{World, id, world};
@@ -127,16 +128,6 @@ fn close(w: &World, token: &str, month: &str) -> Value {
         .send();
     assert_eq!(res.status, 200, "{}", res.body);
     res.json()
-}
-
-fn ledger(w: &World, token: &str, query: &str) -> Vec<Value> {
-    let res = w
-        .app
-        .get(&format!("/api/v1/commission-lines?limit=200{query}"))
-        .bearer(token)
-        .send();
-    assert_eq!(res.status, 200, "{}", res.body);
-    res.json()["items"].as_array().unwrap().clone()
 }
 
 fn summary(l: &Value) -> (String, i64, String, Value, String) {

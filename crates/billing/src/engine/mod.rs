@@ -199,17 +199,17 @@ pub fn carry_transfers(lines: &mut Vec<Line>, transfers: &[Transfer]) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn bil_11_a_handed_over_20_percent_is_carried_to_the_taker_and_transferred_once() {
-        let held = Line {
-            person_id: "a".into(),
+    /// A 20% line of job `J`, earned in March 2026.
+    fn line(person: &str, status: LineStatus, fen: i64) -> Line {
+        Line {
+            person_id: person.into(),
             kind: LineKind::CommissioningHeld,
             source_kind: SourceKind::CommissioningJob,
             source_id: "J".into(),
             earned_month: YearMonth::new(2026, 3).unwrap(),
             due_month: None,
-            status: LineStatus::Pending,
-            amount: Money(1_216),
+            status,
+            amount: Money(fen),
             rule: "BIL-11",
             inputs: Inputs::BaseCut(commissioning::BaseCutInputs {
                 month_points: 0,
@@ -218,7 +218,12 @@ mod tests {
                 engineers: 0,
             }),
             rule_versions: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn bil_11_a_handed_over_20_percent_is_carried_to_the_taker_and_transferred_once() {
+        let held = line("a", LineStatus::Pending, 1_216);
         let first = Line {
             kind: LineKind::CommissioningFirst,
             ..held.clone()
@@ -252,24 +257,6 @@ mod tests {
 
     #[test]
     fn bil_11_who_left_forfeits_the_open_lines_that_pay() {
-        let line = |person: &str, status, fen| Line {
-            person_id: person.into(),
-            kind: LineKind::CommissioningHeld,
-            source_kind: SourceKind::CommissioningJob,
-            source_id: "J".into(),
-            earned_month: YearMonth::new(2026, 3).unwrap(),
-            due_month: None,
-            status,
-            amount: Money(fen),
-            rule: "BIL-11",
-            inputs: Inputs::BaseCut(commissioning::BaseCutInputs {
-                month_points: 0,
-                minimum_points: 0,
-                all_points: 0,
-                engineers: 0,
-            }),
-            rule_versions: Vec::new(),
-        };
         let mut lines = vec![
             line("gone", LineStatus::Pending, 100),
             line("gone", LineStatus::Due, 100),

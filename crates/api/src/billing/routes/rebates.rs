@@ -3,13 +3,12 @@
 
 use crate::billing::dto::rebates::{CancelRebate, EXPORT, RebateOut, RebateQuery, RecordRebate};
 use crate::billing::service::rebates as svc;
-use crate::kernel::access::visible;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::{Ctx, run_command};
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, ValidJson, trimmed};
-use crate::kernel::page::{Page, paginate, row_key, window};
+use crate::kernel::page::{Page, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
@@ -98,7 +97,7 @@ async fn rebates_page(
     query: RebateQuery,
 ) -> Result<Page<RebateOut>, ApiError> {
     access::require(Action::RebateRead, &caller.actor.roles)?;
-    let (limit, fetch, mode) = window(
+    let window = window(
         query.limit,
         query.updated_since.as_deref(),
         query.cursor.as_deref(),
@@ -112,22 +111,18 @@ async fn rebates_page(
         returned_from: query.returned_from,
         returned_to: query.returned_to,
     };
-    let actor = caller.actor.clone();
-    let (mode, rows) = state
-        .db(move |conn| {
-            let scope = visible(conn, &actor)?;
-            Ok((
-                mode.clone(),
-                store::list(conn, &scope, &filter, &mode, fetch)?,
-            ))
-        })
-        .await?;
-    Ok(paginate(
-        rows,
-        limit,
-        |r| row_key(&mode, r.updated_at, &r.id),
+    let list = move |conn: &mut _, scope: &_, mode: &_, fetch| {
+        store::list(conn, scope, &filter, mode, fetch)
+    };
+    super::visible_page(
+        &state,
+        caller.actor.clone(),
+        window,
+        list,
+        |r| (r.updated_at, &r.id),
         |r| RebateOut::from(&r),
-    ))
+    )
+    .await
 }
 
 /// Read a customer rebate

@@ -5,7 +5,7 @@
 //! (once, by a conditional UPDATE). Visibility (ORG-5) is the customer's.
 
 use crate::billing::dto::rebates::{CancelRebate, RebateOut, RecordRebate};
-use crate::billing::service::quotes::sees_customer;
+use crate::billing::service::quotes::{sees_customer, visible_or_404};
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use chrono::NaiveDate;
@@ -20,14 +20,10 @@ fn invalid(field: &str, code: &'static str, message: &str) -> ApiError {
 
 /// A live rebate of a customer the caller sees; anything else is 404.
 pub fn get_row(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<RebateRow, ApiError> {
-    let row = store::find(conn, id)?
-        .filter(|r| r.deleted_at.is_none())
-        .ok_or(ApiError::NotFound)?;
-    if sees_customer(conn, actor, &row.customer_id)? {
-        Ok(row)
-    } else {
-        Err(ApiError::NotFound)
-    }
+    let row = store::find(conn, id)?;
+    visible_or_404(conn, actor, row, |r| {
+        (r.deleted_at.is_none(), &r.customer_id)
+    })
 }
 
 /// The customer of the live record a rebate is returned on and the engineer who bears it.
