@@ -19,8 +19,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 kefu_core::string_enum! {
-    /// What a commission line pays (or, for the base-salary cut, takes).
+    /// What a commission line pays (or, for the base-salary cut, takes). Named
+    /// `CommissionLineKind` in the spec: an expense claim's lines have a `LineKind` of their own.
     #[derive(ToSchema)]
+    #[schema(as = CommissionLineKind)]
     pub enum LineKind {
         /// BIL-11: the 80% of a job's commission, due the month after documents + callback.
         CommissioningFirst = "commissioning_first",

@@ -183,8 +183,9 @@ async fn close_year(
     Ok(HttpResponse::Ok().json(out))
 }
 
+/// A month filter: absent, or `YYYY-MM` (an empty value breaks the spec's pattern too: 400).
 fn month_param(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    match trimmed(v) {
+    match v.map(|m| m.trim().to_owned()) {
         Some(m) if m.parse::<YearMonth>().is_err() => Err(ApiError::BadRequest {
             detail: format!("{field} must be YYYY-MM"),
             errors: vec![FieldError::new(
