@@ -283,7 +283,7 @@ fn bil_12c_year_end_32000_points_500_50000_points_1000_new_maintenance_60000_giv
 fn bil_11_a_handed_over_jobs_unpaid_20_percent_is_transferred_to_the_engineer_taking_over() {
     let mut w = world();
     w.set_clock("2026-03-02T09:00:00+08:00");
-    let fin = finance(&w);
+    finance(&w);
     let exec = executive(&w);
     w.app
         .create_user(&w.admin, "clerk", &["clerk"], "Clerk-pass-1");
@@ -299,7 +299,6 @@ fn bil_11_a_handed_over_jobs_unpaid_20_percent_is_transferred_to_the_engineer_ta
     );
     let path = |verb: &str| format!("/api/v1/commissioning-jobs/{}/{verb}", id(&job));
     let job = post_ok(&w, &exec, &path("approve"), &job["version"], json!({}));
-    let _ = fin;
     w.set_clock("2026-03-12T10:00:00+08:00");
     let clerk = w.app.token("clerk", "Clerk-pass-1");
     let body = json!({"started_on": "2026-03-09", "ended_on": "2026-03-10"});
@@ -314,6 +313,11 @@ fn bil_11_a_handed_over_jobs_unpaid_20_percent_is_transferred_to_the_engineer_ta
         &job["version"],
         json!({}),
     );
+    // BIL-7: a 10-yuan rebate on the job is the engineer's, taken before the 80/20 split.
+    let fin = w.app.token("fin", "Finance-pass-1");
+    let body = json!({"source_kind": "commissioning_job", "source_id": id(&job),
+                      "amount_fen": 1_000, "reason": "调试费返还"});
+    assert_eq!(rebate(&w, &fin, body).status, 201);
 
     w.set_clock("2026-04-01T09:00:00+08:00");
     let fin = w.app.token("fin", "Finance-pass-1");
@@ -334,6 +338,18 @@ fn bil_11_a_handed_over_jobs_unpaid_20_percent_is_transferred_to_the_engineer_ta
     assert_eq!(
         (held["person_id"].clone(), held["status"].clone()),
         (json!(w.eng1_id), json!("pending"))
+    );
+    // 400 × 0.20 × 50% = 40.00; the clerk's 2.00; 38.00 less the 10.00 rebate: 22.40 and 5.60.
+    assert_eq!(
+        (first["amount_fen"].clone(), held["amount_fen"].clone()),
+        (json!(2_240), json!(560))
+    );
+    assert_eq!(
+        (
+            first["inputs"]["rebate_fen"].clone(),
+            first["inputs"]["clerk_fen"].clone()
+        ),
+        (json!(1_000), json!(200))
     );
     let transfer = |w: &World, token: &str, line: &Value, version: &Value, to: &str| {
         w.app

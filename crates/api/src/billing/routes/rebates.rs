@@ -31,7 +31,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// `BIL-7`), on `returned_on` (default today; not in the future: 422 `returned_on`). It is borne
 /// by the engineer who earns from the record (`engineer_id`: the contract's signer, the quote's
 /// or the job's engineer): the next month close reduces that record's commissionable amount by
-/// it — the BIL-12a maintenance commission of a contract, the BIL-12b labour share of a repair —
+/// it — the BIL-12a maintenance commission of a contract, the BIL-12b labour share of a repair,
+/// a job's commission (the engineer's part after the clerk's share, before the 80/20 split) —
 /// unless the line is paid already.
 ///
 /// Who: admins, managers and finance (403 `BIL-7` for others). Triggers the audit entry and

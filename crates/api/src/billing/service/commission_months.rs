@@ -139,7 +139,7 @@ fn confirmed_on(j: &JobFacts) -> Option<NaiveDate> {
     }
 }
 
-fn engine_job(j: &JobFacts) -> Job {
+fn engine_job(j: &JobFacts, rebates: &BTreeMap<String, i64>) -> Job {
     Job {
         job_id: j.id.clone(),
         engineer_id: j.engineer_id.clone(),
@@ -158,6 +158,7 @@ fn engine_job(j: &JobFacts) -> Job {
         documents_in_on: documents_in_on(j),
         callback_confirmed_on: confirmed_on(j),
         acceptance_on: j.acceptance_on,
+        rebate_fen: rebates.get(&j.id).copied().unwrap_or(0),
     }
 }
 
@@ -171,10 +172,10 @@ fn compute(conn: &mut DbConnection, month: YearMonth, today: NaiveDate) -> Resul
     let rates = load_in_force::<CommissioningRates>(conn, last)?;
     let multiplier = load_in_force::<MonthlyMultiplier>(conn, last)?;
     let shares = load_in_force::<CommissionShares>(conn, last)?;
-    let jobs: Vec<Job> = store::jobs_assigned(conn, first, last)?
-        .iter()
-        .map(engine_job)
-        .collect();
+    let facts = store::jobs_assigned(conn, first, last)?;
+    let ids: Vec<String> = facts.iter().map(|j| j.id.clone()).collect();
+    let rebates = kefu_store::rebates::totals_for(conn, "commissioning_job", &ids)?;
+    let jobs: Vec<Job> = facts.iter().map(|j| engine_job(j, &rebates)).collect();
     let left: BTreeMap<String, NaiveDate> = store::people_who_left(conn)?.into_iter().collect();
     // BIL-10: the engineers employed in the month are each owed the minimum workload.
     let engineers: Vec<String> = kefu_store::users::enabled_with_role(conn, Role::Engineer)?
