@@ -50,11 +50,11 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
          editing is finance's and management's, meeting the stale version (412)",
     ),
     (
-        &["repair-quotes", "payments", "invoices"],
+        &["repair-quotes", "payments", "invoices", "rebates"],
         FINANCE,
         "SEE_ALL: customer-facing money follows scope::visible, everything for finance; its \
-         quote commands and credit notes meet the stale version (412) or the role (403), and a \
-         payment is no deposit to refund or convert (409)",
+         quote commands, credit notes and rebate cancellations meet the stale version (412) or \
+         the role (403), and a payment is no deposit to refund or convert (409)",
     ),
     (&["teams"], STAFF, "TeamRead is STAFF (roles.rs)"),
     (
@@ -165,6 +165,12 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         FINANCE,
         "CommissionMonthPreview/Close are the office's (finance among them); the fixture's \
          month has not begun, so both answer 422 BIL-9 (400 for the malformed missing one)",
+    ),
+    (
+        &["commission-years"],
+        FINANCE,
+        "CommissionYearClose is the office's (finance among them); the fixture's year has not \
+         begun, so it answers 422 BIL-12c (400 for the malformed missing one)",
     ),
     (
         &["commissioning-jobs"],

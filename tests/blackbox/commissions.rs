@@ -110,7 +110,7 @@ fn month(w: &World, token: &str, m: &str, verb: &str) -> Resp {
         .send()
 }
 
-fn lines(w: &World, token: &str, query: &str) -> Vec<Value> {
+pub fn lines(w: &World, token: &str, query: &str) -> Vec<Value> {
     let res = w
         .app
         .get(&format!("/api/v1/commission-lines?limit=200{query}"))

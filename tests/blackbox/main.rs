@@ -44,6 +44,8 @@ mod hostile;
 mod inventory;
 mod jobs;
 mod knowledge_base;
+mod ledger;
+mod ledger_kinds;
 mod licences;
 mod maintenance;
 mod maintenance_overdue;

@@ -39,6 +39,12 @@ pub enum Action {
     InvoiceRead,
     /// Issue invoices and credit notes (BIL-5).
     InvoiceIssue,
+    /// Read customer rebates of visible customers (BIL-7).
+    RebateRead,
+    /// Record a customer rebate (BIL-7).
+    RebateRecord,
+    /// Cancel a rebate booked by mistake (BIL-7).
+    RebateCancel,
     // -- commissions and payroll (BIL-9 … BIL-13) --
     /// Read commission lines: one's own; a supervisor their teams'; SEE_ALL everyone's.
     CommissionLineRead,
@@ -46,6 +52,14 @@ pub enum Action {
     CommissionMonthPreview,
     /// Close a month: write its commission lines (idempotent).
     CommissionMonthClose,
+    /// Close a year: write its year-end bonuses (BIL-12c).
+    CommissionYearClose,
+    /// The manager's approval of a repair's labour share (BIL-12b), first.
+    RepairLabourManagerApprove,
+    /// The executive's approval of a repair's labour share (BIL-12b), second.
+    RepairLabourExecutiveApprove,
+    /// Hand a job's unpaid 20% over to the engineer taking the job over (BIL-11).
+    CommissionLineTransfer,
     // -- expenses (BIL-14 … BIL-17) --
     /// Ask for a trip (one's own).
     TravelRequest,
@@ -85,10 +99,17 @@ impl Action {
         Action::DepositSettle,
         Action::InvoiceRead,
         Action::InvoiceIssue,
+        Action::RebateRead,
+        Action::RebateRecord,
+        Action::RebateCancel,
         // -- commissions and payroll --
         Action::CommissionLineRead,
         Action::CommissionMonthPreview,
         Action::CommissionMonthClose,
+        Action::CommissionYearClose,
+        Action::RepairLabourManagerApprove,
+        Action::RepairLabourExecutiveApprove,
+        Action::CommissionLineTransfer,
         // -- expenses --
         Action::TravelRequest,
         Action::TravelRead,
@@ -114,9 +135,13 @@ impl Action {
             }
             Action::PaymentRead | Action::PaymentRecord | Action::DepositSettle => "BIL-4",
             Action::InvoiceRead | Action::InvoiceIssue => "BIL-5",
+            Action::RebateRead | Action::RebateRecord | Action::RebateCancel => "BIL-7",
             // -- commissions and payroll --
             Action::CommissionLineRead => "ORG-5",
             Action::CommissionMonthPreview | Action::CommissionMonthClose => "BIL-9",
+            Action::CommissionYearClose => "BIL-12c",
+            Action::CommissionLineTransfer => "BIL-11",
+            Action::RepairLabourManagerApprove | Action::RepairLabourExecutiveApprove => "BIL-12b",
             // -- expenses --
             Action::TravelRequest | Action::TravelRead | Action::TravelDecide => "BIL-14",
             Action::ClaimSubmit | Action::ClaimRead | Action::ClaimDecide | Action::ClaimPay => {
@@ -193,10 +218,20 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::DepositSettle, &[Admin, Manager, Finance]),
     (Action::InvoiceRead, CUSTOMER_FACING),
     (Action::InvoiceIssue, &[Admin, Manager, Finance]),
+    (Action::RebateRead, CUSTOMER_FACING),
+    // Money going back to a customer is booked by the office that books money coming in.
+    (Action::RebateRecord, &[Admin, Manager, Finance]),
+    (Action::RebateCancel, &[Admin, Manager, Finance]),
     // -- commissions and payroll --
     (Action::CommissionLineRead, STAFF),
     (Action::CommissionMonthPreview, SEE_ALL),
     (Action::CommissionMonthClose, &[Admin, Manager, Finance]),
+    (Action::CommissionYearClose, &[Admin, Manager, Finance]),
+    // Seed 002 §5.2 (5): 客户服务部经理及销售副总经理审核 — the manager, then the executive.
+    (Action::RepairLabourManagerApprove, &[Admin, Manager]),
+    (Action::RepairLabourExecutiveApprove, &[Admin, Executive]),
+    // Seed 002 §5.3 (3): the manager arranges who carries on the work (由客服经理安排其他客服人员).
+    (Action::CommissionLineTransfer, &[Admin, Manager]),
     // -- expenses --
     (Action::TravelRequest, STAFF),
     (Action::TravelRead, STAFF),

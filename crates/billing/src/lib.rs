@@ -8,6 +8,7 @@ pub mod fees;
 pub mod invoices;
 pub mod payments;
 pub mod quotes;
+pub mod rebates;
 pub mod repair;
 pub mod shares;
 pub mod travel;

@@ -130,6 +130,17 @@ pub struct Recomputed {
     pub deleted_at: Option<NaiveDateTime>,
 }
 
+/// The line `id` while it is still at `version` and open (pending, due or withheld): what every
+/// conditional change of a line targets, so that of two writers at once exactly one wins.
+macro_rules! open_line {
+    ($id:expr, $version:expr) => {
+        commission_lines::table
+            .filter(commission_lines::id.eq($id))
+            .filter(commission_lines::version.eq($version))
+            .filter(commission_lines::status.eq_any(["pending", "due", "withheld"]))
+    };
+}
+
 /// Applies `changes` to the line `id` if it is still at `version` and open (pending, due or
 /// withheld): of two writers at once exactly one wins. True when this call wrote.
 pub fn update_open(
@@ -139,18 +150,33 @@ pub fn update_open(
     changes: &Recomputed,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let n = diesel::update(
-        commission_lines::table
-            .filter(commission_lines::id.eq(id))
-            .filter(commission_lines::version.eq(version))
-            .filter(commission_lines::status.eq_any(["pending", "due", "withheld"])),
-    )
-    .set((
-        changes.clone(),
-        commission_lines::version.eq(version + 1),
-        commission_lines::updated_at.eq(to_db_time(now)),
-    ))
-    .execute(conn)?;
+    let n = diesel::update(open_line!(id, version))
+        .set((
+            changes.clone(),
+            commission_lines::version.eq(version + 1),
+            commission_lines::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// BIL-11: marks the open line `id` at `version` `transferred` to the line `to` — a
+/// conditional UPDATE, so of two hand-overs at once one wins. True when this call wrote.
+pub fn mark_transferred(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i64,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(open_line!(id, version))
+        .set((
+            commission_lines::status.eq("transferred"),
+            commission_lines::transferred_to.eq(to),
+            commission_lines::version.eq(version + 1),
+            commission_lines::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
     Ok(n == 1)
 }
 

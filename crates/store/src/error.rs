@@ -463,6 +463,14 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["number"],
         Some("number"),
     ),
+    // 000404_rebates, 000405_repair_labour_approvals (one row per repair quote)
+    key("rebates_pkey", "rebates", &["id"], ID),
+    key(
+        "repair_labour_approvals_pkey",
+        "repair_labour_approvals",
+        &["quote_id"],
+        None,
+    ),
     // 000332_promotion_assessments
     key(
         "promotion_assessments_pkey",

@@ -1816,3 +1816,40 @@ diesel::table! {
 
 diesel::joinable!(credit_notes -> invoices (invoice_id));
 diesel::allow_tables_to_appear_in_same_query!(invoices, credit_notes, customers);
+
+diesel::table! {
+    rebates (id) {
+        id -> Text,
+        customer_id -> Text,
+        source_kind -> Text,
+        source_id -> Text,
+        engineer_id -> Text,
+        amount_fen -> BigInt,
+        returned_on -> Date,
+        reason -> Text,
+        status -> Text,
+        cancelled_by -> Nullable<Text>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    repair_labour_approvals (quote_id) {
+        quote_id -> Text,
+        manager_approved_by -> Text,
+        manager_approved_on -> Date,
+        executive_approved_by -> Nullable<Text>,
+        executive_approved_on -> Nullable<Date>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(repair_labour_approvals -> repair_quotes (quote_id));
+diesel::allow_tables_to_appear_in_same_query!(rebates, customers);
+diesel::allow_tables_to_appear_in_same_query!(repair_labour_approvals, repair_quotes);

@@ -10,8 +10,8 @@
 CREATE TABLE commission_lines (
     id              TEXT NOT NULL PRIMARY KEY,
     person_id       TEXT NOT NULL REFERENCES users (id),
-    kind            TEXT NOT NULL CHECK (kind IN ('commissioning_first', 'commissioning_held', 'clerk_share', 'base_salary_cut', 'maintenance_signer', 'maintenance_executor', 'year_end_bonus')),
-    source_kind     TEXT NOT NULL CHECK (source_kind IN ('commissioning_job', 'commission_month', 'contract', 'commission_year')),
+    kind            TEXT NOT NULL CHECK (kind IN ('commissioning_first', 'commissioning_held', 'clerk_share', 'base_salary_cut', 'maintenance_signer', 'maintenance_executor', 'repair_labour', 'year_end_bonus')),
+    source_kind     TEXT NOT NULL CHECK (source_kind IN ('commissioning_job', 'commission_month', 'contract', 'repair_quote', 'commission_year')),
     source_id       TEXT NOT NULL,
     earned_month    TEXT NOT NULL,
     due_month       TEXT,

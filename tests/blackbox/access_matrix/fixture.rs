@@ -382,6 +382,21 @@ pub fn build() -> Fixture {
     let credit_path = format!("/api/v1/invoices/{}/credit-notes", id(&invoice));
     a.run(&finance, &credit_path, &invoice, credit);
     records.insert("invoices", one(id(&invoice)));
+    // BIL-7: a rebate on X's quote, cancelled so that finance's stale `If-Match: "1"` is 412.
+    let rebate = a.create(
+        &finance,
+        "/api/v1/rebates",
+        json!({"source_kind": "repair_quote", "source_id": id(&quote), "amount_fen": 100,
+               "reason": format!("返款 {MARKER}")}),
+    );
+    let cancel_path = format!("/api/v1/rebates/{}/cancel", id(&rebate));
+    a.run(
+        &finance,
+        &cancel_path,
+        &rebate,
+        json!({"reason": "重复登记"}),
+    );
+    records.insert("rebates", one(id(&rebate)));
     let t1 = a.get(&admin, &format!("/api/v1/tickets/{}", id(&t1)));
     let t1 = if t1["status"] == "assigned" {
         a.run(
@@ -713,6 +728,10 @@ pub fn build() -> Fixture {
     records.insert(
         "scorecard-standings/years",
         BTreeMap::from([("year", "2026".to_owned())]),
+    );
+    records.insert(
+        "commission-years",
+        BTreeMap::from([("year", "2099".to_owned())]),
     );
 
     Fixture {

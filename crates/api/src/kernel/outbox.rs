@@ -47,10 +47,14 @@ pub const EVENT_TYPES: &[&str] = &[
     "city.update",
     "commission_line.delete",
     "commission_line.due",
+    "commission_line.executive_approve",
     "commission_line.forfeited",
+    "commission_line.manager_approve",
     "commission_line.pending",
+    "commission_line.transferred",
     "commission_line.withheld",
     "commission_month.close",
+    "commission_year.close",
     "commissioning_job.approve",
     "commissioning_job.commission",
     "commissioning_job.confirm_callback",
@@ -157,6 +161,8 @@ pub const EVENT_TYPES: &[&str] = &[
     "product.delete",
     "product.update",
     "promotion_assessment.record",
+    "rebate.cancel",
+    "rebate.record",
     "repair_intake.create",
     "repair_intake.move",
     "repair_intake.sign",
@@ -231,7 +237,6 @@ pub const EVENT_TYPES: &[&str] = &[
     "work_order.create",
     "work_order.solve",
     "work_order.start",
-    // HR-S2..S6: the scoring domain's records go to subscriptions that ask for them.
 ];
 
 /// Audit actions that never leave the service: security records (users, credentials,

@@ -41,6 +41,8 @@ pub struct Job {
     pub documents_in_on: Option<NaiveDate>,
     pub callback_confirmed_on: Option<NaiveDate>,
     pub acceptance_on: Option<NaiveDate>,
+    /// BIL-7: what was returned to the customer on the job, borne by its engineer.
+    pub rebate_fen: i64,
 }
 
 impl Job {
@@ -94,6 +96,8 @@ pub struct JobInputs {
     pub commission_fen: i64,
     pub after_multiplier_fen: i64,
     pub clerk_fen: i64,
+    /// BIL-7: the customer's rebates on the job, taken from the engineer's part.
+    pub rebate_fen: i64,
     pub engineer_fen: i64,
     pub documents_late_days: Option<i64>,
 }
@@ -171,7 +175,15 @@ pub fn compute_month(f: &MonthFacts<'_>) -> Result<MonthOutcome, DomainError> {
         let clerk = after
             .apply_rate(BasisPoints(clerk_bp))
             .ok_or_else(|| overflow("billable_points"))?;
-        let engineer = Money(after.fen() - clerk.fen());
+        // BIL-7: the rebate is the engineer's alone, after the clerk's share (the clerk's 5% is
+        // of the commission earned, not of what the engineer keeps).
+        let engineer = Money(
+            after
+                .fen()
+                .checked_sub(clerk.fen())
+                .and_then(|f| f.checked_sub(job.rebate_fen))
+                .ok_or_else(|| overflow("rebate_fen"))?,
+        );
         let first = engineer
             .apply_rate(shares.first_part())
             .ok_or_else(|| overflow("billable_points"))?;
@@ -203,6 +215,7 @@ pub fn compute_month(f: &MonthFacts<'_>) -> Result<MonthOutcome, DomainError> {
                 commission_fen: commission.fen(),
                 after_multiplier_fen: after.fen(),
                 clerk_fen: clerk.fen(),
+                rebate_fen: job.rebate_fen,
                 engineer_fen: engineer.fen(),
                 documents_late_days: late,
             })

@@ -29,6 +29,7 @@ fn job(id: &str, class: RateClass, points: i64) -> Job {
         documents_in_on: Some(d("2026-03-18")),
         callback_confirmed_on: Some(d("2026-03-19")),
         acceptance_on: None,
+        rebate_fen: 0,
     }
 }
 
@@ -266,4 +267,27 @@ proptest! {
         let clerk = out.lines.iter().find(|l| l.kind == LineKind::ClerkShare);
         prop_assert_eq!(clerk.map_or(0, |l| l.amount.fen()), clerk_total);
     }
+}
+
+#[test]
+fn bil_7_a_jobs_rebate_is_taken_from_the_engineers_part_before_the_split() {
+    // Job A alone: 400 × 0.20 = 80.00, × 50% = 40.00, clerk 2.00, engineer 38.00; a 10.00
+    // rebate leaves 28.00: 22.40 now, 5.60 held; the clerk's 2.00 is untouched.
+    let mut a = job("A", RateClass::Local, 400);
+    a.rebate_fen = 1_000;
+    let out = run(&[a], &["eng".to_owned()], "2026-03-25");
+    let first = line(&out, "A", LineKind::CommissioningFirst);
+    let held = line(&out, "A", LineKind::CommissioningHeld);
+    assert_eq!((first.amount, held.amount), (Money(2_240), Money(560)));
+    match &first.inputs {
+        Inputs::Job(i) => assert_eq!(
+            (i.clerk_fen, i.rebate_fen, i.engineer_fen),
+            (200, 1_000, 2_800)
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        line(&out, "2026-03", LineKind::ClerkShare).amount,
+        Money(200)
+    );
 }

@@ -126,6 +126,76 @@ pub fn compute(
     Ok(lines)
 }
 
+/// BIL-12a: the day the payments, taken by day, reached `amount_fen` (never for a contract of
+/// nothing: there is no full payment to wait for).
+pub fn fully_paid_on(amount_fen: i64, payments: &[(NaiveDate, i64)]) -> Option<NaiveDate> {
+    if amount_fen <= 0 {
+        return None;
+    }
+    let mut sorted = payments.to_vec();
+    sorted.sort();
+    let mut paid = 0_i64;
+    for (day, fen) in sorted {
+        paid = paid.saturating_add(fen);
+        if paid >= amount_fen {
+            return Some(day);
+        }
+    }
+    None
+}
+
+/// One planned step of the maintenance cycle (CON-6) as BIL-12a reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleStep {
+    /// A monthly test record: counts a month served for whoever did it.
+    pub monthly_test: bool,
+    /// Done and confirmed (customer-signed, approved where it needs approvals).
+    pub done: bool,
+    pub completed_on: Option<NaiveDate>,
+    pub completed_by: Option<String>,
+    /// The last approval's day, for the steps that need approvals.
+    pub approved_on: Option<NaiveDate>,
+}
+
+/// BIL-12a: the day the cycle's last planned step was done and confirmed, once every one is
+/// (a cycle cut short — a cancelled step — never is).
+pub fn cycle_confirmed_on(steps: &[CycleStep]) -> Option<NaiveDate> {
+    if steps.is_empty() || steps.iter().any(|s| !s.done) {
+        return None;
+    }
+    steps
+        .iter()
+        .filter_map(|s| s.completed_on.max(s.approved_on))
+        .max()
+}
+
+/// BIL-12a: who carried out the cycle, by the monthly tests each did, in the order they
+/// started (a successor after the one who left); with no monthly test recorded, the
+/// contract's named executors, a month each.
+pub fn executors_of(steps: &[CycleStep], named: &[String]) -> Vec<Executor> {
+    let mut out: Vec<Executor> = Vec::new();
+    for s in steps.iter().filter(|s| s.monthly_test && s.done) {
+        let Some(who) = &s.completed_by else { continue };
+        match out.iter_mut().find(|e| &e.person_id == who) {
+            Some(e) => e.months_served += 1,
+            None => out.push(Executor {
+                person_id: who.clone(),
+                months_served: 1,
+            }),
+        }
+    }
+    if out.is_empty() {
+        out = named
+            .iter()
+            .map(|p| Executor {
+                person_id: p.clone(),
+                months_served: 1,
+            })
+            .collect();
+    }
+    out
+}
+
 /// Half away from zero, like `Money::apply_rate`.
 fn round_div(n: i128, d: i128) -> i128 {
     let (q, r) = (n / d, n % d);
@@ -218,6 +288,43 @@ mod tests {
             amounts,
             [("left".into(), 126_667), ("successor".into(), 253_333)]
         );
+    }
+
+    fn step(monthly: bool, done: bool, on: &str, by: &str) -> CycleStep {
+        CycleStep {
+            monthly_test: monthly,
+            done,
+            completed_on: Some(on.parse().unwrap()),
+            completed_by: Some(by.into()),
+            approved_on: None,
+        }
+    }
+
+    #[test]
+    fn bil_12a_full_payment_day_cycle_end_and_months_served_come_from_the_records() {
+        let d = |s: &str| -> NaiveDate { s.parse().unwrap() };
+        let payments = [(d("2026-05-20"), 2_000_000), (d("2026-04-02"), 2_000_000)];
+        assert_eq!(fully_paid_on(4_000_000, &payments), Some(d("2026-05-20")));
+        assert_eq!(fully_paid_on(4_000_001, &payments), None);
+        assert_eq!(fully_paid_on(0, &payments), None);
+        let mut steps = vec![
+            step(false, true, "2026-05-10", "a"),
+            step(true, true, "2026-05-31", "a"),
+            step(true, true, "2026-06-30", "a"),
+            step(true, true, "2026-07-30", "b"),
+        ];
+        steps[0].approved_on = Some(d("2026-08-02"));
+        assert_eq!(cycle_confirmed_on(&steps), Some(d("2026-08-02")));
+        let served: Vec<(String, i64)> = executors_of(&steps, &[])
+            .into_iter()
+            .map(|e| (e.person_id, e.months_served))
+            .collect();
+        assert_eq!(served, [("a".into(), 2), ("b".into(), 1)]);
+        steps[3].done = false;
+        assert_eq!(cycle_confirmed_on(&steps), None);
+        assert_eq!(cycle_confirmed_on(&[]), None);
+        let named = executors_of(&[], &["x".to_owned()]);
+        assert_eq!(named[0].months_served, 1);
     }
 
     proptest! {

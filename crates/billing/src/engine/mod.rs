@@ -9,6 +9,7 @@
 
 pub mod commissioning;
 pub mod maintenance;
+pub mod repair;
 pub mod year_end;
 
 use chrono::NaiveDate;
@@ -18,8 +19,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 kefu_core::string_enum! {
-    /// What a commission line pays (or, for the base-salary cut, takes).
+    /// What a commission line pays (or, for the base-salary cut, takes). Named
+    /// `CommissionLineKind` in the spec: an expense claim's lines have a `LineKind` of their own.
     #[derive(ToSchema)]
+    #[schema(as = CommissionLineKind)]
     pub enum LineKind {
         /// BIL-11: the 80% of a job's commission, due the month after documents + callback.
         CommissioningFirst = "commissioning_first",
@@ -33,6 +36,8 @@ kefu_core::string_enum! {
         MaintenanceSigner = "maintenance_signer",
         /// BIL-12a: the executors' 10% once the cycle's planned tests are confirmed.
         MaintenanceExecutor = "maintenance_executor",
+        /// BIL-12b: a paid repair's labour share, due once the manager and the executive approve.
+        RepairLabour = "repair_labour",
         /// BIL-12c: a year-end bonus.
         YearEndBonus = "year_end_bonus",
     }
@@ -46,6 +51,8 @@ kefu_core::string_enum! {
         /// The month's computation itself (clerk's share, base-salary cut), id `YYYY-MM`.
         CommissionMonth = "commission_month",
         Contract = "contract",
+        /// A repair quote paid in full (BIL-12b).
+        RepairQuote = "repair_quote",
         /// A person's year (year-end bonuses), id `YYYY:<what>`.
         CommissionYear = "commission_year",
     }
@@ -123,6 +130,7 @@ pub enum Inputs {
     Clerk(commissioning::ClerkInputs),
     BaseCut(commissioning::BaseCutInputs),
     Maintenance(maintenance::MaintenanceInputs),
+    Repair(repair::RepairInputs),
     YearEnd(year_end::YearEndInputs),
 }
 
@@ -141,13 +149,61 @@ pub fn forfeit_for_leavers(lines: &mut [Line], left: &std::collections::BTreeSet
     }
 }
 
+/// BIL-11: a handed-over job's unpaid 20% line, moved from one engineer to the taker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub source_id: String,
+    pub from_person: String,
+    pub to_person: String,
+}
+
+/// BIL-11: only the unpaid 20% (`commissioning_held`, still open) of a job is handed over, once
+/// (409 `BIL-11` otherwise).
+pub fn check_transfer(kind: LineKind, status: LineStatus) -> Result<(), kefu_core::DomainError> {
+    let refuse = |message: &str| {
+        Err(kefu_core::DomainError::State {
+            rule: "BIL-11",
+            message: message.to_owned(),
+        })
+    };
+    if kind != LineKind::CommissioningHeld {
+        return refuse("only a job's 20% held line goes to the engineer taking the job over");
+    }
+    if !status.is_open() {
+        return refuse("the line is paid, forfeited or transferred already");
+    }
+    Ok(())
+}
+
+/// BIL-11: a recomputation keeps each handed-over 20% line with its taker: for every transfer,
+/// the line computed for the job's former engineer is computed for the taker too (the former
+/// one's row, `transferred`, no longer changes).
+pub fn carry_transfers(lines: &mut Vec<Line>, transfers: &[Transfer]) {
+    let mut carried = Vec::new();
+    for t in transfers {
+        for l in lines.iter() {
+            if l.kind == LineKind::CommissioningHeld
+                && l.source_kind == SourceKind::CommissioningJob
+                && l.source_id == t.source_id
+                && l.person_id == t.from_person
+            {
+                carried.push(Line {
+                    person_id: t.to_person.clone(),
+                    ..l.clone()
+                });
+            }
+        }
+    }
+    lines.extend(carried);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn bil_11_who_left_forfeits_the_open_lines_that_pay() {
-        let line = |person: &str, status, fen| Line {
+    /// A 20% line of job `J`, earned in March 2026.
+    fn line(person: &str, status: LineStatus, fen: i64) -> Line {
+        Line {
             person_id: person.into(),
             kind: LineKind::CommissioningHeld,
             source_kind: SourceKind::CommissioningJob,
@@ -164,7 +220,45 @@ mod tests {
                 engineers: 0,
             }),
             rule_versions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn bil_11_a_handed_over_20_percent_is_carried_to_the_taker_and_transferred_once() {
+        let held = line("a", LineStatus::Pending, 1_216);
+        let first = Line {
+            kind: LineKind::CommissioningFirst,
+            ..held.clone()
         };
+        let mut lines = vec![first.clone(), held.clone()];
+        carry_transfers(
+            &mut lines,
+            &[Transfer {
+                source_id: "J".into(),
+                from_person: "a".into(),
+                to_person: "b".into(),
+            }],
+        );
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            (lines[2].person_id.as_str(), lines[2].kind, lines[2].amount),
+            ("b", LineKind::CommissioningHeld, Money(1_216))
+        );
+        assert!(check_transfer(LineKind::CommissioningHeld, LineStatus::Pending).is_ok());
+        for (kind, status) in [
+            (LineKind::CommissioningFirst, LineStatus::Due),
+            (LineKind::CommissioningHeld, LineStatus::Transferred),
+            (LineKind::CommissioningHeld, LineStatus::Paid),
+        ] {
+            assert!(matches!(
+                check_transfer(kind, status),
+                Err(kefu_core::DomainError::State { rule: "BIL-11", .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn bil_11_who_left_forfeits_the_open_lines_that_pay() {
         let mut lines = vec![
             line("gone", LineStatus::Pending, 100),
             line("gone", LineStatus::Due, 100),

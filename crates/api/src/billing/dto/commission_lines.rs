@@ -75,6 +75,17 @@ impl From<&LineRow> for CommissionLineOut {
     }
 }
 
+/// BIL-11: who takes a handed-over job's 20% line.
+#[derive(Debug, Deserialize, validator::Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"to_person_id": "0193a5c0-0000-7000-8000-000000000004"}))]
+pub struct TransferLine {
+    /// The enabled engineer taking the job over.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub to_person_id: String,
+}
+
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -130,3 +141,9 @@ pub const LINES_EXPORT: Exportable = Exportable {
         col("version", "版本"),
     ],
 };
+
+impl crate::kernel::command::Versioned for CommissionLineOut {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}

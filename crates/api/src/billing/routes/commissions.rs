@@ -21,6 +21,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(preview_month)
         .service(close_month)
+        .service(close_year)
         .service(list_lines)
         .service(get_line);
 }
@@ -91,8 +92,16 @@ async fn preview_month(
 /// Each job whose documents came late gets its HR-F4 fine proposed once (the `fines`
 /// catalogue, 20 yuan). The scheduler keeps closed months in step afterwards
 /// (`billing.commission_refresh`). Finance, managers and admins (403 otherwise). A month
-/// that has not begun: 422 `BIL-9`. Triggers the audit entry and webhook event
-/// `commission_month.close`, per status change `commission_line.<status>` (`due`,
+/// that has not begun: 422 `BIL-9`.
+///
+/// Besides commissioning, the month holds the other kinds earned in it: `maintenance_signer`
+/// (BIL-12a, 15% of a maintenance agreement's fees net of its rebates, in the month the full
+/// payment arrived), `maintenance_executor` (BIL-12a, 10%, in the month the cycle's last planned
+/// step was done and confirmed, shared by the monthly tests each executor did), `repair_labour`
+/// (BIL-12b, a line per repair paid in full in the month, `pending` until
+/// `managerApproveRepairLabour` and `executiveApproveRepairLabour`) and, closing December,
+/// `year_end_bonus` (BIL-12c, as `closeCommissionYear`). Triggers the audit entry and webhook
+/// event `commission_month.close`, per status change `commission_line.<status>` (`due`,
 /// `withheld`, `pending`, `forfeited`) and `commission_line.delete`, `fine.propose` for an
 /// HR-F4 proposal, and the notices `commission_month.closed` (to each person with new lines),
 /// `commission_line.withheld`, `commission_line.due`, `commission_line.forfeited`.
@@ -121,10 +130,62 @@ async fn close_month(
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// A month filter as sent: the spec's pattern allows no blank, so an empty one is refused, not
-/// read as absent.
+/// Close a year's bonuses
+///
+/// BIL-12c: writes the year-end bonus lines (`year_end_bonus`, earned and due in December) of
+/// everyone with anything counted in the year, from the facts as they are now and the
+/// `year-end-bonuses` table in force on 31 December: commissioning points of the jobs assigned
+/// in the year and done (30000–49999 → 500 yuan, ≥ 50000 → 1000), feedback forms received (≥ 200
+/// → 500), the new maintenance agreements' fees received in the year net of rebates (the rate of
+/// the better of the revenue and new-customer tiers) and product-defect repairs (50 each). The
+/// December close writes the same lines; closing the year again writes nothing more, and an
+/// open line follows the facts. A year that has not begun: 422 `BIL-12c`; malformed: 400.
+///
+/// Who: finance, managers and admins (403 `BIL-12c` for others). Triggers the audit entry and
+/// webhook event `commission_year.close`.
+#[utoipa::path(
+    tag = "commissions",
+    operation_id = "closeCommissionYear",
+    params(("year" = String, Path, description = "YYYY", pattern = r"^[1-9][0-9]{3}$")),
+    responses(
+        (status = 200, description = "The year's bonus lines as the ledger now holds them", body = MonthOut),
+        (status = 422, description = "The year has not begun (BIL-12c)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/commission-years/{year}/close")]
+async fn close_year(
+    state: web::Data<AppState>,
+    caller: Caller,
+    year: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    access::require(Action::CommissionYearClose, &caller.actor.roles)?;
+    let today = state.today();
+    let year = year
+        .into_inner()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1000..=9999).contains(y))
+        .ok_or_else(|| ApiError::BadRequest {
+            detail: "year must be YYYY".to_owned(),
+            errors: vec![FieldError::new("path.year", "format", "YYYY")],
+        })?;
+    if year > chrono::Datelike::year(&today) {
+        return Err(DomainError::Rule {
+            rule: "BIL-12c",
+            message: format!("{year} has not begun: its bonuses cannot be computed yet"),
+        }
+        .into());
+    }
+    let ctx = Ctx::of(&caller, state.clock.now());
+    let out = state
+        .tx(move |conn| months::close_year(conn, &ctx, year, today))
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// A month filter: absent, or `YYYY-MM` (an empty value breaks the spec's pattern too: 400).
 fn month_param(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    match v {
+    match v.map(|m| m.trim().to_owned()) {
         Some(m) if m.parse::<YearMonth>().is_err() => Err(ApiError::BadRequest {
             detail: format!("{field} must be YYYY-MM"),
             errors: vec![FieldError::new(

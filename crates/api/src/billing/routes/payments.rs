@@ -5,13 +5,12 @@ use crate::billing::dto::payments::{
     EXPORT, PaymentOut, PaymentQuery, RecordPayment, SettleDeposit,
 };
 use crate::billing::service::payments as svc;
-use crate::kernel::access::visible;
 use crate::kernel::auth::Caller;
 use crate::kernel::command::{Ctx, run_command};
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, ValidJson, trimmed};
-use crate::kernel::page::{Page, paginate, row_key, window};
+use crate::kernel::page::{Page, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use actix_web::http::StatusCode;
@@ -105,7 +104,7 @@ async fn payments_page(
     query: PaymentQuery,
 ) -> Result<Page<PaymentOut>, ApiError> {
     access::require(Action::PaymentRead, &caller.actor.roles)?;
-    let (limit, fetch, mode) = window(
+    let window = window(
         query.limit,
         query.updated_since.as_deref(),
         query.cursor.as_deref(),
@@ -119,22 +118,18 @@ async fn payments_page(
         paid_from: query.paid_from,
         paid_to: query.paid_to,
     };
-    let actor = caller.actor.clone();
-    let (mode, rows) = state
-        .db(move |conn| {
-            let scope = visible(conn, &actor)?;
-            Ok((
-                mode.clone(),
-                store::list(conn, &scope, &filter, &mode, fetch)?,
-            ))
-        })
-        .await?;
-    Ok(paginate(
-        rows,
-        limit,
-        |r| row_key(&mode, r.updated_at, &r.id),
+    let list = move |conn: &mut _, scope: &_, mode: &_, fetch| {
+        store::list(conn, scope, &filter, mode, fetch)
+    };
+    super::visible_page(
+        &state,
+        caller.actor.clone(),
+        window,
+        list,
+        |r| (r.updated_at, &r.id),
         |r| PaymentOut::from(&r),
-    ))
+    )
+    .await
 }
 
 /// Read a payment or deposit

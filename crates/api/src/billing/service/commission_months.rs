@@ -6,6 +6,8 @@
 //! Set-based: a handful of queries per month whatever its size, plus one per changed line.
 
 use crate::billing::dto::commission_months::{LineChange, MonthOut, PreviewLine};
+use crate::billing::service::ledger_kinds;
+use crate::billing::service::transfers::transfers_of;
 use crate::kernel::command::Ctx;
 use crate::kernel::error::ApiError;
 use crate::kernel::notify::{Notice, notify};
@@ -14,7 +16,7 @@ use crate::scoring::service::fines::{NewFine, insert_proposed, month_of};
 use chrono::{Datelike, Days, NaiveDate};
 use kefu_billing::commissioning::{CommissioningRates, MonthlyMultiplier, RateClass};
 use kefu_billing::engine::commissioning::{Job, JobKind, LateDocuments, MonthFacts, compute_month};
-use kefu_billing::engine::{Line, LineStatus, forfeit_for_leavers};
+use kefu_billing::engine::{Line, LineStatus, carry_transfers, forfeit_for_leavers};
 use kefu_billing::shares::CommissionShares;
 use kefu_core::{Role, YearMonth};
 use kefu_scoring::fine_records::price;
@@ -23,13 +25,17 @@ use kefu_store::commission_lines::{self as store, JobFacts, LineRow, Recomputed}
 use kefu_store::{DbConnection, new_id, to_db_time};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The kinds the month's commissioning computation owns: a recomputation compares (and
-/// removes) only these.
-pub const MONTH_KINDS: [&str; 4] = [
+/// The kinds the month's computation owns — commissioning here, the others in
+/// [`ledger_kinds`] — a recomputation compares (and removes) only these.
+pub const MONTH_KINDS: [&str; 8] = [
     "commissioning_first",
     "commissioning_held",
     "clerk_share",
     "base_salary_cut",
+    ledger_kinds::KINDS[0],
+    ledger_kinds::KINDS[1],
+    ledger_kinds::KINDS[2],
+    ledger_kinds::KINDS[3],
 ];
 
 /// A line of the month, computed, ready to store.
@@ -37,6 +43,26 @@ struct Computed {
     line: Line,
     inputs: String,
     rule_versions: String,
+}
+
+/// The stored form of a computed line: its inputs and rule versions as JSON.
+fn computed(line: Line) -> Result<Computed, ApiError> {
+    let versions: BTreeMap<&str, NaiveDate> = line
+        .rule_versions
+        .iter()
+        .map(|r| (r.key, r.effective_from))
+        .collect();
+    Ok(Computed {
+        inputs: serde_json::to_string(&line.inputs).map_err(ApiError::internal)?,
+        rule_versions: serde_json::to_string(&versions).map_err(ApiError::internal)?,
+        line,
+    })
+}
+
+/// What a recomputation of one line writes over its open ledger row (a command that changes
+/// a line's facts recomputes it at once rather than waiting for the month's next sync).
+pub fn recomputed_line(line: Line) -> Result<Recomputed, ApiError> {
+    Ok(computed(line)?.recomputed())
 }
 
 impl Computed {
@@ -113,7 +139,7 @@ fn confirmed_on(j: &JobFacts) -> Option<NaiveDate> {
     }
 }
 
-fn engine_job(j: &JobFacts) -> Job {
+fn engine_job(j: &JobFacts, rebates: &BTreeMap<String, i64>) -> Job {
     Job {
         job_id: j.id.clone(),
         engineer_id: j.engineer_id.clone(),
@@ -132,6 +158,7 @@ fn engine_job(j: &JobFacts) -> Job {
         documents_in_on: documents_in_on(j),
         callback_confirmed_on: confirmed_on(j),
         acceptance_on: j.acceptance_on,
+        rebate_fen: rebates.get(&j.id).copied().unwrap_or(0),
     }
 }
 
@@ -145,10 +172,10 @@ fn compute(conn: &mut DbConnection, month: YearMonth, today: NaiveDate) -> Resul
     let rates = load_in_force::<CommissioningRates>(conn, last)?;
     let multiplier = load_in_force::<MonthlyMultiplier>(conn, last)?;
     let shares = load_in_force::<CommissionShares>(conn, last)?;
-    let jobs: Vec<Job> = store::jobs_assigned(conn, first, last)?
-        .iter()
-        .map(engine_job)
-        .collect();
+    let facts = store::jobs_assigned(conn, first, last)?;
+    let ids: Vec<String> = facts.iter().map(|j| j.id.clone()).collect();
+    let rebates = kefu_store::rebates::totals_for(conn, "commissioning_job", &ids)?;
+    let jobs: Vec<Job> = facts.iter().map(|j| engine_job(j, &rebates)).collect();
     let left: BTreeMap<String, NaiveDate> = store::people_who_left(conn)?.into_iter().collect();
     // BIL-10: the engineers employed in the month are each owed the minimum workload.
     let engineers: Vec<String> = kefu_store::users::enabled_with_role(conn, Role::Engineer)?
@@ -168,22 +195,20 @@ fn compute(conn: &mut DbConnection, month: YearMonth, today: NaiveDate) -> Resul
         shares: &shares,
     })?;
     let mut lines = out.lines;
+    lines.extend(ledger_kinds::lines_of_month(
+        conn,
+        month,
+        (first, last),
+        &shares,
+    )?);
+    // BIL-11: a handed-over 20% follows its taker, who may in turn have left.
+    let ledger = store::of_month(conn, &month.to_string(), &MONTH_KINDS)?;
+    carry_transfers(&mut lines, &transfers_of(&ledger));
     let gone: BTreeSet<String> = left.into_keys().collect();
     forfeit_for_leavers(&mut lines, &gone);
     let lines = lines
         .into_iter()
-        .map(|line| {
-            let versions: BTreeMap<&str, NaiveDate> = line
-                .rule_versions
-                .iter()
-                .map(|r| (r.key, r.effective_from))
-                .collect();
-            Ok(Computed {
-                inputs: serde_json::to_string(&line.inputs).map_err(ApiError::internal)?,
-                rule_versions: serde_json::to_string(&versions).map_err(ApiError::internal)?,
-                line,
-            })
-        })
+        .map(computed)
         .collect::<Result<Vec<_>, ApiError>>()?;
     Ok(Month {
         lines,
@@ -255,9 +280,21 @@ fn sync(
     month: YearMonth,
     today: NaiveDate,
 ) -> Result<Synced, ApiError> {
-    let key = month.to_string();
     let computed = compute(conn, month, today)?;
-    let ledger = store::of_month(conn, &key, &MONTH_KINDS)?;
+    sync_kinds(conn, ctx, month, today, computed, &MONTH_KINDS)
+}
+
+/// [`sync`] of the lines `computed` against the ledger lines of `kinds` earned in `month`.
+fn sync_kinds(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    month: YearMonth,
+    today: NaiveDate,
+    computed: Month,
+    kinds: &[&str],
+) -> Result<Synced, ApiError> {
+    let key = month.to_string();
+    let ledger = store::of_month(conn, &key, kinds)?;
     let changes = diff(&computed, &ledger);
     let by_key: BTreeMap<_, &LineRow> = ledger.iter().map(|r| (row_key(r), r)).collect();
     let now = to_db_time(ctx.now);
@@ -360,7 +397,17 @@ pub fn close(
             "late_documents": synced.computed.late.iter().map(|l| &l.job_id).collect::<Vec<_>>(),
         })),
     )?;
-    let ledger = store::of_month(conn, &key, &MONTH_KINDS)?;
+    closed_out(conn, month, &MONTH_KINDS, synced)
+}
+
+/// A closed month's answer: its lines as computed, each with its ledger id.
+fn closed_out(
+    conn: &mut DbConnection,
+    month: YearMonth,
+    kinds: &[&str],
+    synced: Synced,
+) -> Result<MonthOut, ApiError> {
+    let ledger = store::of_month(conn, &month.to_string(), kinds)?;
     let ids: BTreeMap<_, &LineRow> = ledger.iter().map(|r| (row_key(r), r)).collect();
     let lines = synced
         .computed
@@ -369,6 +416,43 @@ pub fn close(
         .map(|c| PreviewLine::of(&c.line, ids.get(&c.key()).map(|r| r.id.clone())))
         .collect();
     Ok(MonthOut::new(month, true, lines, synced.changes))
+}
+
+/// BIL-12c: closes `year` ahead of (or besides) its December close — writes only its year-end
+/// bonus lines (earned in December), idempotently, and audits `commission_year.close`.
+pub fn close_year(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    year: i32,
+    today: NaiveDate,
+) -> Result<MonthOut, ApiError> {
+    let december =
+        YearMonth::new(year, 12).ok_or_else(|| ApiError::internal("year out of range"))?;
+    let last = last_day(december)?;
+    // As a close: December's row lock first (when December was closed), so the two never
+    // interleave.
+    store::lock_month(conn, &december.to_string(), ctx.now)?;
+    let lines = ledger_kinds::year_end_lines(conn, year, last)?
+        .into_iter()
+        .map(computed)
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let month = Month {
+        lines,
+        late: Vec::new(),
+    };
+    let kinds = [ledger_kinds::KINDS[3]];
+    let synced = sync_kinds(conn, ctx, december, today, month, &kinds)?;
+    ctx.audit(
+        conn,
+        "commission_year.close",
+        ("commission_year", &year.to_string()),
+        None,
+        Some(serde_json::json!({
+            "lines": synced.computed.lines.len(), "written": synced.written,
+            "changes": synced.changes.len(),
+        })),
+    )?;
+    closed_out(conn, december, &kinds, synced)
 }
 
 /// The scheduler's refresh of a closed month: as [`close`] without counting a close.
@@ -406,9 +490,9 @@ fn new_row(c: &Computed, now: chrono::NaiveDateTime) -> LineRow {
     }
 }
 
-/// Audits a line's new status (`commission_line.due`, `.withheld`, `.pending`, `.forfeited`)
-/// and tells its person when it is held back or forfeited.
-fn status_changed(
+/// Audits a line's new status (`commission_line.due`, `.withheld`, `.pending`, `.forfeited`,
+/// `.transferred`) and tells its person when it is held back, forfeited or payable.
+pub fn status_changed(
     conn: &mut DbConnection,
     ctx: &Ctx,
     id: &str,

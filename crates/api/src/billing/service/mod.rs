@@ -6,10 +6,14 @@ pub mod fee_items;
 pub mod invoices;
 pub mod payments;
 pub mod quotes;
+pub mod rebates;
+pub mod repair_labour;
+pub mod transfers;
 
 // -- commissions and payroll --
 pub mod commission_lines;
 pub mod commission_months;
+pub mod ledger_kinds;
 
 // -- expenses --
 pub mod advances;

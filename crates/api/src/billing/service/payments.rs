@@ -4,7 +4,7 @@
 //! with the contract (`recordContractPayment`, CON-2). Visibility (ORG-5) is the customer's.
 
 use crate::billing::dto::payments::{PaymentOut, RecordPayment, SettleDeposit};
-use crate::billing::service::quotes::sees_customer;
+use crate::billing::service::quotes::{sees_customer, visible_or_404};
 use crate::kernel::command::{Ctx, snapshot};
 use crate::kernel::error::ApiError;
 use crate::kernel::extract::trimmed;
@@ -21,14 +21,10 @@ fn invalid(field: &str, code: &'static str, message: &str) -> ApiError {
 
 /// A live payment of a customer the caller sees; anything else is 404.
 pub fn get_row(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<PaymentRow, ApiError> {
-    let row = store::find(conn, id)?
-        .filter(|r| r.deleted_at.is_none())
-        .ok_or(ApiError::NotFound)?;
-    if sees_customer(conn, actor, &row.customer_id)? {
-        Ok(row)
-    } else {
-        Err(ApiError::NotFound)
-    }
+    let row = store::find(conn, id)?;
+    visible_or_404(conn, actor, row, |r| {
+        (r.deleted_at.is_none(), &r.customer_id)
+    })
 }
 
 /// BIL-4: books `amount_fen` on quote `quote_id` of `customer_id`: the quote is the

@@ -96,6 +96,23 @@ pub fn render_all(conn: &mut DbConnection, rows: &[QuoteRow]) -> Result<Vec<Quot
     Ok(rows.iter().zip(lines).map(|(r, l)| render(r, &l)).collect())
 }
 
+/// ORG-5 for customer-facing money: `row` (as found by id) if it is live (`of` gives whether
+/// it is and its customer) and of a customer the caller sees; anything else is 404.
+pub fn visible_or_404<R>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: Option<R>,
+    of: impl Fn(&R) -> (bool, &str),
+) -> Result<R, ApiError> {
+    let row = row.ok_or(ApiError::NotFound)?;
+    let (live, customer) = of(&row);
+    if live && sees_customer(conn, actor, customer)? {
+        Ok(row)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
 /// ORG-5: whether the caller sees customer `customer_id` (a live one).
 pub fn sees_customer(
     conn: &mut DbConnection,

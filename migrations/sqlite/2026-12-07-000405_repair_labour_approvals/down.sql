@@ -1,0 +1,1 @@
+DROP TABLE repair_labour_approvals;
