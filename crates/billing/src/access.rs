@@ -46,6 +46,16 @@ pub enum Action {
     CommissionMonthPreview,
     /// Close a month: write its commission lines (idempotent).
     CommissionMonthClose,
+    /// Read payroll statements and their lines: one's own; SEE_ALL everyone's (BIL-13).
+    PayrollRead,
+    /// Preview a payroll month, or read its finance view (BIL-13).
+    PayrollPreview,
+    /// Generate a payroll month's statements (idempotent, BIL-13).
+    PayrollGenerate,
+    /// Approve a statement: it becomes immutable (BIL-13).
+    PayrollApprove,
+    /// Annotate a draft statement, add adjustments (BIL-13).
+    PayrollEdit,
     // -- expenses (BIL-14 … BIL-17) --
     /// Ask for a trip (one's own).
     TravelRequest,
@@ -89,6 +99,11 @@ impl Action {
         Action::CommissionLineRead,
         Action::CommissionMonthPreview,
         Action::CommissionMonthClose,
+        Action::PayrollRead,
+        Action::PayrollPreview,
+        Action::PayrollGenerate,
+        Action::PayrollApprove,
+        Action::PayrollEdit,
         // -- expenses --
         Action::TravelRequest,
         Action::TravelRead,
@@ -117,6 +132,11 @@ impl Action {
             // -- commissions and payroll --
             Action::CommissionLineRead => "ORG-5",
             Action::CommissionMonthPreview | Action::CommissionMonthClose => "BIL-9",
+            Action::PayrollRead
+            | Action::PayrollPreview
+            | Action::PayrollGenerate
+            | Action::PayrollApprove
+            | Action::PayrollEdit => "BIL-13",
             // -- expenses --
             Action::TravelRequest | Action::TravelRead | Action::TravelDecide => "BIL-14",
             Action::ClaimSubmit | Action::ClaimRead | Action::ClaimDecide | Action::ClaimPay => {
@@ -197,6 +217,11 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::CommissionLineRead, STAFF),
     (Action::CommissionMonthPreview, SEE_ALL),
     (Action::CommissionMonthClose, &[Admin, Manager, Finance]),
+    (Action::PayrollRead, STAFF),
+    (Action::PayrollPreview, SEE_ALL),
+    (Action::PayrollGenerate, &[Admin, Manager, Finance]),
+    (Action::PayrollApprove, &[Admin, Finance]),
+    (Action::PayrollEdit, &[Admin, Finance]),
     // -- expenses --
     (Action::TravelRequest, STAFF),
     (Action::TravelRead, STAFF),

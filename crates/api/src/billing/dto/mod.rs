@@ -7,6 +7,7 @@ pub mod quotes;
 // -- commissions and payroll --
 pub mod commission_lines;
 pub mod commission_months;
+pub mod payroll;
 
 // -- expenses --
 pub mod advances;

@@ -8,6 +8,7 @@ mod quotes;
 
 // -- commissions and payroll --
 mod commissions;
+mod payroll;
 
 // -- expenses --
 mod advances;
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
     // -- commissions and payroll --
     commissions::routes(cfg);
+    payroll::routes(cfg);
     // -- expenses --
     travel::routes(cfg);
     claims::routes(cfg);

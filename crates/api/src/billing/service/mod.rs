@@ -9,6 +9,8 @@ pub mod quotes;
 // -- commissions and payroll --
 pub mod commission_lines;
 pub mod commission_months;
+pub mod payroll;
+pub mod payroll_statements;
 
 // -- expenses --
 pub mod advances;
