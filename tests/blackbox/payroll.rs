@@ -419,3 +419,49 @@ fn bil_13_the_statement_adds_up_traces_every_line_approves_once_and_is_then_immu
         "April: base, phone and the correction; March's sources are not paid again: {april}"
     );
 }
+
+#[test]
+fn hr_f0_the_department_fund_pays_out_what_fines_paid_in_and_never_more() {
+    let mut w = world();
+    let fine = march(&mut w);
+    let finance = w.app.token("fin", "Finance-pass-1");
+    let held = fine["amount_fen"].as_i64().unwrap();
+    let spend = |token: &str, amount: i64| -> Resp {
+        w.app
+            .post("/api/v1/fund-spendings")
+            .bearer(token)
+            .json(&json!({"amount_fen": amount, "purpose": "部门团建"}))
+            .send()
+    };
+    spend(&w.eng1, 100).forbidden_by("HR-F0");
+    let p = spend(&finance, held + 1).problem(422, "rule-violation");
+    assert_eq!(p["rule"], "HR-F0");
+    let out = ok(spend(&finance, 100), 201);
+    assert_eq!(
+        (&out["entry"], &out["amount_fen"], &out["balance_fen"]),
+        (&json!("spending"), &json!(-100), &json!(held - 100))
+    );
+    let ledger = ok(
+        w.app.get("/api/v1/fund-ledger").bearer(&finance).send(),
+        200,
+    );
+    let entries: Vec<(Value, Value, Value)> = ledger["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["entry"].clone(),
+                e["amount_fen"].clone(),
+                e["balance_fen"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (json!("fine_confirmed"), json!(held), json!(held)),
+            (json!("spending"), json!(-100), json!(held - 100)),
+        ]
+    );
+}

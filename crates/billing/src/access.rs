@@ -56,6 +56,8 @@ pub enum Action {
     PayrollApprove,
     /// Annotate a draft statement, add adjustments (BIL-13).
     PayrollEdit,
+    /// Pay money out of the department fund (HR-F0 ledger, BIL-13 finance view).
+    FundSpend,
     // -- expenses (BIL-14 … BIL-17) --
     /// Ask for a trip (one's own).
     TravelRequest,
@@ -104,6 +106,7 @@ impl Action {
         Action::PayrollGenerate,
         Action::PayrollApprove,
         Action::PayrollEdit,
+        Action::FundSpend,
         // -- expenses --
         Action::TravelRequest,
         Action::TravelRead,
@@ -137,6 +140,7 @@ impl Action {
             | Action::PayrollGenerate
             | Action::PayrollApprove
             | Action::PayrollEdit => "BIL-13",
+            Action::FundSpend => "HR-F0",
             // -- expenses --
             Action::TravelRequest | Action::TravelRead | Action::TravelDecide => "BIL-14",
             Action::ClaimSubmit | Action::ClaimRead | Action::ClaimDecide | Action::ClaimPay => {
@@ -222,6 +226,7 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::PayrollGenerate, &[Admin, Manager, Finance]),
     (Action::PayrollApprove, &[Admin, Finance]),
     (Action::PayrollEdit, &[Admin, Finance]),
+    (Action::FundSpend, &[Admin, Manager, Finance]),
     // -- expenses --
     (Action::TravelRequest, STAFF),
     (Action::TravelRead, STAFF),

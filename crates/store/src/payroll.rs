@@ -109,31 +109,40 @@ pub fn first_month(conn: &mut DbConnection) -> Result<Option<String>, StoreError
         .first(conn)?)
 }
 
-/// Writes the statements whose person and month are not taken yet (a concurrent writer's
-/// wins: ON CONFLICT DO NOTHING).
+/// Inserts `$rows` into `$table`, leaving alone each whose `$key` is taken (a concurrent
+/// writer's row wins: ON CONFLICT DO NOTHING). Upserts are backend SQL: PostgreSQL takes the
+/// rows in batches under its limit of bound parameters; diesel has no batch upsert for
+/// SQLite, whose in-process statements are cheap one by one inside the transaction.
+macro_rules! insert_new {
+    ($conn:expr, $table:ident, $rows:expr, $key:expr) => {{
+        match $conn {
+            DbConnection::Pg(c) => {
+                for chunk in $rows.chunks(1_000) {
+                    diesel::insert_into($table::table)
+                        .values(chunk.to_vec())
+                        .on_conflict($key)
+                        .do_nothing()
+                        .execute(c)?;
+                }
+            }
+            DbConnection::Sqlite(c) => {
+                for row in $rows {
+                    diesel::insert_into($table::table)
+                        .values(row.clone())
+                        .on_conflict($key)
+                        .do_nothing()
+                        .execute(c)?;
+                }
+            }
+        }
+        Ok(())
+    }};
+}
+
+/// Writes the statements whose person and month are not taken yet.
 pub fn insert_statements(conn: &mut DbConnection, rows: &[StatementRow]) -> Result<(), StoreError> {
     let key = (payroll_statements::person_id, payroll_statements::month);
-    match conn {
-        DbConnection::Pg(c) => {
-            for chunk in rows.chunks(1_000) {
-                diesel::insert_into(payroll_statements::table)
-                    .values(chunk.to_vec())
-                    .on_conflict(key)
-                    .do_nothing()
-                    .execute(c)?;
-            }
-        }
-        DbConnection::Sqlite(c) => {
-            for row in rows {
-                diesel::insert_into(payroll_statements::table)
-                    .values(row.clone())
-                    .on_conflict(key)
-                    .do_nothing()
-                    .execute(c)?;
-            }
-        }
-    }
-    Ok(())
+    insert_new!(conn, payroll_statements, rows, key)
 }
 
 /// Every line (deleted too) of `month`'s statements, in statement and position order.
@@ -250,27 +259,7 @@ pub fn insert_lines(conn: &mut DbConnection, rows: &[PayLineRow]) -> Result<(), 
         payroll_lines::source_id,
         payroll_lines::kind,
     );
-    match conn {
-        DbConnection::Pg(c) => {
-            for chunk in rows.chunks(1_000) {
-                diesel::insert_into(payroll_lines::table)
-                    .values(chunk.to_vec())
-                    .on_conflict(key)
-                    .do_nothing()
-                    .execute(c)?;
-            }
-        }
-        DbConnection::Sqlite(c) => {
-            for row in rows {
-                diesel::insert_into(payroll_lines::table)
-                    .values(row.clone())
-                    .on_conflict(key)
-                    .do_nothing()
-                    .execute(c)?;
-            }
-        }
-    }
-    Ok(())
+    insert_new!(conn, payroll_lines, rows, key)
 }
 
 /// What a regeneration changes on an existing line (a removed line gets `deleted_at`).

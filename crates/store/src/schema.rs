@@ -1374,8 +1374,8 @@ diesel::table! {
 diesel::table! {
     fund_ledger (id) {
         id -> Text,
-        fine_id -> Text,
-        user_id -> Text,
+        fine_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
         rule -> Text,
         entry -> Text,
         amount_fen -> BigInt,
@@ -1383,6 +1383,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        purpose -> Nullable<Text>,
     }
 }
 

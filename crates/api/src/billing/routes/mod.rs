@@ -8,6 +8,7 @@ mod quotes;
 
 // -- commissions and payroll --
 mod commissions;
+mod fund;
 mod payroll;
 
 // -- expenses --
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     // -- commissions and payroll --
     commissions::routes(cfg);
     payroll::routes(cfg);
+    fund::routes(cfg);
     // -- expenses --
     travel::routes(cfg);
     claims::routes(cfg);

@@ -97,12 +97,7 @@ async fn preview_payroll_month(
     caller: Caller,
     month: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    access::require(Action::PayrollPreview, &caller.actor.roles)?;
-    let month = payroll_month(&month.into_inner(), state.today())?;
-    let out = state
-        .db(move |conn| months::view(conn, month, false))
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    month_view(state, caller, month.into_inner(), false).await
 }
 
 /// Generate a payroll month's statements
@@ -165,10 +160,20 @@ async fn get_payroll_month(
     caller: Caller,
     month: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    month_view(state, caller, month.into_inner(), true).await
+}
+
+/// The month beside its saved statements (preview, or the finance view `as_saved`).
+async fn month_view(
+    state: web::Data<AppState>,
+    caller: Caller,
+    month: String,
+    as_saved: bool,
+) -> Result<HttpResponse, ApiError> {
     access::require(Action::PayrollPreview, &caller.actor.roles)?;
-    let month = payroll_month(&month.into_inner(), state.today())?;
+    let month = payroll_month(&month, state.today())?;
     let out = state
-        .db(move |conn| months::view(conn, month, true))
+        .db(move |conn| months::view(conn, month, as_saved))
         .await?;
     Ok(HttpResponse::Ok().json(out))
 }
