@@ -355,10 +355,18 @@ pub fn list_lines(
 // -- the month's sources, each read once per month for everyone --
 
 /// The live employee records linked to a login: whose base salary and allowance are paid.
-pub fn roster(conn: &mut DbConnection) -> Result<Vec<EmployeeRow>, StoreError> {
-    Ok(employees::table
+pub fn roster(
+    conn: &mut DbConnection,
+    person: Option<&str>,
+) -> Result<Vec<EmployeeRow>, StoreError> {
+    let mut query = employees::table
         .filter(employees::deleted_at.is_null())
         .filter(employees::user_id.is_not_null())
+        .into_boxed();
+    if let Some(p) = person {
+        query = query.filter(employees::user_id.eq(p.to_owned()));
+    }
+    Ok(query
         .order(employees::id.asc())
         .select(EmployeeRow::as_select())
         .load(conn)?)
@@ -369,12 +377,18 @@ pub fn due_commissions(
     conn: &mut DbConnection,
     from: &str,
     to: &str,
+    person: Option<&str>,
 ) -> Result<Vec<CommissionRow>, StoreError> {
-    Ok(commission_lines::table
+    let mut query = commission_lines::table
         .filter(commission_lines::status.eq("due"))
         .filter(commission_lines::deleted_at.is_null())
-        .filter(commission_lines::due_month.ge(from))
-        .filter(commission_lines::due_month.le(to))
+        .filter(commission_lines::due_month.ge(from.to_owned()))
+        .filter(commission_lines::due_month.le(to.to_owned()))
+        .into_boxed();
+    if let Some(p) = person {
+        query = query.filter(commission_lines::person_id.eq(p.to_owned()));
+    }
+    Ok(query
         .order(commission_lines::id.asc())
         .select(CommissionRow::as_select())
         .load(conn)?)
@@ -385,13 +399,19 @@ pub fn fines_due(
     conn: &mut DbConnection,
     from: &str,
     to: &str,
+    person: Option<&str>,
 ) -> Result<Vec<FineRow>, StoreError> {
-    Ok(fines::table
+    let mut query = fines::table
         .filter(fines::status.eq("confirmed"))
         .filter(fines::deducted_at.is_null())
         .filter(fines::deleted_at.is_null())
-        .filter(fines::month.ge(from))
-        .filter(fines::month.le(to))
+        .filter(fines::month.ge(from.to_owned()))
+        .filter(fines::month.le(to.to_owned()))
+        .into_boxed();
+    if let Some(p) = person {
+        query = query.filter(fines::user_id.eq(p.to_owned()));
+    }
+    Ok(query
         .order(fines::id.asc())
         .select(FineRow::as_select())
         .load(conn)?)
@@ -402,11 +422,17 @@ pub fn charges_due(
     conn: &mut DbConnection,
     from: NaiveDateTime,
     to: NaiveDateTime,
+    person: Option<&str>,
 ) -> Result<Vec<ChargeRow>, StoreError> {
-    Ok(part_charges::table
+    let mut query = part_charges::table
         .filter(part_charges::status.eq("pending"))
         .filter(part_charges::created_at.ge(from))
         .filter(part_charges::created_at.lt(to))
+        .into_boxed();
+    if let Some(p) = person {
+        query = query.filter(part_charges::engineer_id.eq(p.to_owned()));
+    }
+    Ok(query
         .order(part_charges::id.asc())
         .select(ChargeRow::as_select())
         .load(conn)?)
@@ -417,23 +443,38 @@ pub fn cards_between(
     conn: &mut DbConnection,
     from: &str,
     to: &str,
+    person: Option<&str>,
 ) -> Result<Vec<ScorecardRow>, StoreError> {
-    Ok(scorecards::table
+    let mut query = scorecards::table
         .filter(scorecards::deleted_at.is_null())
-        .filter(scorecards::month.ge(from))
-        .filter(scorecards::month.le(to))
+        .filter(scorecards::month.ge(from.to_owned()))
+        .filter(scorecards::month.le(to.to_owned()))
+        .into_boxed();
+    if let Some(p) = person {
+        query = query.filter(scorecards::user_id.eq(p.to_owned()));
+    }
+    Ok(query
         .order(scorecards::id.asc())
         .select(ScorecardRow::as_select())
         .load(conn)?)
 }
 
 /// The sources of `source_kind` a live line of an approved statement paid already.
-pub fn paid_sources(conn: &mut DbConnection, source_kind: &str) -> Result<Vec<String>, StoreError> {
-    Ok(payroll_lines::table
+pub fn paid_sources(
+    conn: &mut DbConnection,
+    source_kind: &str,
+    person: Option<&str>,
+) -> Result<Vec<String>, StoreError> {
+    let mut query = payroll_lines::table
         .inner_join(payroll_statements::table)
         .filter(payroll_statements::status.eq("approved"))
-        .filter(payroll_lines::source_kind.eq(source_kind))
+        .filter(payroll_lines::source_kind.eq(source_kind.to_owned()))
         .filter(payroll_lines::deleted_at.is_null())
+        .into_boxed();
+    if let Some(p) = person {
+        query = query.filter(payroll_lines::person_id.eq(p.to_owned()));
+    }
+    Ok(query
         .select(payroll_lines::source_id)
         .distinct()
         .load(conn)?)
@@ -444,12 +485,18 @@ pub fn adjustments_due(
     conn: &mut DbConnection,
     from: &str,
     to: &str,
+    person: Option<&str>,
 ) -> Result<Vec<AdjustmentRow>, StoreError> {
-    Ok(payroll_adjustments::table
+    let mut query = payroll_adjustments::table
         .filter(payroll_adjustments::status.eq("open"))
         .filter(payroll_adjustments::deleted_at.is_null())
-        .filter(payroll_adjustments::month.ge(from))
-        .filter(payroll_adjustments::month.le(to))
+        .filter(payroll_adjustments::month.ge(from.to_owned()))
+        .filter(payroll_adjustments::month.le(to.to_owned()))
+        .into_boxed();
+    if let Some(p) = person {
+        query = query.filter(payroll_adjustments::person_id.eq(p.to_owned()));
+    }
+    Ok(query
         .order(payroll_adjustments::id.asc())
         .select(AdjustmentRow::as_select())
         .load(conn)?)

@@ -54,6 +54,15 @@ pub fn compute(
     conn: &mut DbConnection,
     month: YearMonth,
 ) -> Result<BTreeMap<String, Computed>, ApiError> {
+    compute_for(conn, month, None)
+}
+
+/// As [`compute`], for one person when `person` names one (approving a statement).
+pub fn compute_for(
+    conn: &mut DbConnection,
+    month: YearMonth,
+    person: Option<&str>,
+) -> Result<BTreeMap<String, Computed>, ApiError> {
     let key = month.to_string();
     let from = carried_from(conn, month)?;
     let from_key = from.to_string();
@@ -63,7 +72,7 @@ pub fn compute(
     let first_day = month
         .first_day()
         .ok_or_else(|| ApiError::internal("month out of range"))?;
-    for e in store::roster(conn)? {
+    for e in store::roster(conn, person)? {
         let Some(user) = e.user_id.clone() else {
             continue;
         };
@@ -80,7 +89,7 @@ pub fn compute(
             phone_rule_from: phone.rule_effective_from.to_string(),
         });
     }
-    for c in store::due_commissions(conn, &from_key, &key)? {
+    for c in store::due_commissions(conn, &from_key, &key, person)? {
         facts
             .entry(c.person_id.clone())
             .or_default()
@@ -94,10 +103,10 @@ pub fn compute(
                 rule: c.rule,
             });
     }
-    let paid_cards: BTreeSet<String> = store::paid_sources(conn, "scorecard")?
+    let paid_cards: BTreeSet<String> = store::paid_sources(conn, "scorecard", person)?
         .into_iter()
         .collect();
-    for card in store::cards_between(conn, &from_key, &key)? {
+    for card in store::cards_between(conn, &from_key, &key, person)? {
         if paid_cards.contains(&card.id) {
             continue;
         }
@@ -117,7 +126,7 @@ pub fn compute(
                 star_reward_fen: outcome.star_reward_fen,
             });
     }
-    for f in store::fines_due(conn, &from_key, &key)? {
+    for f in store::fines_due(conn, &from_key, &key, person)? {
         let lateness = f
             .source_key
             .as_deref()
@@ -135,7 +144,7 @@ pub fn compute(
                 evidence: f.evidence,
             });
     }
-    let charges = store::charges_due(conn, month_start(from)?, month_start(month.next())?)?;
+    let charges = store::charges_due(conn, month_start(from)?, month_start(month.next())?, person)?;
     for c in charges {
         let what = format!("{} {} ×{}", c.part_id, c.kind.as_str(), c.quantity);
         facts
@@ -149,7 +158,7 @@ pub fn compute(
                 what,
             });
     }
-    for a in store::adjustments_due(conn, &from_key, &key)? {
+    for a in store::adjustments_due(conn, &from_key, &key, person)? {
         facts
             .entry(a.person_id.clone())
             .or_default()

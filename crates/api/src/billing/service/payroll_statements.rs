@@ -7,7 +7,7 @@ use crate::billing::dto::payroll::{
     CreatePayrollAdjustment, PayrollAdjustmentOut, PayrollLineOut, PayrollStatementDetail,
     PayrollStatementOut, UpdatePayrollStatement, kind_totals,
 };
-use crate::billing::service::payroll::{compute, pay_line};
+use crate::billing::service::payroll::{compute_for, pay_line};
 use crate::billing::service::privacy::{Reach, narrow, scope, sees};
 use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
@@ -162,7 +162,7 @@ pub fn approve(
         });
     }
     let month: YearMonth = row.month.parse().map_err(ApiError::internal)?;
-    let now = compute(conn, month)?
+    let now = compute_for(conn, month, Some(&row.person_id))?
         .remove(&row.person_id)
         .unwrap_or_default()
         .lines;
