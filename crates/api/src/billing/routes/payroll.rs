@@ -65,8 +65,9 @@ fn checked(ids: &[&Option<String>], month: Option<String>) -> Result<Option<Stri
             errors: vec![FieldError::new("query", "length", "at most 64 characters")],
         });
     }
-    match trimmed(month) {
-        Some(m) => Ok(Some(parse_month("query.month", &m)?.to_string())),
+    // An empty `month=` is malformed too (400), not "any month".
+    match month {
+        Some(m) => Ok(Some(parse_month("query.month", m.trim())?.to_string())),
         None => Ok(None),
     }
 }
