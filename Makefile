@@ -7,7 +7,7 @@ KEFU_DEBUG_BIN := $(or $(CARGO_TARGET_DIR),target)/debug/kefu
 DOMAIN_CRATES := core tickets contracts inventory scoring billing
 FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libsqlite3-sys|hyper|reqwest) v
 
-.PHONY: run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles schema-names openapi openapi-check fuzz proof spec-lint
+.PHONY: bench run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles schema-names openapi openapi-check fuzz proof spec-lint
 
 ## Build and start the server on the embedded SQLite database (./data/kefu.db).
 run: build
@@ -65,6 +65,11 @@ module-cycles:
 # Every OpenAPI schema name is declared by one type (two would overwrite each other).
 schema-names:
 	@python3 scripts/lint/schema_names.py
+
+## The month close at scale (issue 16): commissions and payroll for 200 engineers over a
+## year of data, optimised build; prints what it measured (the target is under 5 s).
+bench:
+	$(CARGO) bench -p kefu-api --bench month_close
 
 ## Regenerate openapi/openapi.json from the code.
 openapi: build

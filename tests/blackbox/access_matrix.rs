@@ -177,6 +177,12 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
         FINANCE,
         "SEE_ALL: scope::commissioning is everything; no command is finance's",
     ),
+    (
+        &["payroll-statements"],
+        FINANCE,
+        "PayrollRead with the people-money privacy (Reach::OwnOnly, SEE_ALL): finance reads \
+         everyone's statements; its note and approval meet the stale version (412)",
+    ),
 ];
 
 /// One operation of the spec with a path parameter.

@@ -5,7 +5,7 @@ use kefu_blackbox::{Resp, TestApp};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "Secret-pass-123";
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {

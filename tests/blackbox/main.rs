@@ -52,6 +52,7 @@ mod maintenance_overdue;
 mod notifications;
 mod ops;
 mod org;
+mod payroll;
 mod rate_limit;
 mod repair_warranty;
 mod rules;

@@ -60,6 +60,18 @@ pub enum Action {
     RepairLabourExecutiveApprove,
     /// Hand a job's unpaid 20% over to the engineer taking the job over (BIL-11).
     CommissionLineTransfer,
+    /// Read payroll statements and their lines: one's own; SEE_ALL everyone's (BIL-13).
+    PayrollRead,
+    /// Preview a payroll month, or read its finance view (BIL-13).
+    PayrollPreview,
+    /// Generate a payroll month's statements (idempotent, BIL-13).
+    PayrollGenerate,
+    /// Approve a statement: it becomes immutable (BIL-13).
+    PayrollApprove,
+    /// Annotate a draft statement, add adjustments (BIL-13).
+    PayrollEdit,
+    /// Pay money out of the department fund (HR-F0 ledger, BIL-13 finance view).
+    FundSpend,
     // -- expenses (BIL-14 … BIL-17) --
     /// Ask for a trip (one's own).
     TravelRequest,
@@ -110,6 +122,12 @@ impl Action {
         Action::RepairLabourManagerApprove,
         Action::RepairLabourExecutiveApprove,
         Action::CommissionLineTransfer,
+        Action::PayrollRead,
+        Action::PayrollPreview,
+        Action::PayrollGenerate,
+        Action::PayrollApprove,
+        Action::PayrollEdit,
+        Action::FundSpend,
         // -- expenses --
         Action::TravelRequest,
         Action::TravelRead,
@@ -142,6 +160,12 @@ impl Action {
             Action::CommissionYearClose => "BIL-12c",
             Action::CommissionLineTransfer => "BIL-11",
             Action::RepairLabourManagerApprove | Action::RepairLabourExecutiveApprove => "BIL-12b",
+            Action::PayrollRead
+            | Action::PayrollPreview
+            | Action::PayrollGenerate
+            | Action::PayrollApprove
+            | Action::PayrollEdit => "BIL-13",
+            Action::FundSpend => "HR-F0",
             // -- expenses --
             Action::TravelRequest | Action::TravelRead | Action::TravelDecide => "BIL-14",
             Action::ClaimSubmit | Action::ClaimRead | Action::ClaimDecide | Action::ClaimPay => {
@@ -232,6 +256,12 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::RepairLabourExecutiveApprove, &[Admin, Executive]),
     // Seed 002 §5.3 (3): the manager arranges who carries on the work (由客服经理安排其他客服人员).
     (Action::CommissionLineTransfer, &[Admin, Manager]),
+    (Action::PayrollRead, STAFF),
+    (Action::PayrollPreview, SEE_ALL),
+    (Action::PayrollGenerate, &[Admin, Manager, Finance]),
+    (Action::PayrollApprove, &[Admin, Finance]),
+    (Action::PayrollEdit, &[Admin, Finance]),
+    (Action::FundSpend, &[Admin, Manager, Finance]),
     // -- expenses --
     (Action::TravelRequest, STAFF),
     (Action::TravelRead, STAFF),

@@ -7,6 +7,7 @@ pub mod expenses;
 pub mod fees;
 pub mod invoices;
 pub mod payments;
+pub mod payroll;
 pub mod quotes;
 pub mod rebates;
 pub mod repair;

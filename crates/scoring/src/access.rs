@@ -167,7 +167,8 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::FineRead, STAFF),
     (Action::FinePropose, &[Admin, Manager, Supervisor, Hr]),
     (Action::FineDecide, &[Admin, Manager, Hr]),
-    (Action::FundLedgerRead, &[Admin, Manager, Hr]),
+    // Finance too: the fund's spending and its place in the payroll's finance view (BIL-13).
+    (Action::FundLedgerRead, &[Admin, Manager, Hr, Finance]),
     (Action::LatenessFinePropose, &[Admin, Manager, Hr]),
     (Action::ComplaintFlagsRead, STAFF),
     (Action::ScoreEventIssue, &[Admin, Manager, Supervisor, Hr]),

@@ -499,6 +499,28 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["month"],
         None,
     ),
+    // 000460_payroll: one statement per person and month, one line per statement, source and
+    // kind, so a month generated twice, or on two instances at once, writes each once (BIL-13).
+    key("payroll_statements_pkey", "payroll_statements", &["id"], ID),
+    key(
+        "payroll_statements_person_month_key",
+        "payroll_statements",
+        &["person_id", "month"],
+        None,
+    ),
+    key("payroll_lines_pkey", "payroll_lines", &["id"], None),
+    key(
+        "payroll_lines_key",
+        "payroll_lines",
+        &["statement_id", "source_kind", "source_id", "kind"],
+        None,
+    ),
+    key(
+        "payroll_adjustments_pkey",
+        "payroll_adjustments",
+        &["id"],
+        ID,
+    ),
     // 000440_expenses: one live claim per trip, one open advance per person (BIL-16).
     key("travel_requests_pkey", "travel_requests", &["id"], ID),
     key("expense_claims_pkey", "expense_claims", &["id"], ID),

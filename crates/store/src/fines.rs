@@ -135,10 +135,12 @@ pub fn confirmed_undeducted(
 #[diesel(table_name = fund_ledger)]
 pub struct LedgerRow {
     pub id: String,
-    pub fine_id: String,
-    pub user_id: String,
+    /// The fine paid in or back out; `None` for a spending.
+    pub fine_id: Option<String>,
+    /// The person fined; `None` for a spending.
+    pub user_id: Option<String>,
     pub rule: String,
-    /// `fine_confirmed` or `fine_reversed`.
+    /// `fine_confirmed`, `fine_reversed` or `spending`.
     pub entry: String,
     /// Into the fund positive, out of it negative.
     pub amount_fen: i64,
@@ -146,6 +148,8 @@ pub struct LedgerRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    /// What a spending paid for.
+    pub purpose: Option<String>,
 }
 
 pub fn insert_entry(conn: &mut DbConnection, row: &LedgerRow) -> Result<(), StoreError> {
@@ -165,6 +169,25 @@ pub fn ledger(
         .into_boxed();
     let query = crate::apply_list_mode!(query, fund_ledger, mode);
     Ok(query.limit(limit).load(conn)?)
+}
+
+/// Holds the fund for the rest of the transaction, so that two spendings checked against the
+/// same balance run one after the other (SQLite's write transactions already do).
+pub fn lock_fund(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query("LOCK TABLE fund_ledger IN SHARE ROW EXCLUSIVE MODE").execute(c)?;
+    }
+    Ok(())
+}
+
+/// The fund's balance now, in fen.
+pub fn balance(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    // Summed here: PostgreSQL's SUM of a BIGINT is NUMERIC, which diesel reads only with a
+    // decimal crate; the ledger holds one entry per fine decision, a few thousand a year.
+    let amounts: Vec<i64> = fund_ledger::table
+        .select(fund_ledger::amount_fen)
+        .load(conn)?;
+    Ok(amounts.iter().sum())
 }
 
 /// The fund's running balance after each entry up to and including `through` (ledger order

@@ -44,6 +44,7 @@ pub mod maintenance;
 mod migrate;
 pub mod notifications;
 mod nullable_text;
+pub mod payroll;
 pub mod probations;
 pub mod products;
 pub mod promotion;

@@ -1374,8 +1374,8 @@ diesel::table! {
 diesel::table! {
     fund_ledger (id) {
         id -> Text,
-        fine_id -> Text,
-        user_id -> Text,
+        fine_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
         rule -> Text,
         entry -> Text,
         amount_fen -> BigInt,
@@ -1383,6 +1383,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        purpose -> Nullable<Text>,
     }
 }
 
@@ -1673,6 +1674,73 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(travel_requests, expense_claims, cash_advances);
 diesel::allow_tables_to_appear_in_same_query!(commission_lines, commission_months);
+
+diesel::table! {
+    payroll_statements (id) {
+        id -> Text,
+        person_id -> Text,
+        employee_id -> Nullable<Text>,
+        month -> Text,
+        status -> Text,
+        earnings_fen -> BigInt,
+        deductions_fen -> BigInt,
+        net_fen -> BigInt,
+        line_count -> BigInt,
+        note -> Nullable<Text>,
+        generated_at -> Timestamp,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    payroll_lines (id) {
+        id -> Text,
+        statement_id -> Text,
+        person_id -> Text,
+        month -> Text,
+        position -> BigInt,
+        kind -> Text,
+        source_kind -> Text,
+        source_id -> Text,
+        source_month -> Nullable<Text>,
+        amount_fen -> BigInt,
+        rule -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    payroll_adjustments (id) {
+        id -> Text,
+        person_id -> Text,
+        month -> Text,
+        amount_fen -> BigInt,
+        reason -> Text,
+        corrects_statement_id -> Nullable<Text>,
+        status -> Text,
+        applied_statement_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(payroll_lines -> payroll_statements (statement_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    payroll_statements,
+    payroll_lines,
+    payroll_adjustments
+);
 
 diesel::table! {
     fee_items (id) {

@@ -733,6 +733,25 @@ pub fn build() -> Fixture {
         "commission-years",
         BTreeMap::from([("year", "2099".to_owned())]),
     );
+    // BIL-13: March's payroll gives A a statement (the cut above), private to A and the office.
+    let res = a.send(
+        &admin,
+        "POST",
+        "/api/v1/payroll-months/2026-03/generate",
+        None,
+        Value::Null,
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    let statement = a.get(
+        &admin,
+        &format!("/api/v1/payroll-statements?person_id={eng_a_id}"),
+    );
+    records.insert("payroll-statements", one(id(&statement["items"][0])));
+    // A payroll month that has not begun reads as a malformed one: 422 BIL-13 alike.
+    records.insert(
+        "payroll-months",
+        BTreeMap::from([("month", "2099-01".to_owned())]),
+    );
 
     Fixture {
         callers: vec![

@@ -177,7 +177,25 @@ impl<Q: DeserializeOwned> FromRequest for Listed<Q> {
 pub async fn respond<Q, T, F, Fut>(
     state: &AppState,
     list: &'static Exportable,
+    listed: Listed<Q>,
+    page: F,
+) -> Result<HttpResponse, ApiError>
+where
+    Q: Paged + 'static,
+    T: Serialize + 'static,
+    F: Fn(Q) -> Fut + 'static,
+    Fut: Future<Output = Result<Page<T>, ApiError>> + 'static,
+{
+    respond_in_sheets(state, list, listed, None, page).await
+}
+
+/// As [`respond`], with an XLSX export split into one sheet per value of the column
+/// `sheet_by` (e.g. `month`: one sheet per payroll month), in the order the values come.
+pub async fn respond_in_sheets<Q, T, F, Fut>(
+    state: &AppState,
+    list: &'static Exportable,
     Listed(query, export): Listed<Q>,
+    sheet_by: Option<&'static str>,
     page: F,
 ) -> Result<HttpResponse, ApiError>
 where
@@ -204,7 +222,7 @@ where
             .streaming(csv_stream(list, export, first, query, page))),
         Format::Xlsx => {
             let max_rows = state.config.export_xlsx_max_rows;
-            let bytes = xlsx(list, export, first, query, page, max_rows).await?;
+            let bytes = xlsx(list, export, first, query, page, max_rows, sheet_by).await?;
             Ok(HttpResponse::Ok()
                 .content_type(XLSX_MIME)
                 .insert_header(disposition(&file, "xlsx"))
@@ -343,6 +361,34 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> ApiError {
     ApiError::internal(format!("xlsx: {e}"))
 }
 
+/// A sheet being filled: the sheet and its last row written.
+struct Sheet {
+    sheet: rust_xlsxwriter::Worksheet,
+    row: u32,
+}
+
+fn new_sheet(list: &Exportable, export: Export, name: Option<&str>) -> Result<Sheet, ApiError> {
+    let mut sheet = rust_xlsxwriter::Worksheet::new();
+    if let Some(name) = name {
+        // Sheet names are at most 31 characters, without `[]:*?/\`.
+        let clean: String = name
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        if !clean.is_empty() {
+            sheet.set_name(clean).map_err(xlsx_error)?;
+        }
+    }
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (col, heading) in (0u16..).zip(headings(list, export)) {
+        sheet
+            .write_string_with_format(0, col, heading, &bold)
+            .map_err(xlsx_error)?;
+    }
+    Ok(Sheet { sheet, row: 0 })
+}
+
 async fn xlsx<Q, T, F, Fut>(
     list: &'static Exportable,
     export: Export,
@@ -350,6 +396,7 @@ async fn xlsx<Q, T, F, Fut>(
     mut query: Q,
     page: F,
     max_rows: usize,
+    sheet_by: Option<&str>,
 ) -> Result<Vec<u8>, ApiError>
 where
     Q: Paged,
@@ -357,20 +404,15 @@ where
     F: Fn(Q) -> Fut,
     Fut: Future<Output = Result<Page<T>, ApiError>>,
 {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (col, heading) in (0u16..).zip(headings(list, export)) {
-        sheet
-            .write_string_with_format(0, col, heading, &bold)
-            .map_err(xlsx_error)?;
-    }
-    let mut row: u32 = 0;
+    let sheet_col = sheet_by.and_then(|f| list.columns.iter().position(|c| c.field == f));
+    // Sheets in the order their first row came; one unnamed sheet without `sheet_by`.
+    let mut sheets: Vec<(String, Sheet)> = Vec::new();
+    let mut rows: usize = 0;
     let mut chunk = first;
     loop {
         for item in &chunk.items {
-            row += 1;
-            if row as usize > max_rows {
+            rows += 1;
+            if rows > max_rows {
                 return Err(ApiError::Invalid(vec![FieldError::new(
                     "query.format",
                     "range",
@@ -379,15 +421,27 @@ where
                     ),
                 )]));
             }
-            for (col, value) in (0u16..).zip(cells(list, item)?) {
+            let values = cells(list, item)?;
+            let name = sheet_col.map_or(String::new(), |i| text(&values[i]));
+            let at = match sheets.iter().position(|(n, _)| *n == name) {
+                Some(at) => at,
+                None => {
+                    let named = sheet_col.map(|_| name.as_str());
+                    sheets.push((name.clone(), new_sheet(list, export, named)?));
+                    sheets.len() - 1
+                }
+            };
+            let Sheet { sheet, row } = &mut sheets[at].1;
+            *row += 1;
+            for (col, value) in (0u16..).zip(values) {
                 match &value {
                     Value::Null => continue,
-                    Value::Bool(b) => sheet.write_boolean(row, col, *b),
+                    Value::Bool(b) => sheet.write_boolean(*row, col, *b),
                     Value::Number(n) => match n.as_f64() {
-                        Some(f) => sheet.write_number(row, col, f),
-                        None => sheet.write_string(row, col, n.to_string()),
+                        Some(f) => sheet.write_number(*row, col, f),
+                        None => sheet.write_string(*row, col, n.to_string()),
                     },
-                    other => sheet.write_string(row, col, text(other)),
+                    other => sheet.write_string(*row, col, text(other)),
                 }
                 .map_err(xlsx_error)?;
             }
@@ -399,6 +453,13 @@ where
             }
             None => break,
         }
+    }
+    let mut book = rust_xlsxwriter::Workbook::new();
+    if sheets.is_empty() {
+        book.push_worksheet(new_sheet(list, export, None)?.sheet);
+    }
+    for (_, s) in sheets {
+        book.push_worksheet(s.sheet);
     }
     web::block(move || book.save_to_buffer())
         .await

@@ -8,6 +8,7 @@ pub mod rebates;
 // -- commissions and payroll --
 pub mod commission_lines;
 pub mod commission_months;
+pub mod payroll;
 
 // -- expenses --
 pub mod advances;

@@ -10,6 +10,8 @@ mod rebates;
 // -- commissions and payroll --
 mod commissions;
 mod line_commands;
+mod fund;
+mod payroll;
 
 // -- expenses --
 mod advances;
@@ -29,6 +31,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     // -- commissions and payroll --
     commissions::routes(cfg);
     line_commands::routes(cfg);
+    payroll::routes(cfg);
+    fund::routes(cfg);
     // -- expenses --
     travel::routes(cfg);
     claims::routes(cfg);

@@ -14,6 +14,8 @@ pub mod transfers;
 pub mod commission_lines;
 pub mod commission_months;
 pub mod ledger_kinds;
+pub mod payroll;
+pub mod payroll_statements;
 
 // -- expenses --
 pub mod advances;

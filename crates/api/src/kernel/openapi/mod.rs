@@ -118,6 +118,13 @@ clerk's 5%, split 80%/20%), the clerk's share and the BIL-10 base-salary cut, pr
 closed idempotently into a ledger of lines with rule, inputs and rule-table versions, each \
 pending, due (with a payroll month), paid, withheld, forfeited or transferred; each person sees \
 their own lines, a supervisor their teams', finance, HR and management everyone's"),
+        (name = "payroll", description = "The monthly payroll (BIL-13): one statement per person \
+and month with a line per source record (base salary, phone allowance, commission lines due, \
+the BIL-10 base-salary cut, scorecard rewards, fines, lost-part charges, adjustments), each \
+naming its record and rule; previewed, generated idempotently, approved by finance and then \
+immutable (corrections as adjustments into a later month); a finance view per month, and CSV \
+or XLSX exports with a sheet per month; each person sees their own statements, finance, HR and \
+management everyone's, a supervisor never others' salaries"),
         (name = "fees", description = "Customer-facing money (BIL-1..BIL-4): the fee schedule with \
 list and floor prices, repair quotes with the manager's approval outside the band and travel and \
 lodging for remote out-of-warranty repairs, the customer's answer, payments and deposits with \

@@ -166,6 +166,8 @@ kefu_core::string_enum! {
     pub enum LedgerEntry {
         FineConfirmed = "fine_confirmed",
         FineReversed = "fine_reversed",
+        /// Money paid out of the fund for a purpose (BIL-13's finance view).
+        Spending = "spending",
     }
 }
 
@@ -173,9 +175,10 @@ kefu_core::string_enum! {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LedgerOut {
     pub id: String,
-    pub fine_id: String,
-    /// The person fined.
-    pub user_id: String,
+    /// The fine paid in or back out; `null` for a spending.
+    pub fine_id: Option<String>,
+    /// The person fined; `null` for a spending.
+    pub user_id: Option<String>,
     #[schema(max_length = 16)]
     pub rule: String,
     pub entry: LedgerEntry,
@@ -186,6 +189,8 @@ pub struct LedgerOut {
     #[schema(example = "CNY")]
     pub currency: &'static str,
     pub posted_by: Option<String>,
+    /// What a spending paid for.
+    pub purpose: Option<String>,
     /// Always `false`: the ledger is append-only.
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
@@ -204,6 +209,7 @@ impl LedgerOut {
             balance_fen,
             currency: "CNY",
             posted_by: r.posted_by.clone(),
+            purpose: r.purpose.clone(),
             deleted: r.deleted_at.is_some(),
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
@@ -256,6 +262,7 @@ pub const LEDGER_EXPORT: Exportable = Exportable {
         col("balance_fen", "余额（分）"),
         col("currency", "币种"),
         col("posted_by", "记账人"),
+        col("purpose", "用途"),
         col("deleted", "已删除"),
         col("created_at", "创建时间"),
         col("updated_at", "更新时间"),

@@ -259,9 +259,10 @@ async fn cancel_fine(
 /// List the department-fund ledger
 ///
 /// HR-F0: the fund's entries in id order (each confirmed fine paid in, each cancelled
-/// confirmed fine paid back out) with the running balance after each; `updated_since`
-/// delta-syncs (the ledger is append-only); `format=csv`/`xlsx` exports. HR, managers and
-/// admins; others 403 naming HR-F0. Read-only.
+/// confirmed fine paid back out, each `spending` paid out by `createFundSpending`) with the
+/// running balance after each; `updated_since`
+/// delta-syncs (the ledger is append-only); `format=csv`/`xlsx` exports. HR, managers,
+/// finance and admins; others 403 naming HR-F0. Read-only.
 #[utoipa::path(
     tag = "fines",
     operation_id = "listFundLedger",

@@ -244,8 +244,8 @@ pub fn decide(
         };
         let row = LedgerRow {
             id: new_id(),
-            fine_id: after.id.clone(),
-            user_id: after.user_id.clone(),
+            fine_id: Some(after.id.clone()),
+            user_id: Some(after.user_id.clone()),
             rule: after.rule.clone(),
             entry: entry.to_owned(),
             amount_fen,
@@ -253,6 +253,7 @@ pub fn decide(
             created_at: now,
             updated_at: now,
             deleted_at: None,
+            purpose: None,
         };
         store::insert_entry(conn, &row)?;
         ctx.audit(

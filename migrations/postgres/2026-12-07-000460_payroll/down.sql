@@ -1,0 +1,3 @@
+DROP TABLE payroll_adjustments;
+DROP TABLE payroll_lines;
+DROP TABLE payroll_statements;
