@@ -39,6 +39,12 @@ pub enum Action {
     InvoiceRead,
     /// Issue invoices and credit notes (BIL-5).
     InvoiceIssue,
+    /// Read receivables, arrears and statements of visible customers (BIL-8).
+    ReceivableRead,
+    /// Read the chasing notes (催缴记录) of visible customers' arrears (BIL-8).
+    ChasingNoteRead,
+    /// Record a chasing call on a document in arrears (BIL-8).
+    ChasingNoteAdd,
     // -- commissions and payroll (BIL-9 … BIL-13) --
     /// Read commission lines: one's own; a supervisor their teams'; SEE_ALL everyone's.
     CommissionLineRead,
@@ -85,6 +91,9 @@ impl Action {
         Action::DepositSettle,
         Action::InvoiceRead,
         Action::InvoiceIssue,
+        Action::ReceivableRead,
+        Action::ChasingNoteRead,
+        Action::ChasingNoteAdd,
         // -- commissions and payroll --
         Action::CommissionLineRead,
         Action::CommissionMonthPreview,
@@ -114,6 +123,7 @@ impl Action {
             }
             Action::PaymentRead | Action::PaymentRecord | Action::DepositSettle => "BIL-4",
             Action::InvoiceRead | Action::InvoiceIssue => "BIL-5",
+            Action::ReceivableRead | Action::ChasingNoteRead | Action::ChasingNoteAdd => "BIL-8",
             // -- commissions and payroll --
             Action::CommissionLineRead => "ORG-5",
             Action::CommissionMonthPreview | Action::CommissionMonthClose => "BIL-9",
@@ -193,6 +203,15 @@ pub const ROLES: &[(Action, &[Role])] = &[
     (Action::DepositSettle, &[Admin, Manager, Finance]),
     (Action::InvoiceRead, CUSTOMER_FACING),
     (Action::InvoiceIssue, &[Admin, Manager, Finance]),
+    // A customer's contacts reconcile their own statement; chasing notes are the staff's.
+    (Action::ReceivableRead, CUSTOMER_FACING),
+    (Action::ChasingNoteRead, STAFF),
+    // The clerks chase arrears (seed 002: 内勤 对帐和欠款催缴), with finance, the customer's
+    // engineer and their leads.
+    (
+        Action::ChasingNoteAdd,
+        &[Admin, Manager, Supervisor, Clerk, Engineer, Finance],
+    ),
     // -- commissions and payroll --
     (Action::CommissionLineRead, STAFF),
     (Action::CommissionMonthPreview, SEE_ALL),

@@ -1,6 +1,7 @@
 //! Fees, payments, commissions, expenses and payroll (domain.md §5: BIL-*): pure rules, no I/O.
 
 pub mod access;
+pub mod chasing;
 pub mod commissioning;
 pub mod engine;
 pub mod expenses;
@@ -8,6 +9,7 @@ pub mod fees;
 pub mod invoices;
 pub mod payments;
 pub mod quotes;
+pub mod receivables;
 pub mod repair;
 pub mod shares;
 pub mod travel;

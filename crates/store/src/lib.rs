@@ -46,6 +46,7 @@ mod nullable_text;
 pub mod probations;
 pub mod products;
 pub mod promotion;
+pub mod receivables;
 pub mod repair_quotes;
 pub mod rules;
 pub mod schema;
