@@ -50,6 +50,7 @@ mod notifications;
 mod ops;
 mod org;
 mod rate_limit;
+mod receivables;
 mod repair_warranty;
 mod rules;
 mod spec_conformance;

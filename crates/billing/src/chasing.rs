@@ -110,7 +110,12 @@ mod tests {
         );
         let before = day("2026-03-08");
         assert_eq!(
-            field(check_note(ChasingOutcome::Promised, call, Some(before), today)),
+            field(check_note(
+                ChasingOutcome::Promised,
+                call,
+                Some(before),
+                today
+            )),
             "promised_on"
         );
         assert_eq!(
@@ -118,7 +123,12 @@ mod tests {
             "promised_on"
         );
         assert_eq!(
-            field(check_note(ChasingOutcome::Refused, day("2026-03-10"), None, today)),
+            field(check_note(
+                ChasingOutcome::Refused,
+                day("2026-03-10"),
+                None,
+                today
+            )),
             "called_at"
         );
     }
@@ -127,7 +137,12 @@ mod tests {
     fn bil_8_a_promise_lapses_the_day_after_unless_paid_or_superseded() {
         let promised = day("2026-03-10");
         assert!(!promise_lapsed(promised, promised, false, 100));
-        assert!(promise_lapsed(day("2026-03-11"), day("2026-03-12"), false, 100));
+        assert!(promise_lapsed(
+            day("2026-03-11"),
+            day("2026-03-12"),
+            false,
+            100
+        ));
         assert!(promise_lapsed(promised, day("2026-03-11"), false, 100));
         assert!(!promise_lapsed(promised, day("2026-03-11"), true, 100));
         assert!(!promise_lapsed(promised, day("2026-03-11"), false, 0));

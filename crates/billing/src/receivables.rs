@@ -88,7 +88,7 @@ impl RuleSet for ReceivablesPolicy {
 kefu_core::string_enum! {
     /// BIL-8: what a customer owes money on.
     #[derive(ToSchema, PartialOrd, Ord)]
-    pub enum DocumentKind {
+    pub enum ReceivableKind {
         /// A signed service contract (CON-2).
         Contract = "contract",
         /// An accepted repair quote (BIL-2, BIL-4).
@@ -101,7 +101,7 @@ kefu_core::string_enum! {
 kefu_core::string_enum! {
     /// BIL-8: where a document's balance stands on a day.
     #[derive(ToSchema, PartialOrd, Ord)]
-    pub enum Bucket {
+    pub enum AgeingBucket {
         /// Not yet due.
         Current = "current",
         /// 0 to `bucket_upper_days[0]` days past due (default 0–30).
@@ -121,26 +121,26 @@ pub fn days_past_due(due_on: NaiveDate, on: NaiveDate) -> i64 {
 }
 
 /// BIL-8: the bucket of a document due on `due_on`, on `on`.
-pub fn bucket(policy: &ReceivablesPolicy, due_on: NaiveDate, on: NaiveDate) -> Bucket {
+pub fn bucket(policy: &ReceivablesPolicy, due_on: NaiveDate, on: NaiveDate) -> AgeingBucket {
     let days = days_past_due(due_on, on);
     let bound = |i: usize| policy.bucket_upper_days.get(i).copied().unwrap_or(i64::MAX);
     if days < 0 {
-        Bucket::Current
+        AgeingBucket::Current
     } else if days <= bound(0) {
-        Bucket::Bucket1
+        AgeingBucket::Bucket1
     } else if days <= bound(1) {
-        Bucket::Bucket2
+        AgeingBucket::Bucket2
     } else if days <= bound(2) {
-        Bucket::Bucket3
+        AgeingBucket::Bucket3
     } else {
-        Bucket::Bucket4
+        AgeingBucket::Bucket4
     }
 }
 
 /// A document of a customer, identified by kind and id.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DocRef {
-    pub kind: DocumentKind,
+    pub kind: ReceivableKind,
     pub id: String,
 }
 
@@ -157,7 +157,7 @@ pub struct Document {
 kefu_core::string_enum! {
     /// BIL-8: a line of a customer's account.
     #[derive(ToSchema, PartialOrd, Ord)]
-    pub enum EntryKind {
+    pub enum LedgerEntryKind {
         /// What the document charges (the contract's amount, the quote's total, the invoice).
         Charge = "charge",
         /// Money received for the document (CON-2 contract payments, BIL-4 quote payments).
@@ -174,7 +174,7 @@ kefu_core::string_enum! {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub date: NaiveDate,
-    pub kind: EntryKind,
+    pub kind: LedgerEntryKind,
     /// The document it belongs to; `None` for a payment on account.
     pub doc: Option<DocRef>,
     /// The record behind the line (contract, quote, payment, credit note, invoice id).
@@ -188,7 +188,7 @@ impl Entry {
     /// The entry's effect on the balance: + for a charge, − otherwise.
     pub fn signed_fen(&self) -> i64 {
         match self.kind {
-            EntryKind::Charge => self.amount_fen,
+            LedgerEntryKind::Charge => self.amount_fen,
             _ => -self.amount_fen,
         }
     }
@@ -206,7 +206,7 @@ pub struct OpenItem {
     /// `charged − paid − credited − applied`, never below 0 (an excess went to the pool).
     pub outstanding_fen: i64,
     pub days_past_due: i64,
-    pub bucket: Bucket,
+    pub bucket: AgeingBucket,
 }
 
 /// A customer's account on a day.
@@ -259,9 +259,11 @@ pub fn account(
         };
         *seen = true;
         match e.kind {
-            EntryKind::Charge => item.charged_fen += e.amount_fen,
-            EntryKind::CreditNote => item.credited_fen += e.amount_fen,
-            EntryKind::Payment | EntryKind::PaymentOnAccount => item.paid_fen += e.amount_fen,
+            LedgerEntryKind::Charge => item.charged_fen += e.amount_fen,
+            LedgerEntryKind::CreditNote => item.credited_fen += e.amount_fen,
+            LedgerEntryKind::Payment | LedgerEntryKind::PaymentOnAccount => {
+                item.paid_fen += e.amount_fen
+            }
         }
     }
     let mut items: Vec<OpenItem> = items
@@ -356,7 +358,7 @@ pub fn statement(
     let mut lines = Vec::new();
     for e in counted.into_iter().filter(|e| !before(e)) {
         balance += e.signed_fen();
-        if e.kind == EntryKind::Charge {
+        if e.kind == LedgerEntryKind::Charge {
             charged_fen += e.amount_fen;
         } else {
             received_fen += e.amount_fen;
@@ -377,13 +379,13 @@ pub fn statement(
 }
 
 /// The position of `bucket` in [`Account::buckets_fen`].
-pub fn bucket_index(bucket: Bucket) -> usize {
+pub fn bucket_index(bucket: AgeingBucket) -> usize {
     match bucket {
-        Bucket::Current => 0,
-        Bucket::Bucket1 => 1,
-        Bucket::Bucket2 => 2,
-        Bucket::Bucket3 => 3,
-        Bucket::Bucket4 => 4,
+        AgeingBucket::Current => 0,
+        AgeingBucket::Bucket1 => 1,
+        AgeingBucket::Bucket2 => 2,
+        AgeingBucket::Bucket3 => 3,
+        AgeingBucket::Bucket4 => 4,
     }
 }
 

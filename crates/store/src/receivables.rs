@@ -329,7 +329,11 @@ pub fn superseded(conn: &mut DbConnection, note: &ChasingNoteRow) -> Result<bool
 
 /// Claims the lapse of `id`'s promise on `today`: the conditional write, so of two runs or
 /// instances exactly one goes on to tell anyone.
-pub fn claim_lapse(conn: &mut DbConnection, id: &str, today: NaiveDate) -> Result<bool, StoreError> {
+pub fn claim_lapse(
+    conn: &mut DbConnection,
+    id: &str,
+    today: NaiveDate,
+) -> Result<bool, StoreError> {
     let n = diesel::update(
         chasing_notes::table
             .filter(chasing_notes::id.eq(id))

@@ -3,6 +3,7 @@ pub mod fee_items;
 pub mod invoices;
 pub mod payments;
 pub mod quotes;
+pub mod receivables;
 
 // -- commissions and payroll --
 pub mod commission_lines;

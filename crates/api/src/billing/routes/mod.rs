@@ -5,6 +5,7 @@ mod fee_items;
 mod invoices;
 mod payments;
 mod quotes;
+mod receivables;
 
 // -- commissions and payroll --
 mod commissions;
@@ -22,6 +23,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     quotes::routes(cfg);
     payments::routes(cfg);
     invoices::routes(cfg);
+    receivables::routes(cfg);
 
     // -- commissions and payroll --
     commissions::routes(cfg);

@@ -1,10 +1,12 @@
 pub mod privacy;
 
 // -- customer-facing money --
+pub mod chasing_notes;
 pub mod fee_items;
 pub mod invoices;
 pub mod payments;
 pub mod quotes;
+pub mod receivables;
 
 // -- commissions and payroll --
 pub mod commission_lines;
