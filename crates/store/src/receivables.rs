@@ -11,6 +11,7 @@ use crate::visibility::{self, Visible};
 use crate::{DbConnection, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use std::collections::HashMap;
 
 /// Bind lists are cut into chunks this long: SQLite caps the parameters of one statement.
 const CHUNK: usize = 1_000;
@@ -159,6 +160,10 @@ pub fn ledger(conn: &mut DbConnection, whose: Whose<'_>) -> Result<Ledger, Store
     let invoice_rows: Vec<InvoiceDoc> = whose!(query, invoices, whose).load(conn)?;
 
     let mut contract_payment_rows = Vec::new();
+    let customer_of: HashMap<&str, &str> = contract_rows
+        .iter()
+        .map(|c| (c.id.as_str(), c.customer_id.as_str()))
+        .collect();
     let ids: Vec<String> = contract_rows.iter().map(|c| c.id.clone()).collect();
     for chunk in ids.chunks(CHUNK) {
         let rows: Vec<(String, String, i64, NaiveDate)> = contract_payments::table
@@ -171,10 +176,9 @@ pub fn ledger(conn: &mut DbConnection, whose: Whose<'_>) -> Result<Ledger, Store
             ))
             .load(conn)?;
         for (id, contract_id, amount_fen, paid_on) in rows {
-            let customer = contract_rows
-                .iter()
-                .find(|c| c.id == contract_id)
-                .map(|c| c.customer_id.clone())
+            let customer = customer_of
+                .get(contract_id.as_str())
+                .map(|c| (*c).to_owned())
                 .unwrap_or_default();
             let entry = PaymentEntry {
                 id,
@@ -277,12 +281,13 @@ pub fn notes_of_document(
     Ok(query.order(chasing_notes::id).limit(limit).load(conn)?)
 }
 
-/// The latest note of each document of `customer_ids` (by call time), for the arrears list.
+/// The latest note of each document of `customer_ids` (by call time), by document kind and
+/// id, for the arrears list.
 pub fn latest_notes(
     conn: &mut DbConnection,
     customer_ids: &[String],
-) -> Result<Vec<ChasingNoteRow>, StoreError> {
-    let mut out: Vec<ChasingNoteRow> = Vec::new();
+) -> Result<HashMap<(String, String), ChasingNoteRow>, StoreError> {
+    let mut out: HashMap<(String, String), ChasingNoteRow> = HashMap::new();
     for chunk in customer_ids.chunks(CHUNK) {
         let rows: Vec<ChasingNoteRow> = chasing_notes::table
             .filter(chasing_notes::customer_id.eq_any(chunk))
@@ -290,13 +295,8 @@ pub fn latest_notes(
             .order((chasing_notes::called_at, chasing_notes::id))
             .load(conn)?;
         for row in rows {
-            let same = |n: &ChasingNoteRow| {
-                n.document_kind == row.document_kind && n.document_id == row.document_id
-            };
-            match out.iter_mut().find(|n| same(n)) {
-                Some(slot) => *slot = row,
-                None => out.push(row),
-            }
+            // In call order: the last one of a document stays.
+            out.insert((row.document_kind.clone(), row.document_id.clone()), row);
         }
     }
     Ok(out)

@@ -90,7 +90,8 @@ pub struct ArrearOut {
     pub applied_fen: i64,
     /// `charged − paid − credited − applied`.
     pub outstanding_fen: i64,
-    /// The latest chasing note's call, outcome and promised day, if chased.
+    /// The latest chasing note's call, outcome and promised day, if chased (never shown to
+    /// customer contacts: the notes are the staff's).
     pub last_called_at: Option<DateTime<Utc>>,
     pub last_outcome: Option<ChasingOutcome>,
     pub promised_on: Option<NaiveDate>,

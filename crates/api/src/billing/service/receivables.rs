@@ -13,6 +13,7 @@ use crate::kernel::error::ApiError;
 use crate::kernel::rules::load_in_force;
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
+use kefu_billing::access::{self, Action};
 use kefu_billing::chasing::ChasingOutcome;
 use kefu_billing::invoices::InvoiceSubject;
 use kefu_billing::receivables::{
@@ -23,7 +24,7 @@ use kefu_core::{Actor, FieldError};
 use kefu_store::receivables::{self as store, Ledger, Whose};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, from_db_time};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub const CURRENCY: &str = "CNY";
 
@@ -115,6 +116,7 @@ pub fn books(ledger: Ledger, policy: &ReceivablesPolicy, tz: Tz) -> BTreeMap<Str
         );
         out.entry(customer.clone()).or_default().entries.push(entry);
     }
+    let quotes: HashSet<&str> = ledger.quotes.iter().map(|q| q.id.as_str()).collect();
     for (customer, p) in &ledger.payments {
         let books = out.entry(customer.clone()).or_default();
         // A payment towards a quote that is no receivable document (not or no longer
@@ -122,8 +124,8 @@ pub fn books(ledger: Ledger, policy: &ReceivablesPolicy, tz: Tz) -> BTreeMap<Str
         let target = p
             .document_id
             .as_deref()
-            .map(|q| doc(ReceivableKind::RepairQuote, q))
-            .filter(|d| books.documents.iter().any(|x| &x.doc == d));
+            .filter(|q| quotes.contains(q))
+            .map(|q| doc(ReceivableKind::RepairQuote, q));
         books.entries.push(payment(p, target));
     }
     for n in &ledger.credit_notes {
@@ -161,6 +163,9 @@ fn payment(p: &store::PaymentEntry, target: Option<DocRef>) -> Entry {
 
 /// A customer's name and responsible engineer.
 type Names = HashMap<String, (String, Option<String>)>;
+
+/// The rule set in force, the customers' names and their accounts, by customer id.
+type Accounts = (ReceivablesPolicy, Names, Vec<(String, Account)>);
 
 fn names(conn: &mut DbConnection, ids: Vec<String>) -> Result<Names, ApiError> {
     Ok(store::customer_names(conn, &ids)?
@@ -216,7 +221,7 @@ fn accounts(
     tz: Tz,
     today: NaiveDate,
     customer_id: Option<&str>,
-) -> Result<(ReceivablesPolicy, Names, Vec<(String, Account)>), ApiError> {
+) -> Result<Accounts, ApiError> {
     let scope = visible(conn, actor)?;
     accounts_in(conn, &scope, tz, today, customer_id)
 }
@@ -227,7 +232,7 @@ fn accounts_in(
     tz: Tz,
     today: NaiveDate,
     customer_id: Option<&str>,
-) -> Result<(ReceivablesPolicy, Names, Vec<(String, Account)>), ApiError> {
+) -> Result<Accounts, ApiError> {
     let policy = load_in_force::<ReceivablesPolicy>(conn, today)?.value;
     let ledger = store::ledger(conn, Whose { scope, customer_id })?;
     let books = books(ledger, &policy, tz);
@@ -265,7 +270,7 @@ pub fn arrear_key(a: &ArrearOut) -> String {
 }
 
 /// BIL-8: the visible customers' documents in arrears, oldest due first, each with its latest
-/// chasing note.
+/// chasing note when the caller reads the staff's notes (customer contacts do not).
 pub fn arrears(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -274,16 +279,18 @@ pub fn arrears(
     customer_id: Option<&str>,
 ) -> Result<Vec<ArrearOut>, ApiError> {
     let (_, names, accounts) = accounts(conn, actor, tz, today, customer_id)?;
-    let ids: Vec<String> = accounts.iter().map(|(c, _)| c.clone()).collect();
-    let notes = store::latest_notes(conn, &ids)?;
+    let notes = if access::may(Action::ChasingNoteRead, &actor.roles) {
+        let ids: Vec<String> = accounts.iter().map(|(c, _)| c.clone()).collect();
+        store::latest_notes(conn, &ids)?
+    } else {
+        HashMap::new()
+    };
     let mut out: Vec<ArrearOut> = Vec::new();
     for (customer, account) in &accounts {
         let (name, owner) = names.get(customer).cloned().unwrap_or_default();
         for item in account.items.iter().filter(|i| in_arrears(i)) {
             let d = &item.document;
-            let note = notes
-                .iter()
-                .find(|n| n.document_kind == d.doc.kind.as_str() && n.document_id == d.doc.id);
+            let note = notes.get(&(d.doc.kind.as_str().to_owned(), d.doc.id.clone()));
             out.push(ArrearOut {
                 document_kind: d.doc.kind,
                 document_id: d.doc.id.clone(),
