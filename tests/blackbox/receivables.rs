@@ -232,7 +232,19 @@ fn bil_8_a_statement_adds_up_to_the_receivables_row() {
     // The lines export; a range the wrong way round names `from`.
     let csv = get(&w, &w.admin, &format!("{path}&format=csv"));
     assert_eq!(csv.status, 200, "{}", csv.body);
-    assert_eq!(csv.body.trim_end().lines().count(), 4, "{}", csv.body);
+    // The header, the opening balance, three lines and the closing balance with the totals.
+    let rows: Vec<&str> = csv.body.trim_end().lines().collect();
+    assert_eq!(rows.len(), 6, "{}", csv.body);
+    assert!(
+        rows[1].contains("opening_balance") && rows[1].ends_with(",1000000"),
+        "{}",
+        rows[1]
+    );
+    assert!(
+        rows[5].contains("closing_balance") && rows[5].ends_with(",0,500000,500000"),
+        "{}",
+        rows[5]
+    );
     let bad = get(
         &w,
         &w.admin,

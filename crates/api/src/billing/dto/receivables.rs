@@ -183,11 +183,72 @@ pub struct ChasingNoteQuery {
 
 crate::paged!(ChasingNoteQuery);
 
+kefu_core::string_enum! {
+    /// BIL-8: what a statement line is. The opening and closing balances are lines of the
+    /// CSV/XLSX download only (the JSON has them as fields).
+    #[derive(ToSchema)]
+    pub enum StatementLineKind {
+        OpeningBalance = "opening_balance",
+        Charge = "charge",
+        Payment = "payment",
+        CreditNote = "credit_note",
+        PaymentOnAccount = "payment_on_account",
+        ClosingBalance = "closing_balance",
+    }
+}
+
+impl From<LedgerEntryKind> for StatementLineKind {
+    fn from(kind: LedgerEntryKind) -> Self {
+        match kind {
+            LedgerEntryKind::Charge => StatementLineKind::Charge,
+            LedgerEntryKind::Payment => StatementLineKind::Payment,
+            LedgerEntryKind::CreditNote => StatementLineKind::CreditNote,
+            LedgerEntryKind::PaymentOnAccount => StatementLineKind::PaymentOnAccount,
+        }
+    }
+}
+
+impl StatementOut {
+    /// The lines of the download: the opening balance, the lines, the closing balance (with
+    /// the period's totals), so the file reconciles on its own.
+    pub fn export_lines(self) -> Vec<StatementLineOut> {
+        let balance = |kind, date, balance_fen, (debit_fen, credit_fen)| StatementLineOut {
+            date,
+            entry_kind: kind,
+            document_kind: None,
+            document_id: None,
+            source_id: self.customer_id.clone(),
+            reference: self.customer_name.clone(),
+            debit_fen,
+            credit_fen,
+            balance_fen,
+        };
+        let opening = balance(
+            StatementLineKind::OpeningBalance,
+            self.from
+                .or(self.lines.first().map(|l| l.date))
+                .unwrap_or(self.to),
+            self.opening_balance_fen,
+            (0, 0),
+        );
+        let closing = balance(
+            StatementLineKind::ClosingBalance,
+            self.to,
+            self.closing_balance_fen,
+            (self.total_debit_fen, self.total_credit_fen),
+        );
+        std::iter::once(opening)
+            .chain(self.lines)
+            .chain(std::iter::once(closing))
+            .collect()
+    }
+}
+
 /// BIL-8: one line of a statement, with the balance after it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatementLineOut {
     pub date: NaiveDate,
-    pub entry_kind: LedgerEntryKind,
+    pub entry_kind: StatementLineKind,
     /// The document the line belongs to; none for a payment on account.
     pub document_kind: Option<ReceivableKind>,
     pub document_id: Option<String>,

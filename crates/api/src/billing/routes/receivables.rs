@@ -286,7 +286,8 @@ async fn notes_page(
 /// note and payment on account dated in between, by date with the running balance, and the
 /// closing balance, which equals the customer's receivables row for `to` (given as
 /// `receivable`, aged as `GET /receivables` ages it). `format=csv`/`xlsx` downloads the
-/// lines. Who: every staff member and the customer's own contacts. Read-only.
+/// lines between an `opening_balance` and a `closing_balance` line (with the period's
+/// totals). Who: every staff member and the customer's own contacts. Read-only.
 #[utoipa::path(
     tag = "fees",
     operation_id = "getCustomerStatement",
@@ -326,7 +327,7 @@ async fn customer_statement(
             let build = build.clone();
             async move {
                 Ok(Page {
-                    items: build(query).await?.lines,
+                    items: build(query).await?.export_lines(),
                     next_cursor: None,
                 })
             }

@@ -378,7 +378,7 @@ pub fn customer_statement(
             let charge = e.kind == LedgerEntryKind::Charge;
             StatementLineOut {
                 date: e.date,
-                entry_kind: e.kind,
+                entry_kind: e.kind.into(),
                 document_kind: e.doc.as_ref().map(|d| d.kind),
                 document_id: e.doc.as_ref().map(|d| d.id.clone()),
                 source_id: e.source_id.clone(),
