@@ -188,11 +188,17 @@ kefu_core::string_enum! {
     /// CSV/XLSX download only (the JSON has them as fields).
     #[derive(ToSchema)]
     pub enum StatementLineKind {
+        /// The balance at the end of the day before `from` (download only).
         OpeningBalance = "opening_balance",
+        /// A signed contract, an accepted repair quote or a commissioning invoice: a debit.
         Charge = "charge",
+        /// Money received for a document: a credit.
         Payment = "payment",
+        /// A credit note on an invoice of a document: a credit.
         CreditNote = "credit_note",
+        /// Money received naming no document: a credit.
         PaymentOnAccount = "payment_on_account",
+        /// The balance on `to`, with the period's debits and credits (download only).
         ClosingBalance = "closing_balance",
     }
 }
