@@ -406,3 +406,86 @@ fn bil_8_chasing_notes_name_the_field_they_get_wrong_and_a_lapsed_promise_is_tol
     assert_eq!(lapsed[0]["after"]["outstanding_fen"], 1_000_000);
     drop(runners);
 }
+
+#[test]
+fn bil_8_a_commissioning_invoice_falls_due_after_the_rule_tables_term_and_money_on_account_pays_the_oldest_first()
+ {
+    let mut w = world();
+    let c = signed_contract(&mut w);
+    w.set_clock("2026-01-02T10:00:00+08:00");
+    let job = w
+        .app
+        .post("/api/v1/commissioning-jobs")
+        .bearer(&w.admin)
+        .json(
+            &json!({"title": "调试工程", "notice_no": "TS-2026-001", "site_id": w.site["id"],
+                      "controller_points": 400, "engineer_id": w.eng1_id}),
+        )
+        .send();
+    assert_eq!(job.status, 201, "{}", job.body);
+    let invoice = w
+        .app
+        .post("/api/v1/invoices")
+        .bearer(&w.admin)
+        .json(
+            &json!({"number": "INV-TS-1", "customer_id": w.customer["id"],
+                      "subject_kind": "commissioning_job", "subject_id": job.json()["id"],
+                      "amount_fen": 80_000, "mailing_address": "一路 1 号",
+                      "contact_name": "王会计"}),
+        )
+        .send();
+    assert_eq!(invoice.status, 201, "{}", invoice.body);
+    let invoice = invoice.json();
+    // `invoice_due_days` (30): issued 01-02, due 02-01; in arrears from 02-02.
+    w.set_clock("2026-02-01T10:00:00+08:00");
+    let kinds = |w: &World| -> Vec<(String, i64)> {
+        ok_json(get(w, &w.admin, "/api/v1/arrears"))["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["document_kind"].as_str().unwrap().to_owned(),
+                    i["outstanding_fen"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(kinds(&w), [("contract".to_owned(), 1_000_000)]);
+    w.set_clock("2026-02-02T10:00:00+08:00");
+    assert_eq!(
+        kinds(&w),
+        [
+            ("contract".to_owned(), 1_000_000),
+            ("invoice".to_owned(), 80_000)
+        ]
+    );
+    // 10,050.00 on account: the contract (due first) is paid off, then 50.00 of the invoice.
+    let res = w
+        .app
+        .post("/api/v1/payments")
+        .bearer(&w.admin)
+        .json(
+            &json!({"customer_id": w.customer["id"], "kind": "payment", "amount_fen": 1_005_000,
+                      "method": "bank_transfer", "account": "基本户", "document": "receipt"}),
+        )
+        .send();
+    assert_eq!(res.status, 201, "{}", res.body);
+    let arrears = ok_json(get(&w, &w.admin, "/api/v1/arrears"));
+    let items = arrears["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{arrears}");
+    assert_eq!(items[0]["document_id"], invoice["id"]);
+    assert_eq!(items[0]["reference"], "INV-TS-1");
+    assert_eq!(items[0]["applied_fen"], 5_000);
+    assert_eq!(items[0]["outstanding_fen"], 75_000);
+    let row = receivable_of(&w, &w.customer);
+    assert_eq!(
+        (row["balance_fen"].clone(), row["bucket_1_fen"].clone()),
+        (json!(75_000), json!(75_000))
+    );
+    assert_eq!(row["open_documents"], 1);
+    assert_eq!(row["oldest_due_on"], "2026-02-01");
+    // The contract paid off is no arrears: chasing it is refused.
+    let res = note(&w, &w.admin, &c, json!({"outcome": "no_answer"}));
+    assert_eq!(res.status, 409, "{}", res.body);
+}
