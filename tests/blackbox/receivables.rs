@@ -3,13 +3,12 @@
 //! plays no part), the arrears list with chasing notes and the promise watch, the customer
 //! statement adding up to the receivables row, and ORG-5 (another user's customer is 404).
 
-use crate::audit_of;
 use crate::contracts::{create, ok};
 use crate::tickets::{World, id, world};
+use crate::{audit_of, awaited_notices, job_runners};
 use chrono::{Days, NaiveDate};
 use kefu_blackbox::Resp;
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
 
 const DUE: &str = "2026-01-04";
 
@@ -33,6 +32,13 @@ fn signed_contract(w: &mut World) -> Value {
 fn day_after_due(days: u64) -> NaiveDate {
     let due: NaiveDate = DUE.parse().unwrap();
     due.checked_add_days(Days::new(days)).unwrap()
+}
+
+/// A create as the admin; asserts 201.
+fn post(w: &World, path: &str, body: Value) -> Value {
+    let res = w.app.post(path).bearer(&w.admin).json(&body).send();
+    assert_eq!(res.status, 201, "POST {path}: {}", res.body);
+    res.json()
 }
 
 fn get(w: &World, token: &str, path: &str) -> Resp {
@@ -155,19 +161,14 @@ fn bil_8_a_statement_adds_up_to_the_receivables_row() {
         "record-payment",
         json!({"amount_fen": 300_000, "paid_on": "2026-01-20"}),
     );
-    let invoice = w
-        .app
-        .post("/api/v1/invoices")
-        .bearer(&w.admin)
-        .json(
-            &json!({"number": "INV-R-1", "customer_id": w.customer["id"],
+    let invoice = post(
+        &w,
+        "/api/v1/invoices",
+        json!({"number": "INV-R-1", "customer_id": w.customer["id"],
                       "subject_kind": "contract", "subject_id": c["id"], "amount_fen": 1_000_000,
                       "issued_on": "2026-01-02", "mailing_address": "一路 1 号",
                       "contact_name": "王会计"}),
-        )
-        .send();
-    assert_eq!(invoice.status, 201, "{}", invoice.body);
-    let invoice = invoice.json();
+    );
     let res = w
         .app
         .post(&format!("/api/v1/invoices/{}/credit-notes", id(&invoice)))
@@ -179,17 +180,13 @@ fn bil_8_a_statement_adds_up_to_the_receivables_row() {
         )
         .send();
     assert_eq!(res.status, 200, "{}", res.body);
-    let res = w
-        .app
-        .post("/api/v1/payments")
-        .bearer(&w.admin)
-        .json(
-            &json!({"customer_id": w.customer["id"], "kind": "payment", "amount_fen": 150_000,
+    post(
+        &w,
+        "/api/v1/payments",
+        json!({"customer_id": w.customer["id"], "kind": "payment", "amount_fen": 150_000,
                       "paid_on": "2026-02-08", "method": "bank_transfer", "account": "基本户",
                       "document": "receipt", "document_no": "SJ-9"}),
-        )
-        .send();
-    assert_eq!(res.status, 201, "{}", res.body);
+    );
 
     let row = receivable_of(&w, &w.customer);
     // 10,000.00 − 3,000.00 paid − 500.00 credited − 1,500.00 on account.
@@ -374,29 +371,10 @@ fn bil_8_chasing_notes_name_the_field_they_get_wrong_and_a_lapsed_promise_is_tol
     // 2026-02-13: the promised day has passed, nothing paid: engineer one is told, once,
     // whatever the number of instances watching.
     w.set_clock("2026-02-13T09:00:00+08:00");
-    let runners = [
-        w.app
-            .another_instance(&[("KEFU_JOBS_ENABLED", "1"), ("KEFU_JOBS_POLL_MS", "50")]),
-        w.app
-            .another_instance(&[("KEFU_JOBS_ENABLED", "1"), ("KEFU_JOBS_POLL_MS", "50")]),
-    ];
-    let told = |w: &World| -> Vec<Value> {
-        let res = w.app.get("/api/v1/me/notifications").bearer(&w.eng1).send();
-        res.json()["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|n| n["kind"] == "chasing_note.promise_lapsed")
-            .cloned()
-            .collect()
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while told(&w).is_empty() {
-        assert!(Instant::now() < deadline, "no lapse notice");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(told(&w).len(), 1);
+    let runners = job_runners(&w.app);
+    let notices = awaited_notices(&w.app, &w.eng1, "chasing_note.promise_lapsed");
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0]["entity_id"], made["id"]);
     let audit = audit_of(&w.app, &w.admin, "chasing_note", id(&made));
     let lapsed: Vec<&Value> = audit
         .iter()
@@ -413,29 +391,20 @@ fn bil_8_a_commissioning_invoice_falls_due_after_the_rule_tables_term_and_money_
     let mut w = world();
     let c = signed_contract(&mut w);
     w.set_clock("2026-01-02T10:00:00+08:00");
-    let job = w
-        .app
-        .post("/api/v1/commissioning-jobs")
-        .bearer(&w.admin)
-        .json(
-            &json!({"title": "调试工程", "notice_no": "TS-2026-001", "site_id": w.site["id"],
+    let job = post(
+        &w,
+        "/api/v1/commissioning-jobs",
+        json!({"title": "调试工程", "notice_no": "TS-2026-001", "site_id": w.site["id"],
                       "controller_points": 400, "engineer_id": w.eng1_id}),
-        )
-        .send();
-    assert_eq!(job.status, 201, "{}", job.body);
-    let invoice = w
-        .app
-        .post("/api/v1/invoices")
-        .bearer(&w.admin)
-        .json(
-            &json!({"number": "INV-TS-1", "customer_id": w.customer["id"],
-                      "subject_kind": "commissioning_job", "subject_id": job.json()["id"],
+    );
+    let invoice = post(
+        &w,
+        "/api/v1/invoices",
+        json!({"number": "INV-TS-1", "customer_id": w.customer["id"],
+                      "subject_kind": "commissioning_job", "subject_id": job["id"],
                       "amount_fen": 80_000, "mailing_address": "一路 1 号",
                       "contact_name": "王会计"}),
-        )
-        .send();
-    assert_eq!(invoice.status, 201, "{}", invoice.body);
-    let invoice = invoice.json();
+    );
     // `invoice_due_days` (30): issued 01-02, due 02-01; in arrears from 02-02.
     w.set_clock("2026-02-01T10:00:00+08:00");
     let kinds = |w: &World| -> Vec<(String, i64)> {
@@ -461,16 +430,12 @@ fn bil_8_a_commissioning_invoice_falls_due_after_the_rule_tables_term_and_money_
         ]
     );
     // 10,050.00 on account: the contract (due first) is paid off, then 50.00 of the invoice.
-    let res = w
-        .app
-        .post("/api/v1/payments")
-        .bearer(&w.admin)
-        .json(
-            &json!({"customer_id": w.customer["id"], "kind": "payment", "amount_fen": 1_005_000,
+    post(
+        &w,
+        "/api/v1/payments",
+        json!({"customer_id": w.customer["id"], "kind": "payment", "amount_fen": 1_005_000,
                       "method": "bank_transfer", "account": "基本户", "document": "receipt"}),
-        )
-        .send();
-    assert_eq!(res.status, 201, "{}", res.body);
+    );
     let arrears = ok_json(get(&w, &w.admin, "/api/v1/arrears"));
     let items = arrears["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{arrears}");

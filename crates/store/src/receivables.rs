@@ -3,6 +3,7 @@
 //! invoices and their credit notes), each read within ORG-5 through its customer; and the
 //! chasing notes (催缴记录), append-only.
 
+use crate::invoices::InvoiceRow;
 use crate::schema::{
     chasing_notes, contract_payments, contracts, credit_notes, customer_payments, customers,
     invoices, repair_quotes,
@@ -41,17 +42,6 @@ pub struct QuoteDoc {
     pub answered_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable)]
-pub struct InvoiceDoc {
-    pub id: String,
-    pub number: String,
-    pub customer_id: String,
-    pub subject_kind: String,
-    pub subject_id: String,
-    pub amount_fen: i64,
-    pub issued_on: NaiveDate,
-}
-
 /// A payment: a contract's (`document_id` the contract) or a customer payment (`document_id`
 /// its quote, `None` on account).
 #[derive(Debug, Clone, PartialEq, Queryable)]
@@ -82,7 +72,7 @@ pub struct Ledger {
     /// Per customer payment (deposits excluded: a held deposit pays nothing until converted,
     /// and the conversion is a payment of its own), its customer.
     pub payments: Vec<(String, PaymentEntry)>,
-    pub invoices: Vec<InvoiceDoc>,
+    pub invoices: Vec<InvoiceRow>,
     pub credit_notes: Vec<CreditEntry>,
 }
 
@@ -147,17 +137,9 @@ pub fn ledger(conn: &mut DbConnection, whose: Whose<'_>) -> Result<Ledger, Store
         whose!(query, customer_payments, whose).load(conn)?;
     let query = invoices::table
         .filter(invoices::deleted_at.is_null())
-        .select((
-            invoices::id,
-            invoices::number,
-            invoices::customer_id,
-            invoices::subject_kind,
-            invoices::subject_id,
-            invoices::amount_fen,
-            invoices::issued_on,
-        ))
+        .select(InvoiceRow::as_select())
         .into_boxed();
-    let invoice_rows: Vec<InvoiceDoc> = whose!(query, invoices, whose).load(conn)?;
+    let invoice_rows: Vec<InvoiceRow> = whose!(query, invoices, whose).load(conn)?;
 
     let mut contract_payment_rows = Vec::new();
     let customer_of: HashMap<&str, &str> = contract_rows
