@@ -21,6 +21,9 @@ use actix_web::{HttpResponse, get, post, web};
 use kefu_billing::access::{self, Action};
 use kefu_billing::receivables::{AgeingBucket, ReceivableKind};
 use kefu_store::to_db_time;
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -31,9 +34,29 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(customer_statement);
 }
 
+/// A request's computed list, kept between the pages of its export: the books are read and
+/// aged once, not once per 200 rows. Exports run on the request's own thread, so an `Rc`.
+type Memo<T> = Rc<RefCell<Option<Rc<Vec<T>>>>>;
+
+/// The memoised list, or `compute`'s (remembered for the next page).
+async fn memoised<T>(
+    memo: &Memo<T>,
+    compute: impl Future<Output = Result<Vec<T>, ApiError>>,
+) -> Result<Rc<Vec<T>>, ApiError> {
+    let known = memo.borrow().clone();
+    match known {
+        Some(rows) => Ok(rows),
+        None => {
+            let rows = Rc::new(compute.await?);
+            *memo.borrow_mut() = Some(rows.clone());
+            Ok(rows)
+        }
+    }
+}
+
 /// One page of `items`, already in key order, after `cursor`.
-fn page_by_key<T>(
-    items: Vec<T>,
+fn page_by_key<T: Clone>(
+    items: &[T],
     limit: Option<u32>,
     cursor: Option<&str>,
     key: impl Fn(&T) -> String,
@@ -41,9 +64,10 @@ fn page_by_key<T>(
     let (limit, fetch) = fetch_size(limit)?;
     let after = decode_cursor(cursor)?;
     let rows: Vec<T> = items
-        .into_iter()
+        .iter()
         .filter(|i| after.as_ref().is_none_or(|a| key(i) > *a))
         .take(usize::try_from(fetch).unwrap_or(usize::MAX))
+        .cloned()
         .collect();
     Ok(paginate(rows, limit, key, |i| i))
 }
@@ -75,8 +99,9 @@ async fn list_receivables(
 ) -> Result<HttpResponse, ApiError> {
     access::require(Action::ReceivableRead, &caller.actor.roles)?;
     let data = state.clone();
+    let memo = Memo::default();
     export::respond(&data, &RECEIVABLES_EXPORT, listed, move |query| {
-        receivables_page(state.clone(), caller.clone(), query)
+        receivables_page(state.clone(), caller.clone(), memo.clone(), query)
     })
     .await
 }
@@ -84,22 +109,27 @@ async fn list_receivables(
 async fn receivables_page(
     state: web::Data<AppState>,
     caller: Caller,
+    memo: Memo<ReceivableOut>,
     query: ReceivableQuery,
 ) -> Result<Page<ReceivableOut>, ApiError> {
     let (tz, today) = (state.config.timezone, state.today());
     let actor = caller.actor.clone();
     let customer = trimmed(query.customer_id.clone());
-    let rows = state
-        .db(move |conn| svc::receivables(conn, &actor, tz, today, customer.as_deref()))
-        .await?;
-    let owner = trimmed(query.owner_user_id);
-    let rows = rows
-        .into_iter()
-        .filter(|r| owner.is_none() || r.owner_user_id == owner)
-        .filter(|r| query.overdue != Some(true) || r.overdue_fen > 0)
-        .filter(|r| query.overdue != Some(false) || r.overdue_fen == 0)
-        .collect();
-    page_by_key(rows, query.limit, query.cursor.as_deref(), |r| {
+    let owner = trimmed(query.owner_user_id.clone());
+    let overdue = query.overdue;
+    let rows = memoised(&memo, async move {
+        let rows = state
+            .db(move |conn| svc::receivables(conn, &actor, tz, today, customer.as_deref()))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| owner.is_none() || r.owner_user_id == owner)
+            .filter(|r| overdue != Some(true) || r.overdue_fen > 0)
+            .filter(|r| overdue != Some(false) || r.overdue_fen == 0)
+            .collect())
+    })
+    .await?;
+    page_by_key(&rows, query.limit, query.cursor.as_deref(), |r| {
         r.customer_id.clone()
     })
 }
@@ -126,8 +156,9 @@ async fn list_arrears(
 ) -> Result<HttpResponse, ApiError> {
     access::require(Action::ReceivableRead, &caller.actor.roles)?;
     let data = state.clone();
+    let memo = Memo::default();
     export::respond(&data, &ARREARS_EXPORT, listed, move |query| {
-        arrears_page(state.clone(), caller.clone(), query)
+        arrears_page(state.clone(), caller.clone(), memo.clone(), query)
     })
     .await
 }
@@ -135,26 +166,27 @@ async fn list_arrears(
 async fn arrears_page(
     state: web::Data<AppState>,
     caller: Caller,
+    memo: Memo<ArrearOut>,
     query: ArrearsQuery,
 ) -> Result<Page<ArrearOut>, ApiError> {
     let (tz, today) = (state.config.timezone, state.today());
     let actor = caller.actor.clone();
     let customer = trimmed(query.customer_id.clone());
-    let rows = state
-        .db(move |conn| svc::arrears(conn, &actor, tz, today, customer.as_deref()))
-        .await?;
-    let owner = trimmed(query.owner_user_id);
-    let rows = rows
-        .into_iter()
-        .filter(|r| owner.is_none() || r.owner_user_id == owner)
-        .filter(|r| query.document_kind.is_none_or(|k| r.document_kind == k))
-        .filter(|r| {
-            query
-                .bucket
-                .is_none_or(|b| r.bucket == b && b != AgeingBucket::Current)
-        })
-        .collect();
-    page_by_key(rows, query.limit, query.cursor.as_deref(), svc::arrear_key)
+    let owner = trimmed(query.owner_user_id.clone());
+    let (kind, bucket) = (query.document_kind, query.bucket);
+    let rows = memoised(&memo, async move {
+        let rows = state
+            .db(move |conn| svc::arrears(conn, &actor, tz, today, customer.as_deref()))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| owner.is_none() || r.owner_user_id == owner)
+            .filter(|r| kind.is_none_or(|k| r.document_kind == k))
+            .filter(|r| bucket.is_none_or(|b| r.bucket == b && b != AgeingBucket::Current))
+            .collect())
+    })
+    .await?;
+    page_by_key(&rows, query.limit, query.cursor.as_deref(), svc::arrear_key)
 }
 
 fn document(kind: &str) -> Result<ReceivableKind, ApiError> {
