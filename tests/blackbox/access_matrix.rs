@@ -56,6 +56,13 @@ const SEES: &[(&[&str], &[&str], &str)] = &[
          quote commands, credit notes and rebate cancellations meet the stale version (412) or \
          the role (403), and a payment is no deposit to refund or convert (409)",
     ),
+    (
+        &["arrears"],
+        FINANCE,
+        "ReceivableRead and ChasingNoteRead (kefu_billing::access) within scope::visible, \
+         everything for finance; a chasing note needs the document in arrears (409 BIL-8), \
+         which the fixture's contract, not yet due, is not",
+    ),
     (&["teams"], STAFF, "TeamRead is STAFF (roles.rs)"),
     (
         &["exam-sessions"],

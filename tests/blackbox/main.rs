@@ -54,6 +54,7 @@ mod ops;
 mod org;
 mod payroll;
 mod rate_limit;
+mod receivables;
 mod repair_warranty;
 mod rules;
 mod spec_conformance;
@@ -89,4 +90,33 @@ pub fn actions(entries: &[Value]) -> Vec<String> {
         .iter()
         .map(|e| e["action"].as_str().unwrap().to_owned())
         .collect()
+}
+
+/// Two more instances of `app` running the scheduled jobs, polling every 50 ms: a job's
+/// "exactly once" holds while they race. Dropping them stops them.
+pub fn job_runners(app: &TestApp) -> [TestApp; 2] {
+    let env = [("KEFU_JOBS_ENABLED", "1"), ("KEFU_JOBS_POLL_MS", "50")];
+    [app.another_instance(&env), app.another_instance(&env)]
+}
+
+/// The notices of `kind` in the inbox of `token`'s user, once the first has come (within a
+/// minute) and two more seconds have passed for any duplicate to show.
+pub fn awaited_notices(app: &TestApp, token: &str, kind: &str) -> Vec<Value> {
+    let told = || -> Vec<Value> {
+        let res = app.get("/api/v1/me/notifications").bearer(token).send();
+        res.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == kind)
+            .cloned()
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while told().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "no {kind} notice");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    told()
 }

@@ -262,6 +262,10 @@ pub fn job_registry(config: &Config) -> Registry {
             scoring::service::lateness_fines::LatenessFinesJob { timezone },
         )
         .every(Duration::from_secs(60), billing::jobs::AdvanceClaimOverdue)
+        .every(
+            Duration::from_secs(60),
+            billing::jobs::PromiseWatch { tz: timezone },
+        )
         .every(Duration::from_secs(600), billing::jobs::CommissionRefresh)
         .every(
             config.audit_checkpoint_every,

@@ -45,6 +45,12 @@ pub enum Action {
     RebateRecord,
     /// Cancel a rebate booked by mistake (BIL-7).
     RebateCancel,
+    /// Read receivables, arrears and statements of visible customers (BIL-8).
+    ReceivableRead,
+    /// Read the chasing notes (催缴记录) of visible customers' arrears (BIL-8).
+    ChasingNoteRead,
+    /// Record a chasing call on a document in arrears (BIL-8).
+    ChasingNoteAdd,
     // -- commissions and payroll (BIL-9 … BIL-13) --
     /// Read commission lines: one's own; a supervisor their teams'; SEE_ALL everyone's.
     CommissionLineRead,
@@ -114,6 +120,9 @@ impl Action {
         Action::RebateRead,
         Action::RebateRecord,
         Action::RebateCancel,
+        Action::ReceivableRead,
+        Action::ChasingNoteRead,
+        Action::ChasingNoteAdd,
         // -- commissions and payroll --
         Action::CommissionLineRead,
         Action::CommissionMonthPreview,
@@ -154,6 +163,7 @@ impl Action {
             Action::PaymentRead | Action::PaymentRecord | Action::DepositSettle => "BIL-4",
             Action::InvoiceRead | Action::InvoiceIssue => "BIL-5",
             Action::RebateRead | Action::RebateRecord | Action::RebateCancel => "BIL-7",
+            Action::ReceivableRead | Action::ChasingNoteRead | Action::ChasingNoteAdd => "BIL-8",
             // -- commissions and payroll --
             Action::CommissionLineRead => "ORG-5",
             Action::CommissionMonthPreview | Action::CommissionMonthClose => "BIL-9",
@@ -246,6 +256,15 @@ pub const ROLES: &[(Action, &[Role])] = &[
     // Money going back to a customer is booked by the office that books money coming in.
     (Action::RebateRecord, &[Admin, Manager, Finance]),
     (Action::RebateCancel, &[Admin, Manager, Finance]),
+    // A customer's contacts reconcile their own statement; chasing notes are the staff's.
+    (Action::ReceivableRead, CUSTOMER_FACING),
+    (Action::ChasingNoteRead, STAFF),
+    // The clerks chase arrears (seed 002: 内勤 对帐和欠款催缴), with finance, the customer's
+    // engineer and their leads.
+    (
+        Action::ChasingNoteAdd,
+        &[Admin, Manager, Supervisor, Clerk, Engineer, Finance],
+    ),
     // -- commissions and payroll --
     (Action::CommissionLineRead, STAFF),
     (Action::CommissionMonthPreview, SEE_ALL),

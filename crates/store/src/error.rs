@@ -471,6 +471,8 @@ pub const UNIQUE_KEYS: &[UniqueKey] = &[
         &["quote_id"],
         None,
     ),
+    // 000480_chasing_notes (BIL-8): append-only, keyed by id only.
+    key("chasing_notes_pkey", "chasing_notes", &["id"], None),
     // 000332_promotion_assessments
     key(
         "promotion_assessments_pkey",

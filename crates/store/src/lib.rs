@@ -50,6 +50,7 @@ pub mod products;
 pub mod promotion;
 pub mod rebates;
 pub mod repair_labour;
+pub mod receivables;
 pub mod repair_quotes;
 pub mod rules;
 pub mod schema;

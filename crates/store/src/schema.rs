@@ -1921,3 +1921,26 @@ diesel::table! {
 diesel::joinable!(repair_labour_approvals -> repair_quotes (quote_id));
 diesel::allow_tables_to_appear_in_same_query!(rebates, customers);
 diesel::allow_tables_to_appear_in_same_query!(repair_labour_approvals, repair_quotes);
+
+diesel::table! {
+    chasing_notes (id) {
+        id -> Text,
+        customer_id -> Text,
+        document_kind -> Text,
+        document_id -> Text,
+        called_by -> Text,
+        called_at -> Timestamp,
+        channel -> Text,
+        contact_name -> Nullable<Text>,
+        outcome -> Text,
+        promised_on -> Nullable<Date>,
+        promised_fen -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        promise_lapse_noticed_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(chasing_notes -> customers (customer_id));
+diesel::allow_tables_to_appear_in_same_query!(chasing_notes, customers);

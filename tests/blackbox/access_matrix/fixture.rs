@@ -502,6 +502,14 @@ pub fn build() -> Fixture {
         json!({}),
     );
     records.insert("contracts", one(id(&contract)));
+    // BIL-8: the contract as a receivable document (signed today, due in three days).
+    records.insert(
+        "arrears",
+        BTreeMap::from([
+            ("document_kind", "contract".to_owned()),
+            ("document_id", id(&contract).to_owned()),
+        ]),
+    );
     // CON-6: signing gave the maintenance agreement its programme.
     let steps = a.get(
         &admin,

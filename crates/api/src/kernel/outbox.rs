@@ -43,6 +43,8 @@ pub const EVENT_TYPES: &[&str] = &[
     "change_request.review",
     "change_request.start_development",
     "change_request.submit_for_test",
+    "chasing_note.add",
+    "chasing_note.promise_lapsed",
     "city.create",
     "city.update",
     "commission_line.delete",

@@ -4,6 +4,7 @@
 use crate::kernel::error::ApiError;
 use kefu_billing::commissioning::{CommissioningRates, MonthlyMultiplier};
 use kefu_billing::expenses::ExpensePolicy;
+use kefu_billing::receivables::ReceivablesPolicy;
 use kefu_billing::repair::RepairLabourShare;
 use kefu_billing::shares::{CommissionShares, YearEndBonuses};
 use kefu_billing::travel::TravelStandards;
@@ -88,7 +89,7 @@ const fn def<T: RuleSet + 'static>() -> &'static dyn RuleDef {
     &Typed::<T>(PhantomData)
 }
 
-pub static REGISTRY: [&dyn RuleDef; 23] = [
+pub static REGISTRY: [&dyn RuleDef; 24] = [
     def::<CommissioningRates>(),
     def::<MonthlyMultiplier>(),
     def::<CommissionShares>(),
@@ -112,6 +113,7 @@ pub static REGISTRY: [&dyn RuleDef; 23] = [
     def::<RepairLabourShare>(),
     def::<WarrantyReminders>(),
     def::<ServiceDeadlines>(),
+    def::<ReceivablesPolicy>(),
 ];
 
 pub fn find(key: &str) -> Option<&'static dyn RuleDef> {

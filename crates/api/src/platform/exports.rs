@@ -58,6 +58,10 @@ pub const LISTS: &[&Exportable] = &[
     &billing::dto::quotes::EXPORT,
     &billing::dto::payments::EXPORT,
     &billing::dto::invoices::EXPORT,
+    &billing::dto::receivables::RECEIVABLES_EXPORT,
+    &billing::dto::receivables::ARREARS_EXPORT,
+    &billing::dto::receivables::NOTES_EXPORT,
+    &billing::dto::receivables::STATEMENT_EXPORT,
 ];
 
 #[cfg(test)]

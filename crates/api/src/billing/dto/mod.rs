@@ -4,6 +4,7 @@ pub mod invoices;
 pub mod payments;
 pub mod quotes;
 pub mod rebates;
+pub mod receivables;
 
 // -- commissions and payroll --
 pub mod commission_lines;

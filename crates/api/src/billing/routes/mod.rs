@@ -6,6 +6,7 @@ mod invoices;
 mod payments;
 mod quotes;
 mod rebates;
+mod receivables;
 
 // -- commissions and payroll --
 mod commissions;
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     payments::routes(cfg);
     invoices::routes(cfg);
     rebates::routes(cfg);
+    receivables::routes(cfg);
 
     // -- commissions and payroll --
     commissions::routes(cfg);

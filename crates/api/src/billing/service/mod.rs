@@ -2,6 +2,7 @@ pub mod privacy;
 pub mod tidings;
 
 // -- customer-facing money --
+pub mod chasing_notes;
 pub mod fee_items;
 pub mod invoices;
 pub mod payments;
@@ -9,6 +10,7 @@ pub mod quotes;
 pub mod rebates;
 pub mod repair_labour;
 pub mod transfers;
+pub mod receivables;
 
 // -- commissions and payroll --
 pub mod commission_lines;

@@ -21,6 +21,44 @@ type LinkSpec = (
 );
 
 const LINKS: &[LinkSpec] = &[
+    // BIL-8: a customer's statement; an arrears item's chasing notes.
+    (
+        "createCustomer",
+        "201",
+        "GetCustomerStatement",
+        "getCustomerStatement",
+        &[("id", NEW_ID)],
+    ),
+    (
+        "listArrears",
+        "200",
+        "ListChasingNotes",
+        "listChasingNotes",
+        &[
+            ("document_kind", "$response.body#/items/0/document_kind"),
+            ("document_id", "$response.body#/items/0/document_id"),
+        ],
+    ),
+    (
+        "listArrears",
+        "200",
+        "AddChasingNote",
+        "addChasingNote",
+        &[
+            ("document_kind", "$response.body#/items/0/document_kind"),
+            ("document_id", "$response.body#/items/0/document_id"),
+        ],
+    ),
+    (
+        "addChasingNote",
+        "201",
+        "ListChasingNotes",
+        "listChasingNotes",
+        &[
+            ("document_kind", "$response.body#/document_kind"),
+            ("document_id", "$response.body#/document_id"),
+        ],
+    ),
     ("createUser", "201", "GetUser", "getUser", &[("id", NEW_ID)]),
     (
         "createUser",

@@ -1,0 +1,1 @@
+DROP TABLE chasing_notes;
