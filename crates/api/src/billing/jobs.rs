@@ -12,8 +12,8 @@
 //!   once to the traveller and finance.
 
 use crate::billing::service::commission_months;
-use crate::billing::service::tidings::Tidings;
 use crate::billing::service::receivables::open_item;
+use crate::billing::service::tidings::Tidings;
 use crate::kernel::error::ApiError;
 use crate::kernel::jobs::{JobHandler, JobRun};
 use crate::kernel::notify::{Notice, notify};

@@ -10,8 +10,8 @@ mod receivables;
 
 // -- commissions and payroll --
 mod commissions;
-mod line_commands;
 mod fund;
+mod line_commands;
 mod payroll;
 
 // -- expenses --

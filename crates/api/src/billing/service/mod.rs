@@ -8,9 +8,9 @@ pub mod invoices;
 pub mod payments;
 pub mod quotes;
 pub mod rebates;
+pub mod receivables;
 pub mod repair_labour;
 pub mod transfers;
-pub mod receivables;
 
 // -- commissions and payroll --
 pub mod commission_lines;
