@@ -68,7 +68,8 @@ fn the_served_spec_is_the_committed_spec_and_the_docs_load_offline() {
 /// cannot go away independently of the process.)
 #[test]
 fn a_lost_database_is_a_quick_503_and_service_recovers() {
-    let app = TestApp::spawn();
+    // The production wait for a connection: what "quick" means here.
+    let app = TestApp::builder().env("KEFU_DB_TIMEOUT_MS", "3000").spawn();
     if app.db.backend != "postgres" {
         eprintln!(
             "skipped on {}: needs a database server to stop",
