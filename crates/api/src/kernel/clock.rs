@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use kefu_core::{Clock, FixedClock, SystemClock};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClockSource {
@@ -24,19 +24,31 @@ pub fn parse_instant(raw: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
 }
 
-/// Reads the instant from a file on every call; falls back to the system clock (and says so
-/// in the log) when the file cannot be read, rather than failing requests.
-struct FileClock(PathBuf);
+/// Reads the instant from a file on every call. A test rewrites the file to move time, and a
+/// read can land between the truncation and the write: then the last instant read stands
+/// (falling back to the system clock there would jump months ahead and fire every deadline).
+/// Only a file never read falls back to the system clock, and says so in the log.
+struct FileClock {
+    path: PathBuf,
+    last: Mutex<Option<DateTime<Utc>>>,
+}
 
 impl Clock for FileClock {
     fn now(&self) -> DateTime<Utc> {
-        match std::fs::read_to_string(&self.0)
+        let read = std::fs::read_to_string(&self.path)
             .ok()
-            .and_then(|s| parse_instant(&s))
-        {
-            Some(t) => t,
+            .and_then(|s| parse_instant(&s));
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match read.or(*last) {
+            Some(t) => {
+                *last = Some(t);
+                t
+            }
             None => {
-                tracing::warn!(path = %self.0.display(), "KEFU_CLOCK_FILE unreadable; using the system clock");
+                tracing::warn!(path = %self.path.display(), "KEFU_CLOCK_FILE unreadable; using the system clock");
                 SystemClock.now()
             }
         }
@@ -47,7 +59,10 @@ pub fn build(source: &ClockSource) -> Arc<dyn Clock> {
     match source {
         ClockSource::System => Arc::new(SystemClock),
         ClockSource::Fixed(t) => Arc::new(FixedClock(*t)),
-        ClockSource::File(path) => Arc::new(FileClock(path.clone())),
+        ClockSource::File(path) => Arc::new(FileClock {
+            path: path.clone(),
+            last: Mutex::new(None),
+        }),
     }
 }
 
@@ -83,6 +98,10 @@ mod tests {
         assert_eq!(clock.now().to_rfc3339(), "2026-02-13T09:30:00+00:00");
         std::fs::write(&path, "2026-02-14T08:00:00+08:00\n").unwrap();
         assert_eq!(clock.now().to_rfc3339(), "2026-02-14T00:00:00+00:00");
+        // Read between a rewrite's truncation and its write: time stays where it was.
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(clock.now().to_rfc3339(), "2026-02-14T00:00:00+00:00");
         std::fs::remove_file(&path).unwrap();
+        assert_eq!(clock.now().to_rfc3339(), "2026-02-14T00:00:00+00:00");
     }
 }
