@@ -85,3 +85,77 @@ fn hr_s5_first_three_months_running_may_challenge_and_the_years_best_earns_500()
     let p = read(&w.hr, "/api/v1/scorecard-standings/years/2027").problem(422, "validation");
     assert_eq!(p["errors"][0]["field"], "year");
 }
+
+/// HR-S5 into BIL-13: December's statement pays the year's best total, one line naming the
+/// year's standing, and no other month's does.
+#[test]
+fn hr_s5_the_years_best_is_paid_with_december() {
+    let w = world("2026-11-02T09:00:00+08:00");
+    // rep: 100 (A); rep2: 70 (B): rep has the year's best total.
+    w.inputs(&w.hr, &w.rep_id, "2026-11", [1000, 950, 900, 800]);
+    w.inputs(&w.hr, &w.rep2_id, "2026-11", [1000, 750, 700, 600]);
+    w.enter_window(&w.rep_id, "2026-11");
+    ok(
+        w.finalise(&w.hr, &w.rep_id, "2026-11", Some("全部达标")),
+        201,
+    );
+    ok(w.finalise(&w.hr, &w.rep2_id, "2026-11", None), 201);
+    let generate = |month: &str| {
+        ok(
+            w.app
+                .post(&format!("/api/v1/payroll-months/{month}/generate"))
+                .bearer(&w.admin)
+                .send(),
+            200,
+        )
+    };
+    let lines_of = |month: &Value, user: &str| -> Vec<Value> {
+        let st = month["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["person_id"] == user)
+            .unwrap_or_else(|| panic!("no statement of {user}: {month}"));
+        let detail = ok(
+            w.app
+                .get(&format!(
+                    "/api/v1/payroll-statements/{}",
+                    st["statement_id"].as_str().unwrap()
+                ))
+                .bearer(&w.admin)
+                .send(),
+            200,
+        );
+        detail["lines"].as_array().unwrap().clone()
+    };
+    let award = |lines: &[Value]| -> Vec<(Value, Value, Value, Value)> {
+        lines
+            .iter()
+            .filter(|l| l["kind"] == "year_best_award")
+            .map(|l| {
+                (
+                    l["amount_fen"].clone(),
+                    l["rule"].clone(),
+                    l["source_kind"].clone(),
+                    l["source_id"].clone(),
+                )
+            })
+            .collect()
+    };
+    let november = generate("2026-11");
+    assert!(
+        award(&lines_of(&november, &w.rep_id)).is_empty(),
+        "only December pays it"
+    );
+    let december = generate("2026-12");
+    assert_eq!(
+        award(&lines_of(&december, &w.rep_id)),
+        [(
+            Value::from(50_000),
+            Value::from("HR-S5"),
+            Value::from("score_year"),
+            Value::from("2026:call_centre_representative")
+        )]
+    );
+    assert!(award(&lines_of(&december, &w.rep2_id)).is_empty());
+}

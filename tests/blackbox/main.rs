@@ -15,6 +15,7 @@ mod cards_appeals;
 mod cards_exams;
 mod cards_probations;
 mod cards_promotion;
+mod cards_retests;
 mod cards_scorecards;
 mod cards_standings;
 mod change_requests;

@@ -30,6 +30,8 @@ string_enum! {
         StreakBonus = "streak_bonus",
         /// The star rating's reward (HR-S5).
         StarReward = "star_reward",
+        /// The year's best total of a position (HR-S5), paid with December's statement.
+        YearBestAward = "year_best_award",
         /// A confirmed fine (HR-F*), deducted.
         Fine = "fine",
         /// A confirmed lateness fine (HR-A2), deducted.
@@ -51,6 +53,8 @@ string_enum! {
         Fine = "fine",
         PartCharge = "part_charge",
         PayrollAdjustment = "payroll_adjustment",
+        /// A year's standing of a position (HR-S5), named `YYYY:position`.
+        ScoreYear = "score_year",
     }
 }
 
@@ -121,6 +125,22 @@ pub struct CardReward {
     pub star_reward_fen: i64,
 }
 
+/// HR-S5: the year's best total of a position, not paid yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearBest {
+    pub year: i32,
+    pub position: String,
+    pub total_tenths: i64,
+    pub award_fen: i64,
+}
+
+impl YearBest {
+    /// The standing a line names: the year and the position.
+    pub fn source_id(&self) -> String {
+        format!("{}:{}", self.year, self.position)
+    }
+}
+
 /// A confirmed fine not yet deducted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FineDue {
@@ -156,6 +176,7 @@ pub struct PersonFacts {
     pub base: Option<BaseFacts>,
     pub commissions: Vec<CommissionDue>,
     pub cards: Vec<CardReward>,
+    pub year_best: Vec<YearBest>,
     pub fines: Vec<FineDue>,
     pub charges: Vec<ChargeDue>,
     pub adjustments: Vec<AdjustmentDue>,
@@ -260,6 +281,24 @@ pub fn statement_lines(facts: &PersonFacts) -> Vec<PayLine> {
                 text,
             ));
         }
+    }
+    for y in &facts.year_best {
+        let text = format!(
+            "{} 年度考核总分第一（{}，合计 {}.{} 分）",
+            y.year,
+            y.position,
+            y.total_tenths / 10,
+            y.total_tenths % 10
+        );
+        out.push(line(
+            K::YearBestAward,
+            S::ScoreYear,
+            &y.source_id(),
+            &format!("{}-12", y.year),
+            y.award_fen,
+            "HR-S5",
+            text,
+        ));
     }
     for f in &facts.fines {
         let kind = if f.lateness { K::LatenessFine } else { K::Fine };
@@ -457,6 +496,7 @@ mod tests {
                 stars: 1,
                 star_reward_fen: 5_000,
             }],
+            year_best: vec![],
             fines: vec![
                 FineDue {
                     id: "f1".into(),
@@ -517,6 +557,43 @@ mod tests {
         assert_eq!(
             (t.earnings_fen, t.deductions_fen, t.net_fen, t.lines),
             (690_864, 49_345, 641_519, 10)
+        );
+    }
+
+    #[test]
+    fn hr_s5_the_years_best_is_one_line_naming_the_year_and_position() {
+        let mut f = facts();
+        f.year_best = vec![YearBest {
+            year: 2026,
+            position: "call_centre_representative".into(),
+            total_tenths: 11_405,
+            award_fen: 50_000,
+        }];
+        let lines = statement_lines(&f);
+        let award = lines
+            .iter()
+            .find(|l| l.kind == PayLineKind::YearBestAward)
+            .unwrap();
+        assert_eq!(
+            (
+                award.source_kind,
+                award.source_id.as_str(),
+                award.source_month.as_deref(),
+                award.amount_fen,
+                award.rule.as_str()
+            ),
+            (
+                PaySourceKind::ScoreYear,
+                "2026:call_centre_representative",
+                Some("2026-12"),
+                50_000,
+                "HR-S5"
+            )
+        );
+        assert!(
+            award.description.contains("1140.5"),
+            "{}",
+            award.description
         );
     }
 

@@ -1,7 +1,9 @@
 //! HR-T1: a new hire's probation and its confirmation: probation lasts the `training-rules`
 //! length (2 months, or 50 working days of the work calendar in the technical service), then
 //! the manager, the executive and the general manager approve the confirmation, in that
-//! order, once the new hire has passed the new-hire exam.
+//! order, once the new hire has passed the new-hire exam. An outstanding new hire may be
+//! confirmed earlier by special approval (seed 000: 非常优秀的临时员工可提前转正，需特批): the
+//! manager states why with the first approval, and the executive and GM approve that.
 
 use crate::exams::ProbationLength;
 use chrono::{Days, Months, NaiveDate};
@@ -96,6 +98,44 @@ pub fn approve(from: ProbationStatus, step: ConfirmStep) -> Result<ProbationStat
     }
 }
 
+/// HR-T1: why approving `step` on `today` is refused, if it is. From the probation's last
+/// day `ends_on` on any step may be given. Before it only by special approval: the manager's
+/// step states its reason (`stated_reason`), the later steps confirm a probation whose manager
+/// stated one (`carries_reason`). A reason is stated with the manager's early approval only.
+pub fn check_timing(
+    today: NaiveDate,
+    ends_on: NaiveDate,
+    step: ConfirmStep,
+    stated_reason: bool,
+    carries_reason: bool,
+) -> Result<(), TimingRefusal> {
+    let early = today < ends_on;
+    match (step, early, stated_reason) {
+        (ConfirmStep::Manager, true, false) => Err(TimingRefusal::ReasonNeeded),
+        (ConfirmStep::Manager, false, true) => Err(TimingRefusal::ReasonNotEarly),
+        (ConfirmStep::Executive | ConfirmStep::Gm, _, true) => {
+            Err(TimingRefusal::ReasonNotManagers)
+        }
+        (ConfirmStep::Executive | ConfirmStep::Gm, true, false) if !carries_reason => {
+            Err(TimingRefusal::NotSpeciallyApproved)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// HR-T1: the ways an approval's timing is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimingRefusal {
+    /// Before the last day, the manager's approval needs a stated reason (特批).
+    ReasonNeeded,
+    /// The probation is over: there is nothing early to justify.
+    ReasonNotEarly,
+    /// Only the manager's step states the reason.
+    ReasonNotManagers,
+    /// Before the last day, and the manager approved without a special-approval reason.
+    NotSpeciallyApproved,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +197,34 @@ mod tests {
                 "{e:?}"
             );
         }
+    }
+
+    #[test]
+    fn hr_t1_early_confirmation_needs_the_managers_stated_reason() {
+        let end = d("2026-05-08");
+        let before = d("2026-04-20");
+        use TimingRefusal as R;
+        assert_eq!(
+            check_timing(before, end, C::Manager, false, false),
+            Err(R::ReasonNeeded)
+        );
+        assert_eq!(check_timing(before, end, C::Manager, true, false), Ok(()));
+        assert_eq!(check_timing(before, end, C::Executive, false, true), Ok(()));
+        assert_eq!(check_timing(before, end, C::Gm, false, true), Ok(()));
+        assert_eq!(
+            check_timing(before, end, C::Executive, false, false),
+            Err(R::NotSpeciallyApproved)
+        );
+        assert_eq!(
+            check_timing(before, end, C::Gm, true, true),
+            Err(R::ReasonNotManagers)
+        );
+        // On the last day and after, no reason is needed and none is taken.
+        assert_eq!(check_timing(end, end, C::Manager, false, false), Ok(()));
+        assert_eq!(
+            check_timing(end, end, C::Manager, true, false),
+            Err(R::ReasonNotEarly)
+        );
+        assert_eq!(check_timing(end, end, C::Gm, false, false), Ok(()));
     }
 }

@@ -2,7 +2,8 @@
 //! monthly results a month's card counts.
 
 use crate::delta::ListMode;
-use crate::schema::{exam_results, exam_sessions};
+use crate::schema::{exam_results, exam_sessions, scorecards};
+use crate::scorecards::ScorecardRow;
 use crate::{DbConnection, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -51,6 +52,8 @@ pub struct ResultRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub deleted_at: Option<NaiveDateTime>,
+    /// HR-S4: the finalised card graded D that a re-test (or its retake) re-tests.
+    pub card_id: Option<String>,
 }
 
 pub fn insert_session(conn: &mut DbConnection, row: &SessionRow) -> Result<(), StoreError> {
@@ -205,12 +208,35 @@ pub fn mark_top_places(
     Ok(())
 }
 
+/// `user_id`'s live finalised cards that no live result re-tests yet, the latest month
+/// first: the cards an HR-S4 re-test may be for.
+pub fn cards_not_retested(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> Result<Vec<ScorecardRow>, StoreError> {
+    let retested: Vec<Option<String>> = exam_results::table
+        .filter(exam_results::user_id.eq(user_id))
+        .filter(exam_results::card_id.is_not_null())
+        .filter(exam_results::deleted_at.is_null())
+        .select(exam_results::card_id)
+        .load(conn)?;
+    let retested: Vec<String> = retested.into_iter().flatten().collect();
+    Ok(scorecards::table
+        .filter(scorecards::user_id.eq(user_id))
+        .filter(scorecards::deleted_at.is_null())
+        .filter(scorecards::id.ne_all(retested))
+        .order(scorecards::month.desc())
+        .select(ScorecardRow::as_select())
+        .load(conn)?)
+}
+
 /// Which results a list shows: `user_ids` limits them to those people (privacy), `None` is
 /// everyone's.
 #[derive(Debug, Clone, Default)]
 pub struct ResultFilter {
     pub user_ids: Option<Vec<String>>,
     pub session_id: Option<String>,
+    pub card_id: Option<String>,
 }
 
 pub fn list_results(
@@ -227,6 +253,9 @@ pub fn list_results(
     }
     if let Some(session) = &filter.session_id {
         query = query.filter(exam_results::session_id.eq(session.clone()));
+    }
+    if let Some(card) = &filter.card_id {
+        query = query.filter(exam_results::card_id.eq(card.clone()));
     }
     let query = crate::apply_list_mode!(query, exam_results, mode);
     Ok(query.limit(limit).load(conn)?)

@@ -354,22 +354,38 @@ pub fn list_lines(
 
 // -- the month's sources, each read once per month for everyone --
 
+/// A month's source rows, of `person` only when it names one, in id order: every reader
+/// below ends so.
+macro_rules! of_person {
+    ($conn:expr, $query:expr, $person_col:expr, $person:expr, $id:expr, $row:ty) => {{
+        let mut query = $query;
+        if let Some(p) = $person {
+            query = query.filter($person_col.eq(p.to_owned()));
+        }
+        Ok(query
+            .order($id.asc())
+            .select(<$row>::as_select())
+            .load($conn)?)
+    }};
+}
+
 /// The live employee records linked to a login: whose base salary and allowance are paid.
 pub fn roster(
     conn: &mut DbConnection,
     person: Option<&str>,
 ) -> Result<Vec<EmployeeRow>, StoreError> {
-    let mut query = employees::table
+    let query = employees::table
         .filter(employees::deleted_at.is_null())
         .filter(employees::user_id.is_not_null())
         .into_boxed();
-    if let Some(p) = person {
-        query = query.filter(employees::user_id.eq(p.to_owned()));
-    }
-    Ok(query
-        .order(employees::id.asc())
-        .select(EmployeeRow::as_select())
-        .load(conn)?)
+    of_person!(
+        conn,
+        query,
+        employees::user_id,
+        person,
+        employees::id,
+        EmployeeRow
+    )
 }
 
 /// BIL-11/BIL-13: commission lines `due` with a payroll month in `from ..= to`.
@@ -379,19 +395,20 @@ pub fn due_commissions(
     to: &str,
     person: Option<&str>,
 ) -> Result<Vec<CommissionRow>, StoreError> {
-    let mut query = commission_lines::table
+    let query = commission_lines::table
         .filter(commission_lines::status.eq("due"))
         .filter(commission_lines::deleted_at.is_null())
         .filter(commission_lines::due_month.ge(from.to_owned()))
         .filter(commission_lines::due_month.le(to.to_owned()))
         .into_boxed();
-    if let Some(p) = person {
-        query = query.filter(commission_lines::person_id.eq(p.to_owned()));
-    }
-    Ok(query
-        .order(commission_lines::id.asc())
-        .select(CommissionRow::as_select())
-        .load(conn)?)
+    of_person!(
+        conn,
+        query,
+        commission_lines::person_id,
+        person,
+        commission_lines::id,
+        CommissionRow
+    )
 }
 
 /// HR-F0: confirmed fines not yet deducted, of a payroll month in `from ..= to`.
@@ -401,20 +418,14 @@ pub fn fines_due(
     to: &str,
     person: Option<&str>,
 ) -> Result<Vec<FineRow>, StoreError> {
-    let mut query = fines::table
+    let query = fines::table
         .filter(fines::status.eq("confirmed"))
         .filter(fines::deducted_at.is_null())
         .filter(fines::deleted_at.is_null())
         .filter(fines::month.ge(from.to_owned()))
         .filter(fines::month.le(to.to_owned()))
         .into_boxed();
-    if let Some(p) = person {
-        query = query.filter(fines::user_id.eq(p.to_owned()));
-    }
-    Ok(query
-        .order(fines::id.asc())
-        .select(FineRow::as_select())
-        .load(conn)?)
+    of_person!(conn, query, fines::user_id, person, fines::id, FineRow)
 }
 
 /// INV-3: pending charges raised in `[from, to)`.
@@ -424,18 +435,19 @@ pub fn charges_due(
     to: NaiveDateTime,
     person: Option<&str>,
 ) -> Result<Vec<ChargeRow>, StoreError> {
-    let mut query = part_charges::table
+    let query = part_charges::table
         .filter(part_charges::status.eq("pending"))
         .filter(part_charges::created_at.ge(from))
         .filter(part_charges::created_at.lt(to))
         .into_boxed();
-    if let Some(p) = person {
-        query = query.filter(part_charges::engineer_id.eq(p.to_owned()));
-    }
-    Ok(query
-        .order(part_charges::id.asc())
-        .select(ChargeRow::as_select())
-        .load(conn)?)
+    of_person!(
+        conn,
+        query,
+        part_charges::engineer_id,
+        person,
+        part_charges::id,
+        ChargeRow
+    )
 }
 
 /// HR-S4/HR-S5: finalised cards of the months `from ..= to`.
@@ -445,26 +457,28 @@ pub fn cards_between(
     to: &str,
     person: Option<&str>,
 ) -> Result<Vec<ScorecardRow>, StoreError> {
-    let mut query = scorecards::table
+    let query = scorecards::table
         .filter(scorecards::deleted_at.is_null())
         .filter(scorecards::month.ge(from.to_owned()))
         .filter(scorecards::month.le(to.to_owned()))
         .into_boxed();
-    if let Some(p) = person {
-        query = query.filter(scorecards::user_id.eq(p.to_owned()));
-    }
-    Ok(query
-        .order(scorecards::id.asc())
-        .select(ScorecardRow::as_select())
-        .load(conn)?)
+    of_person!(
+        conn,
+        query,
+        scorecards::user_id,
+        person,
+        scorecards::id,
+        ScorecardRow
+    )
 }
 
-/// The sources of `source_kind` a live line of an approved statement paid already.
+/// The (person, source id) pairs of `source_kind` that approved statements paid (of
+/// `person` only when it names one).
 pub fn paid_sources(
     conn: &mut DbConnection,
     source_kind: &str,
     person: Option<&str>,
-) -> Result<Vec<String>, StoreError> {
+) -> Result<Vec<(String, String)>, StoreError> {
     let mut query = payroll_lines::table
         .inner_join(payroll_statements::table)
         .filter(payroll_statements::status.eq("approved"))
@@ -475,7 +489,7 @@ pub fn paid_sources(
         query = query.filter(payroll_lines::person_id.eq(p.to_owned()));
     }
     Ok(query
-        .select(payroll_lines::source_id)
+        .select((payroll_lines::person_id, payroll_lines::source_id))
         .distinct()
         .load(conn)?)
 }
@@ -487,19 +501,20 @@ pub fn adjustments_due(
     to: &str,
     person: Option<&str>,
 ) -> Result<Vec<AdjustmentRow>, StoreError> {
-    let mut query = payroll_adjustments::table
+    let query = payroll_adjustments::table
         .filter(payroll_adjustments::status.eq("open"))
         .filter(payroll_adjustments::deleted_at.is_null())
         .filter(payroll_adjustments::month.ge(from.to_owned()))
         .filter(payroll_adjustments::month.le(to.to_owned()))
         .into_boxed();
-    if let Some(p) = person {
-        query = query.filter(payroll_adjustments::person_id.eq(p.to_owned()));
-    }
-    Ok(query
-        .order(payroll_adjustments::id.asc())
-        .select(AdjustmentRow::as_select())
-        .load(conn)?)
+    of_person!(
+        conn,
+        query,
+        payroll_adjustments::person_id,
+        person,
+        payroll_adjustments::id,
+        AdjustmentRow
+    )
 }
 
 pub fn insert_adjustment(conn: &mut DbConnection, row: &AdjustmentRow) -> Result<(), StoreError> {
@@ -522,23 +537,36 @@ pub fn find_adjustment(
 
 // -- approval: the sources a statement paid are consumed, each once --
 
+/// Moves the rows `ids` that are still `$from` (and meet any further filters) to `$to`,
+/// bumping each version so delta sync sees the change, with any further columns set; the
+/// number written. Rows moved on meanwhile are left alone: each source is consumed once.
+macro_rules! consume {
+    ($conn:expr, $table:ident, $ids:expr, $now:expr, $from:literal => $to:literal
+        $(, where $filter:expr)* $(, set $set:expr)*) => {{
+        let at = to_db_time($now);
+        Ok(diesel::update(
+            $table::table
+                .filter($table::id.eq_any($ids))
+                .filter($table::status.eq($from))
+                $(.filter($filter))*,
+        )
+        .set((
+            $table::status.eq($to),
+            $table::version.eq($table::version + 1),
+            $table::updated_at.eq(at),
+            $($set,)*
+        ))
+        .execute($conn)?)
+    }};
+}
+
 /// Marks the `due` commission lines `ids` `paid`; the number written.
 pub fn pay_commissions(
     conn: &mut DbConnection,
     ids: &[String],
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    Ok(diesel::update(
-        commission_lines::table
-            .filter(commission_lines::id.eq_any(ids))
-            .filter(commission_lines::status.eq("due")),
-    )
-    .set((
-        commission_lines::status.eq("paid"),
-        commission_lines::version.eq(commission_lines::version + 1),
-        commission_lines::updated_at.eq(to_db_time(now)),
-    ))
-    .execute(conn)?)
+    consume!(conn, commission_lines, ids, now, "due" => "paid")
 }
 
 /// Marks the confirmed fines `ids` `deducted`; the number written.
@@ -547,20 +575,9 @@ pub fn deduct_fines(
     ids: &[String],
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    let at = to_db_time(now);
-    Ok(diesel::update(
-        fines::table
-            .filter(fines::id.eq_any(ids))
-            .filter(fines::status.eq("confirmed"))
-            .filter(fines::deducted_at.is_null()),
-    )
-    .set((
-        fines::status.eq("deducted"),
-        fines::deducted_at.eq(Some(at)),
-        fines::version.eq(fines::version + 1),
-        fines::updated_at.eq(at),
-    ))
-    .execute(conn)?)
+    consume!(conn, fines, ids, now, "confirmed" => "deducted",
+        where fines::deducted_at.is_null(),
+        set fines::deducted_at.eq(Some(to_db_time(now))))
 }
 
 /// Marks the pending charges `ids` `deducted`; the number written.
@@ -569,17 +586,7 @@ pub fn deduct_charges(
     ids: &[String],
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    Ok(diesel::update(
-        part_charges::table
-            .filter(part_charges::id.eq_any(ids))
-            .filter(part_charges::status.eq("pending")),
-    )
-    .set((
-        part_charges::status.eq("deducted"),
-        part_charges::version.eq(part_charges::version + 1),
-        part_charges::updated_at.eq(to_db_time(now)),
-    ))
-    .execute(conn)?)
+    consume!(conn, part_charges, ids, now, "pending" => "deducted")
 }
 
 /// Marks the open adjustments `ids` applied by `statement_id`; the number written.
@@ -589,16 +596,6 @@ pub fn apply_adjustments(
     statement_id: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    Ok(diesel::update(
-        payroll_adjustments::table
-            .filter(payroll_adjustments::id.eq_any(ids))
-            .filter(payroll_adjustments::status.eq("open")),
-    )
-    .set((
-        payroll_adjustments::status.eq("applied"),
-        payroll_adjustments::applied_statement_id.eq(Some(statement_id)),
-        payroll_adjustments::version.eq(payroll_adjustments::version + 1),
-        payroll_adjustments::updated_at.eq(to_db_time(now)),
-    ))
-    .execute(conn)?)
+    consume!(conn, payroll_adjustments, ids, now, "open" => "applied",
+        set payroll_adjustments::applied_statement_id.eq(Some(statement_id)))
 }

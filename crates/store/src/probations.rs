@@ -26,6 +26,8 @@ pub struct ProbationRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub deleted_at: Option<NaiveDateTime>,
+    /// HR-T1 特批: why the confirmation was approved before the probation's last day.
+    pub early_reason: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ProbationRow) -> Result<(), StoreError> {
@@ -53,6 +55,7 @@ pub struct ProbationChanges {
     pub executive_approved_at: Option<Option<NaiveDateTime>>,
     pub gm_approved_by: Option<Option<String>>,
     pub gm_approved_at: Option<Option<NaiveDateTime>>,
+    pub early_reason: Option<Option<String>>,
 }
 
 pub fn update(

@@ -1517,6 +1517,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        card_id -> Nullable<Text>,
     }
 }
 
@@ -1542,6 +1543,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         deleted_at -> Nullable<Timestamp>,
+        early_reason -> Nullable<Text>,
     }
 }
 

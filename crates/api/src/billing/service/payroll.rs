@@ -13,10 +13,12 @@ use crate::billing::dto::payroll::{
 use crate::billing::service::phone::{allowance_of, policy_for};
 use crate::kernel::command::Ctx;
 use crate::kernel::error::ApiError;
+use crate::scoring::service::standings::totals_of;
+use chrono::Datelike;
 use chrono::NaiveDateTime;
 use kefu_billing::payroll::{
     self as rules, AdjustmentDue, BaseFacts, CardReward, ChargeDue, CommissionDue, FineDue,
-    PayLine, PersonFacts, StatementStatus, check_draft, statement_lines, totals,
+    PayLine, PersonFacts, StatementStatus, YearBest, check_draft, statement_lines, totals,
 };
 use kefu_core::YearMonth;
 use kefu_scoring::card::Outcome;
@@ -105,6 +107,7 @@ pub fn compute_for(
     }
     let paid_cards: BTreeSet<String> = store::paid_sources(conn, "scorecard", person)?
         .into_iter()
+        .map(|(_, card)| card)
         .collect();
     for card in store::cards_between(conn, &from_key, &key, person)? {
         if paid_cards.contains(&card.id) {
@@ -125,6 +128,9 @@ pub fn compute_for(
                 stars: outcome.stars,
                 star_reward_fen: outcome.star_reward_fen,
             });
+    }
+    for (user, best) in year_best(conn, month, person)? {
+        facts.entry(user).or_default().year_best.push(best);
     }
     for f in store::fines_due(conn, &from_key, &key, person)? {
         let lateness = f
@@ -179,6 +185,41 @@ pub fn compute_for(
             };
             (person, computed)
         })
+        .collect())
+}
+
+/// HR-S5: in December's statements, the year's best total of each position as the year's
+/// finalised cards stand when the statement is computed (a draft follows a late December
+/// card), unless a statement paid it already.
+fn year_best(
+    conn: &mut DbConnection,
+    month: YearMonth,
+    person: Option<&str>,
+) -> Result<Vec<(String, YearBest)>, ApiError> {
+    let Some(december) = month
+        .next()
+        .first_day()
+        .and_then(|d| d.pred_opt())
+        .filter(|d| d.month() == 12)
+    else {
+        return Ok(Vec::new());
+    };
+    let paid: BTreeSet<(String, String)> = store::paid_sources(conn, "score_year", person)?
+        .into_iter()
+        .collect();
+    Ok(totals_of(conn, december.year(), december)?
+        .into_iter()
+        .filter(|t| t.award_fen > 0 && person.is_none_or(|p| p == t.user_id))
+        .map(|t| {
+            let best = YearBest {
+                year: december.year(),
+                position: t.position,
+                total_tenths: t.total_tenths,
+                award_fen: t.award_fen,
+            };
+            (t.user_id, best)
+        })
+        .filter(|(user, best)| !paid.contains(&(user.clone(), best.source_id())))
         .collect())
 }
 

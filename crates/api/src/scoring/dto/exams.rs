@@ -126,6 +126,9 @@ pub struct ExamResultOut {
     #[schema(max_length = 500)]
     pub note: Option<String>,
     pub recorded_by: String,
+    /// HR-S4: for a `retest` session (and its retake), the finalised card graded D it
+    /// re-tests (the card's `retest` flag); `null` for other kinds.
+    pub card_id: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
@@ -165,6 +168,7 @@ impl From<&ResultRow> for ExamResultOut {
             flags: r.flags.split(',').filter_map(|f| f.parse().ok()).collect(),
             note: r.note.clone(),
             recorded_by: r.recorded_by.clone(),
+            card_id: r.card_id.clone(),
             deleted: r.deleted_at.is_some(),
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
@@ -230,6 +234,8 @@ pub struct ExamResultQuery {
     /// One person's results (within what the caller may see).
     pub user_id: Option<String>,
     pub session_id: Option<String>,
+    /// HR-S4: the re-test results of one card graded D (its `retest` flag).
+    pub card_id: Option<String>,
     #[param(example = "2026-03-01T08:00:00+08:00")]
     pub updated_since: Option<String>,
     /// Page size, 1–200 (default 50).
@@ -285,6 +291,7 @@ pub const RESULTS_EXPORT: Exportable = Exportable {
         col("flags", "建议"),
         col("note", "备注"),
         col("recorded_by", "登记人"),
+        col("card_id", "重测对应考核表"),
         col("deleted", "已删除"),
         col("created_at", "创建时间"),
         col("updated_at", "更新时间"),

@@ -31,6 +31,9 @@ pub struct ProbationOut {
     pub gm_approved_by: Option<String>,
     pub gm_approved_at: Option<DateTime<Utc>>,
     pub opened_by: String,
+    /// HR-T1 特批: why the manager approved the confirmation before the probation's last
+    /// day; `null` for a confirmation on time.
+    pub early_reason: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
@@ -57,6 +60,7 @@ impl From<&ProbationRow> for ProbationOut {
             gm_approved_by: r.gm_approved_by.clone(),
             gm_approved_at: r.gm_approved_at.map(from_db_time),
             opened_by: r.opened_by.clone(),
+            early_reason: r.early_reason.clone(),
             deleted: r.deleted_at.is_some(),
             created_at: from_db_time(r.created_at),
             updated_at: from_db_time(r.updated_at),
@@ -88,6 +92,12 @@ pub struct OpenProbation {
 #[schema(example = json!({"step": "manager"}))]
 pub struct ApproveProbation {
     pub step: ConfirmStep,
+    /// HR-T1 特批: required with the manager's approval before the probation's last day (an
+    /// outstanding new hire confirmed early), refused otherwise; the executive and the GM then
+    /// approve it before the last day too.
+    #[validate(length(min = 2, max = 500))]
+    #[schema(min_length = 2, max_length = 500)]
+    pub early_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
@@ -129,6 +139,7 @@ pub const PROBATIONS_EXPORT: Exportable = Exportable {
         col("gm_approved_by", "总经理"),
         col("gm_approved_at", "总经理审批时间"),
         col("opened_by", "登记人"),
+        col("early_reason", "提前转正理由"),
         col("deleted", "已删除"),
         col("created_at", "创建时间"),
         col("updated_at", "更新时间"),

@@ -200,7 +200,10 @@ async fn close_session(
 /// session's pass mark. A first attempt that fails raises the flag `retake`; the failed
 /// retake of an `annual` exam or a `retest` raises `dismissal`, of a `new_hire` exam
 /// `not_hired` — recommendations for a person to act on, never automatic acts. A retake
-/// session takes only those who failed its session (409). A monthly result is the month's
+/// session takes only those who failed its session (409). A `retest` result names in
+/// `card_id` the card it re-tests: the person's latest finalised card flagged `retest` (HR-S4,
+/// graded D) that no result re-tests yet — none is 422 `HR-S4` — and its retake the same card.
+/// A monthly result is the month's
 /// exam score on the card (`getScorecard`), over entered inputs; 409 `HR-S3` once that card
 /// is finalised. One result per person and session (409 on `user_id`). Recorded by the
 /// person's supervisor (their teams' members), HR, managers or admins (403 for other roles);
@@ -280,11 +283,13 @@ async fn results_page(
     let actor = caller.actor.clone();
     let person = trimmed(query.user_id);
     let session_id = trimmed(query.session_id);
+    let card_id = trimmed(query.card_id);
     let (mode, rows) = state
         .db(move |conn| {
             let filter = ResultFilter {
                 user_ids: narrow(scope(conn, &actor)?, person),
                 session_id,
+                card_id,
             };
             Ok((
                 mode.clone(),

@@ -151,9 +151,12 @@ async fn get_probation(
 /// HR-T1: the confirmation's approvals come in order — `manager` (a manager), `executive`
 /// (an executive), `gm` (the general manager: an executive other than the one who approved
 /// the executive step); admins may give any. Another role is 403; a step out of order or a
-/// confirmed probation is 409 `HR-T1`; before the probation's last day (`ends_on`), without a
-/// passed new-hire exam (`recordExamResult` on a `new_hire` session or its retake), by the
-/// new hire or by someone who approved an earlier step: 422 `HR-T1`. A probation the caller
+/// confirmed probation is 409 `HR-T1`; without a passed new-hire exam (`recordExamResult` on a
+/// `new_hire` session or its retake), by the new hire or by someone who approved an earlier
+/// step: 422 `HR-T1`. Before the probation's last day (`ends_on`) only by special approval
+/// (特批, seed 000): the manager's step states `early_reason` (stored on the probation) and the
+/// later steps then approve it; an early step otherwise is 422 `HR-T1`, and an `early_reason`
+/// on time or on another step is 422 naming the field. A probation the caller
 /// may not see is 404. Needs `If-Match`. The `gm` step confirms it. Triggers the audit entry
 /// and webhook event `probation.approve`; at confirmation, the notice `probation.confirmed` to
 /// the new hire and, when their employee record is in `probation`, its move to `regular` from
@@ -166,7 +169,7 @@ async fn get_probation(
     responses(
         (status = 200, description = "Approved (confirmed after the GM)", body = ProbationOut, headers(("ETag" = String))),
         (status = 409, description = "Out of order (HR-T1)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Too early, exam not passed, or the same approver (HR-T1)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Too early without special approval, exam not passed, or the same approver (HR-T1)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/probations/{id}/approve")]
@@ -183,7 +186,7 @@ async fn approve_probation(
     let today = state.today();
     let id = id.into_inner();
     let out = state
-        .tx(move |conn| svc::approve(conn, &ctx, &actor, today, &id, version, input.step))
+        .tx(move |conn| svc::approve(conn, &ctx, &actor, today, &id, version, input))
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))
 }

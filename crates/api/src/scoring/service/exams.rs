@@ -295,6 +295,10 @@ pub fn record_result(
         let month = YearMonth::of(session.exam_date).to_string();
         refuse_if_finalised(conn, &input.user_id, &month)?;
     }
+    let card_id = match kind {
+        ExamKind::Retest => Some(super::retests::card_for(conn, &session, &input.user_id)?),
+        _ => None,
+    };
     let counted = count(conn, &session, kind, input.presence, input.scores.as_ref())?;
     let now = to_db_time(ctx.now);
     let row = ResultRow {
@@ -315,6 +319,7 @@ pub fn record_result(
         updated_at: now,
         version: 1,
         deleted_at: None,
+        card_id,
     };
     store::insert_result(conn, &row)?;
     let out = ExamResultOut::from(&row);

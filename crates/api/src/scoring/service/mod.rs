@@ -8,6 +8,7 @@ pub mod leave;
 pub mod privacy;
 pub mod probations;
 pub mod promotion;
+pub mod retests;
 pub mod score_events;
 pub mod scorecards;
 pub mod standings;

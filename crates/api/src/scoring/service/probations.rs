@@ -11,11 +11,11 @@ use crate::kernel::error::ApiError;
 use crate::kernel::notify::{Notice, notify};
 use crate::kernel::rules::load_in_force;
 use crate::org::dto::employees::ChangeEmploymentStatus;
-use crate::scoring::dto::probations::{OpenProbation, ProbationOut};
+use crate::scoring::dto::probations::{ApproveProbation, OpenProbation, ProbationOut};
 use chrono::NaiveDate;
 use kefu_core::{Actor, EmploymentStatus, FieldError, Role};
 use kefu_scoring::exams::{ExamKind, TrainingRules};
-use kefu_scoring::probation::{self as rules, ConfirmStep, ProbationStatus};
+use kefu_scoring::probation::{self as rules, ConfirmStep, ProbationStatus, TimingRefusal};
 use kefu_store::probations::{self as store, ProbationChanges, ProbationRow};
 use kefu_store::{DbConnection, new_id, to_db_time};
 
@@ -101,6 +101,7 @@ pub fn open(
         updated_at: now,
         version: 1,
         deleted_at: None,
+        early_reason: None,
     };
     store::insert(conn, &row)?;
     let out = ProbationOut::from(&row);
@@ -158,6 +159,37 @@ fn advance_employment(
     Ok(())
 }
 
+/// HR-T1: the approval's timing, refused with the field or rule it breaks.
+fn timing(
+    today: NaiveDate,
+    probation: &ProbationRow,
+    step: ConfirmStep,
+    stated_reason: bool,
+) -> Result<(), ApiError> {
+    let carries = probation.early_reason.is_some();
+    let ends = probation.ends_on;
+    match rules::check_timing(today, ends, step, stated_reason, carries) {
+        Ok(()) => Ok(()),
+        Err(TimingRefusal::ReasonNeeded) => Err(rule(format!(
+            "the probation lasts until {ends}: an earlier confirmation is a special approval \
+             (特批) and the manager states its reason in early_reason"
+        ))),
+        Err(TimingRefusal::NotSpeciallyApproved) => Err(rule(format!(
+            "the probation lasts until {ends} and the manager's approval was not a special one"
+        ))),
+        Err(TimingRefusal::ReasonNotEarly) => Err(field(
+            "early_reason",
+            "invalid",
+            "the probation is over: an approval on time states no special reason",
+        )),
+        Err(TimingRefusal::ReasonNotManagers) => Err(field(
+            "early_reason",
+            "invalid",
+            "the special approval's reason is stated with the manager's approval",
+        )),
+    }
+}
+
 /// HR-T1: whether `user_id` passed a new-hire exam (a first sitting or its retake).
 fn passed_new_hire_exam(conn: &mut DbConnection, user_id: &str) -> Result<bool, ApiError> {
     Ok(
@@ -169,8 +201,9 @@ fn passed_new_hire_exam(conn: &mut DbConnection, user_id: &str) -> Result<bool, 
 
 /// HR-T1: the approval `step` of the confirmation: 403 for a role that does not give it
 /// (the manager's step a manager's, the executive's and the GM's an executive's; admins
-/// any), 409 out of order, 422 before the probation's last day, without a passed new-hire
-/// exam, by the new hire themselves or by someone who approved an earlier step.
+/// any), 409 out of order, 422 without a passed new-hire exam, by the new hire themselves,
+/// by someone who approved an earlier step, or before the probation's last day unless
+/// specially approved (the manager's `early_reason`).
 #[allow(clippy::too_many_arguments)]
 pub fn approve(
     conn: &mut DbConnection,
@@ -179,8 +212,9 @@ pub fn approve(
     today: NaiveDate,
     id: &str,
     version: i64,
-    step: ConfirmStep,
+    input: ApproveProbation,
 ) -> Result<ProbationOut, ApiError> {
+    let step = input.step;
     let before = get(conn, actor, id)?;
     let role = rules::approver_role(step);
     if !actor.has_role(role) && !actor.has_role(Role::Admin) {
@@ -210,12 +244,11 @@ pub fn approve(
             "each approval is another person's: the GM is not the executive who approved",
         ));
     }
-    if today < before.ends_on {
-        return Err(rule(format!(
-            "the probation lasts until {}: the confirmation follows it",
-            before.ends_on
-        )));
-    }
+    let early_reason = input
+        .early_reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    timing(today, &before, step, early_reason.is_some())?;
     if !passed_new_hire_exam(conn, &before.user_id)? {
         return Err(rule("the new-hire exam is not passed (HR-T1)"));
     }
@@ -223,6 +256,7 @@ pub fn approve(
     let now = Some(to_db_time(ctx.now));
     let mut changes = ProbationChanges {
         status: Some(to.as_str().to_owned()),
+        early_reason: early_reason.map(Some),
         ..ProbationChanges::default()
     };
     match step {

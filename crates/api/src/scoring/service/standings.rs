@@ -8,7 +8,7 @@ use crate::scoring::service::score_events::{begun_month, rules_on};
 use chrono::NaiveDate;
 use kefu_core::{FieldError, YearMonth};
 use kefu_scoring::grades::StarRules;
-use kefu_scoring::standings::{MonthCard, month_standings, year_totals};
+use kefu_scoring::standings::{MonthCard, YearTotal, month_standings, year_totals};
 use kefu_store::DbConnection;
 use kefu_store::scorecards::{finalised_in, supervised_teams};
 use std::collections::BTreeSet;
@@ -86,7 +86,24 @@ pub fn year(
         return Err(out_of_range());
     }
     let december = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(out_of_range)?;
-    let stars = rules_on::<StarRules>(conn, december.min(today))?;
+    Ok(YearStandingsOut {
+        year,
+        complete: today > december,
+        items: totals_of(conn, year, december.min(today))?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    })
+}
+
+/// HR-S5: every person's year from the year's finalised cards, with the year-best award of
+/// the `star-ratings` rule set in force on `rules_day`.
+pub fn totals_of(
+    conn: &mut DbConnection,
+    year: i32,
+    rules_day: NaiveDate,
+) -> Result<Vec<YearTotal>, ApiError> {
+    let stars = rules_on::<StarRules>(conn, rules_day)?;
     let months: Vec<String> = (1..=12)
         .filter_map(|m| NaiveDate::from_ymd_opt(year, m, 1))
         .map(|d| YearMonth::of(d).to_string())
@@ -95,12 +112,5 @@ pub fn year(
         .into_iter()
         .map(|(_, user, position, total)| (user, position, total))
         .collect();
-    Ok(YearStandingsOut {
-        year,
-        complete: today > december,
-        items: year_totals(&cards, stars.year_best_fen)
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    })
+    Ok(year_totals(&cards, stars.year_best_fen))
 }

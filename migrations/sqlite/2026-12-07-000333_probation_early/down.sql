@@ -1,0 +1,1 @@
+ALTER TABLE probations DROP COLUMN early_reason;
