@@ -59,6 +59,7 @@ mod receivables;
 mod repair_warranty;
 mod rules;
 mod spec_conformance;
+mod statement_counts;
 mod sync;
 mod ticket_edits;
 mod ticket_lists;

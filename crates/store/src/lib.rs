@@ -57,6 +57,7 @@ pub mod schema;
 pub mod scorecards;
 pub mod sites;
 pub mod sla_marks;
+pub mod statements;
 pub mod teams;
 pub mod throttle;
 pub mod ticket_repairs;

@@ -3,7 +3,7 @@
 //! (`team_ids`) and to its customer's contacts (`customer_ids`).
 
 use crate::delta::ListMode;
-use crate::schema::{ticket_counters, ticket_transitions, tickets};
+use crate::schema::{ticket_transitions, tickets};
 use crate::users::escape_like;
 use crate::visibility::{self, Visible};
 use crate::{DbConnection, NullableText, StoreError, VersionedWrite};
@@ -71,40 +71,25 @@ pub struct TransitionRow {
     pub at: NaiveDateTime,
 }
 
-/// TKT-1: the next number of `day`'s sequence. The counter row is advanced with a
-/// conditional UPDATE (a row lock on PostgreSQL, the write lock on SQLite), so two
-/// concurrent opens never get the same number; the first ticket of a day creates the row
-/// inside a savepoint, and a concurrent creator that lost that race advances it instead.
+/// TKT-1: the next number of `day`'s sequence, in one statement: the day's counter row is
+/// created at 1 or advanced by an upsert that returns the value (a row lock on PostgreSQL,
+/// the write lock on SQLite), so two concurrent opens never get the same number and no
+/// retry loop or read-back is needed.
 pub fn next_number(conn: &mut DbConnection, day: NaiveDate) -> Result<String, StoreError> {
-    let key = day.format("%Y%m%d").to_string();
-    for _ in 0..3 {
-        let bumped = diesel::update(ticket_counters::table.find(&key))
-            .set(ticket_counters::last.eq(ticket_counters::last + 1))
-            .execute(conn)?;
-        if bumped == 0 {
-            let created = conn.transaction(|c| {
-                diesel::insert_into(ticket_counters::table)
-                    .values((
-                        ticket_counters::day.eq(&key),
-                        ticket_counters::last.eq(1_i64),
-                    ))
-                    .execute(c)
-            });
-            match created.map_err(StoreError::from) {
-                Ok(_) => {}
-                Err(StoreError::Duplicate(_)) => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        let last: i64 = ticket_counters::table
-            .find(&key)
-            .select(ticket_counters::last)
-            .first(conn)?;
-        return Ok(format!("T{key}-{last:04}"));
+    #[derive(QueryableByName)]
+    struct Last {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        last: i64,
     }
-    Err(StoreError::Corrupt(format!(
-        "ticket counter of {key} could not be advanced"
-    )))
+    let key = day.format("%Y%m%d").to_string();
+    let row: Last = diesel::sql_query(
+        "INSERT INTO ticket_counters (day, last) VALUES ($1, 1) \
+         ON CONFLICT (day) DO UPDATE SET last = ticket_counters.last + 1 \
+         RETURNING last",
+    )
+    .bind::<diesel::sql_types::Text, _>(&key)
+    .get_result(conn)?;
+    Ok(format!("T{key}-{:04}", row.last))
 }
 
 pub fn insert(conn: &mut DbConnection, row: &TicketRow) -> Result<(), StoreError> {

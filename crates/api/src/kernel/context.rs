@@ -4,7 +4,9 @@
 
 use std::any::Any;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -18,6 +20,7 @@ pub struct RequestContext {
     pub request_id: String,
     pub path: String,
     pub memo: Memo,
+    pub db: Arc<DbUse>,
 }
 
 impl RequestContext {
@@ -27,8 +30,36 @@ impl RequestContext {
             request_id,
             path,
             memo: Memo::default(),
+            db: Arc::default(),
         }
     }
+}
+
+/// What a request cost the database: statements sent and time spent holding a connection,
+/// summed over every blocking call it made.
+#[derive(Debug, Default)]
+pub struct DbUse {
+    statements: AtomicU64,
+    micros: AtomicU64,
+}
+
+impl DbUse {
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    pub fn time(&self) -> Duration {
+        Duration::from_micros(self.micros.load(Ordering::Relaxed))
+    }
+}
+
+/// Adds one database call's statements and time to the current request's count.
+pub fn count_db(statements: u64, time: Duration) {
+    let _ = CONTEXT.try_with(|c| {
+        c.db.statements.fetch_add(statements, Ordering::Relaxed);
+        let micros = u64::try_from(time.as_micros()).unwrap_or(u64::MAX);
+        c.db.micros.fetch_add(micros, Ordering::Relaxed);
+    });
 }
 
 /// Values a request computes at most once (the caller's ORG-5 place, read by every list and

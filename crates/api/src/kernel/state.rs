@@ -69,7 +69,13 @@ impl AppState {
         web::block(move || {
             let _entered = span.enter();
             let mut conn = pool.get().map_err(kefu_store::StoreError::from)?;
-            let result = context::sync_scope(context, || f(&mut conn));
+            let result = context::sync_scope(context, || {
+                kefu_store::statements::take();
+                let started = std::time::Instant::now();
+                let result = f(&mut conn);
+                context::count_db(kefu_store::statements::take(), started.elapsed());
+                result
+            });
             if let Err(ApiError::Unavailable(_)) = &result {
                 conn.mark_broken();
             }

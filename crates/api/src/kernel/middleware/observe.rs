@@ -39,6 +39,7 @@ pub async fn observe(
     let state = req.app_data::<web::Data<AppState>>().cloned();
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let ctx = RequestContext::new(lang, request_id.clone(), path.clone());
+    let db = ctx.db.clone();
     // The actor is filled in by `authenticate` once the credentials are resolved.
     let span = tracing::info_span!(
         "request",
@@ -65,6 +66,9 @@ pub async fn observe(
     };
     if let Some(state) = &state {
         state.metrics.observe(&method, &route, status, latency);
+        state
+            .metrics
+            .observe_db(&method, &route, db.statements(), db.time());
     }
     span.in_scope(|| {
         tracing::info!(
@@ -74,6 +78,8 @@ pub async fn observe(
             path = %path,
             status,
             latency_ms = latency.as_secs_f64() * 1000.0,
+            db_statements = db.statements(),
+            db_ms = db.time().as_secs_f64() * 1000.0,
             "request"
         )
     });
