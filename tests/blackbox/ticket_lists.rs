@@ -272,3 +272,38 @@ fn change_requests_and_work_orders_sync_and_export_like_every_list() {
         .send());
     assert_eq!(theirs.len(), 1, "{theirs:?}");
 }
+
+/// The dispatcher's board: `open=true` is every ticket still owed work, `open=false` the
+/// finished ones; it narrows `status` and what the caller may see (ORG-5) as any filter does.
+#[test]
+fn the_open_group_is_the_dispatchers_board() {
+    let w = world();
+    let fresh = w.fault("normal");
+    let assigned = w.assign(&w.fault("high"), &w.eng1_id);
+    let other = w.assign(&w.fault("normal"), &w.eng2_id);
+    let cancelled = w.ok(
+        &w.manager,
+        &w.fault("low"),
+        "cancel",
+        json!({"reason": "客户撤销报修"}),
+    );
+    let board = ids(&w, &w.manager, "/api/v1/tickets?open=true");
+    assert_eq!(board, [id(&fresh), id(&assigned), id(&other)]);
+    let done = ids(&w, &w.manager, "/api/v1/tickets?open=false");
+    assert_eq!(done, [id(&cancelled)]);
+    let waiting = ids(&w, &w.manager, "/api/v1/tickets?open=true&status=new");
+    assert_eq!(waiting, [id(&fresh)]);
+    assert!(ids(&w, &w.manager, "/api/v1/tickets?open=false&status=new").is_empty());
+    let mine = ids(&w, &w.eng1, "/api/v1/tickets?open=true");
+    assert_eq!(
+        mine,
+        [id(&assigned)],
+        "an engineer's board holds their own tickets only"
+    );
+    let res = w
+        .app
+        .get("/api/v1/tickets?open=maybe")
+        .bearer(&w.manager)
+        .send();
+    assert_eq!(res.status, 400, "{}", res.body);
+}

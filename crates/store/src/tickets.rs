@@ -151,6 +151,8 @@ fn breached_predicate(now: NaiveDateTime) -> Predicate {
 #[derive(Debug, Clone, Default)]
 pub struct TicketFilter {
     pub status: Option<Status>,
+    /// Only open tickets ([`Status::OPEN`]) or only finished ones.
+    pub open: Option<bool>,
     pub assignee_id: Option<String>,
     pub customer_id: Option<String>,
     pub ticket_type: Option<TicketType>,
@@ -177,6 +179,14 @@ pub fn list(
     }
     if let Some(v) = filter.status {
         query = query.filter(tickets::status.eq(v.as_str()));
+    }
+    if let Some(open) = filter.open {
+        let statuses = Status::OPEN.map(Status::as_str);
+        query = if open {
+            query.filter(tickets::status.eq_any(statuses))
+        } else {
+            query.filter(tickets::status.ne_all(statuses))
+        };
     }
     if let Some(v) = &filter.assignee_id {
         query = query.filter(tickets::assignee_id.eq(v.clone()));

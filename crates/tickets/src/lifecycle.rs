@@ -32,6 +32,14 @@ impl Status {
         Status::WaitingCustomer,
     ];
 
+    /// Work is still owed on these: the dispatcher's board.
+    pub const OPEN: [Status; 4] = [
+        Status::New,
+        Status::Assigned,
+        Status::InProgress,
+        Status::WaitingCustomer,
+    ];
+
     /// Work is still owed on the ticket: its SLA clock may run.
     pub fn is_open(self) -> bool {
         !matches!(self, Status::Resolved | Status::Closed | Status::Cancelled)

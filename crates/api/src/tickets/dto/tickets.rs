@@ -232,6 +232,10 @@ pub struct TransitionOut {
 #[into_params(parameter_in = Query)]
 pub struct TicketQuery {
     pub status: Option<Status>,
+    /// The dispatcher's board: `true` for the open tickets (`new`, `assigned`, `in_progress`,
+    /// `waiting_customer`), `false` for the finished ones (`resolved`, `closed`,
+    /// `cancelled`). Combines with `status` (both must hold).
+    pub open: Option<bool>,
     pub assignee_id: Option<String>,
     pub customer_id: Option<String>,
     #[param(rename = "type")]

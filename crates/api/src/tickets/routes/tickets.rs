@@ -81,6 +81,7 @@ async fn tickets_page(
     let now = state.clock.now();
     let filter = TicketFilter {
         status: query.status,
+        open: query.open,
         assignee_id: trimmed(query.assignee_id),
         customer_id: trimmed(query.customer_id),
         ticket_type: query.ticket_type,
