@@ -7,7 +7,7 @@ KEFU_DEBUG_BIN := $(or $(CARGO_TARGET_DIR),target)/debug/kefu
 DOMAIN_CRATES := core tickets contracts inventory scoring billing
 FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libsqlite3-sys|hyper|reqwest) v
 
-.PHONY: bench run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles schema-names openapi openapi-check fuzz proof spec-lint
+.PHONY: bench run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles schema-names openapi openapi-check fuzz proof spec-lint clients
 
 ## Build and start the server on the embedded SQLite database (./data/kefu.db).
 run: build
@@ -82,6 +82,12 @@ openapi-check: build
 ## Spectral (OWASP) and Redocly on openapi/openapi.json (scripts/spec-lint; pinned npm tools).
 spec-lint:
 	./scripts/spec-lint/run.sh
+
+## Generated clients (scripts/clients/run.sh): a TypeScript client (openapi-typescript +
+## openapi-fetch) and a Python client (openapi-python-client) from openapi/openapi.json, each
+## type-checked strictly with a dispatcher-flow script that then runs against a fresh server.
+clients: build
+	KEFU_BIN=$(KEFU_DEBUG_BIN) ./scripts/clients/run.sh
 
 ## Schemathesis against openapi/openapi.json on a fresh, seeded server (see scripts/fuzz/run.sh).
 fuzz: build

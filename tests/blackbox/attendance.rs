@@ -209,7 +209,7 @@ fn hr_a1_a2_a_week_with_three_late_days_one_a_half_day_and_an_excused_one_fines_
     );
     assert_eq!(all["items"].as_array().unwrap().len(), 5);
     let csv = app
-        .get("/api/v1/attendance?format=csv")
+        .get("/api/v1/attendance/export?format=csv")
         .bearer(&w.manager)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);
@@ -368,6 +368,17 @@ fn hr_a1_a_clock_file_adds_days_widens_app_days_counts_lateness_and_imports_twic
     let again = ok(w.import(&hr, csv), 200);
     assert_eq!(
         again,
+        json!({"lines": 3, "created": 0, "updated": 0, "unchanged": 3})
+    );
+    // The same bytes as `application/octet-stream` (the type the spec states, which generated
+    // clients send a file as) read the same.
+    let bytes = app
+        .post("/api/v1/attendance/clock-imports")
+        .bearer(&hr)
+        .raw("application/octet-stream", csv)
+        .send();
+    assert_eq!(
+        ok(bytes, 200),
         json!({"lines": 3, "created": 0, "updated": 0, "unchanged": 3})
     );
     let trail = audit_of(app, &w.admin, "attendance", mon["id"].as_str().unwrap());

@@ -529,7 +529,7 @@ fn tkt_13_the_satisfaction_report_averages_per_engineer_as_json_and_csv() {
     // The CSV holds the same figures, with Chinese headers.
     let res = w
         .app
-        .get("/api/v1/reports/satisfaction?month=2026-03&group_by=engineer&format=csv&headers=zh")
+        .get("/api/v1/reports/satisfaction/export?month=2026-03&group_by=engineer&format=csv&columns=zh")
         .bearer(&w.manager)
         .send();
     assert_eq!(res.status, 200, "{}", res.body);

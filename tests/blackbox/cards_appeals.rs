@@ -165,7 +165,7 @@ fn hr_s6_an_upheld_appeal_removes_the_deduction_and_gives_the_issuer_minus_10() 
     );
     assert_eq!(appeals["items"][0]["id"], appeal_id.as_str());
     let csv = app
-        .get("/api/v1/score-events?format=csv")
+        .get("/api/v1/score-events/export?format=csv")
         .bearer(&w.manager)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);

@@ -178,7 +178,7 @@ fn hr_s2_monthly_exam_results_are_the_cards_exam_scores_and_closing_ranks_them()
         ["exam_session.create", "exam_session.close"]
     );
     let csv = app
-        .get("/api/v1/exam-results?format=csv")
+        .get("/api/v1/exam-results/export?format=csv")
         .bearer(&w.hr)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);

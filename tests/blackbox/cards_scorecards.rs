@@ -246,7 +246,7 @@ fn hr_s1_s3_the_representative_card_is_finalised_in_its_window_and_never_changes
     );
     assert_eq!(theirs["items"], json!([]));
     let csv = app
-        .get("/api/v1/scorecards?format=csv")
+        .get("/api/v1/scorecards/export?format=csv")
         .bearer(&w.manager)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);

@@ -184,7 +184,7 @@ fn con_8_a_400_point_job_a_pure_alarm_controller_and_an_addition_bill_400_127_20
     assert_eq!(points, [127, 200, 400]);
     let csv = w
         .app
-        .get("/api/v1/commissioning-jobs?format=csv")
+        .get("/api/v1/commissioning-jobs/export?format=csv")
         .bearer(&w.admin)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);

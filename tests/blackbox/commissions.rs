@@ -410,7 +410,7 @@ fn bil_9_10_11_12_the_march_example_closed_once_withheld_then_due_with_hr_f4() {
     assert_eq!(fen, [4_100, 4_864, 57_456]);
     let csv = w
         .app
-        .get("/api/v1/commission-lines?format=csv")
+        .get("/api/v1/commission-lines/export?format=csv")
         .bearer(&c.finance)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);

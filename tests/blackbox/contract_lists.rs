@@ -11,7 +11,7 @@ fn contracts_export_delta_sync_expiring_list_and_the_scanned_contract() {
     let c = yearly(&w, &w.eng1_id, "express");
     let res = w
         .app
-        .get("/api/v1/contracts?format=csv")
+        .get("/api/v1/contracts/export?format=csv")
         .bearer(&w.admin)
         .send();
     assert_eq!(res.status, 200, "{}", res.body);

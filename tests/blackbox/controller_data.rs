@@ -186,7 +186,7 @@ fn con_10_controller_data_changes_only_under_a_signed_instruction_recorded_first
     );
     let csv = w
         .app
-        .get("/api/v1/controller-instructions?format=csv&headers=zh")
+        .get("/api/v1/controller-instructions/export?format=csv&columns=zh")
         .bearer(&w.manager)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);

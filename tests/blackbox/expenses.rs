@@ -313,7 +313,7 @@ fn bil_14_15_the_travel_example_from_request_to_payment() {
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
     let csv = w
         .app
-        .get("/api/v1/expense-claims?format=csv")
+        .get("/api/v1/expense-claims/export?format=csv")
         .bearer(&w.fin)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);

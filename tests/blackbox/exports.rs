@@ -135,7 +135,7 @@ fn the_customer_list_exports_as_xlsx_and_csv_with_the_rows_of_the_json_list() {
     assert_eq!(listed.len(), 253);
 
     let res = app
-        .get("/api/v1/customers?format=xlsx&limit=5")
+        .get("/api/v1/customers/export?format=xlsx")
         .bearer(&admin)
         .send();
     let disposition = res.header("content-disposition").unwrap();
@@ -166,9 +166,8 @@ fn the_customer_list_exports_as_xlsx_and_csv_with_the_rows_of_the_json_list() {
     );
 
     let res = app
-        .get("/api/v1/customers?headers=zh")
+        .get("/api/v1/customers/export?columns=zh")
         .bearer(&admin)
-        .header("Accept", "text/csv")
         .send();
     assert!(
         res.header("content-disposition")
@@ -196,7 +195,7 @@ fn the_customer_list_exports_as_xlsx_and_csv_with_the_rows_of_the_json_list() {
 
     // The list's filters apply; ORG-5 too: an engineer exports only their own customers.
     let rows = csv(&app
-        .get("/api/v1/customers?format=csv&q=杭州客户24")
+        .get("/api/v1/customers/export?format=csv&q=杭州客户24")
         .bearer(&admin)
         .send());
     assert_eq!(
@@ -215,40 +214,66 @@ fn the_customer_list_exports_as_xlsx_and_csv_with_the_rows_of_the_json_list() {
         ]
     );
     let rows = csv(&app
-        .get("/api/v1/customers?format=csv")
+        .get("/api/v1/customers/export?format=csv")
         .bearer(&engineer)
         .send());
     assert_eq!(column(&rows, "name"), ["工程师自己的客户"]);
     let sheet = xlsx(
-        &app.get("/api/v1/customers")
+        &app.get("/api/v1/customers/export")
             .header("Accept", XLSX)
             .bearer(&engineer)
             .send(),
     );
     assert_eq!(column(&sheet, "name"), ["工程师自己的客户"]);
-    // `format=json` wins over Accept.
+    // The list answers only its JSON page: the export's parameters are unknown to it, and
+    // `Accept` does not turn it into a file (one 200 schema per operation).
     let res = app
-        .get("/api/v1/customers?format=json")
+        .get("/api/v1/customers")
         .header("Accept", "text/csv")
         .bearer(&engineer)
         .send();
+    assert_eq!(
+        res.header("content-type").as_deref(),
+        Some("application/json")
+    );
     assert_eq!(res.json()["items"].as_array().unwrap().len(), 1);
-    app.get("/api/v1/customers?format=pdf")
+    for param in ["format=csv", "headers=zh", "columns=zh"] {
+        let p = app
+            .get(&format!("/api/v1/customers?{param}"))
+            .bearer(&admin)
+            .send()
+            .problem(400, "bad-request");
+        let name = param.split('=').next().unwrap();
+        assert_eq!(p["errors"][0]["field"], format!("query.{name}"), "{p}");
+    }
+    app.get("/api/v1/customers/export?format=pdf")
         .bearer(&admin)
         .send()
         .problem(400, "bad-request");
-    app.get("/api/v1/customers?format=csv&headers=fr")
-        .bearer(&admin)
-        .send()
-        .problem(400, "bad-request");
-    // An export reads every page, but a cursor that is not one still says so.
+    // The export is the whole list: it takes no page.
     let p = app
-        .get("/api/v1/sites?format=xlsx&cursor=%E8%95%89")
+        .get("/api/v1/customers/export?limit=5")
+        .bearer(&admin)
+        .send()
+        .problem(400, "bad-request");
+    assert_eq!(p["errors"][0]["field"], "query.limit", "{p}");
+    // Only `GET` exports.
+    app.post("/api/v1/customers/export")
+        .bearer(&admin)
+        .json(&json!({}))
+        .send()
+        .problem(405, "method-not-allowed");
+    app.get("/api/v1/customers/export?format=csv&columns=fr")
+        .bearer(&admin)
+        .send()
+        .problem(400, "bad-request");
+    let p = app
+        .get("/api/v1/sites/export?format=xlsx&cursor=%E8%95%89")
         .bearer(&admin)
         .send()
         .problem(400, "bad-request");
     assert_eq!(p["errors"][0]["field"], "query.cursor", "{p}");
-    app.get("/api/v1/customers?format=csv")
+    app.get("/api/v1/customers/export?format=csv")
         .send()
         .problem(401, "unauthenticated");
 }
@@ -261,21 +286,32 @@ fn other_lists_export_and_an_xlsx_over_the_cap_is_refused() {
     let admin = app.admin_token();
     app.create_user(&admin, "hr1", &["hr", "clerk"], PASSWORD);
     let rows = csv(&app
-        .get("/api/v1/users?format=csv&headers=zh")
+        .get("/api/v1/users/export?format=csv&columns=zh")
         .bearer(&admin)
         .send());
     assert_eq!(rows[0][..2], ["用户编号", "用户名"]);
     assert_eq!(column(&rows, "用户名"), ["admin", "hr1"]);
     assert_eq!(column(&rows, "角色")[1], "clerk, hr");
-    let sheet = xlsx(&app.get("/api/v1/users?format=xlsx").bearer(&admin).send());
+    let sheet = xlsx(
+        &app.get("/api/v1/users/export?format=xlsx")
+            .bearer(&admin)
+            .send(),
+    );
     assert_eq!(column(&sheet, "username"), ["admin", "hr1"]);
     app.create_user(&admin, "hr2", &["hr"], PASSWORD);
-    let res = app.get("/api/v1/users?format=xlsx").bearer(&admin).send();
+    let res = app
+        .get("/api/v1/users/export?format=xlsx")
+        .bearer(&admin)
+        .send();
     let p = res.problem(422, "validation");
     assert_eq!(p["errors"][0]["field"], "query.format");
     // CSV has no cap: it is streamed.
     assert_eq!(
-        csv(&app.get("/api/v1/users?format=csv").bearer(&admin).send()).len(),
+        csv(&app
+            .get("/api/v1/users/export?format=csv")
+            .bearer(&admin)
+            .send())
+        .len(),
         4
     );
     for list in [
@@ -287,7 +323,7 @@ fn other_lists_export_and_an_xlsx_over_the_cap_is_refused() {
         "teams",
     ] {
         let rows = csv(&app
-            .get(&format!("/api/v1/{list}?format=csv"))
+            .get(&format!("/api/v1/{list}/export?format=csv"))
             .bearer(&admin)
             .send());
         assert_eq!(rows.len(), 1, "{list}: only the header");
@@ -307,7 +343,7 @@ fn tickets_export_with_the_callers_scope_and_filters() {
 
     let rows = csv(&w
         .app
-        .get("/api/v1/tickets?format=csv&headers=zh")
+        .get("/api/v1/tickets/export?format=csv&columns=zh")
         .bearer(&w.manager)
         .send());
     assert_eq!(rows[0][0], "工单号");
@@ -324,7 +360,7 @@ fn tickets_export_with_the_callers_scope_and_filters() {
 
     let rows = xlsx(
         &w.app
-            .get("/api/v1/tickets?format=xlsx")
+            .get("/api/v1/tickets/export?format=xlsx")
             .bearer(&w.eng1)
             .send(),
     );
@@ -334,10 +370,10 @@ fn tickets_export_with_the_callers_scope_and_filters() {
     );
     assert_eq!(column(&rows, "assignee_id"), [w.eng1_id.as_str()]);
 
+    // CSV is the default format.
     let rows = csv(&w
         .app
-        .get("/api/v1/tickets?status=new")
-        .header("Accept", "text/csv")
+        .get("/api/v1/tickets/export?status=new")
         .bearer(&w.manager)
         .send());
     assert_eq!(column(&rows, "number"), field(&[open], "number"));

@@ -310,7 +310,7 @@ fn bil_1_the_fee_schedule_is_kept_by_finance_and_read_by_staff() {
         "/api/v1/fee-items?updated_since=2026-03-01T00:00:00Z",
     ));
     assert_eq!(delta["items"][0]["version"], 3);
-    let csv = w.get(&w.finance, "/api/v1/fee-items?format=csv");
+    let csv = w.get(&w.finance, "/api/v1/fee-items/export?format=csv");
     assert_eq!(csv.status, 200);
     assert!(csv.body.contains("LAB-1"), "{}", csv.body);
 }

@@ -303,7 +303,10 @@ fn hr_f0_a_fine_is_proposed_confirmed_into_the_fund_and_cancelled_back_out() {
         200,
     );
     assert_eq!(got["status"], "cancelled");
-    let csv = app.get("/api/v1/fines?format=csv").bearer(&w.hr).send();
+    let csv = app
+        .get("/api/v1/fines/export?format=csv")
+        .bearer(&w.hr)
+        .send();
     assert_eq!(csv.status, 200, "{}", csv.body);
     assert!(csv.body.contains("HR-F12"), "{}", csv.body);
     // Delta sync returns the changed fines.

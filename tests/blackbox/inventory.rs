@@ -336,7 +336,7 @@ fn inv_1_every_movement_is_a_ledger_row_and_the_levels_are_its_sum() {
     // The lists export like the others.
     let res = s
         .app
-        .get("/api/v1/stock-levels?format=csv")
+        .get("/api/v1/stock-levels/export?format=csv")
         .bearer(&s.clerk)
         .send();
     assert_eq!(res.status, 200, "{}", res.body);

@@ -79,7 +79,11 @@ fn bil_7_rebates_are_recorded_by_the_office_borne_by_the_signer_and_cancelled_on
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
     let theirs = w.app.get("/api/v1/rebates").bearer(&w.eng2).send().json();
     assert_eq!(theirs["items"], json!([]));
-    let csv = w.app.get("/api/v1/rebates?format=csv").bearer(&fin).send();
+    let csv = w
+        .app
+        .get("/api/v1/rebates/export?format=csv")
+        .bearer(&fin)
+        .send();
     assert_eq!(csv.status, 200, "{}", csv.body);
     assert!(csv.body.contains("维保费用返还"), "{}", csv.body);
 

@@ -245,7 +245,11 @@ fn con_4_licences_are_issued_per_installation_renewed_and_kept_in_history() {
     assert_eq!(trail[0]["after"]["replaces_id"], la["id"]);
 
     // Export: the same list as CSV.
-    let csv = get(&w, &w.admin, "/api/v1/licences?format=csv&headers=zh");
+    let csv = get(
+        &w,
+        &w.admin,
+        "/api/v1/licences/export?format=csv&columns=zh",
+    );
     assert_eq!(csv.status, 200, "{}", csv.body);
     assert!(csv.body.contains("序列号"), "{}", csv.body);
     assert!(csv.body.contains(la["serial"].as_str().unwrap()));

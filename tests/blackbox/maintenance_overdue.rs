@@ -229,7 +229,7 @@ fn con_6_a_step_due_on_the_friday_before_qingming_is_overdue_from_the_next_worki
     assert_eq!(p2["next_cursor"], Value::Null);
     let csv = w
         .app
-        .get("/api/v1/maintenance-steps/overdue?format=csv")
+        .get("/api/v1/maintenance-steps/overdue/export?format=csv")
         .bearer(&w.admin)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);

@@ -281,7 +281,7 @@ fn bil_13_the_statement_adds_up_traces_every_line_approves_once_and_is_then_immu
     // The XLSX opens: a sheet for March, a row per line, its total the JSON's.
     let res = w
         .app
-        .get("/api/v1/payroll-lines?month=2026-03&format=xlsx")
+        .get("/api/v1/payroll-lines/export?month=2026-03&format=xlsx")
         .bearer(&c.finance)
         .send();
     let book = sheets(&res);
@@ -303,7 +303,7 @@ fn bil_13_the_statement_adds_up_traces_every_line_approves_once_and_is_then_immu
     assert!(eng2_rows.iter().any(|r| r[kind] == "base_salary_cut"));
     let csv = w
         .app
-        .get("/api/v1/payroll-statements?month=2026-03&format=csv")
+        .get("/api/v1/payroll-statements/export?month=2026-03&format=csv")
         .bearer(&c.finance)
         .send();
     assert_eq!(csv.status, 200);

@@ -227,7 +227,8 @@ fn bil_8_a_statement_adds_up_to_the_receivables_row() {
     assert_eq!(whole["lines"][0]["debit_fen"], 1_000_000);
     assert_eq!(whole["closing_balance_fen"], 500_000);
     // The lines export; a range the wrong way round names `from`.
-    let csv = get(&w, &w.admin, &format!("{path}&format=csv"));
+    let export = path.replacen("/statement?", "/statement/export?", 1);
+    let csv = get(&w, &w.admin, &format!("{export}&format=csv"));
     assert_eq!(csv.status, 200, "{}", csv.body);
     // The header, the opening balance, three lines and the closing balance with the totals.
     let rows: Vec<&str> = csv.body.trim_end().lines().collect();
@@ -251,7 +252,7 @@ fn bil_8_a_statement_adds_up_to_the_receivables_row() {
         ),
     );
     assert_eq!(field(&bad), "query.from");
-    let xlsx = get(&w, &w.admin, "/api/v1/receivables?format=xlsx");
+    let xlsx = get(&w, &w.admin, "/api/v1/receivables/export?format=xlsx");
     assert_eq!(xlsx.status, 200);
 }
 

@@ -93,7 +93,7 @@ fn complaints_sync_export_and_read_as_the_customer_may_see_them() {
     // CSV with every column; the rows are the list's.
     let rows = csv(&w
         .app
-        .get("/api/v1/complaints?format=csv")
+        .get("/api/v1/complaints/export?format=csv")
         .bearer(&w.manager)
         .send());
     assert_eq!(
@@ -245,7 +245,7 @@ fn change_requests_and_work_orders_sync_and_export_like_every_list() {
 
     let rows = csv(&w
         .app
-        .get("/api/v1/change-requests?format=csv&headers=zh")
+        .get("/api/v1/change-requests/export?format=csv&columns=zh")
         .bearer(&w.manager)
         .send());
     assert_eq!(rows[0][0], "需求编号");
@@ -255,7 +255,7 @@ fn change_requests_and_work_orders_sync_and_export_like_every_list() {
     );
     let sheet = xlsx(
         &w.app
-            .get("/api/v1/work-orders?format=xlsx")
+            .get("/api/v1/work-orders/export?format=xlsx")
             .bearer(&w.manager)
             .send(),
     );
@@ -267,7 +267,7 @@ fn change_requests_and_work_orders_sync_and_export_like_every_list() {
     // The engineer's export holds only what they see.
     let theirs = csv(&w
         .app
-        .get("/api/v1/work-orders?format=csv")
+        .get("/api/v1/work-orders/export?format=csv")
         .bearer(&w.eng2)
         .send());
     assert_eq!(theirs.len(), 1, "{theirs:?}");

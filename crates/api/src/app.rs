@@ -4,6 +4,7 @@
 use crate::kernel::auth::middleware::authenticate;
 use crate::kernel::config::Config;
 use crate::kernel::error::ApiError;
+use crate::kernel::export::spec::ExportPaths;
 use crate::kernel::jobs::Registry;
 use crate::kernel::middleware::{idempotency, observe, rate_limit, reject_nul};
 use crate::kernel::openapi::{self, ApiDoc};
@@ -13,7 +14,7 @@ use crate::{
 };
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
-use actix_web::dev::{ResourceDef, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ResourceDef, Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, web};
@@ -144,6 +145,7 @@ pub fn build(
     // The spec and the docs are registered before the `/api/v1` scope, which would otherwise
     // claim `/api/v1/openapi.json`.
     let known = web::Data::new(KnownRoutes::from_spec(&spec));
+    let exports = std::sync::Arc::new(ExportPaths::from_spec(&spec, platform::exports::LISTS));
     openapi::limits::install(&spec);
     let docs = App::new()
         .app_data(state)
@@ -153,6 +155,11 @@ pub fn build(
     with_routes(docs)
         .0
         .default_service(web::to(unmatched))
+        // Innermost, so that routing sees the list's path while the logs keep the export's.
+        .wrap_fn(move |mut req, srv| {
+            exports.route(&mut req);
+            srv.call(req)
+        })
         .wrap(from_fn(reject_nul))
         .wrap(cors(&origins))
         .wrap(from_fn(observe))

@@ -156,7 +156,7 @@ fn inv_7_the_closing_count_with_one_unit_missing_raises_a_difference() {
     );
     let csv = s
         .app
-        .get("/api/v1/stock-count-anomalies?format=csv&kind=difference")
+        .get("/api/v1/stock-count-anomalies/export?format=csv&kind=difference")
         .bearer(&s.clerk)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);

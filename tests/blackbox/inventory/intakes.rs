@@ -309,7 +309,7 @@ fn inv_5_a_device_is_registered_signed_locked_and_returned() {
     assert_eq!(changed.len(), 2);
     let csv = s
         .app
-        .get("/api/v1/repair-intakes?format=csv")
+        .get("/api/v1/repair-intakes/export?format=csv")
         .bearer(&s.manager)
         .send();
     assert_eq!(csv.status, 200);
@@ -317,7 +317,7 @@ fn inv_5_a_device_is_registered_signed_locked_and_returned() {
     assert!(csv.body.contains("fault_reproduced"), "{}", csv.body);
     let xlsx = s
         .app
-        .get("/api/v1/repair-intakes?format=xlsx")
+        .get("/api/v1/repair-intakes/export?format=xlsx")
         .bearer(&s.manager)
         .send();
     assert_eq!(xlsx.status, 200);

@@ -137,7 +137,7 @@ fn inv_9_the_closing_stock_is_opening_plus_in_minus_out_and_the_live_stock() {
     // As XLSX for finance; a malformed month names the field; engineers are refused.
     let xlsx = s
         .app
-        .get("/api/v1/reports/spare-parts-monthly?month=2026-03&format=xlsx")
+        .get("/api/v1/reports/spare-parts-monthly/export?month=2026-03&format=xlsx")
         .bearer(&s.manager)
         .send();
     assert_eq!(xlsx.status, 200, "{}", xlsx.body);

@@ -247,7 +247,7 @@ fn inv_6_units_go_to_the_manufacturer_and_come_back_repaired_or_replaced() {
     assert_eq!(changed.len(), 1);
     let csv = s
         .app
-        .get("/api/v1/part-rmas?format=csv&status=replaced")
+        .get("/api/v1/part-rmas/export?format=csv&status=replaced")
         .bearer(&s.clerk)
         .send();
     assert_eq!(csv.status, 200, "{}", csv.body);

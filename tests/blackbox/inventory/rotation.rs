@@ -178,7 +178,7 @@ fn inv_8_a_plain_issue_out_of_rotation_is_recorded_on_its_ledger_rows() {
     assert_eq!(flagged[0]["serial"], "P-NEW1");
     let csv = s
         .app
-        .get("/api/v1/stock-movements?format=csv")
+        .get("/api/v1/stock-movements/export?format=csv")
         .bearer(&s.clerk)
         .send();
     assert_eq!(csv.status, 200);

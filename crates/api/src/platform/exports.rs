@@ -62,12 +62,13 @@ pub const LISTS: &[&Exportable] = &[
     &billing::dto::receivables::ARREARS_EXPORT,
     &billing::dto::receivables::NOTES_EXPORT,
     &billing::dto::receivables::STATEMENT_EXPORT,
+    &billing::dto::rebates::EXPORT,
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::export::{CSV_MIME, XLSX_MIME};
+    use crate::kernel::export::{CSV_MIME, XLSX_MIME, spec};
     use serde_json::Value;
     use std::collections::BTreeSet;
 
@@ -83,15 +84,31 @@ mod tests {
             }
         };
         for list in LISTS {
-            let op = doc["paths"]
+            let (path, op) = doc["paths"]
                 .as_object()
                 .unwrap()
-                .values()
-                .find(|p| p["get"]["operationId"] == list.operation_id)
-                .map(|p| p["get"].clone())
+                .iter()
+                .find(|(_, p)| p["get"]["operationId"] == list.operation_id)
+                .map(|(path, p)| (path.clone(), p["get"].clone()))
                 .unwrap_or_else(|| panic!("{} is not an operation", list.operation_id));
+            // The list answers only its JSON page; its export is its own operation.
             let ok = &op["responses"]["200"]["content"];
-            assert!(ok[CSV_MIME].is_object() && ok[XLSX_MIME].is_object());
+            let types: Vec<&String> = ok.as_object().unwrap().keys().collect();
+            assert_eq!(types, ["application/json"], "{}", list.operation_id);
+            let export = &doc["paths"][format!("{path}/export")]["get"];
+            assert_eq!(export["operationId"], spec::operation_id(list));
+            let file = export["responses"]["200"]["content"].as_object().unwrap();
+            let mut types: Vec<&String> = file.keys().collect();
+            types.sort();
+            assert_eq!(types, [XLSX_MIME, CSV_MIME], "{}", list.operation_id);
+            let params: Vec<&str> = export["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            assert!(params.contains(&"format") && params.contains(&"columns"));
+            assert!(!params.contains(&"limit") && !params.contains(&"cursor"));
             let page = resolve(&ok["application/json"]["schema"]);
             // A report lists its rows as `groups` or `lines` beside its own fields.
             let props = &page["properties"];

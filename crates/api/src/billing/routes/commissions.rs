@@ -202,7 +202,7 @@ fn month_param(field: &str, v: Option<String>) -> Result<Option<String>, ApiErro
 ///
 /// BIL-9 … BIL-12c: the ledger's lines by `person_id`, earned `month`, `due_month` (what a
 /// payroll month pays: `status=due&due_month=…`), `status`, `kind` and `source_id`, in id
-/// order; `updated_since` delta-syncs (deleted lines come as tombstones); `format=csv`/`xlsx`
+/// order; `updated_since` delta-syncs (deleted lines come as tombstones); `/export` (CSV or XLSX)
 /// exports. Private: one's own lines; a supervisor also their teams' members'; finance, HR,
 /// managers, executives and admins everyone's (someone else's `person_id` gives an empty
 /// page). Customer contacts: 403. Read-only.

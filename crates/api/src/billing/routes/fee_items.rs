@@ -67,7 +67,7 @@ async fn create_fee_item(
 /// List or delta-sync the fee schedule
 ///
 /// BIL-1: items by `kind`, `active`, `part_id` and `q` (part of the code or name), in id
-/// order; `updated_since` delta-syncs (tombstones included); `format=csv`/`xlsx` exports.
+/// order; `updated_since` delta-syncs (tombstones included); `/export` (CSV or XLSX) exports.
 /// Every staff member reads the schedule (403 `BIL-1` for customer contacts). Read-only.
 #[utoipa::path(
     tag = "fees",

@@ -71,7 +71,7 @@ async fn issue_invoice(
 /// BIL-5: the invoices of the customers the caller sees (ORG-5, as in `listRepairQuotes`),
 /// with their credit notes, by `customer_id`, `subject_kind`, `subject_id` and the
 /// `issued_from`–`issued_to` days, in id order; `updated_since` delta-syncs (tombstones
-/// included); `format=csv`/`xlsx` exports. Who: every staff member and customer contacts.
+/// included); `/export` (CSV or XLSX) exports. Who: every staff member and customer contacts.
 /// Read-only.
 #[utoipa::path(
     tag = "fees",

@@ -77,7 +77,7 @@ async fn record_payment(
 /// BIL-4: the money received from the customers the caller sees (ORG-5, as in
 /// `listRepairQuotes`), by `customer_id`, `kind`, `quote_id`, `intake_id`, `deposit_state` and
 /// the `paid_from`–`paid_to` days, in id order; `updated_since` delta-syncs (tombstones
-/// included); `format=csv`/`xlsx` exports. Who: every staff member and customer contacts.
+/// included); `/export` (CSV or XLSX) exports. Who: every staff member and customer contacts.
 /// Read-only.
 #[utoipa::path(
     tag = "fees",

@@ -182,7 +182,7 @@ async fn month_view(
 /// List or delta-sync payroll statements
 ///
 /// BIL-13: statements by `person_id`, `month` and `status`, in id order; `updated_since`
-/// delta-syncs; `format=csv`/`xlsx` exports one row per statement (an XLSX sheet per month;
+/// delta-syncs; `/export` (CSV or XLSX) exports one row per statement (an XLSX sheet per month;
 /// the per-line export is `listPayrollLines`). Private: one's own statements; finance, HR,
 /// managers, executives and admins everyone's; a supervisor not their teams' salaries
 /// (someone else's `person_id` gives an empty page). Customer contacts: 403. Read-only.
@@ -347,7 +347,7 @@ async fn approve_payroll_statement(
 ///
 /// BIL-13: the statements' lines by `person_id`, `month`, `kind` and `statement_id`, in id
 /// order; `updated_since` delta-syncs (lines a regeneration dropped come as tombstones);
-/// `format=csv`/`xlsx` is finance's export: one row per line, an XLSX sheet per month.
+/// `/export` (CSV or XLSX) is finance's export: one row per line, an XLSX sheet per month.
 /// Private as `listPayrollStatements`. Customer contacts: 403. Read-only.
 #[utoipa::path(
     tag = "payroll",

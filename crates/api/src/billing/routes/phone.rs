@@ -22,7 +22,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// BIL-17: each employee's phone allowance for `month` (`YYYY-MM`), by their position class
 /// (`phone_allowance_class`) priced by the `expense-policy` version in force on the month's
 /// first day (an employee without a class, or of a class not in it, gets its default; one who
-/// left before the month 0), in employee id order; `format=csv`/`xlsx` exports. Computed, not
+/// left before the month 0), in employee id order; `/export` (CSV or XLSX) exports. Computed, not
 /// stored: there is no delta sync, read the month again. Privacy (people's money): staff see
 /// their own; admins, managers, finance, HR and executives everyone's. Customer contacts get
 /// 403; a `month` not `YYYY-MM` is 400; a month before any `expense-policy` version took

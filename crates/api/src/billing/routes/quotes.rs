@@ -78,7 +78,7 @@ async fn create_quote(
 /// finance, clerks, callback agents and QA inspectors see every customer; an engineer their own
 /// and their team's customers; a supervisor their teams' customers; a customer contact their
 /// own customer's), by `customer_id`, `status`, `intake_id`, `ticket_id` and `engineer_id`, in
-/// id order; `updated_since` delta-syncs (tombstones included); `format=csv`/`xlsx` exports.
+/// id order; `updated_since` delta-syncs (tombstones included); `/export` (CSV or XLSX) exports.
 /// Who: every staff member and customer contacts (403 `BIL-2` for none). Read-only.
 #[utoipa::path(
     tag = "fees",

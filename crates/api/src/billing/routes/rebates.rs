@@ -71,7 +71,7 @@ async fn record_rebate(
 /// BIL-7: the rebates of the customers the caller sees (ORG-5, as in `listPayments`: a
 /// customer's contacts see their own customer's), by `customer_id`, `source_kind`, `source_id`,
 /// `engineer_id`, `status` and the `returned_from`–`returned_to` days, in id order;
-/// `updated_since` delta-syncs (tombstones included); `format=csv`/`xlsx` exports. Who: every
+/// `updated_since` delta-syncs (tombstones included); `/export` (CSV or XLSX) exports. Who: every
 /// staff member and customer contacts. Read-only.
 #[utoipa::path(
     tag = "fees",

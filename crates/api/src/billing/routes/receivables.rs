@@ -83,7 +83,7 @@ fn page_by_key<T: Clone>(
 /// its amount less its payments and the credit notes on its invoices; payments naming no
 /// document pay the oldest due documents first. Customers with nothing owed either way are
 /// left out. Filters `customer_id`, `owner_user_id`, `overdue=true`; customer id order;
-/// `format=csv`/`xlsx` exports. Who: every staff member and customer contacts (their own
+/// `/export` (CSV or XLSX) exports. Who: every staff member and customer contacts (their own
 /// customer). Read-only.
 #[utoipa::path(
     tag = "fees",
@@ -140,7 +140,7 @@ async fn receivables_page(
 /// their due day (1 calendar day or more past it), oldest due first, with their ageing
 /// bucket and the latest chasing note's outcome and promised day. CON-2's overdue contracts are
 /// here with the repair quotes and commissioning invoices. Filters `customer_id`,
-/// `owner_user_id`, `document_kind`, `bucket`; `format=csv`/`xlsx` exports. Who: every staff
+/// `owner_user_id`, `document_kind`, `bucket`; `/export` (CSV or XLSX) exports. Who: every staff
 /// member and customer contacts (their own customer). Read-only.
 #[utoipa::path(
     tag = "fees",
@@ -249,7 +249,7 @@ async fn add_chasing_note(
 ///
 /// BIL-8: the chasing notes of a document of a customer the caller sees (ORG-5; anything
 /// else is 404), oldest first; `updated_since` returns those recorded after that instant
-/// (notes never change); `format=csv`/`xlsx` exports. Who: every staff member (customer
+/// (notes never change); `/export` (CSV or XLSX) exports. Who: every staff member (customer
 /// contacts do not read the staff's notes). Read-only.
 #[utoipa::path(
     tag = "fees",
@@ -317,7 +317,7 @@ async fn notes_page(
 /// charge (signed contract, accepted repair quote, commissioning invoice), payment, credit
 /// note and payment on account dated in between, by date with the running balance, and the
 /// closing balance, which equals the customer's receivables row for `to` (given as
-/// `receivable`, aged as `GET /receivables` ages it). `format=csv`/`xlsx` downloads the
+/// `receivable`, aged as `GET /receivables` ages it). `/export` (CSV or XLSX) downloads the
 /// lines between an `opening_balance` and a `closing_balance` line (with the period's
 /// totals). Who: every staff member and the customer's own contacts. Read-only.
 #[utoipa::path(

@@ -68,7 +68,7 @@ async fn request_travel(
 /// List or delta-sync travel requests
 ///
 /// BIL-14: travel requests by person and status, in id order; `updated_since` delta-syncs;
-/// `format=csv`/`xlsx` exports. Privacy (people's money): staff see their own; admins,
+/// `/export` (CSV or XLSX) exports. Privacy (people's money): staff see their own; admins,
 /// managers, finance, HR and executives everyone's; a supervisor only their own. Customer
 /// contacts get 403. Read-only.
 #[utoipa::path(

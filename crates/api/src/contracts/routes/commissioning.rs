@@ -90,7 +90,7 @@ async fn create_job(
 /// `acceptance_on`. Filters `customer_id`, `site_id`, `engineer_id`, `status`, `original_job_id`
 /// (the capacity additions of a job), `ended_from`/`ended_to` (the work's end, inclusive).
 /// Without `updated_since`: jobs in id order; with it: every job changed after that instant in
-/// `(updated_at, id)` order. `format=csv|xlsx` exports the same list. Read-only.
+/// `(updated_at, id)` order. `/export` (CSV or XLSX) exports the same list. Read-only.
 #[utoipa::path(
     tag = "commissioning",
     operation_id = "listCommissioningJobs",

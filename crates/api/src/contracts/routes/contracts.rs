@@ -87,7 +87,7 @@ async fn create_contract(
 /// full after the due date) and `expiring_within_days=N` (CON-3: signed or active, ending from
 /// today to N days ahead). Without `updated_since`: contracts in id order; with it: every
 /// contract changed after that instant in `(updated_at, id)` order. `payment_status` is judged
-/// at the server's current date. `format=csv|xlsx` exports the same list. Read-only.
+/// at the server's current date. `/export` (CSV or XLSX) exports the same list. Read-only.
 #[utoipa::path(
     tag = "contracts",
     operation_id = "listContracts",

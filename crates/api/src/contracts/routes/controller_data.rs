@@ -76,7 +76,7 @@ async fn record_controller_instruction(
 /// with the change recorded against each. Filters `customer_id`, `site_id`, `equipment_id`,
 /// `status` (`signed`: no change recorded yet; `carried_out`). Without `updated_since`: in id
 /// order; with it: every instruction changed after that instant in `(updated_at, id)` order.
-/// `format=csv|xlsx` exports the same list. Any signed-in user. Read-only.
+/// `/export` (CSV or XLSX) exports the same list. Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "contracts",
     operation_id = "listControllerInstructions",

@@ -86,7 +86,7 @@ async fn issue_licence(
 /// customer contact their own customer's), superseded ones included. Filters `contract_id`,
 /// `customer_id`, `equipment_id`. Without `updated_since`: in id order; with it: every licence
 /// changed after that instant in `(updated_at, id)` order (a renewal changes the old one: its
-/// `replaced_by_id`). `state` is judged at the server's current date. `format=csv|xlsx` exports
+/// `replaced_by_id`). `state` is judged at the server's current date. `/export` (CSV or XLSX) exports
 /// the same list. Any signed-in user. Read-only.
 #[utoipa::path(
     tag = "contracts",

@@ -162,7 +162,7 @@ async fn list_maintenance_steps(
 /// are cancelled and never listed. Ordered by due day (oldest first), then id; filters
 /// `contract_id`, `customer_id`, `responsible_id`, `kind`. No `updated_since`: a step becomes
 /// overdue by the passing of time, not by a change, so delta sync could not bring it — read the
-/// list again. `format=csv|xlsx` exports the same list. The job
+/// list again. `/export` (CSV or XLSX) exports the same list. The job
 /// `contracts.overdue_programme_steps` tells the responsible engineer and the managers once
 /// per step (webhook event `maintenance_step.overdue`).
 ///

@@ -71,7 +71,7 @@ pub fn sync_ops(ops: &mut Registry) {
 ///
 /// Any signed-in user; the contacts of the customers visible to the caller (ORG-5, as for
 /// customers). With `updated_since`, a delta: every contact changed since then, tombstones
-/// included. `format=csv` (or `Accept: text/csv`) exports the list. Read-only.
+/// included. `/export` (CSV or XLSX) exports the list. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "listContacts",

@@ -70,7 +70,7 @@ pub fn sync_ops(ops: &mut Registry) {
 /// engineer the customers they own or of their team; a supervisor also those of the teams they
 /// supervise and of their members; a customer contact their own customer. With `updated_since`, a
 /// delta for the mobile app: every customer changed after that instant, deleted ones as tombstones,
-/// in order of change. `q` searches name, phone and site city. `format=csv` (or `Accept: text/csv`)
+/// in order of change. `q` searches name, phone and site city. `/export` (CSV or XLSX)
 /// exports the list. Read-only.
 #[utoipa::path(
     tag = "customers",

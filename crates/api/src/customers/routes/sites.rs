@@ -63,8 +63,8 @@ pub fn sync_ops(ops: &mut Registry) {
 /// List the sites of the customers the caller may see (ORG-5).
 ///
 /// Any signed-in user; the sites of the customers visible to the caller (ORG-5, as for customers).
-/// With `updated_since`, a delta: every site changed since then, tombstones included. `format=csv`
-/// (or `Accept: text/csv`) exports the list. Read-only.
+/// With `updated_since`, a delta: every site changed since then, tombstones included. `/export`
+/// (CSV or XLSX) exports the list. Read-only.
 #[utoipa::path(
     tag = "customers",
     operation_id = "listSites",

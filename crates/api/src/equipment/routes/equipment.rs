@@ -70,7 +70,7 @@ pub fn sync_ops(ops: &mut Registry) {
 /// order; page on with `next_cursor`.
 ///
 /// Any signed-in user; only the equipment at sites of customers visible to the caller (ORG-5, as
-/// for customers). `format=csv` (or `Accept: text/csv`) exports the list. Read-only.
+/// for customers). `/export` (CSV or XLSX) exports the list. Read-only.
 #[utoipa::path(
     tag = "equipment",
     operation_id = "listEquipment",

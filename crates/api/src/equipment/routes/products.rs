@@ -27,8 +27,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// List products
 ///
 /// The catalogue, filtered by `q` and `category`. Every staff role — all but `customer_contact`
-/// (403), who see the products of their own equipment through the equipment endpoints. `format=csv`
-/// (or `Accept: text/csv`) exports the list. Read-only.
+/// (403), who see the products of their own equipment through the equipment endpoints. `/export`
+/// (CSV or XLSX) exports the list. Read-only.
 #[utoipa::path(
     tag = "products",
     operation_id = "listProducts",

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// INV-9: the month, and optionally one location (default: all, the company's stock).
-/// `format=xlsx` (or `csv`) downloads the lines.
+/// `/export` (XLSX or CSV) downloads the lines.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]

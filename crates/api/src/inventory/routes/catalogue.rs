@@ -33,7 +33,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// INV-1: the parts catalogue, filtered by `product_id` and `kind`. Without `updated_since`:
 /// parts not deleted, in id order; with it, every part changed since then (tombstones
 /// included) in update order. Every staff role (403 for `customer_contact`, who sees nothing
-/// of inventory). `format=csv`/`xlsx` (or `Accept`) exports the list. Read-only.
+/// of inventory). `/export` (CSV or XLSX) exports the list. Read-only.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "listParts",
@@ -174,7 +174,7 @@ async fn update_part(
 /// INV-1: the warehouses, the fault-service centre and engineers' hands, filtered by `kind`;
 /// `updated_since` delta-syncs as for parts. Admins, managers, clerks, finance and executives
 /// see every location; engineers and supervisors the shared ones and their own hands, not
-/// another engineer's (ORG-5). Other roles are 403. `format=csv`/`xlsx` exports. Read-only.
+/// another engineer's (ORG-5). Other roles are 403. `/export` (CSV or XLSX) exports. Read-only.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "listStockLocations",

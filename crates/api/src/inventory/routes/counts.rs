@@ -76,7 +76,7 @@ async fn submit_count(
 ///
 /// INV-7: the counts filtered by `location_id`, `kind` and the day range `day_from`/`day_to`.
 /// Admins, managers, clerks, finance and executives (403 for others: the counts are the whole
-/// service centre's stock). `updated_since` delta-syncs; `format=csv`/`xlsx` exports.
+/// service centre's stock). `updated_since` delta-syncs; `/export` (CSV or XLSX) exports.
 /// Read-only.
 #[utoipa::path(
     tag = "inventory",
@@ -159,7 +159,7 @@ async fn get_count(
 /// INV-7: the anomalies the daily counts raised (`difference`, `damaged`, `below_minimum`)
 /// and the counts not taken (`missing_count`), filtered by `kind`, `count_id`, `location_id`,
 /// `part_id` and the day range `day_from`/`day_to`. Admins, managers, clerks, finance and
-/// executives (403 for others). `updated_since` delta-syncs; `format=csv`/`xlsx` exports.
+/// executives (403 for others). `updated_since` delta-syncs; `/export` (CSV or XLSX) exports.
 /// Read-only.
 #[utoipa::path(
     tag = "inventory",

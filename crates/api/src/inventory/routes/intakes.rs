@@ -78,7 +78,7 @@ async fn create_intake(
 /// `serial`, `received_by` and `signed`. Admins, managers, clerks, finance, HR, executives,
 /// the callback desk and QA see every intake; engineers and supervisors those they took in or
 /// brought back and those of the tickets they see; a customer contact their own customer's
-/// (ORG-5). `updated_since` delta-syncs; `format=csv`/`xlsx` exports. Read-only.
+/// (ORG-5). `updated_since` delta-syncs; `/export` (CSV or XLSX) exports. Read-only.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "listRepairIntakes",

@@ -80,7 +80,7 @@ async fn request_loan(
 /// INV-2: loans filtered by `engineer_id`, `part_id` and `status`; `overdue=true` is the
 /// overdue list (still out after the due day). Admins, managers, clerks, finance and executives
 /// see every loan; engineers and supervisors their own (ORG-5); other roles are 403.
-/// `updated_since` delta-syncs; `format=csv`/`xlsx` exports. Read-only.
+/// `updated_since` delta-syncs; `/export` (CSV or XLSX) exports. Read-only.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "listPartLoans",
@@ -383,7 +383,7 @@ async fn report_loss(
 /// INV-3: the charges at sale price raised by loss reports, filtered by `engineer_id`,
 /// `loan_id` and `status`, for billing's payroll deductions. Admins, managers, clerks, finance,
 /// HR and executives see all; engineers their own (ORG-5); other roles are 403.
-/// `format=csv`/`xlsx` exports. Read-only.
+/// `/export` (CSV or XLSX) exports. Read-only.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "listPartCharges",

@@ -59,7 +59,7 @@ async fn create_minimum(
 ///
 /// INV-7: the minimums set per part and location, filtered by `part_id` and `location_id`.
 /// Admins, managers, clerks, finance and executives (403 for others). `updated_since`
-/// delta-syncs; `format=csv`/`xlsx` exports. Read-only.
+/// delta-syncs; `/export` (CSV or XLSX) exports. Read-only.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "listStockMinimums",

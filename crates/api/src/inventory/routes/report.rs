@@ -21,8 +21,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// INV-3), and `closing = opening + received − sent`, all computed from the ledger with the month's
 /// days in the company time zone. Without `location_id` it covers the company's stock (a
 /// movement between two locations is neither in nor out); with it, that location only (422
-/// naming it when unknown). A malformed month is 422 naming `query.month`. `format=xlsx`
-/// (or `csv`) downloads the lines. Admins, managers, clerks, finance and executives (403 for
+/// naming it when unknown). A malformed month is 422 naming `query.month`. `/export` (XLSX
+/// or CSV) downloads the lines. Admins, managers, clerks, finance and executives (403 for
 /// others). Read-only.
 #[utoipa::path(
     tag = "inventory",

@@ -78,7 +78,7 @@ async fn send_rma(
 /// and `serial`; `overdue=true` lists those still `sent` after their expected day. Admins,
 /// managers, clerks, finance and executives see every RMA; engineers and supervisors those
 /// sent from their own hands (ORG-5); other roles are 403. `updated_since` delta-syncs;
-/// `format=csv`/`xlsx` exports. Read-only.
+/// `/export` (CSV or XLSX) exports. Read-only.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "listPartRmas",

@@ -67,7 +67,7 @@ async fn record_movement(
 /// it) and `kind`. Admins, managers, clerks, finance and executives see every row; engineers
 /// and supervisors the rows into or out of their own hands (ORG-5); other roles are 403. The
 /// ledger is append-only, so paging on from the last `next_cursor` later is its delta sync.
-/// `format=csv`/`xlsx` exports. Read-only.
+/// `/export` (CSV or XLSX) exports. Read-only.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "listStockMovements",
@@ -144,7 +144,7 @@ where
 /// INV-1: how many of each part are at each location — always the ledger's sum for the pair,
 /// never negative (INV-4) — filtered by `part_id` and `location_id`. Admins, managers, clerks,
 /// finance and executives see every location; engineers and supervisors the stock in their own
-/// hands (ORG-5); other roles are 403. `format=csv`/`xlsx` exports. Read-only.
+/// hands (ORG-5); other roles are 403. `/export` (CSV or XLSX) exports. Read-only.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "listStockLevels",
@@ -190,7 +190,7 @@ async fn levels_page(
 /// INV-1: the units of serialised parts, filtered by `part_id`, `location_id` and `status`.
 /// Admins, managers, clerks, finance and executives see every unit, those off the books
 /// included; engineers and supervisors the units in their own hands (ORG-5); other roles are
-/// 403. `format=csv`/`xlsx` exports. Read-only.
+/// 403. `/export` (CSV or XLSX) exports. Read-only.
 #[utoipa::path(
     tag = "inventory",
     operation_id = "listSerialUnits",

@@ -5,7 +5,7 @@ mod json;
 mod query;
 
 pub use if_match::{IfMatch, etag, parse_etag};
-pub use json::{CsvText, JsonValue, ValidJson, parse_value};
+pub use json::{CsvText, JsonValue, ValidJson, document_csv_bodies, parse_value};
 pub use query::{StrictQuery, strict_query};
 
 /// An optional text parameter as a filter: surrounding blanks dropped, and a blank one is no

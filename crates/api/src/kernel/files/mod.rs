@@ -85,29 +85,37 @@ pub fn max_upload_body(config: &Config) -> u64 {
 }
 
 /// States every content type a download may carry (the kinds' allow-lists together) on the
-/// download's 200 response, where the handler's annotation can only name one.
+/// download's 200 response, where the handler's annotation can only name one, and on both
+/// downloads `application/octet-stream` (what `Accept: application/octet-stream` gets): the
+/// binary variant a generated client keeps when it knows none of the specific types.
 pub fn document_download_types(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::RefOr;
-    let Some(op) = doc
-        .paths
-        .paths
-        .get_mut("/api/v1/attachments/{id}/content")
-        .and_then(|item| item.get.as_mut())
-    else {
-        return;
-    };
-    let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") else {
-        return;
-    };
-    let Some(file) = ok.content.values().next().cloned() else {
-        return;
-    };
-    let mut types = ANY_KIND.to_vec();
-    types.sort_unstable();
-    ok.content = types
-        .into_iter()
-        .map(|t| (t.to_owned(), file.clone()))
-        .collect();
+    for (path, types) in [
+        ("/api/v1/attachments/{id}/content", ANY_KIND),
+        ("/api/v1/attachments/{id}/thumbnail", &["image/jpeg"][..]),
+    ] {
+        let Some(op) = doc
+            .paths
+            .paths
+            .get_mut(path)
+            .and_then(|item| item.get.as_mut())
+        else {
+            continue;
+        };
+        let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") else {
+            continue;
+        };
+        let Some(file) = ok.content.values().next().cloned() else {
+            continue;
+        };
+        let mut types = types.to_vec();
+        types.push(UNKNOWN_TYPE);
+        types.sort_unstable();
+        ok.content = types
+            .into_iter()
+            .map(|t| (t.to_owned(), file.clone()))
+            .collect();
+    }
 }
 
 /// The content type the first bytes of a file show.

@@ -220,9 +220,15 @@ fn has_param(op: &Operation, name: &str, location: ParameterIn) -> bool {
 
 /// Every operation needs a bearer credential unless its handler opts out with `security(())`
 /// (the public ones: health, readiness, metrics, login, refresh and logout).
+///
+/// A public operation states `security: []` rather than `security(())`'s `[{}]` ("one way to
+/// call it needs nothing"): the same meaning, but generated clients (openapi-python-client)
+/// read any requirement as "needs a token" and would not let a client without one log in.
 fn require_bearer(op: &mut Operation) {
-    if op.security.is_none() {
-        op.security = Some(vec![SecurityRequirement::new::<_, _, &str>("bearer", [])]);
+    match &op.security {
+        None => op.security = Some(vec![SecurityRequirement::new::<_, _, &str>("bearer", [])]),
+        Some(_) if !is_secured(op) => op.security = Some(Vec::new()),
+        Some(_) => {}
     }
 }
 
@@ -586,9 +592,10 @@ fn reference_page_items(doc: &mut OpenApiDoc) {
 pub fn finish(mut doc: OpenApiDoc, exportable: &[&Exportable]) -> OpenApiDoc {
     reference_page_items(&mut doc);
     add_cross_field_rules(&mut doc);
-    crate::kernel::export::document(&mut doc, exportable);
+    crate::kernel::export::spec::document(&mut doc, exportable);
     add_body_rules(&mut doc);
     crate::kernel::files::document_download_types(&mut doc);
+    crate::kernel::extract::document_csv_bodies(&mut doc);
     for (path, item) in doc.paths.paths.iter_mut() {
         let ops = [
             ("get", &mut item.get),

@@ -38,7 +38,7 @@ fn outs(rows: Vec<kefu_store::employees::EmployeeRow>) -> Result<Vec<EmployeeOut
 /// managers, executives and finance see everyone; a supervisor the members of the teams they
 /// supervise; everyone their own record. Filters `team_id`, `employment_status`, `q`. With
 /// `updated_since`, deleted records come back as tombstones (`deleted: true`) in `(updated_at, id)`
-/// order. `format=csv` (or `Accept: text/csv`) exports the list. Read-only.
+/// order. `/export` (CSV or XLSX) exports the list. Read-only.
 #[utoipa::path(
     tag = "employees",
     operation_id = "listEmployees",

@@ -24,7 +24,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// List teams.
 ///
-/// Every staff role — all but `customer_contact` (403). `format=csv` (or `Accept: text/csv`)
+/// Every staff role — all but `customer_contact` (403). `/export` (CSV or XLSX)
 /// exports the list. Read-only.
 #[utoipa::path(
     tag = "teams",

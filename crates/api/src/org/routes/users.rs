@@ -28,7 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// List users.
 ///
-/// Admins only (ORG-1; 403 for others). `format=csv` (or `Accept: text/csv`) exports the list.
+/// Admins only (ORG-1; 403 for others). `/export` (CSV or XLSX) exports the list.
 /// Read-only.
 #[utoipa::path(
     tag = "users",

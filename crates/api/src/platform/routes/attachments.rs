@@ -8,7 +8,7 @@ use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::extract::{IfMatch, StrictQuery};
 use crate::kernel::files::upload::{self, Form, Parts, Policy, Texts};
-use crate::kernel::files::{Variant, max_upload_body};
+use crate::kernel::files::{UNKNOWN_TYPE, Variant, max_upload_body};
 use crate::kernel::page::{Page, paginate, row_key, window};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
@@ -303,6 +303,42 @@ fn disposition(filename: &str) -> ContentDisposition {
     }
 }
 
+/// The type to label a file with: its own, unless `Accept` names `application/octet-stream`
+/// and nothing that covers the file's type (a client that reads every file as bytes, as the
+/// spec's generic binary variant lets generated clients do).
+fn labelled<'a>(req: &HttpRequest, content_type: &'a str) -> &'a str {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return content_type;
+    };
+    let family = content_type.split('/').next().unwrap_or_default();
+    // The media ranges the client accepts (`q=0` refuses one).
+    let ranges: Vec<String> = accept
+        .split(',')
+        .filter(|range| {
+            !range
+                .split(';')
+                .skip(1)
+                .any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"))
+        })
+        .map(|range| {
+            let media = range.split(';').next().unwrap_or_default();
+            media.trim().to_ascii_lowercase()
+        })
+        .collect();
+    let covered = ranges
+        .iter()
+        .any(|r| r == "*/*" || r == content_type || *r == format!("{family}/*"));
+    if !covered && ranges.iter().any(|r| r == UNKNOWN_TYPE) {
+        UNKNOWN_TYPE
+    } else {
+        content_type
+    }
+}
+
 /// Streams a stored object; a row whose object is gone is a server fault, not a 404.
 async fn stream_object(
     state: &AppState,
@@ -327,7 +363,8 @@ async fn stream_object(
 ///
 /// With its detected `Content-Type`, `Content-Length`, the SHA-256 as `ETag`, and
 /// `Content-Disposition: attachment` with the original file name (RFC 5987 `filename*` for
-/// non-ASCII names).
+/// non-ASCII names). `Accept: application/octet-stream` (without the file's own type or a
+/// wildcard) labels the same bytes `application/octet-stream`.
 ///
 /// Any signed-in user who sees the owner record (ORG-5); otherwise, or once deleted, 404.
 /// Read-only.
@@ -342,6 +379,7 @@ async fn stream_object(
 )]
 #[get("/attachments/{id}/content")]
 async fn download_attachment(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -353,7 +391,7 @@ async fn download_attachment(
         &state,
         &row.id,
         Variant::Original,
-        &row.content_type,
+        labelled(&req, &row.content_type),
         |res| {
             res.insert_header((header::ETAG, etag))
                 .insert_header(disposition);
@@ -364,7 +402,8 @@ async fn download_attachment(
 
 /// Download an attachment's thumbnail
 ///
-/// A JPEG at most 320 px on its longer side; 404 when the attachment has none (`has_thumbnail:
+/// A JPEG at most 320 px on its longer side (`application/octet-stream` for
+/// `Accept: application/octet-stream`); 404 when the attachment has none (`has_thumbnail:
 /// false`). Any signed-in user who sees the owner record (ORG-5; otherwise 404). Read-only.
 #[utoipa::path(
     tag = "attachments",
@@ -375,6 +414,7 @@ async fn download_attachment(
 )]
 #[get("/attachments/{id}/thumbnail")]
 async fn get_attachment_thumbnail(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -383,7 +423,8 @@ async fn get_attachment_thumbnail(
     if !row.has_thumbnail {
         return Err(ApiError::NotFound);
     }
-    stream_object(&state, &row.id, Variant::Thumbnail, "image/jpeg", |_| {}).await
+    let content_type = labelled(&req, "image/jpeg");
+    stream_object(&state, &row.id, Variant::Thumbnail, content_type, |_| {}).await
 }
 
 /// Verify an attachment's file against its recorded hash

@@ -92,9 +92,9 @@ async fn clock_out(state: web::Data<AppState>, caller: Caller) -> Result<HttpRes
 
 /// Import the time clock's file
 ///
-/// HR-A1: reads the attendance days a time clock exported, as CSV (`text/csv`, UTF-8, a
-/// byte-order mark allowed; at most 10,000 data lines and the body size limit). The header
-/// names the columns, in any order: `username`, `work_date` (`YYYY-MM-DD`), `clock_in` and
+/// HR-A1: reads the attendance days a time clock exported, as CSV (`text/csv`, or the file as
+/// `application/octet-stream`; UTF-8, a byte-order mark allowed; at most 10,000 data lines and
+/// the body size limit). The header names the columns, in any order: `username`, `work_date` (`YYYY-MM-DD`), `clock_in` and
 /// optionally `clock_out` (`HH:MM` or `HH:MM:SS`, company local time; empty when the person
 /// did not clock out). Fields may be quoted as RFC 4180 says. Each line's username must be a
 /// staff account and its day must have come.
@@ -118,7 +118,7 @@ async fn clock_out(state: web::Data<AppState>, caller: Caller) -> Result<HttpRes
     ),
     responses(
         (status = 200, description = "What the import did", body = ClockImportOut),
-        (status = 415, description = "Not `text/csv`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither `text/csv` nor `application/octet-stream`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/attendance/clock-imports")]
@@ -139,7 +139,7 @@ async fn import_clock_file(
 /// List or delta-sync attendance days
 ///
 /// HR-A1: attendance days by `user_id` and date range, in id order; `updated_since`
-/// delta-syncs; `format=csv`/`xlsx` exports. Privacy: staff see their own days; a supervisor
+/// delta-syncs; `/export` (CSV or XLSX) exports. Privacy: staff see their own days; a supervisor
 /// also their teams' members'; admins, managers, HR and executives everyone's. Customer
 /// contacts get 403. Read-only.
 #[utoipa::path(

@@ -71,7 +71,7 @@ async fn create_session(
 /// List or delta-sync exam sessions
 ///
 /// HR-T1/HR-T2/HR-S2: sessions by `kind` and `status`, in id order; `updated_since`
-/// delta-syncs; `format=csv`/`xlsx` exports. A session is no one's record: every staff
+/// delta-syncs; `/export` (CSV or XLSX) exports. A session is no one's record: every staff
 /// member reads them (customer contacts get 403); the results are private
 /// (`listExamResults`). Read-only.
 #[utoipa::path(
@@ -247,7 +247,7 @@ async fn record_result(
 /// List or delta-sync exam results
 ///
 /// HR-T1/HR-T2/HR-S2: results by `user_id` and `session_id`, in id order; `updated_since`
-/// delta-syncs; `format=csv`/`xlsx` exports. Privacy: staff see their own; a supervisor also
+/// delta-syncs; `/export` (CSV or XLSX) exports. Privacy: staff see their own; a supervisor also
 /// their teams' members'; admins, managers, HR and executives everyone's. Customer contacts
 /// get 403. Read-only.
 #[utoipa::path(

@@ -74,7 +74,7 @@ async fn propose_fine(
 /// List or delta-sync fines
 ///
 /// HR-F0: fines by person, status, rule and payroll month, in id order; `updated_since`
-/// delta-syncs; `format=csv`/`xlsx` exports. Privacy: staff see their own fines; a supervisor
+/// delta-syncs; `/export` (CSV or XLSX) exports. Privacy: staff see their own fines; a supervisor
 /// also their teams' members'; admins, managers, HR and executives everyone's. Customer
 /// contacts get 403. Read-only.
 #[utoipa::path(
@@ -261,7 +261,7 @@ async fn cancel_fine(
 /// HR-F0: the fund's entries in id order (each confirmed fine paid in, each cancelled
 /// confirmed fine paid back out, each `spending` paid out by `createFundSpending`) with the
 /// running balance after each; `updated_since`
-/// delta-syncs (the ledger is append-only); `format=csv`/`xlsx` exports. HR, managers,
+/// delta-syncs (the ledger is append-only); `/export` (CSV or XLSX) exports. HR, managers,
 /// finance and admins; others 403 naming HR-F0. Read-only.
 #[utoipa::path(
     tag = "fines",

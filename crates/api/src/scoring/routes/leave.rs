@@ -65,7 +65,7 @@ async fn request_leave(
 /// List or delta-sync leave requests
 ///
 /// HR-A3: leave requests by person and status, in id order; `updated_since` delta-syncs;
-/// `format=csv`/`xlsx` exports. Privacy: staff see their own; a supervisor also their teams'
+/// `/export` (CSV or XLSX) exports. Privacy: staff see their own; a supervisor also their teams'
 /// members'; admins, managers, HR and executives everyone's. Customer contacts get 403.
 /// Read-only.
 #[utoipa::path(

@@ -66,7 +66,7 @@ async fn record_assessment(
 /// List or delta-sync promotion assessments
 ///
 /// HR-T3: assessments by person, in id order; `updated_since` delta-syncs;
-/// `format=csv`/`xlsx` exports. Privacy: staff see their own; a supervisor also their teams'
+/// `/export` (CSV or XLSX) exports. Privacy: staff see their own; a supervisor also their teams'
 /// members'; admins, managers, HR and executives everyone's. Customer contacts get 403.
 /// Read-only.
 #[utoipa::path(

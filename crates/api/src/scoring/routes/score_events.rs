@@ -77,7 +77,7 @@ async fn issue_score_event(
 /// List or delta-sync score events
 ///
 /// HR-S2: events by `user_id`, `month` and `status`, in id order; `updated_since`
-/// delta-syncs; `format=csv`/`xlsx` exports. Privacy: staff see the events against them; a
+/// delta-syncs; `/export` (CSV or XLSX) exports. Privacy: staff see the events against them; a
 /// supervisor also their teams' members'; admins, managers, HR and executives everyone's.
 /// Customer contacts get 403. Read-only.
 #[utoipa::path(
@@ -212,7 +212,7 @@ async fn appeal_score_event(
 /// List or delta-sync appeals
 ///
 /// HR-S6: appeals by `user_id` (the appellant) and `status`, in id order; `updated_since`
-/// delta-syncs; `format=csv`/`xlsx` exports. Privacy as `listScoreEvents`, by the appellant.
+/// delta-syncs; `/export` (CSV or XLSX) exports. Privacy as `listScoreEvents`, by the appellant.
 /// Read-only.
 #[utoipa::path(
     tag = "scorecards",

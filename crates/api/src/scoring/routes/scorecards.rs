@@ -32,7 +32,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 ///
 /// HR-S3/HR-S4/HR-S5: finalised cards by `user_id`, `month` and `grade`, in id order, with
 /// total (tenths), grade, rewards, stars and flags; `updated_since` delta-syncs;
-/// `format=csv`/`xlsx` exports. Privacy: one's own; a supervisor also their teams' members';
+/// `/export` (CSV or XLSX) exports. Privacy: one's own; a supervisor also their teams' members';
 /// admins, managers, HR and executives everyone's. Customer contacts get 403. Read-only.
 #[utoipa::path(
     tag = "scorecards",

@@ -227,8 +227,8 @@ pub enum GroupBy {
     Customer,
 }
 
-/// `month` or `quarter` (exactly one), and the grouping. `format=csv` (or `Accept:
-/// text/csv`) downloads the groups as CSV, `headers=zh` with Chinese headings.
+/// `month` or `quarter` (exactly one), and the grouping. `/export` (CSV or
+/// XLSX) downloads the groups as CSV, `headers=zh` with Chinese headings.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]

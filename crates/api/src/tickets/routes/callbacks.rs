@@ -366,7 +366,7 @@ async fn answer_follow_up(
 /// callbacks completed in the period (the day the customer was surveyed, in the company time zone,
 /// whatever day the callback was due), per `group_by` team, engineer (the ticket's assignee,
 /// default) or customer, with the satisfied rate in basis points and the average scores in
-/// hundredths. `format=csv` (or `Accept: text/csv`) downloads the groups.
+/// hundredths. `/export` (CSV or XLSX) downloads the groups.
 ///
 /// Who: admins, managers, QA inspectors and executives see all teams; supervisors their teams' (403
 /// for other roles). Read-only.

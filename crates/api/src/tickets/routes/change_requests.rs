@@ -85,7 +85,7 @@ async fn create_change_request(
 /// `service-deadlines.change_request_delay_notice_working_days` notice period of their promised
 /// date (or past it) — those whose delay must be announced now (TKT-12). Without
 /// `updated_since`: in id order; with it: every request changed after that instant in
-/// `(updated_at, id)` order, tombstones (`deleted: true`) included. `format=csv|xlsx` exports the
+/// `(updated_at, id)` order, tombstones (`deleted: true`) included. `/export` (CSV or XLSX) exports the
 /// same list. Read-only.
 #[utoipa::path(
     tag = "change-requests",

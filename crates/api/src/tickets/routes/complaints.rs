@@ -79,7 +79,7 @@ async fn create_complaint(
 /// and `corrective_measures` are null for them. Filters `employee_id`, `customer_id`, `validity`,
 /// `status`, `received_from`/`received_to` (company dates). Without `updated_since`: in id order;
 /// with it: every complaint changed after that instant in `(updated_at, id)` order, tombstones
-/// (`deleted: true`) included. `format=csv|xlsx` exports the same list. Read-only.
+/// (`deleted: true`) included. `/export` (CSV or XLSX) exports the same list. Read-only.
 #[utoipa::path(
     tag = "complaints",
     operation_id = "listComplaints",

@@ -46,8 +46,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// their members'; a customer contact their customer's.
 ///
 /// Without `updated_since`: tickets in id order; with it: every ticket changed after that instant
-/// in `(updated_at, id)` order. `breached` is judged at the server's current time. `format=csv` (or
-/// `Accept: text/csv`) exports the same list. Read-only: no audit entry.
+/// in `(updated_at, id)` order. `breached` is judged at the server's current time. `/export` (CSV
+/// or XLSX) exports the same list. Read-only: no audit entry.
 #[utoipa::path(
     tag = "tickets",
     operation_id = "listTickets",

@@ -83,7 +83,7 @@ async fn create_work_order(
 /// Lists the work orders visible to the caller: those of the tickets they see (ORG-5) and those
 /// assigned to them, filtered by `target`, `status`, `ticket_id`, `assignee_id`. Without
 /// `updated_since`: in id order; with it: every work order changed after that instant in
-/// `(updated_at, id)` order, tombstones (`deleted: true`) included. `format=csv|xlsx` exports the
+/// `(updated_at, id)` order, tombstones (`deleted: true`) included. `/export` (CSV or XLSX) exports the
 /// same list. Staff only — every role but `customer_contact` (403). Read-only.
 #[utoipa::path(
     tag = "work-orders",

@@ -1,10 +1,12 @@
-//! Any list as CSV or XLSX: `?format=csv|xlsx`, or `Accept: text/csv` / the XLSX media type
-//! (`?format=json` forces JSON). The export is the whole list under the request's filters and
-//! the caller's ORG-5 scope — `limit` and `cursor` are ignored — read page by page through the
-//! list's own page function.
+//! Any list as CSV or XLSX, on its own operation: `GET <list>/export?format=csv|xlsx` (or,
+//! without `format`, the XLSX media type in `Accept`; CSV otherwise) takes the list's filters
+//! and answers the whole list under them and the caller's ORG-5 scope, read page by page
+//! through the list's own page function. The list itself only ever answers its JSON page, so a
+//! generated client sees one 200 schema per operation; [`spec`] routes the `/export` paths to
+//! the list handlers and documents them.
 //!
 //! - Columns are the list's [`Exportable::columns`], headed by field names, or in Chinese with
-//!   `?headers=zh`.
+//!   `?columns=zh` (not `headers`, which generated clients use for their own HTTP headers).
 //! - CSV (RFC 4180, CRLF, UTF-8 with a BOM so that Excel reads Chinese) is streamed: one
 //!   chunk per page, never the whole list in memory. A text cell starting with `= + - @`, tab
 //!   or CR gets a leading `'` so that a spreadsheet never runs it as a formula. A database
@@ -16,6 +18,8 @@
 //! A list joins with an [`Exportable`] next to its DTO, one line in `platform::exports::LISTS` and a handler
 //! that calls [`respond`] with its page function.
 
+pub mod spec;
+
 use crate::kernel::error::ApiError;
 use crate::kernel::extract::strict_query;
 use crate::kernel::page::{MAX_LIMIT, Page};
@@ -23,16 +27,12 @@ use crate::kernel::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use kefu_core::FieldError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::future::{Future, Ready, ready};
-use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
-use utoipa::openapi::{
-    ContentBuilder, HeaderBuilder, ObjectBuilder, OpenApi as OpenApiDoc, RefOr, Required, Type,
-};
 
 pub const CSV_MIME: &str = "text/csv";
 pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -69,14 +69,6 @@ pub struct Export {
 /// A list query that can be pointed at any page.
 pub trait Paged: Clone {
     fn restart(&mut self, cursor: Option<String>, limit: u32);
-    /// The cursor the caller sent, if the list pages by one.
-    fn cursor(&self) -> Option<&str> {
-        None
-    }
-    /// The `limit` the caller sent, if the list takes one.
-    fn limit(&self) -> Option<u32> {
-        None
-    }
 }
 
 /// Implements [`Paged`] for query DTOs with the usual `cursor` and `limit` fields.
@@ -88,29 +80,26 @@ macro_rules! paged {
                 self.cursor = cursor;
                 self.limit = Some(limit);
             }
-
-            fn cursor(&self) -> Option<&str> {
-                self.cursor.as_deref()
-            }
-
-            fn limit(&self) -> Option<u32> {
-                self.limit
-            }
         }
     )+};
 }
 
 /// A list's query (strict, like [`crate::kernel::extract::StrictQuery`]) and the export asked for,
-/// if any. `format` and `headers` are the export's parameters, not the list's.
+/// if the request came in on the list's `/export` path. `format` and `columns` are the export's
+/// parameters, not the list's; an export takes no `limit` or `cursor` (it is the whole list).
 pub struct Listed<Q>(pub Q, pub Option<Export>);
 
-fn bad_param(name: &str, expected: &str) -> ApiError {
+/// Marks a request that [`spec::ExportPaths`] routed from `<list>/export` to its list.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportAsked;
+
+fn bad_param(name: &str, code: &'static str, expected: &str) -> ApiError {
     ApiError::BadRequest {
-        detail: format!("query parameter `{name}` must be {expected}"),
+        detail: format!("query parameter `{name}` {expected}"),
         errors: vec![FieldError::new(
             format!("query.{name}"),
-            "invalid_type",
-            format!("must be {expected}"),
+            code,
+            expected.to_owned(),
         )],
     }
 }
@@ -131,12 +120,22 @@ fn accepted(req: &HttpRequest) -> Option<Format> {
 }
 
 fn listed<Q: DeserializeOwned>(req: &HttpRequest) -> Result<Listed<Q>, ApiError> {
-    let (mut format, mut headers) = (None, None);
+    if req.extensions().get::<ExportAsked>().is_none() {
+        return Ok(Listed(strict_query(req.query_string())?, None));
+    }
+    let (mut format, mut columns) = (None, None);
     let mut rest = form_urlencoded::Serializer::new(String::new());
     for (name, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
         match name.as_ref() {
             "format" => format = Some(value.into_owned()),
-            "headers" => headers = Some(value.into_owned()),
+            "columns" => columns = Some(value.into_owned()),
+            "limit" | "cursor" => {
+                return Err(bad_param(
+                    &name,
+                    "unknown_field",
+                    "is not a parameter of an export, which is the whole list",
+                ));
+            }
             _ => {
                 rest.append_pair(&name, &value);
             }
@@ -144,20 +143,31 @@ fn listed<Q: DeserializeOwned>(req: &HttpRequest) -> Result<Listed<Q>, ApiError>
     }
     let query = strict_query(&rest.finish())?;
     let format = match format.as_deref() {
-        None => accepted(req),
-        Some("json") => None,
-        Some("csv") => Some(Format::Csv),
-        Some("xlsx") => Some(Format::Xlsx),
-        Some(_) => return Err(bad_param("format", "one of json, csv, xlsx")),
+        None => accepted(req).unwrap_or(Format::Csv),
+        Some("csv") => Format::Csv,
+        Some("xlsx") => Format::Xlsx,
+        Some(_) => {
+            return Err(bad_param(
+                "format",
+                "invalid_type",
+                "must be one of csv, xlsx",
+            ));
+        }
     };
-    let chinese_headers = match headers.as_deref() {
+    let chinese_headers = match columns.as_deref() {
         None | Some("fields") => false,
         Some("zh") => true,
-        Some(_) => return Err(bad_param("headers", "one of fields, zh")),
+        Some(_) => {
+            return Err(bad_param(
+                "columns",
+                "invalid_type",
+                "must be one of fields, zh",
+            ));
+        }
     };
     Ok(Listed(
         query,
-        format.map(|format| Export {
+        Some(Export {
             format,
             chinese_headers,
         }),
@@ -207,10 +217,6 @@ where
     let Some(export) = export else {
         return Ok(HttpResponse::Ok().json(page(query).await?));
     };
-    // An export ignores the page asked for, but a malformed cursor or a limit out of range is
-    // still the caller's mistake, refused as on the JSON list.
-    crate::kernel::page::decode_cursor(query.cursor())?;
-    crate::kernel::page::fetch_size(query.limit())?;
     let mut query = query;
     query.restart(None, MAX_LIMIT);
     let first = page(query.clone()).await?;
@@ -465,84 +471,6 @@ where
         .await
         .map_err(ApiError::internal)?
         .map_err(xlsx_error)
-}
-
-fn enum_param(name: &str, values: &[&str], description: String) -> RefOr<Parameter> {
-    ParameterBuilder::new()
-        .name(name)
-        .parameter_in(ParameterIn::Query)
-        .required(Required::False)
-        .description(Some(description))
-        .schema(Some(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(values.iter().copied())),
-        ))
-        .build()
-        .into()
-}
-
-/// States the export parameters and media types on every exportable list.
-pub fn document(doc: &mut OpenApiDoc, lists: &[&Exportable]) {
-    for item in doc.paths.paths.values_mut() {
-        let Some(op) = item.get.as_mut() else {
-            continue;
-        };
-        let Some(list) = lists
-            .iter()
-            .find(|l| op.operation_id.as_deref() == Some(l.operation_id))
-        else {
-            continue;
-        };
-        let columns: Vec<String> = list
-            .columns
-            .iter()
-            .map(|c| format!("`{}` {}", c.field, c.zh))
-            .collect();
-        let params = op.parameters.get_or_insert_with(Vec::new);
-        params.push(enum_param(
-            "format",
-            &["json", "csv", "xlsx"],
-            "`json` (default): one page. `csv` or `xlsx`: the whole list under the other \
-             filters as a download (`limit` and `cursor` are ignored); `Accept: text/csv` or the \
-             XLSX media type asks for the same. CSV is streamed, UTF-8 with a BOM, formula-like \
-             text cells prefixed with `'`; XLSX holds at most `KEFU_EXPORT_XLSX_MAX_ROWS` rows \
-             (422 above)."
-                .to_owned(),
-        ));
-        params.push(enum_param(
-            "headers",
-            &["fields", "zh"],
-            format!(
-                "Column headers of an export: field names (default) or Chinese. Columns: {}.",
-                columns.join(", ")
-            ),
-        ));
-        if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
-            let text = || ObjectBuilder::new().schema_type(Type::String);
-            ok.content.insert(
-                CSV_MIME.to_owned(),
-                ContentBuilder::new().schema(Some(text())).build().into(),
-            );
-            ok.content.insert(
-                XLSX_MIME.to_owned(),
-                ContentBuilder::new()
-                    .schema(Some(text().content_media_type(XLSX_MIME)))
-                    .build()
-                    .into(),
-            );
-            ok.headers.insert(
-                "Content-Disposition".to_owned(),
-                HeaderBuilder::new()
-                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
-                    .description(Some(
-                        "Exports: `attachment; filename=\"<list>-<date>.<ext>\"`",
-                    ))
-                    .build()
-                    .into(),
-            );
-        }
-    }
 }
 
 #[cfg(test)]
