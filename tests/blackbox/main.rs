@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_matrix;
+mod allowed_actions;
 mod api_keys;
 mod attachments;
 mod attendance;

@@ -58,6 +58,17 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<VisitRow>, Store
         .optional()?)
 }
 
+/// Visits by id (for rendering feedback forms with their visits).
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<VisitRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(visits::table
+        .filter(visits::id.eq_any(ids.to_vec()))
+        .select(VisitRow::as_select())
+        .load(conn)?)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct VisitFilter {
     pub ticket_id: Option<String>,

@@ -113,6 +113,29 @@ pub fn statuses_of_ticket(
         .collect()
 }
 
+/// The statuses of the live work orders of each of `ticket_ids`, as (ticket id, status): the
+/// TKT-11 fact of a page of tickets in one query.
+pub fn statuses_of_tickets(
+    conn: &mut DbConnection,
+    ticket_ids: &[String],
+) -> Result<Vec<(String, WorkOrderStatus)>, StoreError> {
+    if ticket_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, String)> = work_orders::table
+        .filter(work_orders::ticket_id.eq_any(ticket_ids.to_vec()))
+        .filter(work_orders::deleted_at.is_null())
+        .select((work_orders::ticket_id, work_orders::status))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(ticket, name)| {
+            let status =
+                WorkOrderStatus::try_from(name).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok((ticket, status))
+        })
+        .collect()
+}
+
 /// Fields a command changes; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = work_orders)]

@@ -2,7 +2,9 @@
 //! repaired device is shipped back (within a month), or entered by hand. The questionnaire's
 //! answers, the due dates, and who takes a new task. Pure: calendars and counts come in.
 
+use crate::access::{self, Action};
 use chrono::{Duration, NaiveDate};
+use kefu_core::Role;
 use kefu_core::{CalendarError, WorkCalendar};
 use kefu_core::{DomainError, FieldError};
 use utoipa::ToSchema;
@@ -54,6 +56,55 @@ kefu_core::string_enum! {
         Deposit = "deposit",
         Fee = "fee",
     }
+}
+
+kefu_core::string_enum! {
+    /// A command of the desk on one callback, named as its endpoint
+    /// `POST /callbacks/{id}/<name>`.
+    #[derive(ToSchema)]
+    pub enum CallbackCommand {
+        Attempt = "attempt",
+        Complete = "complete",
+    }
+}
+
+impl CallbackCommand {
+    /// The row of the access table the command is checked against.
+    pub fn access(self) -> Action {
+        match self {
+            CallbackCommand::Attempt => Action::CallbackAttempt,
+            CallbackCommand::Complete => Action::CallbackComplete,
+        }
+    }
+}
+
+/// Who may run `command` on a callback (ORG-1: the desk).
+pub fn authorize(roles: &[Role], command: CallbackCommand) -> Result<(), DomainError> {
+    access::require(command.access(), roles)
+}
+
+/// Whether the callback's state lets the desk work it (TKT-9: open callbacks only).
+pub fn precondition(status: CallbackStatus) -> Result<(), DomainError> {
+    guards::check_open(status)
+}
+
+/// [`authorize`], then [`precondition`].
+pub fn permitted(
+    status: CallbackStatus,
+    roles: &[Role],
+    command: CallbackCommand,
+) -> Result<(), DomainError> {
+    authorize(roles, command)?;
+    precondition(status)
+}
+
+/// The commands a caller holding `roles` may run on a callback in `status` now, in
+/// [`CallbackCommand::ALL`] order. `complete` may still be refused for its answers (TKT-9).
+pub fn allowed_actions(status: CallbackStatus, roles: &[Role]) -> Vec<CallbackCommand> {
+    CallbackCommand::ALL
+        .into_iter()
+        .filter(|c| permitted(status, roles, *c).is_ok())
+        .collect()
 }
 
 /// The questionnaire of a reached callback (seeds: attitude, technical level, result; was the
@@ -275,5 +326,31 @@ mod tests {
         let open = vec![("a".to_owned(), 2), ("b".to_owned(), 1)];
         assert_eq!(least_loaded(&c, &open), Some("c"));
         assert_eq!(least_loaded(&[], &open), None);
+    }
+}
+
+#[cfg(test)]
+mod allowed_tests {
+    use super::*;
+
+    #[test]
+    fn tkt_9_the_desk_works_open_callbacks_only() {
+        let all = vec![CallbackCommand::Attempt, CallbackCommand::Complete];
+        assert_eq!(
+            allowed_actions(CallbackStatus::Open, &[Role::CallbackAgent]),
+            all
+        );
+        assert_eq!(allowed_actions(CallbackStatus::Open, &[Role::Clerk]), all);
+        assert_eq!(
+            allowed_actions(CallbackStatus::Open, &[Role::Engineer]),
+            vec![]
+        );
+        assert_eq!(
+            allowed_actions(CallbackStatus::Open, &[Role::Supervisor]),
+            vec![]
+        );
+        for closed in [CallbackStatus::Done, CallbackStatus::Cancelled] {
+            assert_eq!(allowed_actions(closed, &[Role::Manager]), vec![]);
+        }
     }
 }

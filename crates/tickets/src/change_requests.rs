@@ -8,6 +8,7 @@
 //! the test) sits between `testing` and `delivered`, so "tested by whom" is a state rather
 //! than a flag on `testing`.
 
+use crate::access::{self, Action, ActorFacts, Relation};
 use chrono::NaiveDate;
 use kefu_core::{DomainError, FieldError};
 use utoipa::ToSchema;
@@ -47,6 +48,11 @@ impl Stage {
 }
 
 kefu_core::string_enum! {
+    /// A command on one change request, named as its endpoint
+    /// `POST /change-requests/{id}/<name>` (with `-` for `_`); `reject` is `review` with
+    /// `approve: false`.
+    #[derive(ToSchema)]
+    #[schema(as = ChangeRequestCommand)]
     pub enum CrCommand {
         ConfirmRequirements = "confirm_requirements",
         Review = "review",
@@ -135,6 +141,23 @@ pub fn check_delay(
     promised: Option<NaiveDate>,
     new_promised: NaiveDate,
 ) -> Result<(), DomainError> {
+    let promised = check_delay_open(today, promised)?;
+    if new_promised <= promised {
+        return Err(DomainError::invalid(
+            "new_promised_date",
+            "range",
+            format!("must be after the current promised date {promised}"),
+        ));
+    }
+    Ok(())
+}
+
+/// TKT-12: whether a delay may be announced today at all: a date was promised and has not
+/// come yet. Returns the promised date.
+pub fn check_delay_open(
+    today: NaiveDate,
+    promised: Option<NaiveDate>,
+) -> Result<NaiveDate, DomainError> {
     let Some(promised) = promised else {
         return Err(DomainError::Rule {
             rule: "TKT-12",
@@ -150,14 +173,78 @@ pub fn check_delay(
             ),
         });
     }
-    if new_promised <= promised {
-        return Err(DomainError::invalid(
-            "new_promised_date",
-            "range",
-            format!("must be after the current promised date {promised}"),
-        ));
+    Ok(promised)
+}
+
+impl CrCommand {
+    /// The row of the access table the command is checked against.
+    pub fn access(self) -> Action {
+        match self {
+            CrCommand::ConfirmRequirements => Action::ChangeRequestConfirmRequirements,
+            CrCommand::Review | CrCommand::Reject => Action::ChangeRequestReview,
+            CrCommand::StartDevelopment => Action::ChangeRequestStartDevelopment,
+            CrCommand::SubmitForTest => Action::ChangeRequestSubmitForTest,
+            CrCommand::PassTest => Action::ChangeRequestPassTest,
+            CrCommand::Deliver => Action::ChangeRequestDeliver,
+            CrCommand::RecordFeedback => Action::ChangeRequestRecordFeedback,
+            CrCommand::Delay => Action::ChangeRequestDelay,
+            CrCommand::Cancel => Action::ChangeRequestCancel,
+        }
     }
-    Ok(())
+}
+
+/// What the rules read of a change request to say who may run a command on it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeRequest<'a> {
+    pub stage: Stage,
+    /// The engineer who requested it: the only one who tests it.
+    pub requested_by: &'a str,
+    pub promised_date: Option<NaiveDate>,
+}
+
+/// Who may run `command` (ORG-1 roles).
+pub fn authorize(actor: &ActorFacts, command: CrCommand) -> Result<(), DomainError> {
+    access::require(command.access(), &actor.roles)
+}
+
+/// The stage `command` takes `request` to on `today` (the company's date), or why it is
+/// refused before its body is read: the TKT-12 stage table, the requesting engineer testing,
+/// a delay announced before the promised date.
+pub fn precondition(
+    request: &ChangeRequest<'_>,
+    actor: &ActorFacts,
+    command: CrCommand,
+    today: NaiveDate,
+) -> Result<Stage, DomainError> {
+    let to = cr_transition(request.stage, command)?;
+    match command {
+        CrCommand::PassTest => {
+            let facts = actor.clone().with(
+                Relation::Requester,
+                actor.user_id.as_str() == request.requested_by,
+            );
+            guards::check_tester_facts(&facts)?;
+        }
+        CrCommand::Delay => {
+            check_delay_open(today, request.promised_date)?;
+        }
+        _ => {}
+    }
+    Ok(to)
+}
+
+/// The commands `actor` may run on `request` on `today`, in [`CrCommand::ALL`] order. A listed
+/// one may still be refused for its body (a review without a promised date, a confirmation
+/// without the customer's stamped application on file or given).
+pub fn allowed_actions(
+    request: &ChangeRequest<'_>,
+    actor: &ActorFacts,
+    today: NaiveDate,
+) -> Vec<CrCommand> {
+    CrCommand::ALL
+        .into_iter()
+        .filter(|c| authorize(actor, *c).is_ok() && precondition(request, actor, *c, today).is_ok())
+        .collect()
 }
 
 /// TKT-12: whether a request needs its delay announced: not yet delivered and its promised
@@ -291,5 +378,54 @@ mod tests {
             t
         ));
         assert!(!delay_notice_due(Stage::Requested, None, t));
+    }
+}
+
+#[cfg(test)]
+mod allowed_tests {
+    use super::*;
+    use CrCommand::*;
+    use kefu_core::Role;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn request(stage: Stage, promised: Option<&str>) -> ChangeRequest<'static> {
+        ChangeRequest {
+            stage,
+            requested_by: "eng",
+            promised_date: promised.map(d),
+        }
+    }
+
+    #[test]
+    fn tkt_12_each_stage_offers_its_next_step_to_whom_it_belongs() {
+        let today = d("2026-03-10");
+        let eng = ActorFacts::new("eng", vec![Role::Engineer]);
+        let other = ActorFacts::new("eng2", vec![Role::Engineer]);
+        let boss = ActorFacts::new("boss", vec![Role::Manager]);
+        let of = |r: &ChangeRequest<'_>, a: &ActorFacts| allowed_actions(r, a, today);
+        let requested = request(Stage::Requested, None);
+        assert_eq!(of(&requested, &eng), vec![ConfirmRequirements]);
+        assert_eq!(of(&requested, &boss), vec![ConfirmRequirements, Cancel]);
+        let confirmed = request(Stage::RequirementsConfirmed, None);
+        assert_eq!(of(&confirmed, &boss), vec![Review, Reject, Cancel]);
+        assert_eq!(of(&confirmed, &eng), vec![]);
+        // A delay only before the promised date.
+        let reviewed = request(Stage::Reviewed, Some("2026-03-20"));
+        assert_eq!(of(&reviewed, &boss), vec![StartDevelopment, Delay, Cancel]);
+        assert_eq!(of(&reviewed, &eng), vec![Delay]);
+        let due_today = request(Stage::Reviewed, Some("2026-03-10"));
+        assert_eq!(of(&due_today, &eng), vec![]);
+        // Only the requesting engineer tests.
+        let testing = request(Stage::Testing, Some("2026-03-20"));
+        assert_eq!(of(&testing, &eng), vec![PassTest, Delay]);
+        assert_eq!(of(&testing, &other), vec![Delay]);
+        let delivered = request(Stage::Delivered, Some("2026-03-20"));
+        assert_eq!(of(&delivered, &eng), vec![RecordFeedback]);
+        for done in [Stage::FeedbackRecorded, Stage::Rejected, Stage::Cancelled] {
+            assert_eq!(of(&request(done, Some("2026-03-20")), &boss), vec![]);
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! needs its own signature. The form is handed in to the clerk by the end of the working day
 //! `feedback_form_working_days` after the visit finished; later it is late (fine HR-F7/F8).
 
+use crate::access::{self, Action, ActorFacts, Relation};
 use chrono::{NaiveDate, NaiveDateTime};
 use kefu_core::{CalendarError, DomainError, WorkCalendar};
 use utoipa::ToSchema;
@@ -27,6 +28,82 @@ kefu_core::string_enum! {
         PartiallyResolved = "partially_resolved",
         Unresolved = "unresolved",
     }
+}
+
+kefu_core::string_enum! {
+    /// A command on one feedback form: `update` is `PATCH /feedback-forms/{id}`, `amend` is
+    /// `POST /feedback-forms/{id}/amendments`, the others `POST /feedback-forms/{id}/<name>`.
+    #[derive(ToSchema)]
+    pub enum FormCommand {
+        Update = "update",
+        Sign = "sign",
+        Amend = "amend",
+        Receive = "receive",
+    }
+}
+
+impl FormCommand {
+    /// The row of the access table the command is checked against.
+    pub fn access(self) -> Action {
+        match self {
+            FormCommand::Update => Action::FormUpdate,
+            FormCommand::Sign => Action::FormSign,
+            FormCommand::Amend => Action::FormAmend,
+            FormCommand::Receive => Action::FormReceive,
+        }
+    }
+}
+
+/// What the rules read of a form to say who may run a command on it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Form<'a> {
+    pub status: FormStatus,
+    /// The engineer of the visit: the only one who writes, signs and amends the form.
+    pub engineer_id: &'a str,
+    pub current_version_no: i64,
+    pub signed_version_no: Option<i64>,
+    /// Whether the visit has finished: the due day counts from its end.
+    pub visit_finished: bool,
+}
+
+impl Form<'_> {
+    /// The version being written is the one the customer signed.
+    pub fn current_signed(&self) -> bool {
+        self.signed_version_no == Some(self.current_version_no)
+    }
+}
+
+/// Who may run `command` on `form` (ORG-1 roles; TKT-7: only the visit's engineer writes,
+/// signs and amends; the office takes it in).
+pub fn authorize(
+    form: &Form<'_>,
+    actor: &ActorFacts,
+    command: FormCommand,
+) -> Result<(), DomainError> {
+    let facts = actor.clone().with(
+        Relation::Assignee,
+        actor.user_id.as_str() == form.engineer_id,
+    );
+    access::require_on_record(command.access(), &facts)
+}
+
+/// Whether the form's state lets `command` run (TKT-7).
+pub fn precondition(form: &Form<'_>, command: FormCommand) -> Result<(), DomainError> {
+    match command {
+        FormCommand::Update => check_editable(form.current_signed()),
+        FormCommand::Sign => guards::check_signable(form.current_signed()),
+        FormCommand::Amend => check_amendable(form.current_version_no, form.signed_version_no),
+        FormCommand::Receive => guards::check_receivable(form.status, form.visit_finished),
+    }
+}
+
+/// The commands `actor` may run on `form` now, in [`FormCommand::ALL`] order. A listed one
+/// may still be refused for its body (a signature that is not an image of this visit).
+pub fn allowed_actions(form: &Form<'_>, actor: &ActorFacts) -> Vec<FormCommand> {
+    FormCommand::ALL
+        .into_iter()
+        .filter(|c| authorize(form, actor, *c).is_ok() && precondition(form, *c).is_ok())
+        .collect()
 }
 
 /// TKT-7: only an unsigned version may change; a signed one is kept as the customer signed it.
@@ -167,5 +244,48 @@ mod tests {
         assert!(!signer_authorised(Some((Some("s2"), true)), Some("s1")));
         assert!(!signer_authorised(Some((Some("s1"), false)), Some("s1")));
         assert!(!signer_authorised(None, Some("s1")));
+    }
+}
+
+#[cfg(test)]
+mod allowed_tests {
+    use super::*;
+    use FormCommand::*;
+    use kefu_core::Role;
+
+    fn form(
+        status: FormStatus,
+        current: i64,
+        signed: Option<i64>,
+        finished: bool,
+    ) -> Form<'static> {
+        Form {
+            status,
+            engineer_id: "eng",
+            current_version_no: current,
+            signed_version_no: signed,
+            visit_finished: finished,
+        }
+    }
+
+    #[test]
+    fn tkt_7_the_engineer_writes_signs_and_amends_the_office_receives() {
+        let eng = ActorFacts::new("eng", vec![Role::Engineer]);
+        let other = ActorFacts::new("eng2", vec![Role::Engineer]);
+        let clerk = ActorFacts::new("desk", vec![Role::Clerk]);
+        let draft = form(FormStatus::Draft, 1, None, true);
+        let signed = form(FormStatus::Signed, 1, Some(1), true);
+        let on_site = form(FormStatus::Signed, 1, Some(1), false);
+        let amending = form(FormStatus::Received, 2, Some(1), true);
+        let received = form(FormStatus::Received, 1, Some(1), true);
+        assert_eq!(allowed_actions(&draft, &eng), vec![Update, Sign]);
+        assert_eq!(allowed_actions(&draft, &other), vec![]);
+        assert_eq!(allowed_actions(&draft, &clerk), vec![]);
+        assert_eq!(allowed_actions(&signed, &eng), vec![Amend]);
+        assert_eq!(allowed_actions(&signed, &clerk), vec![Receive]);
+        assert_eq!(allowed_actions(&on_site, &clerk), vec![]);
+        assert_eq!(allowed_actions(&amending, &eng), vec![Update, Sign]);
+        assert_eq!(allowed_actions(&received, &eng), vec![Amend]);
+        assert_eq!(allowed_actions(&received, &clerk), vec![]);
     }
 }

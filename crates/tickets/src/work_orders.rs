@@ -3,6 +3,7 @@
 //! specialist writes the customer-facing wording into the knowledge base (KB-1), and only then
 //! may the work order close and the ticket resolve.
 
+use crate::access::{self, Action, ActorFacts, Relation};
 use kefu_core::DomainError;
 use utoipa::ToSchema;
 
@@ -48,6 +49,8 @@ impl WorkOrderStatus {
 }
 
 kefu_core::string_enum! {
+    /// A command on one work order, named as its endpoint `POST /work-orders/{id}/<name>`.
+    #[derive(ToSchema)]
     pub enum WorkOrderCommand {
         Start = "start",
         Solve = "solve",
@@ -84,6 +87,61 @@ pub fn work_order_transition(
             from.as_str()
         ),
     })
+}
+
+impl WorkOrderCommand {
+    /// The row of the access table the command is checked against; a start that names who
+    /// works the order is checked against [`Action::WorkOrderStartNamingAssignee`] instead.
+    pub fn access(self) -> Action {
+        match self {
+            WorkOrderCommand::Start => Action::WorkOrderStart,
+            WorkOrderCommand::Solve => Action::WorkOrderSolve,
+            WorkOrderCommand::Close => Action::WorkOrderClose,
+            WorkOrderCommand::Cancel => Action::WorkOrderCancel,
+        }
+    }
+}
+
+/// What the rules read of a work order to say who may run a command on it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkOrder<'a> {
+    pub status: WorkOrderStatus,
+    pub assignee_id: Option<&'a str>,
+    pub raised_by: &'a str,
+}
+
+impl WorkOrder<'_> {
+    /// The actor's facts with their relation to this work order.
+    pub fn facts_of(&self, actor: &ActorFacts) -> ActorFacts {
+        let me = actor.user_id.as_str();
+        actor
+            .clone()
+            .with(Relation::Assignee, self.assignee_id == Some(me))
+            .with(Relation::Raiser, self.raised_by == me)
+    }
+}
+
+/// Who may run `action` on `order` (ORG-1 roles; TKT-11: its assignee or a lead works it,
+/// the raiser, a clerk or a lead closes it).
+pub fn authorize(
+    order: &WorkOrder<'_>,
+    actor: &ActorFacts,
+    action: Action,
+) -> Result<(), DomainError> {
+    access::require_on_record(action, &order.facts_of(actor))
+}
+
+/// The commands `actor` may run on `order` now, in [`WorkOrderCommand::ALL`] order: both
+/// [`authorize`] and the TKT-11 table of [`work_order_transition`] pass, closing with its
+/// knowledge-base article (a close without `kb_article_id` is still refused, 422).
+pub fn allowed_actions(order: &WorkOrder<'_>, actor: &ActorFacts) -> Vec<WorkOrderCommand> {
+    WorkOrderCommand::ALL
+        .into_iter()
+        .filter(|c| {
+            authorize(order, actor, c.access()).is_ok()
+                && work_order_transition(order.status, *c, true).is_ok()
+        })
+        .collect()
 }
 
 fn kb_missing() -> DomainError {
@@ -211,6 +269,42 @@ mod tests {
                     state = next;
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod allowed_tests {
+    use super::*;
+    use WorkOrderCommand::*;
+    use kefu_core::Role;
+
+    fn order(status: WorkOrderStatus) -> WorkOrder<'static> {
+        WorkOrder {
+            status,
+            assignee_id: Some("tech"),
+            raised_by: "eng",
+        }
+    }
+
+    #[test]
+    fn tkt_11_who_works_and_who_closes() {
+        let tech = ActorFacts::new("tech", vec![Role::Engineer]);
+        let raiser = ActorFacts::new("eng", vec![Role::Engineer]);
+        let other = ActorFacts::new("eng2", vec![Role::Engineer]);
+        let lead = ActorFacts::new("sup", vec![Role::Supervisor]);
+        let clerk = ActorFacts::new("desk", vec![Role::Clerk]);
+        let open = order(WorkOrderStatus::Open);
+        assert_eq!(allowed_actions(&open, &tech), vec![Start, Solve]);
+        assert_eq!(allowed_actions(&open, &raiser), vec![Cancel]);
+        assert_eq!(allowed_actions(&open, &other), vec![]);
+        assert_eq!(allowed_actions(&open, &lead), vec![Start, Solve, Cancel]);
+        let solved = order(WorkOrderStatus::Solved);
+        assert_eq!(allowed_actions(&solved, &raiser), vec![Close]);
+        assert_eq!(allowed_actions(&solved, &clerk), vec![Close]);
+        assert_eq!(allowed_actions(&solved, &tech), vec![]);
+        for done in [WorkOrderStatus::Closed, WorkOrderStatus::Cancelled] {
+            assert_eq!(allowed_actions(&order(done), &lead), vec![]);
         }
     }
 }

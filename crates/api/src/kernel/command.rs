@@ -109,9 +109,24 @@ pub fn written(outcome: kefu_store::VersionedWrite) -> Result<(), ApiError> {
     }
 }
 
-/// The public representation of a record as its audit snapshot.
+/// The public representation of a record as its audit snapshot, without what the reader
+/// may do with it (`allowed_actions`, issue 17): that belongs to the caller, not the record,
+/// and would make the audit trail and its webhook events differ by who happened to read it.
 pub fn snapshot<T: serde::Serialize>(value: &T) -> Option<serde_json::Value> {
-    serde_json::to_value(value).ok()
+    let mut value = serde_json::to_value(value).ok()?;
+    without_allowed_actions(&mut value);
+    Some(value)
+}
+
+fn without_allowed_actions(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.remove("allowed_actions");
+            map.values_mut().for_each(without_allowed_actions);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(without_allowed_actions),
+        _ => {}
+    }
 }
 
 /// A record's representation that carries the version its `ETag` names.

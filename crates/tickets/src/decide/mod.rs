@@ -3,13 +3,15 @@
 //! changes, the log entries and the notices — or the refusal naming its rule. The API service
 //! loads, asks, then saves what it is told; it decides nothing itself.
 
+pub mod allowed;
 pub mod open;
 #[cfg(test)]
 mod tests;
 
-use crate::access::{self, Action, ActorFacts, Relation};
+use crate::access::{Action, ActorFacts, Relation};
 use crate::lifecycle::{self, Command, Status};
-use crate::work_orders::{WorkOrderStatus, check_ticket_resolvable};
+use crate::work_orders::WorkOrderStatus;
+pub use allowed::{TicketAction, allowed_actions};
 use chrono::{DateTime, Utc};
 use kefu_core::{CustomerId, DomainError, TeamId, TicketId, UserId};
 
@@ -58,24 +60,29 @@ pub enum TicketCommand {
 }
 
 impl TicketCommand {
-    /// The row of the access table the command is checked against.
-    pub fn action(&self) -> Action {
+    /// Which of the ticket's commands this is.
+    pub fn kind(&self) -> TicketAction {
         match self {
-            TicketCommand::Assign { .. } => Action::TicketAssign,
-            TicketCommand::Resolve { .. } => Action::TicketResolve,
-            TicketCommand::ConfirmAppointment { .. } => Action::TicketConfirmAppointment,
-            TicketCommand::MissedAppointment { .. } => Action::TicketMissedAppointment,
+            TicketCommand::Assign { .. } => TicketAction::Assign,
+            TicketCommand::Resolve { .. } => TicketAction::Resolve,
+            TicketCommand::ConfirmAppointment { .. } => TicketAction::ConfirmAppointment,
+            TicketCommand::MissedAppointment { .. } => TicketAction::MissedAppointment,
             TicketCommand::Lifecycle { command, .. } => match command {
-                Command::Assign => Action::TicketAssign,
-                Command::Start => Action::TicketStart,
-                Command::Wait => Action::TicketWait,
-                Command::Resume => Action::TicketResume,
-                Command::Resolve => Action::TicketResolve,
-                Command::Close => Action::TicketClose,
-                Command::Cancel => Action::TicketCancel,
-                Command::Reopen => Action::TicketReopen,
+                Command::Assign => TicketAction::Assign,
+                Command::Start => TicketAction::Start,
+                Command::Wait => TicketAction::Wait,
+                Command::Resume => TicketAction::Resume,
+                Command::Resolve => TicketAction::Resolve,
+                Command::Close => TicketAction::Close,
+                Command::Cancel => TicketAction::Cancel,
+                Command::Reopen => TicketAction::Reopen,
             },
         }
+    }
+
+    /// The row of the access table the command is checked against.
+    pub fn action(&self) -> Action {
+        self.kind().access()
     }
 }
 
@@ -188,7 +195,7 @@ impl TicketOutcome {
 }
 
 /// The actor's facts with their relation to this ticket, which the record itself tells.
-fn facts_on(ticket: &Ticket, actor: &ActorFacts) -> ActorFacts {
+pub(crate) fn facts_on(ticket: &Ticket, actor: &ActorFacts) -> ActorFacts {
     let assignee = ticket.assignee_id.as_ref() == Some(&actor.user_id);
     actor.clone().with(Relation::Assignee, assignee)
 }
@@ -200,7 +207,7 @@ pub fn authorize(
     actor: &ActorFacts,
     command: &TicketCommand,
 ) -> Result<(), DomainError> {
-    access::require_on_record(command.action(), &facts_on(ticket, actor))
+    allowed::authorize(ticket, actor, command.kind())
 }
 
 /// TKT-2: whether the service must compute [`TicketFacts::shifted_due`] for this command: the
@@ -237,6 +244,8 @@ pub fn decide_for_rule(
     facts: &TicketFacts,
     now: DateTime<Utc>,
 ) -> Result<TicketOutcome, DomainError> {
+    // The state check `allowed_actions` reports; the arms below then compute the move.
+    allowed::precondition(ticket, command.kind(), &facts.work_orders)?;
     let from = ticket.status;
     let mut changes = TicketChanges::default();
     let mut log = Vec::new();
@@ -351,9 +360,6 @@ pub fn decide_for_rule(
             from
         }
     };
-    if to == Status::Resolved && from != Status::Resolved {
-        check_ticket_resolvable(&facts.work_orders)?;
-    }
     if from == Status::WaitingCustomer && to != Status::WaitingCustomer {
         settle_waiting(ticket, facts, &mut changes)?;
     }

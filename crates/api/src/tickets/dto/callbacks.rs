@@ -56,6 +56,12 @@ pub struct CallbackOut {
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
+    /// The commands the caller may run on this callback now, as the commands themselves decide: the
+    /// caller's role (the desk: admins, managers, clerks and callback agents) and its state (TKT-9:
+    /// open callbacks only). `complete` is still refused for its answers (422, TKT-9) or after a
+    /// concurrent change (412).
+    #[schema(max_items = 2)]
+    pub allowed_actions: Vec<kefu_tickets::callbacks::CallbackCommand>,
 }
 
 /// A callback entered by hand, or after a repaired device is shipped back (due

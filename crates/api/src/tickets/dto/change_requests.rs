@@ -35,6 +35,13 @@ pub struct ChangeRequestOut {
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
+    /// The commands the caller may run on this change request now, as the commands themselves
+    /// decide: the caller's role, whether they requested it (only the requester passes the test)
+    /// and its stage and promised date (TKT-12: a delay only before the promised date). Still
+    /// refused for its body (422: a review without `promised_date`, a confirmation with no stamped
+    /// application on file or given) or after a concurrent change (412).
+    #[schema(max_items = 10)]
+    pub allowed_actions: Vec<kefu_tickets::change_requests::CrCommand>,
 }
 
 /// One entry of a request's stage log.
@@ -198,5 +205,10 @@ pub const EXPORT: Exportable = Exportable {
         col("created_at", "创建时间"),
         col("updated_at", "更新时间"),
         col("version", "版本"),
+        // What the exporting caller may do with the record (issue 17), as in the list.
+        Column {
+            field: "allowed_actions",
+            zh: "可执行操作",
+        },
     ],
 };

@@ -182,6 +182,13 @@ pub struct FeedbackFormOut {
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
+    /// The commands the caller may run on this form now, as the commands themselves decide: the
+    /// caller's role and whether they are the visit's engineer (only they write, sign and amend)
+    /// and its state (TKT-7: a signed version is amended, not edited; the office receives a signed
+    /// form once the visit finished). Still refused for its body (422: a signature that is not an
+    /// image of this visit) or after a concurrent change (412).
+    #[schema(max_items = 4)]
+    pub allowed_actions: Vec<kefu_tickets::forms::FormCommand>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -61,6 +61,13 @@ pub struct TicketOut {
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
+    /// The commands the caller may run on this ticket now, as the commands themselves decide: the
+    /// caller's role and relation to it (the assignee works their own ticket, leads any), its state
+    /// (TKT-3; the appointment commands need an assigned ticket with a planned window, TKT-4) and,
+    /// for `resolve`, no unfinished work order (TKT-11). Still refused for its body (422: a missing
+    /// reason, an unknown engineer) or after a concurrent change (412).
+    #[schema(max_items = 10)]
+    pub allowed_actions: Vec<kefu_tickets::decide::TicketAction>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -409,6 +416,11 @@ pub const EXPORT: Exportable = Exportable {
         Column {
             field: "deleted",
             zh: "已删除",
+        },
+        // What the exporting caller may do with the record (issue 17), as in the list.
+        Column {
+            field: "allowed_actions",
+            zh: "可执行操作",
         },
     ],
 };

@@ -54,6 +54,12 @@ pub struct VisitOut {
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
+    /// The commands the caller may run on this visit now, as the commands themselves decide: the
+    /// caller's role and whether they are its engineer (only they report from the field) and its
+    /// state (TKT-5, TKT-8: one escalation; no departure once the ticket is resolved). Still
+    /// refused for its body (422: a report time out of bounds) or after a concurrent change (412).
+    #[schema(max_items = 6)]
+    pub allowed_actions: Vec<kefu_tickets::visits::VisitCommand>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -31,6 +31,13 @@ pub struct WorkOrderOut {
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
+    /// The commands the caller may run on this work order now, as the commands themselves decide:
+    /// the caller's role and relation to it (its assignee or a lead starts and solves it; its
+    /// raiser or a lead cancels it; they or a clerk close it) and its state (TKT-11). Still refused
+    /// for its body (`close` without `kb_article_id`, 422 TKT-11; `start` naming an assignee is for
+    /// leads only) or after a concurrent change (412).
+    #[schema(max_items = 4)]
+    pub allowed_actions: Vec<kefu_tickets::work_orders::WorkOrderCommand>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -134,5 +141,10 @@ pub const EXPORT: Exportable = Exportable {
         col("created_at", "创建时间"),
         col("updated_at", "更新时间"),
         col("version", "版本"),
+        // What the exporting caller may do with the record (issue 17), as in the list.
+        Column {
+            field: "allowed_actions",
+            zh: "可执行操作",
+        },
     ],
 };

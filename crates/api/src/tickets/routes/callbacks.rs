@@ -115,7 +115,7 @@ async fn list_callbacks(
         .db(move |conn| {
             let scope = svc::callback_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(conn, &rows, today)?))
+            Ok((mode, svc::render_all(conn, &rows, today, &actor)?))
         })
         .await?;
     let page = paginate(
@@ -150,7 +150,7 @@ async fn get_callback(
         .db(move |conn| {
             let scope = svc::callback_scope(conn, &actor)?;
             let (row, _) = svc::get_row(conn, &scope, &id)?;
-            svc::render(conn, &row, today)
+            Ok(svc::for_actor(svc::render(conn, &row, today)?, &actor))
         })
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))

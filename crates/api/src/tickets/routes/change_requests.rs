@@ -65,10 +65,11 @@ async fn create_change_request(
 ) -> Result<HttpResponse, ApiError> {
     access::require(Action::ChangeRequestCreate, &caller.actor.roles)?;
     let ctx = Ctx::of(&caller, state.clock.now());
+    let tz = state.config.timezone;
     let actor = caller.actor.clone();
     let id = id.into_inner();
     let out = state
-        .tx(move |conn| svc::create(conn, &ctx, &actor, &id, input))
+        .tx(move |conn| svc::create(conn, &ctx, &actor, tz, &id, input))
         .await?;
     Ok(created(
         format!("/api/v1/change-requests/{}", out.request.id),
@@ -134,7 +135,7 @@ async fn change_requests_page(
             }
             let scope = ticket_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(&rows)))
+            Ok((mode, svc::render_all(&rows, &actor, today)))
         })
         .await?;
     Ok(paginate(
@@ -164,11 +165,12 @@ async fn get_change_request(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let actor = caller.actor.clone();
+    let today = state.today();
     let out = state
         .db(move |conn| {
             let scope = ticket_scope(conn, &actor)?;
             let row = svc::get_row(conn, &scope, &id)?;
-            svc::detail(conn, &row)
+            svc::detail(conn, &row, &actor, today)
         })
         .await?;
     Ok(versioned(StatusCode::OK, out.request.version, &out))

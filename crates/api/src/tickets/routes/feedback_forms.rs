@@ -114,7 +114,7 @@ async fn list_feedback_forms(
         .db(move |conn| {
             let scope = ticket_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &filter, now, &mode, fetch)?;
-            Ok((mode, svc::render_all(conn, &rows, now)?))
+            Ok((mode, svc::render_all(conn, &rows, now, &actor)?))
         })
         .await?;
     let page = paginate(

@@ -96,7 +96,7 @@ async fn tickets_page(
         .db(move |conn| {
             let scope = svc::ticket_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(&rows, now)))
+            Ok((mode, svc::render_all(conn, &rows, now, &actor)?))
         })
         .await?;
     Ok(paginate(
@@ -143,7 +143,7 @@ async fn at_risk_tickets(
         .db(move |conn| {
             let scope = svc::ticket_scope(conn, &actor)?;
             let rows = store::breached_or_at_risk(conn, &scope, horizon, after.as_deref(), fetch)?;
-            Ok(svc::render_all(&rows, now))
+            svc::render_all(conn, &rows, now, &actor)
         })
         .await?;
     Ok(HttpResponse::Ok().json(paginate(items, limit, |t| t.id.clone(), |t| t)))
@@ -222,7 +222,8 @@ async fn get_ticket(
     let out = state
         .db(move |conn| {
             let scope = svc::ticket_scope(conn, &actor)?;
-            Ok(svc::render(&svc::get_row(conn, &scope, &id)?, now))
+            let row = svc::get_row(conn, &scope, &id)?;
+            svc::render_for(conn, &row, now, &actor)
         })
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))

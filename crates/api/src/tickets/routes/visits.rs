@@ -114,7 +114,7 @@ async fn list_visits(
         .db(move |conn| {
             let scope = ticket_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(&rows)))
+            Ok((mode, svc::render_all(conn, &rows, &actor)?))
         })
         .await?;
     let page = paginate(
@@ -147,7 +147,8 @@ async fn get_visit(
     let out = state
         .db(move |conn| {
             let scope = ticket_scope(conn, &actor)?;
-            Ok(svc::render(&svc::get_row(conn, &scope, &id)?.0))
+            let (visit, ticket) = svc::get_row(conn, &scope, &id)?;
+            Ok(svc::render_for(&visit, ticket.status, &actor))
         })
         .await?;
     Ok(versioned(StatusCode::OK, out.version, &out))

@@ -127,7 +127,7 @@ async fn work_orders_page(
         .db(move |conn| {
             let scope = ticket_scope(conn, &actor)?;
             let rows = store::list(conn, &scope, &actor.user_id, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(&rows)))
+            Ok((mode, svc::render_all(&rows, &actor)))
         })
         .await?;
     Ok(paginate(

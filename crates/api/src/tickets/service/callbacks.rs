@@ -22,7 +22,7 @@ use kefu_store::callbacks::{self as store, CallbackChanges, CallbackRow};
 use kefu_store::tickets::{self, TicketRow};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::access::{self, Action};
+use kefu_tickets::callbacks::CallbackCommand;
 use kefu_tickets::callbacks::{self as rules, Answers, CallbackSource, CallbackStatus, guards};
 use kefu_tickets::deadlines::ServiceDeadlines;
 
@@ -71,15 +71,26 @@ pub fn render(
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
+        allowed_actions: Vec::new(),
     })
+}
+
+/// `out` as `actor` reads it: with the commands they may run on the callback now, decided by
+/// the commands' own predicate (issue 17).
+pub fn for_actor(mut out: CallbackOut, actor: &Actor) -> CallbackOut {
+    out.allowed_actions = rules::allowed_actions(out.status, &actor.roles);
+    out
 }
 
 pub fn render_all(
     conn: &mut DbConnection,
     rows: &[CallbackRow],
     today: NaiveDate,
+    actor: &Actor,
 ) -> Result<Vec<CallbackOut>, ApiError> {
-    rows.iter().map(|r| render(conn, r, today)).collect()
+    rows.iter()
+        .map(|r| Ok(for_actor(render(conn, r, today)?, actor)))
+        .collect()
 }
 
 /// A live callback visible in `scope`, with its ticket; anything else is 404.
@@ -332,25 +343,26 @@ pub fn create(
             fallback_assignee: None,
         },
     )
+    .map(|out| for_actor(out, actor))
 }
 
 /// Loads a callback for a command of the desk at `expected_version`; it must be open.
 fn load_open(
     conn: &mut DbConnection,
     actor: &Actor,
-    action: Action,
+    command: CallbackCommand,
     id: &str,
     expected_version: i64,
 ) -> Result<(CallbackRow, TicketRow), ApiError> {
     let scope = callback_scope(conn, actor)?;
     let (row, ticket) = get_row(conn, &scope, id)?;
-    access::require(action, &actor.roles)?;
+    rules::authorize(&actor.roles, command)?;
     if row.version != expected_version {
         return Err(ApiError::PreconditionFailed {
             current: row.version,
         });
     }
-    guards::check_open(row.status)?;
+    rules::precondition(row.status)?;
     Ok((row, ticket))
 }
 
@@ -364,7 +376,7 @@ pub fn attempt(
     expected_version: i64,
     input: CallbackAttempt,
 ) -> Result<CallbackOut, ApiError> {
-    let (row, _) = load_open(conn, actor, Action::CallbackAttempt, id, expected_version)?;
+    let (row, _) = load_open(conn, actor, CallbackCommand::Attempt, id, expected_version)?;
     let today = today_of(tz, ctx.now);
     let changes = CallbackChanges {
         attempts: Some(row.attempts + 1),
@@ -390,7 +402,7 @@ pub fn attempt(
         snapshot(&before),
         snapshot(&out),
     )?;
-    Ok(out)
+    Ok(for_actor(out, actor))
 }
 
 /// TKT-9: the answers of a reached call. Satisfied: a resolved ticket is closed. Not
@@ -405,7 +417,7 @@ pub fn complete(
     expected_version: i64,
     input: CompleteCallback,
 ) -> Result<CallbackOut, ApiError> {
-    let (row, ticket) = load_open(conn, actor, Action::CallbackComplete, id, expected_version)?;
+    let (row, ticket) = load_open(conn, actor, CallbackCommand::Complete, id, expected_version)?;
     let answers = Answers {
         form_signed: input.form_signed,
         timeliness: input.timeliness,
@@ -470,5 +482,5 @@ pub fn complete(
         snapshot(&before),
         snapshot(&out),
     )?;
-    Ok(out)
+    Ok(for_actor(out, actor))
 }

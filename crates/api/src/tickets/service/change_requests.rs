@@ -25,9 +25,11 @@ use kefu_store::tickets::TicketRow;
 use kefu_store::visibility::Visible;
 use kefu_store::visits::ServiceRecordRow;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::access::{Action, ActorFacts, Relation};
+use kefu_tickets::access::{Action, ActorFacts};
 use kefu_tickets::change_requests::guards;
-use kefu_tickets::change_requests::{CrCommand, Stage, check_delay, check_review, cr_transition};
+use kefu_tickets::change_requests::{
+    self as rules, ChangeRequest, CrCommand, Stage, check_delay, check_review,
+};
 use kefu_tickets::deadlines::ServiceDeadlines;
 
 pub fn render(row: &ChangeRequestRow) -> ChangeRequestOut {
@@ -54,17 +56,41 @@ pub fn render(row: &ChangeRequestRow) -> ChangeRequestOut {
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
+        allowed_actions: Vec::new(),
     }
 }
 
-pub fn render_all(rows: &[ChangeRequestRow]) -> Vec<ChangeRequestOut> {
-    rows.iter().map(render).collect()
+/// The change request as the rules read it.
+fn request_of(row: &ChangeRequestRow) -> ChangeRequest<'_> {
+    ChangeRequest {
+        stage: row.stage,
+        requested_by: &row.requested_by,
+        promised_date: row.promised_date,
+    }
 }
 
-/// The request with its stage log and delay notices.
+/// The request as `actor` reads it on `today` (the company's date): with the commands they
+/// may run on it now, decided by the commands' own predicate (issue 17).
+pub fn render_for(row: &ChangeRequestRow, actor: &Actor, today: NaiveDate) -> ChangeRequestOut {
+    let mut out = render(row);
+    out.allowed_actions = rules::allowed_actions(&request_of(row), &ActorFacts::of(actor), today);
+    out
+}
+
+pub fn render_all(
+    rows: &[ChangeRequestRow],
+    actor: &Actor,
+    today: NaiveDate,
+) -> Vec<ChangeRequestOut> {
+    rows.iter().map(|r| render_for(r, actor, today)).collect()
+}
+
+/// The request as `actor` reads it on `today`, with its stage log and delay notices.
 pub fn detail(
     conn: &mut DbConnection,
     row: &ChangeRequestRow,
+    actor: &Actor,
+    today: NaiveDate,
 ) -> Result<ChangeRequestDetail, ApiError> {
     let events = store::events_of(conn, &row.id)?
         .into_iter()
@@ -89,7 +115,7 @@ pub fn detail(
         })
         .collect();
     Ok(ChangeRequestDetail {
-        request: render(row),
+        request: render_for(row, actor, today),
         events,
         delay_notices,
     })
@@ -208,6 +234,7 @@ pub fn create(
     conn: &mut DbConnection,
     ctx: &Ctx,
     actor: &Actor,
+    tz: Tz,
     ticket_id: &str,
     input: CreateChangeRequest,
 ) -> Result<ChangeRequestDetail, ApiError> {
@@ -228,7 +255,7 @@ pub fn create(
             reason: format!("客户盖章申请 {}", input.customer_stamp_ref.trim()),
         },
     )?;
-    detail(conn, &row)
+    detail(conn, &row, actor, ctx.now.with_timezone(&tz).date_naive())
 }
 
 /// TKT-6 → TKT-12: the change request a bug service record raises, in the record's
@@ -283,19 +310,25 @@ pub enum CrAction {
 }
 
 impl CrAction {
+    /// Which of the request's commands this is: a review with `approve: false` rejects.
+    pub fn command(&self) -> CrCommand {
+        match self {
+            CrAction::ConfirmRequirements(_) => CrCommand::ConfirmRequirements,
+            CrAction::Review(r) if r.approve == Some(false) => CrCommand::Reject,
+            CrAction::Review(_) => CrCommand::Review,
+            CrAction::StartDevelopment(_) => CrCommand::StartDevelopment,
+            CrAction::SubmitForTest(_) => CrCommand::SubmitForTest,
+            CrAction::PassTest(_) => CrCommand::PassTest,
+            CrAction::Deliver(_) => CrCommand::Deliver,
+            CrAction::RecordFeedback(_) => CrCommand::RecordFeedback,
+            CrAction::Delay(_) => CrCommand::Delay,
+            CrAction::Cancel(_) => CrCommand::Cancel,
+        }
+    }
+
     /// The row of the access table the action is checked against.
     pub fn action(&self) -> Action {
-        match self {
-            CrAction::ConfirmRequirements(_) => Action::ChangeRequestConfirmRequirements,
-            CrAction::Review(_) => Action::ChangeRequestReview,
-            CrAction::StartDevelopment(_) => Action::ChangeRequestStartDevelopment,
-            CrAction::SubmitForTest(_) => Action::ChangeRequestSubmitForTest,
-            CrAction::PassTest(_) => Action::ChangeRequestPassTest,
-            CrAction::Deliver(_) => Action::ChangeRequestDeliver,
-            CrAction::RecordFeedback(_) => Action::ChangeRequestRecordFeedback,
-            CrAction::Delay(_) => Action::ChangeRequestDelay,
-            CrAction::Cancel(_) => Action::ChangeRequestCancel,
-        }
+        self.command().access()
     }
 }
 
@@ -320,19 +353,10 @@ pub fn act(
     let now = to_db_time(ctx.now);
     let me = Some(actor.user_id.clone());
     let mut changes = ChangeRequestChanges::default();
-    let command = match &action {
-        CrAction::ConfirmRequirements(_) => CrCommand::ConfirmRequirements,
-        CrAction::Review(r) if r.approve == Some(false) => CrCommand::Reject,
-        CrAction::Review(_) => CrCommand::Review,
-        CrAction::StartDevelopment(_) => CrCommand::StartDevelopment,
-        CrAction::SubmitForTest(_) => CrCommand::SubmitForTest,
-        CrAction::PassTest(_) => CrCommand::PassTest,
-        CrAction::Deliver(_) => CrCommand::Deliver,
-        CrAction::RecordFeedback(_) => CrCommand::RecordFeedback,
-        CrAction::Delay(_) => CrCommand::Delay,
-        CrAction::Cancel(_) => CrCommand::Cancel,
-    };
-    let to = cr_transition(from, command)?;
+    let command = action.command();
+    // The checks `allowed_actions` reports: the TKT-12 stage table, the requesting engineer
+    // testing, a delay announced before the promised date.
+    let to = rules::precondition(&request_of(&row), &ActorFacts::of(actor), command, today)?;
     let mut delay = None;
     let reason = match action {
         CrAction::ConfirmRequirements(c) => {
@@ -360,9 +384,6 @@ pub fn act(
             trimmed(r)
         }
         CrAction::PassTest(r) => {
-            let facts =
-                ActorFacts::of(actor).with(Relation::Requester, row.requested_by == actor.user_id);
-            guards::check_tester_facts(&facts)?;
             changes.tested_by = Some(me.clone());
             changes.tested_at = Some(Some(now));
             trimmed(r)
@@ -411,7 +432,7 @@ pub fn act(
     }
     log(conn, ctx, id, command.as_str(), Some(from), to, reason)?;
     let after = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let out = detail(conn, &after)?;
+    let out = detail(conn, &after, actor, today)?;
     ctx.audit(
         conn,
         &format!("change_request.{}", command.as_str()),

@@ -60,15 +60,15 @@ pub fn agenda(
         team_id,
         callbacks_due_today: CallbackSection {
             count: due_today.count,
-            items: callbacks::render_all(conn, &due_today.rows, today)?,
+            items: callbacks::render_all(conn, &due_today.rows, today, actor)?,
         },
         callbacks_overdue: CallbackSection {
             count: overdue.count,
-            items: callbacks::render_all(conn, &overdue.rows, today)?,
+            items: callbacks::render_all(conn, &overdue.rows, today, actor)?,
         },
         forms_to_receive: FormSection {
             count: forms.count,
-            items: feedback_forms::render_all(conn, &forms.rows, now)?,
+            items: feedback_forms::render_all(conn, &forms.rows, now, actor)?,
         },
         follow_ups_waiting: FollowUpSection {
             count: follow_ups.count,

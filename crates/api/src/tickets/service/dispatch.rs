@@ -6,8 +6,10 @@ use crate::tickets::dto::visits::{
     Agenda, AgendaContact, AgendaCustomer, AgendaEquipment, AgendaItem, AgendaSite, BoardEngineer,
     DispatchBoard,
 };
-use crate::tickets::service::tickets::{render as render_ticket, ticket_scope, utc_of};
-use crate::tickets::service::visits::render as render_visit;
+use crate::tickets::service::tickets::{
+    render_all as render_tickets, render_for as render_ticket, ticket_scope, utc_of,
+};
+use crate::tickets::service::visits::{render_all as render_visits, render_for as render_visit};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use kefu_core::Actor;
@@ -62,22 +64,30 @@ pub fn board(
             planned_tickets: Vec::new(),
         }
     };
-    for v in visits.iter().filter(|v| wanted(&v.engineer_id)) {
+    let shown: Vec<VisitRow> = visits
+        .into_iter()
+        .filter(|v| wanted(&v.engineer_id))
+        .collect();
+    for v in render_visits(conn, &shown, actor)? {
         by_engineer
             .entry(v.engineer_id.clone())
             .or_insert_with(|| entry(&v.engineer_id))
             .visits
-            .push(render_visit(v));
+            .push(v);
     }
-    for t in &planned {
-        let Some(engineer) = t.assignee_id.as_deref().filter(|e| wanted(e)) else {
+    let planned: Vec<TicketRow> = planned
+        .into_iter()
+        .filter(|t| t.assignee_id.as_deref().is_some_and(wanted))
+        .collect();
+    for t in render_tickets(conn, &planned, now, actor)? {
+        let Some(engineer) = t.assignee_id.clone() else {
             continue;
         };
         by_engineer
-            .entry(engineer.to_owned())
-            .or_insert_with(|| entry(engineer))
+            .entry(engineer.clone())
+            .or_insert_with(|| entry(&engineer))
             .planned_tickets
-            .push(render_ticket(t, now));
+            .push(t);
     }
     let mut engineers = Vec::with_capacity(by_engineer.len());
     for (id, mut e) in by_engineer {
@@ -115,13 +125,13 @@ pub fn agenda(
     let mut items = Vec::new();
     for v in &visits {
         if let Some(t) = by_id.get(&v.ticket_id).cloned() {
-            items.push(item(conn, Some(v), &t, now)?);
+            items.push(item(conn, actor, Some(v), &t, now)?);
         }
     }
     for t in planned {
         if !visits.iter().any(|v| v.ticket_id == t.id) {
             by_id.insert(t.id.clone(), t.clone());
-            items.push(item(conn, None, &t, now)?);
+            items.push(item(conn, actor, None, &t, now)?);
         }
     }
     Ok(Agenda { date: day, items })
@@ -129,6 +139,7 @@ pub fn agenda(
 
 fn item(
     conn: &mut DbConnection,
+    actor: &Actor,
     visit: Option<&VisitRow>,
     ticket: &TicketRow,
     now: DateTime<Utc>,
@@ -151,8 +162,8 @@ fn item(
         None => None,
     };
     Ok(AgendaItem {
-        visit: visit.map(render_visit),
-        ticket: render_ticket(ticket, now),
+        visit: visit.map(|v| render_visit(v, ticket.status, actor)),
+        ticket: render_ticket(conn, ticket, now, actor)?,
         customer: customer.map(|c| AgendaCustomer {
             id: c.id,
             name: c.name,

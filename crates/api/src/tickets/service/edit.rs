@@ -7,7 +7,7 @@ use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::tickets::dto::tickets::{TicketOut, UpdateTicket};
 use crate::tickets::service::tickets::{
-    Parts, get_row, local, part_facts, render, ticket_scope, utc_of,
+    Parts, get_row, local, part_facts, render, render_for, ticket_scope, utc_of,
 };
 use chrono_tz::Tz;
 use kefu_core::{Actor, CustomerId, SiteId};
@@ -61,7 +61,7 @@ pub fn update(
     }
     if log.is_empty() {
         // Nothing to change: the ticket as it is, without a new version.
-        return Ok(render(&row, ctx.now));
+        return render_for(conn, &row, ctx.now, actor);
     }
     written(tickets::update(
         conn,
@@ -96,7 +96,7 @@ pub fn update(
         snapshot(&render(&row, ctx.now)),
         snapshot(&out),
     )?;
-    Ok(out)
+    render_for(conn, &stored, ctx.now, actor)
 }
 
 /// TKT-1 on the parts the correction names: they belong to the ticket's customer. When the

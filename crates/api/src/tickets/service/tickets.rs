@@ -12,11 +12,15 @@ use kefu_core::{Actor, CustomerId, FieldError, SiteId};
 use kefu_store::tickets::{self, TicketRow, TransitionRow};
 use kefu_store::visibility::Visible;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
+use kefu_tickets::access::ActorFacts;
 use kefu_tickets::clock;
 use kefu_tickets::decide::open::{self, EquipmentAt, OpenFacts};
+use kefu_tickets::decide::{self, Ticket};
 use kefu_tickets::kinds::Priority;
 use kefu_tickets::lifecycle::Status;
 use kefu_tickets::sla::SlaPolicy;
+use kefu_tickets::work_orders::WorkOrderStatus;
+use std::collections::HashMap;
 
 pub fn field(name: &str, code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::Invalid(vec![FieldError::new(name, code, message)])
@@ -69,11 +73,80 @@ pub fn render(row: &TicketRow, now: DateTime<Utc>) -> TicketOut {
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
+        allowed_actions: Vec::new(),
     }
 }
 
-pub fn render_all(rows: &[TicketRow], now: DateTime<Utc>) -> Vec<TicketOut> {
-    rows.iter().map(|r| render(r, now)).collect()
+/// The ticket as the rules read it.
+pub fn ticket_of(row: &TicketRow) -> Ticket {
+    let t = |v: Option<NaiveDateTime>| v.map(from_db_time);
+    Ticket {
+        id: row.id.clone().into(),
+        status: row.status,
+        customer_id: row.customer_id.clone().into(),
+        assignee_id: row.assignee_id.clone().map(Into::into),
+        team_id: row.team_id.clone().map(Into::into),
+        planned_start: t(row.planned_start),
+        planned_end: t(row.planned_end),
+        responded_at: t(row.responded_at),
+        waiting_since: t(row.waiting_since),
+        response_due_at: from_db_time(row.response_due_at),
+        resolution_due_at: from_db_time(row.resolution_due_at),
+    }
+}
+
+/// The ticket as `actor` reads it: with the commands they may run on it now, decided by the
+/// commands' own predicate (issue 17). Only a ticket in progress may resolve, so only its work
+/// orders are looked up (TKT-11).
+pub fn render_for(
+    conn: &mut DbConnection,
+    row: &TicketRow,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<TicketOut, ApiError> {
+    let work_orders = if row.status == Status::InProgress {
+        kefu_store::work_orders::statuses_of_ticket(conn, &row.id)?
+    } else {
+        Vec::new()
+    };
+    Ok(with_actions(row, now, actor, &work_orders))
+}
+
+fn with_actions(
+    row: &TicketRow,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    work_orders: &[WorkOrderStatus],
+) -> TicketOut {
+    let mut out = render(row, now);
+    out.allowed_actions =
+        decide::allowed_actions(&ticket_of(row), &ActorFacts::of(actor), work_orders);
+    out
+}
+
+/// A page of tickets as `actor` reads them; the work orders of those in progress in one query.
+pub fn render_all(
+    conn: &mut DbConnection,
+    rows: &[TicketRow],
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<Vec<TicketOut>, ApiError> {
+    let in_progress: Vec<String> = rows
+        .iter()
+        .filter(|r| r.status == Status::InProgress)
+        .map(|r| r.id.clone())
+        .collect();
+    let mut work_orders: HashMap<String, Vec<WorkOrderStatus>> = HashMap::new();
+    for (ticket, status) in kefu_store::work_orders::statuses_of_tickets(conn, &in_progress)? {
+        work_orders.entry(ticket).or_default().push(status);
+    }
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let of = work_orders.get(&r.id).map_or(&[][..], Vec::as_slice);
+            with_actions(r, now, actor, of)
+        })
+        .collect())
 }
 
 /// A live ticket visible in `scope`; anything else is 404 (ORG-5: never leak existence).
@@ -152,7 +225,7 @@ pub fn create(
         && let Some(existing) = tickets::find(conn, id)?
     {
         return if tickets::visible_to(&existing, &scope) {
-            Ok((render(&existing, ctx.now), false))
+            Ok((render_for(conn, &existing, ctx.now, actor)?, false))
         } else {
             Err(ApiError::duplicate("tickets_pkey"))
         };
@@ -241,7 +314,7 @@ pub fn create(
         None,
         snapshot(&out),
     )?;
-    Ok((out, true))
+    Ok((render_for(conn, &stored, ctx.now, actor)?, true))
 }
 
 pub fn transitions(

@@ -9,7 +9,9 @@ use crate::kernel::command::{Ctx, snapshot, written};
 use crate::kernel::error::ApiError;
 use crate::kernel::notify;
 use crate::tickets::dto::tickets::TicketOut;
-use crate::tickets::service::tickets::{get_row, local, render, ticket_scope, utc_of};
+use crate::tickets::service::tickets::{
+    get_row, local, render, render_for, ticket_of, ticket_scope, utc_of,
+};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use kefu_core::Actor;
@@ -47,7 +49,8 @@ pub fn run(
     }
     let facts = load_facts(conn, tz, &row, &ticket, &command, ctx.now)?;
     let outcome = decide::decide(&ticket, &actor_facts, &command, &facts, ctx.now)?;
-    save(conn, ctx, tz, row, outcome)
+    let (_, after) = save(conn, ctx, tz, row, outcome)?;
+    render_for(conn, &after, ctx.now, actor)
 }
 
 /// Runs `command` on the live ticket `id` because a rule of another record says so (TKT-9: a
@@ -68,25 +71,7 @@ pub fn run_for_rule(
     let facts = load_facts(conn, tz, &row, &ticket, &command, ctx.now)?;
     let outcome =
         decide::decide_for_rule(&ticket, &ActorFacts::of(actor), &command, &facts, ctx.now)?;
-    save(conn, ctx, tz, row, outcome)
-}
-
-/// The ticket as the rules read it.
-fn ticket_of(row: &TicketRow) -> Ticket {
-    let t = |v: Option<chrono::NaiveDateTime>| v.map(from_db_time);
-    Ticket {
-        id: row.id.clone().into(),
-        status: row.status,
-        customer_id: row.customer_id.clone().into(),
-        assignee_id: row.assignee_id.clone().map(Into::into),
-        team_id: row.team_id.clone().map(Into::into),
-        planned_start: t(row.planned_start),
-        planned_end: t(row.planned_end),
-        responded_at: t(row.responded_at),
-        waiting_since: t(row.waiting_since),
-        response_due_at: from_db_time(row.response_due_at),
-        resolution_due_at: from_db_time(row.resolution_due_at),
-    }
+    Ok(save(conn, ctx, tz, row, outcome)?.0)
 }
 
 /// The facts the decision of `command` asks for; the others stay unknown (their safe default).
@@ -159,14 +144,15 @@ fn changes_of(c: decide::TicketChanges) -> TicketChanges {
 }
 
 /// Writes the decision: the changes at the loaded version (412 if someone came first), the
-/// log entries in order, the audit entry with the outbox event, then the notices.
+/// log entries in order, the audit entry with the outbox event, then the notices. Returns the
+/// ticket as stored.
 fn save(
     conn: &mut DbConnection,
     ctx: &Ctx,
     tz: Tz,
     row: TicketRow,
     outcome: TicketOutcome,
-) -> Result<TicketOut, ApiError> {
+) -> Result<(TicketOut, TicketRow), ApiError> {
     let id = row.id.as_str();
     let before = render(&row, ctx.now);
     let action = outcome.audit_action();
@@ -209,7 +195,7 @@ fn save(
             }
         }
     }
-    Ok(out)
+    Ok((out, after))
 }
 
 /// A ticket reassigned away from an engineer (who did not take it) or away from a team leaves

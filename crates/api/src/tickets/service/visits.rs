@@ -15,11 +15,13 @@ use kefu_store::tickets::{self, TicketRow, TransitionRow};
 use kefu_store::visibility::Visible;
 use kefu_store::visits::{self, ServiceRecordRow, VisitChanges, VisitRow};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
-use kefu_tickets::access::{self, Action, ActorFacts, Relation};
+use kefu_tickets::access::{Action, ActorFacts};
+use kefu_tickets::lifecycle::Status;
 use kefu_tickets::service::{ServiceDetails, ServiceFields};
 use kefu_tickets::visits::{
-    VisitCommand, VisitStatus, guards, unresolved_not_escalated, visit_transition,
+    self as rules, Visit, VisitCommand, VisitStatus, guards, unresolved_not_escalated,
 };
+use std::collections::HashMap;
 
 /// How far ahead of the server's clock a client-reported instant may be (clock skew).
 const MAX_SKEW: Duration = Duration::minutes(5);
@@ -75,11 +77,48 @@ pub fn render(row: &VisitRow) -> VisitOut {
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
+        allowed_actions: Vec::new(),
     }
 }
 
-pub fn render_all(rows: &[VisitRow]) -> Vec<VisitOut> {
-    rows.iter().map(render).collect()
+/// The visit as the rules read it, with the state of its ticket.
+fn visit_of(row: &VisitRow, ticket: Status) -> Visit<'_> {
+    Visit {
+        status: row.status,
+        engineer_id: &row.engineer_id,
+        escalated: row.escalated_at.is_some(),
+        ticket,
+    }
+}
+
+/// The visit as `actor` reads it: with the commands they may run on it now, decided by the
+/// commands' own predicate (issue 17). `ticket` is the state of the visit's ticket.
+pub fn render_for(row: &VisitRow, ticket: Status, actor: &Actor) -> VisitOut {
+    let mut out = render(row);
+    out.allowed_actions = rules::allowed_actions(&visit_of(row, ticket), &ActorFacts::of(actor));
+    out
+}
+
+/// A page of visits as `actor` reads them; their tickets' states in one query.
+pub fn render_all(
+    conn: &mut DbConnection,
+    rows: &[VisitRow],
+    actor: &Actor,
+) -> Result<Vec<VisitOut>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.ticket_id.clone()).collect();
+    let states: HashMap<String, Status> = tickets::find_many(conn, &ids)?
+        .into_iter()
+        .map(|t| (t.id, t.status))
+        .collect();
+    rows.iter()
+        .map(|r| {
+            let ticket = states
+                .get(&r.ticket_id)
+                .copied()
+                .ok_or(ApiError::NotFound)?;
+            Ok(render_for(r, ticket, actor))
+        })
+        .collect()
 }
 
 /// A live visit visible in `scope` (its ticket visible, or the caller makes it), with its
@@ -168,7 +207,7 @@ pub fn request(
     };
     visits::insert(conn, &row)?;
     let stored = visits::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&stored);
+    let out = render_for(&stored, ticket.status, actor);
     ctx.audit(
         conn,
         "visit.request",
@@ -248,19 +287,25 @@ pub enum VisitAction {
 }
 
 impl VisitAction {
-    /// The row of the access table the action is checked against.
-    pub fn action(&self) -> Action {
+    /// Which of the visit's commands this is.
+    pub fn command(&self) -> VisitCommand {
         match self {
-            VisitAction::Decide { approve: true, .. } => Action::VisitApprove,
-            VisitAction::Decide { approve: false, .. } => Action::VisitReject,
+            VisitAction::Decide { approve: true, .. } => VisitCommand::Approve,
+            VisitAction::Decide { approve: false, .. } => VisitCommand::Reject,
+            // A field report other than the departure is the arrival.
             VisitAction::Report {
                 command: VisitCommand::Depart,
                 ..
-            } => Action::VisitDepart,
-            VisitAction::Report { .. } => Action::VisitArrive,
-            VisitAction::Finish { .. } => Action::VisitFinish,
-            VisitAction::Escalate { .. } => Action::VisitEscalate,
+            } => VisitCommand::Depart,
+            VisitAction::Report { .. } => VisitCommand::Arrive,
+            VisitAction::Finish { .. } => VisitCommand::Finish,
+            VisitAction::Escalate { .. } => VisitCommand::Escalate,
         }
+    }
+
+    /// The row of the access table the action is checked against.
+    pub fn action(&self) -> Action {
+        self.command().access()
     }
 }
 
@@ -284,8 +329,12 @@ pub fn act(
 ) -> Result<VisitOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (visit, ticket) = get_row(conn, &scope, id)?;
-    let facts = ActorFacts::of(actor).with(Relation::Assignee, visit.engineer_id == actor.user_id);
-    access::require_on_record(action.action(), &facts)?;
+    let command = action.command();
+    rules::authorize(
+        &visit_of(&visit, ticket.status),
+        &ActorFacts::of(actor),
+        command,
+    )?;
     if visit.version != expected_version {
         return Err(ApiError::PreconditionFailed {
             current: visit.version,
@@ -294,24 +343,10 @@ pub fn act(
     let from = visit.status;
     let now = to_db_time(ctx.now);
     let mut changes = VisitChanges::default();
-    let (command, name) = match &action {
-        VisitAction::Decide { approve: true, .. } => (VisitCommand::Approve, "visit.approve"),
-        VisitAction::Decide { approve: false, .. } => (VisitCommand::Reject, "visit.reject"),
-        VisitAction::Report { command, .. } => (
-            *command,
-            if *command == VisitCommand::Depart {
-                "visit.depart"
-            } else {
-                "visit.arrive"
-            },
-        ),
-        VisitAction::Finish { .. } => (VisitCommand::Finish, "visit.finish"),
-        VisitAction::Escalate { .. } => (VisitCommand::Escalate, "visit.escalate"),
-    };
-    let to = visit_transition(from, command)?;
-    if matches!(command, VisitCommand::Depart) {
-        guards::check_workable(ticket.status, "visits")?;
-    }
+    let name = format!("visit.{}", command.as_str());
+    // The state check `allowed_actions` reports: the TKT-5 table, a ticket still worked on
+    // for a departure, one escalation (TKT-8).
+    let to = rules::precondition(&visit_of(&visit, ticket.status), command)?;
     match action {
         VisitAction::Decide { note, .. } => {
             changes.decided_by = Some(Some(actor.user_id.clone()));
@@ -343,7 +378,6 @@ pub fn act(
             changes.outcome_note = Some(note);
         }
         VisitAction::Escalate { reason } => {
-            guards::check_escalate(visit.escalated_at.is_some())?;
             changes.escalated_at = Some(Some(now));
             changes.escalated_by = Some(Some(actor.user_id.clone()));
             changes.escalation_reason = Some(Some(reason.clone()));
@@ -368,8 +402,14 @@ pub fn act(
         ctx.now,
     )?)?;
     let after = visits::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&after);
-    ctx.audit(conn, name, ("visit", id), snapshot(&before), snapshot(&out))?;
+    let out = render_for(&after, ticket.status, actor);
+    ctx.audit(
+        conn,
+        &name,
+        ("visit", id),
+        snapshot(&before),
+        snapshot(&out),
+    )?;
     match command {
         VisitCommand::Approve | VisitCommand::Reject => {
             let (kind, verdict) = if command == VisitCommand::Approve {

@@ -16,7 +16,9 @@ use kefu_store::work_orders::{self, WorkOrderChanges, WorkOrderRow};
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action, ActorFacts, Relation};
 use kefu_tickets::work_orders::guards::WorkOrderNotice;
-use kefu_tickets::work_orders::{WorkOrderCommand, WorkOrderStatus, guards, work_order_transition};
+use kefu_tickets::work_orders::{
+    self as rules, WorkOrder, WorkOrderCommand, WorkOrderStatus, guards, work_order_transition,
+};
 
 pub fn render(row: &WorkOrderRow) -> WorkOrderOut {
     let t = |v: Option<chrono::NaiveDateTime>| v.map(from_db_time);
@@ -42,11 +44,29 @@ pub fn render(row: &WorkOrderRow) -> WorkOrderOut {
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
+        allowed_actions: Vec::new(),
     }
 }
 
-pub fn render_all(rows: &[WorkOrderRow]) -> Vec<WorkOrderOut> {
-    rows.iter().map(render).collect()
+/// The work order as the rules read it.
+fn order_of(row: &WorkOrderRow) -> WorkOrder<'_> {
+    WorkOrder {
+        status: row.status,
+        assignee_id: row.assignee_id.as_deref(),
+        raised_by: &row.raised_by,
+    }
+}
+
+/// The work order as `actor` reads it: with the commands they may run on it now, decided by
+/// the commands' own predicate (issue 17).
+pub fn render_for(row: &WorkOrderRow, actor: &Actor) -> WorkOrderOut {
+    let mut out = render(row);
+    out.allowed_actions = rules::allowed_actions(&order_of(row), &ActorFacts::of(actor));
+    out
+}
+
+pub fn render_all(rows: &[WorkOrderRow], actor: &Actor) -> Vec<WorkOrderOut> {
+    rows.iter().map(|r| render_for(r, actor)).collect()
 }
 
 /// A live work order whose ticket is visible in `scope` or that is assigned to `actor`;
@@ -72,7 +92,7 @@ pub fn get_row(
 
 pub fn get(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<WorkOrderOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
-    Ok(render(&get_row(conn, &scope, actor, id)?.0))
+    Ok(render_for(&get_row(conn, &scope, actor, id)?.0, actor))
 }
 
 /// The assignee must be an enabled user who may work work orders (staff).
@@ -145,7 +165,7 @@ pub fn create(
     };
     work_orders::insert(conn, &row)?;
     let stored = work_orders::find(conn, &row.id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&stored);
+    let out = render_for(&stored, actor);
     ctx.audit(
         conn,
         "work_order.create",
@@ -288,13 +308,7 @@ pub fn act(
 ) -> Result<WorkOrderOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (row, ticket) = get_row(conn, &scope, actor, id)?;
-    let facts = ActorFacts::of(actor)
-        .with(
-            Relation::Assignee,
-            row.assignee_id.as_deref() == Some(actor.user_id.as_str()),
-        )
-        .with(Relation::Raiser, row.raised_by == actor.user_id);
-    access::require_on_record(action.action(), &facts)?;
+    rules::authorize(&order_of(&row), &ActorFacts::of(actor), action.action())?;
     if row.version != expected_version {
         return Err(ApiError::PreconditionFailed {
             current: row.version,
@@ -344,7 +358,7 @@ pub fn act(
         ctx.now,
     )?)?;
     let after = work_orders::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let out = render(&after);
+    let out = render_for(&after, actor);
     ctx.audit(
         conn,
         &format!("work_order.{}", command.as_str()),

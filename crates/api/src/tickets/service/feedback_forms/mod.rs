@@ -26,7 +26,8 @@ use kefu_store::visits::VisitRow;
 use kefu_store::{DbConnection, from_db_time, new_id, to_db_time};
 use kefu_tickets::access::{self, Action, ActorFacts, Relation};
 use kefu_tickets::deadlines::ServiceDeadlines;
-use kefu_tickets::forms::{self, FormStatus, guards};
+use kefu_tickets::forms::{self, Form, FormCommand, FormStatus, guards};
+use std::collections::HashSet;
 
 pub fn render_version(row: &FormVersionRow) -> Result<FeedbackFormVersionOut, ApiError> {
     let parts_used: Vec<PartUsed> = serde_json::from_str(&row.parts_used)
@@ -98,15 +99,52 @@ pub fn render(
         created_at: from_db_time(row.created_at),
         updated_at: from_db_time(row.updated_at),
         version: row.version,
+        allowed_actions: Vec::new(),
     })
 }
 
+/// The form as the rules read it, with whether its visit has finished.
+fn form_of(form: &FormRow, visit_finished: bool) -> Form<'_> {
+    Form {
+        status: form.status,
+        engineer_id: &form.engineer_id,
+        current_version_no: form.current_version_no,
+        signed_version_no: form.signed_version_no,
+        visit_finished,
+    }
+}
+
+/// The form as `actor` reads it: with the commands they may run on it now, decided by the
+/// commands' own predicate (issue 17).
+pub fn render_for(
+    conn: &mut DbConnection,
+    row: &FormRow,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    visit_finished: bool,
+) -> Result<FeedbackFormOut, ApiError> {
+    let mut out = render(conn, row, now)?;
+    out.allowed_actions =
+        forms::allowed_actions(&form_of(row, visit_finished), &ActorFacts::of(actor));
+    Ok(out)
+}
+
+/// A page of forms as `actor` reads them; whether their visits finished in one query.
 pub fn render_all(
     conn: &mut DbConnection,
     rows: &[FormRow],
     now: DateTime<Utc>,
+    actor: &Actor,
 ) -> Result<Vec<FeedbackFormOut>, ApiError> {
-    rows.iter().map(|r| render(conn, r, now)).collect()
+    let ids: Vec<String> = rows.iter().map(|r| r.visit_id.clone()).collect();
+    let finished: HashSet<String> = kefu_store::visits::find_many(conn, &ids)?
+        .into_iter()
+        .filter(|v| v.finished_at.is_some())
+        .map(|v| v.id)
+        .collect();
+    rows.iter()
+        .map(|r| render_for(conn, r, now, actor, finished.contains(&r.visit_id)))
+        .collect()
 }
 
 /// A live form whose visit is visible in `scope`, with that visit; anything else is 404.
@@ -129,8 +167,8 @@ pub fn get(
     now: DateTime<Utc>,
 ) -> Result<FeedbackFormOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
-    let (form, _) = get_row(conn, &scope, id)?;
-    render(conn, &form, now)
+    let (form, visit) = get_row(conn, &scope, id)?;
+    render_for(conn, &form, now, actor, visit.finished_at.is_some())
 }
 
 /// Every version of a visible form, oldest first.
@@ -194,6 +232,23 @@ fn require_engineer(actor: &Actor, form_engineer: &str, action: Action) -> Resul
     Ok(access::require_on_record(action, &facts)?)
 }
 
+/// Who may run `command` on the form: the check `allowed_actions` reports.
+fn authorize(
+    actor: &Actor,
+    form: &FormRow,
+    visit: &VisitRow,
+    command: FormCommand,
+) -> Result<(), ApiError> {
+    let rules = form_of(form, visit.finished_at.is_some());
+    Ok(forms::authorize(&rules, &ActorFacts::of(actor), command)?)
+}
+
+/// Whether the form's state lets `command` run (TKT-7): the check `allowed_actions` reports.
+fn precondition(form: &FormRow, visit: &VisitRow, command: FormCommand) -> Result<(), ApiError> {
+    let rules = form_of(form, visit.finished_at.is_some());
+    Ok(forms::precondition(&rules, command)?)
+}
+
 fn check_version(form: &FormRow, expected: i64) -> Result<(), ApiError> {
     if form.version == expected {
         Ok(())
@@ -204,13 +259,17 @@ fn check_version(form: &FormRow, expected: i64) -> Result<(), ApiError> {
     }
 }
 
-/// Writes the form's changes, reads it back and records the audit entry `action`.
+/// Writes the form's changes, reads it back and records the audit entry `action`; returns the
+/// form as `actor` reads it.
+#[allow(clippy::too_many_arguments)]
 fn commit(
     conn: &mut DbConnection,
     ctx: &Ctx,
+    actor: &Actor,
     action: &str,
     before: &FeedbackFormOut,
     form: &FormRow,
+    visit: &VisitRow,
     changes: &FormChanges,
 ) -> Result<(FeedbackFormOut, FormRow), ApiError> {
     written(store::update(
@@ -221,7 +280,7 @@ fn commit(
         ctx.now,
     )?)?;
     let after = store::find(conn, &form.id)?.ok_or(ApiError::NotFound)?;
-    let out = render(conn, &after, ctx.now)?;
+    let out = render_for(conn, &after, ctx.now, actor, visit.finished_at.is_some())?;
     ctx.audit(
         conn,
         action,
@@ -294,7 +353,7 @@ pub fn create(
         },
     )?;
     let stored = store::find(conn, &form.id)?.ok_or(ApiError::NotFound)?;
-    let out = render(conn, &stored, ctx.now)?;
+    let out = render_for(conn, &stored, ctx.now, actor, visit.finished_at.is_some())?;
     ctx.audit(
         conn,
         "feedback_form.create",
@@ -317,10 +376,10 @@ pub fn update(
 ) -> Result<FeedbackFormOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (form, visit) = get_row(conn, &scope, id)?;
-    require_engineer(actor, &form.engineer_id, Action::FormUpdate)?;
+    authorize(actor, &form, &visit, FormCommand::Update)?;
     check_version(&form, expected_version)?;
+    precondition(&form, &visit, FormCommand::Update)?;
     let draft = version_of(conn, &form.id, form.current_version_no)?;
-    forms::check_editable(draft.signed_at.is_some())?;
     let before = render(conn, &form, ctx.now)?;
     let changes = store::VersionChanges {
         work_done: input.work_done,
@@ -343,9 +402,11 @@ pub fn update(
     Ok(commit(
         conn,
         ctx,
+        actor,
         "feedback_form.update",
         &before,
         &form,
+        &visit,
         &form_changes,
     )?
     .0)
@@ -364,9 +425,9 @@ pub fn amend(
 ) -> Result<FeedbackFormOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (form, visit) = get_row(conn, &scope, id)?;
-    require_engineer(actor, &form.engineer_id, Action::FormAmend)?;
+    authorize(actor, &form, &visit, FormCommand::Amend)?;
     check_version(&form, expected_version)?;
-    forms::check_amendable(form.current_version_no, form.signed_version_no)?;
+    precondition(&form, &visit, FormCommand::Amend)?;
     let signed = version_of(conn, &form.id, form.current_version_no)?;
     let before = render(conn, &form, ctx.now)?;
     let now = to_db_time(ctx.now);
@@ -402,7 +463,17 @@ pub fn amend(
         ..FormChanges::default()
     };
     due_changes(conn, tz, &form, &visit, &mut changes)?;
-    Ok(commit(conn, ctx, "feedback_form.amend", &before, &form, &changes)?.0)
+    Ok(commit(
+        conn,
+        ctx,
+        actor,
+        "feedback_form.amend",
+        &before,
+        &form,
+        &visit,
+        &changes,
+    )?
+    .0)
 }
 
 /// The bounds of a client-reported instant (signing, hand-in): not ahead of the server's

@@ -6,7 +6,8 @@ use crate::kernel::command::Ctx;
 use crate::kernel::error::ApiError;
 use crate::tickets::dto::feedback_forms::{FeedbackFormOut, PartUsed, ReceiveFeedbackForm};
 use crate::tickets::service::feedback_forms::{
-    check_version, client_time, commit, due_changes, get_row, render, require_engineer, version_of,
+    authorize, check_version, client_time, commit, due_changes, get_row, precondition, render,
+    version_of,
 };
 use crate::tickets::service::tickets::{field, get_row as get_ticket, ticket_scope};
 use chrono::{DateTime, Utc};
@@ -17,8 +18,7 @@ use kefu_store::DbConnection;
 use kefu_store::feedback_forms::{self as store, FormChanges, FormRow, VersionChanges};
 use kefu_store::visibility::Visible;
 use kefu_store::{attachments, contacts, from_db_time};
-use kefu_tickets::access::Action;
-use kefu_tickets::forms::{self, FormStatus, guards};
+use kefu_tickets::forms::{self, FormCommand, FormStatus, guards};
 
 /// What the customer signed with and who signed.
 #[derive(Debug, Clone)]
@@ -130,10 +130,10 @@ pub fn sign(
 ) -> Result<FeedbackFormOut, ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (form, visit) = get_row(conn, &scope, id)?;
-    require_engineer(actor, &form.engineer_id, Action::FormSign)?;
+    authorize(actor, &form, &visit, FormCommand::Sign)?;
     check_version(&form, expected_version)?;
+    precondition(&form, &visit, FormCommand::Sign)?;
     let draft = version_of(conn, &form.id, form.current_version_no)?;
-    guards::check_signable(draft.signed_at.is_some())?;
     let ticket = get_ticket(conn, &Visible::everything(), &form.ticket_id)?;
     let (attachment_id, seal) = signature(
         conn,
@@ -188,9 +188,11 @@ pub fn sign(
     Ok(commit(
         conn,
         ctx,
+        actor,
         "feedback_form.sign",
         &before,
         &form,
+        &visit,
         &form_changes,
     )?
     .0)
@@ -210,8 +212,9 @@ pub fn receive(
 ) -> Result<(FeedbackFormOut, FormRow), ApiError> {
     let scope = ticket_scope(conn, actor)?;
     let (form, visit) = get_row(conn, &scope, id)?;
+    authorize(actor, &form, &visit, FormCommand::Receive)?;
     check_version(&form, expected_version)?;
-    guards::check_receivable(form.status, visit.finished_at.is_some())?;
+    precondition(&form, &visit, FormCommand::Receive)?;
     let received_at = client_time("received_at", input.received_at, form.created_at, ctx.now)?;
     let before = render(conn, &form, ctx.now)?;
     let mut changes = FormChanges {
@@ -222,7 +225,16 @@ pub fn receive(
         ..FormChanges::default()
     };
     due_changes(conn, tz, &form, &visit, &mut changes)?;
-    let (out, after) = commit(conn, ctx, "feedback_form.receive", &before, &form, &changes)?;
+    let (out, after) = commit(
+        conn,
+        ctx,
+        actor,
+        "feedback_form.receive",
+        &before,
+        &form,
+        &visit,
+        &changes,
+    )?;
     // TKT-9: the clerk calls the customer back once the form is in, so the task is created
     // in the same transaction as the receipt and due from the day it was handed in.
     let ticket = kefu_store::tickets::find(conn, &after.ticket_id)?.ok_or(ApiError::NotFound)?;
