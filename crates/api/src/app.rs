@@ -17,7 +17,8 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ResourceDef, Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpResponse, web};
+use actix_web::{App, HttpRequest, HttpResponse, ResponseError, web};
+use futures_util::future::LocalBoxFuture;
 use std::time::Duration;
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
@@ -156,10 +157,20 @@ pub fn build(
         .0
         .default_service(web::to(unmatched))
         // Innermost, so that routing sees the list's path while the logs keep the export's.
-        .wrap_fn(move |mut req, srv| {
-            exports.route(&mut req);
-            srv.call(req)
-        })
+        .wrap_fn(
+            move |mut req, srv| -> LocalBoxFuture<'static, Result<_, actix_web::Error>> {
+                if exports.wrong_method(&req) {
+                    let refusal = ApiError::MethodNotAllowed {
+                        allowed: vec!["GET".to_owned()],
+                    };
+                    let res = req.into_response(refusal.error_response());
+                    return Box::pin(async move { Ok(res) });
+                }
+                exports.route(&mut req);
+                let answer = srv.call(req);
+                Box::pin(async move { answer.await.map(ServiceResponse::map_into_boxed_body) })
+            },
+        )
         .wrap(from_fn(reject_nul))
         .wrap(cors(&origins))
         .wrap(from_fn(observe))

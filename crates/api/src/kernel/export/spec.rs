@@ -48,6 +48,13 @@ impl ExportPaths {
         )
     }
 
+    /// An export path asked with another method than `GET`: routing alone would answer it
+    /// as the path of a record (`/tickets/export` as `/tickets/{id}`) and advertise that
+    /// record's methods.
+    pub fn wrong_method(&self, req: &ServiceRequest) -> bool {
+        req.method() != Method::GET && self.0.iter().any(|def| def.is_match(req.path()))
+    }
+
     /// Points a `GET` of an export path at its list's handler, marked with [`ExportAsked`];
     /// the list's `Listed` extractor then reads the export's parameters. Anything else passes
     /// untouched (a list path itself, or another method, which routing answers as usual).
