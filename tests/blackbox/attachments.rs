@@ -356,7 +356,8 @@ fn an_exe_named_photo_jpg_is_refused_whatever_it_declares() {
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["owner_id", "file"]);
+    // Errors come in field order.
+    assert_eq!(fields, ["file", "owner_id"]);
     // The kind refuses a file that came before it.
     let mut pdf_as_photo = Upload::new(CUSTOMER_A, "photo", ("x.pdf", "application/pdf", pdf));
     pdf_as_photo.file_first = true;

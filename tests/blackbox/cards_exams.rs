@@ -324,7 +324,7 @@ fn hr_t2_a_recorded_result_is_corrected_while_its_session_is_open_and_final_afte
         "\"1\"",
         json!({"presence": "sat", "scores": {"knowledge": 85, "operation": 90}}),
     )
-    .problem(400, "bad-request");
+    .problem(422, "validation");
     assert_eq!(p["errors"][0]["field"], "reason");
     assert_eq!(p["errors"][0]["code"], "required");
     correct(app, &w.rep, &wrong, "\"1\"", fixed.clone()).problem(403, "forbidden");

@@ -222,7 +222,16 @@ fn hr_t1_early_confirmation_by_special_approval() {
         .json(&body)
         .send()
     };
-    let early = approve(&w.manager, &p, json!({"step": "manager"}));
+    let early = app
+        .post(&format!(
+            "/api/v1/probations/{}/approve",
+            p["id"].as_str().unwrap()
+        ))
+        .bearer(&w.manager)
+        .header("Accept-Language", "en")
+        .if_match(&format!("\"{}\"", p["version"]))
+        .json(&json!({"step": "manager"}))
+        .send();
     let refusal = early.problem(422, "rule-violation");
     assert_eq!(refusal["rule"], "HR-T1");
     assert!(

@@ -291,8 +291,20 @@ fn con_7_documents_late_callback_recheck_over_1000_points_and_acceptance() {
         json!({"documents": ["project_file"]}),
     )
     .rule_conflict("CON-7");
-    // CON-7: no callback before all three documents are in.
-    let p = cmd(&w, &clerk, &job, "confirm-callback", json!({})).problem(422, "rule-violation");
+    // CON-7: no callback before all three documents are in; the English detail names the
+    // missing one (a zh-CN one names the rule only).
+    let p = w
+        .app
+        .post(&format!(
+            "/api/v1/commissioning-jobs/{}/confirm-callback",
+            id(&job)
+        ))
+        .bearer(&clerk)
+        .header("Accept-Language", "en")
+        .if_match(&format!("\"{}\"", job["version"]))
+        .json(&json!({}))
+        .send()
+        .problem(422, "rule-violation");
     assert_eq!(p["rule"], "CON-7");
     assert!(
         p["detail"].as_str().unwrap().contains("settlement_notice"),

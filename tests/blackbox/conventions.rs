@@ -146,7 +146,8 @@ fn failed_commands_replay_too_but_a_bad_key_is_refused() {
     let admin = app.admin_token();
     let bad = || create_user_keyed(&app, &admin, "k-bad", &json!({"username": "x"}));
     let first = bad();
-    first.problem(400, "bad-request");
+    // A missing member is a well-formed body lacking a value: 422 naming it.
+    first.problem(422, "validation");
     let again = bad();
     assert_eq!(again.body, first.body);
     assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));

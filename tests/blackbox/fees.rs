@@ -500,7 +500,14 @@ fn bil_3_a_remote_out_of_warranty_repair_carries_travel_and_lodging() {
         w.run(&w.eng1, "repair-quotes", &quote, "issue", json!({})),
         "BIL-3",
     );
-    assert!(p["detail"].as_str().unwrap().contains("travel"), "{p}");
+    // In zh-CN (the default) the detail names the rule in Chinese.
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("BIL-3（远程客户差旅费）"),
+        "{p}"
+    );
     let with_travel = ok(w.run(
         &w.eng1,
         "repair-quotes",

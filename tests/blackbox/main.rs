@@ -46,6 +46,7 @@ mod hostile;
 mod inventory;
 mod jobs;
 mod knowledge_base;
+mod languages;
 mod ledger;
 mod ledger_kinds;
 mod licences;

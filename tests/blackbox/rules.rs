@@ -166,11 +166,13 @@ fn rule_changes_are_checked_against_the_rule_type() {
     let problem = put(negative, "\"1\"").problem(422, "validation");
     assert_eq!(problem["errors"][0]["field"], "value.base_salary_cut_fen");
     let problem = put(json!({"tiers": []}), "\"1\"").problem(422, "validation");
-    assert!(
-        problem["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("minimum_points")
+    assert_eq!(
+        (
+            &problem["errors"][0]["field"],
+            &problem["errors"][0]["code"]
+        ),
+        (&json!("value.minimum_points"), &json!("required")),
+        "{problem}"
     );
     put(current.clone(), "\"9\"").problem(412, "precondition-failed");
     app.req(

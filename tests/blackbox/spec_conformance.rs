@@ -153,10 +153,11 @@ fn search_text_longer_than_200_characters_is_400() {
                 res.body
             );
             assert_eq!(body["errors"][0]["code"], "length", "{list}: {}", res.body);
+            // The limit is told in the caller's language (zh-CN here).
             assert!(
-                body["detail"]
+                body["errors"][0]["message"]
                     .as_str()
-                    .is_some_and(|d| d.contains("at most 200 characters")),
+                    .is_some_and(|m| m.contains("最多 200")),
                 "{list}: {}",
                 res.body
             );

@@ -269,8 +269,15 @@ fn tkt_3_every_transition_is_logged_and_invalid_ones_are_409() {
         json!({"resolution_summary": "更换通讯板"}),
     );
     assert_eq!(t["status"], "resolved");
+    // The English detail names the transition refused.
     let p = w
-        .cmd(&w.manager, &t, "assign", json!({"assignee_id": w.eng2_id}))
+        .app
+        .post(&format!("/api/v1/tickets/{}/assign", id(&t)))
+        .bearer(&w.manager)
+        .header("Accept-Language", "en")
+        .if_match(&format!("\"{}\"", t["version"]))
+        .json(&json!({"assignee_id": w.eng2_id}))
+        .send()
         .rule_conflict("TKT-3");
     assert!(
         p["detail"]

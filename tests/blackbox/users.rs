@@ -144,8 +144,8 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_written() {
         ),
         (
             json!({"username": "li.wei", "display_name": "李伟"}),
-            400,
-            "bad-request",
+            422,
+            "validation",
             "roles",
             "required",
         ),

@@ -172,11 +172,70 @@ impl Req {
             .collect();
         let mut bytes = Vec::new();
         let _ = std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes);
-        Ok(Resp {
+        let resp = Resp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
             bytes,
-        })
+        };
+        assert_in_its_language(&resp);
+        Ok(resp)
     }
+}
+
+/// Every answer names its language, and every problem the suite provokes speaks only it:
+/// no English sentence in a zh-CN one, no Chinese character in an en one.
+pub fn assert_in_its_language(resp: &Resp) {
+    let is_problem = resp
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/problem+json"));
+    if !is_problem {
+        return;
+    }
+    // An error actix answers itself (a broken connection's body) skips the middleware that
+    // names the language; it is in the default one.
+    let lang = resp.header("content-language");
+    let lang = lang.as_deref().unwrap_or("zh-CN");
+    let Ok(v) = serde_json::from_str::<Value>(&resp.body) else {
+        return;
+    };
+    let mut texts = vec![v["title"].as_str(), v["detail"].as_str()];
+    for e in v["errors"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        texts.push(e["message"].as_str());
+    }
+    for text in texts.into_iter().flatten() {
+        match lang {
+            "zh-CN" => assert!(
+                english_words(text).is_none(),
+                "English {:?} in a zh-CN problem: {}",
+                english_words(text),
+                resp.body
+            ),
+            "en" => assert!(
+                !text.chars().any(is_cjk),
+                "Chinese in an en problem: {}",
+                resp.body
+            ),
+            other => panic!("Content-Language {other}"),
+        }
+    }
+}
+
+/// Two words of English in a row (ids, codes, field names and header names stand alone or
+/// hold digits, `_`, `-` or `/`, so they never make such a pair).
+pub fn english_words(text: &str) -> Option<String> {
+    let word = |w: &str| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_alphabetic());
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    tokens
+        .windows(2)
+        .find(|pair| word(pair[0]) && word(pair[1]))
+        .map(|pair| pair.join(" "))
+}
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303f}' | '\u{4e00}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
 }

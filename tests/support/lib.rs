@@ -6,7 +6,7 @@
 mod client;
 mod db;
 
-pub use client::{Req, Resp};
+pub use client::{Req, Resp, english_words, is_cjk};
 pub use db::TestDb;
 
 use serde_json::{Value, json};

@@ -6,7 +6,9 @@ use crate::kernel::config::Config;
 use crate::kernel::error::ApiError;
 use crate::kernel::export::spec::ExportPaths;
 use crate::kernel::jobs::Registry;
-use crate::kernel::middleware::{idempotency, observe, rate_limit, reject_nul};
+use crate::kernel::middleware::{
+    QueryNames, idempotency, observe, rate_limit, reject_nul, reject_unknown_query,
+};
 use crate::kernel::openapi::{self, ApiDoc};
 use crate::kernel::state::AppState;
 use crate::{
@@ -146,17 +148,21 @@ pub fn build(
     // The spec and the docs are registered before the `/api/v1` scope, which would otherwise
     // claim `/api/v1/openapi.json`.
     let known = web::Data::new(KnownRoutes::from_spec(&spec));
+    let query_names = web::Data::new(QueryNames::from_spec(&spec));
     let exports = std::sync::Arc::new(ExportPaths::from_spec(&spec, platform::exports::LISTS));
     openapi::limits::install(&spec);
     let docs = App::new()
         .app_data(state)
         .app_data(known)
+        .app_data(query_names)
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", spec))
         .service(web::redirect("/api/docs", "/api/docs/"));
     with_routes(docs)
         .0
         .default_service(web::to(unmatched))
-        // Innermost, so that routing sees the list's path while the logs keep the export's.
+        // Innermost: it reads the route, and an export's operation (below) by its mark.
+        .wrap(from_fn(reject_unknown_query))
+        // Routing sees the list's path while the logs keep the export's.
         .wrap_fn(
             move |mut req, srv| -> LocalBoxFuture<'static, Result<_, actix_web::Error>> {
                 if exports.wrong_method(&req) {

@@ -244,3 +244,71 @@ fn every_webhook_event_a_description_promises_can_be_subscribed_to() {
     }
     assert!(promised > 40, "only {promised} promised events found");
 }
+
+fn enum_of(schema: &Value) -> Vec<String> {
+    schema["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no enum: {schema}"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The closed sets of a problem document are what the server renders with: its problem types,
+/// the rule ids of the code and the field error codes `FieldError` admits (each checked
+/// against the code by the catalogue's own tests).
+#[test]
+fn problem_types_rules_and_field_codes_are_complete_enums() {
+    use kefu_api::kernel::i18n::catalogue::{FIELD_CODE_TEXTS, PROBLEM_TYPES, RULES};
+    let spec = generated();
+    let schemas = &spec["components"]["schemas"];
+    let types: Vec<String> = PROBLEM_TYPES
+        .iter()
+        .map(|p| format!("urn:kefu:problem:{}", p.slug))
+        .collect();
+    assert_eq!(enum_of(&schemas["Problem"]["properties"]["type"]), types);
+    assert!(types.contains(&"urn:kefu:problem:password-change-required".to_owned()));
+    let descriptions = &schemas["Problem"]["properties"]["type"]["x-enum-descriptions"];
+    assert_eq!(descriptions.as_array().unwrap().len(), types.len());
+    let rules: Vec<String> = RULES.iter().map(|r| r.0.to_owned()).collect();
+    assert_eq!(enum_of(&schemas["Problem"]["properties"]["rule"]), rules);
+    assert_eq!(
+        enum_of(&schemas["ProblemFieldError"]["properties"]["rule"]),
+        rules
+    );
+    let codes = enum_of(&schemas["ProblemFieldError"]["properties"]["code"]);
+    assert_eq!(codes, kefu_core::FIELD_CODES);
+    assert_eq!(
+        codes,
+        FIELD_CODE_TEXTS.iter().map(|c| c.code).collect::<Vec<_>>()
+    );
+    for code in ["not_found", "range", "required", "unknown_field"] {
+        assert!(codes.iter().any(|c| c == code), "{code}");
+    }
+}
+
+/// Every operation takes `Accept-Language` as an enum of the languages, and every response
+/// names its language in `Content-Language`.
+#[test]
+fn every_operation_negotiates_its_language() {
+    let spec = generated();
+    let accept = &spec["components"]["parameters"]["Accept-Language"];
+    assert_eq!(accept["in"], "header");
+    assert_eq!(enum_of(&accept["schema"]), ["zh-CN", "en"]);
+    for (path, method, op) in operations(&spec) {
+        assert!(
+            op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["$ref"] == "#/components/parameters/Accept-Language"),
+            "{method} {path}: no Accept-Language"
+        );
+        for (status, response) in op["responses"].as_object().unwrap() {
+            assert!(
+                response["headers"].get("Content-Language").is_some(),
+                "{method} {path} {status}: no Content-Language"
+            );
+        }
+    }
+}

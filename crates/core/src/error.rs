@@ -1,5 +1,60 @@
+/// Every field error code the server sends, sorted: the API's spec states them as a closed set
+/// and its message catalogue has a zh-CN and an en text for each. [`FieldError::new`] refuses
+/// any other in debug builds, so a new code is added here (and to the catalogue) or not at all.
+pub const FIELD_CODES: &[&str] = &[
+    "above_list",
+    "above_unit_price",
+    "before_install_date",
+    "before_instruction",
+    "before_sent",
+    "before_status_since",
+    "check_failed",
+    "condition_not_met",
+    "duplicate",
+    "email",
+    "forbidden_target",
+    "format",
+    "future",
+    "invalid",
+    "invalid_type",
+    "invalid_url",
+    "kind",
+    "length",
+    "measured",
+    "mismatch",
+    "missing",
+    "not_a_supervisor",
+    "not_allowed",
+    "not_covered",
+    "not_found",
+    "not_of_customer",
+    "not_of_ticket",
+    "not_present",
+    "not_serialised",
+    "not_service_centre",
+    "one_of",
+    "order",
+    "other_customer",
+    "other_target",
+    "range",
+    "required",
+    "rule",
+    "same_location",
+    "same_serial",
+    "sum",
+    "unexpected",
+    "unique",
+    "unknown",
+    "unknown_city",
+    "unknown_county",
+    "unknown_event_type",
+    "unknown_field",
+    "unknown_loan",
+    "weak",
+];
+
 /// One rejected input field: which field, a stable machine code, and a human message (English;
-/// the API layer translates by `code`).
+/// the API layer renders the caller's language from `code` and `params`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
@@ -8,16 +63,29 @@ pub struct FieldError {
     /// The rule id of domain.md that makes this value wrong (e.g. `TKT-6` for a field its
     /// service kind does not have), when a business rule rather than the field's format does.
     pub rule: Option<&'static str>,
+    /// The limits the value broke (`min`, `max`, ...), for messages in any language.
+    pub params: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(
+            FIELD_CODES.contains(&code),
+            "field error code `{code}` is not in FIELD_CODES"
+        );
         FieldError {
             field: field.into(),
             code,
             message: message.into(),
             rule: None,
+            params: Vec::new(),
         }
+    }
+
+    /// The same error with a limit it broke, e.g. `("max", "200")`.
+    pub fn with_param(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.params.push((name, value.to_string()));
+        self
     }
 
     /// The same error, refused by `rule`.
@@ -27,6 +95,12 @@ impl FieldError {
             ..self
         }
     }
+}
+
+#[cfg(test)]
+#[test]
+fn field_codes_are_sorted_and_unique() {
+    assert!(FIELD_CODES.windows(2).all(|w| w[0] < w[1]));
 }
 
 /// The one rule a set of field errors cites, if they cite exactly one: a 422 whose fields break

@@ -26,7 +26,7 @@ pub use calendar::{
     CalendarError, DayKind, MAX_SEARCH_DAYS, ParseDayKindError, WorkCalendar, WorkPeriod,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{DomainError, FieldError, single_rule};
+pub use error::{DomainError, FIELD_CODES, FieldError, single_rule};
 pub use ids::{
     CallbackId, ChangeRequestId, ComplaintId, ContactId, CustomerId, EquipmentId, FeedbackFormId,
     FollowUpId, KbArticleId, ServiceRecordId, SiteId, TeamId, TicketId, UserId, VisitId,

@@ -14,6 +14,7 @@ pub mod export;
 pub mod extract;
 pub mod fields;
 pub mod files;
+pub mod i18n;
 pub mod jobs;
 pub mod metrics;
 pub mod middleware;

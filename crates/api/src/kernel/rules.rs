@@ -2,6 +2,7 @@
 //! first start and validated against its type on every change.
 
 use crate::kernel::error::ApiError;
+use crate::kernel::extract::json::missing_member;
 use kefu_billing::commissioning::{CommissioningRates, MonthlyMultiplier};
 use kefu_billing::expenses::ExpensePolicy;
 use kefu_billing::receivables::ReceivablesPolicy;
@@ -59,7 +60,15 @@ impl<T: RuleSet> RuleDef for Typed<T> {
         let typed: T = serde_path_to_error::deserialize(value).map_err(|e| {
             let field = format!("value.{}", e.path()).replace("value..", "value");
             let message = e.into_inner().to_string();
-            ApiError::Invalid(vec![FieldError::new(field, "invalid_type", message)])
+            // A missing member is `required` naming it, as in any body.
+            match missing_member(&message) {
+                Some(name) => ApiError::Invalid(vec![FieldError::new(
+                    crate::kernel::extract::json::join_path(&field, &name),
+                    "required",
+                    "",
+                )]),
+                None => ApiError::Invalid(vec![FieldError::new(field, "invalid_type", message)]),
+            }
         })?;
         typed.validate().map_err(|e| match e {
             DomainError::Invalid(errors) => ApiError::Invalid(

@@ -105,21 +105,15 @@ fn as_problem(written: &[u8]) -> Option<Vec<u8>> {
     let status = status_line
         .strip_prefix("HTTP/1.1 ")
         .or_else(|| status_line.strip_prefix("HTTP/1.0 "))?;
+    // The request was never read, so neither is its Accept-Language: the answer is in the
+    // default language, zh-CN, and says so.
     let (slug, title, detail) = match status.get(..3)? {
-        "400" => (
-            "bad-request",
-            "Bad Request",
-            "The request line or a header could not be read.",
-        ),
-        "408" => (
-            "request-timeout",
-            "Request Timeout",
-            "The request's headers did not arrive in time.",
-        ),
+        "400" => ("bad-request", "请求格式错误", "无法读取请求行或请求头。"),
+        "408" => ("request-timeout", "请求超时", "请求头未在限定时间内到达。"),
         "431" => (
             "request-header-fields-too-large",
-            "Request Header Fields Too Large",
-            "The request line and headers are larger than the server reads.",
+            "请求头过大",
+            "请求行和请求头超过了服务器读取的上限。",
         ),
         _ => return None,
     };
@@ -142,7 +136,7 @@ fn as_problem(written: &[u8]) -> Option<Vec<u8>> {
         r#"{{"type":"urn:kefu:problem:{slug}","title":"{title}","status":{code},"detail":"{detail}"}}"#
     );
     let mut answer = format!(
-        "{status_line}\r\ncontent-type: application/problem+json\r\ncontent-length: {}\r\nconnection: close\r\n",
+        "{status_line}\r\ncontent-type: application/problem+json\r\ncontent-language: zh-CN\r\ncontent-length: {}\r\nconnection: close\r\n",
         body.len()
     );
     if let Some(date) = date {

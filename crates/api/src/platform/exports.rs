@@ -52,6 +52,7 @@ pub const LISTS: &[&Exportable] = &[
     &contracts::dto::maintenance::OVERDUE_EXPORT,
     &contracts::dto::controller_data::EXPORT,
     &billing::dto::commission_lines::LINES_EXPORT,
+    &billing::dto::rebates::EXPORT,
     &billing::dto::payroll::STATEMENTS_EXPORT,
     &billing::dto::payroll::LINES_EXPORT,
     &billing::dto::fee_items::EXPORT,

@@ -1,6 +1,7 @@
 //! The one API error type; every error leaves as RFC 9457 problem+json in the caller's language.
 
 use crate::kernel::context::{self, Lang};
+use crate::kernel::i18n;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
@@ -19,6 +20,9 @@ pub enum ApiError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// A body that is not JSON at all, with where the parser gave up.
+    #[error("malformed JSON at line {line}, column {column}")]
+    MalformedJson { line: usize, column: usize },
     /// Well-formed input that breaks field rules.
     #[error("validation failed")]
     Invalid(Vec<FieldError>),
@@ -143,7 +147,7 @@ impl ApiError {
 
     fn slug(&self) -> &'static str {
         match self {
-            ApiError::BadRequest { .. } => "bad-request",
+            ApiError::BadRequest { .. } | ApiError::MalformedJson { .. } => "bad-request",
             ApiError::Invalid(_) => "validation",
             ApiError::Rule { .. } => "rule-violation",
             ApiError::Unauthenticated(_) => "unauthenticated",
@@ -171,55 +175,22 @@ impl ApiError {
     }
 
     fn title(&self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
-            ApiError::BadRequest { .. } => ("请求格式错误", "Malformed request"),
-            ApiError::Invalid(_) => ("输入校验失败", "Validation failed"),
-            ApiError::Rule { .. } => ("违反业务规则", "Business rule violated"),
-            ApiError::Unauthenticated(_) => ("未认证", "Authentication required"),
-            ApiError::Forbidden | ApiError::ForbiddenBy { .. } => ("无权限", "Forbidden"),
-            ApiError::NotFound => ("资源不存在", "Not found"),
-            ApiError::MethodNotAllowed { .. } => ("方法不允许", "Method not allowed"),
-            ApiError::PasswordChangeRequired => ("须先修改密码", "Password change required"),
-            ApiError::Conflict(_) | ApiError::State { .. } | ApiError::Duplicate(_) => {
-                ("状态冲突", "Conflict")
-            }
-            ApiError::PreconditionRequired => ("缺少 If-Match", "Precondition required"),
-            ApiError::PreconditionFailed { .. } => ("版本不匹配", "Precondition failed"),
-            ApiError::PayloadTooLarge { .. } => ("请求体过大", "Payload too large"),
-            ApiError::UnsupportedMediaType | ApiError::MediaTypeRefused { .. } => {
-                ("不支持的媒体类型", "Unsupported media type")
-            }
-            ApiError::IdempotencyKeyReused => ("幂等键已被其他请求使用", "Idempotency key reused"),
-            ApiError::IdempotencyInProgress { .. } => {
-                ("相同幂等键的请求正在处理", "Request in progress")
-            }
-            ApiError::IdempotencyOutcomeLost { .. } => (
-                "请求已执行，响应已丢失",
-                "Request carried out, response lost",
-            ),
-            ApiError::TooManyRequests { .. } => ("请求过于频繁", "Too many requests"),
-            ApiError::Unavailable(_) => ("服务暂不可用", "Service unavailable"),
-            ApiError::Overloaded { .. } => ("服务繁忙", "Service busy"),
-            ApiError::SyncReset { .. } => ("须重新完整同步", "Sync must start over"),
-            ApiError::Internal(_) => ("服务器内部错误", "Internal server error"),
-        };
-        pick(lang, zh, en)
+        i18n::title(self.slug(), lang)
     }
 
     fn detail(&self, lang: Lang) -> String {
         match self {
-            ApiError::BadRequest { detail, .. } => match lang {
-                Lang::Zh => format!("无法解析请求：{detail}"),
-                Lang::En => format!("The request could not be read: {detail}"),
+            ApiError::BadRequest { detail, errors } => i18n::bad_request(detail, errors, lang),
+            ApiError::MalformedJson { line, column } => match lang {
+                Lang::Zh => format!("请求体不是有效的 JSON（第 {line} 行第 {column} 列）"),
+                Lang::En => format!("The body is not valid JSON (line {line}, column {column})"),
             },
             ApiError::Invalid(errors) => match lang {
                 Lang::Zh => format!("{} 个字段未通过校验", errors.len()),
                 Lang::En => format!("{} field(s) failed validation", errors.len()),
             },
-            ApiError::Rule { rule, message } => format!("{rule}: {message}"),
-            ApiError::Unauthenticated(reason) => {
-                pick(lang, unauthenticated_zh(reason), unauthenticated_en(reason)).to_owned()
-            }
+            ApiError::Rule { rule, message } => i18n::refused_by(rule, message, false, lang),
+            ApiError::Unauthenticated(reason) => i18n::unauthenticated(reason, lang).to_owned(),
             ApiError::Forbidden | ApiError::ForbiddenBy { .. } => pick(
                 lang,
                 "你的角色无权执行此操作",
@@ -242,8 +213,11 @@ impl ApiError {
                 "The account has a temporary password: change it with POST /api/v1/me/password first",
             )
             .to_owned(),
-            ApiError::Conflict(message) => message.clone(),
-            ApiError::State { rule, message } => format!("{rule}: {message}"),
+            ApiError::Conflict(message) => match lang {
+                Lang::Zh => "记录当前的状态不允许此操作".to_owned(),
+                Lang::En => message.clone(),
+            },
+            ApiError::State { rule, message } => i18n::refused_by(rule, message, true, lang),
             ApiError::Duplicate(unique) => match (unique.field, lang) {
                 (Some(field), Lang::Zh) => format!("记录重复：已有记录使用相同的 {field}"),
                 (Some(field), Lang::En) => {
@@ -353,7 +327,10 @@ impl ApiError {
         let lang = context::lang();
         let errors = match self {
             ApiError::BadRequest { errors, .. } | ApiError::Invalid(errors) => {
-                Some(errors.iter().map(|e| field_problem(e, lang)).collect())
+                let mut errors: Vec<&FieldError> = errors.iter().collect();
+                // A stable order, whatever order the checks ran in.
+                errors.sort_by(|a, b| (&a.field, a.code).cmp(&(&b.field, b.code)));
+                Some(errors.into_iter().map(|e| field_problem(e, lang)).collect())
             }
             ApiError::Duplicate(kefu_store::UniqueViolation {
                 field: Some(field), ..
@@ -393,45 +370,10 @@ fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-fn unauthenticated_en(reason: &str) -> &'static str {
-    match reason {
-        "missing_credentials" => "No credentials: send Authorization: Bearer <token>",
-        "invalid_token" => "The access token is invalid or expired",
-        "session_ended" => {
-            "The session this access token belongs to has ended (logout, password change); \
-             refresh it or log in again"
-        }
-        "invalid_api_key" => "The API key is invalid, expired or revoked",
-        "invalid_credentials" => "Wrong username or password",
-        "invalid_refresh_token" => "The refresh token is invalid, expired or revoked",
-        "refresh_token_reused" => {
-            "This refresh token was already used; all sessions of this login were ended"
-        }
-        "account_disabled" => "The account is disabled",
-        "wrong_password" => "The current password is wrong",
-        _ => "Authentication required",
-    }
-}
-
-fn unauthenticated_zh(reason: &str) -> &'static str {
-    match reason {
-        "missing_credentials" => "缺少凭证：请发送 Authorization: Bearer <token>",
-        "invalid_token" => "访问令牌无效或已过期",
-        "session_ended" => "该访问令牌所属的会话已结束（已登出或已改密码），请刷新令牌或重新登录",
-        "invalid_api_key" => "API 密钥无效、已过期或已吊销",
-        "invalid_credentials" => "用户名或密码错误",
-        "invalid_refresh_token" => "刷新令牌无效、已过期或已吊销",
-        "refresh_token_reused" => "该刷新令牌已被使用过，本次登录的所有会话均已终止",
-        "account_disabled" => "账号已停用",
-        "wrong_password" => "当前密码错误",
-        _ => "需要认证",
-    }
-}
-
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest { .. } | ApiError::MalformedJson { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) | ApiError::Rule { .. } | ApiError::IdempotencyKeyReused => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }

@@ -1,35 +1,18 @@
 //! The problem+json body (RFC 9457) and its field errors, in the caller's language.
 
 use crate::kernel::context::Lang;
+use crate::kernel::i18n;
 use chrono::{DateTime, Utc};
 use kefu_core::FieldError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Field messages by code, with `{param}` placeholders; unknown codes keep the English text.
+/// A field error in the caller's language (see `i18n::field_message`).
 pub(super) fn field_problem(e: &FieldError, lang: Lang) -> ProblemFieldError {
-    let template = match (e.code, lang) {
-        ("length", Lang::Zh) => Some("长度不符合要求"),
-        ("format", Lang::Zh) => Some("格式不正确"),
-        ("weak", Lang::Zh) => Some("密码强度不足：须包含小写、大写、数字、符号中的至少两类"),
-        ("required", Lang::Zh) => Some("必填"),
-        ("unknown_field", Lang::Zh) => Some("不认识的字段"),
-        ("invalid_type", Lang::Zh) => Some("类型或取值不正确"),
-        ("email", Lang::Zh) => Some("不是有效的邮箱地址"),
-        ("range", Lang::Zh) => Some("超出允许范围"),
-        ("unknown_role", Lang::Zh) => Some("未知角色"),
-        ("not_allowed", Lang::Zh) => Some("不允许的取值"),
-        ("duplicate", Lang::Zh) => Some("与已有记录重复"),
-        _ => None,
-    };
-    let message = match template {
-        Some(zh) => format!("{zh}（{}）", e.message),
-        None => e.message.clone(),
-    };
     ProblemFieldError {
         field: e.field.clone(),
         code: e.code.to_owned(),
-        message,
+        message: i18n::field_message(e, lang),
         rule: e.rule.map(str::to_owned),
     }
 }

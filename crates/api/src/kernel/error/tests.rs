@@ -20,11 +20,16 @@ fn a_state_refusal_is_a_409_conflict_naming_its_rule() {
         message: "invalid transition resolved → assigned".to_owned(),
     });
     assert_eq!(e.status_code(), StatusCode::CONFLICT);
-    let p = e.problem();
+    let p = in_english(|| e.problem());
     assert_eq!(p.r#type, "urn:kefu:problem:conflict");
     assert_eq!(p.status, 409);
     assert_eq!(p.rule.as_deref(), Some("TKT-3"));
     assert_eq!(p.detail, "TKT-3: invalid transition resolved → assigned");
+    // In zh-CN (the default) the rule is named in Chinese, without the English words.
+    assert_eq!(
+        e.problem().detail,
+        "TKT-3（工单生命周期）：记录当前的状态不允许此操作"
+    );
     assert!(p.errors.is_none());
     let json = serde_json::to_value(&p).unwrap();
     assert_eq!(json["rule"], "TKT-3");

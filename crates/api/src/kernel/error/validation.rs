@@ -26,24 +26,23 @@ fn flatten_validation(
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for e in list {
+                    // A validator's own message (a custom rule's) is kept for English; the
+                    // built-in ones have none, and their limits become parameters that each
+                    // language words itself.
                     let message = e
                         .message
                         .as_ref()
                         .map(|m| m.to_string())
-                        .unwrap_or_else(|| {
-                            let params: Vec<String> = e
-                                .params
-                                .iter()
-                                .filter(|(k, _)| *k != "value")
-                                .map(|(k, v)| format!("{k}={v}"))
-                                .collect();
-                            if params.is_empty() {
-                                format!("failed `{}`", e.code)
-                            } else {
-                                format!("failed `{}` ({})", e.code, params.join(", "))
-                            }
-                        });
-                    out.push(FieldError::new(path.clone(), static_code(&e.code), message));
+                        .unwrap_or_default();
+                    let mut error = FieldError::new(path.clone(), static_code(&e.code), message);
+                    // min before max, whatever order the map keeps them in.
+                    for name in ["min", "max", "equal"] {
+                        if let Some(v) = e.params.get(name) {
+                            let value = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                            error = error.with_param(name, value);
+                        }
+                    }
+                    out.push(error);
                 }
             }
             ValidationErrorsKind::Struct(inner) => flatten_validation(&path, inner, out),

@@ -38,7 +38,7 @@ impl FromRequest for JsonValue {
         Box::pin(async move {
             serde_json::from_slice(&body.await?)
                 .map(JsonValue)
-                .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))
+                .map_err(|e| malformed(&e))
         })
     }
 }
@@ -106,9 +106,10 @@ fn read(
     let limit = req
         .app_data::<web::Data<AppState>>()
         .map_or(1 << 20, |s| s.config.json_limit_bytes);
-    let content_type_ok = req
-        .headers()
-        .get(header::CONTENT_TYPE)
+    let content_type = req.headers().get(header::CONTENT_TYPE);
+    // No body at all needs no media type: it reads as empty (a command without input).
+    let untyped = content_type.is_none();
+    let content_type_ok = content_type
         .and_then(|v| v.to_str().ok())
         .map(|v| {
             v.split(';')
@@ -125,7 +126,9 @@ fn read(
         .and_then(|v| v.parse::<usize>().ok());
     let mut payload = payload.take();
     Box::pin(async move {
-        if !content_type_ok {
+        // A request with no body and no type reads as `{}`; anything else must say JSON.
+        let empty_untyped = untyped && declared_len.is_none_or(|n| n == 0);
+        if !(content_type_ok || empty_untyped) {
             return Err(ApiError::UnsupportedMediaType);
         }
         if declared_len.is_some_and(|n| n > limit) {
@@ -139,13 +142,28 @@ fn read(
             }
             body.extend_from_slice(&chunk);
         }
+        if !content_type_ok && !body.is_empty() {
+            return Err(ApiError::UnsupportedMediaType);
+        }
         Ok(body)
     })
 }
 
+/// A body that is not JSON: where the parser gave up, never its own words.
+fn malformed(e: &serde_json::Error) -> ApiError {
+    ApiError::MalformedJson {
+        line: e.line(),
+        column: e.column(),
+    }
+}
+
+/// The body as `T`; an empty body (none sent) reads as `{}`, so a command whose members are all
+/// optional needs none, and one with required members names the first missing one.
 pub fn parse_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return parse_value(serde_json::Value::Object(Default::default()));
+    }
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| malformed(&e))?;
     parse_value(value)
 }
 
@@ -166,18 +184,7 @@ pub fn parse_value<T: DeserializeOwned + Validate>(
     integral_numbers(&mut value);
     let dto: T = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let (field, code) = if let Some(name) = quoted_after(&inner, "unknown field `") {
-            (join_path(&path, &name), "unknown_field")
-        } else if let Some(name) = quoted_after(&inner, "missing field `") {
-            (join_path(&path, &name), "required")
-        } else {
-            (path, "invalid_type")
-        };
-        ApiError::BadRequest {
-            detail: inner.clone(),
-            errors: vec![FieldError::new(field, code, inner)],
-        }
+        serde_refusal(&path, &e.into_inner().to_string())
     })?;
     if !overlong.is_empty() {
         return Err(ApiError::Invalid(overlong));
@@ -186,12 +193,60 @@ pub fn parse_value<T: DeserializeOwned + Validate>(
     Ok(dto)
 }
 
+/// serde's refusal as the field it names and a code, its own text left out: a missing member
+/// is a 422 `required` (the body is well-formed, it lacks a value), an unknown member or a
+/// wrong type a 400; the values an enum takes travel as the parameter `allowed`.
+fn serde_refusal(path: &str, inner: &str) -> ApiError {
+    if let Some(name) = missing_member(inner) {
+        return ApiError::Invalid(vec![FieldError::new(
+            join_path(path, &name),
+            "required",
+            "",
+        )]);
+    }
+    let (field, code, detail) = if let Some(name) = quoted_after(inner, "unknown field `") {
+        let field = join_path(path, &name);
+        let detail = format!("Unknown field {field}");
+        (field, "unknown_field", detail)
+    } else {
+        let field = if path.is_empty() || path == "." {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        };
+        let detail = format!("{field} has the wrong type or value");
+        (field, "invalid_type", detail)
+    };
+    let mut error = FieldError::new(field, code, "");
+    if code == "invalid_type"
+        && let Some(allowed) = allowed_values(inner)
+    {
+        error = error.with_param("allowed", allowed);
+    }
+    ApiError::BadRequest {
+        detail,
+        errors: vec![error],
+    }
+}
+
+/// The member serde's refusal says is missing, if that is what it says.
+pub(crate) fn missing_member(inner: &str) -> Option<String> {
+    quoted_after(inner, "missing field `")
+}
+
+/// The values serde lists after "expected one of", e.g. `new, assigned`.
+fn allowed_values(inner: &str) -> Option<String> {
+    let list = inner.split_once("expected one of ")?.1;
+    let values: Vec<&str> = list.split('`').skip(1).step_by(2).collect();
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
 fn quoted_after(message: &str, prefix: &str) -> Option<String> {
     let rest = message.split_once(prefix)?.1;
     Some(rest.split('`').next()?.to_owned())
 }
 
-fn join_path(path: &str, name: &str) -> String {
+pub(crate) fn join_path(path: &str, name: &str) -> String {
     // serde_path_to_error already ends the path with an unknown field's own name.
     if path.is_empty() || path == "." {
         name.to_owned()
@@ -320,7 +375,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match parse(r#"{}"#) {
-            Err(ApiError::BadRequest { errors, .. }) => {
+            Err(ApiError::Invalid(errors)) => {
                 assert_eq!(
                     (errors[0].field.as_str(), errors[0].code),
                     ("name", "required")
@@ -363,6 +418,9 @@ mod tests {
 
     #[test]
     fn malformed_json_is_400() {
-        assert!(matches!(parse("{"), Err(ApiError::BadRequest { .. })));
+        assert!(matches!(
+            parse("{"),
+            Err(ApiError::MalformedJson { line: 1, column: 1 })
+        ));
     }
 }

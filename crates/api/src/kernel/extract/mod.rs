@@ -1,7 +1,7 @@
 //! Request extractors that enforce the API conventions before a handler runs.
 
 mod if_match;
-mod json;
+pub(crate) mod json;
 mod query;
 
 pub use if_match::{IfMatch, etag, parse_etag};

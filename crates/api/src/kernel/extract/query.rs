@@ -25,20 +25,19 @@ pub fn strict_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let message = format!("Query deserialize error: {}", e.into_inner());
-        let code = if message.contains("unknown field") {
+        let inner = e.into_inner().to_string();
+        let code = if inner.contains("unknown field") {
             "unknown_field"
-        } else if message.contains("missing field") {
+        } else if inner.contains("missing field") {
             "required"
-        } else if message.contains("invalid length") {
+        } else if inner.contains("invalid length") {
             // A text parameter past its `maxLength` (see `fields::search_text`).
             "length"
         } else {
             "invalid_type"
         };
-        // Unknown and missing fields are named by the message; a bad value by
-        // the path to it.
-        let named = message.split('`').nth(1);
+        // Unknown and missing fields are named by serde's text; a bad value by the path to it.
+        let named = inner.split('`').nth(1);
         let name = match code {
             "invalid_type" | "length" if !path.is_empty() && path != "." => Some(path.as_str()),
             "invalid_type" | "length" => None,
@@ -47,9 +46,23 @@ pub fn strict_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         let field = name
             .map(|f| format!("query.{f}"))
             .unwrap_or_else(|| "query".to_owned());
+        let detail = match code {
+            "unknown_field" => format!("Unknown query parameter {field}"),
+            "required" => format!("Missing query parameter {field}"),
+            "length" => format!("{field} is too long"),
+            _ => format!("{field} has the wrong type or value"),
+        };
+        let mut error = FieldError::new(field, code, "");
+        if let Some(max) = inner
+            .split_once("expected at most ")
+            .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .filter(|max| !max.is_empty())
+        {
+            error = error.with_param("max", max);
+        }
         ApiError::BadRequest {
-            detail: message.clone(),
-            errors: vec![FieldError::new(field, code, message)],
+            detail,
+            errors: vec![error],
         }
     })
 }

@@ -413,7 +413,9 @@ fn check_canvas(image: &[u8], max_pixels: u64) -> Result<(), ApiError> {
                 format!(
                     "the image declares {w}×{h} pixels; at most {max_pixels} pixels are accepted"
                 ),
-            )]))
+            )
+            .with_param("actual", format!("{w}×{h}"))
+            .with_param("max", max_pixels)]))
         }
         _ => Ok(()),
     }

@@ -88,5 +88,9 @@ pub async fn observe(
         res.headers_mut()
             .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
+    res.headers_mut().insert(
+        actix_web::http::header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.tag()),
+    );
     Ok(res)
 }

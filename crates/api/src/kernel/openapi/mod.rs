@@ -14,6 +14,7 @@ use utoipa::openapi::{
 };
 use utoipa::{IntoParams, Modify, OpenApi};
 
+mod closed_sets;
 pub(crate) mod headers;
 pub mod limits;
 mod links;
@@ -333,11 +334,7 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
     );
     op.parameters
         .get_or_insert_with(Vec::new)
-        .push(header_param(
-            "Accept-Language",
-            "Language of error messages: zh-CN (default) or en.",
-            None,
-        ));
+        .push(closed_sets::accept_language());
 }
 
 /// Rules between fields that the derive cannot state: a service account has no password.
@@ -614,6 +611,9 @@ pub fn finish(mut doc: OpenApiDoc, exportable: &[&Exportable]) -> OpenApiDoc {
         }
     }
     headers::declare_sent_headers(&mut doc);
+    closed_sets::declare_languages(&mut doc);
+    closed_sets::state_problem_enums(&mut doc);
+    closed_sets::optional_bodies(&mut doc);
     doc.servers = Some(vec![this_server()]);
     doc
 }
