@@ -7,18 +7,22 @@ KEFU_DEBUG_BIN := $(or $(CARGO_TARGET_DIR),target)/debug/kefu
 DOMAIN_CRATES := core tickets contracts inventory scoring billing
 FORBIDDEN := ^(diesel|actix-web|actix-rt|actix-server|r2d2|tokio|mio|pq-sys|libsqlite3-sys|hyper|reqwest) v
 
-.PHONY: bench run release build test test-sqlite test-pg lint fmt clippy check-deps module-cycles schema-names openapi openapi-check fuzz proof spec-lint clients
+.PHONY: bench run release build prereqs test test-sqlite test-pg lint fmt clippy check-deps module-cycles schema-names openapi openapi-check fuzz proof spec-lint clients
 
 ## Build and start the server on the embedded SQLite database (./data/kefu.db).
 run: build
 	$(KEFU_DEBUG_BIN) serve
 
 ## Optimised binary at target/release/kefu.
-release:
+release: prereqs
 	$(CARGO) build --release -p kefu-api --bin kefu
 
-build:
+build: prereqs
 	$(CARGO) build -p kefu-api --bin kefu
+
+## What the build needs from the machine, said in one line each when missing.
+prereqs:
+	@scripts/prereqs.sh
 
 ## The whole suite on SQLite, then again on PostgreSQL when KEFU_TEST_PG_URL is set.
 test: build
