@@ -307,3 +307,108 @@ fn the_open_group_is_the_dispatchers_board() {
         .send();
     assert_eq!(res.status, 400, "{}", res.body);
 }
+
+/// The board's orders (issue 18): newest first and most urgent first, paged by (column, id)
+/// so that a walk with `cursor` sees every ticket once, within what the caller may see.
+#[test]
+fn the_board_pages_newest_first_and_most_urgent_first() {
+    let w = world();
+    let created: Vec<Value> = ["low", "high", "normal", "high"]
+        .into_iter()
+        .map(|p| w.fault(p))
+        .collect();
+    let theirs = w.assign(&w.fault("urgent"), &w.eng2_id);
+
+    let mut walked = Vec::new();
+    let mut path = "/api/v1/tickets?sort=-created_at&limit=2".to_owned();
+    loop {
+        let res = w.app.get(&path).bearer(&w.manager).send();
+        assert_eq!(res.status, 200, "{}", res.body);
+        let page = res.json();
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        walked.extend(items.iter().map(|t| id(t).to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/tickets?sort=-created_at&limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    let mut newest_first: Vec<String> = created.iter().map(|t| id(t).to_owned()).collect();
+    newest_first.push(id(&theirs).to_owned());
+    newest_first.reverse();
+    assert_eq!(walked, newest_first);
+    assert_eq!(
+        ids(&w, &w.manager, "/api/v1/tickets?sort=created_at"),
+        newest_first.iter().rev().cloned().collect::<Vec<_>>()
+    );
+
+    let res = w
+        .app
+        .get("/api/v1/tickets?sort=resolution_due_at")
+        .bearer(&w.manager)
+        .send();
+    assert_eq!(res.status, 200, "{}", res.body);
+    let urgent: Vec<(String, String)> = res.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["resolution_due_at"].as_str().unwrap().to_owned(),
+                id(t).to_owned(),
+            )
+        })
+        .collect();
+    let mut by_due = urgent.clone();
+    by_due.sort_by(|a, b| {
+        due_instant(&a.0)
+            .cmp(&due_instant(&b.0))
+            .then(a.1.cmp(&b.1))
+    });
+    assert_eq!(urgent, by_due);
+    assert_eq!(urgent.len(), 5);
+    assert_eq!(urgent[0].1, id(&theirs), "the urgent ticket is due first");
+
+    let mine = ids(&w, &w.eng2, "/api/v1/tickets?sort=-created_at");
+    assert_eq!(
+        mine,
+        [id(&theirs)],
+        "an engineer's board holds their own tickets only"
+    );
+
+    let mixed = w
+        .app
+        .get("/api/v1/tickets?sort=-created_at&updated_since=2026-01-01T00:00:00Z")
+        .bearer(&w.manager)
+        .send();
+    let problem = mixed.problem(400, "bad-request");
+    assert_eq!(problem["errors"][0]["field"], "query.sort", "{problem}");
+    let id_cursor = w
+        .app
+        .get("/api/v1/tickets?limit=1")
+        .bearer(&w.manager)
+        .send()
+        .json()["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let foreign = w
+        .app
+        .get(&format!(
+            "/api/v1/tickets?sort=-created_at&cursor={id_cursor}"
+        ))
+        .bearer(&w.manager)
+        .send();
+    let problem = foreign.problem(400, "bad-request");
+    assert_eq!(problem["errors"][0]["field"], "query.cursor", "{problem}");
+    let bogus = w
+        .app
+        .get("/api/v1/tickets?sort=priority")
+        .bearer(&w.manager)
+        .send();
+    assert_eq!(bogus.status, 400, "{}", bogus.body);
+}
+
+fn due_instant(s: &str) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap()
+}

@@ -10,6 +10,7 @@ use crate::{DbConnection, NullableText, StoreError, VersionedWrite};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
+use kefu_tickets::board::TicketSort;
 use kefu_tickets::channel::Channel;
 use kefu_tickets::kinds::{Priority, TicketType};
 use kefu_tickets::lifecycle::Status;
@@ -165,12 +166,23 @@ pub struct TicketFilter {
     pub q: Option<String>,
 }
 
+/// How a page of tickets is chosen: by id or by change ([`ListMode`]), or in a board order
+/// after the (column value, id) the previous page ended at.
+#[derive(Debug, Clone)]
+pub enum TicketPaging {
+    Listed(ListMode),
+    Sorted {
+        by: TicketSort,
+        after: Option<(NaiveDateTime, String)>,
+    },
+}
+
 /// One page of the tickets visible in `scope`.
 pub fn list(
     conn: &mut DbConnection,
     scope: &Visible,
     filter: &TicketFilter,
-    mode: &ListMode,
+    paging: &TicketPaging,
     limit: i64,
 ) -> Result<Vec<TicketRow>, StoreError> {
     let mut query = tickets::table.select(TicketRow::as_select()).into_boxed();
@@ -222,8 +234,60 @@ pub fn list(
                 .or(tickets::description.like(pattern).escape('\\')),
         );
     }
-    let query = crate::apply_list_mode!(query, tickets, mode);
+    let query = match paging {
+        TicketPaging::Listed(mode) => crate::apply_list_mode!(query, tickets, mode),
+        TicketPaging::Sorted { by, after } => {
+            sorted(query.filter(tickets::deleted_at.is_null()), *by, after)
+        }
+    };
     Ok(query.limit(limit).load(conn)?)
+}
+
+type BoxedTickets<'a> =
+    tickets::BoxedQuery<'a, Backend, diesel::helper_types::AsSelect<TicketRow, Backend>>;
+
+/// `query` in the order `by`, after the (value, id) the previous page ended at. Each order is
+/// served by an index: `(created_at, id)`, `(status, created_at, id)`, `(resolution_due_at, id)`.
+fn sorted<'a>(
+    query: BoxedTickets<'a>,
+    by: TicketSort,
+    after: &Option<(NaiveDateTime, String)>,
+) -> BoxedTickets<'a> {
+    match by {
+        TicketSort::CreatedAt | TicketSort::NewestFirst => {
+            let query = match (after, by) {
+                (Some((at, id)), TicketSort::NewestFirst) => query.filter(
+                    tickets::created_at
+                        .lt(*at)
+                        .or(tickets::created_at.eq(*at).and(tickets::id.lt(id.clone()))),
+                ),
+                (Some((at, id)), _) => query.filter(
+                    tickets::created_at
+                        .gt(*at)
+                        .or(tickets::created_at.eq(*at).and(tickets::id.gt(id.clone()))),
+                ),
+                (None, _) => query,
+            };
+            if by == TicketSort::NewestFirst {
+                query.order((tickets::created_at.desc(), tickets::id.desc()))
+            } else {
+                query.order((tickets::created_at.asc(), tickets::id.asc()))
+            }
+        }
+        TicketSort::ResolutionDueAt => {
+            let query = match after {
+                Some((at, id)) => query.filter(
+                    tickets::resolution_due_at
+                        .gt(*at)
+                        .or(tickets::resolution_due_at
+                            .eq(*at)
+                            .and(tickets::id.gt(id.clone()))),
+                ),
+                None => query,
+            };
+            query.order((tickets::resolution_due_at.asc(), tickets::id.asc()))
+        }
+    }
 }
 
 /// TKT-2: open tickets (not waiting for the customer, whose clock stands still) with an

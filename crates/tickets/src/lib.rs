@@ -8,6 +8,7 @@
 //! that moved out of the API services live in each module's `guards`.
 
 pub mod access;
+pub mod board;
 pub mod callbacks;
 pub mod change_requests;
 pub mod channel;

@@ -123,23 +123,7 @@ pub fn list_mode(
     match updated_since {
         None => Ok(ListMode::Live { after_id: key }),
         Some(since) => {
-            let after = key
-                .map(|k| {
-                    k.split_once('|')
-                        .and_then(|(micros, id)| {
-                            let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?;
-                            Some((at.naive_utc(), id.to_owned()))
-                        })
-                        .ok_or_else(|| ApiError::BadRequest {
-                            detail: "cursor does not belong to an updated_since list".to_owned(),
-                            errors: vec![FieldError::new(
-                                "query.cursor",
-                                "format",
-                                "not a cursor of this list",
-                            )],
-                        })
-                })
-                .transpose()?;
+            let after = key.as_deref().map(keyset_after).transpose()?;
             Ok(ListMode::Changed {
                 since: since.naive_utc() - chrono::Duration::seconds(SYNC_OVERLAP_SECS),
                 after,
@@ -152,8 +136,31 @@ pub fn list_mode(
 pub fn row_key(mode: &ListMode, updated_at: chrono::NaiveDateTime, id: &str) -> String {
     match mode {
         ListMode::Live { .. } => id.to_owned(),
-        ListMode::Changed { .. } => format!("{}|{id}", updated_at.and_utc().timestamp_micros()),
+        ListMode::Changed { .. } => keyset_key(updated_at, id),
     }
+}
+
+/// The cursor key of a list ordered by (instant, id): a delta sync's update order, or a board
+/// order such as the tickets' `sort`.
+pub fn keyset_key(at: chrono::NaiveDateTime, id: &str) -> String {
+    format!("{}|{id}", at.and_utc().timestamp_micros())
+}
+
+/// The (instant, id) a [`keyset_key`] names; a cursor of another kind of list is a 400.
+pub fn keyset_after(key: &str) -> Result<(chrono::NaiveDateTime, String), ApiError> {
+    key.split_once('|')
+        .and_then(|(micros, id)| {
+            let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+            Some((at.naive_utc(), id.to_owned()))
+        })
+        .ok_or_else(|| ApiError::BadRequest {
+            detail: "cursor does not belong to this list's order".to_owned(),
+            errors: vec![FieldError::new(
+                "query.cursor",
+                "format",
+                "not a cursor of this list",
+            )],
+        })
 }
 
 #[cfg(test)]

@@ -172,7 +172,7 @@ fn timing(
         Ok(()) => Ok(()),
         Err(TimingRefusal::ReasonNeeded) => Err(rule(format!(
             "the probation lasts until {ends}: an earlier confirmation is a special approval \
-             (特批) and the manager states its reason in early_reason"
+             and the manager states its reason in early_reason"
         ))),
         Err(TimingRefusal::NotSpeciallyApproved) => Err(rule(format!(
             "the probation lasts until {ends} and the manager's approval was not a special one"

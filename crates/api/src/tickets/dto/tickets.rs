@@ -1,5 +1,6 @@
 use crate::kernel::export::{Column, Exportable};
 use chrono::{DateTime, Utc};
+use kefu_tickets::board::TicketSort;
 use kefu_tickets::channel::Channel;
 use kefu_tickets::kinds::{Priority, TicketType};
 use kefu_tickets::lifecycle::Status;
@@ -260,6 +261,12 @@ pub struct TicketQuery {
     #[param(max_length = 200)]
     #[serde(default, deserialize_with = "crate::kernel::fields::search_text")]
     pub q: Option<String>,
+    /// The board's order: `-created_at` newest first, `created_at` oldest first,
+    /// `resolution_due_at` most urgent resolution first (ties by id). Without it, id order.
+    /// Not with `updated_since`, which pages in update order; a `cursor` continues the order
+    /// it came from.
+    #[param(inline)]
+    pub sort: Option<TicketSort>,
     /// Delta sync: tickets changed after this instant (RFC 3339), deleted ones included as
     /// tombstones (`deleted: true`), in update order.
     #[param(example = "2026-03-01T08:00:00+08:00")]

@@ -4,7 +4,9 @@ use crate::kernel::command::Ctx;
 use crate::kernel::error::{ApiError, Problem};
 use crate::kernel::export::{self, Listed};
 use crate::kernel::extract::{IfMatch, StrictQuery, ValidJson, trimmed};
-use crate::kernel::page::{Page, decode_cursor, fetch_size, paginate, row_key, window};
+use crate::kernel::page::{
+    Page, decode_cursor, fetch_size, keyset_after, keyset_key, paginate, row_key, window,
+};
 use crate::kernel::respond::{created, versioned};
 use crate::kernel::state::AppState;
 use crate::tickets::dto::tickets::{
@@ -13,10 +15,12 @@ use crate::tickets::dto::tickets::{
 use crate::tickets::service::tickets as svc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
 use kefu_core::FieldError;
-use kefu_store::tickets::{self as store, TicketFilter};
+use kefu_store::tickets::{self as store, TicketFilter, TicketPaging};
 use kefu_store::to_db_time;
 use kefu_tickets::access::{self, Action};
+use kefu_tickets::board::TicketSort;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -73,11 +77,17 @@ async fn tickets_page(
     caller: Caller,
     query: TicketQuery,
 ) -> Result<Page<TicketOut>, ApiError> {
-    let (limit, fetch, mode) = window(
-        query.limit,
-        query.updated_since.as_deref(),
-        query.cursor.as_deref(),
-    )?;
+    let (limit, fetch, paging) = match query.sort {
+        None => {
+            let (limit, fetch, mode) = window(
+                query.limit,
+                query.updated_since.as_deref(),
+                query.cursor.as_deref(),
+            )?;
+            (limit, fetch, TicketPaging::Listed(mode))
+        }
+        Some(by) => sorted_window(by, &query)?,
+    };
     let now = state.clock.now();
     let filter = TicketFilter {
         status: query.status,
@@ -92,19 +102,54 @@ async fn tickets_page(
         q: trimmed(query.q),
     };
     let actor = caller.actor.clone();
-    let (mode, items) = state
+    let (paging, items) = state
         .db(move |conn| {
             let scope = svc::ticket_scope(conn, &actor)?;
-            let rows = store::list(conn, &scope, &filter, &mode, fetch)?;
-            Ok((mode, svc::render_all(conn, &rows, now, &actor)?))
+            let rows = store::list(conn, &scope, &filter, &paging, fetch)?;
+            Ok((paging, svc::render_all(conn, &rows, now, &actor)?))
         })
         .await?;
     Ok(paginate(
         items,
         limit,
-        |t| row_key(&mode, to_db_time(t.updated_at), &t.id),
+        |t| match &paging {
+            TicketPaging::Listed(mode) => row_key(mode, to_db_time(t.updated_at), &t.id),
+            TicketPaging::Sorted { by, .. } => keyset_key(to_db_time(sort_value(*by, t)), &t.id),
+        },
         |t| t,
     ))
+}
+
+/// The window of a list in a board order: a `sort` pages by (column, id), so it cannot be
+/// combined with a delta sync's update order.
+fn sorted_window(
+    by: TicketSort,
+    query: &TicketQuery,
+) -> Result<(usize, i64, TicketPaging), ApiError> {
+    if query.updated_since.is_some() {
+        return Err(ApiError::BadRequest {
+            detail: "`sort` cannot be combined with `updated_since`, which pages in update order"
+                .to_owned(),
+            errors: vec![FieldError::new(
+                "query.sort",
+                "not_allowed",
+                "not with updated_since",
+            )],
+        });
+    }
+    let (limit, fetch) = fetch_size(query.limit)?;
+    let after = decode_cursor(query.cursor.as_deref())?
+        .as_deref()
+        .map(keyset_after)
+        .transpose()?;
+    Ok((limit, fetch, TicketPaging::Sorted { by, after }))
+}
+
+fn sort_value(by: TicketSort, t: &TicketOut) -> DateTime<Utc> {
+    match by {
+        TicketSort::CreatedAt | TicketSort::NewestFirst => t.created_at,
+        TicketSort::ResolutionDueAt => t.resolution_due_at,
+    }
 }
 
 /// List tickets breached or due soon
