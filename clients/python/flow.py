@@ -59,10 +59,12 @@ from kefu_client.models import (
     CreateCustomer,
     CreatedUser,
     CreateFeedbackForm,
-    CreateServiceRecord,
+    CreateServiceRecordGeneral,
+    CreateServiceRecordGeneralKind,
     CreateSite,
     CreateTicket,
-    CreateUser,
+    CreateUserHuman,
+    CreateUserHumanKind,
     CreateVisit,
     CustomerOut,
     DecideVisit,
@@ -82,7 +84,6 @@ from kefu_client.models import (
     ReceiveFeedbackForm,
     ResolveTicket,
     Role,
-    ServiceKind,
     ServiceMode,
     ServiceRecordOut,
     SignFeedbackForm,
@@ -157,8 +158,12 @@ admin = signed_in("admin", ADMIN_PASSWORD)
 check("admin is signed in", ok("me", get_me.sync_detailed(client=admin), UserOut).username == "admin")
 
 for username, role in [("mgr", Role.MANAGER), ("eng1", Role.ENGINEER), ("clerk1", Role.CLERK)]:
-    user = CreateUser(
-        username=username, display_name=username, roles=[role], password=f"{username}-Pass-123"
+    user = CreateUserHuman(
+        kind=CreateUserHumanKind.HUMAN,
+        username=username,
+        display_name=username,
+        roles=[role],
+        password=f"{username}-Pass-123",
     )
     ok(f"create {username}", create_user.sync_detailed(client=admin, body=user), CreatedUser)
 manager = signed_in("mgr", "mgr-Pass-123")
@@ -256,8 +261,11 @@ visit = ok(
 check(f"a finished visit ({visit.status})", visit.status == "finished")
 
 # The service record and the resolution.
-service = CreateServiceRecord(
-    mode=ServiceMode.ONSITE, kind=ServiceKind.GENERAL, visit_id=visit.id, work_done="更换通讯板"
+service = CreateServiceRecordGeneral(
+    mode=ServiceMode.ONSITE,
+    kind=CreateServiceRecordGeneralKind.GENERAL,
+    visit_id=visit.id,
+    work_done="更换通讯板",
 )
 record = ok(
     "service record",

@@ -77,7 +77,7 @@ for (const [username, role] of [
   ok(
     `create ${username}`,
     await admin.POST("/api/v1/users", {
-      body: { username, display_name: username, roles: [role], password: `${username}-Pass-123` },
+      body: { kind: "human", username, display_name: username, roles: [role], password: `${username}-Pass-123` },
     }),
   );
 }

@@ -104,18 +104,18 @@ login() { api POST /api/v1/auth/login '' "{\"username\":\"$1\",\"password\":\"$2
 my_id() { api GET /api/v1/me "$1" | jq -r .id; }
 
 admin=$(login admin "$admin_password")
-api POST /api/v1/users "$admin" "{\"username\":\"fuzz.engineer\",\"display_name\":\"模糊测试工程师\",
+api POST /api/v1/users "$admin" "{\"kind\":\"human\",\"username\":\"fuzz.engineer\",\"display_name\":\"模糊测试工程师\",
     \"roles\":[\"engineer\"],\"phone\":\"138 0013 8000\",\"password\":\"$engineer_password\"}" >/dev/null
 service_id=$(api POST /api/v1/users "$admin" '{"username":"fuzz.export","display_name":"Finance export",
     "kind":"service","roles":["finance"]}' | jq -r .id)
 api POST /api/v1/api-keys "$admin" "{\"user_id\":\"$service_id\",\"name\":\"fuzz export\"}" >/dev/null
 for i in 1 2 3; do
-    api POST /api/v1/users "$admin" "{\"username\":\"fuzz.user$i\",\"display_name\":\"用户 $i\",
+    api POST /api/v1/users "$admin" "{\"kind\":\"human\",\"username\":\"fuzz.user$i\",\"display_name\":\"用户 $i\",
         \"roles\":[\"clerk\"],\"email\":\"user$i@example.com\"}" >/dev/null
 done
 engineer=$(login fuzz.engineer "$engineer_password")
 # Decoys for commands aimed at the caller's own account (see hooks.py).
-decoy_id=$(api POST /api/v1/users "$admin" '{"username":"fuzz.decoy","display_name":"Decoy",
+decoy_id=$(api POST /api/v1/users "$admin" '{"kind":"human","username":"fuzz.decoy","display_name":"Decoy",
     "roles":["admin"],"password":"Fuzz-Decoy-Pass-7"}' | jq -r .id)
 
 # --- fuzz --------------------------------------------------------------------------------

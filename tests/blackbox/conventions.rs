@@ -11,7 +11,7 @@ fn create_user_keyed(app: &TestApp, token: &str, key: &str, body: &serde_json::V
 }
 
 fn user_body(name: &str) -> serde_json::Value {
-    json!({"username": name, "display_name": name, "roles": ["engineer"]})
+    json!({"kind": "human", "username": name, "display_name": name, "roles": ["engineer"]})
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn bodies_must_be_json_of_bounded_size() {
         .raw("application/json", "{\"username\": ")
         .send()
         .problem(400, "bad-request");
-    let huge = json!({"username": "x".repeat(2 << 20), "display_name": "x", "roles": ["engineer"]});
+    let huge = json!({"kind": "human", "username": "x".repeat(2 << 20), "display_name": "x", "roles": ["engineer"]});
     app.post("/api/v1/users")
         .bearer(&admin)
         .json(&huge)
@@ -236,7 +236,7 @@ fn problems_speak_the_callers_language() {
         .post("/api/v1/users")
         .bearer(&admin)
         .header("Accept-Language", "en")
-        .json(&json!({"username": "ok.name", "display_name": "x", "roles": [], "phone": "??"}))
+        .json(&json!({"kind": "human", "username": "ok.name", "display_name": "x", "roles": [], "phone": "??"}))
         .send()
         .problem(422, "validation");
     assert_eq!(invalid["detail"], "2 field(s) failed validation");

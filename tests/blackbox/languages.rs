@@ -65,9 +65,9 @@ fn every_problem_kind_speaks_the_callers_language_only() {
 
     // Validation, with the validator's limits worded in each language, in field order.
     let [zh, en] = in_both(422, "validation", || {
-        app.post("/api/v1/users")
-            .bearer(&admin)
-            .json(&json!({"username": "x", "display_name": "", "roles": ["engineer"]}))
+        app.post("/api/v1/users").bearer(&admin).json(
+            &json!({"kind": "human", "username": "x", "display_name": "", "roles": ["engineer"]}),
+        )
     });
     assert_eq!(fields(&zh), fields(&en));
     let f = fields(&en);
@@ -91,7 +91,7 @@ fn every_problem_kind_speaks_the_callers_language_only() {
     );
     let [_, en] = in_both(400, "bad-request", || {
         app.post("/api/v1/users").bearer(&admin).json(
-            &json!({"username": "li.lei", "display_name": "李雷", "roles": ["engineer"], "nmae": 1}),
+            &json!({"kind": "human", "username": "li.lei", "display_name": "李雷", "roles": ["engineer"], "nmae": 1}),
         )
     });
     assert_eq!(
@@ -102,7 +102,7 @@ fn every_problem_kind_speaks_the_callers_language_only() {
     let [_, en] = in_both(400, "bad-request", || {
         app.post("/api/v1/users")
             .bearer(&admin)
-            .json(&json!({"username": "li.lei", "display_name": "李雷", "roles": ["chief"]}))
+            .json(&json!({"kind": "human", "username": "li.lei", "display_name": "李雷", "roles": ["chief"]}))
     });
     assert_eq!(en["errors"][0]["code"], "invalid_type", "{en}");
     assert!(
@@ -135,7 +135,7 @@ fn every_problem_kind_speaks_the_callers_language_only() {
     });
 
     // A duplicate, a state conflict (TKT-3) and a rule violation (TKT-5).
-    let body = json!({"username": "han.mei", "display_name": "韩梅", "roles": ["engineer"]});
+    let body = json!({"kind": "human", "username": "han.mei", "display_name": "韩梅", "roles": ["engineer"]});
     assert_eq!(
         app.post("/api/v1/users")
             .bearer(&admin)
@@ -201,7 +201,7 @@ fn every_problem_kind_speaks_the_callers_language_only() {
         app.post("/api/v1/users")
             .bearer(&admin)
             .header("Idempotency-Key", "lang-key-1")
-            .json(&json!({"username": name, "display_name": name, "roles": ["engineer"]}))
+            .json(&json!({"kind": "human", "username": name, "display_name": name, "roles": ["engineer"]}))
     };
     assert_eq!(keyed("wang.fang").send().status, 201);
     in_both(422, "idempotency-key-reused", || keyed("zhao.lei"));
@@ -210,7 +210,7 @@ fn every_problem_kind_speaks_the_callers_language_only() {
     let created = app
         .post("/api/v1/users")
         .bearer(&admin)
-        .json(&json!({"username": "temp.user", "display_name": "临时", "roles": ["admin"]}))
+        .json(&json!({"kind": "human", "username": "temp.user", "display_name": "临时", "roles": ["admin"]}))
         .send()
         .json();
     let temp = app.token("temp.user", created["generated_password"].as_str().unwrap());

@@ -52,6 +52,7 @@ mod ledger_kinds;
 mod licences;
 mod maintenance;
 mod maintenance_overdue;
+mod merge_patch;
 mod notifications;
 mod ops;
 mod org;

@@ -97,13 +97,16 @@ fn the_password_policy_is_the_documented_one() {
     let res = app
         .post("/api/v1/users")
         .bearer(&admin)
-        .json(&json!({"username": "weak.one", "display_name": "weak",
-            "roles": ["clerk"], "password": "李伟李伟李伟李伟李伟"}))
+        .json(
+            &json!({"kind": "human", "username": "weak.one", "display_name": "weak",
+            "roles": ["clerk"], "password": "李伟李伟李伟李伟李伟"}),
+        )
         .send();
     assert_eq!(res.problem(422, "validation")["errors"][0]["code"], "weak");
 }
 
-/// A service account with a password breaks the spec's `not` rule of CreateUser and is 422.
+/// A service account with a password matches no variant of CreateUser (`CreateUserService`
+/// has no `password`) and is 422 `not_allowed` naming it.
 #[test]
 fn a_service_account_with_a_password_is_refused() {
     let app = TestApp::spawn();
@@ -116,10 +119,9 @@ fn a_service_account_with_a_password_is_refused() {
             "roles": ["finance"], "password": "Service-pass-1"}),
         )
         .send();
-    assert_eq!(
-        res.problem(422, "validation")["errors"][0]["field"],
-        "password"
-    );
+    let problem = res.problem(422, "validation");
+    assert_eq!(problem["errors"][0]["field"], "password");
+    assert_eq!(problem["errors"][0]["code"], "not_allowed");
 }
 
 /// `q` is at most 200 characters on every list (the spec's `maxLength`); longer text is a 400

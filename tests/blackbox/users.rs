@@ -14,6 +14,7 @@ fn admins_create_read_update_and_disable_users_with_an_audit_trail() {
         &app,
         &admin,
         json!({
+            "kind": "human",
             "username": "  Li.Wei ",
             "display_name": " 李伟 ",
             "phone": "138 0013 8000",
@@ -86,7 +87,7 @@ fn admins_create_read_update_and_disable_users_with_an_audit_trail() {
 fn bad_input_is_refused_naming_the_field_and_nothing_is_written() {
     let app = TestApp::spawn();
     let admin = app.admin_token();
-    let base = json!({"username": "li.wei", "display_name": "李伟", "roles": ["engineer"]});
+    let base = json!({"kind": "human", "username": "li.wei", "display_name": "李伟", "roles": ["engineer"]});
     let with = |k: &str, v: Value| {
         let mut b = base.clone();
         b[k] = v;
@@ -143,7 +144,7 @@ fn bad_input_is_refused_naming_the_field_and_nothing_is_written() {
             "unknown_field",
         ),
         (
-            json!({"username": "li.wei", "display_name": "李伟"}),
+            json!({"kind": "human", "username": "li.wei", "display_name": "李伟"}),
             422,
             "validation",
             "roles",
@@ -191,7 +192,7 @@ fn only_admins_manage_users() {
     create(
         &app,
         &eng,
-        json!({"username": "x1", "display_name": "x", "roles": ["admin"]}),
+        json!({"kind": "human", "username": "x1", "display_name": "x", "roles": ["admin"]}),
     )
     .problem(403, "forbidden");
     app.post(&format!("/api/v1/users/{id}/reset-password"))
@@ -262,7 +263,7 @@ fn a_generated_password_is_shown_once_and_must_be_changed() {
     let res = create(
         &app,
         &admin,
-        json!({"username": "new.hire", "display_name": "新员工", "roles": ["engineer"]}),
+        json!({"kind": "human", "username": "new.hire", "display_name": "新员工", "roles": ["engineer"]}),
     );
     assert_eq!(res.status, 201, "{}", res.body);
     let body = res.json();
@@ -417,7 +418,7 @@ fn a_temporary_password_allows_nothing_but_changing_it() {
     let created = create(
         &app,
         &admin,
-        json!({"username": "second.admin", "display_name": "二号管理员", "roles": ["admin"]}),
+        json!({"kind": "human", "username": "second.admin", "display_name": "二号管理员", "roles": ["admin"]}),
     )
     .json();
     let temporary = created["generated_password"].as_str().unwrap();

@@ -156,6 +156,22 @@ fn tkt_5_departing_needs_an_approved_request_and_the_visit_is_recorded() {
             .unwrap()
             .contains("TKT-6")
     );
+    // A field of another kind is in no variant of the spec's `oneOf`: refused, not dropped.
+    let p = w.app.post(&path).bearer(&w.eng1)
+        .json(&json!({"mode": "remote", "kind": "general", "work_done": "远程指导", "report_name": "月报"}))
+        .send().problem(422, "validation");
+    assert_eq!(
+        (
+            &p["errors"][0]["field"],
+            &p["errors"][0]["code"],
+            &p["errors"][0]["rule"]
+        ),
+        (
+            &json!("report_name"),
+            &json!("not_allowed"),
+            &json!("TKT-6")
+        )
+    );
     let res = w.app.post(&path).bearer(&w.eng1)
         .json(&json!({"mode": "remote", "kind": "bug", "work_done": "复现问题",
                       "reproduction_steps": "打开报表", "error_text": "NullReference", "promised_date": "2026-03-20"}))

@@ -242,6 +242,7 @@ impl TestApp {
             .post("/api/v1/users")
             .bearer(admin)
             .json(&json!({
+                "kind": "human",
                 "username": username,
                 "display_name": username,
                 "roles": roles,

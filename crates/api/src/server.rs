@@ -186,11 +186,11 @@ pub fn create_user(config: &Config, args: NewUserArgs) -> anyhow::Result<Option<
             username: args.username,
             email: None,
             phone: None,
-            kind: Some(if args.service {
+            kind: if args.service {
                 UserKind::Service
             } else {
                 UserKind::Human
-            }),
+            },
             roles: args.roles,
             password: args.password,
         },

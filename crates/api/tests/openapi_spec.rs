@@ -312,3 +312,226 @@ fn every_operation_negotiates_its_language() {
         }
     }
 }
+
+fn responses(op: &Value) -> &serde_json::Map<String, Value> {
+    op["responses"].as_object().unwrap()
+}
+
+/// The observe middleware sends `X-Request-Id` on every answer.
+#[test]
+fn every_response_declares_its_request_id() {
+    let spec = generated();
+    assert_eq!(
+        spec["components"]["headers"]["X-Request-Id"]["schema"]["maxLength"],
+        64
+    );
+    for (path, method, op) in operations(&spec) {
+        for (status, response) in responses(&op) {
+            assert_eq!(
+                response["headers"]["X-Request-Id"]["$ref"], "#/components/headers/X-Request-Id",
+                "{method} {path} {status}"
+            );
+        }
+    }
+}
+
+/// Whatever takes an `Idempotency-Key` may answer with a replay, flagged
+/// `Idempotent-Replayed: true`; only a 5xx is never stored, so never replayed.
+#[test]
+fn idempotent_operations_declare_replays() {
+    let spec = generated();
+    let mut seen = 0;
+    for (path, method, op) in operations(&spec) {
+        let idempotent = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "Idempotency-Key");
+        for (status, response) in responses(&op) {
+            let declared = response["headers"].get("Idempotent-Replayed").is_some();
+            assert_eq!(
+                declared,
+                idempotent && !status.starts_with('5'),
+                "{method} {path} {status}"
+            );
+            seen += usize::from(declared);
+        }
+    }
+    assert!(seen > 100, "{seen}");
+    let header = &spec["components"]["headers"]["Idempotent-Replayed"];
+    assert_eq!(enum_of(&header["schema"]), ["true"]);
+}
+
+/// The handlers' sources: each `#[utoipa::path]` with the function it annotates.
+fn handlers() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut out = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for chunk in text.split("#[utoipa::path(").skip(1) {
+            let Some(id) = chunk
+                .split_once("operation_id = \"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map(|(id, _)| id.to_owned())
+            else {
+                continue;
+            };
+            // The handler ends at its closing brace; helpers after it are not its code.
+            let handler = chunk.split("\n}\n").next().unwrap_or(chunk);
+            out.push((id, handler.to_owned()));
+        }
+    }
+    out
+}
+
+/// `respond::versioned` sends `ETag`, `respond::created` sends `Location` (and `ETag` when
+/// given a version): each response a handler builds so declares them.
+#[test]
+fn etag_and_location_are_declared_where_sent() {
+    let spec = generated();
+    let by_id: std::collections::HashMap<String, Value> = operations(&spec)
+        .into_iter()
+        .map(|(_, _, op)| (op["operationId"].as_str().unwrap().to_owned(), op))
+        .collect();
+    let mut checked = 0;
+    for (id, code) in handlers() {
+        let Some(op) = by_id.get(&id) else { continue };
+        let mut sent: Vec<(&str, &str)> = Vec::new();
+        for (name, status) in [("OK", "200"), ("CREATED", "201"), ("ACCEPTED", "202")] {
+            if code.contains(&format!("versioned(StatusCode::{name}"))
+                || code.contains(&format!("versioned(\n                StatusCode::{name}"))
+            {
+                sent.push((status, "ETag"));
+            }
+        }
+        if code.contains("created(") {
+            sent.push(("201", "Location"));
+        }
+        for (status, header) in sent {
+            let headers = &op["responses"][status]["headers"];
+            assert!(
+                headers.get(header).is_some(),
+                "{id} {status}: sends {header} but does not declare it"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+/// TKT-6 service records and users are a `oneOf` told apart by `kind`, one schema per kind
+/// holding exactly its own members.
+#[test]
+fn type_specific_bodies_are_discriminated() {
+    let spec = generated();
+    let schemas = &spec["components"]["schemas"];
+    let record = &schemas["CreateServiceRecord"];
+    assert_eq!(record["discriminator"]["propertyName"], "kind");
+    assert_eq!(record["oneOf"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        record["discriminator"]["mapping"]["data_clearing"],
+        "#/components/schemas/CreateServiceRecordDataClearing"
+    );
+    let clearing = &schemas["CreateServiceRecordDataClearing"];
+    assert_eq!(clearing["additionalProperties"], false);
+    assert_eq!(enum_of(&clearing["properties"]["kind"]), ["data_clearing"]);
+    assert_eq!(clearing["properties"]["sql"]["type"], "string");
+    let required: Vec<&str> = clearing["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(required, ["mode", "kind", "work_done", "tool", "sql"]);
+    assert!(clearing["properties"].get("report_name").is_none());
+    let general = &schemas["CreateServiceRecordGeneral"]["properties"];
+    let mut members: Vec<&String> = general.as_object().unwrap().keys().collect();
+    members.sort();
+    assert_eq!(members, ["kind", "mode", "visit_id", "work_done"]);
+
+    let user = &schemas["CreateUser"];
+    assert_eq!(user["discriminator"]["propertyName"], "kind");
+    assert!(user.get("not").is_none());
+    assert!(
+        schemas["CreateUserHuman"]["properties"]
+            .get("password")
+            .is_some()
+    );
+    let service = &schemas["CreateUserService"];
+    assert!(service["properties"].get("password").is_none());
+    assert!(
+        service["required"]
+            .as_array()
+            .unwrap()
+            .contains(&"kind".into())
+    );
+    for name in [
+        "CreateServiceRecordBug",
+        "CreateServiceRecordAdminPassword",
+        "CreateUserHuman",
+        "CreateUserService",
+    ] {
+        for (member, property) in schemas[name]["properties"].as_object().unwrap() {
+            assert!(
+                property["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.is_empty())
+                    || property.get("$ref").is_some(),
+                "{name}.{member}: no description"
+            );
+        }
+    }
+}
+
+/// Every PATCH is a JSON merge patch, says so, takes its media type, and says of each member
+/// whether `null` clears it; a member that cannot be cleared does not allow `null`.
+#[test]
+fn every_patch_is_a_merge_patch() {
+    let spec = generated();
+    let schemas = &spec["components"]["schemas"];
+    let mut patches = 0;
+    for (path, method, op) in operations(&spec) {
+        if method != "patch" {
+            continue;
+        }
+        patches += 1;
+        assert!(
+            op["description"].as_str().unwrap().contains("RFC 7396"),
+            "{path}"
+        );
+        let content = op["requestBody"]["content"].as_object().unwrap();
+        let json = &content["application/json"];
+        assert_eq!(&content["application/merge-patch+json"], json, "{path}");
+        let name = json["schema"]["$ref"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap();
+        for (member, property) in schemas[name]["properties"].as_object().unwrap() {
+            let description = property["description"].as_str().unwrap_or_default();
+            assert!(description.contains("`null`"), "{name}.{member}");
+        }
+    }
+    assert!(patches >= 20, "{patches}");
+    let customer = &schemas["UpdateCustomer"]["properties"];
+    assert_eq!(customer["name"]["type"], "string");
+    assert_eq!(
+        customer["phone"]["type"],
+        serde_json::json!(["string", "null"])
+    );
+}

@@ -152,15 +152,20 @@ impl ServiceDetails {
     }
 }
 
-fn belongs(field: &str, kind: ServiceKind) -> bool {
-    let fields: &[&str] = match kind {
+/// The type-specific fields of a record of `kind`, every one required (TKT-6); the API's
+/// schema states one request shape per kind from this table.
+pub fn fields_of(kind: ServiceKind) -> &'static [&'static str] {
+    match kind {
         ServiceKind::General => &[],
         ServiceKind::DataClearing => &["tool", "sql"],
         ServiceKind::AdminPassword => &["application_ref", "contact_told"],
         ServiceKind::ReportProblem => &["report_name", "analysis", "solution"],
         ServiceKind::Bug => &["reproduction_steps", "error_text", "promised_date"],
-    };
-    fields.contains(&field)
+    }
+}
+
+fn belongs(field: &str, kind: ServiceKind) -> bool {
+    fields_of(kind).contains(&field)
 }
 
 fn kind_name(kind: ServiceKind) -> &'static str {

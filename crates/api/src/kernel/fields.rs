@@ -28,6 +28,17 @@ pub fn client_id_ok(id: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
+// PATCH bodies are JSON merge patches (RFC 7396): an absent member leaves the field as it
+// is, `null` clears it. The two helpers below are the one way every PATCH DTO says which of
+// its members may be cleared: an optional field is `Option<Option<T>>` read with
+// [`double_option`], a required one `Option<T>` read with [`required`] (and stated
+// `nullable = false` in its schema), so `null` on it is a 422 `required` naming it rather
+// than silently ignored.
+
+/// The refusal [`required`] gives serde; `extract::json` turns it into a 422 `required`
+/// naming the member.
+pub const NULL_FOR_REQUIRED: &str = "kefu: null for a required member";
+
 /// Tells an absent field (`None`: leave as is) from an explicit `null` (`Some(None)`: clear).
 pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
@@ -35,6 +46,19 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// A member of a merge patch that cannot be cleared: absent is `None` (leave as is), a value
+/// is `Some`, and `null` is refused (422 `required`).
+pub fn required<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    match Option::<T>::deserialize(d)? {
+        Some(v) => Ok(Some(v)),
+        None => Err(serde::de::Error::custom(NULL_FOR_REQUIRED)),
+    }
 }
 
 /// The longest search text (`q`) a list accepts, in characters, as the spec's `maxLength`

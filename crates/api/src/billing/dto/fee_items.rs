@@ -109,26 +109,35 @@ pub struct CreateFeeItem {
 #[schema(example = json!({"list_price_fen": 55000, "floor_price_fen": 42000}))]
 pub struct UpdateFeeItem {
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(nullable = false, min_length = 1, max_length = 64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub code: Option<String>,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub kind: Option<FeeItemKind>,
     #[validate(length(min = 1, max = 32))]
-    #[schema(min_length = 1, max_length = 32)]
+    #[schema(nullable = false, min_length = 1, max_length = 32)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub unit: Option<String>,
     #[validate(range(min = 0, max = MAX_PRICE_FEN))]
-    #[schema(minimum = 0, maximum = 1_000_000_000)]
+    #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub list_price_fen: Option<i64>,
     #[validate(range(min = 0, max = MAX_PRICE_FEN))]
-    #[schema(minimum = 0, maximum = 1_000_000_000)]
+    #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub floor_price_fen: Option<i64>,
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub part_id: Option<Option<String>>,
     /// `true` puts a retired item back into use.
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub active: Option<bool>,
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 1000))]

@@ -221,9 +221,11 @@ pub struct GenerateQuery {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "4 月含 3 月补发"}))]
 pub struct UpdatePayrollStatement {
+    /// Finance's note, at most 500 characters; `null` (or blank text) clears it.
     #[validate(length(max = 500))]
-    #[schema(max_length = 500)]
-    pub note: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 500)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
+    pub note: Option<Option<String>>,
 }
 
 /// BIL-13: a correction paid (positive) or deducted (negative) with `person_id`'s statement

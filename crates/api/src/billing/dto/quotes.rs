@@ -158,14 +158,16 @@ pub struct UpdateQuote {
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub equipment_id: Option<Option<String>>,
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(nullable = false, min_length = 1, max_length = 64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub engineer_id: Option<String>,
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000, value_type = Option<String>)]
     pub note: Option<Option<String>>,
     #[validate(length(max = 50), nested)]
-    #[schema(max_items = 50)]
+    #[schema(nullable = false, max_items = 50)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub lines: Option<Vec<QuoteLineIn>>,
 }
 

@@ -227,7 +227,10 @@ pub fn update(
         conn,
         id,
         expected,
-        trimmed(input.note),
+        match input.note {
+            Some(note) => trimmed(note),
+            None => row.note.clone(),
+        },
         ctx.now,
     )?)?;
     let after = live(conn, id)?;

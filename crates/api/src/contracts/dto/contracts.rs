@@ -120,28 +120,41 @@ pub struct CreateContract {
 #[schema(example = json!({"amount_fen": 1500000, "period_end": "2027-01-31"}))]
 pub struct UpdateContract {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub title: Option<String>,
     #[validate(length(max = 100))]
-    #[schema(max_items = 100, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
+    #[schema(nullable = false, max_items = 100, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub site_ids: Option<Vec<String>>,
     #[validate(length(max = 500))]
-    #[schema(max_items = 500, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
+    #[schema(nullable = false, max_items = 500, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub equipment_ids: Option<Vec<String>>,
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(nullable = false, min_length = 1, max_length = 64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub signer_id: Option<String>,
     #[validate(length(max = 20))]
-    #[schema(max_items = 20, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
+    #[schema(nullable = false, max_items = 20, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub executor_ids: Option<Vec<String>>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub period_start: Option<NaiveDate>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub period_end: Option<NaiveDate>,
     #[validate(range(min = 0, max = 100_000_000_000_i64))]
-    #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
+    #[schema(nullable = false, minimum = 0, maximum = 100_000_000_000_i64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub amount_fen: Option<i64>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub renewal_mode: Option<RenewalMode>,
     #[validate(range(min = 0, max = 366))]
-    #[schema(minimum = 0, maximum = 366)]
+    #[schema(nullable = false, minimum = 0, maximum = 366)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub notice_days: Option<i64>,
 }
 

@@ -66,14 +66,19 @@ pub struct CreateCity {
 #[schema(example = json!({"has_station": true}))]
 pub struct UpdateCity {
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_length = 1, max_length = 50)]
+    #[schema(nullable = false, min_length = 1, max_length = 50)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_length = 1, max_length = 50)]
+    #[schema(nullable = false, min_length = 1, max_length = 50)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub province: Option<String>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub has_station: Option<bool>,
     #[validate(length(max = 100))]
-    #[schema(max_items = 100, value_type = Option<Vec<CountyItem>>)]
+    #[schema(nullable = false, max_items = 100, value_type = Option<Vec<CountyItem>>)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub counties: Option<Vec<String>>,
 }
 

@@ -80,14 +80,19 @@ pub struct UpdateContact {
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub site_id: Option<Option<String>>,
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(nullable = false, min_length = 1, max_length = 100)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
     #[validate(custom(function = "crate::kernel::fields::phone_ok"))]
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub phone: Option<String>,
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, value_type = Option<String>)]
     pub title: Option<Option<String>>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub authorised_signer: Option<bool>,
 }
 

@@ -89,17 +89,22 @@ pub struct CreateCustomer {
 #[schema(example = json!({"dealer_consent": true, "note": "经销商已书面同意上门服务"}))]
 pub struct UpdateCustomer {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(custom(function = "crate::kernel::fields::phone_ok"))]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub key_account: Option<bool>,
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200, value_type = Option<String>)]
     pub dealer_name: Option<Option<String>>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub dealer_consent: Option<bool>,
     /// Only managers, supervisors and the office may reassign a customer.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]

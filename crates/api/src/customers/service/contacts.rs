@@ -209,7 +209,7 @@ pub fn login_user(username: String, display_name: String) -> CreateUser {
         display_name,
         email: None,
         phone: None,
-        kind: Some(UserKind::Human),
+        kind: UserKind::Human,
         roles: vec![Role::CustomerContact],
         password: None,
     }

@@ -138,13 +138,16 @@ pub struct CreateEquipment {
 #[schema(example = json!({"warranty_end": "2029-02-28", "note": "延保一年"}))]
 pub struct UpdateEquipment {
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(nullable = false, min_length = 1, max_length = 64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub site_id: Option<String>,
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(nullable = false, min_length = 1, max_length = 64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub product_id: Option<String>,
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(nullable = false, min_length = 1, max_length = 100)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub serial: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
@@ -159,6 +162,8 @@ pub struct UpdateEquipment {
     #[validate(range(min = 0, max = 10_000_000))]
     #[schema(minimum = 0, maximum = 10_000_000, value_type = Option<i64>)]
     pub controller_points: Option<Option<i64>>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub pure_alarm_controller: Option<bool>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]

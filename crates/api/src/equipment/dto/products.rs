@@ -80,10 +80,12 @@ pub struct CreateProduct {
 #[schema(example = json!({"unit_price_fen": 1_350_000, "floor_price_fen": 1_150_000}))]
 pub struct UpdateProduct {
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(nullable = false, min_length = 1, max_length = 100)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub model: Option<String>,
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
@@ -91,13 +93,16 @@ pub struct UpdateProduct {
     #[schema(min_length = 1, max_length = 100, value_type = Option<String>)]
     pub category: Option<Option<String>>,
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
-    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub unit_price_fen: Option<i64>,
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
-    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub unit_cost_fen: Option<i64>,
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
-    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub floor_price_fen: Option<i64>,
 }
 

@@ -88,16 +88,20 @@ pub struct CreatePart {
 #[schema(example = json!({"sale_price_fen": 13_000, "min_stock": 30}))]
 pub struct UpdatePart {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
-    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub sale_price_fen: Option<i64>,
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
-    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_i64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub unit_cost_fen: Option<i64>,
     #[validate(range(min = 0, max = 1_000_000_000_i64))]
-    #[schema(minimum = 0, maximum = 1_000_000_000_i64)]
+    #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_i64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub min_stock: Option<i64>,
 }
 

@@ -121,18 +121,23 @@ pub struct UpdateIntake {
     #[schema(min_length = 1, max_length = 200, value_type = Option<String>)]
     pub model: Option<Option<String>>,
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(nullable = false, min_length = 1, max_length = 100)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub serial: Option<String>,
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000, value_type = Option<String>)]
     pub visible_damage: Option<Option<String>>,
     #[validate(length(max = 30))]
-    #[schema(max_items = 30, value_type = Option<Vec<crate::inventory::dto::AccessoryItem>>)]
+    #[schema(nullable = false, max_items = 30, value_type = Option<Vec<crate::inventory::dto::AccessoryItem>>)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub accessories: Option<Vec<String>>,
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(nullable = false, min_length = 1, max_length = 2000)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub reported_fault: Option<String>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub fault_reproduced: Option<bool>,
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 2000))]

@@ -197,6 +197,9 @@ pub fn parse_value<T: DeserializeOwned + Validate>(
 /// is a 422 `required` (the body is well-formed, it lacks a value), an unknown member or a
 /// wrong type a 400; the values an enum takes travel as the parameter `allowed`.
 fn serde_refusal(path: &str, inner: &str) -> ApiError {
+    if inner.starts_with(crate::kernel::fields::NULL_FOR_REQUIRED) {
+        return ApiError::Invalid(vec![FieldError::new(path, "required", "")]);
+    }
     if let Some(name) = missing_member(inner) {
         return ApiError::Invalid(vec![FieldError::new(
             join_path(path, &name),
@@ -376,6 +379,40 @@ mod tests {
         }
         match parse(r#"{}"#) {
             Err(ApiError::Invalid(errors)) => {
+                assert_eq!(
+                    (errors[0].field.as_str(), errors[0].code),
+                    ("name", "required")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A merge patch: `null` clears an optional member and is 422 `required` on one that
+    /// cannot be cleared; an absent member is left alone.
+    #[derive(Debug, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    struct Patch {
+        #[serde(default, deserialize_with = "crate::kernel::fields::required")]
+        name: Option<String>,
+        #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
+        note: Option<Option<String>>,
+    }
+
+    #[test]
+    fn a_merge_patch_refuses_null_only_where_it_cannot_clear() {
+        let patch: Patch = parse_body(br#"{"note":null}"#).unwrap();
+        assert_eq!((patch.name, patch.note), (None, Some(None)));
+        let patch: Patch = parse_body(br#"{"name":" a ","note":"n"}"#).unwrap();
+        assert_eq!(
+            (patch.name.as_deref(), patch.note),
+            (Some("a"), Some(Some("n".to_owned())))
+        );
+        let patch: Patch = parse_body(b"{}").unwrap();
+        assert_eq!((patch.name, patch.note), (None, None));
+        match parse_body::<Patch>(br#"{"name":null,"note":null}"#) {
+            Err(ApiError::Invalid(errors)) => {
+                assert_eq!(errors.len(), 1);
                 assert_eq!(
                     (errors[0].field.as_str(), errors[0].code),
                     ("name", "required")

@@ -1,7 +1,7 @@
 //! Response headers the middleware adds to every answer, declared on every response (as
 //! references to `components/headers`) so that a client generated from the spec can read them.
 
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
 use utoipa::openapi::{
     Header, HeaderBuilder, ObjectBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Type,
@@ -11,6 +11,8 @@ const LIMIT: &str = "RateLimit-Limit";
 const REMAINING: &str = "RateLimit-Remaining";
 const RESET: &str = "RateLimit-Reset";
 const ALLOW_ORIGIN: &str = "Access-Control-Allow-Origin";
+const REQUEST_ID: &str = "X-Request-Id";
+const REPLAYED: &str = "Idempotent-Replayed";
 
 /// A non-negative count of seconds or requests, as the server sends it (a `u64`).
 pub(crate) fn count(description: &str) -> Header {
@@ -48,7 +50,34 @@ fn register(doc: &mut OpenApiDoc) {
              (`KEFU_CORS_ORIGINS`); absent otherwise",
         ))
         .build();
+    let request_id = HeaderBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(64))
+                .pattern(Some("^[A-Za-z0-9._-]{1,64}$")),
+        ))
+        .description(Some(
+            "The request's id: the client's own `X-Request-Id` when it is 1 to 64 letters, \
+             digits, `.`, `_` or `-`, a new UUID otherwise. Logged with the request and carried \
+             in the body of a 500; quote it when reporting a problem",
+        ))
+        .build();
+    let replayed = HeaderBuilder::new()
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["true"])),
+        ))
+        .description(Some(
+            "`true` when this is the stored answer to an earlier request with the same \
+             `Idempotency-Key` (the command did not run again); absent on a first answer",
+        ))
+        .build();
     for (name, header) in [
+        (REQUEST_ID, request_id),
+        (REPLAYED, replayed),
         (
             LIMIT,
             count("Requests per minute allowed to this caller (or address), per server instance"),
@@ -62,7 +91,7 @@ fn register(doc: &mut OpenApiDoc) {
 }
 
 /// Adds to each response of each operation the headers every answer on its path carries:
-/// CORS on all; the rate-limit headers under `/api/v1`, where the limiter runs (sent while a
+/// the request id and CORS on all; `Idempotent-Replayed` where an `Idempotency-Key` is taken; the rate-limit headers under `/api/v1`, where the limiter runs (sent while a
 /// limit is configured, as it is by default).
 pub(super) fn declare_sent_headers(doc: &mut OpenApiDoc) {
     register(doc);
@@ -84,10 +113,24 @@ pub(super) fn declare_sent_headers(doc: &mut OpenApiDoc) {
 }
 
 fn declare_on(op: &mut Operation, limited: bool) {
-    for response in op.responses.responses.values_mut() {
+    let idempotent = op.parameters.iter().flatten().any(|p| {
+        matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header && p.name == "Idempotency-Key")
+    });
+    for (status, response) in op.responses.responses.iter_mut() {
         let RefOr::T(response) = response else {
             continue;
         };
+        response
+            .headers
+            .entry(REQUEST_ID.to_owned())
+            .or_insert_with(|| reference(REQUEST_ID));
+        // Every answer but a 5xx is stored for the key and may come back as a replay.
+        if idempotent && !status.starts_with('5') {
+            response
+                .headers
+                .entry(REPLAYED.to_owned())
+                .or_insert_with(|| reference(REPLAYED));
+        }
         if limited {
             for (name, header) in rate_limit_headers() {
                 response.headers.entry(name.to_owned()).or_insert(header);

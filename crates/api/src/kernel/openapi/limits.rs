@@ -86,6 +86,19 @@ fn fits_type(schemas: &Map<String, Value>, schema: &Value, value: &Value) -> boo
     }
 }
 
+/// The component a `discriminator` maps `value`'s discriminating member to.
+fn discriminated<'a>(schema: &'a Value, value: &Value) -> Option<&'a str> {
+    let discriminator = schema.get("discriminator")?;
+    let member = value
+        .get(discriminator.get("propertyName")?.as_str()?)?
+        .as_str()?;
+    discriminator
+        .get("mapping")?
+        .get(member)?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
+}
+
 /// The strings of `value` longer than `schema` allows, by path.
 fn violations(
     schemas: &Map<String, Value>,
@@ -104,6 +117,13 @@ fn violations(
     {
         return schemas
             .get(name)
+            .map(|s| violations(schemas, s, value, path, depth + 1))
+            .unwrap_or_default();
+    }
+    // A body told apart by a discriminator (`variants`) is held to the variant it names.
+    if let Some(variant) = discriminated(schema, value) {
+        return schemas
+            .get(variant)
             .map(|s| violations(schemas, s, value, path, depth + 1))
             .unwrap_or_default();
     }

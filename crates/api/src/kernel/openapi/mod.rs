@@ -18,6 +18,8 @@ mod closed_sets;
 pub(crate) mod headers;
 pub mod limits;
 mod links;
+mod merge_patch;
+mod variants;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -337,27 +339,6 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
         .push(closed_sets::accept_language());
 }
 
-/// Rules between fields that the derive cannot state: a service account has no password.
-fn add_cross_field_rules(doc: &mut OpenApiDoc) {
-    let Some(components) = doc.components.as_mut() else {
-        return;
-    };
-    if let Some(RefOr::T(Schema::Object(create_user))) = components.schemas.get_mut("CreateUser") {
-        // `not` is plain JSON Schema; utoipa has no field for it, but flattens extensions.
-        create_user
-            .extensions
-            .get_or_insert_with(Default::default)
-            .insert(
-                "not".to_owned(),
-                serde_json::json!({
-                    "description": "`password` is not allowed with `kind: service`",
-                    "properties": {"kind": {"const": "service"}},
-                    "required": ["kind", "password"],
-                }),
-            );
-    }
-}
-
 // --- Rules of strings and list queries, stated once for every operation -------------------
 //
 // utoipa does not read the `validator` attributes, and the server trims every string of a
@@ -588,11 +569,12 @@ fn reference_page_items(doc: &mut OpenApiDoc) {
 /// The finished document: annotations plus the conventions' responses and the links.
 pub fn finish(mut doc: OpenApiDoc, exportable: &[&Exportable]) -> OpenApiDoc {
     reference_page_items(&mut doc);
-    add_cross_field_rules(&mut doc);
     crate::kernel::export::spec::document(&mut doc, exportable);
     add_body_rules(&mut doc);
+    variants::split_by_kind(&mut doc);
     crate::kernel::files::document_download_types(&mut doc);
     crate::kernel::extract::document_csv_bodies(&mut doc);
+    merge_patch::state(&mut doc);
     for (path, item) in doc.paths.paths.iter_mut() {
         let ops = [
             ("get", &mut item.get),

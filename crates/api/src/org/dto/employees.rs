@@ -127,7 +127,8 @@ pub struct UpdateEmployee {
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub user_id: Option<Option<String>>,
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(nullable = false, min_length = 1, max_length = 100)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
@@ -159,7 +160,8 @@ pub struct UpdateEmployee {
     pub station_city: Option<Option<String>>,
     /// Only admin and hr may change it.
     #[validate(range(min = 0, max = 100_000_000_000i64))]
-    #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
+    #[schema(nullable = false, minimum = 0, maximum = 100_000_000_000_i64)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub base_salary_fen: Option<i64>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]

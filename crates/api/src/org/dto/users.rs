@@ -71,7 +71,7 @@ pub struct CreatedUser {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"username": "li.wei", "display_name": "李伟", "roles": ["engineer"], "phone": "138 0013 8000"}))]
+#[schema(example = json!({"kind": "human", "username": "li.wei", "display_name": "李伟", "roles": ["engineer"], "phone": "138 0013 8000"}))]
 pub struct CreateUser {
     /// 2–64 characters: letters, digits, `.`, `_`, `-`; stored lowercased.
     #[schema(
@@ -86,6 +86,7 @@ pub struct CreateUser {
         pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000](?:[^\\x00-\\x1f\\x7f-\\x9f]{0,98}[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])?[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
     )]
     pub display_name: String,
+    /// An email address, at most 254 characters.
     #[validate(email, length(max = 254))]
     #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
@@ -95,8 +96,10 @@ pub struct CreateUser {
         pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*(?:[+\\-() ]*[0-9]){5,20}[+\\-() ]*[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
     )]
     pub phone: Option<String>,
-    /// Defaults to `human`.
-    pub kind: Option<UserKind>,
+    /// `human` (a person, who may be given a password) or `service` (an account for
+    /// integration scripts, with API keys and no password).
+    pub kind: UserKind,
+    /// The roles (ORG-1), at least one.
     #[validate(length(min = 1, max = 11))]
     #[schema(min_items = 1, max_items = 11)]
     pub roles: Vec<Role>,
@@ -119,9 +122,11 @@ pub struct UpdateUser {
     /// 1–100 characters after trimming, no control characters.
     #[validate(length(min = 1, max = 100))]
     #[schema(
+        nullable = false,
         max_length = 100,
         pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000](?:[^\\x00-\\x1f\\x7f-\\x9f]{0,98}[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])?[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
     )]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub display_name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
@@ -135,7 +140,8 @@ pub struct UpdateUser {
     pub phone: Option<Option<String>>,
     /// Replaces the user's roles.
     #[validate(length(min = 1, max = 11))]
-    #[schema(min_items = 1, max_items = 11)]
+    #[schema(nullable = false, min_items = 1, max_items = 11)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub roles: Option<Vec<Role>>,
 }
 

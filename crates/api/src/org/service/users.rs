@@ -28,7 +28,7 @@ pub fn prepare(input: CreateUser, now: chrono::DateTime<chrono::Utc>) -> Result<
             errors.extend(list.iter().cloned());
         }
     }
-    let kind = input.kind.unwrap_or(UserKind::Human);
+    let kind = input.kind;
     let mut generated_password = None;
     let password_hash = match (kind, input.password) {
         (UserKind::Service, Some(_)) => {

@@ -96,14 +96,19 @@ impl ToSchema for EventPattern {}
 #[schema(example = json!({"active": false}))]
 pub struct UpdateWebhook {
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(nullable = false, min_length = 1, max_length = 100)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000, format = "uri")]
+    #[schema(nullable = false, min_length = 1, max_length = 2000, format = "uri")]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub url: Option<String>,
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_items = 1, max_items = 50, inline)]
+    #[schema(nullable = false, min_items = 1, max_items = 50, inline)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub event_types: Option<Vec<EventPattern>>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub active: Option<bool>,
 }
 

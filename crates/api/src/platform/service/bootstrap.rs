@@ -34,7 +34,7 @@ pub fn ensure_admin(
             display_name: "Administrator".to_owned(),
             email: None,
             phone: None,
-            kind: Some(UserKind::Human),
+            kind: UserKind::Human,
             roles: vec![Role::Admin],
             password: admin_password.map(str::to_owned),
         },

@@ -59,11 +59,15 @@ pub struct CreateFeedbackForm {
 #[schema(example = json!({"work_done": "更换通讯板并复测 24 小时", "result": "resolved"}))]
 pub struct UpdateFeedbackForm {
     #[validate(length(min = 1, max = 4000))]
-    #[schema(min_length = 1, max_length = 4000)]
+    #[schema(nullable = false, min_length = 1, max_length = 4000)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub work_done: Option<String>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub result: Option<FormResult>,
     #[validate(length(max = 100), nested)]
-    #[schema(max_items = 100)]
+    #[schema(nullable = false, max_items = 100)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub parts_used: Option<Vec<PartUsed>>,
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 2000))]

@@ -101,16 +101,20 @@ pub struct CreateArticle {
 }))]
 pub struct UpdateArticle {
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub title: Option<String>,
     #[validate(length(min = 1, max = 10000))]
-    #[schema(min_length = 1, max_length = 10000)]
+    #[schema(nullable = false, min_length = 1, max_length = 10000)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub problem: Option<String>,
     #[validate(length(min = 1, max = 20000))]
-    #[schema(min_length = 1, max_length = 20000)]
+    #[schema(nullable = false, min_length = 1, max_length = 20000)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub answer: Option<String>,
     #[validate(custom(function = "tags_ok"))]
-    #[schema(max_items = 20, value_type = Option<Vec<TagItem>>)]
+    #[schema(nullable = false, max_items = 20, value_type = Option<Vec<TagItem>>)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub tags: Option<Vec<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
@@ -119,7 +123,8 @@ pub struct UpdateArticle {
     pub product_id: Option<Option<String>>,
     /// Why the article changed, kept with the version.
     #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(nullable = false, min_length = 1, max_length = 500)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub change_note: Option<String>,
 }
 

@@ -117,7 +117,11 @@ pub struct CreateTicket {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"priority": "urgent", "reason": "客户机房停机，升级为紧急"}))]
 pub struct UpdateTicket {
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub ticket_type: Option<TicketType>,
+    #[schema(nullable = false)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub priority: Option<Priority>,
     /// A site of the ticket's customer; `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
@@ -135,11 +139,13 @@ pub struct UpdateTicket {
     #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
     pub equipment_id: Option<Option<String>>,
     #[validate(length(min = 1, max = 4000))]
-    #[schema(min_length = 1, max_length = 4000)]
+    #[schema(nullable = false, min_length = 1, max_length = 4000)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub description: Option<String>,
     /// Why the ticket is corrected, kept in its transition log.
     #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(nullable = false, min_length = 1, max_length = 500)]
+    #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub reason: Option<String>,
 }
 

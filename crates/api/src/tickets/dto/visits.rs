@@ -135,6 +135,7 @@ pub struct VisitQuery {
     "sql": "DELETE FROM alarm_log WHERE created < '2025-01-01'"
 }))]
 pub struct CreateServiceRecord {
+    /// Whether the service was given remotely or on site.
     pub mode: ServiceMode,
     /// A visit of this ticket (on-site records).
     #[validate(length(min = 1, max = 64))]
@@ -145,39 +146,47 @@ pub struct CreateServiceRecord {
     /// `report_name`, `analysis`, `solution`; `bug` → `reproduction_steps`, `error_text`,
     /// `promised_date`; `general` → none. Fields of another kind are refused.
     pub kind: ServiceKind,
+    /// What was done, 1–4000 characters.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub work_done: String,
+    /// `data_clearing`: the tool the data was cleared with.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub tool: Option<String>,
+    /// `data_clearing`: the SQL that was run.
     #[validate(length(min = 1, max = 20000))]
     #[schema(min_length = 1, max_length = 20000)]
     pub sql: Option<String>,
-    /// The reference of the customer's written application.
+    /// `admin_password`: the reference of the customer's written application.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub application_ref: Option<String>,
-    /// The contact who was told the password.
+    /// `admin_password`: the contact who was told the password.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub contact_told: Option<String>,
+    /// `report_problem`: the name of the report.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub report_name: Option<String>,
+    /// `report_problem`: the analysis of the problem.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub analysis: Option<String>,
+    /// `report_problem`: the solution given.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub solution: Option<String>,
+    /// `bug`: how to reproduce it.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub reproduction_steps: Option<String>,
+    /// `bug`: the error text shown.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub error_text: Option<String>,
-    /// The date promised for the change request a bug raises (TKT-12).
+    /// `bug`: the date promised for the change request a bug raises (TKT-12).
     pub promised_date: Option<NaiveDate>,
 }
 
