@@ -72,8 +72,11 @@ kefu_core::string_enum! {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SyncResult {
+    /// The command's `idempotency_key`, as sent.
     pub idempotency_key: String,
+    /// The command's `op`, as sent.
     pub op: String,
+    /// How the command went.
     pub outcome: SyncOutcome,
     /// The status the command's own endpoint would have answered.
     pub status: u16,
