@@ -31,7 +31,6 @@ pub use crate::kernel::files::seal::SealReportOut;
 pub struct AttachmentOut {
     /// The attachment's id.
     pub id: String,
-    /// The kind of record it hangs off.
     #[schema(value_type = OwnerType, inline)]
     pub owner_type: String,
     /// The record it hangs off.
@@ -100,7 +99,6 @@ impl From<&AttachmentRow> for AttachmentOut {
 }))]
 #[allow(dead_code)]
 pub struct UploadAttachment {
-    /// The kind of record the file hangs off.
     #[schema(value_type = OwnerType, inline)]
     owner_type: String,
     /// The id of a record of `owner_type` visible to the caller.

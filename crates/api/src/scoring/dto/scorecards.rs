@@ -174,6 +174,10 @@ pub struct CardInputsIn {
 fn measures_schema() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::Object)
+        .description(Some(
+            "Measured scores by the template's `points_below` item key, in tenths (92 is 920), \
+             0–1000 each.",
+        ))
         .property_names(Some(
             ObjectBuilder::new()
                 .schema_type(Type::String)
