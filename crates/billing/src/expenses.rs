@@ -179,6 +179,7 @@ pub struct ClaimLine {
     /// The rule the amount follows.
     #[schema(example = "BIL-15")]
     pub rule: String,
+    /// What the line reimburses, in words.
     pub description: String,
     /// What was spent or asked for; for meals the standard times the days.
     pub claimed_fen: i64,

@@ -51,6 +51,7 @@ pub struct TravelStandard {
     pub transport: TransportClass,
     /// Lodging is reimbursed on invoice up to this per day (BIL-15).
     pub lodging_cap_fen_per_day: i64,
+    /// Meals allowance per travel day, in fen (BIL-14).
     pub meals_fen_per_day: i64,
     /// Local transport at the destination; `null`: as spent (实报实销).
     pub local_transport_cap_fen_per_day: Option<i64>,

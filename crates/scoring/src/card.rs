@@ -30,7 +30,9 @@ pub struct CardEvent {
 /// One line of a card: an event, or a measured score's deduction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CardLine {
+    /// The item of the `scorecard-templates` rule set the line counts (HR-S1).
     pub item_key: String,
+    /// The item's title.
     pub title: String,
     /// The score event behind the line; `null` for a measured score.
     pub event_id: Option<String>,
@@ -42,30 +44,42 @@ pub struct CardLine {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PartScore {
+    /// The subsection's key in the template.
     pub key: String,
+    /// The subsection's title.
     pub title: String,
+    /// The subsection's weight in whole points (HR-S1).
     pub points: i64,
     /// The part's points plus its lines, kept within 0 and its points.
     pub score_tenths: i64,
+    /// The lines counted in the subsection.
     pub lines: Vec<CardLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SectionScore {
+    /// The section's key in the template.
     pub key: String,
+    /// The section's title.
     pub title: String,
+    /// The section's weight in whole points (HR-S1).
     pub points: i64,
     /// Kept within 0 and the section's points.
     pub score_tenths: i64,
+    /// Its subsections, each scored.
     pub subsections: Vec<PartScore>,
+    /// The lines counted on the section itself.
     pub lines: Vec<CardLine>,
 }
 
 /// The computed card: sections, the lines outside them and the total.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CardScore {
+    /// The template's position the card is scored by.
     pub position: String,
+    /// The template's title.
     pub title: String,
+    /// The template's sections, each scored.
     pub sections: Vec<SectionScore>,
     /// Bonuses and deductions on the whole card: the template's adjustments and HR-S2 events.
     pub adjustments: Vec<CardLine>,
@@ -230,15 +244,19 @@ kefu_core::string_enum! {
 /// HR-S4/HR-S5: what a card's total earns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Outcome {
+    /// The grade of the total (A, B, C, D by default, HR-S4).
     pub grade: String,
     /// The grade's reward (positive) or deduction (negative).
     pub grade_amount_fen: i64,
     /// HR-S4: three consecutive A grades, paid in the third month.
     pub streak_bonus_fen: i64,
+    /// Stars earned (HR-S5).
     pub stars: i64,
+    /// The stars' reward, in fen (HR-S5).
     pub star_reward_fen: i64,
     /// Valid complaints of the month (HR-S5).
     pub complaints: i64,
+    /// Recommendations raised (dismissal, re-test, return to representative), never automatic acts.
     pub flags: Vec<Flag>,
     /// The grade needs a written justification by the assessor (A, C, D).
     pub needs_justification: bool,

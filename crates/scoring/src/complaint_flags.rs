@@ -49,6 +49,7 @@ impl RuleSet for ComplaintThresholds {
 /// HR-C1's reading of one employee's calendar year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ComplaintYear {
+    /// The calendar year.
     pub year: i32,
     /// Valid complaints received in the calendar year.
     pub in_year: i64,
@@ -57,6 +58,7 @@ pub struct ComplaintYear {
     pub most_in_window: i64,
     /// The first and last complaint date of that busiest window, when there is one.
     pub window_from: Option<NaiveDate>,
+    /// The last complaint date of that busiest window.
     pub window_to: Option<NaiveDate>,
     /// More than `dismissal_above_per_year` in the year: a recommendation, never an act.
     pub dismissal_flag: bool,

@@ -23,21 +23,27 @@ pub struct WorkingDay {
 /// What one working day counted as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct DayCount {
+    /// The working day.
     pub date: NaiveDate,
     pub attendance: Attendance,
+    /// A late start excused (HR-A1): counted on time.
     pub excused: bool,
+    /// On approved leave that day (HR-A3).
     pub on_leave: bool,
 }
 
 /// HR-A2's reading of a month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct MonthSummary {
+    /// The working days counted (work calendar, CAL-1).
     pub working_days: i64,
     /// Late days, half days included (HR-A2 counts both).
     pub late_days: i64,
     /// Of the late days, those paid as half days (HR-A1).
     pub half_days: i64,
+    /// Working days counted as absent.
     pub absent_days: i64,
+    /// Working days on approved leave.
     pub leave_days: i64,
     /// The month's lateness fine in fen.
     pub fine_fen: i64,
@@ -47,6 +53,7 @@ pub struct MonthSummary {
     /// This month and the ones before it beyond the limit make `dismissal_after_months` in a
     /// row: a recommendation for a person to act on, never an automatic act.
     pub dismissal_flag: bool,
+    /// Each working day counted, in date order.
     pub days: Vec<DayCount>,
 }
 

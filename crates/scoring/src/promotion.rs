@@ -31,7 +31,9 @@ kefu_core::string_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Reason {
     pub condition: Condition,
+    /// The condition holds.
     pub met: bool,
+    /// Why it holds or not, in words.
     #[schema(max_length = 200)]
     pub detail: String,
 }

@@ -71,12 +71,17 @@ pub struct Figures {
     pub completed: i64,
     /// Of those, the customer was reached (scores count only these).
     pub reached: i64,
+    /// Of the reached, the customer was satisfied.
     pub satisfied: i64,
     /// `satisfied / reached` in basis points.
     pub satisfaction_rate_bp: i64,
+    /// Of the reached, the customer said the problem was solved.
     pub result_ok: i64,
+    /// Average timeliness score in hundredths (4.50 → 450).
     pub avg_timeliness_x100: i64,
+    /// Average attitude score in hundredths.
     pub avg_attitude_x100: i64,
+    /// Average technical score in hundredths.
     pub avg_technical_x100: i64,
     /// The mean of all three scores together, in hundredths.
     pub overall_score_x100: i64,

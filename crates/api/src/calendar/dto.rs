@@ -38,9 +38,12 @@ pub fn rfc3339<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>,
 /// One override of the default week.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CalendarDayOut {
+    /// The date (company time zone).
     #[schema(example = "2026-02-16")]
     pub day: NaiveDate,
+    /// `holiday`: not worked; `workday`: worked (调休), CAL-1.
     pub kind: DayKind,
+    /// The note, e.g. the holiday's name.
     #[schema(example = "春节")]
     pub note: Option<String>,
 }
@@ -59,7 +62,9 @@ impl From<&CalendarDay> for CalendarDayOut {
 /// weekdays of the `work-hours` rule set in force (Monday to Friday unless changed).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CalendarDaysOut {
+    /// First day of the range, as asked.
     pub from: NaiveDate,
+    /// Last day of the range, as asked.
     pub to: NaiveDate,
     /// The whole calendar's version, echoed as the `ETag`; send it back in `If-Match` to
     /// upload.
@@ -115,12 +120,15 @@ pub struct CalendarDayIn {
     ]
 }))]
 pub struct ReplaceCalendarDays {
+    /// First day of the range replaced, `YYYY-MM-DD`.
     #[serde(deserialize_with = "strict_date")]
     #[schema(value_type = String, format = Date, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", example = "2026-01-01")]
     pub from: NaiveDate,
+    /// Last day of the range replaced (inclusive), at most 400 days after `from`.
     #[serde(deserialize_with = "strict_date")]
     #[schema(value_type = String, format = Date, pattern = "^(?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$", example = "2026-12-31")]
     pub to: NaiveDate,
+    /// The overrides within the range, each day at most once.
     #[schema(max_items = 400)]
     pub days: Vec<CalendarDayIn>,
 }
@@ -140,8 +148,10 @@ pub struct WorkingDaysAddQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkingDaysAdded {
+    /// The starting day, as asked.
     #[schema(example = "2026-02-13")]
     pub date: NaiveDate,
+    /// The working days added, as asked.
     #[schema(example = 1)]
     pub days: u32,
     /// The `days`-th working day strictly after `date`.
@@ -163,8 +173,10 @@ pub struct WorkingDaysBetweenQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkingDaysBetween {
+    /// The first day, as asked.
     #[schema(example = "2026-02-13")]
     pub from: NaiveDate,
+    /// The second day, as asked.
     #[schema(example = "2026-02-24")]
     pub to: NaiveDate,
     /// Working days in `(from, to]`; negative (the count in `(to, from]`) when `to` is before
@@ -191,6 +203,7 @@ pub struct WorkingTimeAdded {
     /// `from` in the company time zone.
     #[schema(value_type = String, format = DateTime, example = "2026-02-13T17:00:00+08:00")]
     pub from: DateTime<FixedOffset>,
+    /// The working minutes added, as asked.
     #[schema(example = 600)]
     pub minutes: u32,
     /// The instant the working time runs out, in the company time zone. Time counts only
@@ -241,6 +254,7 @@ pub struct WorkingTimeBetween {
     ]
 }))]
 pub struct YearSchedule {
+    /// The year the schedule is for.
     #[schema(minimum = 1900, maximum = 2999, example = 2027)]
     pub year: i32,
     /// The notice the schedule comes from, 1 to 200 characters.
@@ -277,12 +291,15 @@ pub struct ImportSchedule {
 /// A loaded schedule.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ScheduleOut {
+    /// The year of the schedule.
     #[schema(example = 2026)]
     pub year: i32,
+    /// The notice it comes from.
     pub source: String,
     /// Holidays and make-up working days it set.
     #[schema(example = 39)]
     pub day_count: i32,
+    /// When it was loaded.
     pub imported_at: DateTime<Utc>,
     /// The user who imported it through the API; `null` for a schedule shipped with the
     /// product or imported with `kefu import-calendar`.
@@ -292,6 +309,7 @@ pub struct ScheduleOut {
 /// The loaded schedules, by year.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SchedulesOut {
+    /// The loaded schedules, by year.
     #[schema(max_items = 1100)]
     pub items: Vec<ScheduleOut>,
 }

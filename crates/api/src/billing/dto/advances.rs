@@ -13,19 +13,27 @@ use validator::Validate;
 /// BIL-16: a cash advance (借支) for an approved trip.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AdvanceOut {
+    /// The advance's id.
     pub id: String,
     /// The traveller (a user id).
     pub user_id: String,
+    /// The approved trip the advance is for (BIL-14).
     pub travel_request_id: String,
+    /// The amount advanced, in fen.
     pub amount_fen: i64,
+    /// What the money is for.
     pub purpose: String,
     /// `requested`, `approved` and `paid` are open: no new advance meanwhile.
     pub status: AdvanceStatus,
     /// The GM (executive) who decided.
     pub decided_by: Option<String>,
+    /// When it was approved or rejected; `null` while `requested`.
     pub decided_at: Option<DateTime<Utc>>,
+    /// The note given with the decision (the reason of a rejection).
     pub decision_note: Option<String>,
+    /// Who paid the money out; `null` before.
     pub paid_by: Option<String>,
+    /// When it was paid out; `null` before.
     pub paid_at: Option<DateTime<Utc>>,
     /// The trip's claim is due by this day (`claim_due_days` of `expense-policy` after the
     /// planned return), set when paid.
@@ -36,11 +44,15 @@ pub struct AdvanceOut {
     pub claim_id: Option<String>,
     /// Claim total − advance: positive, paid out to the traveller; negative, paid back.
     pub settlement_fen: Option<i64>,
+    /// Who settled it against the claim; `null` before.
     pub settled_by: Option<String>,
+    /// When it was settled; `null` before.
     pub settled_at: Option<DateTime<Utc>>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was requested.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -86,12 +98,15 @@ impl From<&AdvanceRow> for AdvanceOut {
 #[schema(example = json!({"travel_request_id": "0195a0c4-7a0e-7cc3-9a43-5f0d8c1e2b11",
     "amount_fen": 50000, "purpose": "温州出差差旅费借支"}))]
 pub struct RequestAdvance {
+    /// The caller's approved trip (BIL-16: no new advance while one is open).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub travel_request_id: String,
+    /// The amount asked for, in fen.
     #[validate(range(min = 1, max = 100_000_000_i64))]
     #[schema(minimum = 1, maximum = 100_000_000_i64)]
     pub amount_fen: i64,
+    /// What the money is for.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub purpose: String,
@@ -102,6 +117,7 @@ pub struct RequestAdvance {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"claim_id": "0195a0c4-7a0e-7cc3-9a43-5f0d8c1e2b12"}))]
 pub struct SettleAdvance {
+    /// The trip's claim, approved, that the advance is settled against.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub claim_id: String,

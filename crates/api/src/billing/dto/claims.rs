@@ -13,11 +13,15 @@ use validator::Validate;
 /// BIL-15: the expenses of an approved trip, each line explained.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ClaimOut {
+    /// The claim's id.
     pub id: String,
     /// The traveller (a user id).
     pub user_id: String,
+    /// The approved trip claimed for.
     pub travel_request_id: String,
+    /// When the trip actually left.
     pub departed_at: DateTime<Utc>,
+    /// When the trip actually came back.
     pub returned_at: DateTime<Utc>,
     /// BIL-15 travel days in half days (departure and return halves by the `day_cutoff` of
     /// `travel-standards`, counted in the company's local time).
@@ -28,13 +32,19 @@ pub struct ClaimOut {
     pub lines: Vec<ClaimLine>,
     /// The sum of the lines' `reimbursed_fen`.
     pub total_fen: i64,
+    /// The traveller's note.
     pub note: Option<String>,
+    /// `submitted` → `approved`/`rejected` → `paid`.
     pub status: ClaimStatus,
+    /// Who approved or rejected it; `null` while `submitted`.
     pub decided_by: Option<String>,
+    /// When it was decided; `null` while `submitted`.
     pub decided_at: Option<DateTime<Utc>>,
     /// Why it was refused, when it was.
     pub decision_note: Option<String>,
+    /// Who paid it; `null` before.
     pub paid_by: Option<String>,
+    /// When it was paid; `null` before.
     pub paid_at: Option<DateTime<Utc>>,
     /// What finance paid the traveller: the total, or, settled against an advance, the total
     /// less the advance (negative: the traveller paid back).
@@ -43,7 +53,9 @@ pub struct ClaimOut {
     pub advance_id: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was submitted.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -88,9 +100,11 @@ impl From<&ClaimRow> for ClaimOut {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LodgingIn {
+    /// How many nights the invoice covers.
     #[validate(range(min = 1, max = 366))]
     #[schema(minimum = 1, maximum = 366)]
     pub nights: i64,
+    /// The invoice's amount, in fen; reimbursed up to the standard (BIL-15).
     #[validate(range(min = 0, max = 100_000_000_i64))]
     #[schema(minimum = 0, maximum = 100_000_000_i64)]
     pub amount_fen: i64,
@@ -104,9 +118,11 @@ pub struct LodgingIn {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpentIn {
+    /// What the money was spent on.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub description: String,
+    /// The amount spent, in fen.
     #[validate(range(min = 0, max = 100_000_000_i64))]
     #[schema(minimum = 0, maximum = 100_000_000_i64)]
     pub amount_fen: i64,
@@ -121,6 +137,7 @@ pub struct SpentIn {
                 {"nights": 1, "amount_fen": 10000, "invoice_no": "No.3302"}],
     "local_transport": [{"description": "出租车", "amount_fen": 3500}], "other": []}))]
 pub struct SubmitClaim {
+    /// The caller's approved trip.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub travel_request_id: String,
@@ -143,6 +160,7 @@ pub struct SubmitClaim {
     #[validate(length(max = 100), nested)]
     #[schema(max_items = 100)]
     pub other: Vec<SpentIn>,
+    /// A note for the approver.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,

@@ -12,10 +12,13 @@ use utoipa::{IntoParams, ToSchema};
 /// A commission line of the ledger.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CommissionLineOut {
+    /// The line's id.
     pub id: String,
     /// Whose line it is (a user id).
     pub person_id: String,
+    /// What the line pays (BIL-9 … BIL-12c).
     pub kind: LineKind,
+    /// The kind of record in `source_id`.
     pub source_kind: SourceKind,
     /// The record it comes from: a commissioning job, a contract, a month (`YYYY-MM`) or a
     /// person's year (`YYYY:<bonus>`).
@@ -36,13 +39,16 @@ pub struct CommissionLineOut {
     pub inputs: serde_json::Value,
     /// Rule-table key → the effective day of the version used.
     pub rule_versions: BTreeMap<String, NaiveDate>,
+    /// `pending` (its condition unmet), `due`, `paid` or `withheld`.
     pub status: LineStatus,
     /// A transferred line: the taker's line (BIL-11).
     pub transferred_to: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted lines (a line the
     /// facts no longer give, e.g. a base-salary cut lifted by the month's later points).
     pub deleted: bool,
+    /// When the line was first written (by a month close).
     pub created_at: DateTime<Utc>,
+    /// When the line last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`.
     pub version: i64,

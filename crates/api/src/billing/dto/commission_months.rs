@@ -13,15 +13,21 @@ use utoipa::ToSchema;
 pub struct PreviewLine {
     /// The ledger line with this key, once written.
     pub line_id: Option<String>,
+    /// Who earns the line (a user id).
     pub person_id: String,
+    /// What the line pays (BIL-9 … BIL-12c).
     pub kind: LineKind,
+    /// The kind of record it comes from.
     pub source_kind: SourceKind,
+    /// The id of that record (e.g. the commissioning job).
     pub source_id: String,
+    /// The month the line was earned in, `YYYY-MM`.
     #[schema(example = "2026-03", pattern = r"^\d{4}-\d{2}$")]
     pub earned_month: String,
     /// The payroll month it is paid with; `null` while its condition is unmet.
     #[schema(example = "2026-04", pattern = r"^\d{4}-\d{2}$")]
     pub due_month: Option<String>,
+    /// `pending` (its condition unmet), `due`, `paid` or `withheld`.
     pub status: LineStatus,
     /// Fen; the BIL-10 base-salary cut is negative.
     pub amount_fen: i64,
@@ -72,14 +78,23 @@ kefu_core::string_enum! {
 /// A difference between the month computed now and the ledger (the last close).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LineChange {
+    /// Whether the line is added, changed or removed.
     pub change: ChangeKind,
+    /// The ledger line; `null` for an added one.
     pub line_id: Option<String>,
+    /// Who earns the line (a user id).
     pub person_id: String,
+    /// The line's kind.
     pub kind: String,
+    /// The id of the record it comes from.
     pub source_id: String,
+    /// The ledger's amount in fen; `null` for an added line.
     pub before_fen: Option<i64>,
+    /// The amount computed now in fen; `null` for a removed line.
     pub after_fen: Option<i64>,
+    /// The ledger's status; `null` for an added line.
     pub before_status: Option<String>,
+    /// The status computed now; `null` for a removed line.
     pub after_status: Option<String>,
 }
 
@@ -126,19 +141,25 @@ impl LineChange {
 /// Totals of a month's lines by kind, in fen.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct KindTotal {
+    /// The line kind summed.
     pub kind: LineKind,
+    /// How many lines of that kind.
     pub lines: i64,
+    /// Their sum, in fen.
     pub amount_fen: i64,
 }
 
 /// BIL-9 … BIL-12: a month's commissioning lines, computed now.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MonthOut {
+    /// The month, `YYYY-MM`.
     #[schema(example = "2026-03", pattern = r"^\d{4}-\d{2}$")]
     pub month: String,
     /// `true` when this answer closed the month (the lines are in the ledger).
     pub closed: bool,
+    /// Every line of the month.
     pub lines: Vec<PreviewLine>,
+    /// The lines summed by kind.
     pub totals: Vec<KindTotal>,
     /// What differs from the ledger as it was before this request (the last close).
     pub changes: Vec<LineChange>,

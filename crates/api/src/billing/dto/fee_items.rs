@@ -12,12 +12,15 @@ use validator::Validate;
 /// BIL-1: a priced item of the fee schedule (客户服务部收费标准).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FeeItemOut {
+    /// The item's id.
     pub id: String,
     /// Unique across the schedule.
     #[schema(max_length = 64)]
     pub code: String,
+    /// The item's name.
     #[schema(max_length = 200)]
     pub name: String,
+    /// What the item charges for: labour, a part, travel, lodging or other (BIL-1).
     pub kind: FeeItemKind,
     /// What one quantity is (次, 个, 公里, 晚 …).
     #[schema(max_length = 32)]
@@ -31,12 +34,16 @@ pub struct FeeItemOut {
     pub part_id: Option<String>,
     /// A retired item (`false`) takes no new quote lines; quotes that used it keep it.
     pub active: bool,
+    /// Free notes.
     #[schema(max_length = 1000)]
     pub note: Option<String>,
+    /// Who added it.
     pub created_by: String,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was added.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -76,16 +83,21 @@ impl From<&FeeItemRow> for FeeItemOut {
 #[schema(example = json!({"code": "REP-LAB-01", "name": "控制器维修人工", "kind": "labour",
     "unit": "次", "list_price_fen": 50000, "floor_price_fen": 40000}))]
 pub struct CreateFeeItem {
+    /// A code unique across the schedule.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub code: String,
+    /// The item's name.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    /// What the item charges for (BIL-1).
     pub kind: FeeItemKind,
+    /// What one quantity is (次, 个, 公里, 晚 …).
     #[validate(length(min = 1, max = 32))]
     #[schema(min_length = 1, max_length = 32)]
     pub unit: String,
+    /// The default price of one unit, in fen.
     #[validate(range(min = 0, max = MAX_PRICE_FEN))]
     #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub list_price_fen: i64,
@@ -97,6 +109,7 @@ pub struct CreateFeeItem {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub part_id: Option<String>,
+    /// Free notes.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
@@ -108,29 +121,36 @@ pub struct CreateFeeItem {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"list_price_fen": 55000, "floor_price_fen": 42000}))]
 pub struct UpdateFeeItem {
+    /// A new code, unique across the schedule.
     #[validate(length(min = 1, max = 64))]
     #[schema(nullable = false, min_length = 1, max_length = 64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub code: Option<String>,
+    /// A new name.
     #[validate(length(min = 1, max = 200))]
     #[schema(nullable = false, min_length = 1, max_length = 200)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
+    /// A new kind.
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub kind: Option<FeeItemKind>,
+    /// A new unit.
     #[validate(length(min = 1, max = 32))]
     #[schema(nullable = false, min_length = 1, max_length = 32)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub unit: Option<String>,
+    /// A new list price in fen; the floor must stay at or below it.
     #[validate(range(min = 0, max = MAX_PRICE_FEN))]
     #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub list_price_fen: Option<i64>,
+    /// A new floor price in fen, not above the list price (BIL-1).
     #[validate(range(min = 0, max = MAX_PRICE_FEN))]
     #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub floor_price_fen: Option<i64>,
+    /// A part of the catalogue (INV-1); `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
@@ -139,6 +159,7 @@ pub struct UpdateFeeItem {
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub active: Option<bool>,
+    /// Free notes; `null` clears them.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000, value_type = Option<String>)]

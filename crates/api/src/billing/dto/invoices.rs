@@ -11,40 +11,60 @@ use validator::Validate;
 /// BIL-5: a credit note refunding part or all of its invoice.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CreditNoteOut {
+    /// The credit note's id.
     pub id: String,
+    /// The credit note's number, unique.
     pub number: String,
+    /// What it refunds, in fen.
     pub amount_fen: i64,
+    /// The day it was issued.
     pub issued_on: NaiveDate,
+    /// Why the refund.
     pub reason: String,
+    /// Who recorded it.
     pub issued_by: String,
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
 }
 
 /// BIL-5: an invoice, with where it was mailed and to whom, and its credit notes.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct InvoiceOut {
+    /// The invoice's id.
     pub id: String,
     /// Unique.
     pub number: String,
+    /// The customer invoiced.
     pub customer_id: String,
+    /// What is billed (BIL-5).
     pub subject_kind: InvoiceSubject,
     /// The contract, repair quote or commissioning job billed.
     pub subject_id: String,
+    /// The invoiced amount, in fen.
     pub amount_fen: i64,
     /// The sum of the credit notes.
     pub credited_fen: i64,
     /// `amount_fen − credited_fen`: what a further credit note may refund at most.
     pub remaining_fen: i64,
+    /// The day the invoice was issued.
     pub issued_on: NaiveDate,
+    /// Where the invoice was mailed (BIL-5).
     pub mailing_address: String,
+    /// Whom it was mailed to.
     pub contact_name: String,
+    /// That contact's phone; `null` if not given.
     pub contact_phone: Option<String>,
+    /// Free notes.
     pub note: Option<String>,
+    /// Who recorded it.
     pub issued_by: String,
+    /// Its credit notes, oldest first.
     pub credit_notes: Vec<CreditNoteOut>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
+    /// When it last changed (a credit note added).
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to add a credit note.
     pub version: i64,
@@ -63,30 +83,39 @@ impl crate::kernel::command::Versioned for InvoiceOut {
     "subject_kind": "repair_quote", "subject_id": "q-1", "amount_fen": 50000,
     "issued_on": "2026-03-09", "mailing_address": "杭州市一路 1 号", "contact_name": "王主任"}))]
 pub struct IssueInvoice {
+    /// The invoice's number, unique.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub number: String,
+    /// The customer invoiced.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub customer_id: String,
+    /// What is billed (BIL-5).
     pub subject_kind: InvoiceSubject,
+    /// The contract, repair quote or commissioning job billed, of that customer.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub subject_id: String,
+    /// The invoiced amount, in fen.
     #[validate(range(min = 1, max = MAX_PRICE_FEN))]
     #[schema(minimum = 1, maximum = 1_000_000_000)]
     pub amount_fen: i64,
     /// Default today; not in the future.
     pub issued_on: Option<NaiveDate>,
+    /// Where the invoice is mailed (BIL-5).
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub mailing_address: String,
+    /// Whom it is mailed to.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub contact_name: String,
+    /// That contact's phone.
     #[validate(length(min = 1, max = 32))]
     #[schema(min_length = 1, max_length = 32)]
     pub contact_phone: Option<String>,
+    /// Free notes.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
@@ -97,14 +126,17 @@ pub struct IssueInvoice {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"number": "CN-2026-0001", "amount_fen": 10000, "reason": "部分退款"}))]
 pub struct IssueCreditNote {
+    /// The credit note's number, unique.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub number: String,
+    /// What it refunds, in fen; at most the invoice's `remaining_fen`.
     #[validate(range(min = 1, max = MAX_PRICE_FEN))]
     #[schema(minimum = 1, maximum = 1_000_000_000)]
     pub amount_fen: i64,
     /// Default today; not in the future.
     pub issued_on: Option<NaiveDate>,
+    /// Why the refund.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,

@@ -13,33 +13,47 @@ use validator::Validate;
 /// BIL-4: money received from a customer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PaymentOut {
+    /// The payment's id.
     pub id: String,
+    /// The customer who paid.
     pub customer_id: String,
+    /// A payment or a deposit (BIL-4).
     pub kind: PaymentKind,
     /// The repair quote paid (a payment), or that a deposit is for.
     pub quote_id: Option<String>,
     /// The repair intake (INV-5) a deposit is held against.
     pub intake_id: Option<String>,
+    /// The amount received, in fen.
     pub amount_fen: i64,
+    /// The day the money was received.
     pub paid_on: NaiveDate,
+    /// How it was paid (BIL-4).
     pub method: PaymentMethod,
     /// The company account the money went to.
     pub account: String,
     /// Whether an invoice or a receipt was issued for it.
     pub document: PaymentDocument,
+    /// The invoice's or receipt's number; `null` if not given.
     pub document_no: Option<String>,
     /// A deposit's state; `null` for a payment.
     pub deposit_state: Option<DepositState>,
+    /// Who refunded or converted the deposit; `null` while held or for a payment.
     pub settled_by: Option<String>,
+    /// When the deposit was refunded or converted; `null` while held or for a payment.
     pub settled_at: Option<DateTime<Utc>>,
+    /// The note given with the refund or conversion.
     pub settle_note: Option<String>,
     /// The payment a converted deposit became.
     pub converted_payment_id: Option<String>,
+    /// Free notes.
     pub note: Option<String>,
+    /// Who recorded the money.
     pub recorded_by: String,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -87,9 +101,11 @@ impl From<&PaymentRow> for PaymentOut {
     "amount_fen": 50000, "paid_on": "2026-03-02", "method": "bank_transfer",
     "account": "工行 6222 0000 1234", "document": "invoice", "document_no": "No.00012345"}))]
 pub struct RecordPayment {
+    /// The customer who paid.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub customer_id: String,
+    /// A payment or a deposit (BIL-4).
     pub kind: PaymentKind,
     /// A payment: the accepted quote it pays; a deposit: the quote it is for, if any.
     #[validate(length(min = 1, max = 64))]
@@ -99,21 +115,25 @@ pub struct RecordPayment {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub intake_id: Option<String>,
+    /// The amount received, in fen.
     #[validate(range(min = 1, max = MAX_PRICE_FEN))]
     #[schema(minimum = 1, maximum = 1_000_000_000)]
     pub amount_fen: i64,
     /// Default today; not in the future.
     pub paid_on: Option<NaiveDate>,
+    /// How it was paid (BIL-4).
     pub method: PaymentMethod,
     /// The company account the money went to (BIL-6: the same day).
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub account: String,
+    /// Whether an invoice or a receipt was issued (BIL-4).
     pub document: PaymentDocument,
     /// The invoice's or receipt's number.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub document_no: Option<String>,
+    /// Free notes.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
@@ -128,6 +148,7 @@ pub struct SettleDeposit {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub quote_id: Option<String>,
+    /// A note on the refund or conversion.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,

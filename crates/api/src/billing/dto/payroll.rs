@@ -16,11 +16,13 @@ use validator::Validate;
 /// `getPayrollStatement` and `listPayrollLines`).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PayrollStatementOut {
+    /// The statement's id.
     pub id: String,
     /// Whose statement (a user id).
     pub person_id: String,
     /// The employee record the base salary and allowance come from.
     pub employee_id: Option<String>,
+    /// The payroll month, `YYYY-MM`.
     #[schema(example = "2026-04", pattern = r"^\d{4}-\d{2}$")]
     pub month: String,
     /// `draft` follows its sources; `approved` is final (BIL-13).
@@ -31,15 +33,21 @@ pub struct PayrollStatementOut {
     pub deductions_fen: i64,
     /// `earnings_fen − deductions_fen`.
     pub net_fen: i64,
+    /// How many lines the statement has.
     pub line_count: i64,
     /// Finance's note.
     pub note: Option<String>,
+    /// When the statement was last generated from its sources.
     pub generated_at: DateTime<Utc>,
+    /// Who approved it; `null` while `draft`.
     pub approved_by: Option<String>,
+    /// When it was approved (it is immutable from then on, BIL-13); `null` while `draft`.
     pub approved_at: Option<DateTime<Utc>>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the statement was first generated.
     pub created_at: DateTime<Utc>,
+    /// When the statement last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change or approve the statement.
     pub version: i64,
@@ -72,18 +80,23 @@ impl From<&StatementRow> for PayrollStatementOut {
 /// BIL-13: a line of a statement, traceable to its source record.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PayrollLineOut {
+    /// The line's id.
     pub id: String,
+    /// The statement the line belongs to.
     pub statement_id: String,
+    /// Whose statement (a user id).
     pub person_id: String,
     /// The statement's payroll month.
     #[schema(example = "2026-04", pattern = r"^\d{4}-\d{2}$")]
     pub month: String,
     /// Order within the statement.
     pub position: i64,
+    /// What the line pays or deducts (BIL-13).
     pub kind: PayLineKind,
     /// The kind of record it comes from, and its id: an employee record, a commission line,
     /// a scorecard, a fine, a part charge or an adjustment.
     pub source_kind: PaySourceKind,
+    /// The id of the source record, of the kind `source_kind`.
     pub source_id: String,
     /// The source's month: earlier than `month` when carried from an earlier month.
     pub source_month: Option<String>,
@@ -91,10 +104,13 @@ pub struct PayrollLineOut {
     pub amount_fen: i64,
     /// The rule that decided it (`BIL-13`, `BIL-17`, `BIL-10`, `BIL-11`, `HR-S4`, `HR-F4`, …).
     pub rule: String,
+    /// What the line is, in words.
     pub description: String,
     /// A tombstone: a line a regeneration of the draft dropped (delta sync only).
     pub deleted: bool,
+    /// When the line was first written.
     pub created_at: DateTime<Utc>,
+    /// When the line last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -126,8 +142,11 @@ impl From<&PayLineRow> for PayrollLineOut {
 /// Lines of one kind, summed.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PayKindTotal {
+    /// The line kind summed.
     pub kind: PayLineKind,
+    /// How many lines of that kind.
     pub lines: i64,
+    /// Their sum in fen (signed: paid positive, deducted negative).
     pub amount_fen: i64,
 }
 
@@ -149,8 +168,11 @@ pub fn kind_totals(lines: impl IntoIterator<Item = (PayLineKind, i64)>) -> Vec<P
 /// BIL-13: the per-employee breakdown: the statement, its lines and their totals by kind.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PayrollStatementDetail {
+    /// The statement's totals.
     pub statement: PayrollStatementOut,
+    /// All its lines, in statement order.
     pub lines: Vec<PayrollLineOut>,
+    /// The lines summed by kind.
     pub totals: Vec<PayKindTotal>,
 }
 
@@ -163,13 +185,17 @@ impl crate::kernel::command::Versioned for PayrollStatementDetail {
 /// One person's statement of a month as computed now, or as saved (finance view).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PayrollMonthRow {
+    /// Whose statement (a user id).
     pub person_id: String,
     /// The saved statement, once there is one.
     pub statement_id: Option<String>,
     /// `null` for a statement not generated yet.
     pub status: Option<StatementStatus>,
+    /// What it pays, in fen.
     pub earnings_fen: i64,
+    /// What it deducts, in fen (a positive figure).
     pub deductions_fen: i64,
+    /// `earnings_fen − deductions_fen`.
     pub net_fen: i64,
     /// By line kind, side by side with the other statements.
     pub by_kind: Vec<PayKindTotal>,
@@ -178,14 +204,23 @@ pub struct PayrollMonthRow {
 /// A line that differs between the saved statements and the month computed now.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PayrollLineChange {
+    /// Whether the line is added, changed or removed.
     pub change: ChangeKind,
+    /// Whose statement (a user id).
     pub person_id: String,
+    /// The saved statement; `null` when none is saved yet.
     pub statement_id: Option<String>,
+    /// The line's kind.
     pub kind: PayLineKind,
+    /// The kind of record the line comes from.
     pub source_kind: PaySourceKind,
+    /// The id of that record.
     pub source_id: String,
+    /// The rule that decides the line (e.g. `BIL-10`, `HR-S4`).
     pub rule: String,
+    /// The saved amount in fen; `null` for an added line.
     pub before_fen: Option<i64>,
+    /// The amount computed now in fen; `null` for a removed line.
     pub after_fen: Option<i64>,
 }
 
@@ -193,6 +228,7 @@ pub struct PayrollLineChange {
 /// differs between the saved statements and the month computed now.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PayrollMonthOut {
+    /// The payroll month, `YYYY-MM`.
     #[schema(example = "2026-04", pattern = r"^\d{4}-\d{2}$")]
     pub month: String,
     /// `true` when this answer wrote (generate).
@@ -201,7 +237,9 @@ pub struct PayrollMonthOut {
     pub written: i64,
     /// Approved statements left as they are (immutable).
     pub approved: i64,
+    /// One row per person with a statement or something to pay or deduct.
     pub statements: Vec<PayrollMonthRow>,
+    /// All statements' lines summed by kind.
     pub totals: Vec<PayKindTotal>,
     /// Preview and finance view: saved drafts → computed now. Generate: what it changed.
     pub changes: Vec<PayrollLineChange>,
@@ -235,9 +273,11 @@ pub struct UpdatePayrollStatement {
 #[schema(example = json!({"person_id": "0195a0c4-7a0e-7cc3-9a43-5f0d8c1e2b11",
     "month": "2026-05", "amount_fen": 2000, "reason": "4 月罚款多扣，退回"}))]
 pub struct CreatePayrollAdjustment {
+    /// Whose statement carries the adjustment (a user id).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub person_id: String,
+    /// The payroll month that pays or deducts it, `YYYY-MM`.
     #[validate(length(min = 7, max = 7))]
     #[schema(
         min_length = 7,
@@ -245,9 +285,11 @@ pub struct CreatePayrollAdjustment {
         pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
     )]
     pub month: String,
+    /// Signed fen: paid positive, deducted negative.
     #[validate(range(min = -100_000_000_i64, max = 100_000_000_i64))]
     #[schema(minimum = -100_000_000_i64, maximum = 100_000_000_i64)]
     pub amount_fen: i64,
+    /// Why, shown on the statement line.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
@@ -260,17 +302,27 @@ pub struct CreatePayrollAdjustment {
 /// BIL-13: an adjustment, `open` until the statement carrying it is approved.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PayrollAdjustmentOut {
+    /// The adjustment's id.
     pub id: String,
+    /// Whose statement carries it (a user id).
     pub person_id: String,
+    /// The payroll month that pays or deducts it, `YYYY-MM`.
     pub month: String,
+    /// Signed fen: paid positive, deducted negative.
     pub amount_fen: i64,
+    /// Why, shown on the statement line.
     pub reason: String,
+    /// The approved statement it corrects; `null` if none was named.
     pub corrects_statement_id: Option<String>,
     /// `open` or `applied`.
     pub status: String,
+    /// The approved statement that carried it; `null` while `open`.
     pub applied_statement_id: Option<String>,
+    /// Who entered it; `null` for the system.
     pub created_by: Option<String>,
+    /// When it was entered.
     pub created_at: DateTime<Utc>,
+    /// Echoed as the `ETag`.
     pub version: i64,
 }
 

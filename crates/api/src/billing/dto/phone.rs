@@ -9,16 +9,22 @@ use utoipa::{IntoParams, ToSchema};
 /// BIL-17: one employee's phone allowance for a month.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PhoneAllowanceOut {
+    /// The month, `YYYY-MM`.
     #[schema(example = "2026-03")]
     pub month: String,
+    /// The employee record.
     pub employee_id: String,
     /// The employee's login, when they have one.
     pub user_id: Option<String>,
+    /// The employee's name.
     pub name: String,
     /// The position class the allowance goes by (`phone_allowance_class`).
     pub phone_allowance_class: Option<String>,
+    /// The employee's employment status (ORG-2).
     pub employment_status: String,
+    /// The month's allowance, in fen.
     pub amount_fen: i64,
+    /// Always `BIL-17`.
     #[schema(example = "BIL-17")]
     pub rule: String,
     /// The day the `expense-policy` version used took effect.

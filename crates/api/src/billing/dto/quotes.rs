@@ -15,15 +15,23 @@ pub const MAX_QUANTITY: i64 = 10_000;
 /// the line was added (a later schedule change does not move them).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QuoteLineOut {
+    /// The fee schedule item quoted (BIL-1).
     pub fee_item_id: String,
+    /// The item's kind, as copied (travel and lodging lines are not part of the repair fee).
     pub kind: FeeItemKind,
+    /// The item's code, as copied.
     pub code: String,
+    /// The item's name, as copied.
     pub name: String,
+    /// What one quantity is, as copied.
     pub unit: String,
+    /// How many units.
     pub quantity: i64,
     /// The price charged for one unit, in fen.
     pub unit_price_fen: i64,
+    /// The item's list price when the line was added, in fen.
     pub list_price_fen: i64,
+    /// The item's floor price when the line was added, in fen (BIL-2).
     pub floor_price_fen: i64,
     /// `unit_price_fen × quantity`.
     pub amount_fen: i64,
@@ -34,17 +42,24 @@ pub struct QuoteLineOut {
 /// BIL-2/BIL-3: a repair quote.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QuoteOut {
+    /// The quote's id.
     pub id: String,
+    /// The customer quoted.
     pub customer_id: String,
+    /// The customer's site (its location class decides BIL-3); `null` if none.
     pub site_id: Option<String>,
+    /// The equipment repaired (its warranty decides BIL-3); `null` if none.
     pub equipment_id: Option<String>,
     /// The repair intake (INV-5) the quote prices; its factory repair waits for the full
     /// payment (BIL-4).
     pub intake_id: Option<String>,
+    /// The ticket the repair is for; `null` if none.
     pub ticket_id: Option<String>,
     /// The repairing engineer (told of the customer's answer; BIL-12b pays them from it).
     pub engineer_id: String,
+    /// `draft` → `issued` to the customer → `accepted` or `refused`; or `cancelled` (BIL-2).
     pub status: QuoteStatus,
+    /// The quoted lines.
     pub lines: Vec<QuoteLineOut>,
     /// Every line, in fen.
     pub total_fen: i64,
@@ -60,24 +75,35 @@ pub struct QuoteOut {
     pub fully_paid_at: Option<DateTime<Utc>>,
     /// BIL-2: a line is priced outside the schedule's band: issuing waits for the manager.
     pub needs_approval: bool,
+    /// The manager who approved an out-of-band price (BIL-2); `null` if not approved.
     pub approved_by: Option<String>,
+    /// When it was approved; `null` if not approved.
     pub approved_at: Option<DateTime<Utc>>,
     /// BIL-3 as judged at issue: the site is `remote`.
     pub remote: Option<bool>,
     /// BIL-3 as judged at issue: the equipment's warranty had ended or is unknown.
     pub out_of_warranty: Option<bool>,
+    /// Who gave the quote to the customer; `null` while `draft`.
     pub issued_by: Option<String>,
+    /// When it was issued; `null` while `draft`.
     pub issued_at: Option<DateTime<Utc>>,
     /// Who recorded the customer's answer (staff, or the customer's contact).
     pub answered_by: Option<String>,
+    /// When the customer's answer was recorded; `null` before.
     pub answered_at: Option<DateTime<Utc>>,
+    /// What the customer said with the answer.
     pub answer_note: Option<String>,
+    /// Why the quote was withdrawn; `null` unless cancelled.
     pub cancel_reason: Option<String>,
+    /// Free notes on the quote.
     pub note: Option<String>,
+    /// Who drew it up.
     pub created_by: String,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was drawn up.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -94,9 +120,11 @@ impl crate::kernel::command::Versioned for QuoteOut {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteLineIn {
+    /// A fee schedule item in use (BIL-1).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub fee_item_id: String,
+    /// How many units, 1–10000.
     #[validate(range(min = 1, max = MAX_QUANTITY))]
     #[schema(minimum = 1, maximum = 10_000)]
     pub quantity: i64,
@@ -112,6 +140,7 @@ pub struct QuoteLineIn {
 #[schema(example = json!({"customer_id": "c-1", "site_id": "s-1", "intake_id": "i-1",
     "lines": [{"fee_item_id": "f-1", "quantity": 1}]}))]
 pub struct CreateQuote {
+    /// The customer quoted (visible to the caller).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub customer_id: String,
@@ -135,9 +164,11 @@ pub struct CreateQuote {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub engineer_id: Option<String>,
+    /// Free notes on the quote.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
+    /// The lines, at most 50.
     #[validate(length(max = 50), nested)]
     #[schema(max_items = 50)]
     pub lines: Vec<QuoteLineIn>,
@@ -149,22 +180,27 @@ pub struct CreateQuote {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"lines": [{"fee_item_id": "f-1", "quantity": 2, "unit_price_fen": 38000}]}))]
 pub struct UpdateQuote {
+    /// The customer's site; `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub site_id: Option<Option<String>>,
+    /// The equipment repaired; `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub equipment_id: Option<Option<String>>,
+    /// The repairing engineer.
     #[validate(length(min = 1, max = 64))]
     #[schema(nullable = false, min_length = 1, max_length = 64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub engineer_id: Option<String>,
+    /// Free notes; `null` clears them.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000, value_type = Option<String>)]
     pub note: Option<Option<String>>,
+    /// Replaces every line (and any approval given), at most 50.
     #[validate(length(max = 50), nested)]
     #[schema(nullable = false, max_items = 50)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
@@ -176,6 +212,7 @@ pub struct UpdateQuote {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "客户电话确认同意维修"}))]
 pub struct AnswerQuote {
+    /// What the customer said.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
@@ -186,6 +223,7 @@ pub struct AnswerQuote {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "客户改为保内维修"}))]
 pub struct CancelQuote {
+    /// Why the quote is withdrawn.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub reason: Option<String>,

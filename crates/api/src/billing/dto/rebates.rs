@@ -13,24 +13,37 @@ use validator::Validate;
 /// BIL-7: money returned to a customer, borne by the engineer who earns from its record.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RebateOut {
+    /// The rebate's id.
     pub id: String,
+    /// The customer the money went back to.
     pub customer_id: String,
+    /// The kind of record it was returned on.
     pub source_kind: RebateSource,
+    /// The contract, repair quote or commissioning job.
     pub source_id: String,
     /// Who bears it: the contract's signer, the quote's or the job's engineer.
     pub engineer_id: String,
+    /// The amount returned, in fen; it reduces the commissionable amount (BIL-7).
     pub amount_fen: i64,
     /// The day the money went back to the customer.
     pub returned_on: NaiveDate,
+    /// Why the money was returned.
     pub reason: String,
+    /// `recorded`, or `cancelled` (it then reduces nothing).
     pub status: RebateStatus,
+    /// Who cancelled it; `null` unless cancelled.
     pub cancelled_by: Option<String>,
+    /// When it was cancelled; `null` unless cancelled.
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// Why it was cancelled; `null` unless cancelled.
     pub cancel_reason: Option<String>,
+    /// Who recorded it.
     pub recorded_by: String,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -72,15 +85,19 @@ impl From<&RebateRow> for RebateOut {
 #[schema(example = json!({"source_kind": "contract", "source_id": "c-1", "amount_fen": 200000,
     "returned_on": "2026-05-20", "reason": "维保费用返还"}))]
 pub struct RecordRebate {
+    /// The kind of record returned on.
     pub source_kind: RebateSource,
+    /// The contract, repair quote or commissioning job.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub source_id: String,
+    /// The amount returned, in fen.
     #[validate(range(min = 1, max = MAX_PRICE_FEN))]
     #[schema(minimum = 1, maximum = 1_000_000_000)]
     pub amount_fen: i64,
     /// Default today; not in the future.
     pub returned_on: Option<NaiveDate>,
+    /// Why the money is returned.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
@@ -91,6 +108,7 @@ pub struct RecordRebate {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "重复登记"}))]
 pub struct CancelRebate {
+    /// Why the rebate is cancelled.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,

@@ -14,7 +14,9 @@ use validator::Validate;
 /// `bucket_upper_days` in force that day (default 0–30, 31–60, 61–90, more than 90).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReceivableOut {
+    /// The customer.
     pub customer_id: String,
+    /// The customer's name.
     pub customer_name: String,
     /// The customer's responsible engineer (ORG-5 owner), if any.
     pub owner_user_id: Option<String>,
@@ -68,19 +70,27 @@ crate::paged!(ReceivableQuery);
 /// BIL-8: a document with money still owed after its due day.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ArrearOut {
+    /// What kind of document is owed on.
     pub document_kind: ReceivableKind,
     /// The contract's, the repair quote's or the invoice's id.
     pub document_id: String,
     /// The contract's title, the quote's id or the invoice's number.
     pub reference: String,
+    /// The customer who owes.
     pub customer_id: String,
+    /// The customer's name.
     pub customer_name: String,
+    /// The customer's responsible engineer (ORG-5 owner); `null` if none.
     pub owner_user_id: Option<String>,
+    /// The document's day: the contract's signing, the quote's acceptance, the invoice's issue.
     pub opened_on: NaiveDate,
+    /// The day payment was due (e.g. CON-2 for a contract).
     pub due_on: NaiveDate,
     /// Calendar days since the due day (1 or more).
     pub days_past_due: i64,
+    /// The ageing bucket of `days_past_due` (BIL-8).
     pub bucket: AgeingBucket,
+    /// What the document charges, in fen.
     pub charged_fen: i64,
     /// Money received for the document itself.
     pub paid_fen: i64,
@@ -93,8 +103,11 @@ pub struct ArrearOut {
     /// The latest chasing note's call, outcome and promised day, if chased (never shown to
     /// customer contacts: the notes are the staff's).
     pub last_called_at: Option<DateTime<Utc>>,
+    /// The latest chasing call's outcome; `null` if never chased.
     pub last_outcome: Option<ChasingOutcome>,
+    /// The day the customer last promised to pay; `null` if no promise.
     pub promised_on: Option<NaiveDate>,
+    /// Always `CNY`.
     pub currency: String,
 }
 
@@ -119,22 +132,33 @@ crate::paged!(ArrearsQuery);
 /// BIL-8: one chasing call (催缴记录); notes never change.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChasingNoteOut {
+    /// The note's id.
     pub id: String,
+    /// The customer chased.
     pub customer_id: String,
+    /// The kind of document chased.
     pub document_kind: ReceivableKind,
+    /// The document chased.
     pub document_id: String,
     /// Who made the call.
     pub called_by: String,
+    /// When the call was made.
     pub called_at: DateTime<Utc>,
+    /// How the customer was reached.
     pub channel: ChasingChannel,
     /// Whom they spoke to at the customer.
     pub contact_name: Option<String>,
+    /// What the call gave.
     pub outcome: ChasingOutcome,
+    /// The day the customer promised to pay (`outcome: promised` only).
     pub promised_on: Option<NaiveDate>,
+    /// The amount promised, in fen; `null` if none was named.
     pub promised_fen: Option<i64>,
+    /// Free notes on the call.
     pub note: Option<String>,
     /// Who recorded it.
     pub recorded_by: String,
+    /// When the note was recorded.
     pub created_at: DateTime<Utc>,
 }
 
@@ -153,15 +177,19 @@ pub struct AddChasingNote {
     pub called_at: Option<DateTime<Utc>>,
     /// Default `phone`.
     pub channel: Option<ChasingChannel>,
+    /// Whom they spoke to at the customer.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub contact_name: Option<String>,
+    /// What the call gave.
     pub outcome: ChasingOutcome,
     /// Required with `outcome: promised` (not before the call); refused otherwise.
     pub promised_on: Option<NaiveDate>,
+    /// The amount the customer promised to pay, in fen (optional).
     #[validate(range(min = 1, max = MAX_PRICE_FEN))]
     #[schema(minimum = 1, maximum = 1_000_000_000)]
     pub promised_fen: Option<i64>,
+    /// Free notes on the call.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
@@ -253,10 +281,13 @@ impl StatementOut {
 /// BIL-8: one line of a statement, with the balance after it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatementLineOut {
+    /// The line's day (company time zone).
     pub date: NaiveDate,
+    /// What the line is.
     pub entry_kind: StatementLineKind,
     /// The document the line belongs to; none for a payment on account.
     pub document_kind: Option<ReceivableKind>,
+    /// The id of that document; `null` for a payment on account.
     pub document_id: Option<String>,
     /// The record behind the line: the contract, quote or invoice charged, the payment, the
     /// credit note.
@@ -267,26 +298,34 @@ pub struct StatementLineOut {
     pub debit_fen: i64,
     /// What it takes off (payments, credit notes).
     pub credit_fen: i64,
+    /// The running balance after the line, in fen.
     pub balance_fen: i64,
 }
 
 /// BIL-8: a customer's statement for reconciliation (对帐单).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatementOut {
+    /// The customer.
     pub customer_id: String,
+    /// The customer's name.
     pub customer_name: String,
     /// The first day (none: from the first line ever).
     pub from: Option<NaiveDate>,
+    /// The last day of the statement.
     pub to: NaiveDate,
     /// The balance at the end of the day before `from`.
     pub opening_balance_fen: i64,
+    /// The lines from `from` to `to`, in date order, each with the balance after it.
     pub lines: Vec<StatementLineOut>,
+    /// The period's debits (charges), in fen.
     pub total_debit_fen: i64,
+    /// The period's credits (payments, credit notes), in fen.
     pub total_credit_fen: i64,
     /// `opening + debits − credits`; equals `receivable.balance_fen`.
     pub closing_balance_fen: i64,
     /// The customer's receivables row on `to` (what `GET /receivables` shows on that day).
     pub receivable: ReceivableOut,
+    /// Always `CNY`.
     pub currency: String,
 }
 

@@ -13,22 +13,31 @@ use validator::Validate;
 /// BIL-14: a trip asked for before it happens.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TravelOut {
+    /// The travel request's id.
     pub id: String,
     /// The traveller (a user id).
     pub user_id: String,
+    /// The city travelled to.
     pub destination_city: String,
     /// A county of the city: reimbursed at the county standard (`county_city_tier`).
     pub destination_county: Option<String>,
     /// The city's tier as asked for (none for a county trip).
     pub city_tier: Option<CityTier>,
+    /// Why the trip.
     pub purpose: String,
     /// The ticket or contract the trip is for.
     pub reference: Option<String>,
+    /// The day the trip is to leave.
     pub planned_departure: NaiveDate,
+    /// The day the trip is to come back.
     pub planned_return: NaiveDate,
+    /// The class of transport asked for.
     pub transport: TransportClass,
+    /// `requested` → `approved`/`rejected` by the manager before the trip, or `cancelled` (BIL-14).
     pub status: TravelStatus,
+    /// The manager who decided; `null` while `requested`.
     pub decided_by: Option<String>,
+    /// When it was decided; `null` while `requested`.
     pub decided_at: Option<DateTime<Utc>>,
     /// Why it was refused, when it was.
     pub decision_note: Option<String>,
@@ -38,7 +47,9 @@ pub struct TravelOut {
     pub standard_effective_from: Option<NaiveDate>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was requested.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -92,14 +103,17 @@ impl From<&TravelRow> for TravelOut {
     "planned_departure": "2026-03-02", "planned_return": "2026-03-04",
     "transport": "train_hard_sleeper"}))]
 pub struct RequestTravel {
+    /// The city travelled to.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub destination_city: String,
+    /// A county of the city: reimbursed at the county standard.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub destination_county: Option<String>,
     /// Required for a city trip, absent for a county trip.
     pub city_tier: Option<CityTier>,
+    /// Why the trip.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub purpose: String,
@@ -107,9 +121,11 @@ pub struct RequestTravel {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub reference: Option<String>,
+    /// The day the trip is to leave.
     pub planned_departure: NaiveDate,
     /// Not before `planned_departure`, at most 366 days after it.
     pub planned_return: NaiveDate,
+    /// The class of transport asked for.
     pub transport: TransportClass,
 }
 
@@ -118,6 +134,7 @@ pub struct RequestTravel {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "请改派就近工程师"}))]
 pub struct RejectExpense {
+    /// Why it is refused, told to the traveller.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: String,

@@ -27,9 +27,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"amount_fen": 30000, "purpose": "部门团建聚餐"}))]
 pub struct CreateFundSpending {
+    /// The amount paid out, in fen; not more than the fund's balance.
     #[validate(range(min = 1, max = 100_000_000_i64))]
     #[schema(minimum = 1, maximum = 100_000_000_i64)]
     pub amount_fen: i64,
+    /// What the money was spent on.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub purpose: String,

@@ -13,12 +13,15 @@ use validator::Validate;
 /// timeliness and the acceptance date.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CommissioningJobOut {
+    /// The job's id.
     pub id: String,
     /// The project (工程) name.
     pub title: String,
     /// The number of the commissioning notice (工程调试通知及结算单).
     pub notice_no: String,
+    /// The site's customer.
     pub customer_id: String,
+    /// The site commissioned.
     pub site_id: String,
     /// ORG-3: the site's class when the job was entered (local, county, remote).
     pub location_class: LocationClass,
@@ -33,9 +36,11 @@ pub struct CommissioningJobOut {
     pub billable_points: i64,
     /// The engineer who commissions.
     pub engineer_id: String,
+    /// `pending_approval` → `approved` by the executive → `commissioned` (CON-7).
     pub status: CommissioningStatus,
     /// The executive who approved the notice.
     pub approved_by: Option<String>,
+    /// The day the notice was approved; `null` before.
     pub approved_on: Option<NaiveDate>,
     /// The work's first day.
     pub started_on: Option<NaiveDate>,
@@ -59,17 +64,23 @@ pub struct CommissioningJobOut {
     pub documents_late_noticed_on: Option<NaiveDate>,
     /// The clerk who confirmed the commissioning by callback.
     pub callback_confirmed_by: Option<String>,
+    /// The day of the confirming callback; `null` before.
     pub callback_confirmed_on: Option<NaiveDate>,
     /// CON-7: over the rule's `recheck_call_over_points` (1000): the manager's re-check call.
     pub recheck_required: bool,
     /// CON-7: the day after the callback.
     pub recheck_due_on: Option<NaiveDate>,
+    /// The manager who made the re-check call; `null` before.
     pub rechecked_by: Option<String>,
+    /// The day of the re-check call; `null` before.
     pub rechecked_on: Option<NaiveDate>,
     /// The acceptance (检测验收) date, when it happened.
     pub acceptance_on: Option<NaiveDate>,
+    /// Who entered the job.
     pub created_by: String,
+    /// When it was entered.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
@@ -92,6 +103,7 @@ impl Versioned for CommissioningJobOut {
     "engineer_id": "0193a5c0-0000-7000-8000-000000000003"
 }))]
 pub struct CreateCommissioningJob {
+    /// The project (工程) name.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
@@ -133,6 +145,7 @@ pub struct ApproveCommissioningJob {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"started_on": "2026-03-02", "ended_on": "2026-03-06"}))]
 pub struct RecordCommissioningWork {
+    /// The work's first day; not in the future.
     pub started_on: NaiveDate,
     /// Not before `started_on`, not in the future.
     pub ended_on: NaiveDate,
@@ -142,6 +155,7 @@ pub struct RecordCommissioningWork {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"documents": ["project_file", "satisfaction_questionnaire"], "handed_in_on": "2026-03-08"}))]
 pub struct HandInCommissioningDocuments {
+    /// The documents handed in (CON-7), 1 to 3.
     #[validate(length(min = 1, max = 3))]
     #[schema(min_items = 1, max_items = 3)]
     pub documents: Vec<CommissioningDocument>,

@@ -10,10 +10,13 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ContractOut {
+    /// The contract's id.
     pub id: String,
+    /// The contract's title.
     pub title: String,
     /// `maintenance`: signed only after its acceptance passes (CON-5).
     pub kind: ContractKind,
+    /// The customer under contract.
     pub customer_id: String,
     /// The contract this one renews (CON-1).
     pub predecessor_id: Option<String>,
@@ -37,18 +40,26 @@ pub struct ContractOut {
     pub payment_status: PaymentStatus,
     /// CON-2: set on signing, the `contract-deadlines` rule's `payment_due_days` later.
     pub payment_due_on: Option<NaiveDate>,
+    /// `draft` → `signed` → `active` → `expired` or `terminated` (CON-1).
     pub status: ContractStatus,
+    /// The signing date; `null` while `draft`.
     pub signed_on: Option<NaiveDate>,
+    /// `express` (a new contract is signed) or `tacit` (renews itself unless cancelled in time), CON-1.
     pub renewal_mode: RenewalMode,
     /// Tacit renewal: days of notice before the end within which the renewal can no longer be
     /// cancelled.
     pub notice_days: i64,
+    /// Tacit renewal: the customer cancelled the renewal.
     pub renewal_cancelled: bool,
     /// Tacit renewal: the last day it can be cancelled; `null` for express contracts.
     pub cancel_renewal_by: Option<NaiveDate>,
+    /// Why it was terminated; `null` unless `terminated`.
     pub termination_reason: Option<String>,
+    /// Who entered the contract.
     pub created_by: String,
+    /// When it was entered.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
@@ -75,6 +86,7 @@ impl Versioned for ContractOut {
     "renewal_mode": "express"
 }))]
 pub struct CreateContract {
+    /// The contract's title.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
@@ -96,15 +108,20 @@ pub struct CreateContract {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub signer_id: String,
+    /// Enabled users who carry the service out, at most 20.
     #[serde(default)]
     #[validate(length(max = 20))]
     #[schema(max_items = 20, value_type = Vec<crate::kernel::fields::RecordIdItem>)]
     pub executor_ids: Vec<String>,
+    /// First day of the service period (company date).
     pub period_start: NaiveDate,
+    /// Last day of the service period, inclusive; not before `period_start`.
     pub period_end: NaiveDate,
+    /// The contract amount, in fen.
     #[validate(range(min = 0, max = 100_000_000_000_i64))]
     #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
     pub amount_fen: i64,
+    /// `express` or `tacit` renewal (CON-1).
     pub renewal_mode: RenewalMode,
     /// `service` (default) or `maintenance`: a maintenance agreement is signed only after its
     /// acceptance passes (CON-5).
@@ -119,39 +136,49 @@ pub struct CreateContract {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"amount_fen": 1500000, "period_end": "2027-01-31"}))]
 pub struct UpdateContract {
+    /// The new title.
     #[validate(length(min = 1, max = 200))]
     #[schema(nullable = false, min_length = 1, max_length = 200)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub title: Option<String>,
+    /// Replaces the covered sites (of the customer).
     #[validate(length(max = 100))]
     #[schema(nullable = false, max_items = 100, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub site_ids: Option<Vec<String>>,
+    /// Replaces the covered equipment (at the customer's sites).
     #[validate(length(max = 500))]
     #[schema(nullable = false, max_items = 500, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub equipment_ids: Option<Vec<String>>,
+    /// An enabled user with the engineer role.
     #[validate(length(min = 1, max = 64))]
     #[schema(nullable = false, min_length = 1, max_length = 64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub signer_id: Option<String>,
+    /// Replaces the executors.
     #[validate(length(max = 20))]
     #[schema(nullable = false, max_items = 20, value_type = Option<Vec<crate::kernel::fields::RecordIdItem>>)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub executor_ids: Option<Vec<String>>,
+    /// The new first day of the service period.
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub period_start: Option<NaiveDate>,
+    /// The new last day of the service period, inclusive.
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub period_end: Option<NaiveDate>,
+    /// The new amount, in fen.
     #[validate(range(min = 0, max = 100_000_000_000_i64))]
     #[schema(nullable = false, minimum = 0, maximum = 100_000_000_000_i64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub amount_fen: Option<i64>,
+    /// `express` or `tacit` renewal.
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub renewal_mode: Option<RenewalMode>,
+    /// Tacit renewal: days of notice, 0–366.
     #[validate(range(min = 0, max = 366))]
     #[schema(nullable = false, minimum = 0, maximum = 366)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
@@ -170,6 +197,7 @@ pub struct SignContract {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "客户迁址，双方协商解除"}))]
 pub struct TerminateContract {
+    /// Why the contract is terminated.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
@@ -205,6 +233,7 @@ pub struct CancelRenewal {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"amount_fen": 1200000, "paid_on": "2026-03-04"}))]
 pub struct RecordContractPayment {
+    /// The amount received, in fen.
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
     #[schema(minimum = 1, maximum = 100_000_000_000_i64)]
     pub amount_fen: i64,
@@ -215,12 +244,17 @@ pub struct RecordContractPayment {
 /// CON-2: one payment received against a contract.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ContractPaymentOut {
+    /// The payment's id.
     pub id: String,
+    /// The contract paid.
     pub contract_id: String,
+    /// The amount received, in fen.
     pub amount_fen: i64,
+    /// The day it was received.
     pub paid_on: NaiveDate,
     /// Who booked it.
     pub recorded_by: String,
+    /// When it was booked.
     pub created_at: DateTime<Utc>,
 }
 

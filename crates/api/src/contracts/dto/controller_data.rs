@@ -12,12 +12,15 @@ use validator::Validate;
 /// and the change recorded against it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct InstructionOut {
+    /// The instruction's id.
     pub id: String,
     /// The site's customer.
     pub customer_id: String,
+    /// The site of the controller.
     pub site_id: String,
     /// The controller the instruction names; `null`: any controller at the site.
     pub equipment_id: Option<String>,
+    /// Change or delete the data.
     pub action: DataAction,
     /// What is to be changed or deleted.
     #[schema(max_length = 2000)]
@@ -25,16 +28,21 @@ pub struct InstructionOut {
     /// The customer's responsible person who signed (用户负责人).
     #[schema(max_length = 100)]
     pub signer_name: String,
+    /// When the customer signed the instruction.
     pub signed_at: DateTime<Utc>,
     /// The scanned signed instruction, if uploaded.
     pub attachment_id: Option<String>,
+    /// Who recorded the instruction.
     pub recorded_by: String,
     /// `signed` until the change is recorded, then `carried_out`.
     pub status: InstructionStatus,
+    /// Who made the change; `null` before.
     pub changed_by: Option<String>,
+    /// When the change was made; `null` before.
     pub changed_at: Option<DateTime<Utc>>,
     /// The controller the change was made on.
     pub change_equipment_id: Option<String>,
+    /// What was done; `null` before.
     #[schema(max_length = 2000)]
     pub change_note: Option<String>,
     /// CON-10: the customer's responsible person who signed the change record, given when the
@@ -44,10 +52,13 @@ pub struct InstructionOut {
     /// CON-10: the manager who confirmed the change (the record handed in the next day), and
     /// when; `null` until confirmed.
     pub manager_confirmed_by: Option<String>,
+    /// When the manager confirmed it; `null` until confirmed.
     pub manager_confirmed_at: Option<DateTime<Utc>>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the instruction was recorded.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`.
     pub version: i64,
@@ -77,6 +88,7 @@ pub struct ConfirmChange {
     "description": "删除 3 号回路已拆除的 12 个探测器", "signer_name": "王主任",
     "signed_at": "2026-03-02T09:00:00+08:00"}))]
 pub struct RecordInstruction {
+    /// A site visible to the caller.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub site_id: String,
@@ -84,15 +96,19 @@ pub struct RecordInstruction {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub equipment_id: Option<String>,
+    /// Change or delete the data.
     pub action: DataAction,
+    /// What is to be changed or deleted.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub description: String,
+    /// The customer's responsible person who signed (用户负责人).
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub signer_name: String,
     /// When the customer signed; not in the future.
     pub signed_at: DateTime<Utc>,
+    /// The scanned signed instruction (an uploaded attachment).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub attachment_id: Option<String>,
@@ -114,6 +130,7 @@ pub struct RecordChange {
     pub equipment_id: String,
     /// When the change was made (default now); not in the future, not before the signature.
     pub changed_at: Option<DateTime<Utc>>,
+    /// What was done.
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub note: Option<String>,

@@ -11,6 +11,7 @@ use validator::Validate;
 /// CON-4: the serial of one installation under one contract, over a service period.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LicenceOut {
+    /// The licence's id.
     pub id: String,
     /// The serial the installed software is set up with: `KF-` and four groups of five
     /// characters of Crockford's base 32.
@@ -19,6 +20,7 @@ pub struct LicenceOut {
         example = "KF-7Q2M4-XC9RT-0H8KB-5WZNE"
     )]
     pub serial: String,
+    /// The contract the serial is issued under.
     pub contract_id: String,
     /// The contract's customer.
     pub customer_id: String,
@@ -38,12 +40,16 @@ pub struct LicenceOut {
     pub replaces_id: Option<String>,
     /// The licence of the next service period, once the contract was renewed.
     pub replaced_by_id: Option<String>,
+    /// Who issued it.
     pub issued_by: String,
+    /// Free notes.
     #[schema(max_length = 500)]
     pub note: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was issued.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`.
     pub version: i64,
@@ -66,6 +72,7 @@ pub struct IssueLicence {
     /// First day of service. Default: a renewal's period start; otherwise the installation's
     /// `install_date`, else the day the contract was signed.
     pub valid_from: Option<NaiveDate>,
+    /// Free notes, at most 500 characters.
     #[validate(length(max = 500))]
     #[schema(max_length = 500)]
     pub note: Option<String>,

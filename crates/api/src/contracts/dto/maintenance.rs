@@ -12,6 +12,7 @@ use validator::Validate;
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckResult {
+    /// The check passed.
     pub passed: bool,
     /// What was measured or found, e.g. the pressure read.
     #[validate(length(max = 500))]
@@ -67,6 +68,7 @@ pub struct SiteConditions {
     }
 }))]
 pub struct RecordAcceptance {
+    /// The site conditions of CON-5.
     pub conditions: SiteConditions,
     /// The day of the inspection (not in the future).
     pub inspected_on: NaiveDate,
@@ -74,6 +76,7 @@ pub struct RecordAcceptance {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub inspector_id: Option<String>,
+    /// The five pre-signing checks (CON-5).
     #[validate(nested)]
     pub checks: AcceptanceChecks,
 }
@@ -81,18 +84,26 @@ pub struct RecordAcceptance {
 /// CON-5: the recorded acceptance and what it still lacks for signing.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AcceptanceOut {
+    /// The maintenance agreement.
     pub contract_id: String,
+    /// The site conditions as recorded.
     pub conditions: SiteConditions,
+    /// The day of the inspection.
     pub inspected_on: NaiveDate,
+    /// The user who inspected.
     pub inspector_id: String,
+    /// The five checks as recorded.
     pub checks: AcceptanceChecks,
     /// The unmet conditions and failed checks by code (`conditions.fire_inspected`,
     /// `checks.gas_extinguishing`, ...), as `signContract` would list them; empty when the
     /// agreement may be signed.
     #[schema(max_items = 8)]
     pub failed: Vec<String>,
+    /// `failed` is empty: the agreement may be signed (CON-5).
     pub ready_to_sign: bool,
+    /// Who recorded the acceptance.
     pub recorded_by: String,
+    /// When it was last recorded.
     pub updated_at: DateTime<Utc>,
     /// The contract's version after recording: send it in `If-Match` to sign.
     pub contract_version: i64,
@@ -116,8 +127,11 @@ pub fn passed(checks: &AcceptanceChecks) -> Vec<AcceptanceCheck> {
 /// CON-6: one step of a signed maintenance agreement's programme.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StepOut {
+    /// The step's id.
     pub id: String,
+    /// The maintenance agreement.
     pub contract_id: String,
+    /// What the step is (CON-6).
     pub kind: kefu_contracts::programme::StepKind,
     /// The step's number among the steps of its kind (1 for the one-off steps, the month or
     /// quarter of the period otherwise).
@@ -129,22 +143,32 @@ pub struct StepOut {
     /// Approvals the step needs after it is done, in order: the test plan's manager, then
     /// executive.
     pub approvals_required: i64,
+    /// `open`, `awaiting_approval` (done, approvals pending), `done` or `cancelled`.
     pub status: kefu_contracts::programme::StepStatus,
     /// Not done after its due day, judged at the server's current date.
     pub overdue: bool,
+    /// The day the work was done; `null` before.
     pub completed_on: Option<NaiveDate>,
+    /// Who recorded the work; `null` before.
     pub completed_by: Option<String>,
     /// Who signed for the customer (the comparison table, test records).
     pub customer_signatory: Option<String>,
+    /// The manager who approved the test plan; `null` before.
     pub manager_approved_by: Option<String>,
+    /// The day of that approval; `null` before.
     pub manager_approved_on: Option<NaiveDate>,
+    /// The executive who approved the test plan; `null` before.
     pub executive_approved_by: Option<String>,
+    /// The day of that approval; `null` before.
     pub executive_approved_on: Option<NaiveDate>,
     /// The day the `contracts.overdue_programme_steps` job told the responsible engineer and
     /// the managers that the step is overdue (once per step); `null` before.
     pub overdue_noticed_on: Option<NaiveDate>,
+    /// When the step was planned (on signing).
     pub created_at: DateTime<Utc>,
+    /// When the step last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` to complete or approve the step.
     pub version: i64,
 }
 
@@ -171,18 +195,24 @@ pub struct ApproveStep {}
 pub struct OverdueStepOut {
     /// The step's id (its commands: `completeMaintenanceStep`, `approveMaintenanceStep`).
     pub id: String,
+    /// The maintenance agreement.
     pub contract_id: String,
+    /// Its title.
     pub contract_title: String,
+    /// Its customer.
     pub customer_id: String,
+    /// The customer's name.
     pub customer_name: String,
     /// The sites the contract covers.
     #[schema(max_items = 1000)]
     pub site_ids: Vec<String>,
+    /// What the step is (CON-6).
     pub kind: kefu_contracts::programme::StepKind,
     /// The step's number among the steps of its kind (the month or quarter; 1 for one-offs).
     pub seq: i64,
     /// The last day the step was due (company date).
     pub due_on: NaiveDate,
+    /// The step's status.
     pub status: kefu_contracts::programme::StepStatus,
     /// What the step waits for: the work, the work with the customer's signature, or the test
     /// plan's manager or executive approval.
@@ -195,7 +225,9 @@ pub struct OverdueStepOut {
     pub responsible_id: String,
     /// The day the overdue job told the responsible engineer and the managers; `null` before.
     pub overdue_noticed_on: Option<NaiveDate>,
+    /// When the step last changed.
     pub updated_at: DateTime<Utc>,
+    /// The step's version, for `If-Match` on its commands.
     pub version: i64,
 }
 

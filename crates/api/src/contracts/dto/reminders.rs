@@ -10,7 +10,9 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReminderOut {
+    /// The reminder's id.
     pub id: String,
+    /// The contract running out.
     pub contract_id: String,
     /// The end of the contract period the reminder is about.
     pub period_end: NaiveDate,
@@ -20,10 +22,15 @@ pub struct ReminderOut {
     pub assignee_id: String,
     /// The customer's answer to the notice, once recorded.
     pub answer: Option<ReminderAnswer>,
+    /// What the customer said; `null` if not recorded.
     pub answer_note: Option<String>,
+    /// Who recorded the answer; `null` before.
     pub answered_by: Option<String>,
+    /// When the answer was recorded; `null` before.
     pub answered_at: Option<DateTime<Utc>>,
+    /// When the reminder was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to record the answer.
     pub version: i64,
@@ -39,7 +46,9 @@ impl Versioned for ReminderOut {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"answer": "renew", "note": "客户电话确认续签，金额不变"}))]
 pub struct AnswerReminder {
+    /// The customer's answer: renew, decline or undecided.
     pub answer: ReminderAnswer,
+    /// What the customer said.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub note: Option<String>,
@@ -66,13 +75,21 @@ pub struct NoticeQuery {
 /// CON-3: the expiry notice to the customer (售后服务到期通知函).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NoticeOut {
+    /// The contract running out.
     pub contract_id: String,
+    /// Its customer.
     pub customer_id: String,
+    /// The customer's name, as addressed.
     pub customer_name: String,
+    /// The contract's title.
     pub title: String,
+    /// First day of the service period.
     pub period_start: NaiveDate,
+    /// Last day of the service period.
     pub period_end: NaiveDate,
+    /// The contract amount, in fen.
     pub amount_fen: i64,
+    /// `express` or `tacit` renewal.
     pub renewal_mode: RenewalMode,
     /// Tacit renewal: the last day the customer can cancel it.
     pub cancel_renewal_by: Option<NaiveDate>,

@@ -22,12 +22,15 @@ pub struct WarrantyQuery {
 /// CON-9: whether a new repair is a free warranty redo, who owes it, and why.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WarrantyOut {
+    /// The device asked about.
     pub equipment_id: String,
+    /// The fault asked about.
     pub fault_code: String,
     /// The day asked about.
     pub on: NaiveDate,
     /// The new repair is redone free (no fee, no commission).
     pub free_redo: bool,
+    /// Why it is, or is not, a free redo.
     pub reason: WarrantyReason,
     /// The engineer who did the last repair and owes the free redo; `null` unless `free_redo`.
     pub owed_by: Option<String>,

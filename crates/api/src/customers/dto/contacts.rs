@@ -8,19 +8,28 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ContactOut {
+    /// The contact's id.
     pub id: String,
+    /// The contact's customer.
     pub customer_id: String,
+    /// The site the contact works at; `null` if not tied to one.
     pub site_id: Option<String>,
+    /// The contact's name.
     #[schema(example = "王经理")]
     pub name: String,
+    /// The contact's phone.
     pub phone: String,
+    /// The contact's job title; `null` if not given.
     pub title: Option<String>,
     /// May sign feedback forms for the customer (TKT-7).
     pub authorised_signer: bool,
     /// The contact's own login (role `customer_contact`), if given one.
     pub user_id: Option<String>,
+    /// When the contact was added.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
     /// A tombstone in delta sync (`updated_since`).
     pub deleted: bool,
@@ -52,6 +61,7 @@ pub struct CreateContact {
     /// A UUID chosen by a client creating the record offline (idempotent on it).
     #[validate(custom(function = "crate::kernel::fields::client_id_ok"))]
     pub id: Option<String>,
+    /// A customer visible to the caller.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub customer_id: String,
@@ -59,14 +69,18 @@ pub struct CreateContact {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub site_id: Option<String>,
+    /// The contact's name.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    /// The contact's phone.
     #[validate(custom(function = "crate::kernel::fields::phone_ok"))]
     pub phone: String,
+    /// The contact's job title.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub title: Option<String>,
+    /// May sign feedback forms for the customer (TKT-7); default false.
     #[serde(default)]
     pub authorised_signer: bool,
 }
@@ -75,22 +89,27 @@ pub struct CreateContact {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"authorised_signer": false}))]
 pub struct UpdateContact {
+    /// A site of the same customer; `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub site_id: Option<Option<String>>,
+    /// The new name.
     #[validate(length(min = 1, max = 100))]
     #[schema(nullable = false, min_length = 1, max_length = 100)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
+    /// The new phone.
     #[validate(custom(function = "crate::kernel::fields::phone_ok"))]
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub phone: Option<String>,
+    /// The job title; `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, value_type = Option<String>)]
     pub title: Option<Option<String>>,
+    /// May sign feedback forms for the customer (TKT-7).
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub authorised_signer: Option<bool>,
@@ -111,7 +130,9 @@ pub struct CreateContactLogin {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContactLogin {
+    /// The contact, now with its `user_id`.
     pub contact: ContactOut,
+    /// The login created (role `customer_contact`).
     pub user: crate::org::dto::users::UserOut,
     /// Shown this once; the contact must change it at first login.
     pub generated_password: Option<String>,

@@ -8,14 +8,18 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CustomerOut {
+    /// The customer's id.
     pub id: String,
+    /// The customer's name (用户单位).
     #[schema(example = "杭州某某消防设备有限公司")]
     pub name: String,
+    /// The customer's switchboard phone; `null` if not given.
     pub phone: Option<String>,
     /// 重点客户.
     pub key_account: bool,
     /// The dealer (经销商) the customer was sold through, if any.
     pub dealer_name: Option<String>,
+    /// CUS-1: the dealer consented to the customer being visited or called.
     pub dealer_consent: bool,
     /// CUS-1: false while a dealer's customer lacks the dealer's consent to be visited or called.
     pub contact_allowed: bool,
@@ -23,9 +27,13 @@ pub struct CustomerOut {
     pub owner_user_id: Option<String>,
     /// The responsible team.
     pub team_id: Option<String>,
+    /// Free notes.
     pub note: Option<String>,
+    /// When the customer was added.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
     /// A tombstone in delta sync (`updated_since`): the customer was deleted.
     pub deleted: bool,
@@ -60,25 +68,32 @@ pub struct CreateCustomer {
     /// on it. Omit to have the server choose.
     #[validate(custom(function = "crate::kernel::fields::client_id_ok"))]
     pub id: Option<String>,
+    /// The customer's name (用户单位).
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    /// The customer's switchboard phone.
     #[validate(custom(function = "crate::kernel::fields::phone_ok"))]
     pub phone: Option<String>,
+    /// A key account (重点客户); default false.
     #[serde(default)]
     pub key_account: bool,
+    /// The dealer (经销商) the customer was sold through, if any.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub dealer_name: Option<String>,
+    /// CUS-1: the dealer consents to visits and calls; default false.
     #[serde(default)]
     pub dealer_consent: bool,
     /// Defaults to the caller when an engineer creates the customer.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub owner_user_id: Option<String>,
+    /// The responsible team.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub team_id: Option<String>,
+    /// Free notes.
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub note: Option<String>,
@@ -88,21 +103,26 @@ pub struct CreateCustomer {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"dealer_consent": true, "note": "经销商已书面同意上门服务"}))]
 pub struct UpdateCustomer {
+    /// The new name.
     #[validate(length(min = 1, max = 200))]
     #[schema(nullable = false, min_length = 1, max_length = 200)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
+    /// The switchboard phone; `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(custom(function = "crate::kernel::fields::phone_ok"))]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
+    /// A key account (重点客户).
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub key_account: Option<bool>,
+    /// The dealer; `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200, value_type = Option<String>)]
     pub dealer_name: Option<Option<String>>,
+    /// CUS-1: the dealer consents to visits and calls.
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub dealer_consent: Option<bool>,
@@ -111,10 +131,12 @@ pub struct UpdateCustomer {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub owner_user_id: Option<Option<String>>,
+    /// The responsible team; `null` clears it.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub team_id: Option<Option<String>>,
+    /// Free notes; `null` clears them.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000, value_type = Option<String>)]

@@ -9,21 +9,31 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SiteOut {
+    /// The site's id.
     pub id: String,
+    /// The site's customer.
     pub customer_id: String,
+    /// The site's name.
     #[schema(example = "总部大楼")]
     pub name: String,
+    /// The street address.
     pub address: String,
+    /// The city, one of `GET /api/v1/cities`.
     #[schema(example = "杭州市")]
     pub city: String,
+    /// The city's county the site lies in; `null` for the city proper.
     pub county: Option<String>,
     /// ORG-3, in force: the override when set, else derived from the city and county.
     pub location_class: LocationClass,
     /// What the city and county give.
     pub derived_location_class: LocationClass,
+    /// The class set by hand, overriding the derived one; `null` for none.
     pub location_class_override: Option<LocationClass>,
+    /// When the site was added.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
     /// A tombstone in delta sync (`updated_since`).
     pub deleted: bool,
@@ -60,12 +70,15 @@ pub struct CreateSite {
     /// A UUID chosen by a client creating the record offline (idempotent on it).
     #[validate(custom(function = "crate::kernel::fields::client_id_ok"))]
     pub id: Option<String>,
+    /// A customer visible to the caller.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub customer_id: String,
+    /// The site's name.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    /// The street address.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub address: String,
@@ -77,6 +90,7 @@ pub struct CreateSite {
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50)]
     pub county: Option<String>,
+    /// Sets the class by hand (ORG-3), overriding the one the city and county give.
     pub location_class_override: Option<LocationClass>,
 }
 
@@ -84,18 +98,22 @@ pub struct CreateSite {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"location_class_override": "remote"}))]
 pub struct UpdateSite {
+    /// The new name.
     #[validate(length(min = 1, max = 200))]
     #[schema(nullable = false, min_length = 1, max_length = 200)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
+    /// The new street address.
     #[validate(length(min = 1, max = 500))]
     #[schema(nullable = false, min_length = 1, max_length = 500)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub address: Option<String>,
+    /// One of the cities of `GET /api/v1/cities`.
     #[validate(length(min = 1, max = 50))]
     #[schema(nullable = false, min_length = 1, max_length = 50)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub city: Option<String>,
+    /// One of the city's counties; `null` for the city proper.
     #[serde(default, deserialize_with = "crate::kernel::fields::double_option")]
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50, value_type = Option<String>)]

@@ -10,11 +10,15 @@ use validator::Validate;
 /// The product of a piece of equipment, as its readers (customer contacts included) see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EquipmentProduct {
+    /// The product's id.
     pub id: String,
+    /// The product's model.
     #[schema(example = "JB-QB-GST200")]
     pub model: String,
+    /// The product's name.
     #[schema(example = "火灾报警控制器")]
     pub name: String,
+    /// The product's category; `null` if not given.
     pub category: Option<String>,
 }
 
@@ -31,28 +35,38 @@ impl From<&ProductRow> for EquipmentProduct {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EquipmentOut {
+    /// The equipment's id.
     pub id: String,
+    /// The site it is installed at (ORG-4).
     pub site_id: String,
+    /// The product of the catalogue it is.
     pub product_id: String,
     /// The product's model and name (`null` only if the product record is missing).
     pub product: Option<EquipmentProduct>,
+    /// The serial number, unique per product.
     #[schema(example = "SN-2026-000123")]
     pub serial: String,
+    /// The installation date; `null` when unknown.
     pub install_date: Option<NaiveDate>,
+    /// The last day of the warranty; `null` when unknown.
     pub warranty_end: Option<NaiveDate>,
     /// `warranty_end` is today or later in the company time zone; `null` when it is unknown.
     pub in_warranty: Option<bool>,
     /// Controller capacity in points (点位).
     pub controller_points: Option<i64>,
+    /// CON-8: a pure alarm controller, counted as a fixed number of points.
     pub pure_alarm_controller: bool,
     /// CON-8: the points the equipment counts as: a pure alarm controller counts as the
     /// `pure_alarm_controller_points` of the `contract-deadlines` rules in force today
     /// (default 127) whatever its size; anything else as its `controller_points`.
     pub effective_points: Option<i64>,
+    /// Free notes.
     pub note: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the equipment was added.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -119,15 +133,18 @@ pub struct CreateEquipment {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub serial: String,
+    /// The installation date (ORG-4).
     pub install_date: Option<NaiveDate>,
     /// Not before `install_date`.
     pub warranty_end: Option<NaiveDate>,
+    /// Controller capacity in points (点位), 0–10000000.
     #[validate(range(min = 0, max = 10_000_000))]
     #[schema(minimum = 0, maximum = 10_000_000)]
     pub controller_points: Option<i64>,
     /// CON-8: counts as a fixed number of points whatever its size. Defaults to `false`.
     #[serde(default)]
     pub pure_alarm_controller: bool,
+    /// Free notes.
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub note: Option<String>,
@@ -137,14 +154,17 @@ pub struct CreateEquipment {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"warranty_end": "2029-02-28", "note": "延保一年"}))]
 pub struct UpdateEquipment {
+    /// A site of the same customer visible to the caller.
     #[validate(length(min = 1, max = 64))]
     #[schema(nullable = false, min_length = 1, max_length = 64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub site_id: Option<String>,
+    /// A product of the catalogue, not deleted.
     #[validate(length(min = 1, max = 64))]
     #[schema(nullable = false, min_length = 1, max_length = 64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub product_id: Option<String>,
+    /// The serial number, unique per product among equipment not deleted.
     #[validate(length(min = 1, max = 100))]
     #[schema(nullable = false, min_length = 1, max_length = 100)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
@@ -162,6 +182,7 @@ pub struct UpdateEquipment {
     #[validate(range(min = 0, max = 10_000_000))]
     #[schema(minimum = 0, maximum = 10_000_000, value_type = Option<i64>)]
     pub controller_points: Option<Option<i64>>,
+    /// CON-8: counts as a fixed number of points whatever its size.
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub pure_alarm_controller: Option<bool>,

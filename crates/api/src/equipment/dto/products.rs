@@ -8,11 +8,15 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProductOut {
+    /// The product's id.
     pub id: String,
+    /// The model, unique over the catalogue.
     #[schema(example = "JB-QB-GST200")]
     pub model: String,
+    /// The product's name.
     #[schema(example = "火灾报警控制器")]
     pub name: String,
+    /// The product's category; `null` if not given.
     #[schema(example = "controller")]
     pub category: Option<String>,
     /// Unit sale price in fen.
@@ -21,8 +25,11 @@ pub struct ProductOut {
     pub unit_cost_fen: i64,
     /// The lowest price a sale may go down to, in fen; never above `unit_price_fen`.
     pub floor_price_fen: i64,
+    /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the product was added.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -57,15 +64,19 @@ pub struct CreateProduct {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub model: String,
+    /// The product's name.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    /// The product's category.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub category: Option<String>,
+    /// Unit sale price in fen.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub unit_price_fen: i64,
+    /// Unit cost in fen.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub unit_cost_fen: i64,
@@ -79,10 +90,12 @@ pub struct CreateProduct {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"unit_price_fen": 1_350_000, "floor_price_fen": 1_150_000}))]
 pub struct UpdateProduct {
+    /// A new model, unique over the catalogue.
     #[validate(length(min = 1, max = 100))]
     #[schema(nullable = false, min_length = 1, max_length = 100)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub model: Option<String>,
+    /// The new name.
     #[validate(length(min = 1, max = 200))]
     #[schema(nullable = false, min_length = 1, max_length = 200)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
@@ -92,14 +105,17 @@ pub struct UpdateProduct {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, value_type = Option<String>)]
     pub category: Option<Option<String>>,
+    /// The new unit sale price in fen.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_i64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub unit_price_fen: Option<i64>,
+    /// The new unit cost in fen.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_i64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub unit_cost_fen: Option<i64>,
+    /// The new floor price in fen, at most the unit sale price.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_i64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]

@@ -10,13 +10,17 @@ use validator::Validate;
 /// INV-1: a spare part of the catalogue.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PartOut {
+    /// The part's id.
     pub id: String,
     /// The product (model) of master data the part belongs to.
     pub product_id: String,
+    /// The part's code, unique over the catalogue.
     #[schema(example = "GST-DET-001")]
     pub code: String,
+    /// The part's name.
     #[schema(example = "点型光电感烟探测器")]
     pub name: String,
+    /// Tracked by unit (`serialised`) or by quantity (`bulk`), INV-1.
     pub kind: PartKind,
     /// Unit sale price in fen: what a lost or damaged unit is charged at (INV-3).
     pub sale_price_fen: i64,
@@ -26,7 +30,9 @@ pub struct PartOut {
     pub min_stock: i64,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the part was added.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -67,17 +73,21 @@ pub struct CreatePart {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub code: String,
+    /// The part's name.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Fixed once created: a part's ledger is by unit or by quantity.
     pub kind: PartKind,
+    /// Unit sale price in fen: what a lost or damaged unit is charged at (INV-3).
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub sale_price_fen: i64,
+    /// Unit cost in fen.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub unit_cost_fen: i64,
+    /// The stock below which a location's count is an anomaly (INV-7).
     #[validate(range(min = 0, max = 1_000_000_000_i64))]
     #[schema(minimum = 0, maximum = 1_000_000_000_i64)]
     pub min_stock: i64,
@@ -87,18 +97,22 @@ pub struct CreatePart {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"sale_price_fen": 13_000, "min_stock": 30}))]
 pub struct UpdatePart {
+    /// The new name.
     #[validate(length(min = 1, max = 200))]
     #[schema(nullable = false, min_length = 1, max_length = 200)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
+    /// The new unit sale price in fen.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_i64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub sale_price_fen: Option<i64>,
+    /// The new unit cost in fen.
     #[validate(range(min = 0, max = 1_000_000_000_000_i64))]
     #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_i64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub unit_cost_fen: Option<i64>,
+    /// The new minimum stock (INV-7).
     #[validate(range(min = 0, max = 1_000_000_000_i64))]
     #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_i64)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
@@ -126,15 +140,20 @@ crate::paged!(PartsQuery, LocationsQuery);
 /// INV-1: a place stock is kept.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LocationOut {
+    /// The location's id.
     pub id: String,
+    /// A warehouse, the fault-service centre, or an engineer's hands (INV-1).
     pub kind: LocationKind,
+    /// The location's name.
     #[schema(example = "杭州中心仓")]
     pub name: String,
     /// The engineer whose hands these are (kind `engineer` only).
     pub engineer_id: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the location was added.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`.
     pub version: i64,
@@ -159,7 +178,9 @@ impl From<&LocationRow> for LocationOut {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"kind": "warehouse", "name": "杭州中心仓"}))]
 pub struct CreateLocation {
+    /// A warehouse, the fault-service centre, or an engineer's hands (INV-1).
     pub kind: LocationKind,
+    /// The location's name.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,

@@ -50,11 +50,13 @@ pub struct SubmitCount {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub location_id: String,
+    /// The opening or closing count of the day (INV-7).
     pub kind: CountKind,
     /// One line per part counted; a part held there but not listed is counted as none.
     #[validate(length(max = 500), nested)]
     #[schema(max_items = 500)]
     pub lines: Vec<CountLine>,
+    /// Free notes.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
@@ -63,38 +65,53 @@ pub struct SubmitCount {
 /// INV-7: a daily count of the fault-service centre, with the anomalies it raised.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CountOut {
+    /// The count's id.
     pub id: String,
+    /// The fault-service centre counted.
     pub location_id: String,
     /// The day counted (company time zone).
     pub count_day: NaiveDate,
+    /// The opening or closing count of the day.
     pub kind: CountKind,
+    /// The lines as counted.
     pub lines: Vec<CountLine>,
+    /// Free notes.
     pub note: Option<String>,
+    /// Who submitted the count.
     pub counted_by: Option<String>,
     /// How many anomalies the count raised.
     pub anomaly_count: i64,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the count was submitted.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`.
     pub version: i64,
 }
 
 /// A count as submitted: the count and the anomalies it raised.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SubmittedCount {
+    /// The count as stored.
     pub count: CountOut,
+    /// The anomalies it raised (INV-7).
     pub anomalies: Vec<AnomalyOut>,
 }
 
 /// INV-7: what a count found wrong, or a count not taken.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AnomalyOut {
+    /// The anomaly's id.
     pub id: String,
+    /// A difference, damaged units, stock below the minimum, or a count not taken (INV-7).
     pub kind: AnomalyKind,
     /// The count that raised it; none for a `missing_count`.
     pub count_id: Option<String>,
+    /// The location counted.
     pub location_id: String,
+    /// The day of the count (company time zone).
     pub count_day: NaiveDate,
     /// The count it concerns (for `missing_count`, the one not taken).
     pub count_kind: CountKind,
@@ -104,6 +121,7 @@ pub struct AnomalyOut {
     pub expected_quantity: Option<i64>,
     /// What was counted.
     pub counted_quantity: Option<i64>,
+    /// `damaged`: how many units are damaged.
     pub damaged_quantity: Option<i64>,
     /// `below_minimum`: the minimum at the location.
     pub min_quantity: Option<i64>,
@@ -115,7 +133,9 @@ pub struct AnomalyOut {
     pub damaged_serials: Vec<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the anomaly was raised.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 

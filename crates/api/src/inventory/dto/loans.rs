@@ -8,11 +8,15 @@ use validator::Validate;
 /// INV-2: one part lent to one engineer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LoanOut {
+    /// The loan's id.
     pub id: String,
+    /// The engineer who borrows (INV-2).
     pub engineer_id: String,
     /// The engineer's hands, where the parts go.
     pub location_id: String,
+    /// The part lent.
     pub part_id: String,
+    /// How many units are lent.
     pub quantity: i64,
     /// Serialised parts: the units asked for and issued.
     pub serials: Vec<String>,
@@ -20,6 +24,7 @@ pub struct LoanOut {
     pub outstanding_serials: Vec<String>,
     /// Units still out: neither returned, reported lost or damaged, nor consumed on a ticket.
     pub outstanding: i64,
+    /// Units returned so far.
     pub returned_quantity: i64,
     /// Of the returned units, those that came back unused.
     pub unused_quantity: i64,
@@ -28,12 +33,17 @@ pub struct LoanOut {
     /// INV-2: units used on tickets, as recorded on their signed feedback forms (consumed:
     /// they never come back).
     pub consumed_quantity: i64,
+    /// `requested` → `approved`/`rejected` → `issued` → `closed` (INV-2).
     pub status: LoanStatus,
+    /// The engineer's note on the request.
     pub note: Option<String>,
     /// The manager who approved or rejected it.
     pub decided_by: Option<String>,
+    /// When it was approved or rejected; `null` while `requested`.
     pub decided_at: Option<DateTime<Utc>>,
+    /// The clerk who issued the parts; `null` before.
     pub issued_by: Option<String>,
+    /// When the parts were issued; `null` before.
     pub issued_at: Option<DateTime<Utc>>,
     /// INV-2: the working day the parts are due back; overdue from the end of that day.
     pub due_on: Option<NaiveDate>,
@@ -43,6 +53,7 @@ pub struct LoanOut {
     pub signed_at: Option<DateTime<Utc>>,
     /// When the overdue watch flagged it and told the engineer and the managers (once).
     pub overdue_flagged_at: Option<DateTime<Utc>>,
+    /// When every unit was accounted for; `null` while open.
     pub closed_at: Option<DateTime<Utc>>,
     /// INV-8: the units idle longer than those issued, which the rotation suggestion would
     /// have issued first (empty when the issue followed it, before the issue and for bulk
@@ -50,7 +61,9 @@ pub struct LoanOut {
     pub rotation_passed_over: Vec<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the loan was requested.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to run a command.
     pub version: i64,
@@ -62,6 +75,7 @@ pub struct LoanOut {
     "part_id": "0192f0a0-0000-7000-8000-000000000002", "quantity": 2, "note": "明日巡检备用"
 }))]
 pub struct RequestLoan {
+    /// A live part of the catalogue.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub part_id: String,
@@ -74,6 +88,7 @@ pub struct RequestLoan {
     #[validate(length(max = 200))]
     #[schema(max_items = 200, value_type = Vec<crate::inventory::dto::SerialItem>)]
     pub serials: Vec<String>,
+    /// A note for the approving manager.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
@@ -116,6 +131,7 @@ pub struct ReturnLoan {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"kind": "lost", "quantity": 1, "note": "现场遗失"}))]
 pub struct ReportLoss {
+    /// Lost or damaged: charged at the sale price (INV-3).
     pub kind: LossKind,
     /// Bulk parts: how many (at most what is out).
     #[validate(range(min = 1, max = 1_000_i64))]
@@ -126,6 +142,7 @@ pub struct ReportLoss {
     #[validate(length(max = 200))]
     #[schema(max_items = 200, value_type = Vec<crate::inventory::dto::SerialItem>)]
     pub serials: Vec<String>,
+    /// What happened.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
@@ -153,20 +170,31 @@ pub struct LoansQuery {
 /// payroll deduction (BIL-13).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChargeOut {
+    /// The charge's id.
     pub id: String,
+    /// The loan the units were lost on.
     pub loan_id: String,
+    /// The engineer charged.
     pub engineer_id: String,
+    /// The part lost or damaged.
     pub part_id: String,
+    /// Lost or damaged.
     pub kind: LossKind,
+    /// Serialised parts: the units charged; empty for bulk parts.
     pub serials: Vec<String>,
+    /// How many units are charged.
     pub quantity: i64,
     /// The part's sale price when the loss was reported, in fen.
     pub unit_price_fen: i64,
     /// `unit_price_fen × quantity`, in fen.
     pub amount_fen: i64,
+    /// `pending` until payroll deducts it (`deducted`, BIL-13), or `waived`.
     pub status: ChargeStatus,
+    /// When the loss was reported.
     pub created_at: DateTime<Utc>,
+    /// When the charge last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`.
     pub version: i64,
 }
 

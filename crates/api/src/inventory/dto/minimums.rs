@@ -10,13 +10,19 @@ use validator::Validate;
 /// anomaly. Where none is set, the part's own `min_stock` applies.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MinimumOut {
+    /// The minimum's id.
     pub id: String,
+    /// The part.
     pub part_id: String,
+    /// The location it applies at.
     pub location_id: String,
+    /// Units below which the location's count raises a `below_minimum` anomaly (INV-7).
     pub min_quantity: i64,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was set.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -52,6 +58,7 @@ pub struct CreateMinimum {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub location_id: String,
+    /// Units below which the location's count raises a `below_minimum` anomaly (INV-7).
     #[validate(range(min = 0, max = 1_000_000_i64))]
     #[schema(minimum = 0, maximum = 1_000_000_i64)]
     pub min_quantity: i64,
@@ -61,6 +68,7 @@ pub struct CreateMinimum {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"min_quantity": 12}))]
 pub struct UpdateMinimum {
+    /// The new minimum, in units.
     #[validate(range(min = 0, max = 1_000_000_i64))]
     #[schema(minimum = 0, maximum = 1_000_000_i64)]
     pub min_quantity: i64,

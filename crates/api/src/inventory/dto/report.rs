@@ -25,8 +25,11 @@ impl crate::kernel::export::Paged for MonthlyReportQuery {
 /// INV-9: one part's line.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MonthlyLine {
+    /// The part.
     pub part_id: String,
+    /// The part's code.
     pub code: String,
+    /// The part's name.
     pub name: String,
     /// The stock when the month began.
     pub opening: i64,
@@ -46,12 +49,16 @@ pub struct MonthlyLine {
 /// INV-9: the monthly spare-parts report (备品统计月报表).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MonthlyReport {
+    /// The month, `YYYY-MM`.
     #[schema(example = "2026-03")]
     pub month: String,
+    /// First day of the month.
     pub from: NaiveDate,
+    /// Last day of the month.
     pub to: NaiveDate,
     /// The location reported on; none for all of them.
     pub location_id: Option<String>,
+    /// One line per part.
     pub lines: Vec<MonthlyLine>,
 }
 

@@ -8,20 +8,29 @@ use validator::Validate;
 /// INV-6: one faulty unit sent to its manufacturer (返修单).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RmaOut {
+    /// The RMA's id.
     pub id: String,
+    /// The part the unit is.
     pub part_id: String,
+    /// The unit sent.
     pub serial_unit_id: String,
+    /// The unit's serial number.
     pub serial: String,
     /// The location the unit left (an `rma_out` ledger row).
     pub from_location_id: String,
+    /// The manufacturer it was sent to.
     pub manufacturer: String,
+    /// The manufacturer's batch (批次); `null` if not given.
     pub batch: Option<String>,
+    /// Why the unit is faulty.
     pub fault_reason: String,
+    /// The day it was sent (company time zone).
     pub sent_on: NaiveDate,
     /// `sent_on` plus the rule set `rma-returns`' `expected_back_days` working days.
     pub expected_back_on: NaiveDate,
     /// Still `sent` after `expected_back_on` (as of the request's day).
     pub overdue: bool,
+    /// `sent`, then `returned`, `replaced` or `written_off` (INV-6).
     pub status: RmaStatus,
     /// When the unit or its replacement came back, or was written off.
     pub returned_on: Option<NaiveDate>,
@@ -29,18 +38,25 @@ pub struct RmaOut {
     pub to_location_id: Option<String>,
     /// `replaced`: the serial that came back in the old one's place.
     pub replacement_serial: Option<String>,
+    /// `replaced`: the new unit; `null` otherwise.
     pub replacement_unit_id: Option<String>,
     /// What the manufacturer found or did.
     pub outcome_note: Option<String>,
+    /// Free notes.
     pub note: Option<String>,
+    /// Who recorded the sending.
     pub sent_by: Option<String>,
+    /// Who recorded the outcome; `null` while `sent`.
     pub closed_by: Option<String>,
+    /// When the outcome was recorded; `null` while `sent`.
     pub closed_at: Option<DateTime<Utc>>,
     /// When the overdue watch flagged it and told the office (once).
     pub overdue_flagged_at: Option<DateTime<Utc>>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the RMA was recorded.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to run a command.
     pub version: i64,
@@ -63,9 +79,11 @@ pub struct SendRma {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub serial: String,
+    /// The location the unit leaves.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub from_location_id: String,
+    /// The manufacturer it is sent to.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub manufacturer: String,
@@ -73,11 +91,13 @@ pub struct SendRma {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub batch: Option<String>,
+    /// Why the unit is faulty.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub fault_reason: String,
     /// The day it was sent (company time zone; default today, never later).
     pub sent_on: Option<NaiveDate>,
+    /// Free notes.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
@@ -91,6 +111,7 @@ pub struct SendRma {
     "outcome_note": "厂家更换新主板"
 }))]
 pub struct CloseRma {
+    /// What came back: the unit repaired, a replacement, or nothing (written off).
     pub outcome: RmaOutcome,
     /// `returned` and `replaced`: where the unit comes back into stock (none for
     /// `written_off`).
@@ -103,6 +124,7 @@ pub struct CloseRma {
     pub replacement_serial: Option<String>,
     /// The day it came back or was written off (default today; not before `sent_on`).
     pub returned_on: Option<NaiveDate>,
+    /// What the manufacturer found or did.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub outcome_note: Option<String>,

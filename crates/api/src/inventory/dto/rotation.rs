@@ -18,7 +18,9 @@ pub struct SuggestionQuery {
 /// INV-8: one unit at the location and how long it has been idle.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IdleUnitOut {
+    /// The unit.
     pub serial_unit_id: String,
+    /// Its serial number.
     #[schema(example = "SN20260001")]
     pub serial: String,
     /// Where it is.
@@ -32,6 +34,7 @@ pub struct IdleUnitOut {
 /// INV-8: the units of a serialised part in stock in the order to issue them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IssueSuggestionOut {
+    /// The part asked about.
     pub part_id: String,
     /// The location asked for, if any.
     pub location_id: Option<String>,

@@ -11,11 +11,15 @@ use validator::Validate;
 /// INV-1: how many of a part are at a location; always the ledger's sum for the pair.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LevelOut {
+    /// The stock level's id.
     pub id: String,
+    /// The part.
     pub part_id: String,
+    /// The location.
     pub location_id: String,
     /// Never negative (INV-4).
     pub quantity: i64,
+    /// When the level last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -34,14 +38,20 @@ impl From<&LevelRow> for LevelOut {
 /// INV-1: one unit of a serialised part.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UnitOut {
+    /// The unit's id.
     pub id: String,
+    /// The serialised part the unit is.
     pub part_id: String,
+    /// The unit's serial number.
     #[schema(example = "SN20260001")]
     pub serial: String,
+    /// Where the unit stands (INV-1); only `in_stock` units have a location.
     pub status: UnitStatus,
     /// Where the unit is while `in_stock`; none once it left stock.
     pub location_id: Option<String>,
+    /// When the unit was first booked in.
     pub created_at: DateTime<Utc>,
+    /// When it last moved.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -62,20 +72,27 @@ impl From<&UnitRow> for UnitOut {
 /// INV-1: one row of the ledger.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MovementOut {
+    /// The ledger row's id.
     pub id: String,
+    /// What moved the stock.
     pub kind: MovementKind,
+    /// The part moved.
     pub part_id: String,
     /// The unit moved (serialised parts: one row per unit).
     pub serial_unit_id: Option<String>,
+    /// That unit's serial number.
     pub serial: Option<String>,
+    /// How many units (1 for a serialised unit).
     pub quantity: i64,
     /// Taken out of this location; none for stock arriving from outside.
     pub from_location_id: Option<String>,
     /// Put into this location; none for stock leaving the books.
     pub to_location_id: Option<String>,
+    /// The note given with it.
     pub note: Option<String>,
     /// Who recorded it.
     pub actor_id: Option<String>,
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
     /// INV-8, a plain `issue` of a serialised part: the older units at the location the
     /// rotation suggestion would have issued first (empty when the issue followed it); `null`
@@ -117,7 +134,9 @@ impl From<&MovementRow> for MovementOut {
     "to_location_id": "0192f0a0-0000-7000-8000-000000000004"
 }))]
 pub struct RecordMovement {
+    /// What moves the stock.
     pub kind: RecordedKind,
+    /// A live part of the catalogue.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub part_id: String,
@@ -140,6 +159,7 @@ pub struct RecordMovement {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub to_location_id: Option<String>,
+    /// A note kept on the ledger rows.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
@@ -149,6 +169,7 @@ pub struct RecordMovement {
 /// bulk quantity.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RecordedMovements {
+    /// The rows written, one per unit or one for the bulk quantity.
     pub items: Vec<MovementOut>,
 }
 

@@ -23,7 +23,9 @@ pub struct Problem {
     /// Stable URI of the error kind, e.g. `urn:kefu:problem:validation`.
     #[schema(example = "urn:kefu:problem:validation")]
     pub r#type: String,
+    /// A short summary of the problem type, in the request's language.
     pub title: String,
+    /// The HTTP status code, as in the response.
     pub status: u16,
     /// Human explanation in the request's language (zh-CN by default, en on request).
     pub detail: String,
@@ -70,6 +72,7 @@ pub struct ProblemFieldError {
     /// Stable machine code: `length`, `format`, `required`, `unknown_field`, `invalid_type`,
     /// `duplicate` (on a 409: another record has this value), ...
     pub code: String,
+    /// What is wrong with the field, in the request's language.
     pub message: String,
     /// The rule id of domain.md that makes the value wrong, when a business rule rather than
     /// the field's own format does (e.g. `TKT-6`: a field the record's service kind lacks).

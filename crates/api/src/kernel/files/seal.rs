@@ -12,11 +12,13 @@ use utoipa::ToSchema;
 /// Whether the stored file is still the one uploaded.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SealReportOut {
+    /// The signature file's attachment.
     pub attachment_id: String,
     /// The SHA-256 recorded on upload.
     pub sha256_recorded: String,
     /// The SHA-256 of the stored file now; `null` when the file is missing.
     pub sha256_actual: Option<String>,
+    /// The stored file still hashes to both the recorded and the sealed SHA-256.
     pub intact: bool,
 }
 

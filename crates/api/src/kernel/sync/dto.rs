@@ -72,8 +72,11 @@ kefu_core::string_enum! {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SyncResult {
+    /// The command's `idempotency_key`, as sent.
     pub idempotency_key: String,
+    /// The command's `op`, as sent.
     pub op: String,
+    /// How the command went.
     pub outcome: SyncOutcome,
     /// The status the command's own endpoint would have answered.
     pub status: u16,
@@ -136,6 +139,10 @@ fn if_match_ok(raw: &str) -> Result<(), validator::ValidationError> {
 fn key_schema() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
+        .description(Some(
+            "The command's own `Idempotency-Key`: a command sent again with the same key is \
+             not applied again (`duplicate`); the same key with another command is an `error`.",
+        ))
         .max_length(Some(255))
         .pattern(Some(format!("^[{WS}]*[!-~]{{1,255}}[{WS}]*$")))
         .examples([serde_json::json!("app-7f3a-0001")])
@@ -144,6 +151,10 @@ fn key_schema() -> ObjectBuilder {
 fn if_match_schema() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .description(Some(
+            "The version the app last saw (its `ETag`, e.g. `\"3\"`, or the bare `version`); \
+             required by updates and deletes.",
+        ))
         // A quoted version of 18 digits.
         .max_length(Some(20))
         .pattern(Some(format!(
@@ -154,5 +165,7 @@ fn if_match_schema() -> ObjectBuilder {
 
 /// The op names are the registered ones: the app fills the enum in (`platform::routes::sync::document`).
 fn op_schema() -> ObjectBuilder {
-    ObjectBuilder::new().schema_type(Type::String)
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("What to do, as `<resource>.<command>`."))
 }

@@ -7,17 +7,24 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApiKeyOut {
+    /// The key's id.
     pub id: String,
     /// The service account the key acts as; the key has that account's roles.
     pub user_id: String,
+    /// A name to recognise the key by.
     pub name: String,
     /// The key's first characters, to recognise it in lists and logs.
     #[schema(example = "kefu_Xb3kP9")]
     pub prefix: String,
+    /// Who created it.
     pub created_by: String,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it stops working; `null` for no expiry.
     pub expires_at: Option<DateTime<Utc>>,
+    /// When it last authenticated a request; `null` if never used.
     pub last_used_at: Option<DateTime<Utc>>,
+    /// When it was revoked; `null` while usable.
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -39,6 +46,7 @@ impl From<&ApiKeyRow> for ApiKeyOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedApiKey {
+    /// The key created (its members are inlined here).
     #[serde(flatten)]
     pub api_key: ApiKeyOut,
     /// The secret, shown this once: only its hash is stored. Left out of an idempotent replay.
@@ -57,6 +65,7 @@ pub struct CreateApiKey {
         pattern = "^[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*[^\\x00\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000](?:[^\\x00]{0,62}[^\\x00\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])?[\\t\\n\\x0b\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
     )]
     pub user_id: String,
+    /// A name to recognise the key by.
     #[validate(length(min = 1, max = 100))]
     #[schema(
         max_length = 100,

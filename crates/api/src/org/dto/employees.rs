@@ -19,31 +19,42 @@ fn parse_stored<T: std::str::FromStr<Err = String>>(raw: &str) -> Result<T, ApiE
 /// `deleted: true`, the other fields as last stored.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EmployeeOut {
+    /// The employee record's id.
     pub id: String,
     /// The employee's login, if they have one.
     pub user_id: Option<String>,
+    /// The employee's name.
     #[schema(example = "王强")]
     pub name: String,
+    /// The employee's phone; `null` if not given.
     #[schema(example = "138 0013 8000")]
     pub phone: Option<String>,
+    /// The team (ORG-2); `null` if none.
     pub team_id: Option<String>,
+    /// The supervisor (a user id, ORG-2); `null` if none.
     pub supervisor_user_id: Option<String>,
+    /// `presales`, `aftersales` or `remote_support` (ORG-2); `null` if not set.
     pub track: Option<Track>,
+    /// `junior`, `mid` or `senior` (ORG-2); `null` if not set.
     pub level: Option<Level>,
     /// Home service station / city.
     #[schema(example = "杭州")]
     pub station_city: Option<String>,
+    /// `training` → `probation` → `regular`, or `left` (ORG-2).
     pub employment_status: EmploymentStatus,
     /// The day the current employment status took effect.
     pub status_since: NaiveDate,
     /// Monthly base salary in fen.
     #[schema(example = 650000)]
     pub base_salary_fen: i64,
+    /// The position class the phone allowance goes by (BIL-17); `null` if none.
     #[schema(example = "B")]
     pub phone_allowance_class: Option<String>,
     /// True once the employee record is deleted (delta sync tombstone).
     pub deleted: bool,
+    /// When the record was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -87,20 +98,26 @@ pub struct CreateEmployee {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub user_id: Option<String>,
+    /// The employee's name.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    /// The employee's phone.
     #[validate(custom(function = "phone_ok"))]
     pub phone: Option<String>,
     /// An existing team that is not deleted.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub team_id: Option<String>,
+    /// The supervisor (a user id, ORG-2).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub supervisor_user_id: Option<String>,
+    /// `presales`, `aftersales` or `remote_support` (ORG-2).
     pub track: Option<Track>,
+    /// `junior`, `mid` or `senior` (ORG-2).
     pub level: Option<Level>,
+    /// Home service station / city.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub station_city: Option<String>,
@@ -108,6 +125,7 @@ pub struct CreateEmployee {
     #[validate(range(min = 0, max = 100_000_000_000i64))]
     #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
     pub base_salary_fen: i64,
+    /// The position class the phone allowance goes by (BIL-17).
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50)]
     pub phone_allowance_class: Option<String>,
@@ -126,6 +144,7 @@ pub struct UpdateEmployee {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64, value_type = Option<String>)]
     pub user_id: Option<Option<String>>,
+    /// The new name.
     #[validate(length(min = 1, max = 100))]
     #[schema(nullable = false, min_length = 1, max_length = 100)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
@@ -191,6 +210,7 @@ pub struct ChangeEmploymentStatus {
     pub status: EmploymentStatus,
     /// The day the change takes effect.
     pub effective_on: NaiveDate,
+    /// A note kept with the change.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
@@ -198,11 +218,17 @@ pub struct ChangeEmploymentStatus {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EmploymentEventOut {
+    /// The event's id.
     pub id: String,
+    /// The employee record.
     pub employee_id: String,
+    /// The employment status from `effective_on` (ORG-2).
     pub status: EmploymentStatus,
+    /// The day the change took effect.
     pub effective_on: NaiveDate,
+    /// The note kept with the change.
     pub note: Option<String>,
+    /// When the change was recorded.
     pub recorded_at: DateTime<Utc>,
     /// The user who recorded the change.
     pub recorded_by: Option<String>,

@@ -8,16 +8,21 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TeamOut {
+    /// The team's id.
     pub id: String,
+    /// The team's name, unique among teams.
     #[schema(example = "华东一组")]
     pub name: String,
     /// The user supervising the team (role `supervisor` or `manager`).
     pub supervisor_user_id: Option<String>,
+    /// The team's service station / city; `null` if none.
     #[schema(example = "杭州")]
     pub station_city: Option<String>,
     /// True once the team is deleted.
     pub deleted: bool,
+    /// When the team was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -50,6 +55,7 @@ pub struct CreateTeam {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub supervisor_user_id: Option<String>,
+    /// The team's service station / city.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub station_city: Option<String>,
@@ -59,6 +65,7 @@ pub struct CreateTeam {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"station_city": "宁波"}))]
 pub struct UpdateTeam {
+    /// A new name, unique among teams.
     #[validate(length(min = 1, max = 100))]
     #[schema(nullable = false, min_length = 1, max_length = 100)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]

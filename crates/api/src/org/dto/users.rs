@@ -19,19 +19,29 @@ kefu_core::string_enum! {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UserOut {
+    /// The user's id.
     pub id: String,
+    /// The login name, lowercased.
     #[schema(example = "li.wei")]
     pub username: String,
+    /// The name shown to other users.
     #[schema(example = "李伟")]
     pub display_name: String,
+    /// The user's email; `null` if not given.
     pub email: Option<String>,
+    /// The user's phone; `null` if not given.
     pub phone: Option<String>,
+    /// A person (`human`, logs in with a password) or an integration (`service`, API keys only).
     pub kind: UserKind,
+    /// The roles the user holds (ORG-1); one person may hold several.
     pub roles: Vec<Role>,
+    /// A disabled user can neither log in nor use API keys.
     pub disabled: bool,
     /// Set after an admin reset: the user should choose a new password.
     pub must_change_password: bool,
+    /// When the user was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -62,6 +72,7 @@ impl From<&UserRecord> for UserOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedUser {
+    /// The user created (its members are inlined here).
     #[serde(flatten)]
     pub user: UserOut,
     /// Present only when the server generated the initial password: shown this once.
@@ -162,7 +173,9 @@ pub struct ResetPassword {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PasswordReset {
+    /// The user whose password was reset.
     pub user: UserOut,
+    /// The generated password, shown this once; left out when `new_password` was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_password: Option<String>,
 }
@@ -171,6 +184,7 @@ pub struct PasswordReset {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"current_password": "old-Secret-1", "new_password": "new-Secret-22"}))]
 pub struct ChangePassword {
+    /// The caller's current password.
     #[validate(length(min = 1, max = 128))]
     #[schema(min_length = 1, max_length = 128)]
     pub current_password: String,

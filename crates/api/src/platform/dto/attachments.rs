@@ -29,10 +29,13 @@ pub use crate::kernel::files::seal::SealReportOut;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AttachmentOut {
+    /// The attachment's id.
     pub id: String,
     #[schema(value_type = OwnerType, inline)]
     pub owner_type: String,
+    /// The record it hangs off.
     pub owner_id: String,
+    /// A photo, a document or a signature; decides the allowed types and size.
     pub kind: AttachmentKind,
     /// The file name the client gave, without any directory.
     #[schema(example = "现场照片.jpg")]
@@ -40,6 +43,7 @@ pub struct AttachmentOut {
     /// Detected from the file's content, whatever the client declared.
     #[schema(example = "image/jpeg")]
     pub content_type: String,
+    /// The file's size in bytes.
     pub size_bytes: i64,
     /// SHA-256 of the file (lowercase hex), computed on upload; the download's `ETag`.
     #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
@@ -50,7 +54,9 @@ pub struct AttachmentOut {
     pub uploaded_by: String,
     /// A tombstone: only delta sync (`updated_since`) returns deleted attachments.
     pub deleted: bool,
+    /// When it was uploaded.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the metadata's `ETag`; send it in `If-Match` to delete.
     pub version: i64,
@@ -98,6 +104,7 @@ pub struct UploadAttachment {
     /// The id of a record of `owner_type` visible to the caller.
     #[schema(min_length = 1, max_length = 64)]
     owner_id: String,
+    /// A photo, a document or a signature; decides the allowed types and size.
     kind: AttachmentKind,
     /// The file. Its content type is detected from its bytes and must be one the `kind`
     /// allows (415 otherwise); its size must be within the kind's limit (413 otherwise). The

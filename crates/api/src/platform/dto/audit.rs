@@ -22,20 +22,27 @@ pub struct VerifyQuery {
 pub struct AuditEntryOut {
     /// Position in the chain, from 1, without gaps.
     pub seq: i64,
+    /// The entry's id.
     pub id: String,
+    /// When the action happened.
     pub occurred_at: DateTime<Utc>,
     /// The user who acted; `null` for anonymous (failed logins) and command-line actions.
     pub actor_id: Option<String>,
+    /// What was done, `<entity>.<action>` (e.g. `ticket.assign`).
     #[schema(example = "user.update")]
     pub action: String,
+    /// The kind of record acted on.
     #[schema(example = "user")]
     pub entity_type: String,
+    /// The record acted on.
     pub entity_id: String,
     /// The record before the change (`null` on creation).
     pub before: Option<serde_json::Value>,
     /// The record after the change (`null` on deletion).
     pub after: Option<serde_json::Value>,
+    /// The request that did it (`X-Request-Id`); `null` for command-line actions.
     pub request_id: Option<String>,
+    /// The `hash` of the entry before it in the chain.
     pub prev_hash: String,
     /// SHA-256 over the entry and `prev_hash`.
     pub hash: String,
@@ -85,11 +92,13 @@ pub struct AuditQuery {
 pub struct AuditVerification {
     /// True when every entry matches its hash and links to the one before it.
     pub intact: bool,
+    /// How many entries were checked.
     pub entries_checked: i64,
     /// The chain length recorded by the last append.
     pub head_seq: i64,
     /// The first entry that fails, when `intact` is false.
     pub first_broken_seq: Option<i64>,
+    /// Why the first broken entry fails; `null` when `intact`.
     pub reason: Option<String>,
 }
 

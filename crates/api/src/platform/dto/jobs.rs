@@ -19,6 +19,7 @@ kefu_core::string_enum! {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JobOut {
+    /// The job's id.
     pub id: String,
     /// What the job does, e.g. `equipment.warranty_reminders`.
     #[schema(example = "equipment.warranty_reminders")]
@@ -28,18 +29,23 @@ pub struct JobOut {
     pub payload: serde_json::Value,
     /// Not run before this instant (after a failure: the next attempt's time).
     pub run_at: DateTime<Utc>,
+    /// Where the job stands.
     pub status: JobStatus,
     /// Attempts started so far.
     pub attempts: i64,
+    /// Attempts allowed before it goes to the dead-letter list (`dead`).
     pub max_attempts: i64,
     /// Why the last failed attempt failed.
     pub last_error: Option<String>,
     /// The instance that leased the job last.
     pub leased_by: Option<String>,
+    /// Until when the lease holds; `null` if never leased.
     pub lease_until: Option<DateTime<Utc>>,
     /// Makes the job unique, e.g. a periodic kind and its period.
     pub dedupe_key: Option<String>,
+    /// When the job was queued.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to re-run the job.
     pub version: i64,

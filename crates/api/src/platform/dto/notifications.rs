@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NotificationOut {
+    /// The notification's id.
     pub id: String,
     /// Stable machine kind: `ticket.assigned`, `ticket.due_soon`, `ticket.breached`,
     /// `visit.approval_needed`, `visit.approved`, `visit.rejected`, `visit.escalated`,
@@ -13,14 +14,20 @@ pub struct NotificationOut {
     /// `change_request.delay_notice_due`; more may be added.
     #[schema(example = "equipment.warranty_ending")]
     pub kind: String,
+    /// A short title.
     #[schema(example = "设备保修即将到期：SN-2026-000123")]
     pub title: String,
+    /// The message.
     pub body: String,
     /// The kind of record the notification is about: `ticket`, `visit`, `equipment`.
     pub entity_type: Option<String>,
+    /// The record it is about; `null` when none.
     pub entity_id: Option<String>,
+    /// The recipient has read it.
     pub read: bool,
+    /// When it was read; `null` while unread.
     pub read_at: Option<DateTime<Utc>>,
+    /// When it was sent.
     pub created_at: DateTime<Utc>,
     /// Changes when the notification is read (delta sync orders by it).
     pub updated_at: DateTime<Utc>,

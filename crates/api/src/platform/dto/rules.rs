@@ -14,7 +14,9 @@ pub struct RuleVersionOut {
     /// The rule values; their shape depends on the rule set (see its defaults).
     #[schema(value_type = Object)]
     pub value: serde_json::Value,
+    /// Why this version was set; `null` if not given.
     pub note: Option<String>,
+    /// When the version was set.
     pub created_at: DateTime<Utc>,
     /// The user who set this version; `null` for seeded defaults.
     pub created_by: Option<String>,
@@ -35,8 +37,10 @@ impl RuleVersionOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RuleSetOut {
+    /// The rule set's key, e.g. `service-deadlines`.
     #[schema(example = "commissioning-rates")]
     pub key: String,
+    /// The rule set's title.
     pub title: String,
     /// Echoed as the `ETag`; send it in `If-Match` to change the set.
     pub version: i64,
@@ -48,11 +52,15 @@ pub struct RuleSetOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RuleSetSummary {
+    /// The rule set's key, e.g. `service-deadlines`.
     pub key: String,
+    /// The rule set's title.
     pub title: String,
+    /// Echoed as the `ETag` of the set; send it in `If-Match` to change it.
     pub version: i64,
     /// The version in force today.
     pub in_force: Option<RuleVersionOut>,
+    /// How many versions the set has.
     pub version_count: u32,
 }
 
@@ -69,6 +77,7 @@ pub struct PutRuleVersion {
     /// The complete rule values, in the shape of the set's defaults.
     #[schema(value_type = Object)]
     pub value: serde_json::Value,
+    /// Why the version is set, at most 500 characters.
     #[validate(length(max = 500))]
     #[schema(max_length = 500)]
     pub note: Option<String>,
@@ -96,10 +105,15 @@ pub struct QuoteQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommissionQuote {
+    /// The rate class asked about (BIL-9).
     pub class: RateClass,
+    /// The points asked about.
     pub points: i64,
+    /// The rate per point, in fen (BIL-9).
     pub fen_per_point: i64,
+    /// `points` × the rate, in fen, rounded half away from zero.
     pub commission_fen: i64,
+    /// Always `CNY`.
     #[schema(example = "CNY")]
     pub currency: String,
     /// The rates applied: the version in force from this day.

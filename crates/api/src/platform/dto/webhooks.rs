@@ -8,9 +8,12 @@ use validator::Validate;
 /// A webhook subscription, without its signing secret.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookOut {
+    /// The subscription's id.
     pub id: String,
+    /// A name to recognise the subscription by.
     #[schema(example = "CRM sync")]
     pub name: String,
+    /// Where the events are POSTed.
     #[schema(example = "https://crm.example.com/hooks/kefu")]
     pub url: String,
     /// Event types (`customer.update`), `entity.*` patterns, or `*` for all.
@@ -18,8 +21,11 @@ pub struct WebhookOut {
     pub event_types: Vec<String>,
     /// Inactive subscriptions receive nothing; events meanwhile are not queued for them.
     pub active: bool,
+    /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the subscription was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -44,6 +50,7 @@ impl From<&SubscriptionRow> for WebhookOut {
 /// A new subscription with its signing secret, shown this once.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedWebhook {
+    /// The subscription created.
     pub webhook: WebhookOut,
     /// Verifies `webhook-signature` (Standard Webhooks: HMAC-SHA256 over
     /// `{webhook-id}.{webhook-timestamp}.{body}` keyed with the base64 part after `whsec_`).
@@ -58,6 +65,7 @@ pub struct CreatedWebhook {
     "event_types": ["customer.*", "equipment.create"]
 }))]
 pub struct CreateWebhook {
+    /// A name to recognise the subscription by.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
@@ -95,18 +103,22 @@ impl ToSchema for EventPattern {}
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"active": false}))]
 pub struct UpdateWebhook {
+    /// The new name.
     #[validate(length(min = 1, max = 100))]
     #[schema(nullable = false, min_length = 1, max_length = 100)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub name: Option<String>,
+    /// The new URL, under the same rules as on creation.
     #[validate(length(min = 1, max = 2000))]
     #[schema(nullable = false, min_length = 1, max_length = 2000, format = "uri")]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub url: Option<String>,
+    /// Replaces the event types subscribed to.
     #[validate(length(min = 1, max = 50))]
     #[schema(nullable = false, min_items = 1, max_items = 50, inline)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub event_types: Option<Vec<EventPattern>>,
+    /// `false` pauses the subscription: events meanwhile are not queued for it.
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub active: Option<bool>,
@@ -125,6 +137,7 @@ pub struct WebhooksQuery {
 /// An event type subscribers can ask for.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventTypeOut {
+    /// The event type, `<entity>.<action>` (e.g. `customer.update`).
     #[schema(example = "customer.update")]
     pub event_type: String,
 }
@@ -134,21 +147,30 @@ pub struct EventTypeOut {
 pub struct DeliveryOut {
     /// Also the `webhook-id` header: the same on every retry, for receivers to deduplicate.
     pub id: String,
+    /// The subscription delivered to.
     pub subscription_id: String,
+    /// The event delivered.
     pub event_id: String,
+    /// The event's type.
     #[schema(example = "customer.update")]
     pub event_type: String,
     /// `pending` (queued or retrying), `succeeded`, or `failed` (retries exhausted;
     /// redeliver to try again).
     #[schema(example = "succeeded")]
     pub status: String,
+    /// Attempts made so far.
     pub attempts: i64,
+    /// The receiver's HTTP status on the last attempt; `null` if it could not be reached or none was made.
     pub last_status_code: Option<i64>,
+    /// Why the last attempt failed; `null` if it did not.
     pub last_error: Option<String>,
+    /// When a 2xx was received; `null` until then.
     pub delivered_at: Option<DateTime<Utc>>,
     /// The body sent, as sent.
     pub payload: serde_json::Value,
+    /// When the delivery was queued.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -174,11 +196,15 @@ impl From<&DeliveryRow> for DeliveryOut {
 /// One attempt of a delivery: the delivery log.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AttemptOut {
+    /// The attempt's number, from 1.
     pub attempt: i64,
+    /// When the attempt started.
     pub started_at: DateTime<Utc>,
+    /// How long it took, in milliseconds.
     pub duration_ms: i64,
     /// The receiver's HTTP status; absent when it could not be reached.
     pub status_code: Option<i64>,
+    /// Why it failed; `null` if it succeeded.
     pub error: Option<String>,
 }
 
@@ -197,8 +223,10 @@ impl From<&AttemptRow> for AttemptOut {
 /// A delivery with its attempts.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeliveryDetail {
+    /// The delivery (its members are inlined here).
     #[serde(flatten)]
     pub delivery: DeliveryOut,
+    /// Its attempts, oldest first.
     pub attempt_log: Vec<AttemptOut>,
 }
 

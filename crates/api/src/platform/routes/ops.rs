@@ -11,14 +11,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
+    /// Always `ok` when the process answers.
     #[schema(example = "ok")]
     pub status: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
+    /// Always `ready`: an instance with an unreachable database or pending migrations answers 503.
     #[schema(example = "ready")]
     pub status: String,
+    /// The database backend: `sqlite` or `postgres`.
     #[schema(example = "sqlite")]
     pub database: String,
     /// What an operator should see to while the instance serves: from December on, a missing

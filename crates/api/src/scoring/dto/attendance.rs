@@ -31,25 +31,35 @@ kefu_core::string_enum! {
 /// HR-A1: a person's attendance day: the first clock-in and the last clock-out.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AttendanceOut {
+    /// The attendance day's id.
     pub id: String,
+    /// Whose day (a user id).
     pub user_id: String,
     /// The day in the company's time zone.
     pub work_date: NaiveDate,
+    /// The first clock-in of the day (HR-A1: late after 08:00 by default).
     pub clock_in_at: DateTime<Utc>,
+    /// The last clock-out; `null` before one.
     pub clock_out_at: Option<DateTime<Utc>>,
     /// Where the day was first recorded; a clock import may widen an app day (an earlier
     /// clock-in, a later clock-out) without changing its source.
     pub source: AttendanceSource,
     /// Where the phone was at the clock-in, when it said.
     pub latitude: Option<f64>,
+    /// Where the phone was at the clock-in, when it said.
     pub longitude: Option<f64>,
+    /// Why a late start counts on time (HR-A1); `null` if not excused.
     pub excuse: Option<Excuse>,
+    /// What made the late start acceptable; `null` if not excused.
     #[schema(max_length = 500)]
     pub excuse_reason: Option<String>,
+    /// Who excused it; `null` if not excused.
     pub excused_by: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the day was first recorded.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -104,9 +114,11 @@ pub struct ClockImportOut {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"latitude": 30.2741, "longitude": 120.1551}))]
 pub struct ClockIn {
+    /// Latitude in decimal degrees; with `longitude` or not at all.
     #[validate(range(min = -90.0, max = 90.0))]
     #[schema(minimum = -90.0, maximum = 90.0)]
     pub latitude: Option<f64>,
+    /// Longitude in decimal degrees; with `latitude` or not at all.
     #[validate(range(min = -180.0, max = 180.0))]
     #[schema(minimum = -180.0, maximum = 180.0)]
     pub longitude: Option<f64>,
@@ -116,6 +128,7 @@ pub struct ClockIn {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"excuse": "direct_to_site", "reason": "直接去西湖大厦抢修，经理电话批准"}))]
 pub struct ExcuseDay {
+    /// Why the late start counts on time (HR-A1).
     pub excuse: Excuse,
     /// What made the late start acceptable.
     #[validate(length(min = 1, max = 500))]
@@ -157,6 +170,7 @@ pub struct MonthQuery {
 /// HR-A1/HR-A2: a person's month of attendance as the rules in force read it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AttendanceMonthOut {
+    /// Whose month (a user id).
     pub user_id: String,
     /// `YYYY-MM`.
     #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
@@ -167,6 +181,7 @@ pub struct AttendanceMonthOut {
     /// The monthly base salary the fine beyond the upper tier is a share of (the employee
     /// record's; 0 without one).
     pub base_salary_fen: i64,
+    /// The month's late days and fine (HR-A2), inlined here.
     #[serde(flatten)]
     pub summary: MonthSummary,
 }

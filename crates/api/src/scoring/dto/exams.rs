@@ -21,11 +21,16 @@ kefu_core::string_enum! {
 /// HR-T1/HR-T2/HR-S2: an exam session.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ExamSessionOut {
+    /// The session's id.
     pub id: String,
+    /// New-hire (HR-T1), annual (HR-T2), re-test of a D grade (HR-S4) or monthly (HR-S2).
     pub kind: ExamKind,
+    /// The session's title.
     #[schema(max_length = 200)]
     pub title: String,
+    /// The day of the exam.
     pub exam_date: NaiveDate,
+    /// The parts tested: knowledge, operation or both.
     #[schema(min_items = 1, max_items = 2)]
     pub parts: Vec<ExamPart>,
     /// The `training-rules` department whose override applied, if any.
@@ -38,13 +43,19 @@ pub struct ExamSessionOut {
     pub retake_of: Option<String>,
     /// 1 for a first sitting, 2 for its retake.
     pub attempt: i64,
+    /// `open` takes results; `closed` is ranked and takes none.
     pub status: SessionStatus,
+    /// Who created the session.
     pub created_by: String,
+    /// Who closed it; `null` while `open`.
     pub closed_by: Option<String>,
+    /// When it was closed; `null` while `open`.
     pub closed_at: Option<DateTime<Utc>>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -85,7 +96,9 @@ impl From<&SessionRow> for ExamSessionOut {
 #[schema(example = json!({"kind": "monthly", "title": "3 月业务知识考试",
     "exam_date": "2026-03-20", "parts": ["knowledge"]}))]
 pub struct CreateExamSession {
+    /// New-hire (HR-T1), annual (HR-T2), re-test (HR-S4) or monthly (HR-S2).
     pub kind: ExamKind,
+    /// The session's title.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
@@ -108,31 +121,40 @@ pub struct CreateExamSession {
 /// HR-T1/HR-T2/HR-S2: a person's result.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ExamResultOut {
+    /// The result's id.
     pub id: String,
+    /// The exam session.
     pub session_id: String,
     /// The person (a user id).
     pub user_id: String,
+    /// Sat, cheated, or absent (excused or not), HR-S2.
     pub presence: Presence,
     /// The scores written, by part (only when the person sat the exam).
     pub written: ExamScores,
     /// The scores counted: as written; cheating 0; an excused absence from a monthly exam 70.
     pub counted: ExamScores,
+    /// Sat (or excused) and every counted part reached the session's `pass_mark`.
     pub passed: bool,
     /// HR-S2: among the session's top places (set when a monthly session is closed).
     pub top_place: bool,
     /// Recommendations for a person to act on, never automatic acts.
     #[schema(max_items = 3)]
     pub flags: Vec<ExamFlag>,
+    /// Free notes, or the reason of the last correction.
     #[schema(max_length = 500)]
     pub note: Option<String>,
+    /// Who recorded the result.
     pub recorded_by: String,
     /// HR-S4: for a `retest` session (and its retake), the finalised card graded D it
     /// re-tests (the card's `retest` flag); `null` for other kinds.
     pub card_id: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` to correct it.
     pub version: i64,
 }
 
@@ -140,9 +162,11 @@ pub struct ExamResultOut {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExamScores {
+    /// The knowledge part's score, 0–100.
     #[validate(range(min = 0, max = 100))]
     #[schema(minimum = 0, maximum = 100)]
     pub knowledge: Option<i64>,
+    /// The operation part's score, 0–100.
     #[validate(range(min = 0, max = 100))]
     #[schema(minimum = 0, maximum = 100)]
     pub operation: Option<i64>,
@@ -183,13 +207,16 @@ impl From<&ResultRow> for ExamResultOut {
 #[schema(example = json!({"user_id": "0192f3a0-0000-7000-8000-000000000001",
     "presence": "sat", "scores": {"knowledge": 85}}))]
 pub struct RecordExamResult {
+    /// The person examined (a user id).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub user_id: String,
+    /// Sat, cheated, or absent (excused or not), HR-S2.
     pub presence: Presence,
     /// Required, for every part of the session, when the person sat it; refused otherwise.
     #[validate(nested)]
     pub scores: Option<ExamScores>,
+    /// Free notes.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
@@ -201,6 +228,7 @@ pub struct RecordExamResult {
 #[schema(example = json!({"presence": "sat", "scores": {"knowledge": 85, "operation": 90},
                           "reason": "阅卷漏计第 3 题"}))]
 pub struct CorrectExamResult {
+    /// Sat, cheated, or absent (excused or not).
     pub presence: Presence,
     /// Required, for every part of the session, when the person sat it; refused otherwise.
     #[validate(nested)]

@@ -10,13 +10,16 @@ use validator::Validate;
 /// HR-F0: a fine as a record.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FineOut {
+    /// The fine's id.
     pub id: String,
     /// The person fined (a user id).
     pub user_id: String,
     /// The rule applied: `HR-A2` (lateness), `HR-C1` (valid complaint), `HR-F2`…`HR-F21`.
     #[schema(max_length = 16, example = "HR-F3")]
     pub rule: String,
+    /// The fine, in fen.
     pub amount_fen: i64,
+    /// Always `CNY`.
     #[schema(example = "CNY")]
     pub currency: &'static str,
     /// The payroll month the fine is deducted in, `YYYY-MM`.
@@ -24,6 +27,7 @@ pub struct FineOut {
     pub month: String,
     /// The day of the breach (for a lateness fine, the month's first day).
     pub occurred_on: NaiveDate,
+    /// What happened, as the issuer wrote it.
     #[schema(max_length = 2000)]
     pub evidence: String,
     /// Attachments with the evidence (uploaded by the issuer, or onto the fine itself with
@@ -31,6 +35,7 @@ pub struct FineOut {
     pub attachment_ids: Vec<String>,
     /// Who proposed it; `null` for one proposed by a scheduled job.
     pub issued_by: Option<String>,
+    /// `proposed` → `confirmed` → `deducted` by payroll, or `cancelled` (HR-F0).
     pub status: FineStatus,
     /// The breach also raises a dismissal flag (HR-F2, F6, F20, F21): a recommendation for a
     /// person to act on, never an automatic act.
@@ -40,14 +45,18 @@ pub struct FineOut {
     pub source_key: Option<String>,
     /// Who confirmed or cancelled it, and when.
     pub decided_by: Option<String>,
+    /// When it was confirmed or cancelled; `null` while `proposed`.
     pub decided_at: Option<DateTime<Utc>>,
+    /// Why it was cancelled; `null` unless `cancelled`.
     #[schema(max_length = 500)]
     pub cancel_reason: Option<String>,
     /// When payroll deducted it (BIL-13).
     pub deducted_at: Option<DateTime<Utc>>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was proposed.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -102,6 +111,7 @@ pub struct ProposeFine {
     #[validate(range(min = 0, max = 100_000_000))]
     #[schema(minimum = 0, maximum = 100_000_000)]
     pub amount_fen: Option<i64>,
+    /// What happened (HR-S6: every deduction has evidence).
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub evidence: String,
@@ -119,6 +129,7 @@ pub struct ProposeFine {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "申诉成立：涂改系客户本人所为"}))]
 pub struct CancelFine {
+    /// Why the fine is withdrawn.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
@@ -174,26 +185,33 @@ kefu_core::string_enum! {
 /// HR-F0: one entry of the department-fund ledger with the balance after it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LedgerOut {
+    /// The entry's id.
     pub id: String,
     /// The fine paid in or back out; `null` for a spending.
     pub fine_id: Option<String>,
     /// The person fined; `null` for a spending.
     pub user_id: Option<String>,
+    /// The rule of the fine, or `HR-F0` for a spending.
     #[schema(max_length = 16)]
     pub rule: String,
+    /// A confirmed fine paid in, a fine reversed out, or a spending.
     pub entry: LedgerEntry,
     /// Into the fund positive, out of it negative.
     pub amount_fen: i64,
     /// The fund's balance after this entry (entries in id order).
     pub balance_fen: i64,
+    /// Always `CNY`.
     #[schema(example = "CNY")]
     pub currency: &'static str,
+    /// Who posted the entry; `null` for the system.
     pub posted_by: Option<String>,
     /// What a spending paid for.
     pub purpose: Option<String>,
     /// Always `false`: the ledger is append-only.
     pub deleted: bool,
+    /// When it was posted.
     pub created_at: DateTime<Utc>,
+    /// When the entry was written; entries never change.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -287,6 +305,7 @@ pub struct ProposeLatenessFines {
 /// HR-A2: what a run of the month's lateness fines did.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LatenessRunOut {
+    /// The month run, `YYYY-MM`.
     #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
     pub month: String,
     /// The fines proposed by this run.
@@ -313,12 +332,16 @@ pub struct ComplaintSummaryQuery {
 /// the flags they raise — recommendations for a person to act on, never automatic acts.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ComplaintSummaryOut {
+    /// The person (a user id).
     pub user_id: String,
+    /// The year's figures (inlined here).
     #[serde(flatten)]
     pub summary: kefu_scoring::complaint_flags::ComplaintYear,
     /// The thresholds applied (`complaint-flags` rule set in force at the year's end, or
     /// today for the current year).
     pub dismissal_above_per_year: i64,
+    /// Valid complaints within a rolling window that raise a demotion flag (HR-C1).
     pub demotion_count: i64,
+    /// The rolling window, in months (HR-C1: a half-year).
     pub demotion_window_months: i64,
 }

@@ -10,29 +10,40 @@ use validator::Validate;
 /// HR-A3: a leave request.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LeaveOut {
+    /// The request's id.
     pub id: String,
     /// The requester (a user id).
     pub user_id: String,
+    /// The kind of leave.
     pub kind: LeaveKind,
     /// The first and the last day of leave (inclusive).
     pub start_date: NaiveDate,
+    /// The last day of leave (inclusive).
     pub end_date: NaiveDate,
     /// The working days in the period by the work calendar when requested; more than the
     /// `leave-approval` limit (3 by default) also need HR.
     pub working_days: i64,
+    /// Why the leave.
     #[schema(max_length = 500)]
     pub reason: String,
+    /// `requested` → `manager_approved` (when HR must also approve) → `approved`; or `rejected`/`cancelled` (HR-A3).
     pub status: LeaveStatus,
+    /// The manager who decided; `null` before.
     pub manager_decided_by: Option<String>,
+    /// When the manager decided; `null` before.
     pub manager_decided_at: Option<DateTime<Utc>>,
+    /// HR who decided; `null` before or when HR is not needed.
     pub hr_decided_by: Option<String>,
+    /// When HR decided; `null` before or when HR is not needed.
     pub hr_decided_at: Option<DateTime<Utc>>,
     /// Why it was refused, when it was.
     #[schema(max_length = 500)]
     pub decision_note: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was requested.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -68,10 +79,13 @@ impl From<&LeaveRow> for LeaveOut {
 #[schema(example = json!({"kind": "annual", "start_date": "2026-03-16",
     "end_date": "2026-03-17", "reason": "回老家办事"}))]
 pub struct RequestLeave {
+    /// The kind of leave.
     pub kind: LeaveKind,
+    /// The first day of leave.
     pub start_date: NaiveDate,
     /// Not before `start_date`, at most a year after it.
     pub end_date: NaiveDate,
+    /// Why the leave.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
@@ -82,6 +96,7 @@ pub struct RequestLeave {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "月底人手不足，请改期"}))]
 pub struct RejectLeave {
+    /// Why it is refused, told to the requester.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: String,

@@ -12,31 +12,43 @@ use validator::Validate;
 /// HR-T1: a new hire's probation.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProbationOut {
+    /// The probation's id.
     pub id: String,
     /// The new hire (a user id).
     pub user_id: String,
     /// The `training-rules` department whose probation length applied, if any.
     pub department: Option<String>,
+    /// The first day of probation.
     pub starts_on: NaiveDate,
     /// The last day: 2 months, or 50 working days of the work calendar in the technical
     /// service (`training-rules` when opened).
     pub ends_on: NaiveDate,
+    /// `probation` → `manager_approved` → `executive_approved` → `confirmed` by the GM (HR-T1).
     pub status: ProbationStatus,
     /// The approval the confirmation waits for; `null` once confirmed.
     pub next_step: Option<ConfirmStep>,
+    /// The manager who approved the confirmation; `null` before.
     pub manager_approved_by: Option<String>,
+    /// When the manager approved; `null` before.
     pub manager_approved_at: Option<DateTime<Utc>>,
+    /// The executive who approved; `null` before.
     pub executive_approved_by: Option<String>,
+    /// When the executive approved; `null` before.
     pub executive_approved_at: Option<DateTime<Utc>>,
+    /// The GM who approved (the confirmation); `null` before.
     pub gm_approved_by: Option<String>,
+    /// When the GM approved; `null` before.
     pub gm_approved_at: Option<DateTime<Utc>>,
+    /// Who opened the probation.
     pub opened_by: String,
     /// HR-T1 特批: why the manager approved the confirmation before the probation's last
     /// day; `null` for a confirmation on time.
     pub early_reason: Option<String>,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was opened.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to change the record.
     pub version: i64,
@@ -75,6 +87,7 @@ impl From<&ProbationRow> for ProbationOut {
 #[schema(example = json!({"user_id": "0192f3a0-0000-7000-8000-000000000001",
     "starts_on": "2026-03-02"}))]
 pub struct OpenProbation {
+    /// The new hire (a user id).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub user_id: String,
@@ -91,6 +104,7 @@ pub struct OpenProbation {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"step": "manager"}))]
 pub struct ApproveProbation {
+    /// The approval given, in order: manager, executive, GM (HR-T1).
     pub step: ConfirmStep,
     /// HR-T1 特批: required with the manager's approval before the probation's last day (an
     /// outstanding new hire confirmed early), refused otherwise; the executive and the GM then

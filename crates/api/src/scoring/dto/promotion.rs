@@ -12,6 +12,7 @@ use validator::Validate;
 /// HR-T3: a manager's assessment of a candidate's abilities.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AssessmentOut {
+    /// The assessment's id.
     pub id: String,
     /// The candidate (a user id).
     pub user_id: String,
@@ -19,14 +20,20 @@ pub struct AssessmentOut {
     /// maintenance and callbacks; solving customers' problems; training and technical
     /// guidance; allocating and managing work).
     pub meets_abilities: bool,
+    /// The manager's assessment in words.
     #[schema(max_length = 2000)]
     pub note: String,
+    /// The day of the assessment.
     pub assessed_on: NaiveDate,
+    /// The manager who assessed.
     pub assessed_by: String,
     /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was recorded.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`.
     pub version: i64,
 }
 
@@ -53,10 +60,13 @@ impl From<&AssessmentRow> for AssessmentOut {
 #[schema(example = json!({"user_id": "0192f3a0-0000-7000-8000-000000000001",
     "meets_abilities": true, "note": "能独立完成调试、维修和培训"}))]
 pub struct RecordAssessment {
+    /// The candidate (a user id).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub user_id: String,
+    /// The listed abilities are met (HR-T3).
     pub meets_abilities: bool,
+    /// The manager's assessment in words.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub note: String,
@@ -81,6 +91,7 @@ crate::paged!(AssessmentQuery);
 /// HR-T3: whether a person may be promoted to team lead, with a reason per condition.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EligibilityOut {
+    /// The candidate (a user id).
     pub user_id: String,
     /// The day the conditions were read for (today in the company time zone).
     pub as_of: NaiveDate,
@@ -88,6 +99,7 @@ pub struct EligibilityOut {
     pub eligible: bool,
     /// The first employment change of the person's employee record.
     pub hired_on: Option<NaiveDate>,
+    /// One entry per HR-T3 condition, met or not, with why.
     #[schema(max_items = 5)]
     pub reasons: Vec<Reason>,
 }

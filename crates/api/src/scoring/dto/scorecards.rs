@@ -25,13 +25,16 @@ kefu_core::string_enum! {
 /// HR-S2/HR-S6: a deduction or bonus against a person for a month.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ScoreEventOut {
+    /// The event's id.
     pub id: String,
     /// The person (login) the event is against.
     pub user_id: String,
+    /// The month whose card the event counts on, `YYYY-MM`.
     #[schema(pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-03")]
     pub month: String,
     /// The item of the `scorecard-templates` rule set: a template item or an HR-S2 event.
     pub item_key: String,
+    /// The item's title as the rules name it.
     pub item_title: String,
     /// Occurrences, or days for items counted per day.
     pub units: i64,
@@ -39,20 +42,29 @@ pub struct ScoreEventOut {
     pub points: i64,
     /// The measured score (item key) the event replaces, e.g. cheating: exam score 0.
     pub sets_measure_key: Option<String>,
+    /// The score it sets for `sets_measure_key` (e.g. 0 for cheating, 70 for an excused absence, HR-S2).
     pub sets_measure_score: Option<i64>,
+    /// What happened, as the issuer wrote it (HR-S6).
     pub evidence: String,
     /// Evidence files: attachments uploaded with `owner_type` `score_event`.
     pub attachment_ids: Vec<String>,
+    /// `active`, or `cancelled` by an upheld appeal (HR-S6).
     pub status: EventStatus,
+    /// The upheld appeal that cancelled it; `null` while `active`.
     pub cancelled_by_appeal_id: Option<String>,
     /// HR-S6: set on the issuer's −10 when an appeal against this event was upheld.
     pub penalty_for_event_id: Option<String>,
+    /// Who issued the event.
     pub issued_by: String,
+    /// When it was issued.
     pub issued_at: DateTime<Utc>,
     /// The last day an appeal is taken (HR-S6).
     pub appeal_until: DateTime<Utc>,
+    /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`.
     pub version: i64,
 }
 
@@ -89,9 +101,11 @@ impl ScoreEventOut {
 #[schema(example = json!({"user_id": "0190f0e0-0000-7000-8000-000000000001", "month": "2026-03",
     "item_key": "record_unclear", "units": 1, "evidence": "3月5日工单受理记录不清"}))]
 pub struct IssueScoreEvent {
+    /// The person (login) the event is against.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub user_id: String,
+    /// The month whose card it counts on, `YYYY-MM`.
     #[validate(length(equal = 7))]
     #[schema(
         max_length = 7,
@@ -112,6 +126,7 @@ pub struct IssueScoreEvent {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64, pattern = r"^[a-z0-9_]+$")]
     pub measure_key: Option<String>,
+    /// What happened (HR-S6: every deduction has evidence); the person is notified.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub evidence: String,
@@ -159,6 +174,10 @@ pub struct CardInputsIn {
 fn measures_schema() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::Object)
+        .description(Some(
+            "Measured scores by the template's `points_below` item key, in tenths (92 is 920), \
+             0–1000 each.",
+        ))
         .property_names(Some(
             ObjectBuilder::new()
                 .schema_type(Type::String)
@@ -179,15 +198,24 @@ fn measures_schema() -> ObjectBuilder {
 /// HR-S1: a month's measured scores as entered.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CardInputsOut {
+    /// The inputs' id.
     pub id: String,
+    /// Whose card (a user id).
     pub user_id: String,
+    /// The month, `YYYY-MM`.
     pub month: String,
+    /// The template's position in the `scorecard-templates` rule set.
     pub position: String,
+    /// The month's average QA score in tenths (92 is 920); `null` if not entered.
     pub qa_average_tenths: Option<i64>,
+    /// Measured scores by item key, in tenths.
     #[schema(schema_with = measures_schema)]
     pub measures: BTreeMap<String, i64>,
+    /// Who last entered them.
     pub entered_by: String,
+    /// When they last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` to change them.
     pub version: i64,
 }
 
@@ -197,23 +225,32 @@ pub struct CardInputsOut {
 pub struct ScorecardOut {
     /// The finalised card's id; `null` for a preview.
     pub id: Option<String>,
+    /// Whose card (a user id).
     pub user_id: String,
+    /// The month, `YYYY-MM`.
     #[schema(pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", example = "2026-03")]
     pub month: String,
+    /// The card is finalised and stored (HR-S3); `false` for a live preview.
     pub finalised: bool,
     /// HR-S3: `false` when the person was absent more than 2 months in the period (no
     /// clock-in on any working day of the month and the two before, or left before the month):
     /// no card, grade or reward.
     pub scored: bool,
+    /// The sections, items and total; `null` when not `scored`.
     pub card: Option<CardScore>,
     /// Grade, rewards, stars and flags (recommendations for a person, never automatic acts).
     pub outcome: Option<Outcome>,
+    /// The assessor's written justification (HR-S4); `null` for a preview or when none was needed.
     pub justification: Option<String>,
+    /// The assessor who finalised it; `null` for a preview.
     pub finalised_by: Option<String>,
+    /// When it was finalised; `null` for a preview.
     pub finalised_at: Option<DateTime<Utc>>,
     /// The finalisation window (HR-S3): the next month's working days 1 to N.
     pub finalise_from: Option<chrono::NaiveDate>,
+    /// The last day of the finalisation window.
     pub finalise_until: Option<chrono::NaiveDate>,
+    /// The stored card's version; 0 for a preview.
     pub version: i64,
 }
 
@@ -247,23 +284,39 @@ crate::paged!(ScorecardQuery);
 /// One finalised card in a list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ScorecardRowOut {
+    /// The card's id.
     pub id: String,
+    /// Whose card (a user id).
     pub user_id: String,
+    /// The month, `YYYY-MM`.
     pub month: String,
+    /// The template's position the card was scored by.
     pub position: String,
+    /// The card's total in tenths (92 is 920).
     pub total_tenths: i64,
+    /// The grade (A, B, C, D by default, HR-S4).
     pub grade: String,
+    /// The grade's reward (positive) or deduction (negative), in fen.
     pub grade_amount_fen: i64,
+    /// HR-S4: three consecutive A grades, paid in the third month, in fen.
     pub streak_bonus_fen: i64,
+    /// Stars earned (HR-S5).
     pub stars: i64,
+    /// The stars' reward, in fen (HR-S5).
     pub star_reward_fen: i64,
     /// Comma-separated flags (`dismissal`, `retest`).
     pub flags: String,
+    /// The assessor's written justification; `null` when none was needed.
     pub justification: Option<String>,
+    /// The assessor who finalised it.
     pub finalised_by: String,
+    /// When it was finalised.
     pub finalised_at: DateTime<Utc>,
+    /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`.
     pub version: i64,
 }
 
@@ -289,20 +342,31 @@ kefu_core::string_enum! {
 /// HR-S6: an appeal against a score event.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AppealOut {
+    /// The appeal's id.
     pub id: String,
+    /// The score event appealed against (HR-S6).
     pub event_id: String,
     /// The appellant: the person the event was against.
     pub user_id: String,
+    /// Why the person appeals.
     pub reason: String,
+    /// `pending` → `upheld` or `rejected` by a supervisor (HR-S6).
     pub status: AppealStatus,
+    /// The supervisor who decided; `null` while `pending`.
     pub decided_by: Option<String>,
+    /// When it was decided; `null` while `pending`.
     pub decided_at: Option<DateTime<Utc>>,
+    /// The supervisor's note; `null` while `pending`.
     pub decision_note: Option<String>,
     /// The issuer's −10 event of an upheld appeal.
     pub penalty_event_id: Option<String>,
+    /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was filed.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` to decide it.
     pub version: i64,
 }
 
@@ -330,6 +394,7 @@ impl From<&AppealRow> for AppealOut {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "当天记录完整，见工单截图"}))]
 pub struct FileAppeal {
+    /// Why the person appeals; taken until the event's `appeal_until` (HR-S6).
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
@@ -339,7 +404,9 @@ pub struct FileAppeal {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"outcome": "upheld", "note": "核实记录完整，扣分撤销"}))]
 pub struct DecideAppeal {
+    /// `upheld` cancels the event and gives its issuer −10 and a warning; `rejected` keeps it (HR-S6).
     pub outcome: AppealOutcome,
+    /// The supervisor's reasons.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub note: String,

@@ -7,9 +7,11 @@ use utoipa::ToSchema;
 /// A finalised card's place in its month (HR-S5).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MonthStandingOut {
+    /// The person (a user id).
     pub user_id: String,
     /// The card's position (its scorecard template).
     pub position: String,
+    /// The card's total in tenths (92 is 920).
     pub total_tenths: i64,
     /// Supervises a team now: ranked, but the one a representative challenges.
     pub team_lead: bool,
@@ -42,6 +44,7 @@ impl From<Standing> for MonthStandingOut {
 /// The standings of a month.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MonthStandingsOut {
+    /// The month, `YYYY-MM`.
     #[schema(example = "2026-03")]
     pub month: String,
     /// Only finalised cards count; a card not yet finalised is not in the list.
@@ -51,13 +54,16 @@ pub struct MonthStandingsOut {
 /// A person's year of one position (HR-S5).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct YearStandingOut {
+    /// The person (a user id).
     pub user_id: String,
+    /// The position (scorecard template) the cards were scored by.
     pub position: String,
     /// The sum of the year's finalised cards' totals.
     pub total_tenths: i64,
     /// How many finalised cards the sum has.
     #[schema(minimum = 0, maximum = 12)]
     pub cards: i64,
+    /// 1 for the position's highest total; equal totals share a rank.
     #[schema(minimum = 1)]
     pub rank: i64,
     /// HR-S5: the year's best total of the position earns `star-ratings.year_best_fen`
@@ -81,9 +87,11 @@ impl From<YearTotal> for YearStandingOut {
 /// The standings of a year.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct YearStandingsOut {
+    /// The year.
     #[schema(example = 2026)]
     pub year: i32,
     /// The year has ended: the totals and awards are final (before, they are the year so far).
     pub complete: bool,
+    /// One entry per person and position with a finalised card in the year.
     pub items: Vec<YearStandingOut>,
 }

@@ -12,8 +12,11 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CallbackOut {
+    /// The callback's id.
     pub id: String,
+    /// The ticket the callback is about.
     pub ticket_id: String,
+    /// What made the callback (TKT-9): a received feedback form, a repair shipped back, or by hand.
     pub source: CallbackSource,
     /// The feedback form (TKT-7) whose receipt made this callback.
     pub feedback_form_id: Option<String>,
@@ -23,36 +26,55 @@ pub struct CallbackOut {
     pub assignee_id: String,
     /// The manager to own a follow-up if the customer is dissatisfied (else the least busy).
     pub manager_id: Option<String>,
+    /// The day the call is due (company time zone).
     pub due_date: NaiveDate,
+    /// `open` until completed (`done`) or `cancelled`.
     pub status: CallbackStatus,
     /// Open and due before today (company time).
     pub overdue: bool,
     /// Calls that did not reach the customer.
     pub attempts: i64,
+    /// When the last call that did not reach the customer was made; `null` if none.
     pub last_attempt_at: Option<DateTime<Utc>>,
+    /// The note of that last unsuccessful call.
     pub last_attempt_note: Option<String>,
+    /// `true` once completed, `false` after an unsuccessful attempt, `null` before any call.
     pub reached: Option<bool>,
     /// Whether the customer signed the feedback form (compliance).
     pub form_signed: Option<bool>,
     /// Scores 1–5.
     pub timeliness: Option<i64>,
+    /// The engineer's attitude as the customer scored it, 1–5; `null` until completed.
     pub attitude: Option<i64>,
+    /// The engineer's technical level as the customer scored it, 1–5; `null` until completed.
     pub technical: Option<i64>,
+    /// The customer says the problem is solved; `null` until completed.
     pub result_ok: Option<bool>,
     /// The customer's overall verdict; `false` opened a follow-up.
     pub satisfied: Option<bool>,
+    /// What the customer says was charged, in fen (1/100 yuan); `null` if nothing was recorded.
     pub fee_charged_fen: Option<i64>,
+    /// Whether the money charged was a deposit or a fee (BIL-4).
     pub fee_kind: Option<FeeKind>,
+    /// Whether the money charged was refunded.
     pub fee_refunded: Option<bool>,
+    /// Whether an invoice or receipt was given for it.
     pub invoice_given: Option<bool>,
+    /// Free notes of the desk on the callback.
     pub notes: Option<String>,
+    /// When the reached call was recorded; `null` while open.
     pub completed_at: Option<DateTime<Utc>>,
+    /// Who recorded the reached call; `null` while open.
     pub completed_by: Option<String>,
     /// The follow-up opened by a dissatisfied answer.
     pub follow_up_id: Option<String>,
+    /// Who created it (for a `feedback_form` callback, who recorded the receipt); `null` for the system.
     pub created_by: Option<String>,
+    /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the callback was created.
     pub created_at: DateTime<Utc>,
+    /// When the callback last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
@@ -71,6 +93,7 @@ pub struct CallbackOut {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"ticket_id": "0195f3a0-7c1e-7d2a-9a55-3b1c2d4e5f60", "source": "repair_return", "shipped_on": "2026-03-02"}))]
 pub struct CreateCallback {
+    /// The ticket to call the customer about (visible to the caller).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub ticket_id: String,
@@ -88,6 +111,7 @@ pub struct CreateCallback {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub manager_id: Option<String>,
+    /// Free notes for the agent who calls.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub notes: Option<String>,
@@ -98,6 +122,7 @@ pub struct CreateCallback {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "电话无人接听"}))]
 pub struct CallbackAttempt {
+    /// What happened (no answer, wrong number...), kept as `last_attempt_note`.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
@@ -112,26 +137,36 @@ pub struct CallbackAttempt {
     "notes": "客户对维修结果满意"
 }))]
 pub struct CompleteCallback {
+    /// Whether the customer signed the feedback form (compliance, TKT-9).
     pub form_signed: bool,
+    /// The customer's score for timeliness, 1–5.
     #[validate(range(min = 1, max = 5))]
     #[schema(minimum = 1, maximum = 5)]
     pub timeliness: i64,
+    /// The customer's score for the engineer's attitude, 1–5.
     #[validate(range(min = 1, max = 5))]
     #[schema(minimum = 1, maximum = 5)]
     pub attitude: i64,
+    /// The customer's score for the engineer's technical level, 1–5.
     #[validate(range(min = 1, max = 5))]
     #[schema(minimum = 1, maximum = 5)]
     pub technical: i64,
+    /// The customer says the problem is solved.
     pub result_ok: bool,
     /// `false` opens a follow-up owned by a manager and reopens a resolved or closed ticket;
     /// `true` closes a resolved ticket.
     pub satisfied: bool,
+    /// What the customer says was charged, in fen (1/100 yuan).
     #[validate(range(min = 0, max = 100_000_000))]
     #[schema(minimum = 0, maximum = 100_000_000)]
     pub fee_charged_fen: Option<i64>,
+    /// Whether the money charged was a deposit or a fee (BIL-4).
     pub fee_kind: Option<FeeKind>,
+    /// Whether the money charged was refunded.
     pub fee_refunded: Option<bool>,
+    /// Whether an invoice or receipt was given for it.
     pub invoice_given: Option<bool>,
+    /// Free notes on the call.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub notes: Option<String>,
@@ -163,25 +198,38 @@ pub struct CallbackQuery {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FollowUpOut {
+    /// The follow-up's id.
     pub id: String,
+    /// The dissatisfied callback that opened it (TKT-9).
     pub callback_id: String,
+    /// The ticket concerned.
     pub ticket_id: String,
     /// The manager who answers the customer.
     pub owner_id: String,
+    /// The day the manager must answer the customer by: `follow_up_working_days` working days (rule set `service-deadlines`, TKT-9).
     pub due_date: NaiveDate,
+    /// `open` until the manager answers.
     pub status: FollowUpStatus,
+    /// Open and due before today (company time).
     pub overdue: bool,
+    /// What the manager told the customer; `null` while open.
     pub answer: Option<String>,
+    /// When the manager answered; `null` while open.
     pub answered_at: Option<DateTime<Utc>>,
+    /// Who answered; `null` while open.
     pub answered_by: Option<String>,
     /// What the answer did to the ticket (null while open): `reopen` sent it back to work,
     /// `close` closed it.
     pub decision: Option<FollowUpDecision>,
     /// Why the manager reopened the ticket (a `reopen` decision only).
     pub decision_reason: Option<String>,
+    /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the follow-up was opened.
     pub created_at: DateTime<Utc>,
+    /// When the follow-up last changed.
     pub updated_at: DateTime<Utc>,
+    /// Echoed as the `ETag`; send it back in `If-Match` with the answer.
     pub version: i64,
 }
 
@@ -259,15 +307,21 @@ pub struct SatisfactionRow {
     pub key: Option<String>,
     /// Its name.
     pub name: Option<String>,
+    /// Callbacks completed in the period.
     pub completed: i64,
+    /// Of those, the customer was reached (scores count only these).
     pub reached: i64,
+    /// Of the reached, the customer was satisfied.
     pub satisfied: i64,
     /// `satisfied / reached` in basis points.
     pub satisfaction_rate_bp: i64,
+    /// Of the reached, the customer said the problem was solved.
     pub result_ok: i64,
     /// Average scores in hundredths (4.50 → 450).
     pub avg_timeliness_x100: i64,
+    /// Average attitude score in hundredths.
     pub avg_attitude_x100: i64,
+    /// Average technical score in hundredths.
     pub avg_technical_x100: i64,
     /// The mean of the three scores together, in hundredths.
     pub overall_score_x100: i64,
@@ -295,9 +349,13 @@ impl SatisfactionRow {
 pub struct SatisfactionReport {
     /// `2026-03` or `2026-Q1`.
     pub period: String,
+    /// First day of the period.
     pub from: NaiveDate,
+    /// Last day of the period (inclusive).
     pub to: NaiveDate,
+    /// How the groups are formed.
     pub group_by: GroupBy,
+    /// One row per team, engineer or customer with completed callbacks.
     pub groups: Vec<SatisfactionRow>,
     /// All groups together.
     pub total: Figures,

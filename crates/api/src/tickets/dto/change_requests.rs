@@ -7,31 +7,46 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChangeRequestOut {
+    /// The change request's id.
     pub id: String,
+    /// The ticket the request was raised on.
     pub ticket_id: String,
+    /// The ticket's customer, who asked for the change.
     pub customer_id: String,
     /// The bug service record (TKT-6) that raised the request, if any.
     pub service_record_id: Option<String>,
+    /// A short name of the change.
     pub title: String,
+    /// What the customer wants changed; updated when the requirements are confirmed (TKT-12).
     pub requirements: String,
     /// The reference of the customer's stamped application (faxed in); a request raised by
     /// a bug record gets it when the requirements are confirmed.
     pub customer_stamp_ref: Option<String>,
     /// The engineer who requested the change; only they test it (TKT-12).
     pub requested_by: String,
+    /// Where the request is in the TKT-12 flow.
     pub stage: Stage,
+    /// The manager's review; `null` before the review.
     pub review_note: Option<String>,
     /// The completion date currently promised to the customer.
     pub promised_date: Option<NaiveDate>,
+    /// The manager who reviewed it; `null` before the review.
     pub reviewed_by: Option<String>,
+    /// When it was reviewed; `null` before the review.
     pub reviewed_at: Option<DateTime<Utc>>,
+    /// Who passed the test (the requesting engineer, TKT-12); `null` before.
     pub tested_by: Option<String>,
+    /// When the test passed; `null` before.
     pub tested_at: Option<DateTime<Utc>>,
+    /// When the change was delivered to the customer; `null` before.
     pub delivered_at: Option<DateTime<Utc>>,
+    /// The customer's feedback on the delivery; `null` until recorded.
     pub customer_feedback: Option<String>,
     /// A tombstone in delta sync: the request was deleted.
     pub deleted: bool,
+    /// When the request was made.
     pub created_at: DateTime<Utc>,
+    /// When the request last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
@@ -47,31 +62,46 @@ pub struct ChangeRequestOut {
 /// One entry of a request's stage log.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChangeRequestEventOut {
+    /// The command that made the entry (e.g. `confirm_requirements`, `review`, `deliver`).
     pub action: String,
+    /// The stage before; `null` for the creation.
     pub from_stage: Option<Stage>,
+    /// The stage after.
     pub to_stage: Stage,
+    /// Who ran the command; `null` for the system.
     pub actor_id: Option<String>,
+    /// The note or reason given with it.
     pub reason: Option<String>,
+    /// When it ran.
     pub at: DateTime<Utc>,
 }
 
 /// A delay notice: the promised date moved, announced to the customer in advance.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DelayNoticeOut {
+    /// The completion date promised before the notice.
     pub old_promised_date: NaiveDate,
+    /// The completion date promised from the notice on.
     pub new_promised_date: NaiveDate,
+    /// Why the change is late, as told to the customer.
     pub reason: String,
+    /// The customer's contact who was told.
     pub notified_contact: String,
+    /// Who recorded the notice; `null` for the system.
     pub noticed_by: Option<String>,
+    /// When the notice was recorded.
     pub noticed_at: DateTime<Utc>,
 }
 
 /// A change request with its stage log and delay notices (the history of promised dates).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChangeRequestDetail {
+    /// The request itself (its members are inlined here).
     #[serde(flatten)]
     pub request: ChangeRequestOut,
+    /// The stage log, oldest first.
     pub events: Vec<ChangeRequestEventOut>,
+    /// The delay notices, oldest first: the history of promised dates.
     pub delay_notices: Vec<DelayNoticeOut>,
 }
 
@@ -83,9 +113,11 @@ pub struct ChangeRequestDetail {
     "customer_stamp_ref": "FAX-2026-0306-01"
 }))]
 pub struct CreateChangeRequest {
+    /// A short name of the change.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    /// What the customer wants changed.
     #[validate(length(min = 1, max = 8000))]
     #[schema(min_length = 1, max_length = 8000)]
     pub requirements: String,
@@ -107,6 +139,7 @@ pub struct ConfirmRequirements {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub customer_stamp_ref: Option<String>,
+    /// A note for the stage log.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub reason: Option<String>,
@@ -130,6 +163,7 @@ pub struct ReviewChangeRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"feedback": "客户试用后满意"}))]
 pub struct RecordFeedback {
+    /// The customer's feedback on the delivered change (TKT-12).
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub feedback: String,
@@ -143,7 +177,9 @@ pub struct RecordFeedback {
     "notified_contact": "王工"
 }))]
 pub struct DelayNotice {
+    /// The new completion date promised to the customer.
     pub new_promised_date: NaiveDate,
+    /// Why the change is late, as told to the customer.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub reason: String,

@@ -8,34 +8,51 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ComplaintOut {
+    /// The complaint's id.
     pub id: String,
     /// The complaint's own ticket, or the ticket complained about.
     pub ticket_id: Option<String>,
+    /// The complaining customer.
     pub customer_id: String,
     /// The user (employee) complained about.
     pub employee_id: String,
+    /// How the complaint came in.
     pub channel: Channel,
+    /// What the customer complains about.
     pub description: String,
+    /// When the customer complained.
     pub received_at: DateTime<Utc>,
     /// Who recorded the complaint.
     pub recorded_by: String,
+    /// `open` → `judged` → `replied` → `closed` (TKT-10).
     pub status: ComplaintStatus,
     /// TKT-10: the judgement; valid complaints count against the employee (HR-C1). This,
     /// `validity_reason`, `judged_by`, `judged_at` and `corrective_measures` are internal: null
     /// for a customer contact.
     pub validity: Option<Validity>,
+    /// Why it was judged so (TKT-10); `null` before judging and for a customer contact.
     pub validity_reason: Option<String>,
+    /// The supervisor who judged it; `null` before judging and for a customer contact.
     pub judged_by: Option<String>,
+    /// When it was judged; `null` before judging and for a customer contact.
     pub judged_at: Option<DateTime<Utc>>,
+    /// The corrective measures of a valid complaint (TKT-10); `null` otherwise and for a customer contact.
     pub corrective_measures: Option<String>,
+    /// The reply given to the customer (TKT-10); `null` before the reply.
     pub reply_to_customer: Option<String>,
+    /// Who recorded the reply; `null` before.
     pub replied_by: Option<String>,
+    /// When the reply was recorded; `null` before.
     pub replied_at: Option<DateTime<Utc>>,
+    /// Who closed the complaint; `null` while not closed.
     pub closed_by: Option<String>,
+    /// When it was closed; `null` while not closed.
     pub closed_at: Option<DateTime<Utc>>,
     /// A tombstone in delta sync: the complaint was deleted.
     pub deleted: bool,
+    /// When the complaint was recorded.
     pub created_at: DateTime<Utc>,
+    /// When the complaint last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
@@ -55,6 +72,7 @@ pub struct CreateComplaint {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub ticket_id: Option<String>,
+    /// The complaining customer (visible to the caller).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub customer_id: String,
@@ -62,7 +80,9 @@ pub struct CreateComplaint {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub employee_id: String,
+    /// How the complaint came in.
     pub channel: Channel,
+    /// What the customer complains about.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub description: String,
@@ -74,7 +94,9 @@ pub struct CreateComplaint {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"validity": "valid", "reason": "经核实确实迟到且未告知客户"}))]
 pub struct JudgeComplaint {
+    /// The judgement (TKT-10); a valid complaint counts against the employee (HR-C1).
     pub validity: Validity,
+    /// Why, kept as the complaint's `validity_reason`.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
@@ -91,6 +113,7 @@ pub struct ReplyComplaint {
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub corrective_measures: Option<String>,
+    /// The reply given to the customer.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub reply_to_customer: String,
@@ -100,6 +123,7 @@ pub struct ReplyComplaint {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "客户表示满意"}))]
 pub struct CloseComplaint {
+    /// A closing remark, kept in the audit entry only.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub reason: Option<String>,
@@ -179,6 +203,7 @@ pub struct ComplaintCountsQuery {
 pub struct EmployeeComplaintCount {
     /// The user complained about.
     pub employee_id: String,
+    /// Valid complaints against them received in the period.
     pub valid_complaints: i64,
 }
 
@@ -186,7 +211,10 @@ pub struct EmployeeComplaintCount {
 /// are absent.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ComplaintCounts {
+    /// First day of the period, as asked.
     pub from: NaiveDate,
+    /// Last day of the period, as asked.
     pub to: NaiveDate,
+    /// One entry per employee with at least one valid complaint.
     pub items: Vec<EmployeeComplaintCount>,
 }

@@ -30,6 +30,7 @@ pub struct CallbackSection {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FormSection {
+    /// How many there are in all.
     pub count: i64,
     /// The first 50, oldest due first.
     #[schema(max_items = 50)]
@@ -38,6 +39,7 @@ pub struct FormSection {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FollowUpSection {
+    /// How many there are in all.
     pub count: i64,
     /// The first 50, oldest due first.
     #[schema(max_items = 50)]

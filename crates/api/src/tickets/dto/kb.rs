@@ -28,20 +28,30 @@ pub fn tags_ok(tags: &[String]) -> Result<(), validator::ValidationError> {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ArticleOut {
+    /// The article's id.
     pub id: String,
+    /// The article's title.
     #[schema(example = "报警主机无法联网")]
     pub title: String,
+    /// The problem the article answers.
     pub problem: String,
     /// The customer-facing wording (对外沟通话术).
     pub answer: String,
+    /// Its tags, for search (at most 20).
     pub tags: Vec<String>,
+    /// The catalogue product the article is about; `null` for none.
     pub product_id: Option<String>,
+    /// `draft`, `published` (what customer contacts see) or `archived`.
     pub status: ArticleStatus,
     /// The number of the current content version (1 for a new article, +1 per edit).
     pub version_no: i64,
+    /// Who wrote the first version.
     pub created_by: String,
+    /// The article was deleted.
     pub deleted: bool,
+    /// When the article was created.
     pub created_at: DateTime<Utc>,
+    /// When the article last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` to edit, publish or archive.
     pub version: i64,
@@ -50,15 +60,25 @@ pub struct ArticleOut {
 /// One content version of an article, as it was written.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ArticleVersionOut {
+    /// The article this is a version of.
     pub article_id: String,
+    /// 1 for the first version, +1 per edit.
     pub version_no: i64,
+    /// The title in this version.
     pub title: String,
+    /// The problem in this version.
     pub problem: String,
+    /// The customer-facing wording in this version.
     pub answer: String,
+    /// The tags in this version.
     pub tags: Vec<String>,
+    /// The product in this version; `null` for none.
     pub product_id: Option<String>,
+    /// Who wrote this version.
     pub edited_by: String,
+    /// When this version was written.
     pub edited_at: DateTime<Utc>,
+    /// Why the article changed; `null` for the first version or when not given.
     pub change_note: Option<String>,
 }
 
@@ -72,12 +92,15 @@ pub struct ArticleVersionOut {
     "product_id": null
 }))]
 pub struct CreateArticle {
+    /// The article's title.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    /// The problem the article answers.
     #[validate(length(min = 1, max = 10000))]
     #[schema(min_length = 1, max_length = 10000)]
     pub problem: String,
+    /// The customer-facing wording (对外沟通话术).
     #[validate(length(min = 1, max = 20000))]
     #[schema(min_length = 1, max_length = 20000)]
     pub answer: String,
@@ -100,18 +123,22 @@ pub struct CreateArticle {
     "change_note": "技术服务中心确认的处理步骤"
 }))]
 pub struct UpdateArticle {
+    /// The new title.
     #[validate(length(min = 1, max = 200))]
     #[schema(nullable = false, min_length = 1, max_length = 200)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub title: Option<String>,
+    /// The new problem text.
     #[validate(length(min = 1, max = 10000))]
     #[schema(nullable = false, min_length = 1, max_length = 10000)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub problem: Option<String>,
+    /// The new customer-facing wording.
     #[validate(length(min = 1, max = 20000))]
     #[schema(nullable = false, min_length = 1, max_length = 20000)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub answer: Option<String>,
+    /// Replaces all tags: at most 20, 1–50 characters each; trimmed, duplicates dropped.
     #[validate(custom(function = "tags_ok"))]
     #[schema(nullable = false, max_items = 20, value_type = Option<Vec<TagItem>>)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]

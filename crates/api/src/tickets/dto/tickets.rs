@@ -10,18 +10,28 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TicketOut {
+    /// The ticket's id (a UUID), chosen by the client at creation or assigned by the server.
     pub id: String,
     /// Human-friendly, unique: `T<yyyymmdd>-<sequence of the day>`.
     #[schema(example = "T20260213-0007")]
     pub number: String,
+    /// Where the request came in (TKT-1).
     pub channel: Channel,
+    /// What the customer asks for (TKT-1); sets the SLA targets (TKT-2).
     pub ticket_type: TicketType,
+    /// Urgency (TKT-1); with the type, selects the SLA targets (TKT-2).
     pub priority: Priority,
+    /// Lifecycle state (TKT-3).
     pub status: Status,
+    /// The customer the ticket is for.
     pub customer_id: String,
+    /// The customer's site concerned; `null` when not given.
     pub site_id: Option<String>,
+    /// The customer's contact who reported it; `null` when not given.
     pub contact_id: Option<String>,
+    /// The equipment concerned; `null` when not given.
     pub equipment_id: Option<String>,
+    /// The problem as reported.
     pub description: String,
     /// Who took the ticket (the caller who opened it).
     pub taken_by: String,
@@ -31,27 +41,38 @@ pub struct TicketOut {
     pub team_id: Option<String>,
     /// The planned visit window (TKT-4).
     pub planned_start: Option<DateTime<Utc>>,
+    /// End of the planned visit window (TKT-4); set with `planned_start`, both or neither.
     pub planned_end: Option<DateTime<Utc>>,
+    /// When the engineer confirmed the appointment with the customer (TKT-4);
+    /// `null` until confirmed, and again after a new assignment or a missed appointment.
     pub appointment_confirmed_at: Option<DateTime<Utc>>,
     /// Whom the engineer confirmed the appointment with.
     pub appointment_confirmed_with: Option<String>,
     /// Escalated to the manager (a missed appointment without the customer's consent).
     pub escalated_at: Option<DateTime<Utc>>,
+    /// The missed-appointment reason that escalated the ticket (TKT-4); `null` if never escalated.
     pub escalation_reason: Option<String>,
     /// TKT-2: the first reply is due (working time of the SLA policy in force when opened,
     /// pushed by the working time spent waiting for the customer).
     pub response_due_at: DateTime<Utc>,
+    /// TKT-2: the resolution is due (working time of the SLA policy in force when opened,
+    /// pushed by the working time spent waiting for the customer).
     pub resolution_due_at: DateTime<Utc>,
     /// When the customer first got an answer: the appointment confirmed or work started.
     pub responded_at: Option<DateTime<Utc>>,
     /// Set while `waiting_customer`: the SLA clock stands still.
     pub waiting_since: Option<DateTime<Utc>>,
+    /// When the ticket was resolved; `null` before, and cleared again by `reopen`.
     pub resolved_at: Option<DateTime<Utc>>,
+    /// What was done, given with `resolve`; `null` until the first resolve.
     pub resolution_summary: Option<String>,
+    /// When the ticket was closed (TKT-9); `null` before, and cleared again by `reopen`.
     pub closed_at: Option<DateTime<Utc>>,
+    /// When the ticket was cancelled; `null` unless cancelled. The SLA clock stops then.
     pub cancelled_at: Option<DateTime<Utc>>,
     /// TKT-2: the response was late, or is unmet past its due instant now.
     pub response_breached: bool,
+    /// TKT-2: the resolution was late, or is unmet past its due instant now.
     pub resolution_breached: bool,
     /// Either of the two.
     pub breached: bool,
@@ -59,6 +80,7 @@ pub struct TicketOut {
     pub deleted: bool,
     /// When the ticket was opened.
     pub created_at: DateTime<Utc>,
+    /// When the ticket last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
@@ -87,6 +109,7 @@ pub struct CreateTicket {
     pub id: Option<String>,
     /// Required for staff; a customer contact may only open `web` tickets (the default for them).
     pub channel: Option<Channel>,
+    /// What the customer asks for (TKT-1); with the priority, selects the SLA targets (TKT-2).
     pub ticket_type: TicketType,
     /// Defaults to `normal`.
     pub priority: Option<Priority>,
@@ -106,6 +129,7 @@ pub struct CreateTicket {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
     pub equipment_id: Option<String>,
+    /// The problem as reported.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub description: String,
@@ -117,9 +141,11 @@ pub struct CreateTicket {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"priority": "urgent", "reason": "客户机房停机，升级为紧急"}))]
 pub struct UpdateTicket {
+    /// The corrected type (TKT-1); a new type or priority recomputes the due instants from the opening (TKT-2).
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub ticket_type: Option<TicketType>,
+    /// The corrected priority (TKT-1); a new type or priority recomputes the due instants (TKT-2).
     #[schema(nullable = false)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
     pub priority: Option<Priority>,
@@ -138,6 +164,7 @@ pub struct UpdateTicket {
     #[validate(length(min = 1, max = 64))]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
     pub equipment_id: Option<Option<String>>,
+    /// The corrected problem description.
     #[validate(length(min = 1, max = 4000))]
     #[schema(nullable = false, min_length = 1, max_length = 4000)]
     #[serde(default, deserialize_with = "crate::kernel::fields::required")]
@@ -163,7 +190,9 @@ pub struct AssignTicket {
     pub assignee_id: String,
     /// The planned visit window; `planned_end` after `planned_start`.
     pub planned_start: Option<DateTime<Utc>>,
+    /// End of the planned visit window; both ends or neither.
     pub planned_end: Option<DateTime<Utc>>,
+    /// Why the ticket is (re)assigned, kept in its transition log.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub reason: Option<String>,
@@ -174,6 +203,7 @@ pub struct AssignTicket {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "等待客户提供数据库备份"}))]
 pub struct ReasonBody {
+    /// Why, kept in the record's log.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
@@ -184,6 +214,7 @@ pub struct ReasonBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "已到达现场开始处理"}))]
 pub struct NoteBody {
+    /// A note kept in the record's log.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub reason: Option<String>,
@@ -193,6 +224,7 @@ pub struct NoteBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"resolution_summary": "更换通讯板后恢复正常", "fault_code": "E-COMM-01", "product_defect": false}))]
 pub struct ResolveTicket {
+    /// What was done to resolve the ticket; kept as its `resolution_summary` and in its log.
     #[validate(length(min = 1, max = 4000))]
     #[schema(min_length = 1, max_length = 4000)]
     pub resolution_summary: String,
@@ -220,6 +252,7 @@ pub struct ConfirmAppointment {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "前一现场延误", "customer_consented": true}))]
 pub struct MissedAppointment {
+    /// Why the appointment was missed, kept in the ticket's log.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
@@ -229,15 +262,20 @@ pub struct MissedAppointment {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TransitionOut {
+    /// The log entry's id.
     pub id: String,
     /// `open`, `assign`, `reassign`, `start`, `wait`, `resume`, `resolve`, `close`,
     /// `cancel`, `reopen`, `confirm_appointment`, `missed_appointment`, `escalate`.
     pub action: String,
     /// `null` for the opening.
     pub from_status: Option<Status>,
+    /// The state after the action (the same as `from_status` for an appointment action).
     pub to_status: Status,
+    /// The user who ran the action; `null` for the system.
     pub actor_id: Option<String>,
+    /// The reason or note given with the action.
     pub reason: Option<String>,
+    /// When the action ran.
     pub at: DateTime<Utc>,
 }
 

@@ -10,9 +10,11 @@ use validator::Validate;
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GpsPoint {
+    /// Latitude in decimal degrees (WGS 84 as the device reports it), stored to 6 decimals.
     #[validate(range(min = -90.0, max = 90.0))]
     #[schema(minimum = -90.0, maximum = 90.0, example = 31.2304)]
     pub lat: f64,
+    /// Longitude in decimal degrees (WGS 84 as the device reports it), stored to 6 decimals.
     #[validate(range(min = -180.0, max = 180.0))]
     #[schema(minimum = -180.0, maximum = 180.0, example = 121.4737)]
     pub lng: f64,
@@ -24,33 +26,51 @@ pub struct GpsPoint {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VisitOut {
+    /// The visit's id.
     pub id: String,
+    /// The ticket the visit serves.
     pub ticket_id: String,
     /// The engineer who makes the visit (the ticket's assignee when requested).
     pub engineer_id: String,
+    /// The day of the visit (company time zone).
     pub planned_date: NaiveDate,
+    /// What the engineer goes to do, as requested.
     pub purpose: String,
+    /// TKT-5: `requested` → `approved`/`rejected` by a manager, then `departed` → `arrived` → `finished`.
     pub status: VisitStatus,
     /// The manager who approved or rejected the request, when and why.
     pub decided_by: Option<String>,
+    /// When the request was approved or rejected; `null` while `requested`.
     pub decided_at: Option<DateTime<Utc>>,
+    /// The manager's note on the approval or rejection; `null` when none was given.
     pub decision_note: Option<String>,
+    /// When the engineer reported leaving for the site (TKT-5); `null` before.
     pub departed_at: Option<DateTime<Utc>>,
+    /// When the engineer reported arriving on site (TKT-5); `null` before.
     pub arrived_at: Option<DateTime<Utc>>,
+    /// Where the field app was on arrival; `null` when it sent no reading.
     pub arrived_gps: Option<GpsPoint>,
+    /// When the engineer reported finishing on site (TKT-5); `null` before.
     pub finished_at: Option<DateTime<Utc>>,
+    /// Where the field app was on finishing; `null` when it sent no reading.
     pub finished_gps: Option<GpsPoint>,
     /// Whether the problem was solved on this visit (reported on finish).
     pub resolved: Option<bool>,
+    /// The engineer's note on finishing; `null` when none was given.
     pub outcome_note: Option<String>,
     /// TKT-8: escalated to the manager from the site.
     pub escalated_at: Option<DateTime<Utc>>,
+    /// Who escalated from the site (TKT-8); `null` if not escalated.
     pub escalated_by: Option<String>,
+    /// Why it was escalated (TKT-8); `null` if not escalated.
     pub escalation_reason: Option<String>,
     /// TKT-8: finished unresolved and never escalated (a breach, fine HR-F10).
     pub unresolved_not_escalated: bool,
+    /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When the visit was requested.
     pub created_at: DateTime<Utc>,
+    /// When the visit last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
@@ -66,7 +86,9 @@ pub struct VisitOut {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"planned_date": "2026-03-02", "purpose": "现场检修报警主机"}))]
 pub struct CreateVisit {
+    /// The day of the visit (company time zone).
     pub planned_date: NaiveDate,
+    /// What the engineer goes to do, for the approving manager (TKT-5).
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub purpose: String,
@@ -76,6 +98,7 @@ pub struct CreateVisit {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"note": "同意，注意带备件"}))]
 pub struct DecideVisit {
+    /// A note for the engineer on the approval or rejection.
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
@@ -87,7 +110,9 @@ pub struct DecideVisit {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"at": "2026-03-02T09:40:00+08:00", "gps": {"lat": 31.2304, "lng": 121.4737, "accuracy_m": 15}}))]
 pub struct FieldReport {
+    /// The instant of the report; default now.
     pub at: Option<DateTime<Utc>>,
+    /// Where the device is; kept on arrival, not on departure.
     #[validate(nested)]
     pub gps: Option<GpsPoint>,
 }
@@ -96,11 +121,14 @@ pub struct FieldReport {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"resolved": true, "note": "更换通讯板", "gps": {"lat": 31.2304, "lng": 121.4737}}))]
 pub struct FinishVisit {
+    /// The instant the work on site finished; default now.
     pub at: Option<DateTime<Utc>>,
+    /// Where the device is on finishing.
     #[validate(nested)]
     pub gps: Option<GpsPoint>,
     /// Whether the problem was solved; an unresolved visit must be escalated (TKT-8).
     pub resolved: bool,
+    /// What was done or is left, kept as the visit's `outcome_note`.
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub note: Option<String>,
@@ -221,7 +249,9 @@ pub struct BoardQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BoardEngineer {
+    /// The engineer (user id) whose day this is.
     pub engineer_id: String,
+    /// The engineer's display name; `null` if the user is not found.
     pub display_name: Option<String>,
     /// Visits planned that day (rejected requests left out).
     pub visits: Vec<VisitOut>,
@@ -231,7 +261,9 @@ pub struct BoardEngineer {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DispatchBoard {
+    /// The day shown (company time zone).
     pub date: NaiveDate,
+    /// One entry per engineer with a visit or a planned ticket that day, by id.
     pub engineers: Vec<BoardEngineer>,
 }
 
@@ -245,8 +277,11 @@ pub struct AgendaQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgendaCustomer {
+    /// The customer's id.
     pub id: String,
+    /// The customer's name.
     pub name: String,
+    /// A key account (重点客户, ORG-3).
     pub key_account: bool,
     /// CUS-1: a customer sold through a dealer may only be visited or called with the
     /// dealer's consent.
@@ -255,15 +290,21 @@ pub struct AgendaCustomer {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgendaSite {
+    /// The site's id.
     pub id: String,
+    /// The site's name.
     pub name: String,
+    /// The site's street address.
     pub address: String,
+    /// The site's city.
     pub city: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgendaContact {
+    /// The contact's id.
     pub id: String,
+    /// The contact's name.
     pub name: String,
     /// Withheld (`null`) when the customer may not be called (CUS-1).
     pub phone: Option<String>,
@@ -271,8 +312,11 @@ pub struct AgendaContact {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgendaEquipment {
+    /// The equipment's id.
     pub id: String,
+    /// The equipment's serial number.
     pub serial: String,
+    /// The product (catalogue entry) the equipment is.
     pub product_id: String,
 }
 
@@ -280,15 +324,22 @@ pub struct AgendaEquipment {
 pub struct AgendaItem {
     /// The visit of the day; `null` for a ticket whose planned window starts that day.
     pub visit: Option<VisitOut>,
+    /// The ticket the item is about.
     pub ticket: TicketOut,
+    /// The ticket's customer; `null` if it was deleted.
     pub customer: Option<AgendaCustomer>,
+    /// The ticket's site; `null` when the ticket names none or it was deleted.
     pub site: Option<AgendaSite>,
+    /// The ticket's contact; `null` when the ticket names none or it was deleted.
     pub contact: Option<AgendaContact>,
+    /// The ticket's equipment; `null` when the ticket names none or it was deleted.
     pub equipment: Option<AgendaEquipment>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Agenda {
+    /// The day shown (company time zone).
     pub date: NaiveDate,
+    /// The caller's visits of the day and their tickets planned to start that day.
     pub items: Vec<AgendaItem>,
 }

@@ -7,27 +7,45 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WorkOrderOut {
+    /// The work order's id.
     pub id: String,
+    /// The ticket that raised it (TKT-11).
     pub ticket_id: String,
+    /// The department it goes to (TKT-11).
     pub target: WorkOrderTarget,
+    /// A short name of the problem.
     pub title: String,
+    /// The problem for the target department.
     pub description: String,
+    /// Who raised it.
     pub raised_by: String,
     /// Who works on it in the target department.
     pub assignee_id: Option<String>,
+    /// `open` → `in_progress` → `solved` → `closed`, or `cancelled` (TKT-11).
     pub status: WorkOrderStatus,
+    /// When work began; `null` while `open`.
     pub started_at: Option<DateTime<Utc>>,
+    /// The department's solution; `null` until solved.
     pub solution: Option<String>,
+    /// Who solved it; `null` until solved.
     pub solved_by: Option<String>,
+    /// When it was solved; `null` until solved.
     pub solved_at: Option<DateTime<Utc>>,
     /// TKT-11: the knowledge-base article with the customer-facing wording; required to close.
     pub kb_article_id: Option<String>,
+    /// Who closed it; `null` until closed.
     pub closed_by: Option<String>,
+    /// When it was closed; `null` until closed.
     pub closed_at: Option<DateTime<Utc>>,
+    /// When it was cancelled; `null` unless cancelled.
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// Why it was cancelled; `null` unless cancelled.
     pub cancel_reason: Option<String>,
+    /// A tombstone: only delta sync (`updated_since`) returns deleted records.
     pub deleted: bool,
+    /// When it was raised.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
     /// Echoed as the `ETag`; send it back in `If-Match` for every command.
     pub version: i64,
@@ -49,10 +67,13 @@ pub struct WorkOrderOut {
     "assignee_id": null
 }))]
 pub struct CreateWorkOrder {
+    /// The department it goes to (TKT-11).
     pub target: WorkOrderTarget,
+    /// A short name of the problem.
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    /// The problem for the target department.
     #[validate(length(min = 1, max = 5000))]
     #[schema(min_length = 1, max_length = 5000)]
     pub description: String,
@@ -76,6 +97,7 @@ pub struct StartWorkOrder {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"solution": "回退固件至 2.2 并修正上报地址配置"}))]
 pub struct SolveWorkOrder {
+    /// The department's solution, for the support specialist's KB wording (TKT-11).
     #[validate(length(min = 1, max = 5000))]
     #[schema(min_length = 1, max_length = 5000)]
     pub solution: String,
