@@ -220,21 +220,29 @@ pub struct CreateServiceRecord {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ServiceRecordOut {
+    /// The service record's id.
     pub id: String,
+    /// The ticket the service was done for.
     pub ticket_id: String,
+    /// The on-site visit the record belongs to; `null` for remote service.
     pub visit_id: Option<String>,
     pub mode: ServiceMode,
     pub kind: ServiceKind,
+    /// What was done, as the engineer wrote it.
     pub work_done: String,
     /// The fields of `kind` (TKT-6), e.g. `{"tool": ..., "sql": ...}`.
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
+    /// For a `bug` record, the date promised to the customer for the fix (TKT-12); else `null`.
     pub promised_date: Option<NaiveDate>,
     /// TKT-12: the change request a `bug` record raised (created with it, promised for
     /// `promised_date`).
     pub change_request_id: Option<String>,
+    /// The engineer (user id) who wrote the record.
     pub created_by: String,
+    /// When the record was written.
     pub created_at: DateTime<Utc>,
+    /// The record's version, as its `ETag` quotes it.
     pub version: i64,
 }
 
