@@ -140,13 +140,17 @@ fn accept_language_component() -> RefOr<Parameter> {
         .required(Required::False)
         .description(Some(
             "Language of messages (problem titles, details, field messages): `zh-CN` (the \
-             default) or `en`. A list with qualities (`en-US,en;q=0.9`) is matched by its \
-             primary tags; the response's `Content-Language` names the language used.",
+             default) or `en`. Any HTTP language list is accepted, as browsers send it \
+             (`en-US,en;q=0.9,fr;q=0.8`): it is matched by primary tags and quality, and a \
+             list naming neither language gets zh-CN. The response's `Content-Language` (an \
+             enum of the two) names the language used.",
         ))
+        // Not an enum: refusing a browser's ordinary language list would be wrong HTTP, so
+        // the schema says what is accepted and `examples` what is understood.
         .schema(Some(
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .enum_values(Some(LANGUAGES.iter().copied())),
+                .examples(LANGUAGES.iter().copied()),
         ))
         .build()
         .into()
