@@ -158,9 +158,10 @@ fn malformed(e: &serde_json::Error) -> ApiError {
 }
 
 /// The body as `T`; an empty body (none sent) reads as `{}`, so a command whose members are all
-/// optional needs none, and one with required members names the first missing one.
+/// optional needs none, and one with required members names the first missing one. A body of
+/// whitespace was sent and is not JSON: it stays the 400 it always was.
 pub fn parse_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if body.is_empty() {
         return parse_value(serde_json::Value::Object(Default::default()));
     }
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| malformed(&e))?;
