@@ -11,7 +11,7 @@ use utoipa::openapi::{
 };
 
 pub const PROBLEM_TYPE_PREFIX: &str = "urn:kefu:problem:";
-const CONTENT_LANGUAGE: &str = "Content-Language";
+use super::headers::CONTENT_LANGUAGE;
 
 /// A string enum with each value's meaning, as a table in the description and as
 /// `x-enum-descriptions` (read by generators that name enum members).
@@ -156,8 +156,8 @@ fn accept_language_component() -> RefOr<Parameter> {
         .into()
 }
 
-/// The `Accept-Language` component every operation refers to, and `Content-Language` on every
-/// response (the middleware sends it on every answer).
+/// The `Accept-Language` component every operation refers to, and the `Content-Language`
+/// component every response refers to (`headers::declare_sent_headers`).
 pub(super) fn declare_languages(doc: &mut OpenApiDoc) {
     let components = doc.components.get_or_insert_with(Default::default);
     components
@@ -179,29 +179,6 @@ pub(super) fn declare_languages(doc: &mut OpenApiDoc) {
                 .build(),
         ),
     );
-    for item in doc.paths.paths.values_mut() {
-        for op in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            for response in op.responses.responses.values_mut() {
-                if let RefOr::T(response) = response {
-                    response
-                        .headers
-                        .entry(CONTENT_LANGUAGE.to_owned())
-                        .or_insert_with(|| {
-                            RefOr::Ref(Ref::new(format!("#/components/headers/{CONTENT_LANGUAGE}")))
-                        });
-                }
-            }
-        }
-    }
 }
 
 /// A JSON body whose members are all optional may be left out (`extract::json` reads no body

@@ -145,5 +145,14 @@ fn declare_on(op: &mut Operation, limited: bool) {
             .headers
             .entry(ALLOW_ORIGIN.to_owned())
             .or_insert_with(|| reference(ALLOW_ORIGIN));
+        // The language middleware names the language of every answer.
+        response
+            .headers
+            .entry(CONTENT_LANGUAGE.to_owned())
+            .or_insert_with(|| reference(CONTENT_LANGUAGE));
     }
 }
+
+/// The name of the header every answer carries (its component is registered with the
+/// languages, in `closed_sets`).
+pub(super) const CONTENT_LANGUAGE: &str = "Content-Language";
